@@ -1,0 +1,117 @@
+"""First-run placement and the plan for a stage, built from the profile (SPEC §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from planner.models import (
+    Catalog,
+    CautionAbout,
+    Dose,
+    DoseBounds,
+    Exercise,
+    Plan,
+    Prescription,
+    Profile,
+    SlotOrAny,
+)
+
+ACUTE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Placement:
+    stage: int
+    reason: str
+
+
+def place(pain_now: int, episode_start: date, today: date) -> Placement:
+    """Where to start, after a clear red-flag screen: Calm, Mobilize or Strengthen."""
+    if not 0 <= pain_now <= 10:
+        raise ValueError(f"pain must be 0–10, got {pain_now}")
+    days = (today - episode_start).days
+    if pain_now >= 5:
+        return Placement(1, f"Your pain is {pain_now}/10 (5 or more): start gently with Calm.")
+    if days < ACUTE_DAYS:
+        return Placement(1, f"Your pain is {pain_now}/10, but this episode began "
+                            f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
+                            "in its acute phase, so start with Calm.")
+    if pain_now >= 3:
+        return Placement(2, f"Your pain is {pain_now}/10 (3–4) and the episode is past its "
+                            "acute phase: start with Mobilize.")
+    return Placement(3, f"Your pain is {pain_now}/10 (2 or less) and the episode is past its "
+                        "acute phase: start with Strengthen.")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    exercise_id: str
+    reason: str
+
+
+def why_not(ex: Exercise, profile: Profile) -> str | None:
+    """The reason an exercise is left out of this person's plan, or None when it fits."""
+    missing = ex.needs() - set(profile.equipment)
+    if missing:
+        return "needs " + ", ".join(sorted(m.value for m in missing))
+    if profile.stenosis and any(c.about is CautionAbout.STENOSIS for c in ex.cautions):
+        return "bends the back backwards, which can aggravate spinal stenosis"
+    if not set(ex.conditions) & set(profile.conditions):
+        return "not suggested for your condition"
+    return None
+
+
+def smallest(dose: Dose, bounds: DoseBounds) -> Dose:
+    """The dose at the low end of its bounds: used when the full dose will not fit the time."""
+    changes: dict[str, int] = {"sets": bounds.sets[0]}
+    for name in ("reps", "hold_s", "minutes"):
+        bound = getattr(bounds, name)
+        if getattr(dose, name) is not None and bound is not None:
+            changes[name] = bound[0]
+    return dose.model_copy(update=changes)
+
+
+def slot_for(ex: Exercise, profile: Profile) -> SlotOrAny:
+    """A morning-only or evening-only exercise goes to that slot when the person has it."""
+    when = ex.dose.when
+    if when != "any" and when in profile.slots and len(profile.slots) > 1:
+        return when
+    return "any"
+
+
+def build_plan(catalog: Catalog, profile: Profile, stage: int, now: datetime) -> Plan:
+    """The default plan for a stage: its preferred exercises that fit the person and the time.
+
+    Sessions stay short (3–6 exercises, within the minutes per session) because adherence
+    falls as the number of exercises rises (CLINICAL §2). Optional exercises (the hangs) and
+    ones the person lacks equipment for, or that their stenosis makes unwise, are left out.
+    """
+    rules = catalog.rules
+    budget = profile.minutes_per_session * 60
+    chosen: list[Prescription] = []
+    used = 0
+    for ex_id in catalog.stage(stage).default_exercises:
+        ex = catalog.exercise(ex_id)
+        if ex.optional or why_not(ex, profile) is not None:
+            continue
+        if len(chosen) >= rules.session_max_exercises:
+            break
+        dose = ex.dose
+        if used + dose.seconds() > budget:
+            dose = smallest(dose, ex.bounds)
+            if used + dose.seconds() > budget and len(chosen) >= rules.session_min_exercises:
+                continue
+        chosen.append(Prescription(exercise_id=ex.id, dose=dose, slot=slot_for(ex, profile)))
+        used += dose.seconds()
+    return Plan(stage=stage, created_at=now, prescriptions=chosen)
+
+
+def left_out(catalog: Catalog, profile: Profile, stage: int) -> list[Exclusion]:
+    """The stage's exercises this person's plan cannot hold, each with the reason."""
+    out = []
+    for ex in catalog.for_stage(stage):
+        reason = why_not(ex, profile)
+        if reason is not None:
+            out.append(Exclusion(ex.id, reason))
+    return out

@@ -1,0 +1,338 @@
+"""The progression engine: flares, moving on, stepping back, dose steps (SPEC §3).
+
+Every function is pure: it takes the catalog's rules, the history and `now`, and returns a
+result with its reasons and numbers. Nothing here reads a clock or a file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from planner.models import (
+    Catalog,
+    CheckIn,
+    Criterion,
+    Dose,
+    DoseBounds,
+    MoveOnRule,
+    Plan,
+    Rules,
+    Session,
+    StageEvent,
+)
+
+STAGE_SETTING_KINDS = ("start", "advance", "step-back", "override")
+
+
+@dataclass(frozen=True)
+class History:
+    """What happened, each list sorted oldest first. Build with `History.of(...)`."""
+
+    sessions: tuple[Session, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    events: tuple[StageEvent, ...] = ()
+    _session_starts: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
+    _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def of(cls, sessions=(), checkins=(), events=()) -> History:
+        s = tuple(sorted(sessions, key=lambda x: x.started_at))
+        c = tuple(sorted(checkins, key=lambda x: x.at))
+        e = tuple(sorted(events, key=lambda x: x.at))
+        return cls(s, c, e, tuple(x.started_at for x in s), tuple(x.at for x in c))
+
+    def sessions_since(self, when: datetime) -> tuple[Session, ...]:
+        return self.sessions[bisect.bisect_left(self._session_starts, when):]
+
+    def checkins_since(self, when: datetime) -> tuple[CheckIn, ...]:
+        return self.checkins[bisect.bisect_left(self._checkin_times, when):]
+
+    def stage_started_at(self, stage: int) -> datetime | None:
+        """When the current run of `stage` began: its latest start/advance/step-back/override."""
+        for event in reversed(self.events):
+            if event.kind in STAGE_SETTING_KINDS:
+                return event.at if event.to_stage == stage else None
+        return None
+
+    def current_stage(self) -> int | None:
+        for event in reversed(self.events):
+            if event.kind in STAGE_SETTING_KINDS:
+                return event.to_stage
+        return None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def _day_label(when: datetime) -> str:
+    return f"{when:%d %b} {when:%H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Flares
+
+
+def flare_reasons(session: Session, rules: Rules) -> list[str]:
+    """Why a session counts as a flare (pain-monitoring model); empty when it does not."""
+    reasons = []
+    if session.pain_after is not None:
+        if session.pain_after > rules.flare_pain_after_above:
+            reasons.append(f"pain after {session.pain_after} (above "
+                           f"{rules.flare_pain_after_above})")
+        elif session.pain_after >= session.pain_before + rules.flare_rise:
+            reasons.append(f"pain rose {session.pain_before}→{session.pain_after} "
+                           f"(+{rules.flare_rise} or more)")
+    if session.stopped_for_pain:
+        reasons.append("an exercise was stopped because it hurt")
+    return reasons
+
+
+def is_flare(session: Session, rules: Rules) -> bool:
+    return bool(flare_reasons(session, rules))
+
+
+def first_checkins_by_day(checkins: tuple[CheckIn, ...] | list[CheckIn]) -> dict[date, CheckIn]:
+    """The day's check-in is its first one."""
+    days: dict[date, CheckIn] = {}
+    for c in checkins:
+        days.setdefault(c.at.date(), c)
+    return days
+
+
+@dataclass(frozen=True)
+class Flare24h:
+    day: date  # the day of the raised check-in
+    before: int  # the previous day's pre-session pain
+    after: int  # this day's first check-in
+
+
+def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
+    """24-hour flares from `since` on: a day's first check-in ≥ yesterday's pre-session pain + 2."""
+    start = _midnight(since - timedelta(days=1))
+    pre_pain: dict[date, int] = {}
+    for s in history.sessions_since(start):
+        pre_pain.setdefault(s.day, s.pain_before)
+    found = []
+    for day, checkin in first_checkins_by_day(history.checkins_since(_midnight(since))).items():
+        before = pre_pain.get(day - timedelta(days=1))
+        if before is not None and checkin.pain >= before + rules.flare_24h_rise:
+            found.append(Flare24h(day, before, checkin.pain))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving on
+
+
+@dataclass(frozen=True)
+class MoveOnCheck:
+    from_stage: int
+    to_stage: int | None
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.to_stage is not None and all(c.ok for c in self.criteria)
+
+    @property
+    def failing(self) -> list[Criterion]:
+        return [c for c in self.criteria if not c.ok]
+
+    def reason(self) -> str:
+        if self.to_stage is None:
+            return "This is the last stage: keep the routine going."
+        if self.ok:
+            return f"Every criterion holds: you may move on to stage {self.to_stage}."
+        return "Not yet: " + "; ".join(f"{c.label.lower()} ({c.detail})" for c in self.failing)
+
+
+def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> Criterion:
+    days = rule.adherence_days or 14
+    first = today - timedelta(days=days)
+    planned = days * slots
+    per_day: dict[tuple[date, str], bool] = {}
+    for s in history.sessions_since(_midnight(first)):
+        if s.completed and s.day < today:
+            per_day[(s.day, s.slot)] = True
+    done = len(per_day)
+    pct = round(100 * done / planned) if planned else 0
+    need = rule.min_adherence_pct or 0
+    return Criterion(key="adherence", label=f"Adherence over {days} days",
+                     ok=pct >= need,
+                     detail=f"{done} of {planned} planned sessions ({pct} %) — needs ≥ {need} %")
+
+
+def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
+                  slots: int = 1, stage_start: datetime | None = None) -> MoveOnCheck:
+    """Each move-on criterion of the stage with its numbers; all must hold to advance."""
+    rule = catalog.stage(stage).move_on
+    if rule is None:
+        return MoveOnCheck(stage, None, ())
+    rules = catalog.rules
+    today = now.date()
+    start = stage_start or history.stage_started_at(stage) or now
+    in_stage = [s for s in history.sessions_since(start) if s.stage == stage]
+    criteria: list[Criterion] = []
+
+    days = (today - start.date()).days
+    criteria.append(Criterion(key="days", label="Days in this stage", ok=days >= rule.min_days,
+                              detail=f"{days} of {rule.min_days} days"))
+
+    done = sum(1 for s in in_stage if s.completed)
+    criteria.append(Criterion(key="sessions", label="Sessions done in this stage",
+                              ok=done >= rule.min_sessions,
+                              detail=f"{done} of {rule.min_sessions} sessions"))
+
+    n = rule.checkin_count
+    # Look back far enough to find n days with a check-in, but never through all of history.
+    recent = list(first_checkins_by_day(history.checkins_since(_midnight(today - timedelta(
+        days=max(30, rule.min_days + n))))).values())[-n:]
+    pains = [c.pain for c in recent]
+    ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
+    shown = ", ".join(str(p) for p in pains) if pains else "none yet"
+    have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
+    criteria.append(Criterion(key="checkins", label=f"Last {n} daily check-ins", ok=ok,
+                              detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each"))
+
+    last = in_stage[-rule.no_flare_sessions:] if rule.no_flare_sessions else []
+    flared = [s for s in last if is_flare(s, rules)]
+    if flared:
+        worst = flared[-1]
+        detail = (f"{len(flared)} flare(s); latest {_day_label(worst.started_at)}: "
+                  f"{flare_reasons(worst, rules)[0]}")
+    else:
+        detail = f"none in the last {len(last)} session(s)"
+    criteria.append(Criterion(key="flares", label=f"No flare in the last {rule.no_flare_sessions} "
+                              "sessions", ok=not flared, detail=detail))
+
+    if rule.no_24h_flare_days:
+        since = today - timedelta(days=rule.no_24h_flare_days - 1)
+        f24 = [f for f in flares_24h(history, rules, since) if _midnight(f.day) >= _midnight(
+            start.date())]
+        detail = ("none" if not f24 else
+                  "; ".join(f"{f.day:%d %b}: pain {f.before}→{f.after} next morning" for f in f24))
+        criteria.append(Criterion(key="flare24", label="No 24-hour flare in the last "
+                                  f"{rule.no_24h_flare_days} days", ok=not f24, detail=detail))
+
+    if rule.min_adherence_pct is not None:
+        criteria.append(_adherence(history, rule, slots, today))
+
+    return MoveOnCheck(stage, stage + 1, tuple(criteria))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stepping back
+
+
+@dataclass(frozen=True)
+class StepBack:
+    from_stage: int
+    to_stage: int
+    reason: str
+    lower_doses: bool = True
+
+
+def step_back_check(catalog: Catalog, stage: int, history: History,
+                    now: datetime, stage_start: datetime | None = None) -> StepBack | None:
+    """2 flares within 7 days, or a check-in ≥ 7, since this stage began → go back one stage."""
+    rules = catalog.rules
+    start = stage_start or history.stage_started_at(stage) or datetime.min
+    window = max(start, now - timedelta(days=rules.step_back_flare_days))
+    target = max(stage - 1, 1)
+    session_flares = [s for s in history.sessions_since(window) if is_flare(s, rules)]
+    day_flares = [f for f in flares_24h(history, rules, window.date())
+                  if _midnight(f.day) >= window]
+    count = len(session_flares) + len(day_flares)
+    where = (f"stage {target}" if target < stage else
+             "lower doses in stage 1 (and see a doctor if it does not settle)")
+    if count >= rules.step_back_flares:
+        return StepBack(stage, target, f"{count} flares in the last {rules.step_back_flare_days} "
+                        f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.")
+    recent = history.checkins_since(window)
+    high = [c for c in recent if c.pain >= rules.step_back_checkin]
+    if high:
+        c = high[-1]
+        return StepBack(stage, target, f"a check-in of {c.pain}/10 on {_day_label(c.at)} "
+                        f"({rules.step_back_checkin} or more): go back to {where}.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dose steps within a stage (double progression)
+
+
+def step_up(dose: Dose, bounds: DoseBounds) -> Dose | None:
+    """One step up: +1 rep to its bound, then +2 s hold, then +1 set (minutes: +1 min)."""
+    if dose.reps is not None and bounds.reps and dose.reps < bounds.reps[1]:
+        return dose.model_copy(update={"reps": dose.reps + 1})
+    if dose.hold_s is not None and bounds.hold_s and dose.hold_s < bounds.hold_s[1]:
+        return dose.model_copy(update={"hold_s": min(dose.hold_s + 2, bounds.hold_s[1])})
+    if dose.minutes is not None and bounds.minutes and dose.minutes < bounds.minutes[1]:
+        return dose.model_copy(update={"minutes": dose.minutes + 1})
+    if dose.sets < bounds.sets[1]:
+        return dose.model_copy(update={"sets": dose.sets + 1})
+    return None
+
+
+def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
+    """One step back, undoing the last kind of step first: a set, then hold, then reps."""
+    if dose.sets > bounds.sets[0]:
+        return dose.model_copy(update={"sets": dose.sets - 1})
+    if dose.minutes is not None and bounds.minutes and dose.minutes > bounds.minutes[0]:
+        return dose.model_copy(update={"minutes": dose.minutes - 1})
+    if dose.hold_s is not None and bounds.hold_s and dose.hold_s > bounds.hold_s[0]:
+        return dose.model_copy(update={"hold_s": max(dose.hold_s - 2, bounds.hold_s[0])})
+    if dose.reps is not None and bounds.reps and dose.reps > bounds.reps[0]:
+        return dose.model_copy(update={"reps": dose.reps - 1})
+    return None
+
+
+@dataclass(frozen=True)
+class DoseSuggestion:
+    exercise_id: str
+    current: Dose
+    proposed: Dose
+    direction: Literal["up", "down"]
+    reason: str
+
+
+def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
+                     lookback: int = 40) -> list[DoseSuggestion]:
+    """Suggest a step up after 2 easy sessions at the current dose; a step down after a flare."""
+    rules = catalog.rules
+    need = rules.dose_step_sessions
+    recent = [s for s in history.sessions[-lookback:] if s.plan_id == plan.id]
+    out: list[DoseSuggestion] = []
+    for p in plan.prescriptions:
+        ex = catalog.exercises.get(p.exercise_id)
+        if ex is None:
+            continue
+        runs = [(s, e) for s in recent for e in s.entries
+                if e.exercise_id == p.exercise_id and not e.skipped]
+        if not runs:
+            continue
+        last_s, last_e = runs[-1]
+        if last_e.stopped_hurt or (is_flare(last_s, rules) and last_e.prescribed == p.dose):
+            lower = step_down(p.dose, ex.bounds)
+            if lower is not None:
+                why = ("it was stopped because it hurt" if last_e.stopped_hurt else
+                       "the last session with it was a flare")
+                out.append(DoseSuggestion(ex.id, p.dose, lower, "down",
+                                          f"{ex.name}: {why} — one step easier."))
+            continue
+        at_dose = [(s, e) for s, e in runs if e.prescribed == p.dose][-need:]
+        good = [(s, e) for s, e in at_dose
+                if e.done and s.pain_after is not None and s.pain_after <= rules.dose_step_max_pain
+                and s.difficulty in ("easy", "ok") and not is_flare(s, rules)]
+        if len(at_dose) == need and len(good) == need:
+            higher = step_up(p.dose, ex.bounds)
+            if higher is not None:
+                out.append(DoseSuggestion(
+                    ex.id, p.dose, higher, "up",
+                    f"{ex.name}: {need} sessions in a row done with pain ≤ "
+                    f"{rules.dose_step_max_pain} and rated easy or ok — one step up."))
+    return out

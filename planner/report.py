@@ -1,0 +1,78 @@
+"""Plain-text reports: what `rehab status` prints. Pure: data in, text out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from statistics import mean
+
+from planner.advice import Advice
+from planner.models import Catalog, Plan, Profile, Session
+from planner.progression import History, flare_reasons
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def pain_trend(history: History, now: datetime, days: int = 14) -> str:
+    """The day's first check-in over the last `days` days, and this week against the last."""
+    start = datetime.combine(now.date() - timedelta(days=days - 1), datetime.min.time())
+    firsts: dict = {}
+    for c in history.checkins_since(start):
+        firsts.setdefault(c.at.date(), c.pain)
+    if not firsts:
+        return "no check-ins in the last two weeks"
+    cells = []
+    for i in range(days):
+        day = start.date() + timedelta(days=i)
+        p = firsts.get(day)
+        cells.append("·" if p is None else SPARK[min(p * len(SPARK) // 11, len(SPARK) - 1)])
+    week_start = now.date() - timedelta(days=6)
+    this = [p for d, p in firsts.items() if d >= week_start]
+    last = [p for d, p in firsts.items() if d < week_start]
+    line = f"{''.join(cells)}  (last {days} days, · = no check-in)"
+    if this and last:
+        a, b = mean(last), mean(this)
+        word = "lower" if b < a else "higher" if b > a else "the same"
+        line += f"\n  average this week {b:.1f}, the week before {a:.1f}: {word}"
+    elif this:
+        line += f"\n  average this week {mean(this):.1f}"
+    return line
+
+
+def session_line(s: Session, catalog: Catalog) -> str:
+    done = sum(1 for e in s.entries if e.done)
+    after = "?" if s.pain_after is None else str(s.pain_after)
+    flare = "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) \
+        else ""
+    state = "" if s.completed else "  (partial)"
+    return (f"{s.started_at:%a %d %b} {s.slot:<8} stage {s.stage}  {done}/{len(s.entries)} done"
+            f"  pain {s.pain_before}→{after}{state}{flare}")
+
+
+def status_text(catalog: Catalog, profile: Profile, plan: Plan, history: History,
+                advice: Advice, now: datetime, recent: int = 5) -> str:
+    stage = catalog.stage(plan.stage)
+    lines = [f"Stage {stage.number} of 4 — {stage.name}: {stage.aim}"]
+    if advice.paused:
+        lines.append(f"PAUSED: {advice.pause_reason}. See a doctor, then re-screen in rehab.")
+    lines.append("")
+    check = advice.move_on
+    if check.to_stage is None:
+        lines.append("This is the last stage: keep the routine going.")
+    else:
+        lines.append(f"Moving on to stage {check.to_stage} needs all of these:")
+        for c in check.criteria:
+            lines.append(f"  {'✓' if c.ok else '✗'} {c.label}: {c.detail}")
+        lines.append("  → ready to move on" if advice.recommend_move_on else "  → not yet")
+    if advice.step_back is not None:
+        lines.append(f"Step back suggested: {advice.step_back.reason}")
+    for d in advice.doses:
+        lines.append(f"Dose suggestion: {d.reason} ({d.current.label()} → {d.proposed.label()})")
+    lines.append("")
+    lines.append("Last sessions:")
+    last = history.sessions[-recent:]
+    lines.extend(f"  {session_line(s, catalog)}" for s in reversed(last))
+    if not last:
+        lines.append("  none yet")
+    lines.append("")
+    lines.append("Pain (the day's first check-in): " + pain_trend(history, now))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""Stage changes as pure transitions: start, advance, step back, pause, resume.
+
+Each returns the records to save — the old plan (archived or paused), the new plan, and the
+stage event that explains it — and leaves saving to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from planner.models import Catalog, Plan, Profile, Screening, StageEvent
+from planner.plan import build_plan
+from planner.progression import History, MoveOnCheck, StepBack, step_down
+
+
+@dataclass(frozen=True)
+class StageChange:
+    plan: Plan
+    event: StageEvent
+    old_plan: Plan | None = None
+
+
+def _archive(plan: Plan, now: datetime) -> Plan:
+    return plan.model_copy(update={"status": "archived", "archived_at": now})
+
+
+def start_programme(catalog: Catalog, profile: Profile, stage: int, now: datetime,
+                    reason: str, recommended: int) -> StageChange:
+    """The first plan. A stage above the recommended one is an override and says so."""
+    plan = build_plan(catalog, profile, stage, now)
+    kind = "override" if stage > recommended else "start"
+    if stage > recommended:
+        reason = f"Chose stage {stage} over the recommended {recommended}: {reason}"
+    return StageChange(plan, StageEvent(at=now, to_stage=stage, kind=kind, reason=reason))
+
+
+def advance(catalog: Catalog, profile: Profile, plan: Plan, check: MoveOnCheck, now: datetime,
+            override_reason: str | None = None) -> StageChange:
+    """Move to the next stage: only when every criterion holds, or as a reasoned override."""
+    if check.to_stage is None:
+        raise ValueError("already at the last stage")
+    if not check.ok and not (override_reason and override_reason.strip()):
+        raise ValueError(check.reason())
+    new = build_plan(catalog, profile, check.to_stage, now)
+    if check.ok:
+        event = StageEvent(at=now, from_stage=plan.stage, to_stage=check.to_stage, kind="advance",
+                           reason=check.reason(), criteria=list(check.criteria))
+    else:
+        event = StageEvent(at=now, from_stage=plan.stage, to_stage=check.to_stage,
+                           kind="override", reason=override_reason.strip(),  # type: ignore[union-attr]
+                           criteria=list(check.criteria))
+    return StageChange(new, event, _archive(plan, now))
+
+
+def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
+              recommendation: StepBack | None = None, reason: str = "") -> StageChange:
+    """Go back one stage (never below 1) with a fresh, lower plan."""
+    target = max(plan.stage - 1, 1)
+    new = build_plan(catalog, profile, target, now)
+    if target == plan.stage:
+        # Already at the bottom: keep the exercises, one step easier each.
+        lowered = []
+        for p in plan.prescriptions:
+            ex = catalog.exercises.get(p.exercise_id)
+            down = step_down(p.dose, ex.bounds) if ex else None
+            lowered.append(p.model_copy(update={"dose": down or p.dose}))
+        new = new.model_copy(update={"prescriptions": lowered})
+    why = reason.strip() or (recommendation.reason if recommendation else "chosen by you")
+    event = StageEvent(at=now, from_stage=plan.stage, to_stage=target, kind="step-back",
+                       reason=why)
+    return StageChange(new, event, _archive(plan, now))
+
+
+def pause(plan: Plan, screening: Screening, now: datetime) -> StageChange:
+    """A red flag pauses the plan at once; nothing is lost, nothing can start."""
+    reason = f"red-flag screen: {screening.result} ({screening.context})"
+    paused = plan.model_copy(update={"status": "paused", "pause_reason": reason})
+    event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="pause",
+                       reason=reason)
+    return StageChange(paused, event)
+
+
+def resume(plan: Plan, screening: Screening, now: datetime) -> StageChange:
+    """Only an all-clear screen lifts a pause."""
+    if screening.result != "clear":
+        raise ValueError("a plan resumes only after a clear red-flag screen")
+    active = plan.model_copy(update={"status": "active", "pause_reason": None})
+    event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="resume",
+                       reason="red-flag screen clear")
+    return StageChange(active, event)
+
+
+def current_stage(history: History, plan: Plan | None) -> int:
+    return plan.stage if plan is not None else (history.current_stage() or 1)

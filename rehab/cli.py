@@ -1,0 +1,156 @@
+"""The `rehab` command line. Only the full-screen interface imports textual, and only when run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from rehab import __version__
+
+Clock = Callable[[], datetime]
+
+EPILOG = """\
+examples:
+  rehab                          open the planner on your data file
+  rehab --data ~/back.json       use another data file (or set REHAB_DATA)
+  rehab status                   where you stand, in plain text
+  rehab library --json           the exercise catalog as JSON
+  rehab backup                   copy your data file to its backups folder now
+  rehab restore                  put the newest backup back (or name one)
+  rehab demo --no-launch --days 60 --data /tmp/demo.json
+                                 make a file with 60 days of made-up history
+
+rehab gives general self-care guidance, not a diagnosis.
+"""
+
+
+class UsageError(Exception):
+    """Wrong words on the command line: exit 2."""
+
+
+def local_now() -> datetime:
+    """The one place the real clock is read; everything below takes `now` as an argument."""
+    return datetime.now().replace(microsecond=0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehab",
+        description="A calm terminal planner for a staged low-back-pain exercise programme.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rehab {__version__}")
+    parser.add_argument("--data", metavar="PATH", type=Path,
+                        help="data file to use (default: your user data folder; or REHAB_DATA)")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lib = sub.add_parser("library", help="list the exercise catalog",
+                         description="List every exercise in the catalog with its stage, kind, "
+                                     "default dose and source articles.",
+                         epilog="example:\n  rehab library --json > catalog.json",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    lib.add_argument("--json", action="store_true", help="machine-readable JSON")
+
+    sub.add_parser("status", help="where you stand: stage, move-on criteria, recent sessions",
+                   description="Print your stage and its aim, each move-on criterion with its "
+                               "numbers, the last sessions and the pain trend. Needs no lock, "
+                               "so it works while the planner is open.",
+                   epilog="example:\n  rehab status --data ~/back.json",
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    sub.add_parser("backup", help="copy the data file to its backups folder now",
+                   description="Copy the data file to backups/ beside it (the newest 14 are "
+                               "kept).",
+                   epilog="example:\n  rehab backup",
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    rest = sub.add_parser("restore", help="put a backup back in place",
+                          description="Validate a backup, keep a copy of the current file, then "
+                                      "put the backup in its place. With no BACKUP, the newest.",
+                          epilog="examples:\n  rehab restore\n"
+                                 "  rehab restore ~/.local/share/rehab-planner/backups/"
+                                 "rehab-2026-11-20.json",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    rest.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
+
+    demo = sub.add_parser("demo", help="fill a file with realistic made-up history",
+                          description="Make a new data file holding N days of plausible use, "
+                                      "driven by the real planner, then open it. Refuses to "
+                                      "touch an existing file.",
+                          epilog="example:\n  rehab demo --days 90 --no-launch --data /tmp/d.json",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("--days", type=int, default=42, help="days of history (default 42)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--no-launch", action="store_true", help="only write the file")
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
+    from seeds import load_catalog
+
+    catalog = load_catalog()
+    exercises = sorted(catalog.exercises.values(),
+                       key=lambda e: (0 if e.stage == "any" else e.stage, e.id))
+    if args.json:
+        rows = [{"id": e.id, "name": e.name, "stage": e.stage, "kind": e.kind.value,
+                 "dose": e.dose.model_dump(mode="json"), "dose_label": e.dose.label(),
+                 "sources": e.sources, "optional": e.optional} for e in exercises]
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    out.write(f"{'stage':<6}{'exercise':<38}{'kind':<14}dose\n")
+    for e in exercises:
+        name = e.name + (" (optional)" if e.optional else "")
+        out.write(f"{e.stage!s:<6}{name[:37]:<38}{e.kind.value:<14}{e.dose.label()}\n")
+        out.write(f"{'':<6}  id {e.id} · from {', '.join(s.split('_')[0] for s in e.sources)}\n")
+    out.write(f"\n{len(exercises)} exercises. Sources: "
+              + "; ".join(f"{k.split('_')[0]} {v}" for k, v in catalog.sources.items()) + "\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[..., int]] = {"library": cmd_library}
+
+
+def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
+        out=None, err=None) -> int:
+    """Parse and run one command; returns the exit code. Tests call this with their own clock."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on usage errors, as argparse does
+    command = args.command or "tui"
+    try:
+        if command == "tui":
+            from rehab.launch import launch  # textual is imported only here
+
+            return launch(args, clock)
+        return COMMANDS[command](args, out, clock)
+    except UsageError as exc:
+        err.write(f"rehab: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        err.write("rehab: interrupted\n")
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        err.write(f"rehab: {one_line(exc)}\n")
+        return 1
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,141 @@
+"""Read and validate the catalog's TOML files."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from planner.models import Catalog, EducationCard, Exercise, Rules, Stage
+
+DATA = Path(__file__).parent / "data"
+M = TypeVar("M", bound=BaseModel)
+
+
+class CatalogError(ValueError):
+    """A catalog file is broken; the message names the file, the entry and the field."""
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: catalog file is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _where(error: dict[str, Any]) -> str:
+    return ".".join(str(p) for p in error["loc"]) or "(entry)"
+
+
+def _validate(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise CatalogError(
+            f"{path}: {what} '{key}': field {_where(first)}: {first['msg']}{more}"
+        ) from None
+
+
+def _table(doc: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    table = doc.get(name)
+    if not isinstance(table, dict) or not table:
+        raise CatalogError(f"{path}: expected a [{name}.<id>] table with at least one entry")
+    return table
+
+
+def _keyed(raw: dict[str, Any], field: str, key: Any) -> dict[str, Any]:
+    """The table key is the entry's identity; a field repeating it differently is an error."""
+    if field in raw and raw[field] != key:
+        return {**raw, field: f"<{field} {raw[field]!r} differs from the table key>"}
+    return {**raw, field: key}
+
+
+def load_catalog(data_dir: Path = DATA) -> Catalog:
+    """Load, validate and cross-check the catalog. Cached for the default directory."""
+    if data_dir == DATA:
+        return _load_default()
+    return _load(data_dir)
+
+
+@cache
+def _load_default() -> Catalog:
+    return _load(DATA)
+
+
+def _load(data_dir: Path) -> Catalog:
+    path = data_dir / "sources.toml"
+    sources = {str(k): str(v) for k, v in _table(_read(path), "sources", path).items()}
+
+    path = data_dir / "exercises.toml"
+    exercises: dict[str, Exercise] = {}
+    for key, raw in _table(_read(path), "exercises", path).items():
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{path}: exercise '{key}': expected a table")
+        exercises[key] = _validate(Exercise, path, "exercise", key, _keyed(raw, "id", key))
+
+    path = data_dir / "stages.toml"
+    doc = _read(path)
+    stages: dict[int, Stage] = {}
+    for key, raw in _table(doc, "stages", path).items():
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{path}: stage '{key}': expected a table")
+        try:
+            number = int(key)
+        except ValueError:
+            raise CatalogError(f"{path}: stage '{key}': the key must be the stage number") from None
+        stages[number] = _validate(Stage, path, "stage", key, _keyed(raw, "number", number))
+    rules = _validate(Rules, path, "rules", "rules", doc.get("rules", {}))
+
+    path = data_dir / "cards.toml"
+    cards = {}
+    for key, raw in _table(_read(path), "cards", path).items():
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{path}: card '{key}': expected a table")
+        cards[key] = _validate(EducationCard, path, "card", key, _keyed(raw, "id", key))
+
+    _cross_check(data_dir, exercises, stages, cards, sources)
+    return Catalog(exercises=exercises, stages=stages, cards=cards, rules=rules, sources=sources)
+
+
+def _cross_check(
+    data_dir: Path,
+    exercises: dict[str, Exercise],
+    stages: dict[int, Stage],
+    cards: dict[str, EducationCard],
+    sources: dict[str, str],
+) -> None:
+    """References between files must resolve: neighbours, stage contents, cited articles."""
+    ex_path = data_dir / "exercises.toml"
+    for ex in exercises.values():
+        for field in ("easier", "harder"):
+            target = getattr(ex, field)
+            if target is not None and target not in exercises:
+                raise CatalogError(f"{ex_path}: exercise '{ex.id}': field {field}: "
+                                   f"no exercise '{target}'")
+        for i, src in enumerate(ex.sources):
+            if src not in sources:
+                raise CatalogError(f"{ex_path}: exercise '{ex.id}': field sources.{i}: "
+                                   f"unknown article '{src}'")
+    if sorted(stages) != [1, 2, 3, 4]:
+        raise CatalogError(f"{data_dir / 'stages.toml'}: stages must be exactly 1, 2, 3 and 4")
+    for stage in stages.values():
+        for i, ex_id in enumerate(stage.default_exercises):
+            if ex_id not in exercises:
+                raise CatalogError(f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
+                                   f"field default_exercises.{i}: no exercise '{ex_id}'")
+        if stage.number < 4 and stage.move_on is None:
+            raise CatalogError(f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
+                               f"field move_on: required below stage 4")
+    for card in cards.values():
+        for i, src in enumerate(card.sources):
+            if src not in sources and not src.startswith("guideline:"):
+                raise CatalogError(f"{data_dir / 'cards.toml'}: card '{card.id}': "
+                                   f"field sources.{i}: unknown article '{src}'")

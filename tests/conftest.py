@@ -1,0 +1,65 @@
+"""Shared test set-up: no test ever touches the real data directory, and time is injected."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from planner.models import Condition, Equipment, Profile
+from seeds import load_catalog
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    """Point every place rehab could read or write at this test's own directory."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("REHAB_DATA", raising=False)
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+NOW = datetime(2026, 11, 21, 12, 0, 0)
+
+
+class FakeClock:
+    """A clock tests move by hand; nothing sleeps."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_profile(**changes) -> Profile:
+    base = dict(
+        conditions=[Condition.LDH],
+        episode_start=date(2026, 10, 1),
+        equipment=[Equipment.NONE, Equipment.MAT, Equipment.CHAIR, Equipment.TABLE],
+        slots=["morning", "evening"],
+        minutes_per_session=15,
+        stenosis=False,
+        disclaimer_accepted_at=NOW - timedelta(days=30),
+    )
+    base.update(changes)
+    return Profile(**base)
+
+
+@pytest.fixture
+def profile() -> Profile:
+    return make_profile()

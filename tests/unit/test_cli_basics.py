@@ -1,0 +1,47 @@
+"""`rehab --version` and `rehab library`: they work without textual and without a data file."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rehab import __version__
+from rehab.cli import run
+from seeds import load_catalog
+
+
+def test_version_prints_and_exits_zero(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        run(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"rehab {__version__}"
+
+
+def test_library_json_lists_every_exercise_with_dose_and_sources():
+    out = io.StringIO()
+    assert run(["library", "--json"], out=out) == 0
+    rows = json.loads(out.getvalue())
+    catalog = load_catalog()
+    assert {r["id"] for r in rows} == set(catalog.exercises)
+    for row in rows:
+        assert {"id", "name", "stage", "kind", "dose", "sources"} <= row.keys()
+        assert row["sources"] and row["dose"]["sets"] >= 1
+
+
+def test_library_table_is_readable_text():
+    out = io.StringIO()
+    assert run(["library"], out=out) == 0
+    text = out.getvalue()
+    assert "Bridge" in text and "25 exercises" in text
+    assert max(len(line) for line in text.splitlines()[:-1]) <= 100
+
+
+def test_unknown_command_is_a_usage_error_exit_2():
+    result = subprocess.run([sys.executable, "-m", "rehab", "nonsense"], capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
