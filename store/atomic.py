@@ -1,0 +1,165 @@
+"""Crash-safe file replacement: the only code in `store/` that writes bytes to disk.
+
+A write goes to a private temp file in the same directory, is fsynced, renamed over the target
+with `os.replace`, and the directory is fsynced so the rename itself survives a power cut. If any
+step fails the target is left as it was and the error reaches the caller.
+
+Each I/O step is a module-level function (`_write_all`, `_fsync`, `_replace`, `_fsync_dir`) so
+tests can make exactly one of them fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def temp_prefix(target: Path) -> str:
+    """Every temp file for `target` starts with this, so stray ones can be found and removed."""
+    return f".{target.name}.tmp-"
+
+
+def ensure_private_dir(directory: Path) -> None:
+    """Create `directory` (and parents) if missing; a directory we create is made 0700.
+
+    An existing directory is left as the user set it up (they may keep the file in ~/Documents).
+    """
+    if directory.is_dir():
+        return
+    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    # mkdir's mode is filtered by the umask; say it again so it holds whatever the umask.
+    os.chmod(directory, DIR_MODE)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` atomically and durably; the file ends up 0600.
+
+    Either this returns and the new bytes are on disk, or it raises and `target` is unchanged.
+    """
+    directory = target.parent
+    fd, temp = _open_temp(target)
+    try:
+        try:
+            _write_all(fd, data)
+            _fsync(fd)
+        finally:
+            os.close(fd)
+        existed, previous = _keep_previous(target)
+        try:
+            _replace(temp, target)
+            try:
+                _fsync_dir(directory)
+            except BaseException:
+                # The rename happened but is not known to be durable: put the old file back, so
+                # a failed write never leaves the caller unsure which version is on disk.
+                with contextlib.suppress(OSError):
+                    if previous is not None:
+                        os.replace(previous, target)
+                    elif not existed:
+                        os.unlink(target)
+                raise
+        finally:
+            if previous is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(previous)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def remove_stray_temps(target: Path) -> list[Path]:
+    """Delete temp files a crashed writer left beside `target`; call only while holding the lock."""
+    removed: list[Path] = []
+    prefix = temp_prefix(target)
+    try:
+        names = os.listdir(target.parent)
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        if name.startswith(prefix):
+            stray = target.parent / name
+            with contextlib.suppress(FileNotFoundError):
+                stray.unlink()
+                removed.append(stray)
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# The steps, one function each so a test can fail any one of them.
+
+
+def _open_temp(target: Path) -> tuple[int, Path]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = target.parent / f"{temp_prefix(target)}{secrets.token_hex(6)}"
+        try:
+            fd = os.open(temp, flags, FILE_MODE)
+        except FileExistsError:
+            continue
+        try:
+            # os.open's mode is filtered by the umask; make it exactly 0600 either way.
+            os.fchmod(fd, FILE_MODE)
+        except BaseException:
+            os.close(fd)
+            os.unlink(temp)
+            raise
+        return fd, temp
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync(fd: int) -> None:
+    os.fsync(fd)
+
+
+def _replace(source: Path, target: Path) -> None:
+    os.replace(source, target)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        # A few filesystems cannot fsync a directory at all; that is not a failed write.
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(fd)
+
+
+def _keep_previous(target: Path) -> tuple[bool, Path | None]:
+    """Hard-link the current file aside so a failed directory fsync can be undone.
+
+    Returns whether the target existed, and the link (None if it did not exist, or if this
+    filesystem has no hard links: the rename is still atomic, only that undo is lost).
+    """
+    keep = target.parent / f"{temp_prefix(target)}{secrets.token_hex(6)}-previous"
+    try:
+        os.link(target, keep)
+    except FileNotFoundError:
+        return False, None
+    except OSError:
+        return True, None
+    return True, keep

@@ -1,0 +1,122 @@
+"""Copies of the data file in `backups/` beside it: one a day, and one before anything drastic.
+
+- `rehab-2026-11-20.json` — the file as it stood before the first write of that day;
+- `rehab-2026-11-20-103000-before-migrate.json` — taken before a migrate, import or restore
+  (or `-manual` for "backup now").
+
+The newest `KEEP` are kept. Backups are 0600 in a 0700 directory, written atomically. The clock
+is always passed in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from store.atomic import ensure_private_dir, read_bytes, write_atomic
+from store.paths import backup_dir
+
+KEEP = 14
+
+
+@dataclass(frozen=True, order=True)
+class Backup:
+    """One backup file; sorts oldest first by when its content was current."""
+
+    day: date
+    at: time
+    path: Path
+    reason: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _pattern(data_path: Path) -> re.Pattern[str]:
+    stem = re.escape(data_path.stem)
+    return re.compile(
+        rf"^{stem}-(?P<day>\d{{4}}-\d{{2}}-\d{{2}})(?:-(?P<at>\d{{6}})-(?P<reason>[a-z-]+))?\.json$"
+    )
+
+
+def list_backups(data_path: Path) -> list[Backup]:
+    """This file's backups, newest first."""
+    directory = backup_dir(data_path)
+    try:
+        names = [p.name for p in directory.iterdir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    pattern = _pattern(data_path)
+    found: list[Backup] = []
+    for name in names:
+        match = pattern.match(name)
+        if match is None:
+            continue
+        try:
+            day = date.fromisoformat(match["day"])
+            # A daily copy holds the file as it stood when the day began.
+            at = datetime.strptime(match["at"], "%H%M%S").time() if match["at"] else time.min
+        except ValueError:
+            continue
+        found.append(Backup(day, at, directory / name, match["reason"] or "daily"))
+    return sorted(found, reverse=True)
+
+
+def newest_backup(data_path: Path) -> Path | None:
+    """The newest backup of this file, if any."""
+    backups = list_backups(data_path)
+    return backups[0].path if backups else None
+
+
+def daily_backup(data_path: Path, today: date) -> Path | None:
+    """Copy the file as it is now to `rehab-<today>.json` unless today's copy exists already.
+
+    Call before the write that would change it. Returns the new backup, or None if none was made.
+    """
+    target = backup_dir(data_path) / f"{data_path.stem}-{today.isoformat()}.json"
+    if target.exists():
+        return None
+    return _copy(data_path, target)
+
+
+def backup_now(data_path: Path, now: datetime, reason: str) -> Path | None:
+    """Copy the file as it is now, named for `now` and `reason` (`before-restore`, `manual`…).
+
+    Returns the backup, or None when there is no file to copy.
+    """
+    if not re.fullmatch(r"[a-z]+(-[a-z]+)*", reason):
+        raise ValueError(f"a backup reason is lower-case words joined by '-', got {reason!r}")
+    name = f"{data_path.stem}-{now:%Y-%m-%d-%H%M%S}-{reason}.json"
+    return _copy(data_path, backup_dir(data_path) / name)
+
+
+def keep_aside(data_path: Path, data: bytes, now: datetime) -> Path:
+    """Save the bytes of a damaged file before it is replaced; never pruned, never restored."""
+    target = backup_dir(data_path) / f"{data_path.stem}.damaged-{now:%Y-%m-%d-%H%M%S}.json"
+    ensure_private_dir(target.parent)
+    write_atomic(target, data)
+    return target
+
+
+def prune(data_path: Path, keep: int = KEEP) -> list[Path]:
+    """Delete all but the newest `keep` backups of this file; returns what was deleted."""
+    removed: list[Path] = []
+    for backup in list_backups(data_path)[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            backup.path.unlink()
+            removed.append(backup.path)
+    return removed
+
+
+def _copy(data_path: Path, target: Path) -> Path | None:
+    data = read_bytes(data_path)
+    if data is None:
+        return None
+    ensure_private_dir(target.parent)
+    write_atomic(target, data)
+    prune(data_path)
+    return target

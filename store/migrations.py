@@ -1,0 +1,42 @@
+"""Ordered schema migrations: `MIGRATIONS[0]` takes a file from schema 1 to 2, and so on.
+
+The current schema version is `1 + len(MIGRATIONS)`. A migration is a pure function of the raw
+tables (`{table: {id: document}}`) that returns the tables in the next schema; it never touches
+disk. The repository backs the file up before it writes a migrated file, and refuses a file whose
+version is newer than `current_version()`.
+
+To change the schema: add a model change in `planner/models.py`, append one function here, and
+add a fixture of the old schema to `tests/store/fixtures/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pydantic_core
+
+from store.schema import META_ID, META_TABLE, Tables
+
+Migration = Callable[[Tables], Tables]
+
+#: v1 → v2 would be the first entry. None yet: schema 1 is the first released schema.
+MIGRATIONS: list[Migration] = []
+
+
+def current_version() -> int:
+    """The schema version this program writes (read at call time, so tests can add migrations)."""
+    return 1 + len(MIGRATIONS)
+
+
+def migrate(tables: Tables, from_version: int) -> Tables:
+    """The tables brought from `from_version` up to `current_version()`; the input is not changed.
+
+    Each step's result is stamped with its version, so a migration only has to move the data.
+    """
+    # A deep copy (through JSON, several times faster than copy.deepcopy) keeps the caller's
+    # tables intact if a step fails halfway.
+    result: Tables = pydantic_core.from_json(pydantic_core.to_json(tables))
+    for version, step in enumerate(MIGRATIONS[from_version - 1 :], start=from_version):
+        result = step(result)
+        result[META_TABLE][META_ID]["schema_version"] = version + 1
+    return result

@@ -1,0 +1,47 @@
+"""Where the data lives: the default file, its overrides, and the files that sit beside it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+import platformdirs
+
+APP_DIR_NAME = "rehab-planner"
+FILE_NAME = "rehab.json"
+ENV_VAR = "REHAB_DATA"
+
+
+def default_data_path() -> Path:
+    """The data file when neither `--data` nor `REHAB_DATA` says otherwise."""
+    return platformdirs.user_data_path(APP_DIR_NAME) / FILE_NAME
+
+
+def resolve_data_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """`--data PATH` if given, else `$REHAB_DATA` if set and non-empty, else the default."""
+    if cli_value is not None and str(cli_value) != "":
+        chosen = Path(cli_value)
+    elif os.environ.get(ENV_VAR):
+        chosen = Path(os.environ[ENV_VAR])
+    else:
+        chosen = default_data_path()
+    # Absolute so messages name the file unambiguously; symlinks are left alone on purpose.
+    return Path(os.path.abspath(chosen.expanduser()))
+
+
+def lock_path(data_path: Path) -> Path:
+    """The sidecar file the single writer locks: `rehab.json.lock`."""
+    return data_path.with_name(data_path.name + ".lock")
+
+
+def backup_dir(data_path: Path) -> Path:
+    """Backups live in `backups/` beside the data file."""
+    return data_path.parent / "backups"
+
+
+def restore_command(data_path: Path) -> str:
+    """The command that restores this file, with `--data` when it is not the one used by default."""
+    if Path(os.path.abspath(data_path)) == resolve_data_path(None):
+        return "rehab restore"
+    return f"rehab --data {shlex.quote(str(data_path))} restore"

@@ -1,0 +1,628 @@
+"""`Repository`: the one place the app saves and reads the user's records.
+
+One TinyDB per process, on `PrivateStorage`. Documents are keyed by the record's own id (TinyDB's
+doc_id *is* the record id; its integer counter is never used). Reads come from memory: the storage
+holds the parsed file, and each table keeps the models it has validated, by id, so a query never
+re-reads the file or re-validates a document. A save validates what it writes, writes once,
+atomically, and then updates those caches; a failed save changes neither the file nor the caches.
+
+A writer validates every document when it opens, so a damaged file is refused before anything
+could be written to it. A read-only repository takes no lock and validates documents as they are
+first asked for, so `rehab status` on ten years of history only pays for the records it shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, TypeVar, cast
+
+from planner.models import (
+    CheckIn,
+    Plan,
+    Profile,
+    PsfsRating,
+    Record,
+    Screening,
+    Session,
+    StageEvent,
+)
+from store import backups as backup_files
+from store.atomic import ensure_private_dir, read_bytes, remove_stray_temps, write_atomic
+from store.errors import DataFileError, NewerSchemaError, StoreError
+from store.lock import WriterLock
+from store.migrations import current_version, migrate
+from store.schema import (
+    META_ID,
+    META_TABLE,
+    ORDER_FIELDS,
+    TABLE_MODELS,
+    Damage,
+    Meta,
+    Tables,
+    TooNew,
+    check_layout,
+    schema_version_of,
+    table_for,
+    validate_document,
+    validate_meta,
+)
+from store.storage import PrivateStorage, RehabDB, damaged, parse_tables, serialize
+
+Clock = Callable[[], datetime]
+R = TypeVar("R", bound=Record)
+
+
+@functools.cache
+def app_version() -> str:
+    """This rehab's version, for the file's meta record (looked up once, only when writing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rehab-planner")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Table(Generic[R]):
+    """One table: the documents as stored, and the models validated from them on first use."""
+
+    def __init__(self, name: str, documents: dict[str, dict[str, Any]], path: Path) -> None:
+        self.name = name
+        self.documents = documents
+        self._path = path
+        self._models: dict[str, R] = {}
+        self._order_field = ORDER_FIELDS.get(name)
+        self._ids: list[str] | None = None  # ids in time order, built on first use
+        self._keys: list[tuple[datetime, int]] = []  # their sort keys, for bisecting
+        self._saved: dict[str, int] = {}  # each id's place in the file: the order of saving
+        self._records: list[R] | None = None  # the models in that order, once all are validated
+
+    def get(self, record_id: str) -> R | None:
+        model = self._models.get(record_id)
+        if model is None:
+            document = self.documents.get(record_id)
+            if document is None:
+                return None
+            model = self._validate(document)
+            self._models[record_id] = model
+        return model
+
+    def all(self) -> list[R]:
+        """Every record, oldest first."""
+        return self.since(None)
+
+    def since(self, moment: datetime | None) -> list[R]:
+        """Records at or after `moment`, oldest first; validates only those."""
+        ids = self._ordered()
+        start = 0 if moment is None else bisect_left(self._keys, (moment, -1))
+        if self._records is not None:
+            return self._records[start:]
+        records = [cast(R, self.get(i)) for i in ids[start:]]
+        if start == 0:
+            self._records = records[:]
+        return records
+
+    def newest(self) -> R | None:
+        ids = self._ordered()
+        return self.get(ids[-1]) if ids else None
+
+    def validate_all(self) -> None:
+        for record_id in self.documents:
+            self.get(record_id)
+
+    def replace(self, documents: dict[str, dict[str, Any]], models: Mapping[str, R]) -> None:
+        """After a successful write: the table as now stored, and the models just saved."""
+        previous, self.documents = self.documents, documents
+        self._models.update(models)
+        if self._ids is None:
+            return
+        # Keep the time order up to date in place: re-sorting ten years per save adds up.
+        for record_id in models:
+            if record_id in previous:
+                at = self._ids.index(record_id)
+                del self._ids[at], self._keys[at]
+                if self._records is not None:
+                    del self._records[at]
+            self._saved.setdefault(record_id, len(self._saved))
+            key = self._sort_key(record_id, documents[record_id])
+            at = bisect_right(self._keys, key)
+            self._ids.insert(at, record_id)
+            self._keys.insert(at, key)
+            if self._records is not None:
+                self._records.insert(at, models[record_id])
+
+    def _ordered(self) -> list[str]:
+        if self._ids is None:
+            self._saved = {record_id: n for n, record_id in enumerate(self.documents)}
+            keyed = sorted((self._sort_key(i, d), i) for i, d in self.documents.items())
+            self._keys = [key for key, _ in keyed]
+            self._ids = [record_id for _, record_id in keyed]
+        return self._ids
+
+    def _sort_key(self, record_id: str, document: Mapping[str, Any]) -> tuple[datetime, int]:
+        """(time, place in the file): equal times keep the order they were first saved in.
+
+        The file keeps documents in that order (a re-saved one keeps its place), so the order
+        is the same in memory and after reopening.
+        """
+        moment = datetime.min if self._order_field is None else self._key(record_id, document)
+        return (moment, self._saved[record_id])
+
+    def _key(self, record_id: str, document: Mapping[str, Any]) -> datetime:
+        # Parsing the one field is ~100x cheaper than validating the document, which waits
+        # until the record is asked for.
+        raw = document.get(cast(str, self._order_field))
+        if isinstance(raw, str):
+            try:
+                return datetime.fromisoformat(raw)
+            except ValueError:
+                pass
+        model = self.get(record_id)  # an unusual spelling: let the model decide (or refuse)
+        return cast(datetime, getattr(model, cast(str, self._order_field)))
+
+    def _validate(self, document: Mapping[str, Any]) -> R:
+        try:
+            return cast(R, validate_document(self.name, document))
+        except Damage as problem:
+            raise damaged(self._path, problem.reason) from None
+
+
+class Repository:
+    """The user's records in one data file. Open with `Repository.open(path, clock=...)`.
+
+    Records returned in lists are the cached instances, shared between calls: treat them as
+    read-only and save a changed copy (`model_copy(update=...)`). Single-record getters
+    (`profile`, `active_plan`, `latest_screening`, `plan`, `session`) return private copies.
+    Not thread-safe: use one repository from one thread.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        db: RehabDB,
+        *,
+        clock: Clock,
+        readonly: bool,
+        lock: WriterLock | None,
+    ) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._db = db
+        self._clock = clock
+        self._lock = lock
+        self._meta: Meta | None = None
+        self._tables: dict[str, _Table[Any]] = {}
+        self._checked = False  # every document validated
+        self._closed = False
+
+    # -----------------------------------------------------------------------------------------
+    # Opening and closing
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock,
+        readonly: bool = False,
+        defer_checks: bool = False,
+    ) -> Repository:
+        """Open the data file (it need not exist yet; it is created by the first save).
+
+        A writer takes the single-writer lock (`FileLockedError` if another rehab has it), removes
+        temp files a crash left behind, migrates an older file (after backing it up) and validates
+        every document. `readonly=True` takes no lock, never writes, and validates each record
+        when it is first read.
+        `defer_checks=True` lets a writer open as fast as a reader: documents are validated as
+        they are read, and all of them before the first save (or when `check_all()` is called),
+        so a damaged file is still never written to.
+        Raises `DataFileError` for a damaged file and `NewerSchemaError` for a newer one.
+        """
+        data_path = Path(os.path.abspath(path))
+        lock = None
+        if not readonly:
+            ensure_private_dir(data_path.parent)
+            lock = WriterLock.acquire(data_path)
+        try:
+            if not readonly:
+                remove_stray_temps(data_path)
+            db = RehabDB(data_path, clock=None if readonly else clock, readonly=readonly)
+            repository = cls(data_path, db, clock=clock, readonly=readonly, lock=lock)
+            repository._load(check_now=not readonly and not defer_checks)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return repository
+
+    def close(self) -> None:
+        """Release the lock (a writer's) and the file. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._db.close()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def storage(self) -> PrivateStorage:
+        return cast(PrivateStorage, self._db.storage)
+
+    def _load(self, *, check_now: bool) -> None:
+        try:
+            tables = self.storage.read() or {}
+            version = schema_version_of(tables)
+            if version is not None and version != current_version():
+                tables = self._upgrade(tables, version)
+            if tables:
+                check_layout(tables)
+                self._meta = validate_meta(tables)
+            else:
+                self._meta = None
+        except Damage as problem:
+            raise damaged(self.path, problem.reason) from None
+        self._tables = {
+            name: _Table(name, tables.get(name, {}), self.path) for name in TABLE_MODELS
+        }
+        self._checked = False
+        if check_now:
+            self.check_all()
+
+    def _upgrade(self, tables: Tables, version: int) -> Tables:
+        latest = current_version()
+        if version > latest:
+            raise NewerSchemaError(self.path, version, latest)
+        if not self.readonly:
+            backup_files.backup_now(self.path, self._clock(), "before-migrate")
+        try:
+            migrated = migrate(tables, version)
+        except Exception as error:  # a migration meeting data it did not expect
+            raise Damage(
+                f"it could not be upgraded from schema {version} to {latest}: {error!r}"
+            ) from None
+        check_layout(migrated)
+        for name in TABLE_MODELS:
+            for document in migrated.get(name, {}).values():
+                validate_document(name, document)
+        if not self.readonly:
+            migrated[META_TABLE][META_ID]["app_version"] = app_version()
+            self.storage.write(migrated)
+        return migrated
+
+    # -----------------------------------------------------------------------------------------
+    # Saving
+
+    def save(self, *records: Record) -> None:
+        """Save these records in one atomic write, replacing any with the same id.
+
+        Use it when several records belong together (advancing: the archived plan, the new plan
+        and the stage event), so a crash keeps all or none of them.
+        """
+        self._require_writer()
+        if not records:
+            return
+        if not self._checked:
+            self.check_all()  # never write to a file with a damaged document in it
+        changes: dict[str, dict[str, dict[str, Any]]] = {}
+        saved: dict[str, dict[str, Record]] = {}
+        for record in records:
+            name = table_for(record)
+            if name == "profile" and record.id != "profile":
+                raise ValueError(f"the profile's id is always 'profile', got {record.id!r}")
+            document = record.model_dump(mode="json")
+            # Proves it will read back, and gives the cache a copy the caller cannot change.
+            saved.setdefault(name, {})[record.id] = validate_document_or_raise(name, document)
+            changes.setdefault(name, {})[record.id] = document
+        meta = self._meta_for_write()
+        if meta is not None:
+            changes[META_TABLE] = {META_ID: meta.model_dump(mode="json")}
+        tables = self._db.commit(changes)
+        if meta is not None:
+            self._meta = meta
+        for name, models in saved.items():
+            self._tables[name].replace(tables[name], models)
+
+    def _meta_for_write(self) -> Meta | None:
+        if self._meta is None:
+            return Meta(
+                schema_version=current_version(), app_version=app_version(), created=self._clock()
+            )
+        if self._meta.app_version != app_version():
+            return self._meta.model_copy(update={"app_version": app_version()})
+        return None
+
+    def _require_writer(self) -> None:
+        if self._closed:
+            raise StoreError(f"{self.path} is closed; nothing was saved.")
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; nothing was saved.")
+
+    def _table(self, name: str) -> _Table[Any]:
+        return self._tables[name]
+
+    # -----------------------------------------------------------------------------------------
+    # The records, in the user's words
+
+    def meta(self) -> Meta | None:
+        """The file's schema version, app version and creation time (None before the first save)."""
+        return self._meta
+
+    def is_new(self) -> bool:
+        """True until a profile is saved: the first run has not been finished."""
+        return self._table("profile").get("profile") is None
+
+    def profile(self) -> Profile | None:
+        """The user's profile, or None before the first run is finished."""
+        return _copy(self._table("profile").get("profile"))
+
+    def save_profile(self, profile: Profile) -> None:
+        """Save the profile (its id is always "profile")."""
+        self.save(profile)
+
+    def record_screening(self, screening: Screening) -> None:
+        """Keep the answers of a red-flag screen."""
+        self.save(screening)
+
+    def screenings(self) -> list[Screening]:
+        """Every red-flag screen, oldest first."""
+        return self._table("screenings").all()
+
+    def latest_screening(self) -> Screening | None:
+        """The most recent red-flag screen, or None if there has been none."""
+        return _copy(self._table("screenings").newest())
+
+    def plan(self, plan_id: str) -> Plan | None:
+        """One plan by id, archived or not."""
+        return _copy(self._table("plans").get(plan_id))
+
+    def plans(self) -> list[Plan]:
+        """Every plan, oldest first, archived ones included."""
+        return self._table("plans").all()
+
+    def active_plan(self) -> Plan | None:
+        """The plan in force: the newest one not archived (it may be paused after a red flag)."""
+        in_force = [p for p in self.plans() if p.status != "archived"]
+        return _copy(in_force[-1]) if in_force else None
+
+    def save_plan(self, plan: Plan) -> None:
+        """Save a plan; one not archived archives every other plan in force, in the same write.
+
+        So there is only ever one plan in force (an advance needs no separate `archive_plan`).
+        """
+        records: list[Record] = [plan]
+        if plan.status != "archived":
+            now = self._clock()
+            for other in self.plans():
+                if other.id != plan.id and other.status != "archived":
+                    records.append(
+                        other.model_copy(update={"status": "archived", "archived_at": now})
+                    )
+        self.save(*records)
+
+    def archive_plan(self, plan_id: str) -> Plan:
+        """Mark a plan archived now; returns it as saved. `KeyError` if there is no such plan."""
+        plan = self._table("plans").get(plan_id)
+        if plan is None:
+            raise KeyError(f"no plan with id {plan_id!r}")
+        archived = plan.model_copy(update={"status": "archived", "archived_at": self._clock()})
+        self.save(archived)
+        return _copy(archived)
+
+    def save_session(self, session: Session) -> None:
+        """Save a session, finished or partial; saving it again replaces it."""
+        self.save(session)
+
+    def session(self, session_id: str) -> Session | None:
+        """One session by id, with every exercise entry."""
+        return _copy(self._table("sessions").get(session_id))
+
+    def sessions(self, since: datetime | date | None = None) -> list[Session]:
+        """Sessions started at or after `since` (a date means from its midnight), oldest first."""
+        return self._table("sessions").since(_moment(since))
+
+    def record_checkin(self, checkin: CheckIn) -> None:
+        """Keep a pain check-in (several a day are fine; the day's check-in is the first)."""
+        self.save(checkin)
+
+    def checkins(self, since: datetime | date | None = None) -> list[CheckIn]:
+        """Check-ins at or after `since`, oldest first."""
+        return self._table("checkins").since(_moment(since))
+
+    def log_stage_event(self, event: StageEvent) -> None:
+        """Add a start, advance, step back, pause, resume or override to the stage timeline."""
+        self.save(event)
+
+    def stage_events(self) -> list[StageEvent]:
+        """The stage timeline, oldest first."""
+        return self._table("stage_events").all()
+
+    def record_psfs(self, rating: PsfsRating) -> None:
+        """Keep a PSFS rating."""
+        self.save(rating)
+
+    def psfs(self) -> list[PsfsRating]:
+        """Every PSFS rating, oldest first."""
+        return self._table("psfs").all()
+
+    # -----------------------------------------------------------------------------------------
+    # The file as a whole
+
+    def check_all(self) -> None:
+        """Validate every document now (a writer does on open); `DataFileError` if one fails."""
+        for table in self._tables.values():
+            table.validate_all()
+        self._checked = True
+
+    def documents(self) -> Tables:
+        """The whole file as stored (`{table: {id: document}}`), e.g. for a JSON export.
+
+        The documents are shared with the cache: do not change them.
+        """
+        tables: Tables = {name: dict(t.documents) for name, t in self._tables.items()}
+        if self._meta is not None:
+            tables[META_TABLE] = {META_ID: self._meta.model_dump(mode="json")}
+        return tables
+
+    def backups(self) -> list[backup_files.Backup]:
+        """This file's backups, newest first."""
+        return backup_files.list_backups(self.path)
+
+    def backup_now(self) -> Path | None:
+        """Copy the file to `backups/` now (None if nothing has been saved yet)."""
+        self._require_writer()
+        self.check_all()
+        return backup_files.backup_now(self.path, self._clock(), "manual")
+
+    def restore(self, backup_path: str | os.PathLike[str]) -> Path | None:
+        """Replace the file with a backup (checked first; the current file is backed up first).
+
+        Returns the backup taken of the current file. The repository then shows the restored data.
+        """
+        self._require_writer()
+        made = _replace_locked(
+            self.path, _read_backup(Path(backup_path)), now=self._clock(), reason="restore"
+        )
+        self.storage.forget()
+        self._load(check_now=True)
+        return made
+
+
+# ---------------------------------------------------------------------------------------------
+# Replacing the whole file: restore and import
+
+
+def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
+    """Copy the data file to `backups/` now, for `rehab backup`; None if there is no file yet.
+
+    The file is checked first, so a damaged file never becomes the newest backup. Needs no lock:
+    a writer replaces the file atomically, so the copy is always of a whole, valid version.
+    """
+    with Repository.open(path, clock=clock, readonly=True) as repository:
+        repository.check_all()
+        return backup_files.backup_now(repository.path, clock(), "manual")
+
+
+def restore(
+    path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, clock: Clock
+) -> Path | None:
+    """Replace the data file with the backup at `backup_path`, for `rehab restore`.
+
+    Works on a damaged data file too (that is what it is for).
+
+    The backup is validated first; the current file is backed up if it is readable (a damaged one
+    is kept aside as `backups/rehab.damaged-….json`). Takes the writer's lock for the duration.
+    Returns the backup taken of the current file, if one was.
+    """
+    return write_documents(path, _read_backup(Path(backup_path)), clock=clock, reason="restore")
+
+
+def write_documents(
+    path: str | os.PathLike[str], tables: Tables, *, clock: Clock, reason: str = "import"
+) -> Path | None:
+    """Replace the data file with `tables` (`{table: {id: document}}` with a meta record).
+
+    Every document is checked first (an older schema is migrated; a newer one is refused), then
+    the current file is backed up (`before-<reason>`), then the file is replaced atomically.
+    Takes the writer's lock. Returns the backup taken of the current file, if one was.
+    """
+    data_path = Path(os.path.abspath(path))
+    try:
+        checked = _checked(tables)
+    except Damage as problem:
+        raise StoreError(
+            f"The data to {reason} is not valid ({problem.reason}). Nothing was changed."
+        ) from None
+    except TooNew as newer:
+        raise NewerSchemaError(
+            data_path, newer.found, current_version(), subject=f"The data to {reason}"
+        ) from None
+    ensure_private_dir(data_path.parent)
+    with WriterLock.acquire(data_path):
+        return _replace_locked(data_path, checked, now=clock(), reason=reason)
+
+
+def _read_backup(backup: Path) -> Tables:
+    raw = read_bytes(backup)
+    if raw is None:
+        raise StoreError(f"{backup} does not exist. Nothing was changed.")
+    advice = "Choose another backup: rehab restore BACKUP"
+    try:
+        return _checked(parse_tables(raw))
+    except Damage as problem:
+        raise DataFileError(backup, problem.reason, advice=advice) from None
+    except TooNew as newer:
+        raise NewerSchemaError(backup, newer.found, current_version()) from None
+
+
+def _checked(tables: Tables) -> Tables:
+    """The tables in the current schema with every document valid, or `Damage` / `TooNew`."""
+    version = schema_version_of(tables)
+    if version is None:
+        raise Damage("it holds no data")
+    if version > current_version():
+        raise TooNew(version)
+    if version < current_version():
+        try:
+            tables = migrate(tables, version)
+        except Exception as error:
+            raise Damage(f"it could not be upgraded from schema {version}: {error!r}") from None
+    check_layout(tables)
+    for name in TABLE_MODELS:
+        for document in tables.get(name, {}).values():
+            validate_document(name, document)
+    return tables
+
+
+def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -> Path | None:
+    """Back up (or keep aside) the current file, then write `tables`. The caller holds the lock."""
+    payload = serialize(tables)
+    current = read_bytes(path)
+    made = None
+    if current is not None:
+        try:
+            _checked(parse_tables(current))
+        except (Damage, TooNew):
+            backup_files.keep_aside(path, current, now)
+        else:
+            made = backup_files.backup_now(path, now, f"before-{reason}")
+    remove_stray_temps(path)
+    write_atomic(path, payload)
+    return made
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def validate_document_or_raise(name: str, document: Mapping[str, Any]) -> Record:
+    """Validate a document about to be saved; a record that would not read back is a bug."""
+    try:
+        return validate_document(name, document)
+    except Damage as problem:
+        raise ValueError(f"not saved: {problem.reason}") from None
+
+
+def _copy(record: R | None) -> R | None:
+    return None if record is None else record.model_copy(deep=True)
+
+
+def _moment(since: datetime | date | None) -> datetime | None:
+    if since is None or isinstance(since, datetime):
+        return since
+    return datetime.combine(since, time.min)

@@ -1,0 +1,156 @@
+"""What a valid data file holds: which tables, which model each document must satisfy, and `meta`.
+
+The layout on disk is TinyDB's: `{table: {document key: document}}`. Our rule on top: a document's
+key is its own string `id` (never TinyDB's counter), and every document validates as its model.
+
+Problems are raised as `Damage` (a reason, no path); the caller that knows the path turns it into
+a `DataFileError` naming the file and the newest backup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planner.models import (
+    CheckIn,
+    Plan,
+    Profile,
+    PsfsRating,
+    Record,
+    Screening,
+    Session,
+    StageEvent,
+)
+
+Document = dict[str, Any]
+Tables = dict[str, dict[str, Document]]
+
+META_TABLE = "meta"
+META_ID = "meta"
+
+#: Each stored table and the model its documents must validate as.
+TABLE_MODELS: dict[str, type[Record]] = {
+    "profile": Profile,
+    "screenings": Screening,
+    "plans": Plan,
+    "sessions": Session,
+    "checkins": CheckIn,
+    "stage_events": StageEvent,
+    "psfs": PsfsRating,
+}
+
+#: The datetime field each table is kept in order by (profile has one document, no order).
+ORDER_FIELDS: dict[str, str] = {
+    "screenings": "at",
+    "plans": "created_at",
+    "sessions": "started_at",
+    "checkins": "at",
+    "stage_events": "at",
+    "psfs": "at",
+}
+
+TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}
+
+
+class Meta(BaseModel):
+    """The file's own record: which schema it is written in, by which rehab, since when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Literal["meta"] = META_ID
+    schema_version: int = Field(ge=1)
+    app_version: str
+    created: datetime
+
+
+class Damage(Exception):
+    """The data is not what we wrote: `reason` says what, in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TooNew(Exception):
+    """The file's schema is newer than this program knows."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def table_for(record: BaseModel) -> str:
+    """The table a record is stored in."""
+    for name, model in TABLE_MODELS.items():
+        if type(record) is model:
+            return name
+    raise TypeError(f"{type(record).__name__} is not a stored record")
+
+
+def schema_version_of(tables: Mapping[str, Any]) -> int | None:
+    """The schema version the file says it is in; None for an empty file (`{}`).
+
+    Read leniently first, so a file from a newer rehab (whose meta may look different) is reported
+    as newer rather than as damaged.
+    """
+    if not tables:
+        return None
+    meta_table = tables.get(META_TABLE)
+    if not isinstance(meta_table, Mapping) or not isinstance(meta_table.get(META_ID), Mapping):
+        raise Damage("it has no meta record, so its schema version is unknown")
+    version = meta_table[META_ID].get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise Damage(f"its schema version is not a positive whole number: {version!r}")
+    return version
+
+
+def check_layout(tables: Mapping[str, Any]) -> None:
+    """Known tables only, each document keyed by its own string id, one well-formed meta record."""
+    for name, table in tables.items():
+        if name not in TABLE_NAMES:
+            raise Damage(f"unknown table {name!r}")
+        if not isinstance(table, Mapping):
+            raise Damage(f"table {name!r} is not an object")
+        for key, document in table.items():
+            if not isinstance(document, Mapping):
+                raise Damage(f"{name} document {key!r} is not an object")
+            if document.get("id") != key:
+                raise Damage(
+                    f"{name} document {key!r} has id {document.get('id')!r}; they must match"
+                )
+    meta = tables.get(META_TABLE, {})
+    if set(meta) != {META_ID}:
+        raise Damage("the meta table must hold exactly one record, 'meta'")
+    validate_meta(tables)
+    if "profile" in tables and set(tables["profile"]) - {"profile"}:
+        raise Damage("the profile table may only hold the record 'profile'")
+
+
+def validate_meta(tables: Mapping[str, Any]) -> Meta:
+    try:
+        return Meta.model_validate(tables[META_TABLE][META_ID])
+    except ValidationError as error:
+        raise Damage(f"meta record: {describe(error)}") from None
+
+
+def validate_document(table: str, document: Mapping[str, Any]) -> Record:
+    """The document as its model, or `Damage` naming the table, the id and the first problem."""
+    try:
+        return TABLE_MODELS[table].model_validate(document)
+    except ValidationError as error:
+        raise Damage(f"{table} document {document.get('id')!r}: {describe(error)}") from None
+
+
+def describe(error: ValidationError) -> str:
+    """The first problem of a validation error, on one line: `pain_after: Input should be …`."""
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "document"
+    text = f"{where}: {first['msg']}"
+    if len(problems) > 1:
+        text += f"; {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}"
+    return text

@@ -1,0 +1,119 @@
+"""kill -9 at random moments never loses an acknowledged save nor leaves a file that will not open.
+
+A child process (the venv's python running WORKER below) imports the store once, then for each
+round forks a writer that opens the file and saves sessions as fast as it can, printing each id
+after `save_session` returns. The test kills that writer with SIGKILL after a random delay and then
+checks the file. Forking keeps 100+ rounds inside a few seconds; each writer is still a separate
+process killed by the kernel mid-whatever it was doing (often mid-write: each save rewrites
+the whole file).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from store import Repository
+
+ROUNDS = 120
+
+WORKER = textwrap.dedent(
+    """
+    import os, sys
+    from datetime import datetime, timedelta
+    from planner.models import Session
+    from store import Repository
+
+    path = sys.argv[1]
+    start = datetime(2026, 11, 20, 8, 0)
+    note = "Stiff this morning, easier after the tilts. " * 40  # ~2 KB: make writes take a while
+
+    def say(line):
+        os.write(1, (line + "\\n").encode())
+
+    for line in sys.stdin:
+        round_no = int(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                repo = Repository.open(path, clock=lambda: start)
+                for i in range(10_000):
+                    sid = f"r{round_no}-{i}"
+                    repo.save_session(Session(
+                        id=sid, plan_id="plan-1", stage=1, slot="morning",
+                        started_at=start + timedelta(minutes=round_no * 1000 + i),
+                        pain_before=3, note=note,
+                    ))
+                    say(f"ack {sid}")
+            except BaseException as error:
+                say(f"error {error!r}")
+            os._exit(0)
+        say(f"pid {pid}")
+        os.waitpid(pid, 0)
+        say("dead")
+    """
+)
+
+
+def test_kill_9_never_loses_an_acknowledged_save(data_path, clock, look):
+    data_path.parent.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(data_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
+    rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+    acknowledged: set[str] = set()
+    killed_mid_write = 0
+    started = time.monotonic()
+    try:
+        for round_no in range(ROUNDS):
+            child.stdin.write(f"{round_no}\n")
+            child.stdin.flush()
+            pid = _read_until(child, "pid ", acknowledged)
+            time.sleep(rng.uniform(0.0, 0.08))
+            os.kill(int(pid), signal.SIGKILL)
+            _read_until(child, "dead", acknowledged)
+            killed_mid_write += bool(look.temp_files(data_path))
+
+            # After every kill: the file opens, and every acknowledged session is in it.
+            with Repository.open(data_path, clock=clock, readonly=True) as repo:
+                stored = set(repo.documents().get("sessions", {}))
+                if round_no % 20 == 0:
+                    repo.check_all()
+            missing = acknowledged - stored
+            assert not missing, f"round {round_no}: lost acknowledged saves {sorted(missing)}"
+    finally:
+        child.stdin.close()
+        child.kill()
+        child.wait(timeout=30)
+
+    with Repository.open(data_path, clock=clock) as repo:  # a writer: validates it all
+        assert acknowledged <= {s.id for s in repo.sessions()}
+    assert look.temp_files(data_path) == set()
+    assert len(acknowledged) > ROUNDS  # the writers really did save between the kills
+    print(
+        f"{ROUNDS} kills in {time.monotonic() - started:.1f} s, {len(acknowledged)} saves "
+        f"acknowledged, {killed_mid_write} kills left a temp file behind"
+    )
+
+
+def _read_until(child: subprocess.Popen, prefix: str, acknowledged: set[str]) -> str:
+    """Read the child's lines, collecting acknowledged ids, until one starts with `prefix`."""
+    while True:
+        line = child.stdout.readline()
+        assert line, "the worker process ended unexpectedly"
+        line = line.rstrip("\n")
+        if line.startswith("ack "):
+            acknowledged.add(line[4:])
+        elif line.startswith("error "):
+            raise AssertionError(f"the writer failed: {line}")
+        elif line.startswith(prefix):
+            return line[len(prefix):]

@@ -1,0 +1,148 @@
+"""Ordered migrations run on open, after a backup; a newer file is refused.
+
+Schema 1 has no migrations yet, so these tests inject a fake v1 → v2 step.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import store.migrations
+from store import DataFileError, NewerSchemaError, Repository, current_version, list_backups
+
+
+def _shout_notes(tables):
+    """A fake v1 → v2 migration: check-in notes become upper case."""
+    for document in tables.get("checkins", {}).values():
+        document["note"] = document["note"].upper()
+    return tables
+
+
+@pytest.fixture
+def schema_two(monkeypatch):
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [_shout_notes])
+    assert current_version() == 2
+
+
+@pytest.fixture
+def v1_file(data_path, clock, make):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save_profile(make.profile())
+        repo.record_checkin(make.checkin(0))
+        repo.record_checkin(make.checkin(1))
+    return data_path.read_bytes()
+
+
+def test_schema_one_needs_no_migrations():
+    assert store.migrations.MIGRATIONS == []
+    assert current_version() == 1
+
+
+def test_opening_an_older_file_backs_it_up_then_migrates_it(
+    v1_file, schema_two, data_path, clock
+):
+    clock.advance(minutes=10)
+    with Repository.open(data_path, clock=clock) as repo:
+        assert [c.note for c in repo.checkins()] == ["DAY 0", "DAY 1"]
+        assert repo.meta().schema_version == 2
+
+    (backup,) = [b for b in list_backups(data_path) if b.reason == "before-migrate"]
+    assert backup.name == "rehab-2026-11-20-084000-before-migrate.json"
+    assert backup.path.read_bytes() == v1_file
+    on_disk = json.loads(data_path.read_bytes())
+    assert on_disk["meta"]["meta"]["schema_version"] == 2
+    assert [d["note"] for d in on_disk["checkins"].values()] == ["DAY 0", "DAY 1"]
+
+    with Repository.open(data_path, clock=clock):  # already current: no second migration
+        pass
+    assert len([b for b in list_backups(data_path) if b.reason == "before-migrate"]) == 1
+
+
+def test_migrations_run_in_order_from_the_files_version(v1_file, data_path, clock, monkeypatch):
+    seen = []
+
+    def step(name):
+        def migration(tables):
+            seen.append(name)
+            return tables
+
+        return migration
+
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [step("1→2"), step("2→3")])
+    with Repository.open(data_path, clock=clock):
+        pass
+    assert seen == ["1→2", "2→3"]
+    assert json.loads(data_path.read_bytes())["meta"]["meta"]["schema_version"] == 3
+
+    monkeypatch.setattr(
+        store.migrations, "MIGRATIONS", [step("1→2"), step("2→3"), step("3→4")]
+    )
+    seen.clear()
+    with Repository.open(data_path, clock=clock):
+        pass
+    assert seen == ["3→4"]
+
+
+def test_a_reader_migrates_in_memory_only(v1_file, schema_two, data_path, clock):
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert [c.note for c in repo.checkins()] == ["DAY 0", "DAY 1"]
+    assert data_path.read_bytes() == v1_file
+    assert list_backups(data_path) == []
+
+
+def test_a_failing_migration_changes_nothing(v1_file, data_path, clock, monkeypatch):
+    def broken(tables):
+        tables["checkins"].clear()  # damage the copy it was given, then fail
+        raise KeyError("missing_field")
+
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [broken])
+    with pytest.raises(DataFileError, match="could not be upgraded from schema 1 to 2"):
+        Repository.open(data_path, clock=clock)
+    assert data_path.read_bytes() == v1_file
+
+
+def test_a_migration_producing_invalid_documents_is_refused(v1_file, data_path, clock, monkeypatch):
+    def bad(tables):
+        for document in tables["checkins"].values():
+            document["pain"] = 42
+        return tables
+
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [bad])
+    with pytest.raises(DataFileError, match="pain"):
+        Repository.open(data_path, clock=clock)
+    assert data_path.read_bytes() == v1_file
+
+
+def test_a_file_newer_than_every_migration_is_refused(v1_file, schema_two, data_path, clock):
+    tables = json.loads(v1_file)
+    tables["meta"]["meta"]["schema_version"] = 3
+    data_path.write_text(json.dumps(tables))
+    with pytest.raises(NewerSchemaError, match="schema 3; this version reads up to 2"):
+        Repository.open(data_path, clock=clock)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.json")), ids=lambda p: p.stem)
+def test_a_file_of_every_old_schema_opens_with_every_record(fixture, data_path, clock):
+    """Each released schema keeps a fixture; a model change that breaks one needs a migration."""
+    data_path.parent.mkdir()
+    data_path.write_bytes(fixture.read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.meta().schema_version == current_version()
+        assert not repo.is_new()
+        assert [p.status for p in repo.plans()] == ["archived", "active"]
+        assert repo.active_plan().id == "plan-2"
+        assert len(repo.sessions()) == 2 and len(repo.checkins()) == 2
+        assert len(repo.screenings()) == 2 and repo.latest_screening().result == "see-doctor"
+        assert [e.kind for e in repo.stage_events()] == ["start", "advance"]
+        assert len(repo.psfs()) == 1
+
+
+def test_there_is_a_fixture_for_every_schema_version():
+    versions = {int(p.stem.split("-")[1]) for p in FIXTURES.glob("schema-*.json")}
+    assert versions == set(range(1, current_version() + 1))
