@@ -50,8 +50,6 @@ class Advice:
             lines.append(f"{n} dose change{'s' if n > 1 else ''} suggested: see Plan.")
         if self.rescreen_due:
             lines.append("Weekly safety check due: answer the red-flag questions again.")
-        if self.psfs_due:
-            lines.append("Weekly activity scores (PSFS) due.")
         return lines
 
 

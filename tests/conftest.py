@@ -10,6 +10,11 @@ from planner.models import Condition, Equipment, Profile
 from seeds import load_catalog
 
 
+def pytest_addoption(parser):
+    parser.addoption("--snapshot-update", action="store_true",
+                     help="rewrite the stored SVG snapshots of the screens from this run")
+
+
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path, monkeypatch):
     """Point every place rehab could read or write at this test's own directory."""

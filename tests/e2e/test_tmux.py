@@ -1,0 +1,132 @@
+"""The installed `rehab` in a real terminal (tmux): first run and one session by keystrokes.
+
+Nothing is installed here: the console script of the test environment is used as is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REHAB = Path(sys.executable).with_name("rehab")
+SOCKET = f"rehab-e2e-{os.getpid()}"
+
+
+class Terminal:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+
+    def tmux(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True,
+                             check=True)
+        return out.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", "100", "-y", "30")
+        self.tmux("set-option", "-t", "app", "remain-on-exit", "on")
+        self.tmux("respawn-pane", "-k", "-t", "app", command)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-t", "app", "-p")
+
+    def wait_for(self, marker: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if marker in text:
+                return text
+            time.sleep(0.1)
+        history = self.tmux("capture-pane", "-t", "app", "-p", "-S", "-")
+        raise AssertionError(f"{marker!r} never appeared. Screen:\n{history}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "app", key)
+            time.sleep(0.15)  # Textual's ESCDELAY: keys too close together merge
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "app", "-l", text)
+        time.sleep(0.15)
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    assert shutil.which("tmux"), "the end-to-end tests drive rehab inside tmux: install tmux"
+    assert REHAB.exists(), f"no console script at {REHAB}: run make test"
+    term = Terminal(tmp_path)
+    yield term
+    term.stop()
+
+
+def env_prefix(tmp: Path) -> str:
+    return (f"env TERM=xterm-256color HOME={tmp} XDG_DATA_HOME={tmp / 'xdg'} "
+            f"XDG_CONFIG_HOME={tmp / 'xdg-config'} TEXTUAL_ANIMATIONS=none")
+
+
+def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
+    data = tmp_path / "data" / "rehab.json"
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Welcome to rehab")
+    terminal.keys("Enter")  # I understand
+    terminal.wait_for("warning signs")
+    terminal.keys("C-n")  # nothing marked: all clear
+    terminal.wait_for("What have you been told")
+    terminal.keys("Down", "Down", "space", "Tab")  # sciatica
+    terminal.type("40")
+    terminal.keys("Enter")
+    terminal.wait_for("How bad is your back pain")
+    terminal.type("3")
+    terminal.keys("Enter")
+    terminal.wait_for("What do you have at home")
+    terminal.keys("C-n")
+    terminal.wait_for("Recommended: stage 2")
+    terminal.keys("C-n")
+    screen = terminal.wait_for("Start morning session")
+    assert "Stage 2 of 4" in screen
+
+    # A second rehab on the same file while this one runs is refused with a clear line.
+    second = subprocess.run([str(REHAB), "--data", str(data)], capture_output=True, text=True,
+                            env={**os.environ, "HOME": str(tmp_path)}, timeout=30)
+    assert second.returncode == 1
+    assert "open in another rehab window" in second.stderr
+    assert "Traceback" not in second.stderr
+
+    terminal.keys("s")
+    terminal.wait_for("before you start")
+    terminal.type("3")
+    terminal.keys("Enter")
+    screen = terminal.wait_for("exercise 1 of")
+    total = int(screen.split("exercise 1 of ")[1].split()[0])
+    for _ in range(total):
+        terminal.keys("n")
+    terminal.wait_for("Pain now")
+    terminal.type("2")
+    terminal.keys("C-s")
+    terminal.wait_for("✓ Morning")
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while "Pane is dead" not in terminal.tmux("capture-pane", "-t", "app", "-p", "-S", "-") \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    status = terminal.tmux("display-message", "-p", "-t", "app", "#{pane_dead_status}").strip()
+    assert status == "0", terminal.tmux("capture-pane", "-t", "app", "-p", "-S", "-")
+
+    stored = json.loads(data.read_text())
+    [session] = stored["sessions"].values()
+    assert session["pain_before"] == 3 and session["pain_after"] == 2
+    assert len(session["entries"]) == total
+    [profile] = stored["profile"].values()
+    assert profile["conditions"] == ["sciatica"] and profile["episode_start"]
+    assert oct(data.stat().st_mode & 0o777) == "0o600"

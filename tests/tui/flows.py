@@ -1,0 +1,49 @@
+"""Steps of the first run and a session, shared by the Pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
+
+from tui.screens.first_run import FirstRunScreen
+from tui.widgets.checklist import CheckList
+
+
+async def press_next(pilot: Pilot) -> None:
+    pilot.app.screen.query_one("#next", Button).press()
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.value = ""
+    field.focus()
+    await pilot.press(*text) if text else None
+    await pilot.pause()
+
+
+async def first_run(pilot: Pilot, *, pain: str = "3", episode: str = "40",
+                    flags: tuple[str, ...] = (), stop_at: str | None = None) -> None:
+    """Walk the wizard with the given answers; `stop_at` leaves it on that step."""
+    screen = pilot.app.screen
+    assert isinstance(screen, FirstRunScreen)
+    await press_next(pilot)  # disclaimer
+    if stop_at == "flags":
+        return
+    flag_list = screen.query_one("#flags-list", CheckList)
+    for flag in flags:
+        flag_list.select(flag)
+    await press_next(pilot)
+    if flags:
+        return
+    screen.query_one("#conditions", CheckList).select("ldh")
+    await type_into(pilot, "#episode", episode)
+    await press_next(pilot)
+    await type_into(pilot, "#pain-now", pain)
+    await press_next(pilot)
+    if stop_at == "setup":
+        return
+    await press_next(pilot)  # default equipment (mat, chair), morning, 15 minutes
+    if stop_at == "stage":
+        return
+    await press_next(pilot)  # accept the recommendation

@@ -1,0 +1,244 @@
+"""The daily path in Pilot: first run, Today, check-ins, the session player, the stop screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static, TextArea
+
+from planner.runner import GET_READY_S
+from tests.tui.conftest import SMALL, reopen
+from tests.tui.flows import first_run, press_next, type_into
+from tui.screens.doctor import DoctorScreen
+from tui.screens.first_run import FirstRunScreen
+from tui.screens.modals import CheckInScreen, PainScreen, Problem
+from tui.screens.player import EndSessionScreen, PlayerScreen
+from tui.screens.today import TodayScreen
+from tui.widgets.checklist import CheckList
+
+NASTY = "[ [/ [red]not red[/red] \x1b[31mESC\x1b[0m $x \\"
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def start_session(pilot, pain: str = "3") -> PlayerScreen:
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PainScreen)
+    await type_into(pilot, "Input", pain)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PlayerScreen)
+    return pilot.app.screen
+
+
+async def run_to_the_end(pilot, clock) -> None:
+    """Start each exercise and move the clock past it; the bell and counters run on their own."""
+    player = pilot.app.screen
+    while isinstance(pilot.app.screen, PlayerScreen):
+        await pilot.press("space")
+        clock.advance(hours=1)
+        player.tick()
+        await pilot.pause()
+
+
+async def save_end_form(pilot, pain: str = "2", note: str = "", symptoms: bool = False) -> None:
+    form = pilot.app.screen
+    assert isinstance(form, EndSessionScreen)
+    await type_into(pilot, "#pain", pain)
+    if note:
+        form.query_one("#note", TextArea).text = note
+    if symptoms:
+        form.query_one("#symptoms", CheckList).select("yes")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_first_run_to_first_finished_session(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, FirstRunScreen)
+        await first_run(pilot, pain="3", episode="40")
+        assert isinstance(app.screen, TodayScreen)
+        assert "Stage 2 of 4 · Mobilize" in text_of(app.screen, "#stage")
+        assert "pain 3/10" in text_of(app.screen, "#checkin")  # first run records pain now
+        player = await start_session(pilot, pain="3")
+        assert len(player.run.items) >= 3
+        await run_to_the_end(pilot, clock)
+        await save_end_form(pilot, pain="2", note="felt loose")
+        assert isinstance(app.screen, TodayScreen)
+        assert "✓ Morning" in text_of(app.screen, "#sessions")
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        assert session.completed and session.pain_before == 3 and session.pain_after == 2
+        assert all(e.done for e in session.entries) and session.note == "felt loose"
+        assert repo.profile().slots == ["morning"]
+        assert [e.kind for e in repo.stage_events()] == ["start"]
+        assert repo.latest_screening().result == "clear"
+
+
+async def test_emergency_red_flag_at_first_run_stops_everything(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, flags=("bladder-bowel",))
+        assert isinstance(app.screen, DoctorScreen)
+        body = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "GET MEDICAL HELP TODAY" in body and "emergency" in body
+    with reopen(data_file, clock) as repo:
+        assert repo.profile() is None and repo.active_plan() is None
+        assert repo.latest_screening().result == "emergency"
+
+
+async def test_yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescreen(
+        make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        await save_end_form(pilot, symptoms=True)
+        assert isinstance(app.screen, DoctorScreen)
+        assert app.plan().status == "paused"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("s")  # refused: no session while paused
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "paused" in text_of(app.screen, "#next")
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#save").press()  # nothing marked: all clear
+        await pilot.pause()
+        assert app.plan().status == "active"
+    with reopen(data_file, clock) as repo:
+        assert [e.kind for e in repo.stage_events()] == ["start", "pause", "resume"]
+        assert [s.context for s in repo.screenings()] == ["first-run", "after-session",
+                                                          "re-screen"]
+
+
+async def test_it_hurts_stops_the_exercise_and_the_session_counts_as_a_flare(
+        make_app, data_file, clock, catalog):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        hurt_id = player.run.current.prescription.exercise_id
+        await pilot.press("space")
+        clock.advance(seconds=GET_READY_S + 1)
+        player.tick()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, PainScreen)
+        await type_into(pilot, "Input", "6")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is player and player.run.index == 1
+        await run_to_the_end(pilot, clock)
+        await save_end_form(pilot, pain="4")
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        hurt = next(e for e in session.entries if e.exercise_id == hurt_id)
+        assert hurt.stopped_hurt and hurt.pain_when_stopped == 6 and not hurt.done
+        from planner.progression import is_flare
+
+        assert is_flare(session, catalog.rules)
+
+
+async def test_quitting_midway_saves_a_partial_session(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        await pilot.press("space")
+        clock.advance(hours=1)
+        player.tick()  # the first exercise done
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("n")  # "go on" keeps the session
+        await pilot.pause()
+        assert app.screen is player
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EndSessionScreen)
+        await save_end_form(pilot, pain="3")
+        assert "◐ Morning" in text_of(app.screen, "#sessions")
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        assert not session.completed
+        assert session.entries[0].done and not session.entries[-1].done
+
+
+async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, stop_at="flags")
+        await press_next(pilot)
+        app.screen.query_one("#conditions").select("ldh")
+        for bad, words in [("", "When did this episode begin"), ("abc", "is not a date"),
+                           ("-1", "is not a date"),
+                           ("20000", "over ten years")]:
+            await type_into(pilot, "#episode", bad)
+            await press_next(pilot)
+            problem = str(app.screen.query_one(Problem).render())
+            assert words in problem, problem
+        await type_into(pilot, "#episode", "30")
+        await press_next(pilot)
+        for bad, words in [("11", "from 0 to 10"), ("-1", "from 0 to 10"),
+                           ("lots", "is not"), ("", "Please enter")]:
+            await type_into(pilot, "#pain-now", bad)
+            await press_next(pilot)
+            assert words in str(app.screen.query_one(Problem).render())
+            assert app.screen.query_one("#pain-now", Input).value == bad  # kept, not wiped
+        await type_into(pilot, "#pain-now", "4")
+        await press_next(pilot)
+        await type_into(pilot, "#minutes", "3")
+        await press_next(pilot)
+        assert "from 5 to 60" in str(app.screen.query_one(Problem).render())
+        await type_into(pilot, "#minutes", "20")
+        await press_next(pilot)
+        await press_next(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert app.profile().minutes_per_session == 20
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        for bad in ("11", "-1", "x", ""):
+            await type_into(pilot, "#pain", bad)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CheckInScreen)
+            assert "pain" in str(app.screen.query_one(Problem).render()).lower()
+        await type_into(pilot, "#pain", "2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert len(app.repo.checkins()) == 2
+
+
+async def test_notes_full_of_markup_and_escapes_are_saved_and_shown_literally(
+        make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        clock.advance(minutes=5)
+        await pilot.press("c")
+        await pilot.pause()
+        await type_into(pilot, "#pain", "2")
+        app.screen.query_one("#note", Input).value = NASTY
+        await pilot.press("enter")
+        await pilot.pause()
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        await save_end_form(pilot, note=NASTY)
+        shown = text_of(app.screen, "#last-note")
+        assert "[red]not red[/red]" in shown and "[/" in shown
+        assert "\x1b" not in shown and "␛" in shown
+        # Nothing raw reaches the terminal either.
+        assert "\x1b[31m" not in app.export_screenshot()
+    with reopen(data_file, clock) as repo:
+        assert repo.sessions()[0].note == NASTY
+        assert repo.checkins()[-1].note == NASTY

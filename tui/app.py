@@ -1,0 +1,168 @@
+"""The Textual app: holds the store, the catalog and the clock; screens do the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from planner.advice import Advice, advise
+from planner.models import Catalog, CheckIn, Plan, Profile, Screening, Session
+from planner.progression import History
+from planner.safety import after_session_screening
+from planner.safety import screen as screen_answers
+from planner.stages import StageChange, pause, resume, start_programme
+from store import Repository
+
+Clock = Callable[[], datetime]
+
+
+class RehabApp(App[int]):
+    """rehab: a calm planner for a staged low-back-pain programme."""
+
+    TITLE = "rehab"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("c", "checkin", "Check in"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(self, repo: Repository, catalog: Catalog, clock: Clock,
+                 data_path: Path | None = None) -> None:
+        super().__init__()
+        self.repo = repo
+        self.catalog = catalog
+        self.clock = clock
+        self.data_path = data_path
+
+    # -- what screens read ---------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def history(self) -> History:
+        return History.of(self.repo.sessions(), self.repo.checkins(), self.repo.stage_events())
+
+    def profile(self) -> Profile | None:
+        return self.repo.profile()
+
+    def plan(self) -> Plan | None:
+        return self.repo.active_plan()
+
+    def advice(self) -> Advice | None:
+        profile, plan = self.profile(), self.plan()
+        if profile is None or plan is None:
+            return None
+        ratings = self.repo.psfs()
+        return advise(self.catalog, profile, plan, self.history(), self.repo.latest_screening(),
+                      ratings[-1] if ratings else None, self.now())
+
+    # -- start ---------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.first_run import FirstRunScreen
+        from tui.screens.today import TodayScreen
+
+        self.push_screen(TodayScreen())
+        if self.repo.is_new():
+            self.push_screen(FirstRunScreen())
+
+    # -- what screens change (the planner decides, the store remembers) --------------------------
+
+    def complete_first_run(self, profile: Profile, screening: Screening, stage: int,
+                           recommended: int, reason: str, pain_now: int) -> None:
+        now = self.now()
+        change = start_programme(self.catalog, profile, stage, now, reason, recommended)
+        self.repo.save(profile, screening, CheckIn(at=now, pain=pain_now), change.plan,
+                       change.event)
+
+    def apply(self, change: StageChange) -> None:
+        """Save a stage change in one atomic write: old plan, new plan, and the event."""
+        records = [change.plan, change.event]
+        if change.old_plan is not None:
+            records.insert(0, change.old_plan)
+        self.repo.save(*records)
+
+    def record_session(self, session: Session) -> None:
+        """Save a finished or partial session; a yes to the symptoms question stops the plan."""
+        self.repo.save_session(session)
+        if session.new_symptoms:
+            screening = after_session_screening(self.now())
+            self.repo.record_screening(screening)
+            plan = self.plan()
+            if plan is not None and plan.status == "active":
+                self.apply(pause(plan, screening, self.now()))
+
+    def record_rescreen(self, answers: dict[str, bool]) -> Screening:
+        """A new red-flag screen: clear lifts a pause; anything else pauses the plan."""
+        now = self.now()
+        screening = screen_answers(answers, now, "re-screen")
+        self.repo.record_screening(screening)
+        plan = self.plan()
+        if plan is not None:
+            if screening.result == "clear" and plan.status == "paused":
+                self.apply(resume(plan, screening, now))
+            elif screening.result != "clear" and plan.status == "active":
+                self.apply(pause(plan, screening, now))
+        return screening
+
+    # -- actions available everywhere ----------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_checkin(self) -> None:
+        from tui.screens.modals import CheckInScreen
+
+        if self.repo.is_new():
+            return
+        self.push_screen(CheckInScreen(self.now()), self._checked_in)
+
+    def _checked_in(self, checkin: CheckIn | None) -> None:
+        if checkin is None:
+            return
+        self.repo.record_checkin(checkin)
+        self.notify(f"Check-in saved: pain {checkin.pain}/10.", markup=False)
+        self.refresh_today()
+
+    def refresh_today(self) -> None:
+        """Tell Today (wherever it is in the stack) that the data changed."""
+        from tui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                screen.refresh_view()
+
+    def action_start_session(self) -> None:
+        from tui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen):
+                screen.action_start()
+
+    def action_rescreen(self) -> None:
+        from tui.screens.first_run import RescreenScreen
+
+        if not self.repo.is_new():
+            self.push_screen(RescreenScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.repo.is_new():
+            return
+        yield SystemCommand("Check in", "Record your pain now (0–10) with a note",
+                            self.action_checkin)
+        yield SystemCommand("Start session", "Start the next session of today",
+                            self.action_start_session)
+        yield SystemCommand("Re-screen", "Answer the red-flag safety questions again",
+                            self.action_rescreen)
+        yield SystemCommand("Help", "Every key, and what the planner does", self.action_help)

@@ -1,0 +1,280 @@
+"""First run: disclaimer → red flags → condition → pain → set-up → recommended stage → confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Static,
+)
+
+from planner.models import CONDITION_LABELS, Condition, Equipment, Profile, Screening
+from planner.plan import place
+from planner.safety import RED_FLAGS, screen
+from tui.screens.modals import Problem
+from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
+from tui.widgets.checklist import CheckList
+
+DISCLAIMER = (
+    "rehab walks you through a gentle, staged home exercise programme for low back pain "
+    "(disc herniation, acute lumbago, sciatica, or back pain with no known cause).\n\n"
+    "It gives general self-care guidance, not a diagnosis, and it does not replace a doctor "
+    "or physiotherapist. It asks about warning signs first, and it will tell you to stop and "
+    "see a doctor if one appears. Never push through pain: stop anything that hurts.\n\n"
+    "Your answers stay on this computer, in one private file."
+)
+
+STEPS = ["disclaimer", "flags", "about", "pain", "setup", "stage"]
+STAGE_NAMES = {1: "Calm", 2: "Mobilize", 3: "Strengthen", 4: "Condition"}
+EQUIPMENT_LABELS = {
+    Equipment.MAT: "a mat (or a firm carpet) to lie on",
+    Equipment.CHAIR: "a steady chair",
+    Equipment.TABLE: "a sturdy table",
+    Equipment.PULL_UP_BAR: "a pull-up bar",
+    Equipment.WALL_BARS: "wall bars",
+    Equipment.FLAT_PATH: "a flat path outdoors for walking",
+}
+
+
+def red_flag_list() -> CheckList:
+    return CheckList([(f.id, f.question) for f in RED_FLAGS], marks=("YES", " no"),
+                     id="flags-list")
+
+
+def answers_from(selection: CheckList) -> dict[str, bool]:
+    chosen = set(selection.selected)
+    return {f.id: f.id in chosen for f in RED_FLAGS}
+
+
+class FirstRunScreen(Screen):
+    """Set up the profile and the first plan."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = 0
+        self.screening: Screening | None = None
+        self.pain_now = 0
+        self.episode_start: date | None = None
+        self.recommended = 1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="wizard"):
+            yield Static(id="step-title", markup=False)
+            with ContentSwitcher(initial="disclaimer", id="steps"):
+                with VerticalScroll(id="disclaimer"):
+                    yield Static(Content(DISCLAIMER))
+                with Vertical(id="flags"):
+                    yield Label("Is any of this true for you now? Move with ↑ ↓, space "
+                                "marks YES, then Next.")
+                    yield red_flag_list()
+                with VerticalScroll(id="about"):
+                    yield Label("What have you been told you have? (space to mark)")
+                    yield CheckList([(c.value, label) for c, label in CONDITION_LABELS.items()],
+                                    id="conditions")
+                    yield Label("When did this episode begin? A date (YYYY-MM-DD) or days ago:")
+                    yield Input(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
+                    yield Checkbox("A doctor has told me I have spinal stenosis", id="stenosis")
+                with Vertical(id="pain"):
+                    yield Label("How bad is your back pain right now?")
+                    yield Label("0 = no pain · 5 = moderate · 10 = the worst you can imagine")
+                    yield Input(id="pain-now", placeholder="0–10", compact=True)
+                with VerticalScroll(id="setup"):
+                    yield Label("What do you have at home? (space to mark)")
+                    yield CheckList([(e.value, EQUIPMENT_LABELS.get(e, e.value)) for e in Equipment
+                                     if e is not Equipment.NONE],
+                                    selected=[Equipment.MAT.value, Equipment.CHAIR.value],
+                                    id="equipment")
+                    yield Label("When will you exercise?")
+                    yield CheckList([("morning", "morning"), ("evening", "evening")],
+                                    selected=["morning"], id="slots")
+                    yield Label("Minutes per session (5–60):")
+                    yield Input("15", id="minutes", compact=True)
+                with VerticalScroll(id="stage"):
+                    yield Static(id="recommendation", markup=False)
+                    yield CheckList([(str(n), f"{n} · {name}") for n, name in STAGE_NAMES.items()],
+                                    single=True, id="stage-choice")
+                    yield Label("A stage above the recommended one needs a reason:",
+                                id="override-label")
+                    yield Input(id="override", placeholder="why you want to start higher",
+                                compact=True)
+            yield Problem()
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back", compact=True)
+                yield Button("I understand · Next", id="next", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_step()
+
+    def show_step(self) -> None:
+        name = STEPS[self.step]
+        self.query_one(ContentSwitcher).current = name
+        titles = {
+            "disclaimer": "Welcome to rehab",
+            "flags": "Safety first: warning signs",
+            "about": "About your back",
+            "pain": "Pain now",
+            "setup": "Your set-up",
+            "stage": "Where to start",
+        }
+        self.query_one("#step-title", Static).update(Content.assemble(
+            (titles[name], "bold"), (f" · step {self.step + 1} of {len(STEPS)}", "dim")))
+        self.query_one(Problem).say("")
+        self.query_one("#back", Button).display = self.step > 0
+        self.query_one("#next", Button).label = {"disclaimer": "I understand · Next",
+                                                 "stage": "Start my plan"}.get(name, "Next")
+        focus = {"flags": "#flags-list", "about": "#conditions", "pain": "#pain-now",
+                 "setup": "#equipment", "stage": "#stage-choice"}.get(name, "#next")
+        self.query_one(focus).focus()
+        if name == "stage":
+            self.update_override()
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if self.step > 0:
+            self.step -= 1
+            self.show_step()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        try:
+            done = self.check_step(STEPS[self.step])
+        except InputProblem as exc:
+            self.query_one(Problem).say(str(exc))
+            return
+        if done:
+            return
+        self.step += 1
+        self.show_step()
+
+    def check_step(self, name: str) -> bool:
+        """Validate the step; True when the wizard has ended (red flag, or finished)."""
+        app = self.app
+        if name == "flags":
+            self.screening = screen(answers_from(self.query_one("#flags-list", CheckList)),
+                                    app.now(), "first-run")
+            if self.screening.result != "clear":
+                from tui.screens.doctor import DoctorScreen
+
+                app.repo.record_screening(self.screening)
+                app.switch_screen(DoctorScreen(self.screening.result))
+                return True
+        elif name == "about":
+            if not self.query_one("#conditions", CheckList).selected:
+                raise InputProblem("Please mark at least one (or “cause not known”).")
+            self.episode_start = parse_episode_start(self.query_one("#episode", Input).value,
+                                                     app.now().date())
+        elif name == "pain":
+            self.pain_now = parse_pain(self.query_one("#pain-now", Input).value)
+        elif name == "setup":
+            if not self.query_one("#slots", CheckList).selected:
+                raise InputProblem("Please choose morning, evening, or both.")
+            parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
+            assert self.episode_start is not None
+            placement = place(self.pain_now, self.episode_start, app.now().date())
+            self.recommended = placement.stage
+            self.query_one("#recommendation", Static).update(Content.assemble(
+                ("Recommended: stage ", "bold"),
+                (f"{placement.stage} · {STAGE_NAMES[placement.stage]}", "bold"), "\n",
+                placement.reason, "\n\n",
+                "You may pick a lower stage freely. A higher one is logged as your choice."))
+            self.query_one("#stage-choice", CheckList).select(str(placement.stage))
+        elif name == "stage":
+            self.finish()
+            return True
+        return False
+
+    @on(CheckList.Changed, "#stage-choice")
+    def update_override(self) -> None:
+        higher = self.chosen_stage() > self.recommended
+        self.query_one("#override-label").display = higher
+        self.query_one("#override").display = higher
+
+    def chosen_stage(self) -> int:
+        value = self.query_one("#stage-choice", CheckList).value
+        return int(value) if value else self.recommended
+
+    def finish(self) -> None:
+        app = self.app
+        stage = self.chosen_stage()
+        reason = self.query_one("#override", Input).value.strip()
+        if stage > self.recommended and not reason:
+            raise InputProblem("Please say why you want to start above the recommended stage.")
+        minutes = parse_whole(self.query_one("#minutes", Input).value, 5, 60,
+                              "minutes per session")
+        equipment = [Equipment.NONE] + [Equipment(v) for v in
+                                        self.query_one("#equipment", CheckList).selected]
+        profile = Profile(
+            conditions=[Condition(v) for v in
+                        self.query_one("#conditions", CheckList).selected],
+            episode_start=self.episode_start,
+            equipment=equipment,
+            slots=[s for s in ("morning", "evening")
+                   if s in self.query_one("#slots", CheckList).selected],
+            minutes_per_session=minutes,
+            stenosis=self.query_one("#stenosis", Checkbox).value,
+            disclaimer_accepted_at=app.now(),
+        )
+        assert self.screening is not None
+        why = reason if stage > self.recommended else (
+            "recommended at first run" if stage == self.recommended else
+            f"chose stage {stage}, below the recommended {self.recommended}")
+        app.complete_first_run(profile, self.screening, stage, self.recommended, why,
+                               self.pain_now)
+        app.pop_screen()
+        app.refresh_today()
+
+
+class RescreenScreen(Screen):
+    """The red-flag questions again: weekly, or to lift a pause once a doctor has seen you."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="wizard"):
+            yield Static(Content.assemble(("Safety check: warning signs", "bold")))
+            yield Label("Is any of this true for you now? Move with ↑ ↓, space marks YES, "
+                        "then Save.")
+            yield red_flag_list()
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Save answers", id="save", variant="primary", compact=True)
+        yield Footer()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        app = self.app
+        result = app.record_rescreen(answers_from(self.query_one(CheckList)))
+        if result.result == "clear":
+            app.notify("All clear. Thank you.", markup=False)
+            app.pop_screen()
+            app.refresh_today()
+        else:
+            from tui.screens.doctor import DoctorScreen
+
+            app.switch_screen(DoctorScreen(result.result))

@@ -1,0 +1,49 @@
+"""Help: every key, and what the planner does with your answers."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("Everywhere", [("c", "check in: record your pain 0–10"), ("?  F1", "this help"),
+                    ("ctrl+p", "command palette: every action by name"),
+                    ("ctrl+q", "quit")]),
+    ("Today", [("s", "start the next session"), ("r", "answer the red-flag questions again")]),
+    ("Session", [("space", "start / pause the timer"), ("n", "next exercise"),
+                 ("b", "back to the previous exercise"), ("s", "skip this exercise"),
+                 ("h", "it hurts: stop this exercise and mark it"),
+                 ("q  Esc", "stop the session (what you did is kept)")]),
+    ("Forms", [("Tab", "next field"), ("Enter", "confirm"), ("Esc", "cancel"),
+               ("ctrl+s", "save the end-of-session form")]),
+]
+
+ABOUT = (
+    "How it decides: each stage has numbers you must meet before moving on (days, sessions, "
+    "your daily check-ins, no flares). A flare is pain after a session above 5, a rise of 2 or "
+    "more, or an exercise stopped because it hurt. Two flares in a week, or a check-in of 7 or "
+    "more, suggest going back a stage. Any red-flag answer pauses the plan and sends you to a "
+    "doctor. Never push through pain.\n\n"
+    "rehab gives general self-care guidance, not a diagnosis."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content.assemble(("Keys", "bold")))
+            for section, keys in KEYS:
+                yield Static(Content.assemble(
+                    (section, "bold underline"), "\n",
+                    Content("\n").join(Content(f"  {k:<8} {what}") for k, what in keys)))
+            yield Static(Content(ABOUT))
+            yield Static(Content("Esc closes this help."), classes="dim")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,262 @@
+"""The guided session: one exercise at a time, with get-ready, hold and rest timers.
+
+The timing lives in `planner.runner.SessionRun`; this screen draws it, forwards keys, and ticks
+it from the app's clock a few times a second. Tests move the fake clock and call `tick()`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+
+from planner.models import Plan, Session, Slot
+from planner.runner import PHASE_WORDS, SessionRun
+from planner.safety import SESSION_QUESTION
+from tui.screens.modals import ConfirmScreen, PainScreen, Problem
+from tui.validate import InputProblem, parse_pain
+from tui.widgets.checklist import CheckList
+
+TICK_S = 0.2
+
+
+class PlayerScreen(Screen):
+    """Run one session of the plan."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Go/Pause"),
+        Binding("n", "next", "Next"),
+        Binding("b", "back", "Back"),
+        Binding("s", "skip", "Skip"),
+        Binding("h", "hurt", "It hurts"),
+        Binding("q,escape", "quit_session", "Stop", key_display="q"),
+        # Still there, but the footer has no room for it at 80 columns: help lists it.
+        Binding("c", "app.checkin", "Check in", show=False),
+    ]
+
+    def __init__(self, plan: Plan, slot: Slot, pain_before: int) -> None:
+        super().__init__()
+        self.plan = plan
+        self.slot = slot
+        self.pain_before = pain_before
+        self.started_at: datetime | None = None
+        self.run: SessionRun | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            yield Static(id="where", markup=False)
+            yield Static(id="name", markup=False)
+            with VerticalScroll(id="steps-box"):
+                yield Static(id="steps", markup=False)
+            yield Static(id="timer", markup=False)
+            yield Static(id="counts", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.started_at = app.now()
+        names = {p.exercise_id: app.catalog.exercises[p.exercise_id].name
+                 for p in self.plan.for_slot(self.slot) if p.exercise_id in app.catalog.exercises}
+        self.run = SessionRun.of(self.plan.for_slot(self.slot), names)
+        self.set_interval(TICK_S, self.tick)
+        self.draw()
+
+    # -- time ----------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Advance the runner to the app's clock; ring the bell when a hold ends."""
+        if self.run is None:
+            return
+        events = self.run.tick(self.app.now())
+        if "bell" in events:
+            self.app.bell()
+        if "finished" in events:
+            self.finish(completed=True)
+            return
+        self.draw()
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        run = self.run
+        if run is None or run.finished:
+            return
+        item = run.current
+        assert item is not None
+        ex = self.app.catalog.exercises.get(item.prescription.exercise_id)
+        total = len(run.items)
+        self.query_one("#where", Static).update(Content(
+            f"{self.slot.capitalize()} session · exercise {run.index + 1} of {total}"))
+        status = ""
+        if item.skipped:
+            status = "  (skipped)"
+        elif item.stopped_hurt:
+            status = "  (stopped: it hurt)"
+        elif item.finished:
+            status = "  (done)"
+        self.query_one("#name", Static).update(Content.assemble(
+            (item.name, "bold"), status, "\n", ("Dose: ", "dim"), item.dose.label()))
+        lines: list[Content] = []
+        if ex is not None:
+            lines += [Content(f"{i}. {step}") for i, step in enumerate(ex.steps, 1)]
+            for c in ex.cautions:
+                lines.append(Content.assemble(("⚠ Caution: ", "bold"), c.text))
+        self.query_one("#steps", Static).update(Content("\n").join(lines))
+        now = self.app.now()
+        timer = self.query_one("#timer", Static)
+        if run.phase is None:
+            timer.update(Content("Press space to start this exercise · n next · s skip"))
+        else:
+            word = PHASE_WORDS[run.phase.kind]
+            left = int(round(run.left(now) + 0.49))
+            paused = "  — paused, press space to go on" if run.paused else ""
+            bar_w = 30
+            filled = 0
+            if run.phase.seconds:
+                filled = round(bar_w * (1 - run.left(now) / run.phase.seconds))
+            bar = "█" * filled + "░" * (bar_w - filled)
+            timer.update(Content.assemble((f"{word.upper()}  {left:>3} s", "bold"), paused,
+                                          "\n", bar))
+        dose = item.dose
+        parts = []
+        if dose.reps is not None:
+            parts.append(f"rep {min(item.reps_done + 1, dose.reps)} of {dose.reps}")
+        parts.append(f"set {min(item.sets_done + 1, dose.sets)} of {dose.sets}")
+        self.query_one("#counts", Static).update(Content(" · ".join(parts)))
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_toggle(self) -> None:
+        if self.run is not None:
+            self.run.toggle(self.app.now())
+            self.draw()
+
+    def action_next(self) -> None:
+        self._move(lambda run: run.next())
+
+    def action_back(self) -> None:
+        self._move(lambda run: run.back())
+
+    def action_skip(self) -> None:
+        self._move(lambda run: run.skip())
+
+    def _move(self, step) -> None:
+        if self.run is None:
+            return
+        step(self.run)
+        if self.run.finished:
+            self.finish(completed=True)
+        else:
+            self.draw()
+
+    @work
+    async def action_hurt(self) -> None:
+        """Stop this exercise at once, ask how much it hurts, and mark it."""
+        if self.run is None or self.run.current is None:
+            return
+        self.run.toggle(self.app.now()) if self.run.running else None
+        pain = await self.app.push_screen_wait(PainScreen(
+            "Stopped. How much does it hurt now?"))
+        if pain is None:
+            pain = self.pain_before
+        self.run.hurt(pain)
+        self.notify("Exercise stopped and marked. Go gently: skip anything that hurts.",
+                    markup=False)
+        if self.run.finished:
+            self.finish(completed=True)
+        else:
+            self.draw()
+
+    @work
+    async def action_quit_session(self) -> None:
+        if self.run is not None and self.run.running:
+            self.run.toggle(self.app.now())
+        if await self.app.push_screen_wait(ConfirmScreen(
+                "Stop the session here? What you did so far is kept.", "Stop", "Go on")):
+            self.finish(completed=False)
+        else:
+            self.draw()
+
+    def finish(self, completed: bool) -> None:
+        assert self.run is not None and self.started_at is not None
+        entries = self.run.entries()
+        self.run = None
+        self.app.switch_screen(EndSessionScreen(self.plan, self.slot, self.pain_before,
+                                                self.started_at, entries, completed))
+
+
+class EndSessionScreen(Screen):
+    """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, plan: Plan, slot: Slot, pain_before: int, started_at: datetime,
+                 entries, completed: bool) -> None:
+        super().__init__()
+        self.plan = plan
+        self.slot = slot
+        self.pain_before = pain_before
+        self.started_at = started_at
+        self.entries = entries
+        self.completed = completed
+
+    def compose(self) -> ComposeResult:
+        done = sum(1 for e in self.entries if e.done)
+        yield Header()
+        with VerticalScroll(id="end"):
+            head = "Session finished" if self.completed else "Session stopped early"
+            yield Static(Content.assemble((head, "bold"),
+                                          f" · {done} of {len(self.entries)} exercises done"),
+                         markup=False)
+            with Horizontal(classes="field"):
+                yield Label("Pain now, 0–10:")
+                yield Input(id="pain", placeholder="0–10", compact=True)
+            yield Label("How did it feel?", classes="question")
+            yield CheckList([("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
+                            selected=["ok"], single=True, id="difficulty")
+            yield Label(Content(SESSION_QUESTION), classes="question")
+            yield CheckList([("no", "No"), ("yes", "Yes: stop and see a doctor")],
+                            selected=["no"], single=True, id="symptoms")
+            yield Label("Note (optional, as long as you like):", classes="question")
+            yield TextArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
+            yield Problem()
+            yield Button("Save session (ctrl+s)", id="save", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pain", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            pain = parse_pain(self.query_one("#pain", Input).value)
+        except InputProblem as exc:
+            self.query_one(Problem).say(str(exc))
+            self.query_one("#pain", Input).focus()
+            return
+        difficulty = self.query_one("#difficulty", CheckList).value or "ok"
+        symptoms = self.query_one("#symptoms", CheckList).value == "yes"
+        app = self.app
+        session = Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
+                          started_at=self.started_at, ended_at=app.now(),
+                          pain_before=self.pain_before, pain_after=pain, entries=self.entries,
+                          difficulty=difficulty, new_symptoms=symptoms,
+                          note=self.query_one("#note", TextArea).text,
+                          completed=self.completed)
+        app.record_session(session)
+        if symptoms:
+            from tui.screens.doctor import DoctorScreen
+
+            app.switch_screen(DoctorScreen("see-doctor"))
+            return
+        app.notify("Session saved. Well done.", markup=False)
+        app.pop_screen()
+        app.refresh_today()
+

@@ -1,0 +1,166 @@
+"""Today: the home screen — stage, today's sessions, the check-in, what is waiting."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from planner.advice import today_sessions
+from planner.models import CheckIn, Plan, Slot
+from tui.text import literal
+
+
+def next_slot(plan: Plan, done: dict[Slot, object], hour: int) -> Slot:
+    """The first slot not done today; once all are done, the one that fits the time of day."""
+    for slot, session in done.items():
+        if session is None or not getattr(session, "completed", False):
+            return slot
+    slots = list(done)
+    return "evening" if hour >= 14 and "evening" in slots else slots[0]
+
+
+class TodayScreen(Screen):
+    """Home: what to do today."""
+
+    BINDINGS = [
+        Binding("s", "start", "Start session"),
+        Binding("r", "rescreen", "Re-screen"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="today"):
+            yield Static(id="stage", markup=False)
+            yield Static(id="banner", markup=False)
+            yield Static(id="sessions", markup=False)
+            yield Static(id="checkin", markup=False)
+            yield Static(id="next", markup=False)
+            yield Static(id="last-note", markup=False)
+            yield Button("Start session (s)", id="start", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        app = self.app
+        profile, plan = app.profile(), app.plan()
+        if profile is None or plan is None:
+            self.query_one("#stage", Static).update("Welcome. Let us set up your plan.")
+            for wid in ("#banner", "#sessions", "#checkin", "#next", "#last-note"):
+                self.query_one(wid, Static).update("")
+            self.query_one("#start", Button).display = False
+            return
+        now = app.now()
+        history = app.history()
+        advice = app.advice()
+        stage = app.catalog.stage(plan.stage)
+        self.query_one("#stage", Static).update(Content.assemble(
+            (f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim))
+
+        banner = self.query_one("#banner", Static)
+        lines = advice.banner() if advice else []
+        banner.update(Content("\n".join(f"▸ {line}" for line in lines)))
+        banner.display = bool(lines)
+        banner.set_class(advice is not None and advice.paused, "-paused")
+
+        done = today_sessions(plan, profile, history, now)
+        rows = [Content.from_markup(f"[b]Today[/b] · {now:%A %d %B}")]
+        for slot, s in done.items():
+            if s is None:
+                rows.append(Content(f"  ○ {slot.capitalize():<8} to do"))
+            else:
+                mark = "✓" if s.completed else "◐"
+                word = "done" if s.completed else "partly done"
+                finished = sum(1 for e in s.entries if e.done)
+                after = "?" if s.pain_after is None else s.pain_after
+                rows.append(Content(f"  {mark} {slot.capitalize():<8} {word} · "
+                                    f"{finished}/{len(s.entries)} exercises · pain "
+                                    f"{s.pain_before}→{after}"))
+        self.query_one("#sessions", Static).update(Content("\n").join(rows))
+
+        today_checkins = [c for c in history.checkins if c.at.date() == now.date()]
+        checkin = self.query_one("#checkin", Static)
+        if today_checkins:
+            first: CheckIn = today_checkins[0]
+            checkin.update(Content(f"Today's check-in: pain {first.pain}/10 at {first.at:%H:%M}"
+                                   + (f" ({len(today_checkins)} today)"
+                                      if len(today_checkins) > 1 else "")))
+            checkin.remove_class("-due")
+        else:
+            checkin.update(Content("No check-in yet today: press c to record your pain."))
+            checkin.add_class("-due")
+
+        self.show_last_note(history)
+        start = self.query_one("#start", Button)
+        nxt = self.query_one("#next", Static)
+        if plan.status == "paused":
+            nxt.update(Content("Sessions are paused until a red-flag re-screen is all clear "
+                               "(press r)."))
+            start.display = False
+            return
+        slot = next_slot(plan, done, now.hour)
+        items = plan.for_slot(slot)
+        minutes = max(1, round(sum(p.dose.seconds() for p in items) / 60))
+        lines = [Content.from_markup(f"[b]Next: {slot} session[/b] · {len(items)} exercises, "
+                                     f"about {minutes} min")]
+        for i, p in enumerate(items, 1):
+            ex = app.catalog.exercises.get(p.exercise_id)
+            name = ex.name if ex else p.exercise_id
+            lines.append(Content(f"  {i}. {name} — {p.dose.label()}"))
+        nxt.update(Content("\n").join(lines))
+        start.label = Content(f"Start {slot} session (s)")
+        start.display = True
+
+    def show_last_note(self, history) -> None:
+        """The latest session note, so what you wrote last time is there to read."""
+        widget = self.query_one("#last-note", Static)
+        for s in reversed(history.sessions[-20:]):
+            if s.note.strip():
+                widget.update(Content.assemble((f"Last note ({s.started_at:%d %b}): ", "dim"),
+                                               literal(s.note)))
+                widget.display = True
+                return
+        widget.display = False
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        self._start()
+
+    @work
+    async def _start(self) -> None:
+        from tui.screens.modals import PainScreen
+        from tui.screens.player import PlayerScreen
+
+        app = self.app
+        profile, plan = app.profile(), app.plan()
+        if profile is None or plan is None:
+            return
+        if plan.status == "paused":
+            self.notify("Your plan is paused after a red-flag answer. See a doctor, then "
+                        "re-screen (r).", severity="warning", markup=False)
+            return
+        now = app.now()
+        history = app.history()
+        first_today = not any(c.at.date() == now.date() for c in history.checkins)
+        question = "Pain right now, before you start?"
+        if first_today:
+            question += " (This also counts as today's check-in.)"
+        pain = await app.push_screen_wait(PainScreen(question))
+        if pain is None:
+            return
+        if first_today:
+            app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
+        slot = next_slot(plan, today_sessions(plan, profile, history, now), now.hour)
+        await app.push_screen(PlayerScreen(plan, slot, pain))
+
+    def action_rescreen(self) -> None:
+        self.app.action_rescreen()

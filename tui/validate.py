@@ -1,0 +1,47 @@
+"""Turning what a person typed into numbers and dates, with one clear line when it does not fit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+
+class InputProblem(ValueError):
+    """The text of the message is shown under the field as is."""
+
+
+def parse_whole(text: str, low: int, high: int, what: str) -> int:
+    raw = text.strip()
+    if not raw:
+        raise InputProblem(f"Please enter {what}: a whole number from {low} to {high}.")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputProblem(f"{what.capitalize()} is a whole number from {low} to {high}; "
+                           f"“{raw[:12]}” is not.") from None
+    if not low <= value <= high:
+        raise InputProblem(f"{what.capitalize()} must be from {low} to {high}; {value} is "
+                           "outside that.")
+    return value
+
+
+def parse_pain(text: str) -> int:
+    return parse_whole(text, 0, 10, "pain")
+
+
+def parse_episode_start(text: str, today: date) -> date:
+    """A date (YYYY-MM-DD) or a number of days ago."""
+    raw = text.strip()
+    if not raw:
+        raise InputProblem("When did this episode begin? A date like 2026-11-02, or days ago.")
+    if raw.isdigit():
+        days = int(raw)
+        if days > 3650:
+            raise InputProblem("That is over ten years ago; please give a date instead.")
+        return today - timedelta(days=days)
+    try:
+        when = date.fromisoformat(raw)
+    except ValueError:
+        raise InputProblem(f"“{raw[:20]}” is not a date: use YYYY-MM-DD, or days ago.") from None
+    if when > today:
+        raise InputProblem("That date is in the future.")
+    return when

@@ -1,0 +1,85 @@
+"""A list of yes/no lines that wraps long text and says its state in words, not colour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class CheckList(OptionList):
+    """Each line reads "[x] label" or "[ ] label" (or "YES"/"no"); space or Enter toggles.
+
+    With `single=True` it is a choice of one: lines read "(•) label" / "( ) label".
+    """
+
+    DEFAULT_CSS = """
+    CheckList {
+        height: auto;
+        text-wrap: wrap;
+    }
+    """
+
+    BINDINGS = [Binding("space", "toggle", "Mark", show=True)]
+
+    class Changed(Message):
+        def __init__(self, checklist: CheckList) -> None:
+            super().__init__()
+            self.checklist = checklist
+
+        @property
+        def control(self) -> CheckList:
+            return self.checklist
+
+    def __init__(self, items: Iterable[tuple[str, str]], *, selected: Iterable[str] = (),
+                 marks: tuple[str, str] | None = None, single: bool = False, **kwargs) -> None:
+        self._items = list(items)
+        self._labels = dict(self._items)
+        self._on = set(selected)
+        self._single = single
+        self._marks = marks or (("(•)", "( )") if single else ("[x]", "[ ]"))
+        super().__init__(*[Option(self._prompt(v), id=v) for v, _ in self._items], **kwargs)
+
+    def _prompt(self, value: str) -> Content:
+        on_mark, off_mark = self._marks
+        mark = on_mark if value in self._on else off_mark
+        # A no-break space keeps the mark's width when a long line wraps.
+        return Content.assemble((mark.replace(" ", "\u00a0"), "bold" if value in self._on
+                                 else ""), "\u00a0", self._labels[value])
+
+    @property
+    def selected(self) -> list[str]:
+        """The marked values, in list order."""
+        return [v for v, _ in self._items if v in self._on]
+
+    @property
+    def value(self) -> str | None:
+        """The one chosen value of a single-choice list."""
+        chosen = self.selected
+        return chosen[0] if chosen else None
+
+    def select(self, value: str, on: bool = True) -> None:
+        changed = {value}
+        if self._single and on:
+            changed |= self._on
+            self._on = set()
+        (self._on.add if on else self._on.discard)(value)
+        for v in changed:
+            self.replace_option_prompt(v, self._prompt(v))
+        self.post_message(self.Changed(self))
+
+    def action_toggle(self) -> None:
+        if self.highlighted is None:
+            return
+        value = self._items[self.highlighted][0]
+        if self._single:
+            self.select(value)
+        else:
+            self.select(value, value not in self._on)
+
+    def action_select(self) -> None:  # Enter toggles too
+        self.action_toggle()
