@@ -238,14 +238,19 @@ class StepBack:
 
 def step_back_check(catalog: Catalog, stage: int, history: History,
                     now: datetime, stage_start: datetime | None = None) -> StepBack | None:
-    """2 flares within 7 days, or a check-in ≥ 7, since this stage began → go back one stage."""
+    """2 flares within 7 days, or a check-in ≥ 7, since this stage began → go back one stage.
+
+    Only what happened after the stage began counts: the pain that placed someone in a stage
+    (or made them step back) must not send them back again.
+    """
     rules = catalog.rules
     start = stage_start or history.stage_started_at(stage) or datetime.min
     window = max(start, now - timedelta(days=rules.step_back_flare_days))
     target = max(stage - 1, 1)
-    session_flares = [s for s in history.sessions_since(window) if is_flare(s, rules)]
+    session_flares = [s for s in history.sessions_since(window)
+                      if s.started_at > start and is_flare(s, rules)]
     day_flares = [f for f in flares_24h(history, rules, window.date())
-                  if _midnight(f.day) >= window]
+                  if _midnight(f.day) > start]
     count = len(session_flares) + len(day_flares)
     where = (f"stage {target}" if target < stage else
              "lower doses in stage 1 (and see a doctor if it does not settle)")
@@ -253,7 +258,7 @@ def step_back_check(catalog: Catalog, stage: int, history: History,
         return StepBack(stage, target, f"{count} flares in the last {rules.step_back_flare_days} "
                         f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.")
     recent = history.checkins_since(window)
-    high = [c for c in recent if c.pain >= rules.step_back_checkin]
+    high = [c for c in recent if c.at > start and c.pain >= rules.step_back_checkin]
     if high:
         c = high[-1]
         return StepBack(stage, target, f"a check-in of {c.pain}/10 on {_day_label(c.at)} "

@@ -48,29 +48,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", metavar="PATH", type=Path,
                         help="data file to use (default: your user data folder; or REHAB_DATA)")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    # The same two options after the command (`rehab status --data X`) as before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="PATH", type=Path, default=argparse.SUPPRESS,
+                        help="data file to use (or set REHAB_DATA)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lib = sub.add_parser("library", help="list the exercise catalog",
+    lib = sub.add_parser("library", parents=[common], help="list the exercise catalog",
                          description="List every exercise in the catalog with its stage, kind, "
                                      "default dose and source articles.",
                          epilog="example:\n  rehab library --json > catalog.json",
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     lib.add_argument("--json", action="store_true", help="machine-readable JSON")
 
-    sub.add_parser("status", help="where you stand: stage, move-on criteria, recent sessions",
+    sub.add_parser("status", parents=[common],
+                   help="where you stand: stage, move-on criteria, recent sessions",
                    description="Print your stage and its aim, each move-on criterion with its "
                                "numbers, the last sessions and the pain trend. Needs no lock, "
                                "so it works while the planner is open.",
                    epilog="example:\n  rehab status --data ~/back.json",
                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    sub.add_parser("backup", help="copy the data file to its backups folder now",
+    sub.add_parser("backup", parents=[common], help="copy the data file to its backups folder now",
                    description="Copy the data file to backups/ beside it (the newest 14 are "
                                "kept).",
                    epilog="example:\n  rehab backup",
                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    rest = sub.add_parser("restore", help="put a backup back in place",
+    rest = sub.add_parser("restore", parents=[common], help="put a backup back in place",
                           description="Validate a backup, keep a copy of the current file, then "
                                       "put the backup in its place. With no BACKUP, the newest.",
                           epilog="examples:\n  rehab restore\n"
@@ -79,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     rest.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
 
-    demo = sub.add_parser("demo", help="fill a file with realistic made-up history",
+    demo = sub.add_parser("demo", parents=[common],
+                          help="fill a file with realistic made-up history",
                           description="Make a new data file holding N days of plausible use, "
                                       "driven by the real planner, then open it. Refuses to "
                                       "touch an existing file.",
@@ -117,7 +125,11 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[..., int]] = {"library": cmd_library}
+def _commands() -> dict[str, Callable[..., int]]:
+    from rehab.commands import cmd_backup, cmd_demo, cmd_restore, cmd_status
+
+    return {"library": cmd_library, "status": cmd_status, "backup": cmd_backup,
+            "restore": cmd_restore, "demo": cmd_demo}
 
 
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
@@ -133,7 +145,7 @@ def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
             from rehab.launch import launch  # textual is imported only here
 
             return launch(args, clock)
-        return COMMANDS[command](args, out, clock)
+        return _commands()[command](args, out, clock)
     except UsageError as exc:
         err.write(f"rehab: {exc}\n")
         return 2

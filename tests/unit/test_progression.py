@@ -179,3 +179,16 @@ def test_two_easy_sessions_suggest_one_step_up_and_a_hurt_suggests_one_down(cata
     hurt = [session(TODAY, stage=3, after=4, entries=[_entry(ex, higher, stopped_hurt=True)])]
     [down] = dose_suggestions(catalog, plan_hi, History.of(hurt))
     assert down.direction == "down" and down.proposed == step_down(higher, ex.bounds)
+
+
+def test_the_pain_that_placed_someone_does_not_send_them_back(catalog):
+    # First run: pain 7 recorded at the same moment stage 1 starts.
+    start = NOW - timedelta(hours=2)
+    from planner.models import StageEvent
+
+    events = [StageEvent(at=start, to_stage=1, kind="start")]
+    first = checkin(TODAY, 7)
+    first = first.model_copy(update={"at": start})
+    assert step_back_check(catalog, 1, History.of([], [first], events), NOW) is None
+    later = checkin(TODAY, 7).model_copy(update={"at": NOW - timedelta(hours=1)})
+    assert step_back_check(catalog, 1, History.of([], [first, later], events), NOW) is not None

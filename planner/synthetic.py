@@ -1,0 +1,190 @@
+"""Realistic made-up history, driven by the real planner: for the demo, tests and benchmarks.
+
+A simulated person with an episode of disc-related back pain that slowly settles (with the odd
+flare) checks in most mornings, does most sessions, and follows the planner's advice: moving on
+when every criterion holds, stepping back when told to, taking most dose steps. Pure: it returns
+records; the caller writes them. Same seed, same history.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from planner.advice import advise
+from planner.models import (
+    Catalog,
+    CheckIn,
+    Condition,
+    Equipment,
+    ExerciseEntry,
+    Plan,
+    Profile,
+    PsfsItem,
+    PsfsRating,
+    Record,
+    Screening,
+    Session,
+    StageEvent,
+)
+from planner.plan import place
+from planner.progression import History
+from planner.safety import RED_FLAGS
+from planner.stages import StageChange, advance, start_programme, step_back
+
+NOTES = [
+    "Stiff after sitting at work all afternoon.",
+    "Felt looser after the knee-to-chest stretch.",
+    "Slept badly; took it gently.",
+    "Tingling down the left leg eased by the end.",
+    "Walked to the shop without stopping [first time in weeks].",
+    "Used a hot water bottle first, helped.",
+    "Left hip tight; skipped nothing.",
+    "Physio said: keep going, add a rep when it feels easy.",
+]
+ACTIVITIES = ["Putting on socks", "Sitting through a film", "Carrying shopping",
+              "Gardening", "Getting out of the car"]
+WINDOW_DAYS = 45  # every rule looks back at most ~30 days
+
+
+@dataclass
+class SyntheticHistory:
+    profile: Profile
+    screenings: list[Screening] = field(default_factory=list)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    sessions: list[Session] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    events: list[StageEvent] = field(default_factory=list)
+    psfs: list[PsfsRating] = field(default_factory=list)
+
+    def records(self) -> list[Record]:
+        return [self.profile, *self.screenings, *self.plans.values(), *self.sessions,
+                *self.checkins, *self.events, *self.psfs]
+
+    def apply(self, change: StageChange) -> Plan:
+        if change.old_plan is not None:
+            self.plans[change.old_plan.id] = change.old_plan
+        self.plans[change.plan.id] = change.plan
+        self.events.append(change.event)
+        return change.plan
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def _clear(now: datetime, context: str) -> Screening:
+    return Screening(at=now, answers={f.id: False for f in RED_FLAGS}, result="clear",
+                     context=context)  # type: ignore[arg-type]
+
+
+def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7) -> SyntheticHistory:
+    """`days` days of use ending the day before `end`, two slots a day."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    rng = random.Random(seed)
+    first = end.date() - timedelta(days=days)
+    profile = Profile(
+        conditions=[Condition.LDH, Condition.SCIATICA],
+        episode_start=first - timedelta(days=rng.randint(5, 12)),
+        equipment=[Equipment.NONE, Equipment.MAT, Equipment.CHAIR, Equipment.TABLE],
+        slots=["morning", "evening"], minutes_per_session=15, stenosis=False,
+        disclaimer_accepted_at=_at(first, 7, 0),
+    )
+    out = SyntheticHistory(profile)
+    start = _at(first, 7, 5)
+    initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
+    floor = rng.uniform(0.8, 1.6)
+    level = initial
+    placement = place(round(level), profile.episode_start, first)
+    out.screenings.append(_clear(start, "first-run"))
+    out.checkins.append(CheckIn(at=start, pain=round(level)))
+    plan = out.apply(start_programme(catalog, profile, placement.stage, start,
+                                     placement.reason, placement.stage))
+    flare_days = 0
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        # Most episodes settle within weeks (CLINICAL §2); now and then a flare of a few days.
+        level = floor + (initial - floor) * math.exp(-offset / 18)
+        if flare_days == 0 and offset > 10 and rng.random() < 0.012:
+            flare_days = rng.randint(2, 4)
+        bump = 3.0 if flare_days else 0.0
+        flare_days = max(flare_days - 1, 0)
+        felt = level + bump
+
+        if offset > 0 and rng.random() < 0.9:
+            pain = _clip(felt + rng.gauss(0, 0.6))
+            note = rng.choice(NOTES) if rng.random() < 0.05 else ""
+            out.checkins.append(CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain,
+                                        note=note))
+        if plan.status == "active":
+            for slot, hour in (("morning", 8), ("evening", 18)):
+                # On a flare day people often rest instead.
+                if rng.random() < (0.35 if bump else 0.86):
+                    out.sessions.append(_session(rng, catalog, plan, slot,
+                                                 _at(day, hour, rng.randint(0, 50)), felt,
+                                                 bump > 0))
+        now = _at(day, 21, 0)
+        if offset % 7 == 6:
+            out.screenings.append(_clear(_at(day, 20, 0), "weekly"))
+            out.psfs.append(_psfs(rng, now, level))
+        plan = _follow_advice(rng, catalog, out, plan, now)
+    return out
+
+
+def _clip(x: float) -> int:
+    return max(0, min(10, round(x)))
+
+
+def _session(rng: random.Random, catalog: Catalog, plan: Plan, slot: str, at: datetime,
+             felt: float, flaring: bool) -> Session:
+    before = _clip(felt + rng.gauss(0, 0.5))
+    entries = []
+    hurt_one = flaring and rng.random() < 0.3
+    items = plan.for_slot(slot)  # type: ignore[arg-type]
+    for i, p in enumerate(items):
+        ex = catalog.exercises[p.exercise_id]
+        skipped = rng.random() < 0.04
+        hurt = hurt_one and i == len(items) // 2
+        sets = 0 if skipped or hurt else p.dose.sets
+        entries.append(ExerciseEntry(
+            exercise_id=ex.id, name=ex.name, prescribed=p.dose, sets_done=sets,
+            reps_done=(p.dose.reps or 0) * sets,
+            hold_s_done=(p.dose.hold_s or 0) if sets else 0,
+            seconds_done=p.dose.seconds() if sets else 0, skipped=skipped, stopped_hurt=hurt,
+            pain_when_stopped=_clip(before + 2) if hurt else None))
+    after = _clip(before + (rng.choice([2, 3]) if flaring else rng.choice([-2, -1, -1, 0, 0, 1])))
+    difficulty = rng.choices(["easy", "ok", "hard"], weights=[3, 5, 1 + 3 * flaring])[0]
+    return Session(plan_id=plan.id, stage=plan.stage, slot=slot, started_at=at,  # type: ignore[arg-type]
+                   ended_at=at + timedelta(minutes=rng.randint(9, 18)), pain_before=before,
+                   pain_after=after, entries=entries, difficulty=difficulty, new_symptoms=False,
+                   note=rng.choice(NOTES) if rng.random() < 0.08 else "", completed=True)
+
+
+def _psfs(rng: random.Random, now: datetime, level: float) -> PsfsRating:
+    base = 10 - level
+    return PsfsRating(at=now, items=[PsfsItem(activity=a, score=_clip(base + rng.gauss(0, 1)))
+                                     for a in ACTIVITIES[:3]])
+
+
+def _follow_advice(rng: random.Random, catalog: Catalog, out: SyntheticHistory, plan: Plan,
+                   now: datetime) -> Plan:
+    window = now - timedelta(days=WINDOW_DAYS)
+    history = History.of([s for s in out.sessions[-4 * WINDOW_DAYS:] if s.started_at >= window],
+                         [c for c in out.checkins[-2 * WINDOW_DAYS:] if c.at >= window],
+                         out.events)
+    advice = advise(catalog, out.profile, plan, history, out.screenings[-1], None, now)
+    if advice.step_back is not None:
+        return out.apply(step_back(catalog, out.profile, plan, now, advice.step_back))
+    if advice.recommend_move_on:
+        return out.apply(advance(catalog, out.profile, plan, advice.move_on, now))
+    ups = [d for d in advice.doses if d.direction == "down" or rng.random() < 0.6]
+    if ups:
+        changed = {d.exercise_id: d.proposed for d in ups}
+        prescriptions = [p.model_copy(update={"dose": changed.get(p.exercise_id, p.dose)})
+                         for p in plan.prescriptions]
+        plan = plan.model_copy(update={"prescriptions": prescriptions})
+        out.plans[plan.id] = plan
+    return plan

@@ -1,0 +1,105 @@
+"""The plain-text commands: status, backup, restore, demo. None of them imports textual."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+Clock = Callable[[], datetime]
+
+
+class CommandError(Exception):
+    """A problem the person can act on; its text is the one line printed."""
+
+
+def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from planner.advice import advise
+    from planner.progression import History
+    from planner.report import status_text
+    from seeds import load_catalog
+    from store import Repository, resolve_data_path
+
+    path = resolve_data_path(args.data)
+    if not path.exists():
+        raise CommandError(f"{path} does not exist yet: run rehab to set up your plan.")
+    now = clock()
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        profile, plan = repo.profile(), repo.active_plan()
+        if profile is None or plan is None:
+            out.write(f"{path}: no plan yet. Run rehab to set one up.\n")
+            return 0
+        catalog = load_catalog()
+        history = History.of(repo.sessions(), repo.checkins(), repo.stage_events())
+        ratings = repo.psfs()
+        advice = advise(catalog, profile, plan, history, repo.latest_screening(),
+                        ratings[-1] if ratings else None, now)
+        out.write(status_text(catalog, profile, plan, history, advice, now))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from store import resolve_data_path
+    from store.repository import backup
+
+    path = resolve_data_path(args.data)
+    if not path.exists():
+        raise CommandError(f"{path} does not exist: nothing to back up.")
+    made = backup(path, clock=clock)
+    out.write(f"Backed up {path}\n      to {made}\n")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from store import list_backups, resolve_data_path
+    from store.repository import restore
+
+    path = resolve_data_path(args.data)
+    chosen = args.backup
+    if chosen is None:
+        found = list_backups(path)
+        if not found:
+            raise CommandError(f"No backups of {path} were found in {path.parent / 'backups'}.")
+        chosen = found[0].path
+    chosen = Path(chosen)
+    if not chosen.is_file():
+        raise CommandError(f"No backup file at {chosen}.")
+    kept = restore(path, chosen, clock=clock)
+    out.write(f"Restored {path}\n    from {chosen}\n")
+    if kept is not None:
+        out.write(f"The file it replaced is kept as {kept}\n")
+    return 0
+
+
+def write_demo(path: Path, days: int, seed: int, clock: Clock) -> int:
+    """Fill a new file with `days` days of synthetic history; returns the number of sessions."""
+    from planner.synthetic import generate
+    from seeds import load_catalog
+    from store import Repository
+
+    if path.exists():
+        raise CommandError(f"{path} already exists: the demo only writes a new file.")
+    history = generate(load_catalog(), days, clock(), seed=seed)
+    with Repository.open(path, clock=clock) as repo:
+        repo.save(*history.records())
+    return len(history.sessions)
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    if not 1 <= args.days <= 3650 * 3:
+        raise CommandError(f"--days must be from 1 to {3650 * 3}, got {args.days}.")
+    if args.data is not None:
+        path = Path(args.data).expanduser().absolute()
+    else:
+        path = Path(tempfile.mkdtemp(prefix="rehab-demo-")) / "rehab.json"
+    sessions = write_demo(path, args.days, args.seed, clock)
+    out.write(f"Wrote {args.days} days of made-up history ({sessions} sessions) to {path}\n")
+    if args.no_launch:
+        return 0
+    from rehab.launch import launch  # textual only now
+
+    args.data = path
+    return launch(args, clock)
