@@ -306,9 +306,15 @@ class DoseSuggestion:
 
 
 def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
-                     lookback: int = 40) -> list[DoseSuggestion]:
-    """Suggest a step up after 2 easy sessions at the current dose; a step down after a flare."""
+                     lookback: int = 40, budget_s: int | None = None) -> list[DoseSuggestion]:
+    """Suggest a step up after 2 easy sessions at the current dose; a step down after a flare.
+
+    With `budget_s` (the minutes per session the person chose), no step up is suggested that
+    would make a session run longer than that: a short session is one people keep doing.
+    """
     rules = catalog.rules
+    used = max((sum(p.dose.seconds() for p in plan.for_slot(slot))
+                for slot in ("morning", "evening")), default=0)
     need = rules.dose_step_sessions
     recent = [s for s in history.sessions[-lookback:] if s.plan_id == plan.id]
     out: list[DoseSuggestion] = []
@@ -335,7 +341,9 @@ def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
                 and s.difficulty in ("easy", "ok") and not is_flare(s, rules)]
         if len(at_dose) == need and len(good) == need:
             higher = step_up(p.dose, ex.bounds)
-            if higher is not None:
+            too_long = (budget_s is not None and higher is not None
+                        and used - p.dose.seconds() + higher.seconds() > budget_s)
+            if higher is not None and not too_long:
                 out.append(DoseSuggestion(
                     ex.id, p.dose, higher, "up",
                     f"{ex.name}: {need} sessions in a row done with pain ≤ "

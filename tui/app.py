@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,29 @@ from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, pause, resume, start_programme
 from store import Repository
+from tui.widgets.navbar import PLACES
 
 Clock = Callable[[], datetime]
+
+
+def _place(mode: str) -> Callable[[], Screen]:
+    """A main place's screen, imported only when first visited: start-up stays quick."""
+
+    def make() -> Screen:
+        module, name = PLACE_SCREENS[mode].split(":")
+        return getattr(importlib.import_module(module), name)()
+
+    return make
+
+
+PLACE_SCREENS = {
+    "today": "tui.screens.today:TodayScreen",
+    "progress": "tui.screens.progress:ProgressScreen",
+    "plan": "tui.screens.plan:PlanScreen",
+    "history": "tui.screens.history:HistoryScreen",
+    "library": "tui.screens.library:LibraryScreen",
+    "data": "tui.screens.data:DataScreen",
+}
 
 
 class RehabApp(App[int]):
@@ -27,10 +49,13 @@ class RehabApp(App[int]):
     TITLE = "rehab"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    DEFAULT_MODE = "today"
+    MODES = {mode: _place(mode) for _, mode, _ in PLACES}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("c", "checkin", "Check in"),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        *[Binding(key, f"go('{mode}')", label, show=False) for key, mode, label in PLACES],
     ]
 
     def __init__(self, repo: Repository, catalog: Catalog, clock: Clock,
@@ -67,11 +92,22 @@ class RehabApp(App[int]):
 
     def on_mount(self) -> None:
         from tui.screens.first_run import FirstRunScreen
-        from tui.screens.today import TodayScreen
 
-        self.push_screen(TodayScreen())
         if self.repo.is_new():
             self.push_screen(FirstRunScreen())
+
+    def in_a_task(self) -> bool:
+        """True while a session, a form or the first run has the screen: no wandering off."""
+        from tui.screens.base import MainScreen
+
+        return self.repo.is_new() or not isinstance(self.screen, MainScreen)
+
+    def action_go(self, mode: str) -> None:
+        if self.in_a_task():
+            self.notify("Finish or leave this screen first (Esc).", markup=False)
+            return
+        if self.current_mode != mode:
+            self.switch_mode(mode)
 
     # -- what screens change (the planner decides, the store remembers) --------------------------
 
@@ -132,22 +168,21 @@ class RehabApp(App[int]):
             return
         self.repo.record_checkin(checkin)
         self.notify(f"Check-in saved: pain {checkin.pain}/10.", markup=False)
-        self.refresh_today()
+        self.refresh_views()
 
-    def refresh_today(self) -> None:
-        """Tell Today (wherever it is in the stack) that the data changed."""
-        from tui.screens.today import TodayScreen
+    def refresh_views(self) -> None:
+        """The data changed: redraw the main place on screen (others redraw when shown)."""
+        from tui.screens.base import MainScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, TodayScreen):
-                screen.refresh_view()
+        if isinstance(self.screen, MainScreen):
+            self.screen.refresh_view()
 
-    def action_start_session(self) -> None:
-        from tui.screens.today import TodayScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, TodayScreen):
-                screen.action_start()
+    async def action_start_session(self) -> None:
+        if self.in_a_task():
+            return
+        if self.current_mode != "today":
+            await self.switch_mode("today")
+        self.screen.action_start()
 
     def action_rescreen(self) -> None:
         from tui.screens.first_run import RescreenScreen
@@ -166,3 +201,6 @@ class RehabApp(App[int]):
         yield SystemCommand("Re-screen", "Answer the red-flag safety questions again",
                             self.action_rescreen)
         yield SystemCommand("Help", "Every key, and what the planner does", self.action_help)
+        for key, mode, label in PLACES:
+            yield SystemCommand(f"Go to {label}", f"Open {label} (key {key})",
+                                lambda mode=mode: self.action_go(mode))

@@ -34,3 +34,23 @@ def make_app(data_file, clock: FakeClock, catalog):
 def reopen(data_file, clock) -> Repository:
     """A read-only look at what reached the disk, as the next start of rehab would see it."""
     return Repository.open(data_file, clock=clock, readonly=True)
+
+
+@pytest.fixture
+def make_demo_app(tmp_path, clock: FakeClock, catalog):
+    """An app on a fixed synthetic history (same seed, same days, same clock: same screens)."""
+    from rehab.commands import write_demo
+
+    opened: list[Repository] = []
+
+    def make(days: int = 60, seed: int = 7) -> RehabApp:
+        path = tmp_path / f"demo-{days}-{seed}" / "rehab.json"
+        if not path.exists():
+            write_demo(path, days, seed, clock)
+        repo = Repository.open(path, clock=clock)
+        opened.append(repo)
+        return RehabApp(repo, catalog, clock, data_path=path)
+
+    yield make
+    for repo in opened:
+        repo.close()

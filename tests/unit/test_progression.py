@@ -192,3 +192,14 @@ def test_the_pain_that_placed_someone_does_not_send_them_back(catalog):
     assert step_back_check(catalog, 1, History.of([], [first], events), NOW) is None
     later = checkin(TODAY, 7).model_copy(update={"at": NOW - timedelta(hours=1)})
     assert step_back_check(catalog, 1, History.of([], [first, later], events), NOW) is not None
+
+
+def test_no_step_up_that_would_make_the_session_longer_than_the_person_chose(catalog):
+    ex = catalog.exercise("bridge")
+    plan = _plan_with(catalog, ex.id, ex.dose)
+    two = [session(TODAY - timedelta(days=d), stage=3, after=2, difficulty="easy",
+                   entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
+    history = History.of(two)
+    roomy = ex.dose.seconds() + 600
+    assert dose_suggestions(catalog, plan, history, budget_s=roomy)
+    assert dose_suggestions(catalog, plan, history, budget_s=ex.dose.seconds()) == []

@@ -45,7 +45,7 @@ class DoctorScreen(Screen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
-        self.app.refresh_today()
+        self.app.refresh_views()
 
     def action_rescreen(self) -> None:
         self.app.pop_screen()

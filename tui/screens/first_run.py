@@ -242,7 +242,7 @@ class FirstRunScreen(Screen):
         app.complete_first_run(profile, self.screening, stage, self.recommended, why,
                                self.pain_now)
         app.pop_screen()
-        app.refresh_today()
+        app.refresh_views()
 
 
 class RescreenScreen(Screen):
@@ -273,7 +273,7 @@ class RescreenScreen(Screen):
         if result.result == "clear":
             app.notify("All clear. Thank you.", markup=False)
             app.pop_screen()
-            app.refresh_today()
+            app.refresh_views()
         else:
             from tui.screens.doctor import DoctorScreen
 

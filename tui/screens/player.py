@@ -258,5 +258,5 @@ class EndSessionScreen(Screen):
             return
         app.notify("Session saved. Well done.", markup=False)
         app.pop_screen()
-        app.refresh_today()
+        app.refresh_views()
 

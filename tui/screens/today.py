@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Static
 
 from planner.advice import today_sessions
 from planner.models import CheckIn, Plan, Slot
+from tui.screens.base import MainScreen
 from tui.text import literal
 
 
@@ -24,16 +24,17 @@ def next_slot(plan: Plan, done: dict[Slot, object], hour: int) -> Slot:
     return "evening" if hour >= 14 and "evening" in slots else slots[0]
 
 
-class TodayScreen(Screen):
+class TodayScreen(MainScreen):
     """Home: what to do today."""
+
+    PLACE = "today"
 
     BINDINGS = [
         Binding("s", "start", "Start session"),
         Binding("r", "rescreen", "Re-screen"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="today"):
             yield Static(id="stage", markup=False)
             yield Static(id="banner", markup=False)
@@ -42,13 +43,6 @@ class TodayScreen(Screen):
             yield Static(id="next", markup=False)
             yield Static(id="last-note", markup=False)
             yield Button("Start session (s)", id="start", variant="primary", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.refresh_view()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_view()
 
     def refresh_view(self) -> None:
         app = self.app
