@@ -329,6 +329,14 @@ class Prescription(Record):
 PlanStatus = Literal["active", "paused", "archived"]
 
 
+class DeclinedStep(Record):
+    """A dose step the person said no to; it is not suggested again from the same dose."""
+
+    exercise_id: str
+    current: Dose
+    proposed: Dose
+
+
 class Plan(Record):
     id: str = Field(default_factory=new_id)
     stage: StageNo
@@ -337,6 +345,7 @@ class Plan(Record):
     status: PlanStatus = "active"
     pause_reason: str | None = None
     archived_at: datetime | None = None
+    declined: list[DeclinedStep] = []
 
     def for_slot(self, slot: Slot) -> list[Prescription]:
         return [p for p in self.prescriptions if p.slot in (slot, "any")]

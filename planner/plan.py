@@ -115,3 +115,64 @@ def left_out(catalog: Catalog, profile: Profile, stage: int) -> list[Exclusion]:
         if reason is not None:
             out.append(Exclusion(ex.id, reason))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing a plan by hand: every edit returns a new Plan (same id) or raises ValueError with
+# the reason in the person's words.
+
+
+def _index(plan: Plan, exercise_id: str) -> int:
+    for i, p in enumerate(plan.prescriptions):
+        if p.exercise_id == exercise_id:
+            return i
+    raise ValueError(f"{exercise_id} is not in this plan")
+
+
+def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose) -> Plan:
+    """Set a dose by hand; it must stay within the exercise's bounds."""
+    ex = catalog.exercise(exercise_id)
+    problems = ex.bounds.allows(dose)
+    if problems:
+        raise ValueError(f"{ex.name}: " + "; ".join(problems))
+    i = _index(plan, exercise_id)
+    items = list(plan.prescriptions)
+    items[i] = items[i].model_copy(update={"dose": dose})
+    return plan.model_copy(update={"prescriptions": items})
+
+
+def swap_options(catalog: Catalog, profile: Profile, plan: Plan,
+                 exercise_id: str) -> list[tuple[Exercise, str]]:
+    """What an exercise may be swapped for: its easier and harder neighbours first, then the
+    other exercises of the stage, each with a word on why; only ones that suit the person."""
+    ex = catalog.exercise(exercise_id)
+    taken = {p.exercise_id for p in plan.prescriptions}
+    out: list[tuple[Exercise, str]] = []
+    for target, why in ((ex.easier, "easier"), (ex.harder, "harder")):
+        if target and target not in taken:
+            out.append((catalog.exercise(target), why))
+    seen = {e.id for e, _ in out} | taken
+    for other in catalog.for_stage(plan.stage):
+        if other.id not in seen:
+            out.append((other, "optional, same stage" if other.optional else "same stage"))
+    return [(e, why) for e, why in out if why_not(e, profile) is None]
+
+
+def swap(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
+         new_id: str) -> Plan:
+    """Replace one exercise with another that suits the person, at the new one's default dose."""
+    allowed = {e.id for e, _ in swap_options(catalog, profile, plan, exercise_id)}
+    new = catalog.exercise(new_id)
+    if new_id not in allowed:
+        reason = why_not(new, profile) or "it is already in the plan or not of this stage"
+        raise ValueError(f"{new.name} cannot go in: {reason}")
+    i = _index(plan, exercise_id)
+    items = list(plan.prescriptions)
+    items[i] = Prescription(exercise_id=new_id, dose=new.dose, slot=slot_for(new, profile))
+    return plan.model_copy(update={"prescriptions": items})
+
+
+def reset_plan(catalog: Catalog, profile: Profile, plan: Plan, now: datetime) -> Plan:
+    """Back to the stage's default plan, keeping the plan's id and its history."""
+    fresh = build_plan(catalog, profile, plan.stage, now)
+    return plan.model_copy(update={"prescriptions": fresh.prescriptions, "declined": []})

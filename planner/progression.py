@@ -335,6 +335,8 @@ def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
                 out.append(DoseSuggestion(ex.id, p.dose, lower, "down",
                                           f"{ex.name}: {why} — one step easier."))
             continue
+        if any(d.exercise_id == p.exercise_id and d.current == p.dose for d in plan.declined):
+            continue
         at_dose = [(s, e) for s, e in runs if e.prescribed == p.dose][-need:]
         good = [(s, e) for s, e in at_dose
                 if e.done and s.pain_after is not None and s.pain_after <= rules.dose_step_max_pain

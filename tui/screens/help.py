@@ -10,10 +10,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("Everywhere", [("c", "check in: record your pain 0–10"), ("?  F1", "this help"),
+    ("Everywhere", [("1 … 6", "Today, Progress, Plan, History, Library, Data"),
+                    ("c", "check in: record your pain 0–10"), ("?  F1", "this help"),
                     ("ctrl+p", "command palette: every action by name"),
                     ("ctrl+q", "quit")]),
     ("Today", [("s", "start the next session"), ("r", "answer the red-flag questions again")]),
+    ("Progress", [("a", "move on to the next stage (when every criterion holds)"),
+                  ("o", "move on anyway: asks your reason, which is kept"),
+                  ("b", "step back a stage (or lower the doses at stage 1)")]),
+    ("Plan", [("e", "change the selected exercise's dose, within its limits"),
+              ("w", "swap it for an easier, harder or other exercise of the stage"),
+              ("y / x", "take / leave the suggested dose step"),
+              ("r", "reset to the stage's default plan")]),
+    ("History", [("f", "show the last 7 / 30 / 90 days / all"),
+                 ("Enter", "open the selected session"), ("p", "rate your activities (PSFS)")]),
+    ("Library", [("↑ ↓", "choose an exercise; its steps and sources show beside it")]),
+    ("Data", [("b", "back up now"), ("r", "restore the selected backup")]),
     ("Session", [("space", "start / pause the timer"), ("n", "next exercise"),
                  ("b", "back to the previous exercise"), ("s", "skip this exercise"),
                  ("h", "it hurts: stop this exercise and mark it"),

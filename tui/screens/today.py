@@ -31,6 +31,7 @@ class TodayScreen(MainScreen):
 
     BINDINGS = [
         Binding("s", "start", "Start session"),
+        Binding("c", "app.checkin", "Check in"),
         Binding("r", "rescreen", "Re-screen"),
     ]
 

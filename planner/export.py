@@ -1,0 +1,519 @@
+"""Exports as text: CSV rows, the JSON file, a clinician's Markdown report, an iCalendar.
+
+Pure: records and documents in, text out. No file I/O, no TinyDB, no Textual, no clock: the
+caller passes `now` (and, for the calendar, the DTSTAMP in UTC and a key naming the data file).
+User text (notes, activity names, typed reasons) is always neutralised for the format it goes
+into, so it can never break a table, a calendar line or a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from statistics import mean
+from typing import Any
+
+from planner.models import (
+    CONDITION_LABELS,
+    Catalog,
+    CheckIn,
+    Equipment,
+    Plan,
+    Profile,
+    PsfsRating,
+    Rules,
+    Screening,
+    Session,
+    Slot,
+    StageEvent,
+)
+from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+#: C0 controls except tab/newline/carriage return, DEL, and C1 controls: terminal escapes live here.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with control characters shown as U+FFFD, so no export can drive a terminal."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def _since(items: Iterable[Any], since: date | None, field: str) -> list[Any]:
+    if since is None:
+        return list(items)
+    start = _midnight(since)
+    return [x for x in items if getattr(x, field) >= start]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: one row per exercise entry
+
+CSV_COLUMNS = (
+    "date", "time", "slot", "stage", "session_id", "exercise_id", "exercise", "prescribed",
+    "sets_done", "reps_done", "hold_s_done", "seconds_done", "skipped", "stopped_because_it_hurt",
+    "pain_when_stopped", "pain_before", "pain_after", "flare", "flare_reason", "difficulty",
+    "session_completed", "session_note",
+)
+
+
+def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = None) -> str:
+    """One row per exercise entry, oldest session first; a session with no entries gets one row.
+
+    Quoted by the `csv` module (RFC 4180, CRLF rows), so notes with commas, quotes and newlines
+    read back intact with `csv.reader`.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for s in sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at):
+        reasons = flare_reasons(s, rules)
+        common = {
+            "date": s.started_at.date().isoformat(), "time": f"{s.started_at:%H:%M}",
+            "slot": s.slot, "stage": s.stage, "session_id": s.id,
+            "pain_before": s.pain_before, "pain_after": _blank(s.pain_after),
+            "flare": _yes(bool(reasons)), "flare_reason": "; ".join(reasons),
+            "difficulty": s.difficulty or "", "session_completed": _yes(s.completed),
+            "session_note": printable(s.note),
+        }
+        if not s.entries:
+            writer.writerow(common)
+        for e in s.entries:
+            writer.writerow({
+                **common,
+                "exercise_id": e.exercise_id, "exercise": printable(e.name),
+                # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
+                "prescribed": e.prescribed.label().replace("×", "x"),
+                "sets_done": e.sets_done, "reps_done": e.reps_done, "hold_s_done": e.hold_s_done,
+                "seconds_done": e.seconds_done, "skipped": _yes(e.skipped),
+                "stopped_because_it_hurt": _yes(e.stopped_hurt),
+                "pain_when_stopped": _blank(e.pain_when_stopped),
+            })
+    return buffer.getvalue()
+
+
+def _blank(value: int | None) -> str | int:
+    return "" if value is None else value
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON: the whole file, deterministic
+
+_C1_AND_DEL = re.compile("[\x7f-\x9f]")
+
+
+def json_text(tables: Mapping[str, Mapping[str, Mapping[str, Any]]],
+              order_fields: Mapping[str, str]) -> str:
+    """The whole data file (`{table: {id: document}}`, meta included) as stable JSON.
+
+    Tables are sorted (meta first), each document's keys are sorted, and documents are in time
+    order (`order_fields`: the time field of each table), equal times keeping the file's order.
+    That is the order the store reads them in, so an import keeps it and exporting the imported
+    file gives the same bytes.
+    """
+    names = sorted(tables, key=lambda n: (n != "meta", n))
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        table = tables[name]
+        field = order_fields.get(name)
+        ids = list(table)
+        if field is not None:
+            place = {record_id: n for n, record_id in enumerate(ids)}
+            ids.sort(key=lambda i: (str(table[i].get(field, "")), place[i]))
+        out[name] = {i: _sorted_keys(table[i]) for i in ids}
+    text = json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself; DEL and C1 too, so the export is safe to print.
+    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown: the clinician's report
+
+SECTIONS = (
+    "Profile", "Current stage", "Stage timeline", "Pain trend", "PSFS trend", "Adherence",
+    "Flares", "Overrides", "Recent notes",
+)
+NONE_YET = "None yet."
+DISCLAIMER = ("*rehab gives general self-care guidance, not a diagnosis: the numbers below are "
+              "the person's own reports.*")
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_SCREEN_WORDS = {"clear": "all clear", "see-doctor": "see a doctor", "emergency": "emergency"}
+
+
+def md_cell(text: str) -> str:
+    """User text made safe inside a Markdown table cell or a line: one line, nothing active.
+
+    Every character Markdown could act on is backslash-escaped (`|` cannot end the cell, `[x](y)`
+    is no link, `<b>` no HTML, a leading `#` no heading); line breaks become " ↵ ".
+    """
+    one_line = " ↵ ".join(printable(text).splitlines()) if text else ""
+    return _MD_SPECIAL.sub(r"\\\1", one_line)
+
+
+def md_code_block(text: str) -> str:
+    """User text shown exactly, in a fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = printable(text).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    return f"{fence}text\n{body}\n{fence}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _stage_label(catalog: Catalog, number: int | None) -> str:
+    if number is None:
+        return "–"
+    stage = catalog.stages.get(number)
+    return f"{number} {stage.name}" if stage else str(number)
+
+
+def _exercise_name(catalog: Catalog, exercise_id: str) -> str:
+    ex = catalog.exercises.get(exercise_id)
+    return ex.name if ex else exercise_id
+
+
+def _mean(values: Sequence[int]) -> str:
+    return f"{mean(values):.1f}" if values else "–"
+
+
+def _week(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report reads, as records (any order; the report sorts)."""
+
+    profile: Profile | None
+    plan: Plan | None
+    sessions: Sequence[Session] = ()
+    checkins: Sequence[CheckIn] = ()
+    events: Sequence[StageEvent] = ()
+    psfs: Sequence[PsfsRating] = ()
+    screenings: Sequence[Screening] = ()
+
+
+def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
+                    since: date | None = None, notes: int = 10) -> str:
+    """A report for a physiotherapist or doctor: reads as plain text, renders as Markdown.
+
+    Every section in `SECTIONS` is present, saying "None yet." when it has nothing. `since`
+    limits sessions, check-ins, stage events and PSFS ratings to that day on; the profile and
+    the current stage are always shown as they are now.
+    """
+    history = History.of(_since(data.sessions, since, "started_at"),
+                         _since(data.checkins, since, "at"), _since(data.events, since, "at"))
+    ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
+    today = now.date()
+    period = f"from {since.isoformat()} to {today.isoformat()}" if since else "all history"
+    lines = [f"# Rehab report — {today.isoformat()}", "", DISCLAIMER, "",
+             f"Covers {period}. Pain is rated 0 (none) to 10 (worst imaginable); "
+             "a change of 2 or more is meaningful.", ""]
+    parts = {
+        "Profile": _profile_section(data.profile),
+        "Current stage": _current_section(catalog, data),
+        "Stage timeline": _timeline_section(catalog, history.events),
+        "Pain trend": _pain_section(history),
+        "PSFS trend": _psfs_section(ratings),
+        "Adherence": _adherence_section(data.profile, history, today, since),
+        "Flares": _flares_section(catalog.rules, history, since),
+        "Overrides": _overrides_section(catalog, history.events),
+        "Recent notes": _notes_section(history, notes),
+    }
+    for title in SECTIONS:
+        body = parts[title] or [NONE_YET]
+        lines += [f"## {title}", "", *body, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _profile_section(profile: Profile | None) -> list[str]:
+    if profile is None:
+        return []
+    equipment = [e.value for e in profile.equipment if e is not Equipment.NONE]
+    return [
+        "- Conditions: " + "; ".join(CONDITION_LABELS[c] for c in profile.conditions),
+        f"- Episode began: {profile.episode_start.isoformat()}",
+        f"- Spinal stenosis reported: {_yes(profile.stenosis)}",
+        "- Equipment: " + (", ".join(equipment) if equipment else "none"),
+        "- Sessions: " + " and ".join(profile.slots)
+        + f", {profile.minutes_per_session} minutes each",
+    ]
+
+
+def _current_section(catalog: Catalog, data: ReportData) -> list[str]:
+    plan = data.plan
+    if plan is None:
+        return []
+    stage = catalog.stages.get(plan.stage)
+    lines = [f"Stage {plan.stage} of 4 — {stage.name if stage else '?'}. "
+             f"Aim: {stage.aim if stage else '?'}", ""]
+    if plan.status == "paused":
+        lines += [f"**Plan paused**: {md_cell(plan.pause_reason or 'red-flag answer')}.", ""]
+    screenings = sorted(data.screenings, key=lambda s: s.at)
+    if screenings:
+        last = screenings[-1]
+        lines += [f"Latest red-flag screen: {_when(last.at)}, "
+                  f"{_SCREEN_WORDS.get(last.result, last.result)}.", ""]
+    lines.append("Current exercises:")
+    lines.append("")
+    for p in plan.prescriptions:
+        where = "" if p.slot == "any" else f" ({p.slot} only)"
+        lines.append(f"- {md_cell(_exercise_name(catalog, p.exercise_id))}: "
+                     f"{p.dose.label()}{where}")
+    if not plan.prescriptions:
+        lines.append("- none")
+    return lines
+
+
+def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[str]:
+    if not events:
+        return []
+    rows = []
+    for e in events:
+        override = e.kind == "override"
+        kind = "**OVERRIDE**" if override else e.kind
+        reason = md_cell(e.reason) or "–"
+        if override:
+            reason = f"**typed reason:** {reason}"
+        rows.append([_when(e.at), kind,
+                     f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
+                     reason])
+    return _table(["Date", "Event", "From → to", "Reason"], rows)
+
+
+def _pain_section(history: History) -> list[str]:
+    firsts = first_checkins_by_day(history.checkins)
+    by_week: dict[date, dict[str, list[int]]] = {}
+    for day, c in firsts.items():
+        by_week.setdefault(_week(day), {"in": [], "before": [], "after": []})["in"].append(c.pain)
+    for s in history.sessions:
+        week = by_week.setdefault(_week(s.day), {"in": [], "before": [], "after": []})
+        week["before"].append(s.pain_before)
+        if s.pain_after is not None:
+            week["after"].append(s.pain_after)
+    if not by_week:
+        return []
+    rows = []
+    week, last = min(by_week), max(by_week)
+    while week <= last:  # every week, so a gap in check-ins shows as a gap
+        w = by_week.get(week, {"in": [], "before": [], "after": []})
+        rows.append([week.isoformat(), _mean(w["in"]), str(len(w["in"])), _mean(w["before"]),
+                     _mean(w["after"]), str(len(w["before"]))])
+        week += timedelta(days=7)
+    return ["Weekly means: the day's first check-in, and pain before and after sessions.", "",
+            *_table(["Week of", "Check-in mean", "Days", "Before session", "After session",
+                     "Sessions"], rows)]
+
+
+def _psfs_section(ratings: Sequence[PsfsRating]) -> list[str]:
+    if not ratings:
+        return []
+    rows = [[f"{r.at:%Y-%m-%d}", f"{r.mean:.1f}",
+             "; ".join(f"{md_cell(i.activity)}: {i.score}" for i in r.items)] for r in ratings]
+    lines = ["Patient-Specific Functional Scale: each activity 0 (unable) to 10 (able as before); "
+             "the score is the mean.", "", *_table(["Date", "Mean", "Activities"], rows)]
+    if len(ratings) > 1:
+        change = ratings[-1].mean - ratings[0].mean
+        lines += ["", f"Change in the mean from the first to the latest: {change:+.1f} "
+                  "(2 or more is meaningful)."]
+    return lines
+
+
+def _adherence_section(profile: Profile | None, history: History, today: date,
+                       since: date | None) -> list[str]:
+    if profile is None:
+        return []
+    starts = [e.at.date() for e in history.events]
+    starts += [s.day for s in history.sessions[:1]]
+    if not starts:
+        return []
+    first = max(min(starts), since) if since else min(starts)
+    slots = len(profile.slots)
+    done: dict[date, set[tuple[date, str]]] = {}
+    for s in history.sessions:
+        if s.completed and first <= s.day < today:
+            done.setdefault(_week(s.day), set()).add((s.day, s.slot))
+    rows = []
+    week = _week(first)
+    while week < today:
+        days = sum(1 for i in range(7) if first <= week + timedelta(days=i) < today)
+        planned = days * slots
+        if planned:
+            n = len(done.get(week, ()))
+            rows.append([week.isoformat(), str(n), str(planned), f"{round(100 * n / planned)} %"])
+        week += timedelta(days=7)
+    if not rows:
+        return []
+    return [f"Completed sessions against planned ones ({slots} a day, days before today).", "",
+            *_table(["Week of", "Done", "Planned", "Adherence"], rows)]
+
+
+def _flares_section(rules: Rules, history: History, since: date | None) -> list[str]:
+    found: list[tuple[datetime, list[str]]] = []
+    for s in history.sessions:
+        reasons = flare_reasons(s, rules)
+        if reasons:
+            found.append((s.started_at, [_when(s.started_at),
+                                         f"session ({s.slot}, stage {s.stage})",
+                                         md_cell("; ".join(reasons))]))
+    first = since or (history.checkins[0].at.date() if history.checkins else None)
+    if first is not None:
+        for f in flares_24h(history, rules, first):
+            found.append((_midnight(f.day), [
+                f.day.isoformat(), "24-hour",
+                md_cell(f"first check-in {f.after}, the day before's pre-session pain {f.before} "
+                        f"(+{rules.flare_24h_rise} or more)")]))
+    if not found:
+        return []
+    found.sort(key=lambda x: x[0])
+    return _table(["Date", "Kind", "Reason"], [row for _, row in found])
+
+
+def _overrides_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[str]:
+    rows = [[_when(e.at),
+             f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
+             md_cell(e.reason) or "–"] for e in events if e.kind == "override"]
+    if not rows:
+        return []
+    return ["Stage choices made against the planner's advice, with the reason typed.", "",
+            *_table(["Date", "From → to", "Typed reason"], rows)]
+
+
+def _notes_section(history: History, count: int) -> list[str]:
+    found: list[tuple[datetime, str, str]] = []
+    for s in history.sessions:
+        if s.note.strip():
+            after = "?" if s.pain_after is None else s.pain_after
+            found.append((s.started_at, f"{s.slot} session, stage {s.stage}, "
+                          f"pain {s.pain_before}→{after}", s.note))
+    for c in history.checkins:
+        if c.note.strip():
+            found.append((c.at, f"check-in, pain {c.pain}", c.note))
+    found.sort(key=lambda x: x[0])
+    lines: list[str] = []
+    if found:
+        lines += [f"The last {min(count, len(found))} notes, newest first, exactly as typed.", ""]
+    for at, label, note in reversed(found[-count:]):
+        lines += [f"**{_when(at)}** · {label}", "", md_code_block(note), ""]
+    return lines[:-1] if lines else lines
+
+
+# ---------------------------------------------------------------------------------------------
+# iCalendar (RFC 5545)
+
+SLOT_TIMES: dict[str, time] = {"morning": time(8, 0), "evening": time(18, 0)}
+CALENDAR_DAYS = 28
+
+
+def ics_escape(text: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and line breaks escaped; controls neutralised."""
+    text = printable(text).replace("\t", " ")
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def ics_fold(line: str) -> str:
+    """One content line folded at 75 octets (continuations start with a space), CRLF-ended.
+
+    Folds fall between characters, never inside a UTF-8 sequence.
+    """
+    chunks: list[str] = []
+    current, size, limit = [], 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space takes one octet
+        current.append(char)
+        size += width
+    chunks.append("".join(current))
+    return "\r\n ".join(chunks) + "\r\n"
+
+
+def session_minutes(plan: Plan, slot: Slot) -> int:
+    """About how long a session in this slot takes, as Today shows it."""
+    return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot)) / 60))
+
+
+def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtstamp_utc: datetime,
+              file_key: str, version: str, days: int = CALENDAR_DAYS) -> str:
+    """The planned sessions from `today` for `days` days, one VEVENT per slot per day.
+
+    Times are floating (local wherever the calendar is), morning 08:00 and evening 18:00. A UID is
+    the day, the slot and `file_key` (one per data file), so exporting again updates events
+    instead of duplicating them.
+    """
+    stage = catalog.stages.get(plan.stage)
+    stage_name = stage.name if stage else ""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
+             f"PRODID:-//rehab-planner//rehab {ics_escape(version)}//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:rehab sessions"]
+    stamp = f"{dtstamp_utc:%Y%m%dT%H%M%S}Z"
+    slots = sorted(profile.slots, key=lambda s: SLOT_TIMES[s])
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        for slot in slots:
+            items = plan.for_slot(slot)
+            if not items:
+                continue
+            minutes = session_minutes(plan, slot)
+            summary = f"rehab: {slot} session, stage {plan.stage} {stage_name}".rstrip()
+            description = "\n".join([
+                f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
+                f"About {minutes} min:",
+                *(f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label()}" for p in items),
+                "Stop an exercise that hurts more than usual. General self-care guidance, "
+                "not a diagnosis.",
+            ])
+            start = datetime.combine(day, SLOT_TIMES[slot])
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{day:%Y%m%d}-{slot}-{file_key}@rehab-planner",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{start:%Y%m%dT%H%M%S}",
+                f"DURATION:PT{minutes}M",
+                f"SUMMARY:{ics_escape(summary)}",
+                f"DESCRIPTION:{ics_escape(description)}",
+                "BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{ics_escape(summary)}",
+                "TRIGGER:PT0M", "END:VALARM",
+                "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) for line in lines)
+
+
+def calendar_events(plan: Plan, profile: Profile) -> int:
+    """How many sessions a day the calendar holds (slots that have exercises)."""
+    return sum(1 for slot in profile.slots if plan.for_slot(slot))

@@ -1,0 +1,225 @@
+"""Progress (advance, refuse, override, step back), Plan (dose, swap, steps, reset), Data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from planner.models import CheckIn, ExerciseEntry, Session
+from tests.tui.conftest import LARGE, SMALL
+from tests.tui.flows import first_run, type_into
+from tests.tui.snapshots import assert_snapshot
+from tui.screens.data import DataScreen
+from tui.screens.modals import ConfirmScreen, Problem, ReasonScreen
+from tui.screens.plan import DoseScreen, PlanScreen, SwapScreen
+from tui.screens.progress import ProgressScreen
+from tui.screens.today import TodayScreen
+
+
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def good_session(app, slot: str) -> Session:
+    plan = app.plan()
+    now = app.now()
+    entries = [ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose,
+                             sets_done=p.dose.sets) for p in plan.for_slot(slot)]
+    return Session(plan_id=plan.id, stage=plan.stage, slot=slot, started_at=now,
+                   ended_at=now + timedelta(minutes=10), pain_before=3, pain_after=2,
+                   entries=entries, difficulty="ok", completed=True)
+
+
+def meet_stage_one(app, clock) -> None:
+    """Three calm days of check-ins and two sessions a day: every 1→2 criterion holds."""
+    for _ in range(3):
+        clock.advance(days=1)
+        app.repo.record_checkin(CheckIn(at=app.now(), pain=3))
+        app.repo.save_session(good_session(app, "morning"))
+        clock.advance(hours=8)
+        app.repo.save_session(good_session(app, "evening"))
+        clock.advance(hours=-8)
+
+
+async def go(pilot, key: str):
+    await pilot.press(key)
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def test_advancing_when_every_criterion_holds(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="6", episode="5")
+        meet_stage_one(app, clock)
+        screen = await go(pilot, "2")
+        assert isinstance(screen, ProgressScreen)
+        criteria = text(screen, "#criteria")
+        assert "✗" not in criteria and criteria.count("✓") == 5
+        assert "6 of 4 sessions" in criteria
+        assert isinstance(await go(pilot, "a"), ConfirmScreen)
+        await go(pilot, "y")
+        assert app.plan().stage == 2
+        assert [e.kind for e in app.repo.stage_events()] == ["start", "advance"]
+        assert all(c.ok for c in app.repo.stage_events()[-1].criteria)
+        assert "▶ 2 Mobilize" in text(screen, "#ladder")
+        today = await go(pilot, "1")
+        assert isinstance(today, TodayScreen)
+        assert "Stage 2 of 4 · Mobilize" in text(today, "#stage")  # Today follows at once
+
+
+async def test_advance_is_refused_and_the_failing_criterion_named(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="6", episode="5")
+        screen = await go(pilot, "2")
+        criteria = text(screen, "#criteria")
+        assert "✗ Days in this stage: 0 of 3 days" in criteria
+        assert "Not yet: days in this stage" in criteria
+        assert not isinstance(await go(pilot, "a"), ConfirmScreen)
+        assert app.plan().stage == 1
+        assert [e.kind for e in app.repo.stage_events()] == ["start"]
+
+
+async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="6", episode="5")
+        await go(pilot, "2")
+        assert isinstance(await go(pilot, "o"), ReasonScreen)
+        await pilot.press("enter")  # empty: refused
+        await pilot.pause()
+        assert "type a reason" in str(app.screen.query_one(Problem).render())
+        reason = "Physio [Dr. K] said I may"
+        await type_into(pilot, "#reason", reason)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.plan().stage == 2
+        event = app.repo.stage_events()[-1]
+        assert event.kind == "override" and event.reason == reason
+        assert reason in text(app.screen, "#events")
+
+
+async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")  # stage 2
+        await go(pilot, "2")
+        await go(pilot, "b")
+        await go(pilot, "y")
+        assert app.plan().stage == 1
+        before = [p.dose for p in app.plan().prescriptions]
+        await go(pilot, "b")
+        await go(pilot, "y")
+        assert app.plan().stage == 1  # stage 1 lowers doses instead
+        after = [p.dose for p in app.plan().prescriptions]
+        assert after != before
+        assert [e.kind for e in app.repo.stage_events()] == ["start", "step-back", "step-back"]
+
+
+async def test_dose_change_within_and_outside_bounds(make_app, clock, catalog):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        screen = await go(pilot, "3")
+        assert isinstance(screen, PlanScreen)
+        first = app.plan().prescriptions[0]
+        ex = catalog.exercise(first.exercise_id)
+        assert isinstance(await go(pilot, "e"), DoseScreen)
+        low, high = ex.bounds.sets
+        await type_into(pilot, "#sets", str(high + 1))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"from {low} to {high}" in str(app.screen.query_one(Problem).render())
+        assert app.plan().prescriptions[0].dose == first.dose  # nothing saved
+        await type_into(pilot, "#sets", "x")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is not" in str(app.screen.query_one(Problem).render())
+        await type_into(pilot, "#sets", str(high))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.plan().prescriptions[0].dose.sets == high
+        table = screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[2]) == app.plan().prescriptions[0].dose.label()
+
+
+async def test_swap_for_a_neighbour_and_reset(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await go(pilot, "3")
+        original = [p.exercise_id for p in app.plan().prescriptions]
+        swap = await go(pilot, "w")
+        assert isinstance(swap, SwapScreen)
+        choice = swap.options[0][0].id
+        swap.query_one("#swap-choice").select(choice)
+        swap.query_one("#swap").press()
+        await pilot.pause()
+        now = [p.exercise_id for p in app.plan().prescriptions]
+        assert now[0] == choice and now[1:] == original[1:]
+        await go(pilot, "r")
+        await go(pilot, "y")
+        assert [p.exercise_id for p in app.plan().prescriptions] == original
+
+
+async def test_data_screen_backs_up_and_restores(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        screen = await go(pilot, "6")
+        assert isinstance(screen, DataScreen)
+        assert str(app.repo.path) in text(screen, "#file")
+        clock.advance(minutes=1)
+        await go(pilot, "b")
+        assert screen.query_one(DataTable).row_count >= 1
+        app.repo.record_checkin(CheckIn(at=app.now(), pain=9, note="after the backup"))
+        table = screen.query_one(DataTable)
+        manual = next(i for i in range(table.row_count)
+                      if "manual" in str(table.get_row_at(i)[0]))
+        table.move_cursor(row=manual)
+        clock.advance(minutes=1)
+        await go(pilot, "r")
+        await go(pilot, "y")
+        assert not any(c.note == "after the backup" for c in app.repo.checkins())
+
+
+async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await type_into(pilot, "Input", "3")
+        await pilot.press("enter")
+        await pilot.pause()
+        player = app.screen
+        await go(pilot, "4")
+        assert app.screen is player
+
+
+SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_progress_and_plan_snapshots(make_demo_app, request, size):
+    app = make_demo_app(days=60)
+    async with app.run_test(size=size) as pilot:
+        await go(pilot, "2")
+        assert_snapshot(app, f"progress-{size[0]}x{size[1]}", request)
+        await go(pilot, "3")
+        assert_snapshot(app, f"plan-{size[0]}x{size[1]}", request)
+
+
+async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await go(pilot, "3")
+        await go(pilot, "e")
+        await type_into(pilot, "#sets", "99")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#sets", Input).value == "99"

@@ -1,0 +1,273 @@
+"""Plan: the current prescriptions; change a dose, swap an exercise, take or leave a dose step."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from planner.models import DeclinedStep, Dose, Exercise
+from planner.plan import change_dose, reset_plan, swap, swap_options
+from planner.progression import DoseSuggestion
+from tui.screens.base import MainScreen
+from tui.screens.modals import ConfirmScreen, Problem
+from tui.validate import InputProblem, parse_whole
+from tui.widgets.checklist import CheckList
+
+FIELDS = [("sets", "Sets"), ("reps", "Reps per set"), ("hold_s", "Hold, seconds"),
+          ("minutes", "Minutes")]
+
+
+def bounds_text(ex: Exercise) -> str:
+    parts = []
+    for name, label in FIELDS:
+        bound = getattr(ex.bounds, name)
+        if bound is not None and getattr(ex.dose, name) is not None:
+            parts.append(f"{label.split(',')[0].lower()} {bound[0]}–{bound[1]}")
+    return ", ".join(parts)
+
+
+class DoseScreen(ModalScreen[Dose | None]):
+    """Change one dose; every number must sit inside the exercise's bounds."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, exercise: Exercise, dose: Dose) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.dose = dose
+        self.fields = [(n, label) for n, label in FIELDS
+                       if getattr(dose, n) is not None and getattr(exercise.bounds, n)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled(f"Dose: {self.exercise.name}", "bold"),
+                         classes="dialog-title")
+            for name, label in self.fields:
+                low, high = getattr(self.exercise.bounds, name)
+                with Horizontal(classes="row"):
+                    yield Label(f"{label} ({low}–{high}):")
+                    yield Input(str(getattr(self.dose, name)), id=name, compact=True)
+            yield Problem()
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        changes = {}
+        try:
+            for name, label in self.fields:
+                low, high = getattr(self.exercise.bounds, name)
+                changes[name] = parse_whole(self.query_one(f"#{name}", Input).value, low, high,
+                                            label.lower())
+        except InputProblem as exc:
+            self.query_one(Problem).say(str(exc))
+            return
+        self.dismiss(self.dose.model_copy(update=changes))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SwapScreen(ModalScreen[str | None]):
+    """Pick what to do instead: the easier or harder neighbour, or another of the stage."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, exercise: Exercise, options: list[tuple[Exercise, str]]) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled(f"Swap {self.exercise.name} for…", "bold"),
+                         classes="dialog-title")
+            if not self.options:
+                yield Static("Nothing else of this stage suits your set-up.")
+            else:
+                yield CheckList([(e.id, f"{e.name} ({why})") for e, why in self.options],
+                                single=True, id="swap-choice")
+            with Horizontal(classes="buttons"):
+                yield Button("Swap", id="swap", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    @on(Button.Pressed, "#swap")
+    def choose(self) -> None:
+        chosen = self.query(CheckList)
+        value = chosen.first().value if chosen else None
+        if value is None:
+            return
+        self.dismiss(value)
+
+    @on(CheckList.Changed)
+    def changed(self) -> None:
+        self.query_one("#swap", Button).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PlanScreen(MainScreen):
+    PLACE = "plan"
+    CSS_PATH = "plan.tcss"
+    BINDINGS = [
+        Binding("e", "edit", "Dose"),
+        Binding("w", "swap", "Swap"),
+        Binding("y", "accept", "Take step"),
+        Binding("x", "decline", "Not now"),
+        Binding("r", "reset", "Reset"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="plan-body"):
+            yield Static(id="plan-title", markup=False)
+            yield DataTable(id="prescriptions", cursor_type="row", zebra_stripes=True)
+            yield Static(id="limits", markup=False)
+            yield Static(id="suggestions", markup=False)
+            yield Static(Content("e change the dose · w swap the exercise · r back to the "
+                                 "stage's default plan"), id="plan-help", classes="dim")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Exercise", "Dose", "When")
+        super().on_mount()
+
+    def refresh_view(self) -> None:
+        app = self.app
+        plan = app.plan()
+        if plan is None:
+            return
+        stage = app.catalog.stage(plan.stage)
+        self.query_one("#plan-title", Static).update(Content.assemble(
+            (f"Your plan · stage {plan.stage} {stage.name}", "bold"),
+            f" · {len(plan.prescriptions)} exercises"))
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, p in enumerate(plan.prescriptions, 1):
+            ex = app.catalog.exercise(p.exercise_id)
+            table.add_row(Text(str(i)), Text(ex.name), Text(p.dose.label()), Text(p.slot),
+                          key=p.exercise_id)
+        if plan.prescriptions:
+            table.move_cursor(row=min(row, len(plan.prescriptions) - 1))
+        advice = app.advice()
+        doses = advice.doses if advice else []
+        box = self.query_one("#suggestions", Static)
+        if doses:
+            lines = [Content.styled("Suggested dose steps (y take the first · x not now):",
+                                    "bold")]
+            for d in doses:
+                arrow = "▲ up" if d.direction == "up" else "▼ down"
+                name = app.catalog.exercise(d.exercise_id).name
+                lines.append(Content(f" {arrow}  {name}: {d.current.label()} → "
+                                     f"{d.proposed.label()}"))
+            box.update(Content("\n").join(lines))
+        else:
+            box.update(Content("No dose step suggested right now. After two easy sessions "
+                               "at a dose, a step up is offered here."))
+
+    @on(DataTable.RowHighlighted)
+    def show_limits(self) -> None:
+        ex_id = self.selected()
+        if ex_id is None:
+            return
+        ex = self.app.catalog.exercise(ex_id)
+        self.query_one("#limits", Static).update(Content.assemble(
+            ("Limits: ", "bold"), f"{ex.name}: {bounds_text(ex)}"))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def save(self, plan, message: str) -> None:
+        self.app.repo.save_plan(plan)
+        self.notify(message, markup=False)
+        self.refresh_view()
+
+    def first_suggestion(self) -> DoseSuggestion | None:
+        advice = self.app.advice()
+        return advice.doses[0] if advice and advice.doses else None
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @work
+    async def action_edit(self) -> None:
+        app = self.app
+        ex_id = self.selected()
+        if ex_id is None:
+            return
+        plan = app.plan()
+        current = next(p.dose for p in plan.prescriptions if p.exercise_id == ex_id)
+        ex = app.catalog.exercise(ex_id)
+        dose = await app.push_screen_wait(DoseScreen(ex, current))
+        if dose is None or dose == current:
+            return
+        try:
+            changed = change_dose(app.catalog, plan, ex_id, dose)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.save(changed, f"{ex.name}: {dose.label()}.")
+
+    @work
+    async def action_swap(self) -> None:
+        app = self.app
+        ex_id = self.selected()
+        if ex_id is None:
+            return
+        plan, profile = app.plan(), app.profile()
+        ex = app.catalog.exercise(ex_id)
+        new_id = await app.push_screen_wait(
+            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id)))
+        if new_id is None:
+            return
+        try:
+            changed = swap(app.catalog, profile, plan, ex_id, new_id)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.save(changed, f"Swapped {ex.name} for {app.catalog.exercise(new_id).name}.")
+
+    def action_accept(self) -> None:
+        step = self.first_suggestion()
+        if step is None:
+            self.notify("No dose step is waiting.", markup=False)
+            return
+        app = self.app
+        changed = change_dose(app.catalog, app.plan(), step.exercise_id, step.proposed)
+        self.save(changed, f"{app.catalog.exercise(step.exercise_id).name}: "
+                           f"{step.proposed.label()}.")
+
+    def action_decline(self) -> None:
+        step = self.first_suggestion()
+        if step is None:
+            self.notify("No dose step is waiting.", markup=False)
+            return
+        plan = self.app.plan()
+        declined = [*plan.declined, DeclinedStep(exercise_id=step.exercise_id,
+                                                 current=step.current, proposed=step.proposed)]
+        self.save(plan.model_copy(update={"declined": declined}),
+                  "Kept as it is; not suggested again at this dose.")
+
+    @work
+    async def action_reset(self) -> None:
+        app = self.app
+        if await app.push_screen_wait(ConfirmScreen(
+                "Put the plan back to this stage's default exercises and doses?", "Reset",
+                "Keep mine")):
+            self.save(reset_plan(app.catalog, app.profile(), app.plan(), app.now()),
+                      "Plan reset to the stage default.")

@@ -1,0 +1,162 @@
+"""Progress: the stage ladder, each move-on criterion with its numbers, advance / step back."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from planner.stages import advance, step_back
+from tui.screens.base import MainScreen
+from tui.screens.modals import ConfirmScreen, ReasonScreen
+from tui.text import literal
+
+KIND_WORDS = {"start": "start", "advance": "moved on", "step-back": "stepped back",
+              "override": "moved on early (override)", "pause": "paused", "resume": "resumed"}
+
+
+class ProgressScreen(MainScreen):
+    PLACE = "progress"
+    CSS_PATH = "progress.tcss"
+    BINDINGS = [
+        Binding("a", "advance", "Advance"),
+        Binding("o", "override", "Advance anyway"),
+        Binding("b", "step_back", "Step back"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="progress"):
+            yield Static(id="ladder", markup=False)
+            yield Static(id="criteria", markup=False)
+            yield Static(id="stepback", markup=False)
+            yield Static(id="events", markup=False)
+
+    def refresh_view(self) -> None:
+        app = self.app
+        plan, advice = app.plan(), app.advice()
+        if plan is None or advice is None:
+            return
+        history = app.history()
+        since = history.stage_started_at(plan.stage) or plan.created_at
+        days = (app.now().date() - since.date()).days
+        rows = [Content.styled("Stages", "bold")]
+        for number, stage in sorted(app.catalog.stages.items()):
+            if number == plan.stage:
+                rows.append(Content.assemble(
+                    (f" ▶ {number} {stage.name:<11}", "bold"),
+                    f"you are here · since {since:%d %b} ({days} days)"
+                    + (" · PAUSED" if plan.status == "paused" else "")))
+            else:
+                mark = "✓" if number < plan.stage else " "
+                rows.append(Content(f" {mark} {number} {stage.name:<11}{stage.aim[:52]}"
+                                    + ("…" if len(stage.aim) > 52 else "")))
+        self.query_one("#ladder", Static).update(Content("\n").join(rows))
+
+        check = advice.move_on
+        lines: list[Content] = []
+        if check.to_stage is None:
+            lines.append(Content("This is the last stage: keep the routine going."))
+        else:
+            nxt = app.catalog.stage(check.to_stage)
+            lines.append(Content.styled(f"Moving on to {check.to_stage} {nxt.name} needs all "
+                                        "of these:", "bold"))
+            for c in check.criteria:
+                lines.append(Content(f" {'✓' if c.ok else '✗'} {c.label}: {c.detail}"))
+            if advice.recommend_move_on:
+                lines.append(Content.styled(" → Every criterion holds: press a to move on.",
+                                            "bold"))
+            else:
+                failing = ", ".join(c.label.lower() for c in check.failing)
+                lines.append(Content(f" → Not yet: {failing or 'a step back is advised'}."
+                                     " (o moves on anyway, with a reason.)"))
+        self.query_one("#criteria", Static).update(Content("\n").join(lines))
+
+        back = self.query_one("#stepback", Static)
+        if advice.step_back is not None:
+            back.update(Content.assemble(("Step back advised: ", "bold"),
+                                         advice.step_back.reason, " Press b."))
+        else:
+            back.update(Content("No step back advised. (b steps back if you want to.)"))
+
+        events = list(reversed(history.events[-12:]))
+        lines = [Content.styled("Stage history", "bold")]
+        for e in events:
+            move = (f"{e.from_stage}→{e.to_stage}" if e.from_stage and e.from_stage != e.to_stage
+                    else f"{e.to_stage}")
+            lines.append(Content.assemble(
+                f" {e.at:%d %b %Y}  {KIND_WORDS[e.kind]:<12} {move:<5} ", literal(e.reason)))
+        self.query_one("#events", Static).update(Content("\n").join(lines))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        plan = self.app.plan()
+        if plan is None:
+            return False
+        if plan.status == "paused":
+            self.notify("The plan is paused after a red-flag answer: re-screen first (Today, "
+                        "r).", severity="warning", markup=False)
+            return False
+        return True
+
+    @work
+    async def action_advance(self) -> None:
+        app = self.app
+        if not self._ready():
+            return
+        advice = app.advice()
+        check = advice.move_on
+        if check.to_stage is None:
+            self.notify("This is the last stage.", markup=False)
+            return
+        if not advice.recommend_move_on:
+            self.notify(check.reason() if not check.ok else
+                        "A step back is advised, so moving on is not.", severity="warning",
+                        markup=False, timeout=8)
+            return
+        name = app.catalog.stage(check.to_stage).name
+        if await app.push_screen_wait(ConfirmScreen(
+                f"Move on to stage {check.to_stage}, {name}? A new plan is made for it; the "
+                "old one is kept in your history.", "Move on", "Not now")):
+            app.apply(advance(app.catalog, app.profile(), app.plan(), check, app.now()))
+            self.notify(f"Welcome to stage {check.to_stage}, {name}.", markup=False)
+            self.refresh_view()
+
+    @work
+    async def action_override(self) -> None:
+        app = self.app
+        if not self._ready():
+            return
+        check = app.advice().move_on
+        if check.to_stage is None:
+            self.notify("This is the last stage.", markup=False)
+            return
+        reason = await app.push_screen_wait(ReasonScreen(
+            f"Move on to stage {check.to_stage} before every criterion holds? Say why; it is "
+            "kept and shown in reports."))
+        if not reason:
+            return
+        app.apply(advance(app.catalog, app.profile(), app.plan(), check, app.now(),
+                          override_reason=reason))
+        self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).",
+                    markup=False)
+        self.refresh_view()
+
+    @work
+    async def action_step_back(self) -> None:
+        app = self.app
+        if not self._ready():
+            return
+        plan, advice = app.plan(), app.advice()
+        target = max(plan.stage - 1, 1)
+        what = (f"Go back to stage {target}?" if target < plan.stage else
+                "You are at stage 1: lower every dose by one step?")
+        why = advice.step_back.reason if advice.step_back else "You chose this."
+        if await app.push_screen_wait(ConfirmScreen(f"{what} {why}", "Step back", "Not now")):
+            app.apply(step_back(app.catalog, app.profile(), plan, app.now(),
+                                recommendation=advice.step_back))
+            self.notify("Stepped back. Go gently.", markup=False)
+            self.refresh_view()
