@@ -64,6 +64,20 @@ class History:
         return None
 
 
+RECENT_DAYS = 45  # every rule but "sessions in this stage" looks back 30 days at most
+
+
+def history_since(catalog: Catalog, stage: int, events: tuple[StageEvent, ...] | list[StageEvent],
+                  now: datetime) -> datetime:
+    """How far back the rules need history: 45 days, or to the stage's start when its move-on
+    rule counts sessions since then. Reading only this keeps ten years as quick as one week."""
+    base = now - timedelta(days=RECENT_DAYS)
+    if catalog.stage(stage).move_on is None:
+        return base
+    start = History.of(events=events).stage_started_at(stage)
+    return min(base, start) if start is not None else base
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from planner.advice import Advice, advise
 from planner.models import Catalog, CheckIn, Plan, Profile, Screening, Session
-from planner.progression import History
+from planner.progression import History, history_since
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, pause, resume, start_programme
@@ -73,7 +73,11 @@ class RehabApp(App[int]):
         return self.clock()
 
     def history(self) -> History:
-        return History.of(self.repo.sessions(), self.repo.checkins(), self.repo.stage_events())
+        """The recent history the rules need (not all of it: see history_since)."""
+        events = self.repo.stage_events()
+        plan = self.repo.active_plan()
+        since = history_since(self.catalog, plan.stage if plan else 1, events, self.now())
+        return History.of(self.repo.sessions(since), self.repo.checkins(since), events)
 
     def profile(self) -> Profile | None:
         return self.repo.profile()

@@ -26,7 +26,7 @@ pains = st.integers(0, 10)
 @st.composite
 def histories(draw, stage=None):
     stage = draw(st.integers(1, 3)) if stage is None else stage
-    days = draw(st.integers(0, 30))
+    days = draw(st.integers(0, 120))
     sessions = []
     for _ in range(draw(st.integers(0, 40))):
         ago = draw(st.integers(1, max(days, 1)))
@@ -95,3 +95,20 @@ def test_a_plan_never_holds_an_exercise_the_profile_lacks_equipment_for(
         assert ex.needs() <= set(profile.equipment)
         assert not (stenosis and ex.extension)
         assert len(plan.prescriptions) <= CATALOG.rules.session_max_exercises
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories())
+def test_the_recent_window_decides_exactly_as_the_whole_history(case):
+    from planner.progression import history_since
+
+    stage, history = case
+    since = history_since(CATALOG, stage, history.events, NOW)
+    window = History.of([s for s in history.sessions if s.started_at >= since],
+                        [c for c in history.checkins if c.at >= since], history.events)
+    profile = make_profile()
+    plan = Plan(id="plan", stage=stage, created_at=NOW - timedelta(days=40), prescriptions=[])
+    full = advise(CATALOG, profile, plan, history, None, None, NOW)
+    part = advise(CATALOG, profile, plan, window, None, None, NOW)
+    assert full.move_on == part.move_on
+    assert full.step_back == part.step_back
