@@ -10,7 +10,9 @@ from tui.widgets.checklist import CheckList
 
 
 async def press_next(pilot: Pilot) -> None:
-    pilot.app.screen.query_one("#next", Button).press()
+    button = pilot.app.screen.query_one("#next", Button)
+    button.active_effect_duration = 0  # no 0.2 s press animation caught in a snapshot
+    button.press()
     await pilot.pause()
 
 
