@@ -29,9 +29,9 @@ from planner.models import (
     Rules,
     Screening,
     Session,
-    Slot,
     StageEvent,
 )
+from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +231,8 @@ def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
 
     Every section in `SECTIONS` is present, saying "None yet." when it has nothing. `since`
     limits sessions, check-ins, stage events and PSFS ratings to that day on; the profile and
-    the current stage are always shown as they are now.
+    the current stage are always shown as they are now. (Pass the sessions of the day before
+    `since` too, and all stage events: they date a 24-hour flare and the programme's start.)
     """
     history = History.of(_since(data.sessions, since, "started_at"),
                          _since(data.checkins, since, "at"), _since(data.events, since, "at"))
@@ -247,8 +248,8 @@ def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
         "Stage timeline": _timeline_section(catalog, history.events),
         "Pain trend": _pain_section(history),
         "PSFS trend": _psfs_section(ratings),
-        "Adherence": _adherence_section(data.profile, history, today, since),
-        "Flares": _flares_section(catalog.rules, history, since),
+        "Adherence": _adherence_section(data, history, today, since),
+        "Flares": _flares_section(catalog.rules, history, since, data.sessions),
         "Overrides": _overrides_section(catalog, history.events),
         "Recent notes": _notes_section(history, notes),
     }
@@ -351,12 +352,13 @@ def _psfs_section(ratings: Sequence[PsfsRating]) -> list[str]:
     return lines
 
 
-def _adherence_section(profile: Profile | None, history: History, today: date,
+def _adherence_section(data: ReportData, history: History, today: date,
                        since: date | None) -> list[str]:
+    profile = data.profile
     if profile is None:
         return []
-    starts = [e.at.date() for e in history.events]
-    starts += [s.day for s in history.sessions[:1]]
+    # The programme began at its first stage event (or, failing that, its first session).
+    starts = [e.at.date() for e in data.events] + [s.day for s in history.sessions[:1]]
     if not starts:
         return []
     first = max(min(starts), since) if since else min(starts)
@@ -380,7 +382,8 @@ def _adherence_section(profile: Profile | None, history: History, today: date,
             *_table(["Week of", "Done", "Planned", "Adherence"], rows)]
 
 
-def _flares_section(rules: Rules, history: History, since: date | None) -> list[str]:
+def _flares_section(rules: Rules, history: History, since: date | None,
+                    all_sessions: Sequence[Session]) -> list[str]:
     found: list[tuple[datetime, list[str]]] = []
     for s in history.sessions:
         reasons = flare_reasons(s, rules)
@@ -390,7 +393,9 @@ def _flares_section(rules: Rules, history: History, since: date | None) -> list[
                                          md_cell("; ".join(reasons))]))
     first = since or (history.checkins[0].at.date() if history.checkins else None)
     if first is not None:
-        for f in flares_24h(history, rules, first):
+        # A 24-hour flare on the first day shown compares with the day before's sessions.
+        with_day_before = History.of(all_sessions, history.checkins)
+        for f in flares_24h(with_day_before, rules, first):
             found.append((_midnight(f.day), [
                 f.day.isoformat(), "24-hour",
                 md_cell(f"first check-in {f.after}, the day before's pre-session pain {f.before} "
@@ -462,11 +467,6 @@ def ics_fold(line: str) -> str:
     return "\r\n ".join(chunks) + "\r\n"
 
 
-def session_minutes(plan: Plan, slot: Slot) -> int:
-    """About how long a session in this slot takes, as Today shows it."""
-    return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot)) / 60))
-
-
 def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtstamp_utc: datetime,
               file_key: str, version: str, days: int = CALENDAR_DAYS) -> str:
     """The planned sessions from `today` for `days` days, one VEVENT per slot per day.
@@ -512,8 +512,3 @@ def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtsta
             ]
     lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) for line in lines)
-
-
-def calendar_events(plan: Plan, profile: Profile) -> int:
-    """How many sessions a day the calendar holds (slots that have exercises)."""
-    return sum(1 for slot in profile.slots if plan.for_slot(slot))

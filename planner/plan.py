@@ -14,6 +14,7 @@ from planner.models import (
     Plan,
     Prescription,
     Profile,
+    Slot,
     SlotOrAny,
 )
 
@@ -176,3 +177,8 @@ def reset_plan(catalog: Catalog, profile: Profile, plan: Plan, now: datetime) ->
     """Back to the stage's default plan, keeping the plan's id and its history."""
     fresh = build_plan(catalog, profile, plan.stage, now)
     return plan.model_copy(update={"prescriptions": fresh.prescriptions, "declined": []})
+
+
+def session_minutes(plan: Plan, slot: Slot) -> int:
+    """About how long one session in this slot takes (Today and the calendar export show it)."""
+    return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot)) / 60))

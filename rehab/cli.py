@@ -19,6 +19,10 @@ examples:
   rehab --data ~/back.json       use another data file (or set REHAB_DATA)
   rehab status                   where you stand, in plain text
   rehab library --json           the exercise catalog as JSON
+  rehab export --format md --out report.md
+                                 a report for your physiotherapist
+  rehab import ~/rehab-export.json
+                                 replace your data with a JSON export
   rehab backup                   copy your data file to its backups folder now
   rehab restore                  put the newest backup back (or name one)
   rehab demo --no-launch --days 60 --data /tmp/demo.json
@@ -96,6 +100,47 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=42, help="days of history (default 42)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--no-launch", action="store_true", help="only write the file")
+
+    exp = sub.add_parser("export", parents=[common],
+                         help="your history as CSV, JSON, a Markdown report or a calendar",
+                         description="Write your data in one of four formats, to the terminal "
+                                     "or to a private (0600)\nfile with --out. Needs no lock, so "
+                                     "it works while the planner is open.\n\n"
+                                     "  csv   one row per exercise done: prescribed against done,\n"
+                                     "        pain before and after, flares, notes\n"
+                                     "  json  the whole data file, for rehab import on another "
+                                     "machine\n"
+                                     "  md    a report for your physiotherapist or doctor\n"
+                                     "  ics   your planned sessions for the next 28 days, for any\n"
+                                     "        calendar to remind you",
+                         epilog="examples:\n"
+                                "  rehab export --format md --out ~/back-report.md\n"
+                                "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
+                                "  rehab export --format json --out ~/rehab-export.json\n"
+                                "  rehab export --format ics --out ~/rehab.ics",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    exp.add_argument("--format", required=True, choices=("csv", "json", "md", "ics"),
+                     help="csv, json, md (Markdown) or ics (iCalendar)")
+    exp.add_argument("--out", metavar="PATH", type=Path,
+                     help="file to write (created 0600; replaced if it exists); "
+                          "default or -: print to the terminal")
+    exp.add_argument("--since", metavar="DATE",
+                     help="csv and md only: sessions, check-ins and events from DATE "
+                          "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
+                          "it can be imported, nor ics, always the next 28 days")
+
+    imp = sub.add_parser("import", parents=[common],
+                         help="replace your data file with a JSON export",
+                         description="Replace the data file with a JSON export made by "
+                                     "`rehab export --format json`\n(or a backup). The whole "
+                                     "file is checked first: a truncated or invalid file, or\n"
+                                     "one from a newer rehab, is refused and nothing changes. "
+                                     "The current file is\nbacked up before it is replaced "
+                                     "(rehab restore puts it back). A data file that\ndoes not "
+                                     "exist yet is created.",
+                         epilog="example:\n  rehab import ~/rehab-export.json --data ~/back.json",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
     return parser
 
 
@@ -127,9 +172,11 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
 
 def _commands() -> dict[str, Callable[..., int]]:
     from rehab.commands import cmd_backup, cmd_demo, cmd_restore, cmd_status
+    from rehab.exports import cmd_export, cmd_import
 
     return {"library": cmd_library, "status": cmd_status, "backup": cmd_backup,
-            "restore": cmd_restore, "demo": cmd_demo}
+            "restore": cmd_restore, "demo": cmd_demo, "export": cmd_export,
+            "import": cmd_import}
 
 
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,

@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from planner.advice import today_sessions
 from planner.models import CheckIn, Plan, Slot
+from planner.plan import session_minutes
 from tui.screens.base import MainScreen
 from tui.text import literal
 
@@ -104,7 +105,7 @@ class TodayScreen(MainScreen):
             return
         slot = next_slot(plan, done, now.hour)
         items = plan.for_slot(slot)
-        minutes = max(1, round(sum(p.dose.seconds() for p in items) / 60))
+        minutes = session_minutes(plan, slot)
         lines = [Content.from_markup(f"[b]Next: {slot} session[/b] · {len(items)} exercises, "
                                      f"about {minutes} min")]
         for i, p in enumerate(items, 1):

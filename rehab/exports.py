@@ -1,0 +1,178 @@
+"""`rehab export` and `rehab import`. Neither imports textual; export takes no lock.
+
+The text of each export is made by `planner.export` (pure); this module reads the data file,
+checks the command line, and writes the result to stdout or to a private (0600) file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from rehab.commands import CommandError
+
+Clock = Callable[[], datetime]
+
+FORMATS = ("csv", "json", "md", "ics")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TABLE_WORDS = (
+    ("sessions", "sessions"), ("checkins", "check-ins"), ("stage_events", "stage events"),
+    ("plans", "plans"), ("psfs", "PSFS ratings"), ("screenings", "red-flag screens"),
+)
+
+
+def parse_since(value: str | None) -> date | None:
+    """`--since` as a date; a clear one-line error unless it is a real YYYY-MM-DD day."""
+    if value is None:
+        return None
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--since needs a date as YYYY-MM-DD, like 2026-11-01; got {value!r}."
+        ) from None
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from rehab.cli import UsageError
+
+    if args.since is not None and args.format in ("json", "ics"):
+        why = ("the JSON export is always the whole file, so that rehab import can restore it"
+               if args.format == "json" else "the calendar always holds the next 28 days")
+        raise UsageError(f"--since does not apply to --format {args.format}: {why}.")
+    since = parse_since(args.since)
+
+    from store import resolve_data_path
+
+    path = resolve_data_path(args.data)
+    target = _check_target(args.out, path, args.format)
+    if not path.exists():
+        raise CommandError(f"{path} does not exist yet: there is nothing to export.")
+    text = _render(args.format, path, clock, since)
+    if target is None:
+        out.write(text)
+        return 0
+    _write_private(target, text)
+    out.write(f"Exported {args.format} to {target}\n")
+    return 0
+
+
+def _render(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
+    from planner import export
+    from seeds import load_catalog
+    from store import Repository
+    from store.schema import ORDER_FIELDS
+
+    now = clock()
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        if fmt == "json":
+            repo.check_all()  # never hand out a file that import would refuse
+            tables = repo.documents()
+            if "meta" not in tables:
+                raise CommandError(f"{path} holds no data yet: there is nothing to export.")
+            return export.json_text(tables, ORDER_FIELDS)
+        catalog = load_catalog()
+        if fmt == "csv":
+            return export.csv_text(repo.sessions(since), catalog.rules, since)
+        profile, plan = repo.profile(), repo.active_plan()
+        if fmt == "md":
+            day_before = since - timedelta(days=1) if since else None
+            data = export.ReportData(
+                profile=profile, plan=plan, sessions=repo.sessions(day_before),
+                checkins=repo.checkins(since), events=repo.stage_events(), psfs=repo.psfs(),
+                screenings=repo.screenings())
+            return export.markdown_report(catalog, data, now, since)
+        if profile is None or plan is None:
+            raise CommandError(f"{path} has no plan yet: run rehab to set one up first.")
+        if plan.status == "paused":
+            raise CommandError("Your plan is paused after a red-flag answer, so no sessions are "
+                               "planned: see a doctor, then re-screen in rehab.")
+        from rehab import __version__
+
+        meta = tables_meta(repo.documents())
+        stamp = now.astimezone(UTC).replace(tzinfo=None)
+        return export.icalendar(catalog, profile, plan, now.date(), stamp,
+                                file_key(meta), __version__)
+
+
+def tables_meta(tables: dict) -> dict:
+    return tables.get("meta", {}).get("meta", {})
+
+
+def file_key(meta: dict) -> str:
+    """A short key for one data file (from when it was created): calendar UIDs stay stable."""
+    return hashlib.sha256(str(meta.get("created", "")).encode()).hexdigest()[:12]
+
+
+def _check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
+    """Where `--out` writes (None: stdout), or one clear line on why it cannot."""
+    if out is None or str(out) == "-":
+        return None
+    target = Path(os.path.abspath(Path(out).expanduser()))
+    if target == data_path or (target.exists() and data_path.exists()
+                               and os.path.samefile(target, data_path)):
+        raise CommandError(f"--out {target} is your data file: choose another file name.")
+    if target.is_dir():
+        raise CommandError(f"--out {target} is a folder: give a file name, like "
+                           f"{target / ('rehab-export.' + fmt)}.")
+    if not target.parent.is_dir():
+        raise CommandError(f"Cannot write {target}: the folder {target.parent} does not exist.")
+    return target
+
+
+def _write_private(target: Path, text: str) -> None:
+    """Write the export atomically as a 0600 file (a new temp file, then renamed into place)."""
+    from store.atomic import write_atomic
+
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"Cannot write {target}: {error.strerror or error}.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from store import NewerSchemaError, StoreError, resolve_data_path, write_documents
+    from store.schema import Damage
+    from store.storage import parse_tables
+
+    source = Path(os.path.abspath(Path(args.path).expanduser()))
+    path = resolve_data_path(args.data)
+    if source.is_dir():
+        raise CommandError(f"{source} is a folder: give the JSON file made by rehab export.")
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{source} does not exist: nothing was imported.") from None
+    except OSError as error:
+        raise CommandError(f"Cannot read {source}: {error.strerror or error}.") from None
+    try:
+        tables = parse_tables(raw)
+    except Damage as problem:
+        raise CommandError(
+            f"{source} is not a rehab JSON export ({problem.reason}). Nothing was changed."
+        ) from None
+    try:
+        kept = write_documents(path, tables, clock=clock, reason="import")
+    except NewerSchemaError as error:
+        raise CommandError(f"{source}: {error}") from None
+    except StoreError as error:
+        if type(error) is StoreError:  # the data did not validate; name the file it came from
+            raise CommandError(f"{source}: {error}") from None
+        raise
+    counts = ", ".join(f"{len(tables.get(name, {}))} {words}" for name, words in _TABLE_WORDS)
+    profile = "a profile" if tables.get("profile") else "no profile"
+    out.write(f"Imported {source}\n    into {path}: {profile}, {counts}.\n")
+    if kept is not None:
+        out.write(f"The file it replaced is kept as {kept}\n")
+    return 0

@@ -1,0 +1,586 @@
+"""`rehab export` (csv, json, md, ics) and `rehab import`: faithful, private, one line per error."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+
+from planner.export import CSV_COLUMNS, SECTIONS, ics_escape, ics_fold, md_cell
+from planner.models import CheckIn, PsfsItem, PsfsRating, Screening, StageEvent
+from planner.plan import build_plan
+from planner.safety import RED_FLAGS
+from rehab.cli import run
+from rehab.commands import CommandError, write_demo
+from store import Repository
+from tests.conftest import NOW, FakeClock, make_profile
+
+TRICKY = 'Hurt, "a lot", then eased;\nsecond line, [red]not markup[/red]\n\n# not a heading'
+BREAKER = "| # [x](y) <b>bold</b> `code` *star* | end"
+
+
+def cli(*argv: str, clock=None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), clock=clock or FakeClock(), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def one_line(err: str) -> bool:
+    return err.count("\n") == 1 and err.startswith("rehab: ") and "Traceback" not in err
+
+
+def mode(path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
+@pytest.fixture
+def demo_file(tmp_path):
+    path = tmp_path / "demo" / "rehab.json"
+    write_demo(path, 42, 7, FakeClock())
+    return path
+
+
+def fresh_file(path, *, slots=("morning", "evening")):
+    """What the first run leaves behind: a profile, a clear screen, a plan, the start event."""
+    clock = FakeClock()
+    from seeds import load_catalog
+
+    profile = make_profile(slots=list(slots))
+    plan = build_plan(load_catalog(), profile, 1, clock())
+    with Repository.open(path, clock=clock) as repo:
+        repo.save(profile, plan,
+                  Screening(at=clock(), answers={f.id: False for f in RED_FLAGS}, result="clear"),
+                  StageEvent(at=clock(), to_stage=1, kind="start", reason="Pain 6/10: Calm."))
+    return path
+
+
+def export(path, fmt, *extra, clock=None) -> str:
+    code, out, err = cli("export", "--format", fmt, "--data", str(path), *extra, clock=clock)
+    assert code == 0, err
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and import
+
+
+def test_json_export_imports_into_a_new_file_and_exports_byte_identical(demo_file, tmp_path):
+    first = tmp_path / "out" / "a.json"
+    first.parent.mkdir()
+    code, out, err = cli("export", "--format", "json", "--out", str(first),
+                         "--data", str(demo_file))
+    assert code == 0, err
+    assert str(first) in out
+    assert first.read_text() == export(demo_file, "json")  # the file is what stdout shows
+    assert export(demo_file, "json") == export(demo_file, "json")  # deterministic
+
+    target = tmp_path / "new-home" / "rehab.json"
+    code, out, err = cli("import", str(first), "--data", str(target))
+    assert code == 0, err
+    assert mode(target) == "0o600" and mode(target.parent) == "0o700"
+    sessions = len(json.loads(first.read_text())["sessions"])
+    assert f"{sessions} sessions" in out and "check-ins" in out
+
+    second = tmp_path / "out" / "b.json"
+    assert cli("export", "--format", "json", "--out", str(second), "--data", str(target))[0] == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_json_export_is_the_whole_file_meta_first_keys_sorted(demo_file):
+    data = json.loads(export(demo_file, "json"))
+    assert list(data)[0] == "meta" and data["meta"]["meta"]["schema_version"] >= 1
+    assert list(data)[1:] == sorted(list(data)[1:])
+    stored = json.loads(demo_file.read_text())
+    assert {k: set(v) for k, v in data.items() if v} == {k: set(v) for k, v in stored.items()}
+    session = next(iter(data["sessions"].values()))
+    assert list(session) == sorted(session)
+    starts = [s["started_at"] for s in data["sessions"].values()]
+    assert starts == sorted(starts)  # documents in time order
+
+
+def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
+    exported = tmp_path / "export.json"
+    assert cli("export", "--format", "json", "--out", str(exported),
+               "--data", str(demo_file))[0] == 0
+    other = fresh_file(tmp_path / "other" / "rehab.json")
+    before = other.read_bytes()
+    code, out, err = cli("import", str(exported), "--data", str(other))
+    assert code == 0, err
+    assert "kept as" in out
+    backups = list((other.parent / "backups").iterdir())
+    assert any(b.read_bytes() == before for b in backups)
+    assert export(other, "json") == exported.read_text()
+
+
+def _truncated(text: str) -> str:
+    return text[: len(text) // 2]
+
+
+def _newer(text: str) -> str:
+    data = json.loads(text)
+    data["meta"]["meta"]["schema_version"] = 99
+    return json.dumps(data)
+
+
+def _pain_42(text: str) -> str:
+    data = json.loads(text)
+    next(iter(data["sessions"].values()))["pain_before"] = 42
+    return json.dumps(data)
+
+
+def _unknown_field(text: str) -> str:
+    data = json.loads(text)
+    next(iter(data["checkins"].values()))["mood"] = "grumpy"
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(("spoil", "says"), [
+    (_truncated, "not valid JSON"),
+    (_newer, "newer rehab"),
+    (_pain_42, "pain_before"),
+    (_unknown_field, "mood"),
+    (lambda text: "{}", "no data"),
+    (lambda text: "[1, 2]", "not a rehab JSON export"),
+])
+def test_a_bad_import_is_refused_in_one_line_and_changes_nothing(demo_file, tmp_path, spoil,
+                                                                 says):
+    bad = tmp_path / "bad.json"
+    bad.write_text(spoil(export(demo_file, "json")))
+    before = demo_file.read_bytes()
+    listing = sorted(os.listdir(demo_file.parent))
+    code, out, err = cli("import", str(bad), "--data", str(demo_file))
+    assert code == 1 and out == ""
+    assert one_line(err), err
+    assert says in err and str(bad) in err and "Nothing was changed" in err
+    assert demo_file.read_bytes() == before
+    assert sorted(os.listdir(demo_file.parent)) == listing  # no temp files, no backups
+
+
+def test_import_of_a_missing_file_or_a_folder_is_one_line(tmp_path):
+    data = tmp_path / "rehab.json"
+    code, _, err = cli("import", str(tmp_path / "nope.json"), "--data", str(data))
+    assert code == 1 and one_line(err) and "does not exist" in err
+    code, _, err = cli("import", str(tmp_path), "--data", str(data))
+    assert code == 1 and one_line(err) and "folder" in err
+    assert not data.exists()
+
+
+def test_import_while_the_planner_is_open_is_refused(demo_file, tmp_path):
+    exported = tmp_path / "e.json"
+    assert cli("export", "--format", "json", "--out", str(exported),
+               "--data", str(demo_file))[0] == 0
+    before = demo_file.read_bytes()
+    with Repository.open(demo_file, clock=FakeClock()):
+        code, _, err = cli("import", str(exported), "--data", str(demo_file))
+    assert code == 1 and one_line(err) and "open in another" in err
+    assert demo_file.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _add_tricky_note(path):
+    clock = FakeClock()
+    with Repository.open(path, clock=clock) as repo:
+        session = repo.sessions()[-1]
+        repo.save(session.model_copy(update={"note": TRICKY}))
+        return session.id
+
+
+def test_csv_has_one_row_per_entry_and_notes_survive_intact(demo_file):
+    session_id = _add_tricky_note(demo_file)
+    rows = list(csv.DictReader(io.StringIO(export(demo_file, "csv"), newline="")))
+    with Repository.open(demo_file, clock=FakeClock(), readonly=True) as repo:
+        sessions = repo.sessions()
+    assert len(rows) == sum(max(1, len(s.entries)) for s in sessions)
+    assert tuple(rows[0]) == CSV_COLUMNS
+    by_session = {}
+    for row in rows:
+        by_session.setdefault(row["session_id"], []).append(row)
+    for s in sessions:
+        got = by_session[s.id]
+        assert [r["exercise_id"] for r in got] == [e.exercise_id for e in s.entries]
+        for r, e in zip(got, s.entries, strict=True):
+            assert r["date"] == s.started_at.date().isoformat()
+            assert r["slot"] == s.slot and r["stage"] == str(s.stage)
+            assert r["sets_done"] == str(e.sets_done) and r["reps_done"] == str(e.reps_done)
+            assert r["skipped"] == ("yes" if e.skipped else "no")
+            assert r["stopped_because_it_hurt"] == ("yes" if e.stopped_hurt else "no")
+            assert r["pain_before"] == str(s.pain_before)
+            assert r["pain_after"] == ("" if s.pain_after is None else str(s.pain_after))
+            assert r["flare"] in ("yes", "no") and (r["flare"] == "yes") == bool(r["flare_reason"])
+    assert {r["session_note"] for r in by_session[session_id]} == {TRICKY}
+    assert any(r["flare"] == "yes" for r in rows)  # the demo has flares, with reasons
+    assert any(r["stopped_because_it_hurt"] == "yes" or r["skipped"] == "yes" for r in rows)
+
+
+def test_csv_since_keeps_only_sessions_from_that_day(demo_file):
+    since = (NOW - timedelta(days=7)).date()
+    rows = list(csv.DictReader(io.StringIO(
+        export(demo_file, "csv", "--since", since.isoformat()), newline="")))
+    assert rows and all(r["date"] >= since.isoformat() for r in rows)
+    everything = list(csv.DictReader(io.StringIO(export(demo_file, "csv"), newline="")))
+    assert len(rows) < len(everything)
+
+
+def test_csv_of_a_file_without_sessions_is_just_the_header(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json")
+    assert export(path, "csv") == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# iCalendar
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def parse_ics(text: str) -> dict:
+    """A small RFC 5545 reader: checks CRLF and folding, unfolds, builds the component tree."""
+    assert text.endswith("\r\n")
+    assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
+    physical = text.split("\r\n")[:-1]
+    assert all(len(line.encode("utf-8")) <= 75 for line in physical)
+    lines: list[str] = []
+    for line in physical:
+        if line.startswith((" ", "\t")):
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    root: dict = {"name": None, "props": {}, "children": []}
+    stack = [root]
+    for line in lines:
+        name, sep, value = line.partition(":")
+        assert sep and name == name.upper(), line
+        if name == "BEGIN":
+            component = {"name": value, "props": {}, "children": []}
+            stack[-1]["children"].append(component)
+            stack.append(component)
+        elif name == "END":
+            assert stack.pop()["name"] == value, f"END:{value} does not close its BEGIN"
+        else:
+            stack[-1]["props"].setdefault(name.split(";")[0], []).append(value)
+    assert stack == [root], "BEGIN/END not balanced"
+    [calendar] = root["children"]
+    return calendar
+
+
+def test_calendar_holds_28_days_of_sessions_per_slot(demo_file):
+    text = export(demo_file, "ics")
+    calendar = parse_ics(text)
+    assert calendar["name"] == "VCALENDAR"
+    assert calendar["props"]["VERSION"] == ["2.0"] and calendar["props"]["PRODID"]
+    events = [c for c in calendar["children"] if c["name"] == "VEVENT"]
+    assert len(events) == 28 * 2  # the demo person has morning and evening slots
+    uids = [e["props"]["UID"][0] for e in events]
+    assert len(set(uids)) == len(uids)
+    days = set()
+    for event in events:
+        props = event["props"]
+        for required in ("UID", "DTSTAMP", "DTSTART", "DURATION", "SUMMARY", "DESCRIPTION"):
+            assert len(props.get(required, [])) == 1, required
+        assert re.fullmatch(r"\d{8}T\d{6}Z", props["DTSTAMP"][0])
+        start = props["DTSTART"][0]
+        assert re.fullmatch(r"\d{8}T(080000|180000)", start)
+        days.add(start[:8])
+        assert re.fullmatch(r"PT\d+M", props["DURATION"][0])
+        summary = _unescape(props["SUMMARY"][0])
+        assert re.fullmatch(r"rehab: (morning|evening) session, stage [1-4] \w+", summary)
+        assert "\\," in props["SUMMARY"][0]  # the comma is escaped on the wire
+        description = _unescape(props["DESCRIPTION"][0])
+        assert description.count("\n- ") >= 3  # the exercises, one per line
+        assert [c["name"] for c in event["children"]] == ["VALARM"]
+    first = NOW.date()
+    assert days == {f"{first + timedelta(days=i):%Y%m%d}" for i in range(28)}
+    assert any(line.startswith(" ") for line in text.split("\r\n"))  # long lines were folded
+    assert text == export(demo_file, "ics")  # stable: same UIDs next time
+
+
+def test_calendar_for_one_slot_and_summary_names_the_stage(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json", slots=("evening",))
+    calendar = parse_ics(export(path, "ics"))
+    events = [c for c in calendar["children"] if c["name"] == "VEVENT"]
+    assert len(events) == 28
+    assert _unescape(events[0]["props"]["SUMMARY"][0]) == "rehab: evening session, stage 1 Calm"
+
+
+def test_ics_text_escaping_and_folding_round_trip():
+    text = 'back\\slash; semi, comma\nnew line "quoted"'
+    escaped = ics_escape(text)
+    assert escaped == 'back\\\\slash\\; semi\\, comma\\nnew line "quoted"'
+    assert _unescape(escaped) == text
+    for line in ["X:" + "é" * 100, "X:" + "a" * 73, "X:" + "a" * 74, "X:" + "🦴ab" * 40]:
+        folded = ics_fold(line)
+        physical = folded.split("\r\n")[:-1]
+        assert all(len(p.encode()) <= 75 for p in physical)
+        assert "".join(p[1:] if i else p for i, p in enumerate(physical)) == line
+    assert ics_fold("X:" + "a" * 73).count("\r\n") == 1  # exactly 75 octets: not folded
+
+
+def test_calendar_of_a_paused_plan_or_no_plan_is_refused(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json")
+    with Repository.open(path, clock=FakeClock()) as repo:
+        plan = repo.active_plan()
+        repo.save(plan.model_copy(update={"status": "paused", "pause_reason": "red flag"}))
+    code, out, err = cli("export", "--format", "ics", "--data", str(path))
+    assert code == 1 and out == "" and one_line(err) and "paused" in err
+    empty = tmp_path / "empty.json"
+    with Repository.open(empty, clock=FakeClock()) as repo:
+        repo.save(CheckIn(at=NOW, pain=3))
+    code, _, err = cli("export", "--format", "ics", "--data", str(empty))
+    assert code == 1 and one_line(err) and "no plan" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+
+def _headings(report: str) -> list[str]:
+    """Lines starting with `#` outside fenced code (a fence closes only with one as long)."""
+    fence, found = "", []
+    for line in report.splitlines():
+        ticks = re.match(r"(`{3,})(.*)", line)
+        if not fence:
+            if ticks:
+                fence = ticks.group(1)
+            elif line.startswith("#"):
+                found.append(line)
+        elif ticks and len(ticks.group(1)) >= len(fence) and not ticks.group(2).strip():
+            fence = ""
+    return found
+
+
+def _expected_headings() -> list[str]:
+    return [f"# Rehab report — {NOW.date().isoformat()}"] + [f"## {s}" for s in SECTIONS]
+
+
+def test_report_has_every_section_on_a_demo_file(demo_file):
+    report = export(demo_file, "md")
+    assert _headings(report) == _expected_headings()
+    assert "not a diagnosis" in report.splitlines()[2]
+    assert "lumbar disc herniation" in report
+    for section in ("Stage timeline", "Pain trend", "PSFS trend", "Adherence", "Flares"):
+        body = report.split(f"## {section}\n")[1].split("\n## ")[0]
+        assert "None yet." not in body and "| --- |" not in body and "|---|" in body, section
+
+
+@pytest.mark.parametrize("days", [None, 1])
+def test_report_has_every_section_on_a_fresh_file(tmp_path, days):
+    path = tmp_path / "rehab.json"
+    if days is None:
+        fresh_file(path)
+    else:
+        write_demo(path, days, 7, FakeClock())
+    report = export(path, "md")
+    assert _headings(report) == _expected_headings()
+    assert "None yet." in report
+
+
+def test_report_on_a_file_with_no_profile_still_has_every_section(tmp_path):
+    path = tmp_path / "rehab.json"
+    with Repository.open(path, clock=FakeClock()) as repo:
+        repo.save(CheckIn(at=NOW, pain=3, note="first"))
+    report = export(path, "md")
+    assert _headings(report) == _expected_headings()
+    assert report.split("## Profile\n\n")[1].startswith("None yet.")
+
+
+def test_user_text_cannot_break_the_report(demo_file):
+    clock = FakeClock()
+    with Repository.open(demo_file, clock=clock) as repo:
+        session = repo.sessions()[-1]
+        repo.save(session.model_copy(update={"note": BREAKER + "\n```\n# heading?\n````"}),
+                  CheckIn(at=NOW - timedelta(hours=1), pain=3, note="## " + BREAKER),
+                  StageEvent(at=NOW - timedelta(minutes=30), from_stage=2, to_stage=3,
+                             kind="override", reason=BREAKER),
+                  PsfsRating(at=NOW - timedelta(minutes=20), items=[
+                      PsfsItem(activity=BREAKER, score=4), PsfsItem(activity="Socks", score=5),
+                      PsfsItem(activity="Stairs\nand | more", score=6)]))
+    report = export(demo_file, "md")
+    assert _headings(report) == _expected_headings()
+    # Every table row has as many cells as its header: no stray `|` got through.
+    for block in re.findall(r"(?:^\|.*\n)+", report, flags=re.M):
+        rows = block.splitlines()
+        widths = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+        assert len(widths) == 1, block
+    overrides = report.split("## Overrides\n")[1].split("\n## ")[0]
+    assert md_cell(BREAKER) in overrides and "None yet." not in overrides
+    assert "**OVERRIDE**" in report and "**typed reason:**" in report
+    # The notes are shown exactly, in fences they cannot close.
+    assert "`````text\n" + BREAKER + "\n```\n# heading?\n````\n`````" in report
+    assert "```text\n## " + BREAKER + "\n```" in report
+
+    markdown_it = pytest.importorskip("markdown_it")
+    tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(report)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == [h.lstrip("# ") for h in _expected_headings()]
+    inline = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    assert not [c for c in inline if c.type in ("link_open", "html_inline", "image")]
+    assert not [t for t in tokens if t.type == "html_block"]
+    for table_start in (i for i, t in enumerate(tokens) if t.type == "table_open"):
+        cells: list[int] = []
+        for t in tokens[table_start:]:
+            if t.type == "tr_open":
+                cells.append(0)
+            elif t.type in ("th_open", "td_open"):
+                cells[-1] += 1
+            elif t.type == "table_close":
+                break
+        assert len(set(cells)) == 1
+
+
+def test_report_since_limits_the_history_shown(demo_file):
+    since = (NOW - timedelta(days=10)).date()
+    report = export(demo_file, "md", "--since", since.isoformat())
+    assert f"from {since.isoformat()}" in report
+    assert _headings(report) == _expected_headings()
+    timeline = report.split("## Pain trend\n")[1].split("\n## ")[0]
+    weeks = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \|", timeline, flags=re.M)
+    assert weeks and min(weeks) >= (since - timedelta(days=6)).isoformat()
+
+
+def test_report_since_keeps_a_24_hour_flare_on_its_first_day(demo_file):
+    rows = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \| 24-hour \|.*$", export(demo_file, "md"),
+                      flags=re.M)
+    assert rows, "the demo history has 24-hour flares"
+    report = export(demo_file, "md", "--since", rows[-1])
+    flares = report.split("## Flares\n")[1].split("\n## ")[0]
+    assert f"| {rows[-1]} | 24-hour |" in flares
+
+
+# ---------------------------------------------------------------------------------------------
+# Files, read-only use and errors
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md", "ics"])
+def test_exported_files_are_private(demo_file, tmp_path, fmt):
+    target = tmp_path / f"export.{fmt}"
+    target.write_text("old")
+    target.chmod(0o644)
+    code, _, err = cli("export", "--format", fmt, "--out", str(target), "--data", str(demo_file))
+    assert code == 0, err
+    assert mode(target) == "0o600"
+    assert target.read_text() != "old"
+
+
+def test_export_works_while_the_planner_holds_the_lock(demo_file):
+    with Repository.open(demo_file, clock=FakeClock()):
+        for fmt in ("csv", "json", "md", "ics"):
+            assert cli("export", "--format", fmt, "--data", str(demo_file))[0] == 0
+
+
+def test_out_into_a_missing_folder_or_onto_a_folder_is_one_line(demo_file, tmp_path):
+    missing = tmp_path / "no-such-dir" / "x.md"
+    code, out, err = cli("export", "--format", "md", "--out", str(missing),
+                         "--data", str(demo_file))
+    assert code == 1 and out == "" and one_line(err) and "does not exist" in err
+    assert not missing.parent.exists()
+    code, out, err = cli("export", "--format", "md", "--out", str(tmp_path),
+                         "--data", str(demo_file))
+    assert code == 1 and one_line(err) and "folder" in err
+
+
+def test_out_onto_the_data_file_is_refused(demo_file):
+    before = demo_file.read_bytes()
+    code, _, err = cli("export", "--format", "csv", "--out", str(demo_file),
+                       "--data", str(demo_file))
+    assert code == 1 and one_line(err) and "data file" in err
+    assert demo_file.read_bytes() == before
+
+
+def test_out_into_an_unwritable_folder_is_one_line(demo_file, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o000)
+    try:
+        code, _, err = cli("export", "--format", "md", "--out", str(locked / "r.md"),
+                           "--data", str(demo_file))
+    finally:
+        locked.chmod(0o700)
+    if os.geteuid() != 0:  # root may write anywhere; the folder cases above cover root too
+        assert code == 1 and one_line(err) and "Cannot write" in err
+    else:
+        assert code in (0, 1) and (code == 0 or one_line(err))
+
+
+def test_export_of_a_missing_or_damaged_data_file_is_one_line(tmp_path):
+    missing = tmp_path / "nothing.json"
+    code, _, err = cli("export", "--format", "csv", "--data", str(missing))
+    assert code == 1 and one_line(err) and "does not exist" in err
+    assert not missing.exists()
+    damaged = tmp_path / "damaged.json"
+    damaged.write_bytes(b"{trunc")
+    for fmt in ("csv", "json", "md"):
+        code, _, err = cli("export", "--format", fmt, "--data", str(damaged))
+        assert code == 1 and one_line(err) and "damaged" in err
+    assert damaged.read_bytes() == b"{trunc"
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "2026-1-5", "21/11/2026", ""])
+def test_a_bad_since_date_is_one_line(demo_file, bad):
+    code, out, err = cli("export", "--format", "csv", "--since", bad, "--data", str(demo_file))
+    assert code == 1 and out == "" and one_line(err) and "YYYY-MM-DD" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "ics"])
+def test_since_with_json_or_ics_is_a_usage_error(demo_file, fmt):
+    code, out, err = cli("export", "--format", fmt, "--since", "2026-11-01",
+                         "--data", str(demo_file))
+    assert code == 2 and out == "" and one_line(err) and "--since does not apply" in err
+
+
+def test_a_bad_format_name_is_a_usage_error(demo_file, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli("export", "--format", "pdf", "--data", str(demo_file))
+    assert stop.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        cli("export", "--data", str(demo_file))  # --format is required
+    assert stop.value.code == 2
+
+
+def test_debug_shows_the_real_error(demo_file):
+    with pytest.raises(CommandError):
+        cli("--debug", "export", "--format", "csv", "--since", "nope", "--data", str(demo_file))
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_help_explains_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli(command, "--help")
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert f"rehab {command} " in text.split("example")[1]
+    if command == "export":
+        assert "json" in text and "--since" in text and "not for json" in text.lower()
+
+
+def test_export_and_the_pure_module_never_import_textual_or_tinydb(demo_file):
+    code = ("import sys, io; from rehab.cli import run; "
+            f"rc = run(['export', '--format', 'md', '--data', {str(demo_file)!r}], "
+            "out=io.StringIO()); assert rc == 0; "
+            "print(any(m.startswith('textual') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    pure = ("import sys, planner.export; "
+            "print(any(m.startswith(('textual', 'tinydb')) for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", pure], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_calendar_days_follow_the_clock(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json", slots=("morning",))
+    later = FakeClock(NOW + timedelta(days=3))
+    calendar = parse_ics(export(path, "ics", clock=later))
+    starts = sorted(e["props"]["DTSTART"][0] for e in calendar["children"])
+    assert starts[0] == f"{date(2026, 11, 24):%Y%m%d}T080000"
+    assert starts[-1] == f"{date(2026, 11, 24) + timedelta(days=27):%Y%m%d}T080000"
