@@ -49,7 +49,9 @@ class Advice:
             n = len(self.doses)
             lines.append(f"{n} dose change{'s' if n > 1 else ''} suggested: see Plan.")
         if self.rescreen_due:
-            lines.append("Weekly safety check due: answer the red-flag questions again.")
+            lines.append("Weekly safety check due: answer the red-flag questions again (r).")
+        if self.psfs_due:
+            lines.append("Weekly activity scores (PSFS) due: History, then p.")
         return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -13,6 +14,7 @@ class MainScreen(Screen):
     """A main place. Subclasses give `PLACE`, `compose_body()` and `refresh_view()`."""
 
     PLACE = ""
+    BINDINGS = [Binding("c", "app.checkin", "Check in")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -23,10 +25,8 @@ class MainScreen(Screen):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_mount(self) -> None:
-        self.refresh_view()
-
     def on_screen_resume(self) -> None:
+        # Sent when first shown too (after mount), so this is the one place to redraw.
         self.refresh_view()
 
     def refresh_view(self) -> None:

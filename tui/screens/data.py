@@ -41,7 +41,6 @@ class DataScreen(MainScreen):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Backup", "Made", "Size")
-        super().on_mount()
 
     def refresh_view(self) -> None:
         repo = self.app.repo

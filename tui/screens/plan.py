@@ -126,6 +126,7 @@ class PlanScreen(MainScreen):
         Binding("y", "accept", "Take step"),
         Binding("x", "decline", "Not now"),
         Binding("r", "reset", "Reset"),
+        Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -140,7 +141,6 @@ class PlanScreen(MainScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "Exercise", "Dose", "When")
-        super().on_mount()
 
     def refresh_view(self) -> None:
         app = self.app

@@ -32,7 +32,6 @@ class TodayScreen(MainScreen):
 
     BINDINGS = [
         Binding("s", "start", "Start session"),
-        Binding("c", "app.checkin", "Check in"),
         Binding("r", "rescreen", "Re-screen"),
     ]
 

@@ -1,0 +1,589 @@
+"""History: what happened — sessions, pain over time, adherence, stages, PSFS.
+
+Quick with ten years of records: the store is asked only for the chosen window
+(`sessions(since=...)`), and the table gets its rows a page at a time, newest first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from planner.models import Catalog, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
+from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
+from tui.screens.base import MainScreen
+from tui.text import literal, printable
+
+#: (days back including today, or None for everything; the words for it)
+WINDOWS: list[tuple[int | None, str]] = [(7, "Last 7 days"), (30, "Last 30 days"),
+                                         (90, "Last 90 days"), (None, "All")]
+DEFAULT_WINDOW = 1
+PAGE = 200  # rows added to the table at a time
+LABEL = 9  # the width of "Sessions " before each summary line
+#: Cells the table needs besides the note: six columns, every column's padding, the scrollbar.
+TABLE_WITHOUT_NOTE = 11 + 7 + 12 + 5 + 5 + 7 + 7 * 2 + 2
+FLARE = "⚑ flare"
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def day_words(when: date | datetime, today: date) -> str:
+    """'5 Aug', with the year when it is not this year's."""
+    text = f"{when.day} {when:%b}"
+    return text if when.year == today.year else f"{text} {when.year}"
+
+
+def same_records(a: Sequence[object], b: Sequence[object]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def pain_words(session: Session) -> str:
+    after = "?" if session.pain_after is None else str(session.pain_after)
+    return f"{session.pain_before}→{after}"
+
+
+def one_line(text: str, width: int) -> str:
+    """User text squeezed onto one line of at most `width` cells, control codes made visible."""
+    flat = " ".join(printable(text).split())
+    return flat if cell_len(flat) <= width else set_cell_size(flat, width - 1) + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# What each line says: plain functions of records, so they are easy to read and to test.
+
+
+def adherence_line(sessions: Sequence[Session], slots: int, today: date) -> str:
+    """Done of planned for the last four 7-day weeks (this week = the 7 days ending today)."""
+    planned = slots * 7
+    done: dict[int, set[tuple[date, str]]] = defaultdict(set)
+    for s in sessions:
+        if s.completed:
+            week = (today - s.day).days // 7
+            if 0 <= week < 4:
+                done[week].add((s.day, s.slot))
+    weeks = [f"{len(done[w])}/{planned}" for w in range(4)]
+    return f"done this week {weeks[0]} · the 3 weeks before {', '.join(weeks[1:])}"
+
+
+def event_words(event: StageEvent, catalog: Catalog, today: date) -> Content:
+    when = day_words(event.at, today)
+    stage = f"{event.to_stage} {catalog.stage(event.to_stage).name}"
+    if event.kind == "pause":
+        return Content(f"{when} paused")
+    if event.kind == "resume":
+        return Content(f"{when} resumed")
+    if event.kind == "override":
+        return Content.assemble(f"{when} {stage} (override: ", literal(event.reason), ")")
+    verb = {"start": "start", "advance": "advance", "step-back": "step back"}[event.kind]
+    return Content(f"{when} {verb} {stage}")
+
+
+def timeline_line(events: Sequence[StageEvent], since: datetime | None, catalog: Catalog,
+                  today: date, room: int = 200) -> Content:
+    """The stage changes in the window, from the one in force when it began; as many of the
+    latest as fit in `room` cells (at least one), after "…" when earlier ones are left out."""
+    if not events:
+        return Content("no stage yet")
+    inside = [e for e in events if since is None or e.at >= since]
+    before = [e for e in events if since is not None and e.at < since
+              and e.kind in STAGE_SETTING_KINDS]
+    shown = ([before[-1]] if before else []) + inside
+    if not inside:
+        last = shown[-1]
+        return Content(f"{last.to_stage} {catalog.stage(last.to_stage).name} since "
+                       f"{day_words(last.at, today)} (no change in this period)")
+    words = [event_words(e, catalog, today) for e in shown]
+    line = words[-1]
+    for count in range(1, len(shown) + 1):
+        lead = Content("… ") if shown[-count] is not events[0] else Content("")
+        candidate = lead + Content(" → ").join(words[-count:])
+        if count > 1 and candidate.cell_length > room:
+            break
+        line = candidate
+    return line
+
+
+def psfs_line(ratings: Sequence[PsfsRating], since: datetime | None, today: date,
+              room: int = 200) -> str:
+    """Mean per rating over the window, as many of the latest as fit in `room` cells."""
+    if not ratings:
+        return "none yet — press p to rate the activities you find hard"
+    inside = [r for r in ratings if since is None or r.at >= since]
+    if not inside:
+        last = ratings[-1]
+        return (f"latest {last.mean:.1f} on {day_words(last.at, today)} · "
+                "0–10, higher is better · p to rate")
+    tail = " (mean, 0–10, higher is better) · p to rate"
+    line = ""
+    for count in range(1, len(inside) + 1):
+        lead = "… " if count < len(inside) else ""
+        candidate = lead + " → ".join(f"{r.mean:.1f}" for r in inside[-count:]) + tail
+        if count > 1 and len(candidate) > room:
+            break
+        line = candidate
+    return line
+
+
+# ---------------------------------------------------------------------------------------------
+# The pain chart: a text chart with a fixed 0–10 scale, so a gap means "nothing recorded".
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+GUTTER = 4  # "10▕ "
+RIGHT = 12  # "  highest 7"
+
+
+@dataclass
+class ChartData:
+    start: date
+    end: date
+    checkins: dict[date, int] = field(default_factory=dict)
+    #: per day: (pain before, pain after or None, flare?)
+    sessions: dict[date, list[tuple[int, int | None, bool]]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def level(pain: float) -> int:
+    """Pain 0–10 as 1–16 eighths of two rows: a recorded 0 still shows as a low bar."""
+    return 1 + int((pain * 15 + 5) // 10)
+
+
+def session_mark(runs: list[tuple[int, int | None, bool]]) -> str:
+    if not runs:
+        return " "
+    if any(flare for _, _, flare in runs):
+        return "⚑"
+    changes = [after - before for before, after, _ in runs if after is not None]
+    if not changes:
+        return "•"
+    mean = sum(changes) / len(changes)
+    return "▼" if mean <= -0.5 else "▲" if mean >= 0.5 else "•"
+
+
+def chart_columns(days: int, width: int) -> int:
+    return min(days, max(width - GUTTER - RIGHT, 8))
+
+
+def chart_lines(data: ChartData, width: int) -> list[str]:
+    """Three lines: check-in bars (two rows high) and a mark per column for the sessions."""
+    room = max(width - GUTTER - RIGHT, 8)
+    days = data.days
+    columns = chart_columns(days, width)
+    cell = max(1, min(3, room // days)) if days <= room else 1
+    pains: list[list[int]] = [[] for _ in range(columns)]
+    runs: list[list[tuple[int, int | None, bool]]] = [[] for _ in range(columns)]
+
+    def column(day: date) -> int:
+        return (day - data.start).days * columns // days
+
+    for day, pain in data.checkins.items():
+        pains[column(day)].append(pain)
+    for day, day_runs in data.sessions.items():
+        runs[column(day)].extend(day_runs)
+    top, bottom, marks = [], [], []
+    for col in range(columns):
+        if pains[col]:
+            n = level(sum(pains[col]) / len(pains[col]))
+            top.append(BLOCKS[max(n - 8, 0)] * cell)
+            bottom.append(BLOCKS[min(n, 8)] * cell)
+        else:
+            top.append(" " * cell)
+            bottom.append(" " * cell)
+        marks.append(session_mark(runs[col]).ljust(cell))
+    values = list(data.checkins.values())
+    latest = data.checkins[max(data.checkins)] if data.checkins else None
+    flares = sum(1 for day_runs in data.sessions.values() for *_, f in day_runs if f)
+    high = f"  highest {max(values)}" if values else "  no check-in"
+    now = f"  latest {latest}" if latest is not None else ""
+    count = f"  {flares} flare{'s' if flares != 1 else ''}"
+    return [f"10▕ {''.join(top)}{high}", f" 0▕ {''.join(bottom)}{now}",
+            f"  ▕ {''.join(marks)}{count}"]
+
+
+LEGEND = "bars: first check-in, pain 0–10 · sessions: ▼ eased • same ▲ worse ⚑ flare"
+
+
+def legend(data: ChartData, width: int) -> str:
+    per_column = data.days / chart_columns(data.days, width)
+    if per_column <= 1:
+        return LEGEND
+    return f"{LEGEND} · a column is up to {math.ceil(per_column)} days: their mean"
+
+
+class PainChart(Widget):
+    """Pain over the window, drawn to the width it is given."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.data: ChartData | None = None
+
+    def show(self, data: ChartData) -> None:
+        self.data = data
+        self.refresh()
+
+    def render(self) -> Content:
+        if self.data is None or not (self.data.checkins or self.data.sessions):
+            return Content("No check-ins or sessions in this period yet: press c to check in.")
+        return Content("\n".join(chart_lines(self.data, self.size.width)))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class HistoryCommands(Provider):
+    """History's actions in the command palette (ctrl+p)."""
+
+    def commands(self) -> list[tuple[str, str, str]]:
+        items = [(f"History: {label.lower()}", f"window('{n}')", f"Show {label.lower()}")
+                 for n, (_, label) in enumerate(WINDOWS)]
+        items += [("History: rate activities (PSFS)", "psfs",
+                   "Score the everyday activities your back makes hard"),
+                  ("History: open the selected session", "open", "Every detail and the note"),
+                  ("History: show more sessions", "more", f"The next {PAGE} older sessions")]
+        return items
+
+    async def discover(self) -> Hits:
+        for text, action, help_text in self.commands():
+            yield DiscoveryHit(text, self._runner(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, action, help_text in self.commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), self._runner(action), help=help_text)
+
+    def _runner(self, action: str):
+        screen = self.screen
+
+        async def run() -> None:
+            await screen.run_action(action)
+
+        return run
+
+
+class HistoryScreen(MainScreen):
+    """Sessions, pain over time, adherence, stages and PSFS, for a window you choose."""
+
+    PLACE = "history"
+    CSS_PATH = "history.tcss"
+    COMMANDS = {HistoryCommands}
+    BINDINGS = [
+        # A priority binding so the footer shows it over the table's own (hidden) Enter.
+        Binding("enter", "open", "Details", priority=True),
+        Binding("f", "next_window", "Filter"),
+        Binding("m", "more", "More"),
+        Binding("p", "psfs", "Rate activities"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = DEFAULT_WINDOW
+        self.rows: list[Session] = []  # the window's sessions, newest first
+        self.loaded = 0  # how many of them are in the table
+        self.drawn_width = 0
+        self.table_drawn: tuple[object, ...] = ()
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="history"):
+            yield Static(id="history-shown", markup=False)
+            yield Static(id="history-adherence", markup=False, classes="history-line")
+            yield Static(id="history-stages", markup=False, classes="history-line")
+            yield Static(id="history-psfs", markup=False, classes="history-line")
+            yield PainChart(id="history-chart")
+            yield Static(id="history-legend", markup=False)
+            table: DataTable = DataTable(id="history-table", cursor_type="row",
+                                         zebra_stripes=True)
+            for label, key in (("Date", "date"), ("Slot", "slot"), ("Stage", "stage"),
+                               ("Done", "done"), ("Pain", "pain"), ("Flare", "flare"),
+                               ("Note", "note")):
+                table.add_column(label, key=key)
+            yield table
+            yield Static(Content("No sessions in this period. Press f for a longer one, or 1 for "
+                                 "Today to start a session."), id="history-empty", markup=False)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def since(self) -> datetime | None:
+        days = WINDOWS[self.window][0]
+        return None if days is None else midnight(self.app.now().date() - timedelta(days=days - 1))
+
+    def on_resize(self) -> None:
+        if self.app.size.width != self.drawn_width:
+            self.refresh_view()  # the lines and the note column fit the new width
+
+    def refresh_view(self) -> None:
+        app = self.app
+        self.drawn_width = app.size.width
+        room = self.drawn_width - 2 - LABEL
+        today = app.now().date()
+        since = self.since()
+        sessions = app.repo.sessions(since=since)  # the window only: a slice of what is cached
+        checkins = app.repo.checkins(since=since)
+        drawn = (self.window, self.drawn_width, today)
+        # The store hands out its cached records and replaces them when saved: the same
+        # objects mean nothing changed, so coming back from a session's detail costs nothing.
+        if drawn != self.table_drawn or not same_records(sessions, self.rows[::-1]):
+            self.rows = sessions[::-1]
+            self._fill_table()
+            self.table_drawn = drawn
+        self._say_shown(today)
+        table = self.query_one(DataTable)
+        table.display = bool(self.rows)
+        self.query_one("#history-empty").display = not self.rows
+        if self.rows and self.focused is None:
+            table.focus()  # the first session arrived while the table was hidden
+
+        profile = app.profile()
+        slots = len(profile.slots) if profile else 1
+        recent = app.repo.sessions(since=midnight(today - timedelta(days=27)))
+        self._line("#history-adherence", "Sessions",
+                   Content(adherence_line(recent, slots, today)))
+        self._line("#history-stages", "Stages",
+                   timeline_line(app.repo.stage_events(), since, app.catalog, today, room))
+        self._line("#history-psfs", "PSFS",
+                   Content(psfs_line(app.repo.psfs(), since, today, room)))
+
+        # "All" begins with the first record; a window with its first day.
+        starts = [sessions[0].day] if sessions else []
+        starts += [checkins[0].at.date()] if checkins else []
+        first = min(starts, default=today)
+        rules = app.catalog.rules
+        data = ChartData(first if since is None else since.date(), today,
+                         {d: c.pain for d, c in first_checkins_by_day(checkins).items()})
+        for s in sessions:
+            data.sessions.setdefault(s.day, []).append(
+                (s.pain_before, s.pain_after, is_flare(s, rules)))
+        self.query_one(PainChart).show(data)
+        # The chart fills the width inside the screen's padding (1 cell each side).
+        self.query_one("#history-legend", Static).update(
+            Content(legend(data, self.drawn_width - 2)))
+
+    def _line(self, selector: str, label: str, text: Content) -> None:
+        self.query_one(selector, Static).update(
+            Content.assemble((f"{label:<{LABEL}}", "bold"), text))
+
+    def _say_shown(self, today: date) -> None:
+        days, label = WINDOWS[self.window]
+        total = len(self.rows)
+        start = (today - timedelta(days=days - 1) if days is not None
+                 else self.rows[-1].day if self.rows else today)
+        span = f"{label} ({day_words(start, today)} – {day_words(today, today)})"
+        if total == 0:
+            count = "no sessions"
+        elif self.loaded < total:
+            count = f"showing {self.loaded:,} of {total:,} · m more"
+        else:
+            count = f"{total:,} session{'s' if total != 1 else ''}"
+        self.query_one("#history-shown", Static).update(
+            Content.assemble((span, "bold"), f" · {count} · f to change"))
+        self.refresh_bindings()
+
+    # -- the table -----------------------------------------------------------------------------
+
+    def _fill_table(self) -> None:
+        """Rebuild the rows: as many loaded as before, the cursor on the same session."""
+        table = self.query_one(DataTable)
+        current = self._current_id()
+        want = max(PAGE, self.loaded)
+        table.clear()
+        self.loaded = 0
+        self._add_rows(min(want, len(self.rows)))
+        if current is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(current), animate=False)
+            except RowDoesNotExist:  # the row left the window: start at the top
+                table.move_cursor(row=0, animate=False)
+
+    def _add_rows(self, count: int) -> None:
+        table = self.query_one(DataTable)
+        today = self.app.now().date()
+        batch = self.rows[self.loaded:self.loaded + count]
+        if not batch:
+            return
+        # The year only when the table reaches into another year, so the column stays even.
+        with_year = self.rows[-1].day.year != today.year
+        rules = self.app.catalog.rules
+        # The note gets what the other columns leave (Enter shows all of it).
+        note_width = max(8, self.app.size.width - 2 - TABLE_WITHOUT_NOTE)
+        for s in batch:
+            day = (f"{s.day.day} {s.day:%b %Y}" if with_year
+                   else f"{s.day:%a} {s.day.day} {s.day:%b}")
+            done = sum(1 for e in s.entries if e.done)
+            stage = self.app.catalog.stages.get(s.stage)
+            table.add_row(Text(day), Text(s.slot), Text(f"{s.stage} {stage.name if stage else ''}"),
+                          Text(f"{done}/{len(s.entries)}"), Text(pain_words(s)),
+                          Text(FLARE if is_flare(s, rules) else ""),
+                          Text(one_line(s.note, note_width)), key=s.id)
+        self.loaded += len(batch)
+
+    def _current_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return key.value
+
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """Reaching the last loaded row loads the next page, so scrolling just goes on."""
+        if event.cursor_row >= event.data_table.row_count - 1 and self.loaded < len(self.rows):
+            self.action_more()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            return self.loaded < len(self.rows)
+        if action == "open":
+            return bool(self.rows) or None
+        return True
+
+    def action_more(self) -> None:
+        if self.loaded < len(self.rows):
+            self._add_rows(PAGE)
+            self._say_shown(self.app.now().date())
+
+    def action_next_window(self) -> None:
+        self.action_window(str((self.window + 1) % len(WINDOWS)))
+
+    def action_window(self, index: str) -> None:
+        self.window = int(index)
+        self.loaded = 0
+        self.refresh_view()
+        table = self.query_one(DataTable)
+        table.move_cursor(row=0, animate=False)
+        table.scroll_home(animate=False)
+
+    def action_open(self) -> None:
+        self._open(self._current_id())
+
+    def _open(self, session_id: str | None) -> None:
+        session = self.app.repo.session(session_id) if session_id else None
+        if session is not None:
+            self.app.push_screen(SessionDetailScreen(session))
+
+    def action_psfs(self) -> None:
+        from tui.screens.psfs import PsfsScreen
+
+        ratings = self.app.repo.psfs()
+        self.app.push_screen(PsfsScreen(self.app.now(), ratings[-1] if ratings else None),
+                             self._rated)
+
+    def _rated(self, rating: PsfsRating | None) -> None:
+        if rating is None:
+            return
+        self.app.repo.record_psfs(rating)
+        self.notify(f"Activities rated: mean {rating.mean:.1f} of 10.", markup=False)
+        self.refresh_view()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def entry_words(entry: ExerciseEntry) -> str:
+    """What happened to one exercise, in words: the mark says it without colour too."""
+    dose = entry.prescribed
+    if entry.skipped:
+        return "– skipped"
+    if entry.stopped_hurt:
+        pain = ("" if entry.pain_when_stopped is None
+                else f" (pain {entry.pain_when_stopped}/10)")
+        return f"✗ stopped because it hurt{pain} after {entry.sets_done} of {dose.sets} sets"
+    parts = [f"{entry.sets_done} of {dose.sets} set{'s' if dose.sets != 1 else ''}"]
+    if entry.reps_done:
+        parts.append(f"{entry.reps_done} reps")
+    if dose.hold_s and entry.hold_s_done:
+        parts.append(f"hold {entry.hold_s_done} s")
+    if dose.minutes and entry.seconds_done:
+        parts.append(f"{round(entry.seconds_done / 60)} min")
+    if entry.done:
+        return "✓ done: " + ", ".join(parts)
+    if entry.sets_done == 0:
+        return "○ not done"
+    return "◐ partly done: " + ", ".join(parts)
+
+
+def session_detail(session: Session, catalog: Catalog, rules: Rules) -> list[Content]:
+    """Every fact of a session, one block per item; user text literal."""
+    s = session
+    stage = catalog.stages.get(s.stage)
+    when = f"{s.started_at:%A} {s.started_at.day} {s.started_at:%B %Y}, {s.started_at:%H:%M}"
+    if s.ended_at is not None:
+        minutes = max(0, round((s.ended_at - s.started_at).total_seconds() / 60))
+        when += f"–{s.ended_at:%H:%M} ({minutes} min)"
+    after = "not given" if s.pain_after is None else f"{s.pain_after}/10"
+    done = sum(1 for e in s.entries if e.done)
+    symptoms = {None: "not asked", False: "no", True: "YES — the plan was paused"}[s.new_symptoms]
+    blocks = [
+        Content.assemble((f"{s.slot.capitalize()} session", "bold"), f" · {when}"),
+        Content("\n").join([
+            Content(f"Stage {s.stage}" + (f" · {stage.name}" if stage else "")),
+            Content(f"{'Finished' if s.completed else 'Stopped early'} · {done} of "
+                    f"{len(s.entries)} exercises done"),
+            Content(f"Pain before {s.pain_before}/10 → after {after} · felt: "
+                    f"{s.difficulty or 'not said'}"),
+            Content(f"New numbness, weakness, bladder or bowel change: {symptoms}"),
+        ]),
+    ]
+    reasons = flare_reasons(s, rules)
+    if reasons:
+        blocks.append(Content.assemble((FLARE, "bold"), ": " + "; ".join(reasons)))
+    else:
+        blocks.append(Content("No flare."))
+    blocks.append(Content.assemble(("Note", "bold"), "\n",
+                                   literal(s.note) if s.note else Content("no note")))
+    lines = [Content.assemble(("Exercises", "bold"))]
+    for n, e in enumerate(s.entries, 1):
+        lines.append(Content.assemble(f"{n}. ", literal(e.name), f" — {e.prescribed.label()}"))
+        lines.append(Content(f"   {entry_words(e)}"))
+    if not s.entries:
+        lines.append(Content("none recorded"))
+    blocks.append(Content("\n").join(lines))
+    return blocks
+
+
+class SessionDetailScreen(ModalScreen[None]):
+    """One session in full; scroll with the arrows, Esc closes."""
+
+    CSS_PATH = "history.tcss"
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical(classes="dialog", id="session-detail"):
+            with VerticalScroll(id="session-detail-body"):
+                for block in session_detail(self.session, app.catalog, app.catalog.rules):
+                    yield Static(block, markup=False, classes="detail-block")
+            yield Static(Content("↑↓ scroll · Esc closes"), classes="dim", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
