@@ -80,8 +80,13 @@ def _clear(now: datetime, context: str) -> Screening:
                      context=context)  # type: ignore[arg-type]
 
 
-def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7) -> SyntheticHistory:
-    """`days` days of use ending the day before `end`, two slots a day."""
+def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7,
+             adherence: float = 0.86) -> SyntheticHistory:
+    """`days` days of use ending the day before `end`, two slots a day.
+
+    `adherence` is the share of planned sessions done on ordinary days (1.0 for the
+    benchmarks' two sessions every day); on flare days people rest more often.
+    """
     if days < 1:
         raise ValueError("days must be at least 1")
     rng = random.Random(seed)
@@ -122,7 +127,7 @@ def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7) -> Synth
         if plan.status == "active":
             for slot, hour in (("morning", 8), ("evening", 18)):
                 # On a flare day people often rest instead.
-                if rng.random() < (0.35 if bump else 0.86):
+                if rng.random() < (0.35 * adherence / 0.86 if bump else adherence):
                     out.sessions.append(_session(rng, catalog, plan, slot,
                                                  _at(day, hour, rng.randint(0, 50)), felt,
                                                  bump > 0))

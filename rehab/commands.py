@@ -76,7 +76,7 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     return 0
 
 
-def write_demo(path: Path, days: int, seed: int, clock: Clock) -> int:
+def write_demo(path: Path, days: int, seed: int, clock: Clock, adherence: float = 0.86) -> int:
     """Fill a new file with `days` days of synthetic history; returns the number of sessions."""
     from planner.synthetic import generate
     from seeds import load_catalog
@@ -84,7 +84,7 @@ def write_demo(path: Path, days: int, seed: int, clock: Clock) -> int:
 
     if path.exists():
         raise CommandError(f"{path} already exists: the demo only writes a new file.")
-    history = generate(load_catalog(), days, clock(), seed=seed)
+    history = generate(load_catalog(), days, clock(), seed=seed, adherence=adherence)
     with Repository.open(path, clock=clock) as repo:
         repo.save(*history.records())
     return len(history.sessions)

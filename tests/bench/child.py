@@ -1,0 +1,92 @@
+"""One measurement in a fresh process, so imports and memory are counted as a user pays them.
+
+    python -m tests.bench.child start rehab FILE     start to first screen ready (rehab)
+    python -m tests.bench.child start bare           the same for a bare Textual app
+    python -m tests.bench.child history FILE         key 4 to History shown, in a started app
+
+Prints one JSON line: {"seconds": ..., "peak_kb": ...}.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # before any import of ours or of textual
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+NOW = datetime(2026, 11, 21, 12, 0)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def report(seconds: float) -> None:
+    print(json.dumps({"seconds": seconds, "peak_kb": peak_kb()}))
+
+
+def bare_app():
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("Hello")
+            yield Footer()
+
+    return Bare()
+
+
+def rehab_app(path: Path):
+    from seeds import load_catalog
+    from store import Repository
+    from tui.app import RehabApp
+
+    repo = Repository.open(path, clock=clock)
+    return RehabApp(repo, load_catalog(), clock, data_path=path)
+
+
+def start(kind: str, path: Path | None) -> None:
+    app = bare_app() if kind == "bare" else rehab_app(path)  # type: ignore[arg-type]
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        report(time.perf_counter() - T0)
+        app.exit()
+
+    app.run(headless=True, size=(80, 24), auto_pilot=ready)
+
+
+def history(path: Path) -> None:
+    app = rehab_app(path)
+
+    async def open_history(pilot) -> None:
+        await pilot.pause()
+        began = time.perf_counter()
+        await pilot.press("4")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen", app.screen
+        report(time.perf_counter() - began)
+        app.exit()
+
+    app.run(headless=True, size=(80, 24), auto_pilot=open_history)
+
+
+if __name__ == "__main__":
+    what = sys.argv[1]
+    if what == "start":
+        start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+    elif what == "history":
+        history(Path(sys.argv[2]))
+    else:
+        raise SystemExit(f"unknown measurement {what!r}")

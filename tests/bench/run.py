@@ -1,0 +1,188 @@
+"""`make bench`: synthetic histories of 30 days, 1 year and 10 years, measured; BENCHMARKS.md.
+
+Every figure is the median of several runs in one process-level run; start-up and memory are
+measured in fresh child processes beside a bare Textual app (Header, Static, Footer) timed in
+the same run, and given as ratios so a slower machine does not move the verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from planner.models import ExerciseEntry, Session
+from rehab.commands import write_demo
+from store import Repository
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 21, 12, 0)
+SIZES = [("30 days", 30), ("1 year", 365), ("10 years", 3650)]
+TARGETS = {
+    "start_ratio": 1.3,
+    "save_ms": 50.0,
+    "history_ms": 250.0,
+    "memory_ratio": 1.5,
+    "status_s": 0.15,
+}
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def child(*args: str) -> dict:
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
+    out = subprocess.run([sys.executable, "-m", "tests.bench.child", *args], cwd=ROOT,
+                         capture_output=True, text=True, env=env, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError(f"bench child {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def median_child(runs: int, *args: str) -> tuple[float, int]:
+    results = [child(*args) for _ in range(runs)]
+    return (statistics.median(r["seconds"] for r in results),
+            int(statistics.median(r["peak_kb"] for r in results)))
+
+
+def save_ms(path: Path, runs: int) -> float:
+    """Median time to save one session on a copy of the file (the user's first save of the
+    day also makes the daily backup; that one is measured too, in the first run)."""
+    work = path.parent / "save-copy" / path.name
+    work.parent.mkdir(exist_ok=True)
+    shutil.copy2(path, work)
+    times = []
+    with Repository.open(work, clock=clock) as repo:
+        plan = repo.active_plan()
+        for i in range(runs):
+            at = NOW + timedelta(minutes=i)
+            entries = [ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id,
+                                     prescribed=p.dose, sets_done=p.dose.sets)
+                       for p in plan.prescriptions]
+            session = Session(plan_id=plan.id, stage=plan.stage, slot="morning", started_at=at,
+                              ended_at=at, pain_before=2, pain_after=1, entries=entries,
+                              difficulty="ok", completed=True, note="bench")
+            began = time.perf_counter()
+            repo.save_session(session)
+            times.append(time.perf_counter() - began)
+    shutil.rmtree(work.parent)
+    return statistics.median(times) * 1000
+
+
+def status_s(path: Path, runs: int) -> float:
+    rehab = Path(sys.executable).with_name("rehab")
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([str(rehab), "--data", str(path), "status"], check=True,
+                       capture_output=True, timeout=60)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+@dataclass
+class Row:
+    label: str
+    sessions: int
+    size_mb: float
+    start_s: float = 0.0
+    start_ratio: float = 0.0
+    memory_mb: float = 0.0
+    memory_ratio: float = 0.0
+    save_ms: float = 0.0
+    history_ms: float = 0.0
+    status_s: float = 0.0
+    met: dict[str, bool] = field(default_factory=dict)
+
+
+def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, int]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="rehab-bench-") as tmp:
+        print("measuring the bare Textual app …", flush=True)
+        bare_s, bare_kb = median_child(runs, "start", "bare")
+        for label, days in sizes:
+            path = Path(tmp) / label.replace(" ", "-") / "rehab.json"
+            print(f"{label}: generating …", flush=True)
+            sessions = write_demo(path, days, 7, clock, adherence=1.0)
+            row = Row(label, sessions, path.stat().st_size / 1e6)
+            print(f"{label}: start …", flush=True)
+            row.start_s, kb = median_child(runs, "start", "rehab", str(path))
+            row.start_ratio = row.start_s / bare_s
+            row.memory_mb, row.memory_ratio = kb / 1024, kb / bare_kb
+            print(f"{label}: save, history, status …", flush=True)
+            row.save_ms = save_ms(path, runs * 4)
+            row.history_ms = median_child(runs, "history", str(path))[0] * 1000
+            row.status_s = status_s(path, runs)
+            row.met = {key: getattr(row, key) <= limit for key, limit in TARGETS.items()}
+            rows.append(row)
+    return rows, bare_s, bare_kb
+
+
+def table(rows: list[Row], bare_s: float, bare_kb: int) -> str:
+    def mark(row: Row, key: str) -> str:
+        return "" if row.label != "10 years" else (" ✓" if row.met[key] else " ✗")
+
+    lines = [
+        "| history | sessions | file | start (ratio to bare) | peak memory (ratio) | save one "
+        "session | open History | `rehab status` |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.label} | {r.sessions:,} | {r.size_mb:.1f} MB | {r.start_s * 1000:.0f} ms "
+            f"({r.start_ratio:.2f}×){mark(r, 'start_ratio')} | {r.memory_mb:.0f} MB "
+            f"({r.memory_ratio:.2f}×){mark(r, 'memory_ratio')} | {r.save_ms:.1f} ms"
+            f"{mark(r, 'save_ms')} | {r.history_ms:.0f} ms{mark(r, 'history_ms')} | "
+            f"{r.status_s * 1000:.0f} ms{mark(r, 'status_s')} |")
+    lines.append(f"| bare Textual app | | | {bare_s * 1000:.0f} ms (1.00×) | "
+                 f"{bare_kb / 1024:.0f} MB (1.00×) | | | |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--quick", action="store_true", help="30 days and 1 year only")
+    args = parser.parse_args()
+    sizes = SIZES[:2] if args.quick else SIZES
+    rows, bare_s, bare_kb = measure(args.runs, sizes)
+    text = table(rows, bare_s, bare_kb)
+    print()
+    print(text)
+    targets = ", ".join(f"{k} ≤ {v}" for k, v in TARGETS.items())
+    notes_path = Path(__file__).with_name("NOTES.md")
+    notes = notes_path.read_text() if notes_path.exists() else ""
+    args.out.write_text(
+        f"# Benchmarks\n\nMeasured by `make bench` on {date.today().isoformat()}, "
+        f"{machine()}.\nMedians of {args.runs} runs; ✓/✗ against the targets at 10 years "
+        f"({targets}).\n\n{text}\n\n{notes}")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
