@@ -22,7 +22,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from store import backups
+from store import backups, known_good
 from store.atomic import ensure_private_dir, read_bytes, write_atomic
 from store.errors import DataFileError, StoreError
 from store.paths import restore_command
@@ -163,6 +163,7 @@ class PrivateStorage(Storage):
         self._clock = clock
         self._data: Any = _UNREAD
         self._fragments: Fragments | None = None  # the JSON of self._data, per document
+        self.digest: str | None = None  # of the bytes last read or written (see known_good)
         self._backed_up_on = None  # the day whose daily backup we know exists
 
     def read(self) -> Tables | None:
@@ -174,6 +175,7 @@ class PrivateStorage(Storage):
         if self._data is _UNREAD:
             raw = read_bytes(self.path)
             self._data = None if raw is None else parse(self.path, raw)
+            self.digest = None if raw is None else known_good.digest(raw)
         return None if self._data is None else dict(self._data)
 
     def write(self, data: Tables, changed: Mapping[str, Iterable[str]] | None = None) -> None:
@@ -194,6 +196,7 @@ class PrivateStorage(Storage):
             self.forget()
             raise
         self._data, self._fragments = data, fragments
+        self.digest = known_good.digest(payload)
 
     def _encode(
         self, data: Tables, changed: Mapping[str, Iterable[str]] | None
@@ -204,6 +207,7 @@ class PrivateStorage(Storage):
         """Drop what is held in memory; the next read comes from disk."""
         self._data = _UNREAD
         self._fragments = None
+        self.digest = None
 
     def close(self) -> None:
         self.forget()

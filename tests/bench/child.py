@@ -14,6 +14,7 @@ import time
 T0 = time.perf_counter()  # before any import of ours or of textual
 
 import json  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from datetime import datetime  # noqa: E402
@@ -27,6 +28,14 @@ def clock() -> datetime:
 
 
 def peak_kb() -> int:
+    """This process's own peak. Not ru_maxrss: Linux keeps that across execve, so a child
+    forked from a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -83,6 +92,7 @@ def history(path: Path) -> None:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as rehab's entry point does
     what = sys.argv[1]
     if what == "start":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -66,7 +66,7 @@ def test_documents_are_keyed_by_their_own_id_with_a_meta_record(data_path, clock
 
     tables = json.loads(data_path.read_bytes())
     assert set(tables["sessions"]) == {session.id}
-    assert tables["sessions"][session.id] == session.model_dump(mode="json")
+    assert tables["sessions"][session.id] == session.model_dump(mode="json", exclude_none=True)
     assert set(tables["profile"]) == {"profile"}
     meta = tables["meta"]["meta"]
     assert meta["schema_version"] == current_version() == 1
@@ -269,7 +269,7 @@ def test_tinydb_tables_use_record_ids_and_no_query_cache(data_path, clock, make)
         assert table._query_cache.capacity == 0
         with pytest.raises(TypeError, match="own id"):
             table.insert({"id": "x"})
-        table_doc = Document(session.model_dump(mode="json"), doc_id=session.id)
+        table_doc = Document(session.model_dump(mode="json", exclude_none=True), doc_id=session.id)
         assert table.get(doc_id=table_doc.doc_id) == table_doc
 
 

@@ -1,0 +1,66 @@
+"""Remember which file content was last checked in full, so opening it again need not re-check.
+
+A writer must know every document is valid before it writes (a damaged file is never written
+to). Checking ten years of sessions takes most of a second; hashing the same bytes takes a few
+milliseconds. So after a full check, and after each of our own saves (whose documents were all
+checked), the digest of the file's bytes is kept in `rehab.json.checked` (0600). If the file
+still has exactly those bytes, nothing has changed since it was checked. Any other change — a
+hand edit, a restore, a newer rehab whose models differ — gives another digest or version, and
+the full check runs. The sidecar is only a cache: if it is lost, stale or damaged, the full
+check runs, so it is written without fsync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from store.atomic import temp_prefix
+
+# SHA-1 is plenty: this guards against accidents, not an attacker (who could edit the data file).
+_HASH = "sha1"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.new(_HASH, data).hexdigest()
+
+
+def sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".checked")
+
+
+def _stamp(file_digest: str, app_version: str) -> dict[str, str]:
+    return {"digest": file_digest, "app_version": app_version, "hash": _HASH}
+
+
+def vouched(path: Path, file_digest: str | None, app_version: str) -> bool:
+    """True when these exact bytes were fully checked by this version of rehab."""
+    if file_digest is None:
+        return False
+    try:
+        stamp = json.loads(sidecar(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return stamp == _stamp(file_digest, app_version)
+
+
+def remember(path: Path, file_digest: str | None, app_version: str) -> None:
+    """Note that these bytes are fully checked. Failing to note it only costs a later check."""
+    target = sidecar(path)
+    if file_digest is None:
+        target.unlink(missing_ok=True)
+        return
+    temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(_stamp(file_digest, app_version), fh)
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def forget(path: Path) -> None:
+    sidecar(path).unlink(missing_ok=True)

@@ -1,0 +1,90 @@
+"""A file checked in full once is not checked again while its bytes are unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from store import DataFileError, Repository, known_good
+from store.repository import _Table
+from tests.store.conftest import a_profile, a_session, mode
+
+
+@pytest.fixture
+def written(data_path, clock):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), *[a_session(n) for n in range(5)])
+    return data_path
+
+
+def count_full_checks(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    original = _Table.validate_all
+
+    def counted(self):
+        calls.append(self.name)
+        original(self)
+
+    monkeypatch.setattr(_Table, "validate_all", counted)
+    return calls
+
+
+def test_our_own_save_is_vouched_for_and_not_checked_again(written, clock, monkeypatch):
+    sidecar = known_good.sidecar(written)
+    assert sidecar.exists() and mode(sidecar) == 0o600
+    calls = count_full_checks(monkeypatch)
+    with Repository.open(written, clock=clock) as repo:
+        assert len(repo.sessions()) == 5
+    assert calls == []
+
+
+def test_a_hand_edited_file_is_checked_in_full_and_refused_if_invalid(written, clock):
+    data = json.loads(written.read_text())
+    session_id = next(iter(data["sessions"]))
+    data["sessions"][session_id]["pain_before"] = 42
+    written.write_text(json.dumps(data))
+    before = written.read_bytes()
+    with pytest.raises(DataFileError, match="pain_before"):
+        Repository.open(written, clock=clock)
+    assert written.read_bytes() == before
+
+
+def test_a_valid_hand_edit_is_checked_once_then_vouched_for(written, clock, monkeypatch):
+    data = json.loads(written.read_text())
+    next(iter(data["sessions"].values()))["note"] = "edited by hand"
+    written.write_text(json.dumps(data))
+    calls = count_full_checks(monkeypatch)
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls  # checked in full
+    calls.clear()
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls == []  # and remembered
+
+
+def test_another_rehab_version_checks_in_full(written, clock, monkeypatch):
+    calls = count_full_checks(monkeypatch)
+    monkeypatch.setattr("store.repository.app_version", lambda: "99.0")
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"digest": "0"}'])
+def test_a_lost_or_damaged_sidecar_only_costs_a_full_check(written, clock, monkeypatch, content):
+    known_good.sidecar(written).write_text(content)
+    calls = count_full_checks(monkeypatch)
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls
+
+
+def test_optional_fields_left_empty_are_not_stored_and_read_back_the_same(written, clock):
+    stored = json.loads(written.read_text())["sessions"]
+    assert "null" not in json.dumps(stored)
+    assert any("pain_when_stopped" not in e for doc in stored.values() for e in doc["entries"])
+    with Repository.open(written, clock=clock, readonly=True) as repo:
+        assert [s.model_dump(exclude={"id"}) for s in repo.sessions()] == [
+            a_session(n).model_dump(exclude={"id"}) for n in range(5)]
