@@ -130,3 +130,49 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     [profile] = stored["profile"].values()
     assert profile["conditions"] == ["sciatica"] and profile["episode_start"]
     assert oct(data.stat().st_mode & 0o777) == "0o600"
+
+
+def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):
+    data = tmp_path / "demo" / "rehab.json"
+    made = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
+                           str(data)], capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    before = json.loads(data.read_text())
+    stage = max(before["stage_events"].values(), key=lambda e: e["at"])["to_stage"]
+    assert stage < 4
+
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for(f"Stage {stage} of 4")
+    terminal.keys("4")
+    terminal.wait_for("f to change")
+    terminal.keys("Enter")
+    terminal.wait_for("Exercises")  # a session's full detail
+    terminal.keys("Escape")
+    time.sleep(0.2)
+    terminal.wait_for("f to change")
+    terminal.keys("2")
+    screen = terminal.wait_for(f"Moving on to {stage + 1}")
+    if "press a to move on" in screen:
+        terminal.keys("a")
+        terminal.wait_for("Move on")
+        terminal.keys("y")
+        kind = "advance"
+    else:
+        assert "✗" in screen  # the failing criterion is shown with its numbers
+        terminal.keys("o")
+        terminal.wait_for("Say why")
+        terminal.type("physio agreed")
+        terminal.keys("Enter")
+        kind = "override"
+    terminal.wait_for(f"▶ {stage + 1}")
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        after = json.loads(data.read_text())
+        if len(after["stage_events"]) > len(before["stage_events"]):
+            break
+        time.sleep(0.1)
+    newest = max(after["stage_events"].values(), key=lambda e: e["at"])
+    assert newest["kind"] == kind and newest["to_stage"] == stage + 1
+    if kind == "override":
+        assert newest["reason"] == "physio agreed"
