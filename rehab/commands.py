@@ -104,4 +104,6 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from rehab.launch import launch  # textual only now
 
     args.data = path
-    return launch(args, clock)
+    code = launch(args, clock)
+    out.write(f"The demo file stays at {path} (rehab --data {path} opens it again).\n")
+    return code
