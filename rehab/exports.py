@@ -56,16 +56,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     target = _check_target(args.out, path, args.format)
     if not path.exists():
         raise CommandError(f"{path} does not exist yet: there is nothing to export.")
-    text = _render(args.format, path, clock, since)
+    text = render_export(args.format, path, clock, since)
     if target is None:
         out.write(text)
         return 0
-    _write_private(target, text)
+    write_private(target, text)
     out.write(f"Exported {args.format} to {target}\n")
     return 0
 
 
-def _render(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
+def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
     from planner import export
     from seeds import load_catalog
     from store import Repository
@@ -128,7 +128,7 @@ def _check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
     return target
 
 
-def _write_private(target: Path, text: str) -> None:
+def write_private(target: Path, text: str) -> None:
     """Write the export atomically as a 0600 file (a new temp file, then renamed into place)."""
     from store.atomic import write_atomic
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -41,6 +42,21 @@ PLACE_SCREENS = {
     "library": "tui.screens.library:LibraryScreen",
     "data": "tui.screens.data:DataScreen",
 }
+
+
+def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
+    """Every action of the screen's own keys, so each one can also be found by name."""
+    seen: set[str] = set()
+    for cls in type(screen).__mro__:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.action in seen or binding.action.startswith("app."):
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or binding.key.split(",")[0]
+            yield SystemCommand(binding.description, f"{type(screen).__name__[:-6]} · key {key}",
+                                partial(screen.run_action, binding.action))
 
 
 class RehabApp(App[int]):
@@ -209,3 +225,4 @@ class RehabApp(App[int]):
         for key, mode, label in PLACES:
             yield SystemCommand(f"Go to {label}", f"Open {label} (key {key})",
                                 lambda mode=mode: self.action_go(mode))
+        yield from screen_commands(screen)

@@ -176,3 +176,13 @@ def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):
     assert newest["kind"] == kind and newest["to_stage"] == stage + 1
     if kind == "override":
         assert newest["reason"] == "physio agreed"
+
+
+def test_rehab_demo_opens_the_interface_on_a_temporary_file(terminal, tmp_path):
+    terminal.start(f"{env_prefix(tmp_path)} TMPDIR={tmp_path} {REHAB} demo --days 20")
+    terminal.wait_for("Stage ")
+    terminal.wait_for("1 Today")
+    terminal.keys("C-q")
+    history = terminal.wait_for("The demo file stays at")
+    made = list(tmp_path.glob("rehab-demo-*/rehab.json"))
+    assert len(made) == 1 and str(made[0]) in history.replace("\n", "")

@@ -223,3 +223,21 @@ async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one("#sets", Input).value == "99"
+
+
+async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await go(pilot, "6")
+        dialog = await go(pilot, "e")
+        dialog.query_one("#format").select("csv")
+        await pilot.pause()
+        assert dialog.query_one("#path", Input).value.endswith(".csv")
+        target = tmp_path / "for-my-physio.csv"
+        await type_into(pilot, "#path", str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert target.exists() and oct(target.stat().st_mode & 0o777) == "0o600"
+        assert target.read_text().startswith("date,")

@@ -3,17 +3,77 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
+from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.screens.base import MainScreen
-from tui.screens.modals import ConfirmScreen
+from tui.screens.modals import ConfirmScreen, Problem
+from tui.widgets.checklist import CheckList
+
+FORMATS = [("md", "a report for your physiotherapist (Markdown)"),
+           ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
+           ("ics", "the next 4 weeks of sessions, for a calendar (iCalendar)"),
+           ("json", "everything, to move to another computer (JSON)")]
+
+
+class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+    """Pick a format and where to write it; the file is private (0600)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, now: datetime) -> None:
+        super().__init__()
+        self.stamp = now.date().isoformat()
+
+    def default_path(self, fmt: str) -> str:
+        return str(Path.home() / f"rehab-{self.stamp}.{fmt}")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled("Export", "bold"), classes="dialog-title")
+            yield CheckList(FORMATS, selected=["md"], single=True, id="format")
+            yield Label("Save as:")
+            yield Input(self.default_path("md"), id="path", compact=True)
+            yield Problem()
+            with Horizontal(classes="buttons"):
+                yield Button("Export", id="export", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    @on(CheckList.Changed)
+    def format_changed(self, event: CheckList.Changed) -> None:
+        fmt = event.checklist.value or "md"
+        field = self.query_one("#path", Input)
+        stem, _, ext = field.value.rpartition(".")
+        if ext in {f for f, _ in FORMATS}:
+            field.value = f"{stem}.{fmt}"
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export")
+    def export(self) -> None:
+        fmt = self.query_one("#format", CheckList).value or "md"
+        raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            self.query_one(Problem).say("Please give a file name.")
+            return
+        path = Path(raw).expanduser().absolute()
+        if path.is_dir() or not path.parent.is_dir():
+            self.query_one(Problem).say(f"Cannot write there: {path.parent} is not a folder "
+                                        "or the name is a folder.")
+            return
+        self.dismiss((fmt, path))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def size_text(n: int) -> str:
@@ -30,6 +90,7 @@ class DataScreen(MainScreen):
     BINDINGS = [
         Binding("b", "backup", "Back up now"),
         Binding("r", "restore", "Restore selected"),
+        Binding("e", "export", "Export"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -62,13 +123,31 @@ class DataScreen(MainScreen):
                           Text(size_text(stat.st_size)), key=str(b.path))
         self.query_one("#data-help", Static).update(Content(
             "b makes a backup now · r puts the selected backup back (your current file is "
-            "backed up first). From a shell: rehab export --format md|csv|json|ics."))
+            "backed up first) · e exports a report for your physiotherapist, a spreadsheet, "
+            "a calendar or everything."))
 
     def action_backup(self) -> None:
         made = self.app.repo.backup_now()
         self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.",
                     markup=False)
         self.refresh_view()
+
+    @work
+    async def action_export(self) -> None:
+        app = self.app
+        target = await app.push_screen_wait(ExportScreen(app.now()))
+        if target is None:
+            return
+        fmt, path = target
+        from rehab.commands import CommandError
+        from rehab.exports import render_export, write_private
+
+        try:
+            write_private(path, render_export(fmt, app.repo.path, app.clock, None))
+        except (CommandError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=10)
+            return
+        self.notify(f"Exported to {path}", markup=False, timeout=10)
 
     @work
     async def action_restore(self) -> None:

@@ -1,0 +1,29 @@
+"""Every action a screen offers by key can also be found by name in the command palette."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import SMALL
+from tests.tui.flows import first_run
+from tui.app import screen_commands
+
+
+async def test_each_place_offers_its_keys_as_commands(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        expected = {"2": {"Advance", "Advance anyway", "Step back"},
+                    "3": {"Dose", "Swap", "Take step", "Not now", "Reset"},
+                    "6": {"Back up now", "Restore selected", "Export"}}
+        for key, titles in expected.items():
+            await pilot.press(key)
+            await pilot.pause()
+            names = {c.title for c in app.get_system_commands(app.screen)}
+            assert titles <= names, (key, titles - names)
+            assert {"Check in", "Go to History", "Help"} <= names
+        await pilot.press("3")
+        await pilot.pause()
+        [reset] = [c for c in screen_commands(app.screen) if c.title == "Reset"]
+        await reset.callback()  # runs the same action as the key
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
