@@ -2,8 +2,9 @@
 
 A writer must know every document is valid before it writes (a damaged file is never written
 to). Checking ten years of sessions takes most of a second; hashing the same bytes takes a few
-milliseconds. So after a full check, and after each of our own saves (whose documents were all
-checked), the digest of the file's bytes is kept in `rehab.json.checked` (0600). If the file
+tens of milliseconds. So after a full check, and when a writer that saved closes (every
+document it wrote was checked), the digest of the file's bytes is kept in `rehab.json.checked`
+(0600). If the file
 still has exactly those bytes, nothing has changed since it was checked. Any other change — a
 hand edit, a restore, a newer rehab whose models differ — gives another digest or version, and
 the full check runs. The sidecar is only a cache: if it is lost, stale or damaged, the full

@@ -202,6 +202,7 @@ class Repository:
         self._tables: dict[str, _Table[Any]] = {}
         self._checked = False  # every document validated
         self._closed = False
+        self._vouch_on_close = False
 
     # -----------------------------------------------------------------------------------------
     # Opening and closing
@@ -249,6 +250,8 @@ class Repository:
         if self._closed:
             return
         self._closed = True
+        if self._vouch_on_close and self._checked and not self.readonly:
+            known_good.remember(self.path, self.storage.current_digest(), app_version())
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -342,8 +345,9 @@ class Repository:
         if meta is not None:
             changes[META_TABLE] = {META_ID: meta.model_dump(mode="json")}
         tables = self._db.commit(changes)
-        # The file was fully valid and each new document was validated: vouch for its bytes.
-        known_good.remember(self.path, self.storage.digest, app_version())
+        # The file was fully valid and each new document was validated: its bytes are vouched
+        # for at close (hashing 13 MB on every save would cost more than the save's own work).
+        self._vouch_on_close = True
         if meta is not None:
             self._meta = meta
         for name, models in saved.items():
@@ -480,7 +484,7 @@ class Repository:
             table.validate_all()
         self._checked = True
         if not self.readonly:
-            known_good.remember(self.path, self.storage.digest, app_version())
+            known_good.remember(self.path, self.storage.current_digest(), app_version())
 
     def documents(self) -> Tables:
         """The whole file as stored (`{table: {id: document}}`), e.g. for a JSON export.

@@ -196,12 +196,18 @@ class PrivateStorage(Storage):
             self.forget()
             raise
         self._data, self._fragments = data, fragments
-        self.digest = known_good.digest(payload)
+        self.digest = None  # hashed when asked (at close), not on every save
 
     def _encode(
         self, data: Tables, changed: Mapping[str, Iterable[str]] | None
     ) -> tuple[bytes, Fragments]:
         return encode(data, self._fragments, changed)
+
+    def current_digest(self) -> str | None:
+        """The digest of the file as last read or written (None if unknown or unread)."""
+        if self.digest is None and self._data not in (_UNREAD, None) and self._fragments:
+            self.digest = known_good.digest(_join(self._data, self._fragments))
+        return self.digest
 
     def forget(self) -> None:
         """Drop what is held in memory; the next read comes from disk."""

@@ -41,8 +41,22 @@ def clock() -> datetime:
     return NOW
 
 
+def child_env() -> dict[str, str]:
+    """As a user runs it: bytecode cached (pip compiles what it installs; an editable install
+    compiles on first run unless PYTHONDONTWRITEBYTECODE is set, as it is in some sandboxes)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "TEXTUAL_ANIMATIONS": "none"}
+
+
+def compile_sources() -> None:
+    import compileall
+
+    for package in ("planner", "seeds", "store", "tui", "rehab"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def child(*args: str) -> dict:
-    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
+    env = child_env()
     out = subprocess.run([sys.executable, "-m", "tests.bench.child", *args], cwd=ROOT,
                          capture_output=True, text=True, env=env, timeout=120)
     if out.returncode != 0:
@@ -86,7 +100,7 @@ def status_s(path: Path, runs: int) -> float:
     for _ in range(runs):
         began = time.perf_counter()
         subprocess.run([str(rehab), "--data", str(path), "status"], check=True,
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, env=child_env())
         times.append(time.perf_counter() - began)
     return statistics.median(times)
 
@@ -108,6 +122,7 @@ class Row:
 
 def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, int]:
     rows = []
+    compile_sources()
     with tempfile.TemporaryDirectory(prefix="rehab-bench-") as tmp:
         print("measuring the bare Textual app …", flush=True)
         bare_s, bare_kb = median_child(runs, "start", "bare")

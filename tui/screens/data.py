@@ -86,7 +86,6 @@ def size_text(n: int) -> str:
 
 class DataScreen(MainScreen):
     PLACE = "data"
-    CSS_PATH = "data.tcss"
     BINDINGS = [
         Binding("b", "backup", "Back up now"),
         Binding("r", "restore", "Restore selected"),

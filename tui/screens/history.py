@@ -286,7 +286,6 @@ class HistoryScreen(MainScreen):
     """Sessions, pain over time, adherence, stages and PSFS, for a window you choose."""
 
     PLACE = "history"
-    CSS_PATH = "history.tcss"
     COMMANDS = {HistoryCommands}
     BINDINGS = [
         # A priority binding so the footer shows it over the table's own (hidden) Enter.
@@ -570,7 +569,6 @@ def session_detail(session: Session, catalog: Catalog, rules: Rules) -> list[Con
 class SessionDetailScreen(ModalScreen[None]):
     """One session in full; scroll with the arrows, Esc closes."""
 
-    CSS_PATH = "history.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, session: Session) -> None:

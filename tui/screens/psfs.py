@@ -67,7 +67,6 @@ def read_rating(rows: list[tuple[str, str]], now: datetime) -> PsfsRating:
 class PsfsScreen(ModalScreen[PsfsRating | None]):
     """The Patient-Specific Functional Scale. Returns the rating, or None when cancelled."""
 
-    CSS_PATH = "history.tcss"  # opened from History; its few rules live with History's
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
