@@ -22,6 +22,7 @@ from planner.models import (
     Session,
     StageEvent,
 )
+from tests.conftest import FakeClock
 
 START = datetime(2026, 11, 20, 8, 30)
 
@@ -32,19 +33,6 @@ def _never_the_real_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
     monkeypatch.delenv("REHAB_DATA", raising=False)
-
-
-class FakeClock:
-    """A clock the test moves by hand: `clock()` is now, `clock.advance(days=1)` moves it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from tui.screens.base import MainScreen
-from tui.screens.modals import ConfirmScreen, Problem
+from tui.screens.modals import AskScreen, ConfirmScreen
+from tui.validate import InputProblem
 from tui.widgets.checklist import CheckList
 
 FORMATS = [("md", "a report for your physiotherapist (Markdown)"),
@@ -25,28 +25,22 @@ FORMATS = [("md", "a report for your physiotherapist (Markdown)"),
            ("json", "everything, to move to another computer (JSON)")]
 
 
-class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+class ExportScreen(AskScreen[tuple[str, Path] | None]):
     """Pick a format and where to write it; the file is private (0600)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    OK = "Export"
 
     def __init__(self, now: datetime) -> None:
-        super().__init__()
+        super().__init__("Export")
         self.stamp = now.date().isoformat()
 
     def default_path(self, fmt: str) -> str:
         return str(Path.home() / f"rehab-{self.stamp}.{fmt}")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content.styled("Export", "bold"), classes="dialog-title")
-            yield CheckList(FORMATS, selected=["md"], single=True, id="format")
-            yield Label("Save as:")
-            yield Input(self.default_path("md"), id="path", compact=True)
-            yield Problem()
-            with Horizontal(classes="buttons"):
-                yield Button("Export", id="export", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+    def fields(self) -> ComposeResult:
+        yield CheckList(FORMATS, selected=["md"], single=True, id="format")
+        yield Label("Save as:")
+        yield Input(self.default_path("md"), id="path", compact=True)
 
     @on(CheckList.Changed)
     def format_changed(self, event: CheckList.Changed) -> None:
@@ -56,24 +50,16 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         if ext in {f for f, _ in FORMATS}:
             field.value = f"{stem}.{fmt}"
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#export")
-    def export(self) -> None:
+    def read(self) -> tuple[str, Path]:
         fmt = self.query_one("#format", CheckList).value or "md"
         raw = self.query_one("#path", Input).value.strip()
         if not raw:
-            self.query_one(Problem).say("Please give a file name.")
-            return
+            raise InputProblem("Please give a file name.")
         path = Path(raw).expanduser().absolute()
         if path.is_dir() or not path.parent.is_dir():
-            self.query_one(Problem).say(f"Cannot write there: {path.parent} is not a folder "
-                                        "or the name is a folder.")
-            return
-        self.dismiss((fmt, path))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise InputProblem(f"Cannot write there: {path.parent} is not a folder, or the "
+                               "name is a folder.")
+        return fmt, path
 
 
 def size_text(n: int) -> str:

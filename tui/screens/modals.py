@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +15,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from planner.models import CheckIn
 from tui.validate import InputProblem, parse_pain
+
+T = TypeVar("T")
 
 
 class Problem(Static):
@@ -30,49 +33,15 @@ class Problem(Static):
         self.update(Content("⚠ " + text) if text else "")
 
 
-class CheckInScreen(ModalScreen[CheckIn | None]):
-    """Pain 0–10 and an optional note. Returns the check-in, or None when cancelled."""
+class AskScreen(ModalScreen[T]):
+    """A small dialog: a question, some fields, one line for what does not fit, OK / Cancel.
+
+    Subclasses give `fields()` and `read()`; `read()` raises InputProblem (shown, nothing lost)
+    or returns the answer. Enter in a field or OK answers; Esc or Cancel returns None.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, now: datetime, title: str = "How is your back right now?") -> None:
-        super().__init__()
-        self.now = now
-        self.heading = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Content(self.heading), classes="dialog-title")
-            yield Label("Pain from 0 (none) to 10 (worst you can imagine):")
-            yield Input(id="pain", placeholder="0–10", compact=True)
-            yield Label("Note (optional):")
-            yield Input(id="note", placeholder="anything worth remembering", compact=True)
-            yield Problem(id="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def save(self) -> None:
-        try:
-            pain = parse_pain(self.query_one("#pain", Input).value)
-        except InputProblem as exc:
-            self.query_one(Problem).say(str(exc))
-            self.query_one("#pain", Input).focus()
-            return
-        note = self.query_one("#note", Input).value
-        self.dismiss(CheckIn(at=self.now, pain=pain, note=note))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PainScreen(ModalScreen[int | None]):
-    """Ask one pain number (for 'it hurts'). Returns it, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    OK = "OK"
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -80,25 +49,68 @@ class PainScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-title")
-            yield Label("Pain from 0 (none) to 10 (worst):")
-            yield Input(id="pain", placeholder="0–10", compact=True)
+            yield Static(Content(self.question), classes="dialog-title")
+            yield from self.fields()
             yield Problem()
             with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary", compact=True)
+                yield Button(self.OK, id="ok", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def read(self) -> T:
+        raise NotImplementedError
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    def ok(self) -> None:
+    def answer(self) -> None:
         try:
-            self.dismiss(parse_pain(self.query_one(Input).value))
+            value = self.read()
         except InputProblem as exc:
             self.query_one(Problem).say(str(exc))
+            return
+        self.dismiss(value)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class CheckInScreen(AskScreen[CheckIn | None]):
+    """Pain 0–10 and an optional note."""
+
+    OK = "Save"
+
+    def __init__(self, now: datetime, title: str = "How is your back right now?") -> None:
+        super().__init__(title)
+        self.now = now
+
+    def fields(self) -> ComposeResult:
+        yield Label("Pain from 0 (none) to 10 (worst you can imagine):")
+        yield Input(id="pain", placeholder="0–10", compact=True)
+        yield Label("Note (optional):")
+        yield Input(id="note", placeholder="anything worth remembering", compact=True)
+
+    def read(self) -> CheckIn:
+        pain_field = self.query_one("#pain", Input)
+        try:
+            pain = parse_pain(pain_field.value)
+        except InputProblem:
+            pain_field.focus()
+            raise
+        return CheckIn(at=self.now, pain=pain, note=self.query_one("#note", Input).value)
+
+
+class PainScreen(AskScreen[int | None]):
+    """Ask one pain number (for 'it hurts')."""
+
+    def fields(self) -> ComposeResult:
+        yield Label("Pain from 0 (none) to 10 (worst):")
+        yield Input(id="pain", placeholder="0–10", compact=True)
+
+    def read(self) -> int:
+        return parse_pain(self.query_one(Input).value)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -130,33 +142,14 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(AskScreen[str | None]):
     """Ask for a typed reason (an override must say why)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    def fields(self) -> ComposeResult:
+        yield Input(id="reason", placeholder="your reason", compact=True)
 
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
-            yield Input(id="reason", placeholder="your reason", compact=True)
-            yield Problem()
-            with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def ok(self) -> None:
+    def read(self) -> str:
         text = self.query_one(Input).value.strip()
         if not text:
-            self.query_one(Problem).say("Please type a reason; it is kept with your history.")
-            return
-        self.dismiss(text)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise InputProblem("Please type a reason; it is kept with your history.")
+        return text

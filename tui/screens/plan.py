@@ -15,8 +15,8 @@ from planner.models import DeclinedStep, Dose, Exercise
 from planner.plan import change_dose, reset_plan, swap, swap_options
 from planner.progression import DoseSuggestion
 from tui.screens.base import MainScreen
-from tui.screens.modals import ConfirmScreen, Problem
-from tui.validate import InputProblem, parse_whole
+from tui.screens.modals import AskScreen, ConfirmScreen
+from tui.validate import parse_whole
 from tui.widgets.checklist import CheckList
 
 FIELDS = [("sets", "Sets"), ("reps", "Reps per set"), ("hold_s", "Hold, seconds"),
@@ -32,49 +32,32 @@ def bounds_text(ex: Exercise) -> str:
     return ", ".join(parts)
 
 
-class DoseScreen(ModalScreen[Dose | None]):
+class DoseScreen(AskScreen[Dose | None]):
     """Change one dose; every number must sit inside the exercise's bounds."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    OK = "Save"
 
     def __init__(self, exercise: Exercise, dose: Dose) -> None:
-        super().__init__()
+        super().__init__(f"Dose: {exercise.name}")
         self.exercise = exercise
         self.dose = dose
-        self.fields = [(n, label) for n, label in FIELDS
-                       if getattr(dose, n) is not None and getattr(exercise.bounds, n)]
+        self.names = [(n, label) for n, label in FIELDS
+                      if getattr(dose, n) is not None and getattr(exercise.bounds, n)]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content.styled(f"Dose: {self.exercise.name}", "bold"),
-                         classes="dialog-title")
-            for name, label in self.fields:
-                low, high = getattr(self.exercise.bounds, name)
-                with Horizontal(classes="row"):
-                    yield Label(f"{label} ({low}–{high}):")
-                    yield Input(str(getattr(self.dose, name)), id=name, compact=True)
-            yield Problem()
-            with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+    def fields(self) -> ComposeResult:
+        for name, label in self.names:
+            low, high = getattr(self.exercise.bounds, name)
+            with Horizontal(classes="row"):
+                yield Label(f"{label} ({low}–{high}):")
+                yield Input(str(getattr(self.dose, name)), id=name, compact=True)
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def save(self) -> None:
+    def read(self) -> Dose:
         changes = {}
-        try:
-            for name, label in self.fields:
-                low, high = getattr(self.exercise.bounds, name)
-                changes[name] = parse_whole(self.query_one(f"#{name}", Input).value, low, high,
-                                            label.lower())
-        except InputProblem as exc:
-            self.query_one(Problem).say(str(exc))
-            return
-        self.dismiss(self.dose.model_copy(update=changes))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        for name, label in self.names:
+            low, high = getattr(self.exercise.bounds, name)
+            changes[name] = parse_whole(self.query_one(f"#{name}", Input).value, low, high,
+                                        label.lower())
+        return self.dose.model_copy(update=changes)
 
 
 class SwapScreen(ModalScreen[str | None]):
