@@ -151,3 +151,19 @@ def test_restore_without_backups_or_with_a_missing_one_is_one_clear_line(tmp_pat
 def test_bad_days_is_a_clear_error(tmp_path):
     code, _, err = cli("demo", "--no-launch", "--days", "0", "--data", str(tmp_path / "x.json"))
     assert code == 1 and "--days" in err
+
+
+def test_the_interface_refuses_a_damaged_or_newer_file_in_one_line(demo_file, tmp_path):
+    damaged = tmp_path / "damaged.json"
+    damaged.write_bytes(b'{"sessions": {"x": ')
+    code, out, err = cli("--data", str(damaged))
+    assert code == 1 and err.count("\n") == 1 and "damaged" in err and str(damaged) in err
+    assert damaged.read_bytes() == b'{"sessions": {"x": '
+
+    newer = json.loads(demo_file.read_text())
+    newer["meta"]["meta"]["schema_version"] = 99
+    demo_file.write_text(json.dumps(newer))
+    before = demo_file.read_bytes()
+    code, out, err = cli("--data", str(demo_file))
+    assert code == 1 and err.count("\n") == 1 and "newer rehab" in err
+    assert demo_file.read_bytes() == before
