@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -49,6 +51,13 @@ ABOUT = (
 )
 
 
+def key_line(key: str, what: str, width: int = 64) -> str:
+    """`  key      what`, with long descriptions wrapped under their own column."""
+    indent = " " * 11
+    return textwrap.fill(what, width=width, initial_indent=f"  {key:<8} ",
+                         subsequent_indent=indent)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
@@ -58,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
             for section, keys in KEYS:
                 yield Static(Content.assemble(
                     (section, "bold underline"), "\n",
-                    Content("\n").join(Content(f"  {k:<8} {what}") for k, what in keys)))
+                    Content("\n").join(Content(key_line(k, what)) for k, what in keys)))
             yield Static(Content(ABOUT))
             yield Static(Content("Esc closes this help."), classes="dim")
 
