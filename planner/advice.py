@@ -27,7 +27,6 @@ class Advice:
     doses: list[DoseSuggestion] = field(default_factory=list)
     rescreen_due: bool = False
     psfs_due: bool = False
-    checkin_due: bool = True
 
     @property
     def recommend_move_on(self) -> bool:
@@ -80,8 +79,6 @@ def advise(catalog: Catalog, profile: Profile, plan: Plan, history: History,
     rescreen = (last_screening is None
                 or now - last_screening.at >= timedelta(days=rules.rescreen_days))
     psfs = last_psfs is None or now - last_psfs.at >= timedelta(days=rules.psfs_days)
-    today = now.date()
-    checked_in = bool(history.checkins) and history.checkins[-1].at.date() == today
     return Advice(
         stage=stage,
         paused=plan.status == "paused",
@@ -92,5 +89,4 @@ def advise(catalog: Catalog, profile: Profile, plan: Plan, history: History,
                                budget_s=profile.minutes_per_session * 60),
         rescreen_due=rescreen,
         psfs_due=psfs,
-        checkin_due=not checked_in,
     )

@@ -57,12 +57,6 @@ class History:
                 return event.at if event.to_stage == stage else None
         return None
 
-    def current_stage(self) -> int | None:
-        for event in reversed(self.events):
-            if event.kind in STAGE_SETTING_KINDS:
-                return event.to_stage
-        return None
-
 
 RECENT_DAYS = 45  # every rule but "sessions in this stage" looks back 30 days at most
 

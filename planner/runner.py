@@ -43,7 +43,6 @@ class Progress:
     skipped: bool = False
     stopped_hurt: bool = False
     pain_when_stopped: int | None = None
-    visited: bool = False
 
     @property
     def dose(self) -> Dose:
@@ -117,7 +116,6 @@ class SessionRun:
         if self.phase is None:
             if item.finished:
                 return
-            item.visited = True
             self._enter(Phase("ready", GET_READY_S), now)
         elif self.paused_left is not None:
             self.phase_ends = now + timedelta(seconds=self.paused_left)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from planner.models import Catalog, Plan, Profile, Screening, StageEvent
 from planner.plan import build_plan
-from planner.progression import History, MoveOnCheck, StepBack, step_down
+from planner.progression import MoveOnCheck, StepBack, step_down
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,3 @@ def resume(plan: Plan, screening: Screening, now: datetime) -> StageChange:
                        reason="red-flag screen clear")
     return StageChange(active, event)
 
-
-def current_stage(history: History, plan: Plan | None) -> int:
-    return plan.stage if plan is not None else (history.current_stage() or 1)

@@ -18,7 +18,6 @@ class CommandError(Exception):
 
 def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from planner.advice import advise
-    from planner.progression import History, history_since
     from planner.report import status_text
     from seeds import load_catalog
     from store import Repository, resolve_data_path
@@ -33,9 +32,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             out.write(f"{path}: no plan yet. Run rehab to set one up.\n")
             return 0
         catalog = load_catalog()
-        events = repo.stage_events()
-        since = history_since(catalog, plan.stage, events, now)
-        history = History.of(repo.sessions(since), repo.checkins(since), events)
+        history = repo.recent_history(catalog, plan.stage, now)
         ratings = repo.psfs()
         advice = advise(catalog, profile, plan, history, repo.latest_screening(),
                         ratings[-1] if ratings else None, now)

@@ -62,6 +62,3 @@ def remember(path: Path, file_digest: str | None, app_version: str) -> None:
     except OSError:
         temp.unlink(missing_ok=True)
 
-
-def forget(path: Path) -> None:
-    sidecar(path).unlink(missing_ok=True)

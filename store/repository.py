@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
 from planner.models import (
+    Catalog,
     CheckIn,
     Plan,
     Profile,
@@ -32,6 +33,7 @@ from planner.models import (
     Session,
     StageEvent,
 )
+from planner.progression import History, history_since
 from store import backups as backup_files
 from store import known_good
 from store.atomic import ensure_private_dir, read_bytes, remove_stray_temps, write_atomic
@@ -450,6 +452,12 @@ class Repository:
     def sessions(self, since: datetime | date | None = None) -> list[Session]:
         """Sessions started at or after `since` (a date means from its midnight), oldest first."""
         return self._table("sessions").since(_moment(since))
+
+    def recent_history(self, catalog: Catalog, stage: int, now: datetime) -> History:
+        """The history the rules need for `stage` at `now` (see `history_since`), not all of it."""
+        events = self.stage_events()
+        since = history_since(catalog, stage, events, now)
+        return History.of(self.sessions(since), self.checkins(since), events)
 
     def record_checkin(self, checkin: CheckIn) -> None:
         """Keep a pain check-in (several a day are fine; the day's check-in is the first)."""

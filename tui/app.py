@@ -14,7 +14,7 @@ from textual.screen import Screen
 
 from planner.advice import Advice, advise
 from planner.models import Catalog, CheckIn, Plan, Profile, Screening, Session
-from planner.progression import History, history_since
+from planner.progression import History
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, pause, resume, start_programme
@@ -93,10 +93,8 @@ class RehabApp(App[int]):
 
     def history(self) -> History:
         """The recent history the rules need (not all of it: see history_since)."""
-        events = self.repo.stage_events()
         plan = self.repo.active_plan()
-        since = history_since(self.catalog, plan.stage if plan else 1, events, self.now())
-        return History.of(self.repo.sessions(since), self.repo.checkins(since), events)
+        return self.repo.recent_history(self.catalog, plan.stage if plan else 1, self.now())
 
     def profile(self) -> Profile | None:
         return self.repo.profile()
@@ -104,12 +102,14 @@ class RehabApp(App[int]):
     def plan(self) -> Plan | None:
         return self.repo.active_plan()
 
-    def advice(self) -> Advice | None:
+    def advice(self, history: History | None = None) -> Advice | None:
+        """What is waiting; pass the history you already read to avoid reading it twice."""
         profile, plan = self.profile(), self.plan()
         if profile is None or plan is None:
             return None
         ratings = self.repo.psfs()
-        return advise(self.catalog, profile, plan, self.history(), self.repo.latest_screening(),
+        history = history if history is not None else self.history()
+        return advise(self.catalog, profile, plan, history, self.repo.latest_screening(),
                       ratings[-1] if ratings else None, self.now())
 
     # -- start ---------------------------------------------------------------------------------

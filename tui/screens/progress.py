@@ -35,10 +35,10 @@ class ProgressScreen(MainScreen):
 
     def refresh_view(self) -> None:
         app = self.app
-        plan, advice = app.plan(), app.advice()
+        plan, history = app.plan(), app.history()
+        advice = app.advice(history)
         if plan is None or advice is None:
             return
-        history = app.history()
         since = history.stage_started_at(plan.stage) or plan.created_at
         days = (app.now().date() - since.date()).days
         rows = [Content.styled("Stages", "bold")]

@@ -10,16 +10,16 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from planner.advice import today_sessions
-from planner.models import CheckIn, Plan, Slot
+from planner.models import CheckIn, Session, Slot
 from planner.plan import session_minutes
 from tui.screens.base import MainScreen
 from tui.text import literal
 
 
-def next_slot(plan: Plan, done: dict[Slot, object], hour: int) -> Slot:
+def next_slot(done: dict[Slot, Session | None], hour: int) -> Slot:
     """The first slot not done today; once all are done, the one that fits the time of day."""
     for slot, session in done.items():
-        if session is None or not getattr(session, "completed", False):
+        if session is None or not session.completed:
             return slot
     slots = list(done)
     return "evening" if hour >= 14 and "evening" in slots else slots[0]
@@ -56,7 +56,7 @@ class TodayScreen(MainScreen):
             return
         now = app.now()
         history = app.history()
-        advice = app.advice()
+        advice = app.advice(history)
         stage = app.catalog.stage(plan.stage)
         self.query_one("#stage", Static).update(Content.assemble(
             (f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim))
@@ -102,7 +102,7 @@ class TodayScreen(MainScreen):
                                "(press r)."))
             start.display = False
             return
-        slot = next_slot(plan, done, now.hour)
+        slot = next_slot(done, now.hour)
         items = plan.for_slot(slot)
         minutes = session_minutes(plan, slot)
         lines = [Content.from_markup(f"[b]Next: {slot} session[/b] · {len(items)} exercises, "
@@ -154,7 +154,7 @@ class TodayScreen(MainScreen):
             return
         if first_today:
             app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
-        slot = next_slot(plan, today_sessions(plan, profile, history, now), now.hour)
+        slot = next_slot(today_sessions(plan, profile, history, now), now.hour)
         await app.push_screen(PlayerScreen(plan, slot, pain))
 
     def action_rescreen(self) -> None:
