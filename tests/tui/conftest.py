@@ -18,17 +18,24 @@ def data_file(tmp_path):
 
 
 @pytest.fixture
-def make_app(data_file, clock: FakeClock, catalog):
+def open_app(clock: FakeClock, catalog):
+    """Open the app on a data file as its writer; every store opened is closed afterwards."""
     opened: list[Repository] = []
 
-    def make() -> RehabApp:
-        repo = Repository.open(data_file, clock=clock)
+    def open_(path) -> RehabApp:
+        repo = Repository.open(path, clock=clock)
         opened.append(repo)
-        return RehabApp(repo, catalog, clock, data_path=data_file)
+        return RehabApp(repo, catalog, clock, data_path=path)
 
-    yield make
+    yield open_
     for repo in opened:
         repo.close()
+
+
+@pytest.fixture
+def make_app(data_file, open_app):
+    """An app on a new, empty data file: it opens on the first run."""
+    return lambda: open_app(data_file)
 
 
 def reopen(data_file, clock) -> Repository:
@@ -37,20 +44,14 @@ def reopen(data_file, clock) -> Repository:
 
 
 @pytest.fixture
-def make_demo_app(tmp_path, clock: FakeClock, catalog):
+def make_demo_app(tmp_path, clock: FakeClock, open_app):
     """An app on a fixed synthetic history (same seed, same days, same clock: same screens)."""
     from rehab.commands import write_demo
-
-    opened: list[Repository] = []
 
     def make(days: int = 60, seed: int = 7) -> RehabApp:
         path = tmp_path / f"demo-{days}-{seed}" / "rehab.json"
         if not path.exists():
             write_demo(path, days, seed, clock)
-        repo = Repository.open(path, clock=clock)
-        opened.append(repo)
-        return RehabApp(repo, catalog, clock, data_path=path)
+        return open_app(path)
 
-    yield make
-    for repo in opened:
-        repo.close()
+    return make
