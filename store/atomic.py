@@ -14,6 +14,7 @@ import contextlib
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -46,8 +47,9 @@ def read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` atomically and durably; the file ends up 0600.
+def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `target` with `data` (bytes, or bytes in pieces) atomically and durably; the
+    file ends up 0600.
 
     Either this returns and the new bytes are on disk, or it raises and `target` is unchanged.
     """
@@ -55,7 +57,8 @@ def write_atomic(target: Path, data: bytes) -> None:
     fd, temp = _open_temp(target)
     try:
         try:
-            _write_all(fd, data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                _write_all(fd, piece)
             _fsync(fd)
         finally:
             os.close(fd)
@@ -163,3 +166,10 @@ def _keep_previous(target: Path) -> tuple[bool, Path | None]:
     except OSError:
         return True, None
     return True, keep
+
+
+def remove_durably(path: Path) -> None:
+    """Delete `path` and make the deletion durable (fsync its directory)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    _fsync_dir(path.parent)

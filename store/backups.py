@@ -83,15 +83,18 @@ def daily_backup(data_path: Path, today: date) -> Path | None:
     return _copy(data_path, target)
 
 
-def backup_now(data_path: Path, now: datetime, reason: str) -> Path | None:
+def backup_now(
+    data_path: Path, now: datetime, reason: str, data: bytes | None = None
+) -> Path | None:
     """Copy the file as it is now, named for `now` and `reason` (`before-restore`, `manual`…).
 
-    Returns the backup, or None when there is no file to copy.
+    `data`, when given, is what to keep instead of the file's bytes (the file with a running
+    writer's journal folded in). Returns the backup, or None when there is no file to copy.
     """
     if not re.fullmatch(r"[a-z]+(-[a-z]+)*", reason):
         raise ValueError(f"a backup reason is lower-case words joined by '-', got {reason!r}")
     name = f"{data_path.stem}-{now:%Y-%m-%d-%H%M%S}-{reason}.json"
-    return _copy(data_path, backup_dir(data_path) / name)
+    return _copy(data_path, backup_dir(data_path) / name, data)
 
 
 def keep_aside(data_path: Path, data: bytes, now: datetime) -> Path:
@@ -112,8 +115,8 @@ def prune(data_path: Path, keep: int = KEEP) -> list[Path]:
     return removed
 
 
-def _copy(data_path: Path, target: Path) -> Path | None:
-    data = read_bytes(data_path)
+def _copy(data_path: Path, target: Path, data: bytes | None = None) -> Path | None:
+    data = read_bytes(data_path) if data is None else data
     if data is None:
         return None
     ensure_private_dir(target.parent)

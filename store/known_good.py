@@ -32,19 +32,39 @@ def sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".checked")
 
 
+def _identity(status: os.stat_result) -> list[int]:
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
 def _stamp(file_digest: str, app_version: str) -> dict[str, str]:
     return {"digest": file_digest, "app_version": app_version, "hash": _HASH}
+
+
+def _read_stamp(path: Path) -> dict[str, object]:
+    try:
+        stamp = json.loads(sidecar(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
 
 
 def vouched(path: Path, file_digest: str | None, app_version: str) -> bool:
     """True when these exact bytes were fully checked by this version of rehab."""
     if file_digest is None:
         return False
-    try:
-        stamp = json.loads(sidecar(path).read_text())
-    except (OSError, ValueError):
-        return False
+    stamp = _read_stamp(path)
+    stamp.pop("file", None)
     return stamp == _stamp(file_digest, app_version)
+
+
+def known_digest(path: Path, status: os.stat_result, app_version: str) -> str | None:
+    """The digest of the file vouched for, if the file (`status`, from `os.fstat`) is the very
+    file it was taken of, untouched since; None when it must be hashed to know."""
+    stamp = _read_stamp(path)
+    digest = stamp.get("digest")
+    if not isinstance(digest, str) or stamp.get("file") != _identity(status):
+        return None
+    return digest if vouched(path, digest, app_version) else None
 
 
 def remember(path: Path, file_digest: str | None, app_version: str) -> None:
@@ -55,9 +75,11 @@ def remember(path: Path, file_digest: str | None, app_version: str) -> None:
         return
     temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
     try:
+        stamp: dict[str, object] = {**_stamp(file_digest, app_version),
+                                    "file": _identity(os.stat(path))}
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
-            json.dump(_stamp(file_digest, app_version), fh)
+            json.dump(stamp, fh)
         os.replace(temp, target)
     except OSError:
         temp.unlink(missing_ok=True)

@@ -36,8 +36,15 @@ from planner.models import (
 from planner.progression import History, history_since
 from store import backups as backup_files
 from store import known_good
-from store.atomic import ensure_private_dir, read_bytes, remove_stray_temps, write_atomic
+from store.atomic import (
+    ensure_private_dir,
+    read_bytes,
+    remove_durably,
+    remove_stray_temps,
+    write_atomic,
+)
 from store.errors import DataFileError, NewerSchemaError, StoreError
+from store.layout import LazyTable
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
 from store.schema import (
@@ -55,13 +62,19 @@ from store.schema import (
     validate_document,
     validate_meta,
 )
-from store.storage import PrivateStorage, RehabDB, damaged, parse_tables, serialize
+from store.storage import (
+    PrivateStorage,
+    RehabDB,
+    damaged,
+    journal_path,
+    parse_tables,
+    serialize,
+)
 
 Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
 
 
-@functools.cache
 @functools.cache
 def app_version() -> str:
     """This rehab's version, for the file's meta record (looked up once, only when writing)."""
@@ -76,7 +89,7 @@ def app_version() -> str:
 class _Table(Generic[R]):
     """One table: the documents as stored, and the models validated from them on first use."""
 
-    def __init__(self, name: str, documents: dict[str, dict[str, Any]], path: Path) -> None:
+    def __init__(self, name: str, documents: Mapping[str, dict[str, Any]], path: Path) -> None:
         self.name = name
         self.documents = documents
         self._path = path
@@ -120,21 +133,21 @@ class _Table(Generic[R]):
         for record_id in self.documents:
             self.get(record_id)
 
-    def replace(self, documents: dict[str, dict[str, Any]], models: Mapping[str, R]) -> None:
+    def replace(self, documents: Mapping[str, dict[str, Any]], models: Mapping[str, R]) -> None:
         """After a successful write: the table as now stored, and the models just saved."""
-        previous, self.documents = self.documents, documents
+        self.documents = documents  # the storage's own table, kept current in place
         self._models.update(models)
         if self._ids is None:
             return
         # Keep the time order up to date in place: re-sorting ten years per save adds up.
         for record_id in models:
-            if record_id in previous:
+            if record_id in self._saved:
                 at = self._ids.index(record_id)
                 del self._ids[at], self._keys[at]
                 if self._records is not None:
                     del self._records[at]
             self._saved.setdefault(record_id, len(self._saved))
-            key = self._sort_key(record_id, documents[record_id])
+            key = self._sort_key(record_id)
             at = bisect_right(self._keys, key)
             self._ids.insert(at, record_id)
             self._keys.insert(at, key)
@@ -144,31 +157,36 @@ class _Table(Generic[R]):
     def _ordered(self) -> list[str]:
         if self._ids is None:
             self._saved = {record_id: n for n, record_id in enumerate(self.documents)}
-            keyed = sorted((self._sort_key(i, d), i) for i, d in self.documents.items())
+            keyed = sorted((self._sort_key(i), i) for i in self.documents)
             self._keys = [key for key, _ in keyed]
             self._ids = [record_id for _, record_id in keyed]
         return self._ids
 
-    def _sort_key(self, record_id: str, document: Mapping[str, Any]) -> tuple[datetime, int]:
+    def _sort_key(self, record_id: str) -> tuple[datetime, int]:
         """(time, place in the file): equal times keep the order they were first saved in.
 
         The file keeps documents in that order (a re-saved one keeps its place), so the order
         is the same in memory and after reopening.
         """
-        moment = datetime.min if self._order_field is None else self._key(record_id, document)
+        moment = datetime.min if self._order_field is None else self._key(record_id)
         return (moment, self._saved[record_id])
 
-    def _key(self, record_id: str, document: Mapping[str, Any]) -> datetime:
+    def _key(self, record_id: str) -> datetime:
         # Parsing the one field is ~100x cheaper than validating the document, which waits
-        # until the record is asked for.
-        raw = document.get(cast(str, self._order_field))
+        # until the record is asked for; a document still on disk is not even parsed.
+        field = cast(str, self._order_field)
+        documents = self.documents
+        if isinstance(documents, LazyTable):
+            raw = documents.order_value(record_id, field)
+        else:
+            raw = documents[record_id].get(field)
         if isinstance(raw, str):
             try:
                 return datetime.fromisoformat(raw)
             except ValueError:
                 pass
         model = self.get(record_id)  # an unusual spelling: let the model decide (or refuse)
-        return cast(datetime, getattr(model, cast(str, self._order_field)))
+        return cast(datetime, getattr(model, field))
 
     def _validate(self, document: Mapping[str, Any]) -> R:
         try:
@@ -237,8 +255,16 @@ class Repository:
         try:
             if not readonly:
                 remove_stray_temps(data_path)
+                remove_stray_temps(journal_path(data_path))
                 remove_stray_temps(known_good.sidecar(data_path))
-            db = RehabDB(data_path, clock=None if readonly else clock, readonly=readonly)
+            db = RehabDB(
+                data_path,
+                clock=None if readonly else clock,
+                readonly=readonly,
+                trusted=functools.partial(_vouched, data_path),
+                known=functools.partial(_known_digest, data_path),
+                order_fields=ORDER_FIELDS,
+            )
             repository = cls(data_path, db, clock=clock, readonly=readonly, lock=lock)
             repository._load(check_now=not readonly and not defer_checks)
         except BaseException:
@@ -252,8 +278,14 @@ class Repository:
         if self._closed:
             return
         self._closed = True
-        if self._vouch_on_close and self._checked and not self.readonly:
-            known_good.remember(self.path, self.storage.current_digest(), app_version())
+        if not self.readonly and self._checked:
+            try:
+                self.storage.fold()
+            except (OSError, StoreError):
+                pass  # the journal is intact and the next writer folds it in
+            else:
+                if self._vouch_on_close:
+                    known_good.remember(self.path, self.storage.current_digest(), app_version())
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -275,12 +307,18 @@ class Repository:
 
     def _load(self, *, check_now: bool) -> None:
         try:
-            tables = self.storage.read() or {}
+            tables: Mapping[str, Mapping[str, Any]] = self.storage.read() or {}
             version = schema_version_of(tables)
             if version is not None and version != current_version():
-                tables = self._upgrade(tables, version)
+                tables = self._upgrade({n: dict(t) for n, t in tables.items()}, version)
             if tables:
-                check_layout(tables)
+                pending = self.storage.pending
+                if self.storage.trusted:
+                    # These bytes were checked in full before: check what the journal adds.
+                    check_layout({name: table if name in (META_TABLE, "profile")
+                                  else pending.get(name, {}) for name, table in tables.items()})
+                else:
+                    check_layout(tables)
                 self._meta = validate_meta(tables)
             else:
                 self._meta = None
@@ -291,8 +329,15 @@ class Repository:
         }
         self._checked = False
         if check_now:
-            if known_good.vouched(self.path, self.storage.digest, app_version()):
-                self._checked = True  # these very bytes were checked in full before
+            if self.storage.trusted:
+                # These very bytes were checked in full before; a journal left by a crash is
+                # checked now, then folded in.
+                for name, documents in self.storage.pending.items():
+                    for record_id in documents:
+                        self._tables[name].get(record_id)
+                self._checked = True
+                self.storage.fold()
+                self._vouch_on_close = True
             else:
                 self.check_all()
 
@@ -315,6 +360,7 @@ class Repository:
         if not self.readonly:
             migrated[META_TABLE][META_ID]["app_version"] = app_version()
             self.storage.write(migrated)
+            return self.storage.read() or {}
         return migrated
 
     # -----------------------------------------------------------------------------------------
@@ -491,7 +537,7 @@ class Repository:
         for table in self._tables.values():
             table.validate_all()
         self._checked = True
-        if not self.readonly:
+        if not self.readonly and not self.storage.pending:
             known_good.remember(self.path, self.storage.current_digest(), app_version())
 
     def documents(self) -> Tables:
@@ -512,6 +558,7 @@ class Repository:
         """Copy the file to `backups/` now (None if nothing has been saved yet)."""
         self._require_writer()
         self.check_all()
+        self.storage.fold()
         return backup_files.backup_now(self.path, self._clock(), "manual")
 
     def restore(self, backup_path: str | os.PathLike[str]) -> Path | None:
@@ -520,6 +567,7 @@ class Repository:
         Returns the backup taken of the current file. The repository then shows the restored data.
         """
         self._require_writer()
+        self.storage.fold()
         made = _replace_locked(
             self.path, _read_backup(Path(backup_path)), now=self._clock(), reason="restore"
         )
@@ -540,7 +588,9 @@ def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
     """
     with Repository.open(path, clock=clock, readonly=True) as repository:
         repository.check_all()
-        return backup_files.backup_now(repository.path, clock(), "manual")
+        # A running writer's latest saves may still be in its journal: back up both, merged.
+        data = repository.storage.snapshot() if repository.storage.pending else None
+        return backup_files.backup_now(repository.path, clock(), "manual", data=data)
 
 
 def restore(
@@ -617,6 +667,7 @@ def _checked(tables: Tables) -> Tables:
 def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -> Path | None:
     """Back up (or keep aside) the current file, then write `tables`. The caller holds the lock."""
     payload = serialize(tables)
+    _fold_left_journal(path, now)
     current = read_bytes(path)
     made = None
     if current is not None:
@@ -629,6 +680,33 @@ def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -
     remove_stray_temps(path)
     write_atomic(path, payload)
     return made
+
+
+def _fold_left_journal(path: Path, now: datetime) -> None:
+    """Before replacing the file: fold in a journal a crash left, so the backup taken of the
+    current file holds it too; if the file cannot take it (damaged), keep the journal aside.
+    The caller holds the lock."""
+    journal = journal_path(path)
+    if not journal.exists():
+        return
+    storage = PrivateStorage(path, order_fields=ORDER_FIELDS)
+    try:
+        storage.fold()
+    except (Damage, StoreError):
+        data = read_bytes(journal)
+        if data is not None:
+            backup_files.keep_aside(journal, data, now)
+        remove_durably(journal)
+    finally:
+        storage.close()
+
+
+def _vouched(path: Path, digest: str) -> bool:
+    return known_good.vouched(path, digest, app_version())
+
+
+def _known_digest(path: Path, status: os.stat_result) -> str | None:
+    return known_good.known_digest(path, status, app_version())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,18 +1,19 @@
-"""`PrivateStorage`: TinyDB's two-method `Storage`, made crash-safe and private.
+"""`PrivateStorage`: TinyDB's two-method `Storage`, made crash-safe, private and lazy.
 
-- `write` serializes first, takes the day's backup if this is the day's first write, then replaces
-  the file atomically (`store.atomic`). Nothing like CachingMiddleware: a returned write is on disk.
-  It keeps each document's JSON, so a save told which documents changed serializes only those.
-- `read` parses the file once and then serves the tables from memory; it refuses a damaged file
+- Every write serializes first, takes the day's backup if this is the day's first write, then
+  replaces a file atomically (`store.atomic`). Nothing like CachingMiddleware: a returned write
+  is on disk. Big files take saves into a small journal beside them (see `PrivateStorage`).
+- `read` scans the file once and then serves the tables from memory, or from the disk a document
+  at a time when the file is one checked before (`store.layout`); it refuses a damaged file
   (empty, not JSON, not `{table: {key: document}}`) with a `DataFileError` and never writes to it.
-- After a failed write the memory is dropped and the next read comes from disk again, which is
-  unchanged; so TinyDB's in-place edits of the failed write never linger.
+- A failed write changes nothing in memory either: what is held is updated only after it.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -22,9 +23,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from store import backups, known_good
-from store.atomic import ensure_private_dir, read_bytes, write_atomic
+from store import backups
+from store.atomic import ensure_private_dir, read_bytes, remove_durably, write_atomic
 from store.errors import DataFileError, StoreError
+from store.layout import Document, LazyTable, Source, Written, full, line, render, scan
 from store.paths import restore_command
 from store.schema import Damage, Tables
 
@@ -33,63 +35,9 @@ Clock = Callable[[], datetime]
 _UNREAD = object()
 
 
-#: Each document's JSON (with its key: `"id":{...}`), per table, as last written.
-Fragments = dict[str, dict[str, bytes]]
-
-
-def serialize(tables: Mapping[str, Any]) -> bytes:
-    """The file's bytes for these tables (compact JSON, UTF-8)."""
-    return pydantic_core.to_json(tables)
-
-
-def encode(
-    tables: Tables,
-    previous: Fragments | None = None,
-    changed: Mapping[str, Iterable[str]] | None = None,
-) -> tuple[bytes, Fragments]:
-    """`serialize(tables)`, byte for byte, reusing `previous` fragments for unchanged documents.
-
-    Saving one session into ten years of history then serializes one document, not 7,300: the
-    rest is a join of bytes. Without `previous` and `changed`, every document is serialized.
-    """
-    if previous is None or changed is None:
-        fragments = _fragments_of(tables)
-    else:
-        fragments = dict(previous)
-        for name, keys in changed.items():
-            table, table_fragments = tables[name], dict(fragments.get(name, {}))
-            for key in keys:
-                table_fragments[key] = _fragment(key, table[key])
-            fragments[name] = table_fragments
-    try:
-        return _join(tables, fragments), fragments
-    except KeyError:  # a document nobody said had changed: be safe, serialize everything
-        fragments = _fragments_of(tables)
-        return _join(tables, fragments), fragments
-
-
-def _fragment(key: str, document: Any) -> bytes:
-    return pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document)
-
-
-def _fragments_of(tables: Tables) -> Fragments:
-    return {
-        name: {key: _fragment(key, document) for key, document in table.items()}
-        for name, table in tables.items()
-    }
-
-
-def _join(tables: Tables, fragments: Fragments) -> bytes:
-    parts = [b"{"]
-    for number, (name, table) in enumerate(tables.items()):
-        if number:
-            parts.append(b",")
-        table_fragments = fragments[name]
-        parts += [pydantic_core.to_json(name), b":{"]
-        parts.append(b",".join([table_fragments[key] for key in table]))
-        parts.append(b"}")
-    parts.append(b"}")
-    return b"".join(parts)
+def serialize(tables: Mapping[str, Mapping[str, Document]]) -> bytes:
+    """The file's bytes for these tables, in the line layout (see `store.layout`)."""
+    return b"".join(render(tables, Written()))
 
 
 def parse(path: Path, data: bytes) -> Tables:
@@ -144,8 +92,33 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a number")
 
 
+#: Files smaller than this are rewritten whole on every save (a few milliseconds). Bigger ones
+#: take saves into the journal, and are rewritten when the journal is folded in (see below).
+JOURNAL_FROM = 1 << 20
+#: A journal bigger than this is folded in at the next save, so it stays quick to read.
+JOURNAL_MAX = 256 << 10
+#: The journal's own table: the digest of the data file it goes on top of.
+BASE = "_base"
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
 class PrivateStorage(Storage):
     """A TinyDB storage that never leaves a half-written file and reads the disk only once.
+
+    Reading: the file is scanned once (hashed, and each document's line noted). When `trusted`
+    says these bytes were checked in full before (see `known_good`), documents stay on disk
+    until asked for; otherwise the file is parsed whole, as TinyDB's own storage would.
+
+    Saving: a small file is rewritten whole on every save. A big one (ten years of sessions is
+    13 MB, ~50 ms to rewrite) keeps the saves since it was last written in a journal beside it,
+    `rehab.json.journal`, itself replaced atomically on each save; the journal is folded into
+    the file (one atomic rewrite, then the journal is removed) when it grows, before the day's
+    backup, and when the writer closes. A crash leaves at most a journal, which the next reader
+    lays over the file and the next writer folds in. Both files are only ever replaced
+    atomically, so every save that returned is on disk in one of them.
 
     `clock` dates the daily backup; without one no daily backups are taken (tests, tools).
     A `readonly` storage refuses to write.
@@ -157,73 +130,228 @@ class PrivateStorage(Storage):
         *,
         clock: Clock | None = None,
         readonly: bool = False,
+        trusted: Callable[[str], bool] | None = None,
+        known: Callable[[os.stat_result], str | None] | None = None,
+        order_fields: Mapping[str, str] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.journal = journal_path(self.path)
         self.readonly = readonly
         self._clock = clock
-        self._data: Any = _UNREAD
-        self._fragments: Fragments | None = None  # the JSON of self._data, per document
-        self.digest: str | None = None  # of the bytes last read or written (see known_good)
+        self._trusted = trusted  # were these bytes (by digest) checked in full before?
+        self._known = known  # the digest of this very file, untouched since it was taken
+        self._order_fields = order_fields or {}
+        self._tables: dict[str, LazyTable] | None | object = _UNREAD
+        self._source: Source | None = None
+        self._pending: dict[str, dict[str, Document]] = {}  # in the journal, not yet in the file
+        self.trusted = False  # these bytes were checked in full before (`known_good`)
+        self.lazy = False  # documents are read from disk as asked for (the file was trusted)
+        self.digest: str | None = None  # of the data file's bytes as read or last written
+        self.size = 0
         self._backed_up_on = None  # the day whose daily backup we know exists
 
-    def read(self) -> Tables | None:
+    # -- reading --------------------------------------------------------------------------------
+
+    def read(self) -> dict[str, LazyTable] | None:
         """The tables (None when the file does not exist yet), from memory after the first read.
 
-        The outer dict is a copy, so TinyDB replacing a table before a failed write cannot
-        change what we hold.
+        The outer dict is a copy, so TinyDB replacing a table cannot change what we hold.
         """
-        if self._data is _UNREAD:
-            raw = read_bytes(self.path)
-            self._data = None if raw is None else parse(self.path, raw)
-            self.digest = None if raw is None else known_good.digest(raw)
-        return None if self._data is None else dict(self._data)
+        if self._tables is _UNREAD:
+            self._load()
+        tables = cast("dict[str, LazyTable] | None", self._tables)
+        return None if tables is None else dict(tables)
 
-    def write(self, data: Tables, changed: Mapping[str, Iterable[str]] | None = None) -> None:
-        """Replace the file with `data`, atomically; on any error the file is as it was.
+    @property
+    def pending(self) -> dict[str, dict[str, Document]]:
+        """The documents saved to the journal and not yet folded into the file."""
+        if self._tables is _UNREAD:
+            self._load()
+        return self._pending
 
-        `changed` (`{table: [ids]}`), when given, promises that every other document is the
-        one last written, so only these are serialized again (see `encode`).
+    def _load(self) -> None:
+        for attempt in range(3):
+            journal = self._read_main()
+            if journal is None or journal[0] == self.digest or not self.readonly or attempt == 2:
+                # A writer (the only one) takes its journal as it is. So does a reader in the
+                # end: a journal over a file it was already folded into changes nothing.
+                break
+            # A reader met the writer between folding and removing its journal: read again.
+            self.forget()
+        if journal is not None:
+            tables = cast("dict[str, LazyTable] | None", self._tables) or {}
+            self._tables = tables
+            for name, documents in journal[1].items():
+                tables.setdefault(name, full(name, {})).put(documents)
+                self._pending[name] = dict(documents)
+
+    def _read_main(self) -> tuple[str | None, Tables] | None:
+        """Read the data file; returns the journal (its base digest and tables) if there is one."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            self._tables, self.digest, self.size = None, None, 0
+        else:
+            self._index(fd)
+        raw = read_bytes(self.journal)
+        if raw is None:
+            return None
+        try:
+            tables = parse_tables(raw)
+        except Damage as problem:
+            raise DataFileError(self.journal, problem.reason,
+                                newest_backup=backups.newest_backup(self.path),
+                                restore_command=restore_command(self.path)) from None
+        base = tables.pop(BASE, {}).get(BASE, {}).get("digest")
+        return base, tables
+
+    def _index(self, fd: int) -> None:
+        """Scan the open file (this takes ownership of `fd`) and hold its tables."""
+        try:
+            known = None if self._known is None else self._known(os.fstat(fd))
+            index = scan(fd, self._order_fields, digest=known)
+            self.digest, self.size = index.digest, index.size
+            trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
+            if index.tables is not None and trusted:
+                self._source, fd = Source(fd, index.size), -1
+                self._tables = {name: LazyTable(name, self._source, spans, order)
+                                for name, (spans, order) in index.tables.items()}
+                self.lazy = True
+                return
+            data = b"".join(Source(fd, index.size).read_range(0, index.size))
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        self._tables = {name: full(name, documents)
+                        for name, documents in parse(self.path, data).items()}
+        self.lazy = False
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def write(self, data: Mapping[str, Mapping[str, Document]]) -> None:
+        """Replace the file with `data` (TinyDB's contract), atomically; the journal goes too."""
+        self._require_writer()
+        self.read()
+        self._rewrite(data, None)
+
+    def commit(self, changes: Mapping[str, Mapping[str, Document]]) -> dict[str, LazyTable]:
+        """Put these documents (`{table: {id: document}}`) on disk in one atomic step.
+
+        On any error nothing changes, on disk or in memory.
         """
+        self._require_writer()
+        tables = self.read() or {}
+        for documents in changes.values():  # serialize first: an error here changes nothing
+            for key, document in documents.items():
+                line(key, document)
+        if self._backup_due():
+            if self._pending:  # the day's backup holds everything saved so far
+                self._rewrite(tables, None)
+                tables = self.read() or {}
+            self._daily_backup()
+        journal = pending = None
+        if self.digest is not None and self.size >= JOURNAL_FROM:
+            pending = {name: dict(documents) for name, documents in self._pending.items()}
+            for name, documents in changes.items():
+                pending.setdefault(name, {}).update(documents)
+            journal = serialize({BASE: {BASE: {"digest": self.digest}}, **pending})
+        if journal is None or pending is None or len(journal) > JOURNAL_MAX:
+            self._rewrite(tables, changes)
+        else:
+            write_atomic(self.journal, journal)
+            self._pending = pending
+            for name, documents in changes.items():
+                self._table(name).put(documents)
+        return self.read() or {}
+
+    def fold(self) -> None:
+        """Fold the journal into the file now (the writer does on closing)."""
+        if self.pending:
+            self._require_writer()
+            self._rewrite(self.read() or {}, None)
+
+    def snapshot(self) -> bytes:
+        """The file as it would be with the journal folded in (for a reader's backup)."""
+        return b"".join(render(self.read() or {}, Written()))
+
+    def _rewrite(self, tables: Mapping[str, Mapping[str, Document]],
+                 extra: Mapping[str, Mapping[str, Document]] | None) -> None:
+        written = Written()
+        order = self._order_values(tables, extra or {})
+        ensure_private_dir(self.path.parent)
+        write_atomic(self.path, render(tables, written, extra))
+        # The file now holds everything: the journal is spent. If removing it fails, the next
+        # reader lays the same documents over the same ones again, which changes nothing.
+        if self.journal.exists():
+            remove_durably(self.journal)
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        if self._source is not None:
+            self._source.close()
+        self._source = Source(fd, written.size)
+        # The same table objects, pointed at the new file: whoever holds one stays current.
+        held = self._tables if isinstance(self._tables, dict) else {}
+        self._tables = {}
+        for name, spans in written.spans.items():
+            table = held.get(name) or LazyTable(name)
+            table.reset(self._source, spans, order.get(name, {}))
+            self._tables[name] = table
+        self._pending = {}
+        self.lazy = True
+        self.digest, self.size = written.digest, written.size
+
+    def _order_values(self, tables: Mapping[str, Mapping[str, Document]],
+                      extra: Mapping[str, Mapping[str, Document]]) -> dict[str, dict[str, str]]:
+        """Each document's order field as it will be in the new file, mostly without parsing."""
+        result: dict[str, dict[str, str]] = {}
+        for name, field in self._order_fields.items():
+            table, more = tables.get(name, {}), extra.get(name, {})
+            values: dict[str, str] = {}
+            for key in [*table, *(k for k in more if k not in table)]:
+                if key in more:
+                    value = more[key].get(field)
+                elif isinstance(table, LazyTable):
+                    value = table.order_value(key, field)
+                else:
+                    value = table[key].get(field)
+                if isinstance(value, str):
+                    values[key] = value
+            result[name] = values
+        return result
+
+    def _table(self, name: str) -> LazyTable:
+        tables = cast("dict[str, LazyTable]", self._tables)
+        if name not in tables:
+            tables[name] = full(name, {})
+        return tables[name]
+
+    def _require_writer(self) -> None:
         if self.readonly:
             raise StoreError(f"{self.path} was opened read-only; nothing was saved.")
-        try:
-            # Serialize before touching disk: a serialization error changes nothing.
-            payload, fragments = self._encode(data, changed)
-            self._daily_backup()
-            ensure_private_dir(self.path.parent)
-            write_atomic(self.path, payload)
-        except BaseException:
-            self.forget()
-            raise
-        self._data, self._fragments = data, fragments
-        self.digest = None  # hashed when asked (at close), not on every save
-
-    def _encode(
-        self, data: Tables, changed: Mapping[str, Iterable[str]] | None
-    ) -> tuple[bytes, Fragments]:
-        return encode(data, self._fragments, changed)
 
     def current_digest(self) -> str | None:
-        """The digest of the file as last read or written (None if unknown or unread)."""
-        if self.digest is None and self._data not in (_UNREAD, None) and self._fragments:
-            self.digest = known_good.digest(_join(self._data, self._fragments))
+        """The digest of the data file as last read or written (None before it exists)."""
         return self.digest
 
     def forget(self) -> None:
         """Drop what is held in memory; the next read comes from disk."""
-        self._data = _UNREAD
-        self._fragments = None
+        if self._source is not None:
+            self._source.close()
+        self._source = None
+        self._tables = _UNREAD
+        self._pending = {}
+        self.lazy = self.trusted = False
         self.digest = None
 
     def close(self) -> None:
         self.forget()
 
+    def _backup_due(self) -> bool:
+        return self._clock is not None and self._backed_up_on != self._clock().date()
+
     def _daily_backup(self) -> None:
         if self._clock is None:
             return
         today = self._clock().date()
-        if self._backed_up_on == today:
-            return
         backups.daily_backup(self.path, today)
         self._backed_up_on = today
 
@@ -260,12 +388,7 @@ class RehabDB(TinyDB):
 
         Documents replace whole documents with the same id; nothing is edited in place.
         """
-        tables: Tables = self.storage.read() or {}
-        for name, documents in changes.items():
-            tables[name] = {**tables.get(name, {}), **documents}
-        cast(PrivateStorage, self.storage).write(
-            tables, changed={name: list(documents) for name, documents in changes.items()}
-        )
+        tables = cast(PrivateStorage, self.storage).commit(changes)
         for name in changes:
             self.table(name).clear_cache()
-        return tables
+        return cast(Tables, tables)

@@ -86,7 +86,7 @@ def test_serializing_happens_before_the_disk_is_touched(data_path, clock, make, 
         def cannot_serialize(*args):
             raise ValueError("cannot serialize")
 
-        monkeypatch.setattr(store.storage, "_fragment", cannot_serialize)
+        monkeypatch.setattr(store.storage, "line", cannot_serialize)
         with pytest.raises(ValueError):
             repo.save_session(make.session(1))
         assert touched == [0]

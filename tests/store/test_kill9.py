@@ -18,6 +18,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from store import Repository
 
 ROUNDS = 120
@@ -28,8 +30,12 @@ WORKER = textwrap.dedent(
     from datetime import datetime, timedelta
     from planner.models import Session
     from store import Repository
+    import store.storage
 
     path = sys.argv[1]
+    # Journal mode: every save after the first goes to the journal, folded in every few saves.
+    if sys.argv[2] == "journal":
+        store.storage.JOURNAL_FROM, store.storage.JOURNAL_MAX = 0, 12_000
     start = datetime(2026, 11, 20, 8, 0)
     note = "Stiff this morning, easier after the tilts. " * 40  # ~2 KB: make writes take a while
 
@@ -60,10 +66,11 @@ WORKER = textwrap.dedent(
 )
 
 
-def test_kill_9_never_loses_an_acknowledged_save(data_path, clock, look):
+@pytest.mark.parametrize("mode", ["whole-file", "journal"])
+def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
     data_path.parent.mkdir()
     child = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(data_path)],
+        [sys.executable, "-c", WORKER, str(data_path), mode],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -1,0 +1,392 @@
+"""The data file's layout: TinyDB's JSON with one document per line, so it can be read lazily.
+
+    {
+    "profile":{
+    "profile":{"id":"profile",…}
+    },
+    "sessions":{
+    "5d1c…":{"id":"5d1c…","plan_id":"…","stage":2,"slot":"morning","started_at":"2026-…",…},
+    "9a07…":{…}
+    }
+    }
+
+It is plain JSON, so TinyDB, `json.load` and a text editor read it as ever. Compact JSON never
+holds a raw newline (inside strings it is written `\\n`), so each document is one line, and a
+reader can note where each line is, and the one field it sorts by, without parsing the rest:
+ten years of sessions open in a few tens of milliseconds and take almost no memory until a
+document is asked for. A file not in this layout (hand-edited, written by TinyDB itself) is read
+whole, as before, and is written in this layout the next time it is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import pydantic_core
+
+from store.schema import Damage
+
+Document = dict[str, Any]
+
+CHUNK = 1 << 20  # read and copy in pieces of this size: memory stays flat however big the file
+HASH = "sha1"
+
+
+#: Where one document's line is in the file (offset, length; without its trailing comma).
+#: A plain tuple: ten years of sessions make twelve thousand of them at start-up.
+Span = tuple[int, int]
+
+
+def head(name: str) -> bytes:
+    return pydantic_core.to_json(name) + b":{"
+
+
+def line(key: str, document: Mapping[str, Any]) -> bytes:
+    return pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document)
+
+
+class Written:
+    """What `render` wrote: the digest of the bytes and each document's new span, by table."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, dict[str, Span]] = {}
+        self.size = 0
+        self._hash = hashlib.new(HASH)
+
+    @property
+    def digest(self) -> str:
+        return self._hash.hexdigest()
+
+    def add(self, chunk: bytes) -> bytes:
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+def render(tables: Mapping[str, LazyTable | Mapping[str, Document]], written: Written,
+           extra: Mapping[str, Mapping[str, Document]] | None = None) -> Iterator[bytes]:
+    """The file's bytes for `tables` (with `extra` documents put over them), in pieces.
+
+    Documents still on disk are copied from the file in runs, not parsed and re-encoded, so
+    folding a few new sessions into ten years costs a copy, not a serialization.
+    """
+    extra = extra or {}
+    names = list(tables) + [name for name in extra if name not in tables]
+    yield written.add(b"{\n")
+    for number, name in enumerate(names):
+        table = tables.get(name, {})
+        more = extra.get(name, {})
+        spans = written.spans[name] = {}
+        yield written.add((b",\n" if number else b"") + head(name) + b"\n")
+        first = True
+        for piece in _pieces(table, more):
+            if not first:
+                yield written.add(b",\n")
+            first = False
+            if isinstance(piece, _Run):
+                start = written.size
+                for key, span in piece.spans:
+                    spans[key] = (start + span[0] - piece.offset, span[1])
+                yield from (written.add(chunk) for chunk in piece.read())
+            else:
+                key, data = piece
+                spans[key] = (written.size, len(data))
+                yield written.add(data)
+        yield written.add(b"}" if first else b"\n}")
+    yield written.add(b"\n}\n")
+
+
+class _Run:
+    """Consecutive documents still on disk, copied as one range of bytes."""
+
+    def __init__(self, source: Source, first: tuple[str, Span]) -> None:
+        self.source = source
+        self.spans = [first]
+        self.offset = first[1][0]
+
+    def extend(self, key: str, span: Span) -> bool:
+        last = self.spans[-1][1]
+        if span[0] != last[0] + last[1] + 2:  # ",\n" between lines
+            return False
+        self.spans.append((key, span))
+        return True
+
+    def read(self) -> Iterator[bytes]:
+        last = self.spans[-1][1]
+        yield from self.source.read_range(self.offset, last[0] + last[1])
+
+
+def _pieces(table: LazyTable | Mapping[str, Document],
+            more: Mapping[str, Document]) -> Iterator[_Run | tuple[str, bytes]]:
+    run: _Run | None = None
+    on_disk = table.on_disk if isinstance(table, LazyTable) else None
+    for key in table:
+        span = on_disk(key) if on_disk is not None and key not in more else None
+        if span is not None:
+            assert isinstance(table, LazyTable) and table.source is not None
+            if run is not None and run.extend(key, span):
+                continue
+            if run is not None:
+                yield run
+            run = _Run(table.source, (key, span))
+            continue
+        if run is not None:
+            yield run
+            run = None
+        yield key, line(key, more[key] if key in more else table[key])
+    if run is not None:
+        yield run
+    for key, document in more.items():
+        if key not in table:
+            yield key, line(key, document)
+
+
+class Source:
+    """The data file as it was opened: an open descriptor, so a later replace cannot change
+    what its spans point at."""
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        self.size = size
+
+    def read_span(self, span: Span) -> bytes:
+        offset, length = span
+        data = os.pread(self.fd, length, offset)
+        if len(data) != length:
+            raise Damage("it changed while it was being read")
+        return data
+
+    def read_range(self, start: int, end: int) -> Iterator[bytes]:
+        while start < end:
+            data = os.pread(self.fd, min(CHUNK, end - start), start)
+            if not data:
+                raise Damage("it changed while it was being read")
+            start += len(data)
+            yield data
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class LazyTable(Mapping[str, Document]):
+    """One table: documents still on disk (parsed when asked for) and documents held in memory
+    (those saved since the file was written, or all of them for a file read whole).
+
+    Keys come in file order, then the new ones in the order they were saved.
+    """
+
+    def __init__(self, name: str, source: Source | None = None,
+                 spans: dict[str, Span] | None = None,
+                 order: dict[str, str] | None = None,
+                 documents: dict[str, Document] | None = None) -> None:
+        self.name = name
+        self.source = source
+        self._spans = spans or {}
+        self._order = order or {}  # key → the raw value of the field the table is sorted by
+        self._documents = documents or {}
+
+    def __getitem__(self, key: str) -> Document:
+        document = self._documents.get(key)
+        if document is not None:
+            return document
+        span = self._spans[key]
+        assert self.source is not None
+        data = self.source.read_span(span)
+        try:
+            parsed = pydantic_core.from_json(b"{" + data + b"}")
+        except ValueError as error:
+            raise Damage(f"{self.name} document {key!r} is not valid JSON: {error}") from None
+        document = parsed.get(key) if isinstance(parsed, dict) else None
+        if not isinstance(document, dict):
+            raise Damage(f"{self.name} document {key!r} should be an object")
+        return document
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._spans
+        yield from (key for key in self._documents if key not in self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans) + sum(1 for key in self._documents if key not in self._spans)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._spans or key in self._documents
+
+    def on_disk(self, key: str) -> Span | None:
+        """The span of a document whose latest version is the one in the file."""
+        return None if key in self._documents else self._spans.get(key)
+
+    def order_value(self, key: str, field: str) -> Any:
+        """The raw value of `field` (the table's order field), parsing nothing if it is known."""
+        if key not in self._documents and key in self._order:
+            return self._order[key]
+        return self[key].get(field)
+
+    def put(self, documents: Mapping[str, Document]) -> None:
+        self._documents.update(documents)
+
+    def reset(self, source: Source, spans: dict[str, Span], order: dict[str, str]) -> None:
+        """After the file was rewritten: every document is on disk again, at these spans."""
+        self.source, self._spans, self._order, self._documents = source, spans, order, {}
+
+
+def full(name: str, documents: dict[str, Document]) -> LazyTable:
+    """A table held wholly in memory (a file read whole, or a new one)."""
+    return LazyTable(name, documents=documents)
+
+
+class Index(NamedTuple):
+    digest: str
+    size: int
+    #: None when the file is not in the line layout (it must be read whole).
+    tables: dict[str, tuple[dict[str, Span], dict[str, str]]] | None
+
+
+def scan(fd: int, order_fields: Mapping[str, str], digest: str | None = None) -> Index:
+    """Note where each document is if the file is in the line layout, and hash it (unless its
+    `digest` is already known)."""
+    hasher = hashlib.new(HASH) if digest is None else None
+    reader = _LineReader(order_fields)
+    offset = size = 0  # where `rest` begins in the file; bytes read so far
+    rest = b""
+    while True:
+        chunk = os.read(fd, CHUNK)
+        if not chunk:
+            break
+        if hasher is not None:
+            hasher.update(chunk)
+        size += len(chunk)
+        if reader.ok:
+            buf = rest + chunk if rest else chunk
+            pos = reader.feed(buf, offset)
+            rest, offset = buf[pos:], offset + pos
+    if rest:
+        reader.ok = False  # the layout ends with a newline
+    tables = reader.tables if reader.ok and reader.finished else None
+    return Index(digest if hasher is None else hasher.hexdigest(), size, tables)
+
+
+_QUOTE, _CLOSE, _COMMA = b'"},'
+
+
+class _LineReader:
+    """The line layout's grammar, fed whole lines; `ok` turns False at the first surprise.
+
+    Works on positions in the buffer rather than on copies of lines: ten years of sessions
+    are 13 MB, and copying them costs more than reading them.
+    """
+
+    def __init__(self, order_fields: Mapping[str, str]) -> None:
+        self.order_fields = order_fields
+        self.tables: dict[str, tuple[dict[str, Span], dict[str, str]]] = {}
+        self.ok = True
+        self.finished = False
+        self._state = "start"  # start → tables → documents → (tables | end) → done
+        self._spans: dict[str, Span] = {}
+        self._order: dict[str, str] = {}
+        self._pattern = b""
+        self._comma = True
+
+    def feed(self, buf: bytes, offset: int) -> int:
+        """Read the whole lines in `buf` (which starts at `offset` in the file); returns where
+        the unfinished last line begins."""
+        pos = 0
+        find = buf.find
+        while self.ok:
+            end = find(b"\n", pos)
+            if end < 0:
+                break
+            if self._state == "documents" and buf[pos] == _QUOTE:
+                self._document(buf, pos, end, offset + pos)
+            else:
+                self._other(buf[pos:end])
+            pos = end + 1
+        return pos
+
+    def _other(self, text: bytes) -> None:
+        state = self._state
+        if state == "start":
+            self._expect(text == b"{", "tables")
+        elif state == "tables":
+            self._table(text)
+        elif state == "documents":
+            if text in (b"}", b"},") and not (self._comma and self._spans):
+                self._state = "tables" if text == b"}," else "end"
+            else:  # not a document, or the last document had a comma
+                self.ok = False
+        elif state == "end":
+            self._expect(text == b"}", "done")
+            self.finished = self.ok
+        else:
+            self.ok = False
+
+    def _expect(self, good: bool, then: str) -> None:
+        if good:
+            self._state = then
+        else:
+            self.ok = False
+
+    def _table(self, text: bytes) -> None:
+        name_bytes = text[1:-3]
+        if (not (text.startswith(b'"') and text.endswith(b'":{')) or b"\\" in name_bytes
+                or b'"' in name_bytes):
+            self.ok = False
+            return
+        name = name_bytes.decode("utf-8", "replace")
+        if name in self.tables:
+            self.ok = False
+            return
+        self._spans, self._order = {}, {}
+        self.tables[name] = (self._spans, self._order)
+        field = self.order_fields.get(name)
+        self._pattern = b'"' + field.encode() + b'":"' if field else b""
+        self._state = "documents"
+        self._comma = True
+
+    def _document(self, buf: bytes, start: int, end: int, offset: int) -> None:
+        if not self._comma:  # the document before had no comma, yet another follows
+            self.ok = False
+            return
+        comma = self._comma = buf[end - 1] == _COMMA
+        stop = end - 1 if comma else end
+        close = buf.find(b'"', start + 1, stop)
+        key_bytes = buf[start + 1:close] if close > 0 else b"\\"
+        if (buf[stop - 1] != _CLOSE or buf[close + 1:close + 3] != b":{"
+                or b"\\" in key_bytes):
+            # An unusual key (escapes) or shape: let the JSON parser say what it is.
+            key = _key_of(buf[start:stop])
+            if key is None:
+                self.ok = False
+                return
+        else:
+            key = key_bytes.decode("utf-8", "replace")
+        if key in self._spans:
+            self.ok = False
+            return
+        self._spans[key] = (offset, stop - start)
+        if self._pattern:
+            at = buf.find(self._pattern, start, stop)
+            if at >= 0:
+                value_start = at + len(self._pattern)
+                value_end = buf.find(b'"', value_start, stop)
+                if value_end > 0:
+                    self._order[key] = buf[value_start:value_end].decode("ascii", "replace")
+
+
+def _key_of(text: bytes) -> str | None:
+    try:
+        parsed = pydantic_core.from_json(b"{" + text + b"}")
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or len(parsed) != 1:
+        return None
+    key, document = next(iter(parsed.items()))
+    return key if isinstance(document, dict) else None
+
+
+def chunks_of(data: bytes) -> Iterable[bytes]:
+    return (data[i:i + CHUNK] for i in range(0, len(data), CHUNK))

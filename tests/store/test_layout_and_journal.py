@@ -1,0 +1,254 @@
+"""The line layout reads lazily and exactly; big files save into a journal, folded in later."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+
+import pydantic_core
+import pytest
+
+import store.atomic
+import store.storage
+from planner.models import Session
+from store import Repository, known_good, restore
+from store.layout import scan
+from store.repository import _Table
+from store.schema import ORDER_FIELDS, TABLE_MODELS
+from store.storage import PrivateStorage, journal_path, serialize
+from tests.store.conftest import a_profile, a_session, mode
+
+TRICKY = 'quote " backslash \\ newline \n tab \t [/bold] é 痛 \x00 \u2028 😣 "started_at":"1999"'
+
+
+def tables_with(sessions: int) -> dict:
+    return {
+        "meta": {"meta": {"id": "meta", "schema_version": 1}},
+        "empty": {},
+        "sessions": {
+            f"s{i}": {"id": f"s{i}", "started_at": f"2026-01-{i + 1:02d}T08:00:00",
+                      "note": TRICKY * i, "x": [i, None, 1.5]}
+            for i in range(sessions)
+        },
+        "odd \"keys\"": {'a "quoted" \\ key': {"id": 'a "quoted" \\ key'}},
+    }
+
+
+def test_the_line_layout_is_plain_json_with_one_document_per_line(tmp_path):
+    tables = tables_with(4)
+    data = serialize(tables)
+    assert json.loads(data) == tables
+    assert data.count(b"\n") == 1 + 4 + 4 + 6 + 1  # {, 4 heads, 4 closers, 6 documents, }
+    assert all(b"\n" not in pydantic_core.to_json(s) for s in tables["sessions"].values())
+
+
+def test_the_index_finds_every_document_and_its_order_field_without_parsing(tmp_path):
+    tables = tables_with(5)
+    del tables["odd \"keys\""]  # a table name with escapes is read whole (see below)
+    path = tmp_path / "f.json"
+    path.write_bytes(serialize(tables))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        index = scan(fd, {"sessions": "started_at"})
+    finally:
+        os.close(fd)
+    assert index.tables is not None and index.size == path.stat().st_size
+    data = path.read_bytes()
+    for name, (spans, order) in index.tables.items():
+        assert list(spans) == list(tables[name])
+        for key, (offset, length) in spans.items():
+            assert json.loads(b"{" + data[offset:offset + length] + b"}") == {
+                key: tables[name][key]}
+        if name == "sessions":
+            # The note mentions "started_at" too, escaped: the real field is the one found.
+            assert order == {k: d["started_at"] for k, d in tables[name].items()}
+
+
+@pytest.mark.parametrize("text", [
+    json.dumps(tables_with(2)),  # one line
+    json.dumps(tables_with(2), indent=4),  # TinyDB's own pretty layout
+    serialize(tables_with(2)).decode()[:-1],  # no final newline
+    serialize(tables_with(2)).decode().replace('"s0":', '"s1":'),  # a repeated key
+    serialize(tables_with(2)).decode().replace("}\n}\n", "},\n}\n", 1),  # a trailing comma
+])
+def test_a_file_in_any_other_shape_is_not_indexed_but_read_whole(tmp_path, text):
+    path = tmp_path / "f.json"
+    path.write_text(text)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert scan(fd, ORDER_FIELDS).tables is None
+    finally:
+        os.close(fd)
+
+
+def test_a_checked_file_is_read_lazily_and_writes_back_byte_identical(data_path, clock):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), *[a_session(n) for n in range(6)])
+    original = data_path.read_bytes()
+    storage = PrivateStorage(data_path, trusted=lambda digest: True,
+                             order_fields=ORDER_FIELDS)
+    tables = storage.read()
+    assert storage.lazy
+    assert storage.snapshot() == original  # copied from disk in runs, not re-encoded
+    sessions = tables["sessions"]
+    changed = dict(sessions[next(iter(sessions))], note=TRICKY)
+    merged = {name: dict(table) for name, table in tables.items()}
+    merged["sessions"][changed["id"]] = changed
+    sessions.put({changed["id"]: changed})
+    assert storage.snapshot() == serialize(merged)
+    storage.close()
+
+
+@pytest.fixture
+def journaling(monkeypatch):
+    """Every file counts as big: saves after the first go to the journal."""
+    monkeypatch.setattr(store.storage, "JOURNAL_FROM", 0)
+
+
+def session_at(n: int) -> Session:
+    return a_session(n).model_copy(update={"id": f"j{n}"})
+
+
+def test_a_big_file_takes_saves_into_a_private_journal_and_folds_it_in_on_close(
+    journaling, data_path, clock
+):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        before = data_path.read_bytes()
+        repo.save_session(session_at(1))
+        repo.save_session(session_at(2))
+        journal = journal_path(data_path)
+        assert data_path.read_bytes() == before  # the 13 MB file is not rewritten per save
+        assert mode(journal) == 0o600
+        assert set(json.loads(journal.read_bytes())["sessions"]) == {"j1", "j2"}
+        # A reader (rehab status, an export) sees the journal's records too.
+        with Repository.open(data_path, clock=clock, readonly=True) as reader:
+            assert {s.id for s in reader.sessions()} >= {"j1", "j2"}
+    assert not journal.exists()
+    assert set(json.loads(data_path.read_bytes())["sessions"]) >= {"j1", "j2"}
+    digest = known_good.digest(data_path.read_bytes())
+    assert known_good.vouched(data_path, digest, store.repository.app_version())
+
+
+def crashed_with_a_journal(data_path, clock, tmp_path):
+    """The files as a crash leaves them: a saved file, and a save still in the journal."""
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save_session(session_at(1))
+        crashed = tmp_path / "crashed" / "rehab.json"
+        crashed.parent.mkdir(mode=0o700)
+        for source in (data_path, journal_path(data_path), known_good.sidecar(data_path)):
+            (crashed.parent / source.name).write_bytes(source.read_bytes())
+    return crashed
+
+
+def test_a_journal_left_by_a_crash_is_read_and_then_folded_in(
+    journaling, data_path, clock, tmp_path, monkeypatch
+):
+    crashed = crashed_with_a_journal(data_path, clock, tmp_path)
+    with Repository.open(crashed, clock=clock, readonly=True) as reader:
+        assert "j1" in {s.id for s in reader.sessions()}
+    assert journal_path(crashed).exists()  # a reader never writes
+    calls: list[str] = []
+    monkeypatch.setattr(_Table, "validate_all", lambda self: calls.append(self.name))
+    with Repository.open(crashed, clock=clock) as repo:
+        assert not journal_path(crashed).exists()  # folded in on opening
+        assert "j1" in {s.id for s in repo.sessions()}
+    assert calls == []  # the file was vouched for; only the journal's records were checked
+    assert "j1" in json.loads(crashed.read_bytes())["sessions"]
+
+
+def test_a_damaged_record_in_a_journal_is_refused_and_nothing_is_written(
+    journaling, data_path, clock, tmp_path
+):
+    from store import DataFileError
+
+    crashed = crashed_with_a_journal(data_path, clock, tmp_path)
+    journal = json.loads(journal_path(crashed).read_bytes())
+    journal["sessions"]["j1"]["pain_before"] = 42
+    journal_path(crashed).write_text(json.dumps(journal))
+    main = crashed.read_bytes()
+    with pytest.raises(DataFileError, match="pain_before"):
+        Repository.open(crashed, clock=clock)
+    assert crashed.read_bytes() == main
+    assert json.loads(journal_path(crashed).read_bytes()) == journal
+
+
+def test_a_failed_journal_write_changes_nothing(journaling, data_path, clock, monkeypatch):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        repo.save_session(session_at(1))
+        files = {p: p.read_bytes() for p in (data_path, journal_path(data_path))}
+
+        def broken(*args):
+            raise OSError(errno.EIO, "injected")
+
+        monkeypatch.setattr(store.atomic, "_replace", broken)
+        with pytest.raises(OSError, match="injected"):
+            repo.save_session(session_at(2))
+        monkeypatch.undo()
+        assert {p: p.read_bytes() for p in files} == files
+        assert "j2" not in {s.id for s in repo.sessions()}
+        repo.save_session(session_at(3))
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert {"j1", "j3"} <= {s.id for s in repo.sessions()} and "j2" not in {
+            s.id for s in repo.sessions()}
+
+
+def test_a_growing_journal_is_folded_in(journaling, data_path, clock, monkeypatch):
+    monkeypatch.setattr(store.storage, "JOURNAL_MAX", 6000)
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        sizes = []
+        for n in range(1, 12):
+            repo.save_session(session_at(n))
+            journal = journal_path(data_path)
+            sizes.append(journal.stat().st_size if journal.exists() else 0)
+        assert max(sizes) <= 6000 and 0 in sizes  # it was folded in at least once
+        assert len(repo.sessions()) == 12
+
+
+def test_the_days_backup_holds_what_the_journal_held(journaling, data_path, clock):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        repo.save_session(session_at(1))
+        clock.advance(days=1)
+        repo.save_session(session_at(2))
+        backup = data_path.parent / "backups" / f"rehab-{clock().date().isoformat()}.json"
+        assert set(json.loads(backup.read_bytes())["sessions"]) >= {"j1"}
+
+
+def test_a_readers_backup_and_a_restore_keep_what_a_journal_held(
+    journaling, data_path, clock, tmp_path
+):
+    from store import backup
+
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        repo.save_session(session_at(1))
+        made = backup(data_path, clock=clock)  # `rehab backup` while the app runs
+        assert "j1" in json.loads(made.read_bytes())["sessions"]
+        repo.save_session(session_at(2))
+        left = {p.name: p.read_bytes() for p in (data_path, journal_path(data_path))}
+    # A crash had left a journal; then the user restores the earlier backup.
+    for name, data in left.items():
+        (data_path.parent / name).write_bytes(data)
+    clock.advance(minutes=5)
+    before = restore(data_path, made, clock=clock)
+    assert "j2" in json.loads(before.read_bytes())["sessions"]  # the journal was kept
+    assert not journal_path(data_path).exists()
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert "j2" not in {s.id for s in repo.sessions()}
+
+
+def test_every_order_field_comes_before_any_nested_record():
+    """The index finds a table's order field as the first `"field":"` in a line, so no field
+    before it may hold a record (whose own fields could have that name)."""
+    for name, field in ORDER_FIELDS.items():
+        fields = list(TABLE_MODELS[name].model_fields.items())
+        for other, info in fields[:[f for f, _ in fields].index(field)]:
+            assert info.annotation in (str, int, bool, str | None, int | None) or \
+                "Literal" in str(info.annotation) or "Annotated" in str(info.annotation), \
+                (name, other, info.annotation)
