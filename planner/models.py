@@ -5,12 +5,12 @@ Catalog models (Exercise, Stage, EducationCard, Rules) are filled from `seeds/`;
 Every record has a stable string id of its own and round-trips through `model_dump(mode="json")`.
 """
 
-from __future__ import annotations
-
+# Annotations stay real objects (no `from __future__ import annotations`): pydantic would otherwise
+# re-evaluate every field's annotation from a string as the classes are built, at each start.
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -115,7 +115,7 @@ class Dose(Frozen):
     when: SlotOrAny = "any"
 
     @model_validator(mode="after")
-    def _has_an_amount(self) -> Dose:
+    def _has_an_amount(self) -> Self:
         if self.reps is None and self.hold_s is None and self.minutes is None:
             raise ValueError("a dose needs reps, hold_s or minutes")
         return self
@@ -210,7 +210,7 @@ class Exercise(Frozen):
     evidence: str | None = None
 
     @model_validator(mode="after")
-    def _dose_within_bounds(self) -> Exercise:
+    def _dose_within_bounds(self) -> Self:
         problems = self.bounds.allows(self.dose)
         if problems:
             raise ValueError("default dose outside its bounds: " + "; ".join(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -215,4 +216,12 @@ def one_line(exc: BaseException) -> str:
 def main() -> None:
     # rehab uses no pydantic plugins; looking for them scans every installed package (~30 ms).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(run())
+    # A command lasts a moment and leaves no cycles worth collecting: the collector would only
+    # re-walk what the imports just built. Off until the app, which runs for hours, starts.
+    gc.disable()
+    try:
+        code = run()
+    finally:
+        # Exit without a last collection that frees every object imported: the OS takes it all.
+        gc.freeze()
+    sys.exit(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,5 +17,6 @@ def launch(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     path = resolve_data_path(args.data)
     with Repository.open(path, clock=clock) as repo:
         app = RehabApp(repo, load_catalog(), clock, data_path=path)
+        gc.enable()  # `main` pauses the collector for short commands; the app runs for hours
         app.run()
     return app.return_code or 0
