@@ -96,7 +96,7 @@ class _Table(Generic[R]):
         self._models: dict[str, R] = {}
         self._order_field = ORDER_FIELDS.get(name)
         self._ids: list[str] | None = None  # ids in time order, built on first use
-        self._keys: list[tuple[datetime, int]] = []  # their sort keys, for bisecting
+        self._keys: list[tuple[str, int]] = []  # their sort keys, for bisecting
         self._saved: dict[str, int] = {}  # each id's place in the file: the order of saving
         self._records: list[R] | None = None  # the models in that order, once all are validated
 
@@ -117,7 +117,7 @@ class _Table(Generic[R]):
     def since(self, moment: datetime | None) -> list[R]:
         """Records at or after `moment`, oldest first; validates only those."""
         ids = self._ordered()
-        start = 0 if moment is None else bisect_left(self._keys, (moment, -1))
+        start = 0 if moment is None else bisect_left(self._keys, (moment.isoformat(), -1))
         if self._records is not None:
             return self._records[start:]
         records = [cast(R, self.get(i)) for i in ids[start:]]
@@ -162,16 +162,18 @@ class _Table(Generic[R]):
             self._ids = [record_id for _, record_id in keyed]
         return self._ids
 
-    def _sort_key(self, record_id: str) -> tuple[datetime, int]:
+    def _sort_key(self, record_id: str) -> tuple[str, int]:
         """(time, place in the file): equal times keep the order they were first saved in.
 
-        The file keeps documents in that order (a re-saved one keeps its place), so the order
-        is the same in memory and after reopening.
+        The time is ISO 8601 text (`2026-11-20T08:30:00`), which sorts as the times do and is
+        how the file spells them, so ten years of sessions are put in order without parsing
+        twelve thousand datetimes. The file keeps documents in the order they were first saved
+        (a re-saved one keeps its place), so the order is the same after reopening.
         """
-        moment = datetime.min if self._order_field is None else self._key(record_id)
+        moment = "" if self._order_field is None else self._key(record_id)
         return (moment, self._saved[record_id])
 
-    def _key(self, record_id: str) -> datetime:
+    def _key(self, record_id: str) -> str:
         # Parsing the one field is ~100x cheaper than validating the document, which waits
         # until the record is asked for; a document still on disk is not even parsed.
         field = cast(str, self._order_field)
@@ -181,12 +183,14 @@ class _Table(Generic[R]):
         else:
             raw = documents[record_id].get(field)
         if isinstance(raw, str):
+            if len(raw) == 19 and raw[10] == "T" and raw[13] == raw[16] == ":":
+                return raw  # already as datetime.isoformat() writes it, the usual case
             try:
-                return datetime.fromisoformat(raw)
+                return datetime.fromisoformat(raw).isoformat()
             except ValueError:
                 pass
         model = self.get(record_id)  # an unusual spelling: let the model decide (or refuse)
-        return cast(datetime, getattr(model, field))
+        return cast(datetime, getattr(model, field)).isoformat()
 
     def _validate(self, document: Mapping[str, Any]) -> R:
         try:

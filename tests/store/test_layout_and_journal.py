@@ -252,3 +252,21 @@ def test_every_order_field_comes_before_any_nested_record():
             assert info.annotation in (str, int, bool, str | None, int | None) or \
                 "Literal" in str(info.annotation) or "Annotated" in str(info.annotation), \
                 (name, other, info.annotation)
+
+
+def test_times_spelt_differently_still_sort_as_times(data_path, clock):
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), *[session_at(n) for n in range(3)])
+    data = json.loads(data_path.read_bytes())
+    spellings = {"j0": "2026-01-02T08:00:00", "j1": "2026-01-01 09:00:00",
+                 "j2": "2026-01-01T09:00:00.500000"}
+    for session_id, when in spellings.items():
+        data["sessions"][session_id]["started_at"] = when
+    data_path.write_text(json.dumps(data))
+    for readonly in (False, True):  # read whole, then (vouched, rewritten) lazily
+        with Repository.open(data_path, clock=clock, readonly=readonly) as repo:
+            assert [s.id for s in repo.sessions()] == ["j1", "j2", "j0"]
+            from datetime import datetime
+
+            assert [s.id for s in repo.sessions(since=datetime(2026, 1, 1, 9, 0, 0, 1))] == [
+                "j2", "j0"]
