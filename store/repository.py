@@ -129,6 +129,14 @@ class _Table(Generic[R]):
         ids = self._ordered()
         return self.get(ids[-1]) if ids else None
 
+    def newest_where(self, wanted: Callable[[R], bool]) -> R | None:
+        """The newest record `wanted` says yes to, validating only those newer than it."""
+        for record_id in reversed(self._ordered()):
+            record = cast(R, self.get(record_id))
+            if wanted(record):
+                return record
+        return None
+
     def validate_all(self) -> None:
         for record_id in self.documents:
             self.get(record_id)
@@ -464,8 +472,7 @@ class Repository:
 
     def active_plan(self) -> Plan | None:
         """The plan in force: the newest one not archived (it may be paused after a red flag)."""
-        in_force = [p for p in self.plans() if p.status != "archived"]
-        return _copy(in_force[-1]) if in_force else None
+        return _copy(self._table("plans").newest_where(lambda p: p.status != "archived"))
 
     def save_plan(self, plan: Plan) -> None:
         """Save a plan; one not archived archives every other plan in force, in the same write.
