@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from store.atomic import temp_prefix
+from store.layout import identity
 
 # SHA-1 is plenty: this guards against accidents, not an attacker (who could edit the data file).
 _HASH = "sha1"
@@ -30,10 +31,6 @@ def digest(data: bytes) -> str:
 
 def sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".checked")
-
-
-def _identity(status: os.stat_result) -> list[int]:
-    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
 def _stamp(file_digest: str, app_version: str) -> dict[str, str]:
@@ -62,7 +59,7 @@ def known_digest(path: Path, status: os.stat_result, app_version: str) -> str | 
     file it was taken of, untouched since; None when it must be hashed to know."""
     stamp = _read_stamp(path)
     digest = stamp.get("digest")
-    if not isinstance(digest, str) or stamp.get("file") != _identity(status):
+    if not isinstance(digest, str) or stamp.get("file") != identity(status):
         return None
     return digest if vouched(path, digest, app_version) else None
 
@@ -76,7 +73,7 @@ def remember(path: Path, file_digest: str | None, app_version: str) -> None:
     temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
     try:
         stamp: dict[str, object] = {**_stamp(file_digest, app_version),
-                                    "file": _identity(os.stat(path))}
+                                    "file": identity(os.stat(path))}
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             json.dump(stamp, fh)

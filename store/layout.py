@@ -226,6 +226,10 @@ class LazyTable(Mapping[str, Document]):
             return self._order[key]
         return self[key].get(field)
 
+    def index(self) -> tuple[dict[str, Span], dict[str, str]]:
+        """Where each document is on disk, and its order field (for the saved index)."""
+        return self._spans, self._order
+
     def put(self, documents: Mapping[str, Document]) -> None:
         self._documents.update(documents)
 
@@ -390,3 +394,44 @@ def _key_of(text: bytes) -> str | None:
 
 def chunks_of(data: bytes) -> Iterable[bytes]:
     return (data[i:i + CHUNK] for i in range(0, len(data), CHUNK))
+
+
+# ---------------------------------------------------------------------------------------------
+# The index kept beside a big file, so opening it need not even scan it.
+
+INDEX_FORMAT = 1
+
+
+def identity(status: os.stat_result) -> list[int]:
+    """The file as the kernel knows it: any write changes the change time, a replace the inode."""
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
+def dump_index(status: os.stat_result, digest: str,
+               tables: Mapping[str, tuple[Mapping[str, Span], Mapping[str, str]]]) -> bytes:
+    return pydantic_core.to_json({
+        "format": INDEX_FORMAT, "file": identity(status), "digest": digest,
+        "tables": {name: {"keys": list(spans), "offsets": [s[0] for s in spans.values()],
+                          "lengths": [s[1] for s in spans.values()],
+                          "order": [order.get(key) for key in spans]}
+                   for name, (spans, order) in tables.items()},
+    })
+
+
+def load_index(data: bytes, status: os.stat_result, digest: str) -> Index | None:
+    """The index in `data` if it was taken of this very file (`status`, `digest`), else None."""
+    try:
+        saved = pydantic_core.from_json(data)
+        if (saved.get("format") != INDEX_FORMAT or saved.get("file") != identity(status)
+                or saved.get("digest") != digest):
+            return None
+        tables = {}
+        for name, table in saved["tables"].items():
+            keys = table["keys"]
+            spans = dict(zip(keys, zip(table["offsets"], table["lengths"], strict=True),
+                             strict=True))
+            order = {k: v for k, v in zip(keys, table["order"], strict=True) if v is not None}
+            tables[name] = (spans, order)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # only a cache: scan the file instead
+    return Index(digest, status.st_size, tables)

@@ -66,6 +66,7 @@ from store.storage import (
     PrivateStorage,
     RehabDB,
     damaged,
+    index_path,
     journal_path,
     parse_tables,
     serialize,
@@ -269,6 +270,7 @@ class Repository:
                 remove_stray_temps(data_path)
                 remove_stray_temps(journal_path(data_path))
                 remove_stray_temps(known_good.sidecar(data_path))
+                remove_stray_temps(index_path(data_path))
             db = RehabDB(
                 data_path,
                 clock=None if readonly else clock,

@@ -24,9 +24,27 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from store import backups
-from store.atomic import ensure_private_dir, read_bytes, remove_durably, write_atomic
+from store.atomic import (
+    ensure_private_dir,
+    read_bytes,
+    remove_durably,
+    temp_prefix,
+    write_atomic,
+)
 from store.errors import DataFileError, StoreError
-from store.layout import Document, LazyTable, Source, Written, full, line, render, scan
+from store.layout import (
+    Document,
+    Index,
+    LazyTable,
+    Source,
+    Written,
+    dump_index,
+    full,
+    line,
+    load_index,
+    render,
+    scan,
+)
 from store.paths import restore_command
 from store.schema import Damage, Tables
 
@@ -103,6 +121,10 @@ BASE = "_base"
 
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
+
+
+def index_path(path: Path) -> Path:
+    return path.with_name(path.name + ".index")
 
 
 class PrivateStorage(Storage):
@@ -208,8 +230,10 @@ class PrivateStorage(Storage):
     def _index(self, fd: int) -> None:
         """Scan the open file (this takes ownership of `fd`) and hold its tables."""
         try:
-            known = None if self._known is None else self._known(os.fstat(fd))
-            index = scan(fd, self._order_fields, digest=known)
+            status = os.fstat(fd)
+            known = None if self._known is None else self._known(status)
+            saved = self._saved_index(status, known)
+            index = saved or scan(fd, self._order_fields, known)
             self.digest, self.size = index.digest, index.size
             trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
             if index.tables is not None and trusted:
@@ -217,6 +241,8 @@ class PrivateStorage(Storage):
                 self._tables = {name: LazyTable(name, self._source, spans, order)
                                 for name, (spans, order) in index.tables.items()}
                 self.lazy = True
+                if saved is None and not self.readonly:
+                    self._keep_index()  # for the next start
                 return
             data = b"".join(Source(fd, index.size).read_range(0, index.size))
         finally:
@@ -225,6 +251,32 @@ class PrivateStorage(Storage):
         self._tables = {name: full(name, documents)
                         for name, documents in parse(self.path, data).items()}
         self.lazy = False
+
+    def _saved_index(self, status: os.stat_result, digest: str | None) -> Index | None:
+        """The index kept at the last rewrite, if the file is untouched since (see `known`)."""
+        if digest is None:
+            return None
+        data = read_bytes(index_path(self.path))
+        return None if data is None else load_index(data, status, digest)
+
+    def _keep_index(self) -> None:
+        """Keep the index of a big file just written, for the next start. Only a cache: it is
+        written without fsync, and any failure just means the next start scans the file."""
+        if self.size < JOURNAL_FROM or self._source is None or self.digest is None:
+            index_path(self.path).unlink(missing_ok=True)
+            return
+        tables = cast("dict[str, LazyTable]", self._tables)
+        target = index_path(self.path)
+        temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
+        try:
+            data = dump_index(os.fstat(self._source.fd), self.digest,
+                              {name: table.index() for name, table in tables.items()})
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, target)
+        except OSError:
+            temp.unlink(missing_ok=True)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -298,6 +350,7 @@ class PrivateStorage(Storage):
         self._pending = {}
         self.lazy = True
         self.digest, self.size = written.digest, written.size
+        self._keep_index()
 
     def _order_values(self, tables: Mapping[str, Mapping[str, Document]],
                       extra: Mapping[str, Mapping[str, Document]]) -> dict[str, dict[str, str]]:

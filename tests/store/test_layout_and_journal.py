@@ -270,3 +270,26 @@ def test_times_spelt_differently_still_sort_as_times(data_path, clock):
 
             assert [s.id for s in repo.sessions(since=datetime(2026, 1, 1, 9, 0, 0, 1))] == [
                 "j2", "j0"]
+
+
+def test_a_big_files_index_is_kept_and_used_only_while_the_file_is_untouched(
+    journaling, data_path, clock, monkeypatch
+):
+    from store.storage import index_path
+
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), *[session_at(n) for n in range(4)])
+    assert mode(index_path(data_path)) == 0o600
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        expected = [s.id for s in repo.sessions()]
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(store.storage, "scan", no_scan)
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert [s.id for s in repo.sessions()] == expected
+    # Any write to the file, even one keeping its bytes, and the index is not trusted.
+    data_path.write_bytes(data_path.read_bytes())
+    with pytest.raises(AssertionError, match="scanned"):
+        Repository.open(data_path, clock=clock, readonly=True)
