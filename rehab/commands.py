@@ -33,9 +33,8 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        ratings = repo.psfs()
         advice = advise(catalog, profile, plan, history, repo.latest_screening(),
-                        ratings[-1] if ratings else None, now)
+                        repo.latest_psfs(), now)
         out.write(status_text(catalog, profile, plan, history, advice, now))
     return 0
 

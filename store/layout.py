@@ -230,6 +230,12 @@ class LazyTable(Mapping[str, Document]):
         """Where each document is on disk, and its order field (for the saved index)."""
         return self._spans, self._order
 
+    def order_values(self, field: str) -> list[Any]:
+        """`order_value` of every document, in key order."""
+        order, documents = self._order, self._documents
+        return [documents[key].get(field) if key in documents else
+                order[key] if key in order else self[key].get(field) for key in self]
+
     def put(self, documents: Mapping[str, Document]) -> None:
         self._documents.update(documents)
 

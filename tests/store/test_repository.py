@@ -206,6 +206,15 @@ def test_latest_screening_is_the_newest_by_time(data_path, clock, make):
         assert len(repo.screenings()) == 2
 
 
+def test_latest_psfs_is_the_newest_by_time_and_none_before_any(data_path, clock, make):
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.latest_psfs() is None
+        newest = make.psfs(9)
+        repo.record_psfs(newest)
+        repo.record_psfs(make.psfs(2))
+        assert repo.latest_psfs() == newest
+
+
 def test_a_record_that_would_not_read_back_is_not_saved(data_path, clock, make):
     with Repository.open(data_path, clock=clock) as repo:
         repo.save_session(make.session(0))
