@@ -24,16 +24,6 @@ from tui.widgets.navbar import PLACES
 Clock = Callable[[], datetime]
 
 
-def _place(mode: str) -> Callable[[], Screen]:
-    """A main place's screen, imported only when first visited: start-up stays quick."""
-
-    def make() -> Screen:
-        module, name = PLACE_SCREENS[mode].split(":")
-        return getattr(importlib.import_module(module), name)()
-
-    return make
-
-
 PLACE_SCREENS = {
     "today": "tui.screens.today:TodayScreen",
     "progress": "tui.screens.progress:ProgressScreen",
@@ -69,7 +59,6 @@ class RehabApp(App[int]):
                               ("progress", "plan", "history", "library", "data"))]
     ENABLE_COMMAND_PALETTE = True
     DEFAULT_MODE = "today"
-    MODES = {mode: _place(mode) for _, mode, _ in PLACES}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         # Shown in Today's footer; everywhere else it works but leaves the footer room.
@@ -85,6 +74,26 @@ class RehabApp(App[int]):
         self.catalog = catalog
         self.clock = clock
         self.data_path = data_path
+        #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
+        self.styled_count: int | None = None
+        for _, mode, _ in PLACES:
+            self.add_mode(mode, partial(self._new_place, mode))
+
+    def _new_place(self, mode: str) -> Screen:
+        """A main place's screen, imported only when first visited: start-up stays quick."""
+        module, name = PLACE_SCREENS[mode].split(":")
+        screen: Screen = getattr(importlib.import_module(module), name)()
+        if self.styled_count is not None:
+            # A new screen counts as out of date, so Textual would re-parse every stylesheet
+            # twice when it first appears (~40% of opening History). Mounting styles it with
+            # the stylesheet as it is; a theme change still pending leaves it out of date.
+            screen._css_update_count = self.styled_count
+        return screen
+
+    def refresh_css(self, animate: bool = True) -> None:
+        count = self._css_update_count
+        super().refresh_css(animate)
+        self.styled_count = count
 
     # -- what screens read ---------------------------------------------------------------------
 
@@ -115,9 +124,13 @@ class RehabApp(App[int]):
     # -- start ---------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.screens.first_run import FirstRunScreen
-
+        # Today mounted after the first refresh_css began, so Textual counts it out of date and
+        # would re-parse every stylesheet when it is next shown; it is styled as it stands.
+        if self.styled_count is not None:
+            self.screen._css_update_count = self.styled_count
         if self.repo.is_new():
+            from tui.screens.first_run import FirstRunScreen
+
             self.push_screen(FirstRunScreen())
 
     def in_a_task(self) -> bool:
