@@ -26,9 +26,20 @@ class MainScreen(Screen):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_screen_resume(self) -> None:
-        # Sent when first shown too (after mount), so this is the one place to redraw.
+    def on_mount(self) -> None:
+        # Drawn before its first paint and before the footer first reads which actions apply
+        # (a subclass's own on_mount, run first, has made its widgets ready).
         self.refresh_view()
+        self._away = False
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
+    def on_screen_resume(self) -> None:
+        # Textual resumes a place twice when it first appears: redraw only after being away.
+        if self._away:
+            self._away = False
+            self.refresh_view()
 
     def refresh_view(self) -> None:
         """Read what is needed from the app and redraw. Called on mount and on every return."""
