@@ -41,3 +41,13 @@ async def test_footer_keys_end_as_textual_leaves_them_only_the_palette_key_compa
             await pilot.pause()
             keys = list(app.screen.query_one(Footer).query(FooterKey))
             assert [k.has_class("-compact") for k in keys] == [False] * (len(keys) - 1) + [True]
+
+
+async def test_history_footer_offers_details_once_its_sessions_are_listed(make_demo_app):
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        keys = {key.action: key for key in app.screen.query_one(Footer).query(FooterKey)}
+        assert list(keys) == actions_that_apply(app.screen)
+        assert not keys["open"].disabled
