@@ -77,6 +77,7 @@ class RehabApp(App[int]):
         self.data_path = data_path
         #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
         self.styled_count: int | None = None
+        self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
         for _, mode, _ in PLACES:
             self.add_mode(mode, partial(self._new_place, mode))
 
@@ -93,7 +94,13 @@ class RehabApp(App[int]):
 
     def refresh_css(self, animate: bool = True) -> None:
         count = self._css_update_count
-        super().refresh_css(animate)
+        if self.styled_count is None and self.get_css_variables() == self._variables_at_start:
+            # The first refresh (Today appearing) would re-parse every stylesheet with the
+            # variables it was just parsed with, and empty the parse cache the widgets then
+            # need: ~25 ms of parsing twice. Restyle only.
+            self.stylesheet.update(self.app, animate=animate)
+        else:
+            super().refresh_css(animate)
         self.styled_count = count
 
     # -- what screens read ---------------------------------------------------------------------

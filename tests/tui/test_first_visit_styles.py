@@ -1,5 +1,6 @@
-"""A place shown for the first time skips Textual's full CSS refresh (it re-parses every
-stylesheet), so each test proves the screen looks exactly as it would after that refresh."""
+"""Textual's full CSS refresh (it re-parses every stylesheet) is skipped when a place first
+appears and cut to a restyle at start: each test proves the screen looks exactly as it would
+after a full refresh, with and without a theme change."""
 
 from __future__ import annotations
 
@@ -64,5 +65,14 @@ async def test_a_place_opened_while_a_theme_change_is_pending_wears_the_new_them
         dark = background(app)
         app.theme = "textual-light"  # Textual restyles on its next turn: not yet
         app.action_go("history")
+        await as_after_a_full_refresh(pilot)
+        assert app.screen.styles.background == background(app) != dark
+
+
+async def test_a_theme_chosen_before_the_start_is_the_one_today_wears(make_demo_app):
+    app = make_demo_app(days=60)
+    dark = background(app)
+    app.theme = "textual-light"
+    async with app.run_test(size=SMALL) as pilot:
         await as_after_a_full_refresh(pilot)
         assert app.screen.styles.background == background(app) != dark
