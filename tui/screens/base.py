@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -35,11 +36,15 @@ class MainScreen(Screen):
     def on_screen_suspend(self) -> None:
         self._away = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual resumes a place twice when it first appears: redraw only after being away.
         if self._away:
             self._away = False
             self.refresh_view()
+        else:
+            # Runs before Screen's own handler, which would restyle every widget: those of a
+            # place never away were styled as they mounted, with the stylesheet as it is.
+            event.refresh_styles = False
 
     def refresh_view(self) -> None:
         """Read what is needed from the app and redraw. Called on mount and on every return."""
