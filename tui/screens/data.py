@@ -72,6 +72,7 @@ def size_text(n: int) -> str:
 
 class DataScreen(MainScreen):
     PLACE = "data"
+    CSS_PATH = "data.tcss"
     BINDINGS = [
         Binding("b", "backup", "Back up now"),
         Binding("r", "restore", "Restore selected"),

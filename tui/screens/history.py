@@ -286,6 +286,7 @@ class HistoryScreen(MainScreen):
     """Sessions, pain over time, adherence, stages and PSFS, for a window you choose."""
 
     PLACE = "history"
+    CSS_PATH = "history.tcss"
     COMMANDS = {HistoryCommands}
     BINDINGS = [
         # A priority binding so the footer shows it over the table's own (hidden) Enter.
