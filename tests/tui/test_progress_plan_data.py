@@ -186,6 +186,15 @@ async def test_data_screen_backs_up_and_restores(make_app, clock):
         assert not any(c.note == "after the backup" for c in app.repo.checkins())
 
 
+async def test_data_screen_counts_sessions_check_ins_and_stage_events(make_demo_app):
+    app = make_demo_app(days=60)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await go(pilot, "6")
+        repo = app.repo
+        assert (f"{len(repo.sessions())} sessions · {len(repo.checkins())} check-ins · "
+                f"{len(repo.stage_events())} stage events") in text(screen, "#file")
+
+
 async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:

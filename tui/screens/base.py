@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from tui.widgets.footer import Footer
 from tui.widgets.navbar import NavBar
 
 
@@ -25,9 +27,24 @@ class MainScreen(Screen):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_screen_resume(self) -> None:
-        # Sent when first shown too (after mount), so this is the one place to redraw.
+    def on_mount(self) -> None:
+        # Drawn before its first paint and before the footer first reads which actions apply
+        # (a subclass's own on_mount, run first, has made its widgets ready).
         self.refresh_view()
+        self._away = False
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual resumes a place twice when it first appears: redraw only after being away.
+        if self._away:
+            self._away = False
+            self.refresh_view()
+        else:
+            # Runs before Screen's own handler, which would restyle every widget: those of a
+            # place never away were styled as they mounted, with the stylesheet as it is.
+            event.refresh_styles = False
 
     def refresh_view(self) -> None:
         """Read what is needed from the app and redraw. Called on mount and on every return."""

@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from planner.models import ScreeningResult
 from planner.safety import RED_FLAGS, advice
+from tui.widgets.footer import Footer
 
 
 class DoctorScreen(Screen):

@@ -14,7 +14,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     ContentSwitcher,
-    Footer,
     Header,
     Input,
     Label,
@@ -27,6 +26,7 @@ from planner.safety import RED_FLAGS, screen
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.widgets.checklist import CheckList
+from tui.widgets.footer import Footer
 
 DISCLAIMER = (
     "rehab walks you through a gentle, staged home exercise programme for low back pain "

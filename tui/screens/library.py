@@ -219,6 +219,7 @@ class LibraryScreen(MainScreen):
     """All exercises, four filters, and the full detail of the highlighted one."""
 
     PLACE = "library"
+    CSS_PATH = "library.tcss"
     COMMANDS: ClassVar[set] = {LibraryCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 

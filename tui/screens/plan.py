@@ -102,6 +102,7 @@ class SwapScreen(ModalScreen[str | None]):
 
 class PlanScreen(MainScreen):
     PLACE = "plan"
+    CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("e", "edit", "Dose"),
         Binding("w", "swap", "Swap"),

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.models import Plan, Session, Slot
 from planner.runner import PHASE_WORDS, SessionRun
@@ -22,6 +22,7 @@ from planner.safety import SESSION_QUESTION
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.validate import InputProblem, parse_pain
 from tui.widgets.checklist import CheckList
+from tui.widgets.footer import Footer
 
 TICK_S = 0.2
 

@@ -20,6 +20,7 @@ KIND_WORDS = {"start": "start", "advance": "moved on", "step-back": "stepped bac
 
 class ProgressScreen(MainScreen):
     PLACE = "progress"
+    CSS_PATH = "progress.tcss"
     BINDINGS = [
         Binding("a", "advance", "Advance"),
         Binding("o", "override", "Advance anyway"),

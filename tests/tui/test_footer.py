@@ -1,0 +1,53 @@
+"""The footer rebuilds once per burst of binding changes and still shows the keys that apply."""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+
+from tests.tui.conftest import SMALL
+from tui.widgets.footer import Footer
+
+
+def footer_actions(screen) -> list[str]:
+    return [key.action for key in screen.query_one(Footer).query(FooterKey)]
+
+
+def actions_that_apply(screen) -> list[str]:
+    """What Textual's footer lists: each shown action once, in order, then the palette."""
+    actions = [b.binding.action for b in screen.active_bindings.values() if b.binding.show]
+    return [*dict.fromkeys(actions), "command_palette"]
+
+
+async def test_the_footer_follows_focus_and_filters_in_the_library(make_demo_app):
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        assert footer_actions(screen) == actions_that_apply(screen)
+        assert "clear" not in footer_actions(screen)
+        await pilot.press("s", "tab")  # a filter set, then the detail focused
+        await pilot.pause()
+        assert "clear" in footer_actions(screen)
+        assert footer_actions(screen) == actions_that_apply(screen)
+
+
+async def test_footer_keys_end_as_textual_leaves_them_only_the_palette_key_compact(
+        make_demo_app):
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        for place in "45":  # History's keys, and the Library's grouped filter keys
+            await pilot.press(place)
+            await pilot.pause()
+            keys = list(app.screen.query_one(Footer).query(FooterKey))
+            assert [k.has_class("-compact") for k in keys] == [False] * (len(keys) - 1) + [True]
+
+
+async def test_history_footer_offers_details_once_its_sessions_are_listed(make_demo_app):
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        keys = {key.action: key for key in app.screen.query_one(Footer).query(FooterKey)}
+        assert list(keys) == actions_that_apply(app.screen)
+        assert not keys["open"].disabled
