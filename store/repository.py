@@ -579,6 +579,10 @@ class Repository:
             tables[META_TABLE] = {META_ID: self._meta.model_dump(mode="json")}
         return tables
 
+    def counts(self) -> dict[str, int]:
+        """How many records each table holds, without reading them."""
+        return {name: len(table.documents) for name, table in self._tables.items()}
+
     def backups(self) -> list[backup_files.Backup]:
         """This file's backups, newest first."""
         return backup_files.list_backups(self.path)

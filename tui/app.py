@@ -128,10 +128,9 @@ class RehabApp(App[int]):
         profile, plan = self.profile(), self.plan()
         if profile is None or plan is None:
             return None
-        ratings = self.repo.psfs()
         history = history if history is not None else self.history()
         return advise(self.catalog, profile, plan, history, self.repo.latest_screening(),
-                      ratings[-1] if ratings else None, self.now())
+                      self.repo.latest_psfs(), self.now())
 
     # -- start ---------------------------------------------------------------------------------
 
