@@ -44,7 +44,7 @@ from store.atomic import (
     write_atomic,
 )
 from store.errors import DataFileError, NewerSchemaError, StoreError
-from store.layout import LazyTable
+from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
 from store.schema import (
@@ -165,23 +165,28 @@ class _Table(Generic[R]):
 
     def _ordered(self) -> list[str]:
         if self._ids is None:
-            ids = list(self.documents)
-            self._saved = dict(zip(ids, range(len(ids)), strict=True))
-            field = self._order_field
-            if field is None:
-                times = [""] * len(ids)
-            else:
-                # The usual spelling needs no call per record: ten years are 12,000 of them.
-                documents = self.documents
-                raw = (documents.order_values(field) if isinstance(documents, LazyTable)
-                       else [documents[i].get(field) for i in ids])
-                times = [t if type(t) is str and len(t) == 19 and t[10] == "T"
-                         and t[13] == t[16] == ":" else self._key(i) for t, i in zip(
-                             raw, ids, strict=True)]
-            keyed = sorted(zip(times, range(len(ids)), ids, strict=True))
-            self._keys = [(time, n) for time, n, _ in keyed]
-            self._ids = [record_id for _, _, record_id in keyed]
-        return self._ids
+            with gc_paused():
+                self._order_all()
+        return cast(list[str], self._ids)
+
+    def _order_all(self) -> None:
+        """Put every record in time order (once; saves then keep it in order in place)."""
+        ids = list(self.documents)
+        self._saved = dict(zip(ids, range(len(ids)), strict=True))
+        field = self._order_field
+        if field is None:
+            times = [""] * len(ids)
+        else:
+            # The usual spelling needs no call per record: ten years are 12,000 of them.
+            documents = self.documents
+            raw = (documents.order_values(field) if isinstance(documents, LazyTable)
+                   else [documents[i].get(field) for i in ids])
+            times = [t if type(t) is str and len(t) == 19 and t[10] == "T"
+                     and t[13] == t[16] == ":" else self._key(i) for t, i in zip(
+                         raw, ids, strict=True)]
+        keyed = sorted(zip(times, range(len(ids)), ids, strict=True))
+        self._keys = [(time, n) for time, n, _ in keyed]
+        self._ids = [record_id for _, _, record_id in keyed]
 
     def _sort_key(self, record_id: str) -> tuple[str, int]:
         """(time, place in the file): equal times keep the order they were first saved in.

@@ -40,6 +40,7 @@ from store.layout import (
     Written,
     dump_index,
     full,
+    gc_paused,
     line,
     load_index,
     render,
@@ -232,8 +233,9 @@ class PrivateStorage(Storage):
         try:
             status = os.fstat(fd)
             known = None if self._known is None else self._known(status)
-            saved = self._saved_index(status, known)
-            index = saved or scan(fd, self._order_fields, known)
+            with gc_paused():
+                saved = self._saved_index(status, known)
+                index = saved or scan(fd, self._order_fields, known)
             self.digest, self.size = index.digest, index.size
             trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
             if index.tables is not None and trusted:
