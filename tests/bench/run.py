@@ -142,6 +142,7 @@ def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, 
             path = Path(tmp) / label.replace(" ", "-") / "rehab.json"
             print(f"{label}: generating …", flush=True)
             sessions = write_demo(path, days, 7, clock, adherence=1.0)
+            os.sync()  # so writing the new file back does not run during the measurements
             row = Row(label, sessions, path.stat().st_size / 1e6)
             print(f"{label}: start …", flush=True)
             row.start_s, kb, bare_s, bare_kb = beside_bare(runs, "start", "rehab", str(path))
