@@ -168,6 +168,20 @@ def _keep_previous(target: Path) -> tuple[bool, Path | None]:
     return True, keep
 
 
+def write_cache(target: Path, data: bytes) -> None:
+    """Replace a cache file (0600) without fsync; a failure is ignored, as losing a cache only
+    costs the work it saved."""
+    temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
 def remove_durably(path: Path) -> None:
     """Delete `path` and make the deletion durable (fsync its directory)."""
     with contextlib.suppress(FileNotFoundError):

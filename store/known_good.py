@@ -18,7 +18,7 @@ import json
 import os
 from pathlib import Path
 
-from store.atomic import temp_prefix
+from store.atomic import write_cache
 from store.layout import identity
 
 # SHA-1 is plenty: this guards against accidents, not an attacker (who could edit the data file).
@@ -70,14 +70,9 @@ def remember(path: Path, file_digest: str | None, app_version: str) -> None:
     if file_digest is None:
         target.unlink(missing_ok=True)
         return
-    temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
     try:
-        stamp: dict[str, object] = {**_stamp(file_digest, app_version),
-                                    "file": identity(os.stat(path))}
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(stamp, fh)
-        os.replace(temp, target)
+        file = identity(os.stat(path))
     except OSError:
-        temp.unlink(missing_ok=True)
-
+        return
+    stamp = {**_stamp(file_digest, app_version), "file": file}
+    write_cache(target, json.dumps(stamp).encode())

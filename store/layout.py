@@ -24,7 +24,7 @@ import contextlib
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import pydantic_core
@@ -150,9 +150,8 @@ class Source:
     """The data file as it was opened: an open descriptor, so a later replace cannot change
     what its spans point at."""
 
-    def __init__(self, fd: int, size: int) -> None:
+    def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.size = size
 
     def read_span(self, span: Span) -> bytes:
         offset, length = span
@@ -412,9 +411,6 @@ def _key_of(text: bytes) -> str | None:
     key, document = next(iter(parsed.items()))
     return key if isinstance(document, dict) else None
 
-
-def chunks_of(data: bytes) -> Iterable[bytes]:
-    return (data[i:i + CHUNK] for i in range(0, len(data), CHUNK))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from store.atomic import (
     ensure_private_dir,
     read_bytes,
     remove_durably,
-    temp_prefix,
     write_atomic,
+    write_cache,
 )
 from store.errors import DataFileError, StoreError
 from store.layout import (
@@ -239,14 +239,14 @@ class PrivateStorage(Storage):
             self.digest, self.size = index.digest, index.size
             trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
             if index.tables is not None and trusted:
-                self._source, fd = Source(fd, index.size), -1
+                self._source, fd = Source(fd), -1
                 self._tables = {name: LazyTable(name, self._source, spans, order)
                                 for name, (spans, order) in index.tables.items()}
                 self.lazy = True
                 if saved is None and not self.readonly:
                     self._keep_index()  # for the next start
                 return
-            data = b"".join(Source(fd, index.size).read_range(0, index.size))
+            data = b"".join(Source(fd).read_range(0, index.size))
         finally:
             if fd >= 0:
                 os.close(fd)
@@ -268,17 +268,9 @@ class PrivateStorage(Storage):
             index_path(self.path).unlink(missing_ok=True)
             return
         tables = cast("dict[str, LazyTable]", self._tables)
-        target = index_path(self.path)
-        temp = target.with_name(f"{temp_prefix(target)}{os.getpid()}")
-        try:
-            data = dump_index(os.fstat(self._source.fd), self.digest,
-                              {name: table.index() for name, table in tables.items()})
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, target)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        write_cache(index_path(self.path), dump_index(
+            os.fstat(self._source.fd), self.digest,
+            {name: table.index() for name, table in tables.items()}))
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -303,19 +295,18 @@ class PrivateStorage(Storage):
                 self._rewrite(tables, None)
                 tables = self.read() or {}
             self._daily_backup()
-        journal = pending = None
         if self.digest is not None and self.size >= JOURNAL_FROM:
             pending = {name: dict(documents) for name, documents in self._pending.items()}
             for name, documents in changes.items():
                 pending.setdefault(name, {}).update(documents)
             journal = serialize({BASE: {BASE: {"digest": self.digest}}, **pending})
-        if journal is None or pending is None or len(journal) > JOURNAL_MAX:
-            self._rewrite(tables, changes)
-        else:
-            write_atomic(self.journal, journal)
-            self._pending = pending
-            for name, documents in changes.items():
-                self._table(name).put(documents)
+            if len(journal) <= JOURNAL_MAX:
+                write_atomic(self.journal, journal)
+                self._pending = pending
+                for name, documents in changes.items():
+                    self._table(name).put(documents)
+                return self.read() or {}
+        self._rewrite(tables, changes)
         return self.read() or {}
 
     def fold(self) -> None:
@@ -341,7 +332,7 @@ class PrivateStorage(Storage):
         fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         if self._source is not None:
             self._source.close()
-        self._source = Source(fd, written.size)
+        self._source = Source(fd)
         # The same table objects, pointed at the new file: whoever holds one stays current.
         held = self._tables if isinstance(self._tables, dict) else {}
         self._tables = {}
@@ -359,18 +350,14 @@ class PrivateStorage(Storage):
         """Each document's order field as it will be in the new file, mostly without parsing."""
         result: dict[str, dict[str, str]] = {}
         for name, field in self._order_fields.items():
-            table, more = tables.get(name, {}), extra.get(name, {})
-            values: dict[str, str] = {}
-            for key in [*table, *(k for k in more if k not in table)]:
-                if key in more:
-                    value = more[key].get(field)
-                elif isinstance(table, LazyTable):
-                    value = table.order_value(key, field)
-                else:
-                    value = table[key].get(field)
-                if isinstance(value, str):
-                    values[key] = value
-            result[name] = values
+            table = tables.get(name, {})
+            raw = (table.order_values(field) if isinstance(table, LazyTable)
+                   else [document.get(field) for document in table.values()])
+            values = dict(zip(table, raw, strict=True))
+            values.update((key, document.get(field))
+                          for key, document in extra.get(name, {}).items())
+            result[name] = {key: value for key, value in values.items()
+                            if isinstance(value, str)}
         return result
 
     def _table(self, name: str) -> LazyTable:
