@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pydantic_core
-
 from store.schema import META_ID, META_TABLE, Tables
 
 Migration = Callable[[Tables], Tables]
@@ -35,6 +33,8 @@ def migrate(tables: Tables, from_version: int) -> Tables:
     """
     # A deep copy (through JSON, several times faster than copy.deepcopy) keeps the caller's
     # tables intact if a step fails halfway.
+    import pydantic_core
+
     result: Tables = pydantic_core.from_json(pydantic_core.to_json(tables))
     for version, step in enumerate(MIGRATIONS[from_version - 1 :], start=from_version):
         result = step(result)
