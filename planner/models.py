@@ -1,22 +1,65 @@
-"""The domain: what the planner knows, as pydantic models.
+"""The domain: what the planner knows, as dataclasses that pydantic validates.
 
 Catalog models (Exercise, Stage, EducationCard, Rules) are filled from `seeds/`; record models
 (Profile, Screening, Plan, Session, CheckIn, StageEvent, PsfsRating) are what the store keeps.
-Every record has a stable string id of its own and round-trips through `model_dump(mode="json")`.
+Every record has a stable string id of its own and round-trips through `planner.codec.dump`.
+
+They are standard-library dataclasses, not pydantic `BaseModel`s, so that reading what this
+program wrote and vouched for needs no pydantic at all: importing pydantic and building its
+validators cost more than the rest of start-up put together (BENCHMARKS.md). pydantic is still
+what checks every field: `planner.codec.validate` runs it, with the constraints written here as
+`Limit` metadata, on anything not known to be ours (a file not vouched for, an import,
+a backup) and on every record before it is written. Checks that span fields live in
+`__post_init__`, so they hold on every path, pydantic's or not.
 """
 
-# Annotations stay real objects (no `from __future__ import annotations`): pydantic would otherwise
-# re-evaluate every field's annotation from a string as the classes are built, at each start.
+# Annotations stay real objects (no `from __future__ import annotations`): pydantic and
+# `planner.codec` would otherwise evaluate every field's annotation from a string.
+import re
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Pain = Annotated[int, Field(ge=0, le=10)]
-StageNo = Annotated[int, Field(ge=1, le=4)]
-Score = Annotated[int, Field(ge=0, le=10)]
+class Limit:
+    """A field's limits, as `Annotated[int, Limit(ge=0, le=10)]`, checked by pydantic.
+
+    It is `annotated_types` metadata (a "grouped metadata" object, which pydantic and
+    hypothesis both read) that imports `annotated_types` only when asked for its contents: that
+    import builds some twenty dataclasses, ~10 ms that start-up would otherwise pay for nothing.
+    """
+
+    __slots__ = ("ge", "le", "min_len", "max_len")
+    __is_annotated_types_grouped_metadata__ = True
+
+    def __init__(self, *, ge: int | None = None, le: int | None = None,
+                 min_len: int | None = None, max_len: int | None = None) -> None:
+        self.ge, self.le, self.min_len, self.max_len = ge, le, min_len, max_len
+
+    def __iter__(self) -> Iterator[object]:
+        import annotated_types as at
+
+        if self.ge is not None:
+            yield at.Ge(self.ge)
+        if self.le is not None:
+            yield at.Le(self.le)
+        if self.min_len is not None:
+            yield at.MinLen(self.min_len)
+        if self.max_len is not None:
+            yield at.MaxLen(self.max_len)
+
+    def __repr__(self) -> str:
+        limits = (f"{name}={getattr(self, name)}" for name in self.__slots__
+                  if getattr(self, name) is not None)
+        return f"Limit({', '.join(limits)})"
+
+
+Pain = Annotated[int, Limit(ge=0, le=10)]
+StageNo = Annotated[int, Limit(ge=1, le=4)]
+Score = Annotated[int, Limit(ge=0, le=10)]
 
 
 def new_id() -> str:
@@ -24,16 +67,53 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-class Frozen(BaseModel):
-    """Catalog entries never change at run time."""
+#: Catalog entries never change at run time.
+frozen = dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+#: Records are changed by making a changed copy (`dataclasses.replace`), never in place.
+record = dataclass(slots=True, kw_only=True, repr=False, eq=False)
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-class Record(BaseModel):
-    """Stored documents refuse unknown fields so a hand-edited file is caught, not half-read."""
+def field_names(cls: type) -> tuple[str, ...]:
+    """A model's field names, in order (what `dataclasses.fields` gives, looked up once)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
 
-    model_config = ConfigDict(extra="forbid")
+
+class Model:
+    """What every model shares: `repr` and `==` by fields, written once here rather than
+    generated per class (Python 3.11 compiles each generated method at every start: with
+    two dozen models that was ~7 ms of start-up), and unknown fields refused, so a
+    hand-edited file is caught, not half-read (pydantic reads `__pydantic_config__`)."""
+
+    __slots__ = ()
+    __pydantic_config__ = {"extra": "forbid"}
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in field_names(type(self)))
+        return f"{type(self).__qualname__}({values})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name)
+                   for name in field_names(type(self)))
+
+    __hash__ = None  # type: ignore[assignment]  # records change: no hash, as dataclasses do
+
+
+class Frozen(Model):
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in field_names(type(self))))
+
+
+class Record(Model):
+    __slots__ = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,22 +183,21 @@ Difficulty = Literal["easy", "ok", "hard"]
 # The catalog
 
 
+@frozen
 class Dose(Frozen):
     """How much of an exercise: sets of reps (each held hold_s), or minutes of continuous work."""
 
-    sets: int = Field(1, ge=1, le=10)
-    reps: int | None = Field(None, ge=1, le=50)
-    hold_s: int | None = Field(None, ge=1, le=120)
-    minutes: int | None = Field(None, ge=1, le=60)
-    rest_s: int = Field(0, ge=0, le=300)
-    per_day: int = Field(1, ge=1, le=10)
+    sets: Annotated[int, Limit(ge=1, le=10)] = 1
+    reps: Annotated[int, Limit(ge=1, le=50)] | None = None
+    hold_s: Annotated[int, Limit(ge=1, le=120)] | None = None
+    minutes: Annotated[int, Limit(ge=1, le=60)] | None = None
+    rest_s: Annotated[int, Limit(ge=0, le=300)] = 0
+    per_day: Annotated[int, Limit(ge=1, le=10)] = 1
     when: SlotOrAny = "any"
 
-    @model_validator(mode="after")
-    def _has_an_amount(self) -> Self:
+    def __post_init__(self) -> None:
         if self.reps is None and self.hold_s is None and self.minutes is None:
             raise ValueError("a dose needs reps, hold_s or minutes")
-        return self
 
     def label(self) -> str:
         """A short human reading: '2 × 5 reps, hold 6 s, rest 20 s'."""
@@ -149,8 +228,10 @@ class Dose(Frozen):
 
 
 Range = tuple[int, int]
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
+@frozen
 class DoseBounds(Frozen):
     """How far a dose may be moved by progression or by hand, inclusive."""
 
@@ -159,12 +240,11 @@ class DoseBounds(Frozen):
     hold_s: Range | None = None
     minutes: Range | None = None
 
-    @field_validator("sets", "reps", "hold_s", "minutes")
-    @classmethod
-    def _ordered(cls, value: Range | None) -> Range | None:
-        if value is not None and not (0 < value[0] <= value[1]):
-            raise ValueError(f"bounds must be 0 < low <= high, got {list(value)}")
-        return value
+    def __post_init__(self) -> None:
+        for name in ("sets", "reps", "hold_s", "minutes"):
+            value = getattr(self, name)
+            if value is not None and not (0 < value[0] <= value[1]):
+                raise ValueError(f"{name}: bounds must be 0 < low <= high, got {list(value)}")
 
     def allows(self, dose: Dose) -> list[str]:
         """The reasons a dose falls outside these bounds; empty when it fits."""
@@ -180,25 +260,31 @@ class DoseBounds(Frozen):
         return problems
 
 
+@frozen
 class Caution(Frozen):
+    """A warning shown with an exercise; `about` lets the plan builder act on it."""
+
     about: CautionAbout
-    text: str = Field(min_length=1)
+    text: Annotated[str, Limit(min_len=1)]
 
 
+@frozen
 class Exercise(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    name: str = Field(min_length=1)
-    aliases: list[str] = []
+    """One exercise of the catalog: how to do it, its default dose and bounds, its sources."""
+
+    id: str
+    name: Annotated[str, Limit(min_len=1)]
+    aliases: list[str] = field(default_factory=list)
     kind: Kind
     #: True for moves that bend the lower back backwards: these carry the stenosis caution.
     extension: bool = False
     #: The stage an exercise belongs to; "any" for ones that fit every stage (self-massage).
     stage: StageNo | Literal["any"]
     position: Position
-    equipment: list[Equipment] = [Equipment.NONE]
-    conditions: list[Condition] = Field(min_length=1)
-    cautions: list[Caution] = []
-    steps: list[str] = Field(min_length=2)
+    equipment: list[Equipment] = field(default_factory=lambda: [Equipment.NONE])
+    conditions: Annotated[list[Condition], Limit(min_len=1)]
+    cautions: list[Caution] = field(default_factory=list)
+    steps: Annotated[list[str], Limit(min_len=2)]
     dose: Dose
     bounds: DoseBounds
     #: True when the article gives no dose and the numbers are the project's conservative choice.
@@ -206,17 +292,17 @@ class Exercise(Frozen):
     easier: str | None = None
     harder: str | None = None
     optional: bool = False
-    sources: list[str] = Field(min_length=1)
+    sources: Annotated[list[str], Limit(min_len=1)]
     evidence: str | None = None
 
-    @model_validator(mode="after")
-    def _dose_within_bounds(self) -> Self:
+    def __post_init__(self) -> None:
+        if not ID.fullmatch(self.id):
+            raise ValueError(f"id {self.id!r}: use lower-case letters and digits joined by '-'")
         problems = self.bounds.allows(self.dose)
         if problems:
             raise ValueError("default dose outside its bounds: " + "; ".join(problems))
         if self.dose.minutes is not None and self.dose.reps is None and self.bounds.sets[1] > 1:
             raise ValueError("a timed dose is one continuous bout: bounds.sets must be [1, 1]")
-        return self
 
     def needs(self) -> set[Equipment]:
         return {e for e in self.equipment if e is not Equipment.NONE}
@@ -225,30 +311,35 @@ class Exercise(Frozen):
         return self.stage == "any" or self.stage == stage
 
 
+@frozen
 class MoveOnRule(Frozen):
     """The numbers that must all hold before leaving a stage (SPEC §3)."""
 
-    min_days: int = Field(ge=0)
-    min_sessions: int = Field(ge=0)
-    checkin_count: int = Field(3, ge=1)
+    min_days: Annotated[int, Limit(ge=0)]
+    min_sessions: Annotated[int, Limit(ge=0)]
+    checkin_count: Annotated[int, Limit(ge=1)] = 3
     checkin_max: Pain
-    no_flare_sessions: int = Field(ge=0)
-    no_24h_flare_days: int | None = Field(None, ge=1)
-    min_adherence_pct: int | None = Field(None, ge=0, le=100)
-    adherence_days: int | None = Field(None, ge=1)
+    no_flare_sessions: Annotated[int, Limit(ge=0)]
+    no_24h_flare_days: Annotated[int, Limit(ge=1)] | None = None
+    min_adherence_pct: Annotated[int, Limit(ge=0, le=100)] | None = None
+    adherence_days: Annotated[int, Limit(ge=1)] | None = None
 
 
+@frozen
 class Stage(Frozen):
+    """One of the four stages: its aim, its default exercises and the rule for leaving it."""
+
     number: StageNo
     name: str
     aim: str
     #: Exercise ids in the order the plan builder prefers them.
-    default_exercises: list[str] = Field(min_length=1)
+    default_exercises: Annotated[list[str], Limit(min_len=1)]
     #: How many of the default list are warm-ups to put first (stage 3's two mobility moves).
     warmups: int = 0
     move_on: MoveOnRule | None = None
 
 
+@frozen
 class Rules(Frozen):
     """Thresholds of the pain-monitoring model, kept as data ([rules] in seeds/data/stages.toml)."""
 
@@ -266,14 +357,20 @@ class Rules(Frozen):
     session_max_exercises: int = 6
 
 
+@frozen
 class EducationCard(Frozen):
+    """A short piece of reading shown beside the plan, with the articles it rests on."""
+
     id: str
     title: str
-    body: list[str] = Field(min_length=1)
-    sources: list[str] = Field(min_length=1)
+    body: Annotated[list[str], Limit(min_len=1)]
+    sources: Annotated[list[str], Limit(min_len=1)]
 
 
+@frozen
 class Catalog(Frozen):
+    """Everything `seeds/` holds: exercises, stages, cards, rules and the source articles."""
+
     exercises: dict[str, Exercise]
     stages: dict[int, Stage]
     cards: dict[str, EducationCard]
@@ -294,13 +391,16 @@ class Catalog(Frozen):
 # Records the store keeps
 
 
+@record
 class Profile(Record):
+    """The person: conditions, equipment, time slots and the disclaimer they accepted."""
+
     id: str = "profile"
-    conditions: list[Condition] = Field(min_length=1)
+    conditions: Annotated[list[Condition], Limit(min_len=1)]
     episode_start: date
-    equipment: list[Equipment] = [Equipment.NONE]
-    slots: list[Slot] = Field(default_factory=lambda: ["morning"], min_length=1)
-    minutes_per_session: int = Field(15, ge=5, le=60)
+    equipment: list[Equipment] = field(default_factory=lambda: [Equipment.NONE])
+    slots: Annotated[list[Slot], Limit(min_len=1)] = field(default_factory=lambda: ["morning"])
+    minutes_per_session: Annotated[int, Limit(ge=5, le=60)] = 15
     stenosis: bool = False
     disclaimer_accepted_at: datetime
 
@@ -311,8 +411,11 @@ class Profile(Record):
 ScreeningResult = Literal["clear", "see-doctor", "emergency"]
 
 
+@record
 class Screening(Record):
-    id: str = Field(default_factory=new_id)
+    """One pass through the red-flag questions and what it concluded."""
+
+    id: str = field(default_factory=new_id)
     at: datetime
     answers: dict[str, bool]
     result: ScreeningResult
@@ -320,7 +423,10 @@ class Screening(Record):
     context: Literal["first-run", "weekly", "after-session", "re-screen"] = "first-run"
 
 
+@record
 class Prescription(Record):
+    """One exercise of a plan: its dose and the slot it belongs to."""
+
     exercise_id: str
     dose: Dose
     slot: SlotOrAny = "any"
@@ -329,6 +435,7 @@ class Prescription(Record):
 PlanStatus = Literal["active", "paused", "archived"]
 
 
+@record
 class DeclinedStep(Record):
     """A dose step the person said no to; it is not suggested again from the same dose."""
 
@@ -337,28 +444,34 @@ class DeclinedStep(Record):
     proposed: Dose
 
 
+@record
 class Plan(Record):
-    id: str = Field(default_factory=new_id)
+    """The exercises for one stage; one plan is active at a time."""
+
+    id: str = field(default_factory=new_id)
     stage: StageNo
     created_at: datetime
     prescriptions: list[Prescription]
     status: PlanStatus = "active"
     pause_reason: str | None = None
     archived_at: datetime | None = None
-    declined: list[DeclinedStep] = []
+    declined: list[DeclinedStep] = field(default_factory=list)
 
     def for_slot(self, slot: Slot) -> list[Prescription]:
         return [p for p in self.prescriptions if p.slot in (slot, "any")]
 
 
+@record
 class ExerciseEntry(Record):
+    """What was done of one exercise in a session, against what was prescribed."""
+
     exercise_id: str
     name: str
     prescribed: Dose
-    sets_done: int = Field(0, ge=0)
-    reps_done: int = Field(0, ge=0)
-    hold_s_done: int = Field(0, ge=0)
-    seconds_done: int = Field(0, ge=0)
+    sets_done: Annotated[int, Limit(ge=0)] = 0
+    reps_done: Annotated[int, Limit(ge=0)] = 0
+    hold_s_done: Annotated[int, Limit(ge=0)] = 0
+    seconds_done: Annotated[int, Limit(ge=0)] = 0
     skipped: bool = False
     stopped_hurt: bool = False
     pain_when_stopped: Pain | None = None
@@ -368,8 +481,11 @@ class ExerciseEntry(Record):
         return not self.skipped and not self.stopped_hurt and self.sets_done >= self.prescribed.sets
 
 
+@record
 class Session(Record):
-    id: str = Field(default_factory=new_id)
+    """One exercise session: pain before and after, and an entry per exercise."""
+
+    id: str = field(default_factory=new_id)
     plan_id: str
     stage: StageNo
     slot: Slot
@@ -377,7 +493,7 @@ class Session(Record):
     ended_at: datetime | None = None
     pain_before: Pain
     pain_after: Pain | None = None
-    entries: list[ExerciseEntry] = []
+    entries: list[ExerciseEntry] = field(default_factory=list)
     difficulty: Difficulty | None = None
     #: The end-of-session question: any new numbness, weakness, bladder or bowel change?
     new_symptoms: bool | None = None
@@ -393,8 +509,11 @@ class Session(Record):
         return any(e.stopped_hurt for e in self.entries)
 
 
+@record
 class CheckIn(Record):
-    id: str = Field(default_factory=new_id)
+    """A pain check-in (0–10) with an optional note."""
+
+    id: str = field(default_factory=new_id)
     at: datetime
     pain: Pain
     note: str = ""
@@ -403,6 +522,7 @@ class CheckIn(Record):
 StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]
 
 
+@record
 class Criterion(Record):
     """One line of a move-on check: its name, whether it holds, and the numbers behind it."""
 
@@ -412,25 +532,34 @@ class Criterion(Record):
     detail: str
 
 
+@record
 class StageEvent(Record):
-    id: str = Field(default_factory=new_id)
+    """A change of stage (start, advance, step back, pause, …) and the criteria behind it."""
+
+    id: str = field(default_factory=new_id)
     at: datetime
     from_stage: StageNo | None = None
     to_stage: StageNo
     kind: StageEventKind
     reason: str = ""
-    criteria: list[Criterion] = []
+    criteria: list[Criterion] = field(default_factory=list)
 
 
+@record
 class PsfsItem(Record):
-    activity: str = Field(min_length=1)
+    """One activity of a PSFS rating and how able the person is to do it (0–10)."""
+
+    activity: Annotated[str, Limit(min_len=1)]
     score: Score
 
 
+@record
 class PsfsRating(Record):
-    id: str = Field(default_factory=new_id)
+    """A Patient-Specific Functional Scale rating: three to five activities."""
+
+    id: str = field(default_factory=new_id)
     at: datetime
-    items: list[PsfsItem] = Field(min_length=3, max_length=5)
+    items: Annotated[list[PsfsItem], Limit(min_len=3, max_len=5)]
 
     @property
     def mean(self) -> float:

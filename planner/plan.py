@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from planner.models import (
@@ -70,7 +70,7 @@ def smallest(dose: Dose, bounds: DoseBounds) -> Dose:
         bound = getattr(bounds, name)
         if getattr(dose, name) is not None and bound is not None:
             changes[name] = bound[0]
-    return dose.model_copy(update=changes)
+    return replace(dose, **changes)
 
 
 def slot_for(ex: Exercise, profile: Profile) -> SlotOrAny:
@@ -138,8 +138,8 @@ def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose) -> P
         raise ValueError(f"{ex.name}: " + "; ".join(problems))
     i = _index(plan, exercise_id)
     items = list(plan.prescriptions)
-    items[i] = items[i].model_copy(update={"dose": dose})
-    return plan.model_copy(update={"prescriptions": items})
+    items[i] = replace(items[i], dose=dose)
+    return replace(plan, prescriptions=items)
 
 
 def swap_options(catalog: Catalog, profile: Profile, plan: Plan,
@@ -170,13 +170,13 @@ def swap(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
     i = _index(plan, exercise_id)
     items = list(plan.prescriptions)
     items[i] = Prescription(exercise_id=new_id, dose=new.dose, slot=slot_for(new, profile))
-    return plan.model_copy(update={"prescriptions": items})
+    return replace(plan, prescriptions=items)
 
 
 def reset_plan(catalog: Catalog, profile: Profile, plan: Plan, now: datetime) -> Plan:
     """Back to the stage's default plan, keeping the plan's id and its history."""
     fresh = build_plan(catalog, profile, plan.stage, now)
-    return plan.model_copy(update={"prescriptions": fresh.prescriptions, "declined": []})
+    return replace(plan, prescriptions=fresh.prescriptions, declined=[])
 
 
 def session_minutes(plan: Plan, slot: Slot) -> int:

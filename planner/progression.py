@@ -7,7 +7,7 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -281,26 +281,26 @@ def step_back_check(catalog: Catalog, stage: int, history: History,
 def step_up(dose: Dose, bounds: DoseBounds) -> Dose | None:
     """One step up: +1 rep to its bound, then +2 s hold, then +1 set (minutes: +1 min)."""
     if dose.reps is not None and bounds.reps and dose.reps < bounds.reps[1]:
-        return dose.model_copy(update={"reps": dose.reps + 1})
+        return replace(dose, reps=dose.reps + 1)
     if dose.hold_s is not None and bounds.hold_s and dose.hold_s < bounds.hold_s[1]:
-        return dose.model_copy(update={"hold_s": min(dose.hold_s + 2, bounds.hold_s[1])})
+        return replace(dose, hold_s=min(dose.hold_s + 2, bounds.hold_s[1]))
     if dose.minutes is not None and bounds.minutes and dose.minutes < bounds.minutes[1]:
-        return dose.model_copy(update={"minutes": dose.minutes + 1})
+        return replace(dose, minutes=dose.minutes + 1)
     if dose.sets < bounds.sets[1]:
-        return dose.model_copy(update={"sets": dose.sets + 1})
+        return replace(dose, sets=dose.sets + 1)
     return None
 
 
 def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
     """One step back, undoing the last kind of step first: a set, then hold, then reps."""
     if dose.sets > bounds.sets[0]:
-        return dose.model_copy(update={"sets": dose.sets - 1})
+        return replace(dose, sets=dose.sets - 1)
     if dose.minutes is not None and bounds.minutes and dose.minutes > bounds.minutes[0]:
-        return dose.model_copy(update={"minutes": dose.minutes - 1})
+        return replace(dose, minutes=dose.minutes - 1)
     if dose.hold_s is not None and bounds.hold_s and dose.hold_s > bounds.hold_s[0]:
-        return dose.model_copy(update={"hold_s": max(dose.hold_s - 2, bounds.hold_s[0])})
+        return replace(dose, hold_s=max(dose.hold_s - 2, bounds.hold_s[0]))
     if dose.reps is not None and bounds.reps and dose.reps > bounds.reps[0]:
-        return dose.model_copy(update={"reps": dose.reps - 1})
+        return replace(dose, reps=dose.reps - 1)
     return None
 
 

@@ -6,7 +6,7 @@ stage event that explains it — and leaves saving to the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from planner.models import Catalog, Plan, Profile, Screening, StageEvent
@@ -22,7 +22,7 @@ class StageChange:
 
 
 def _archive(plan: Plan, now: datetime) -> Plan:
-    return plan.model_copy(update={"status": "archived", "archived_at": now})
+    return replace(plan, status="archived", archived_at=now)
 
 
 def start_programme(catalog: Catalog, profile: Profile, stage: int, now: datetime,
@@ -64,8 +64,8 @@ def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
         for p in plan.prescriptions:
             ex = catalog.exercises.get(p.exercise_id)
             down = step_down(p.dose, ex.bounds) if ex else None
-            lowered.append(p.model_copy(update={"dose": down or p.dose}))
-        new = new.model_copy(update={"prescriptions": lowered})
+            lowered.append(replace(p, dose=down or p.dose))
+        new = replace(new, prescriptions=lowered)
     why = reason.strip() or (recommendation.reason if recommendation else "chosen by you")
     event = StageEvent(at=now, from_stage=plan.stage, to_stage=target, kind="step-back",
                        reason=why)
@@ -75,7 +75,7 @@ def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
 def pause(plan: Plan, screening: Screening, now: datetime) -> StageChange:
     """A red flag pauses the plan at once; nothing is lost, nothing can start."""
     reason = f"red-flag screen: {screening.result} ({screening.context})"
-    paused = plan.model_copy(update={"status": "paused", "pause_reason": reason})
+    paused = replace(plan, status="paused", pause_reason=reason)
     event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="pause",
                        reason=reason)
     return StageChange(paused, event)
@@ -85,7 +85,7 @@ def resume(plan: Plan, screening: Screening, now: datetime) -> StageChange:
     """Only an all-clear screen lifts a pause."""
     if screening.result != "clear":
         raise ValueError("a plan resumes only after a clear red-flag screen")
-    active = plan.model_copy(update={"status": "active", "pause_reason": None})
+    active = replace(plan, status="active", pause_reason=None)
     event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="resume",
                        reason="red-flag screen clear")
     return StageChange(active, event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from planner.advice import advise
@@ -188,8 +188,8 @@ def _follow_advice(rng: random.Random, catalog: Catalog, out: SyntheticHistory, 
     ups = [d for d in advice.doses if d.direction == "down" or rng.random() < 0.6]
     if ups:
         changed = {d.exercise_id: d.proposed for d in ups}
-        prescriptions = [p.model_copy(update={"dose": changed.get(p.exercise_id, p.dose)})
+        prescriptions = [replace(p, dose=changed.get(p.exercise_id, p.dose))
                          for p in plan.prescriptions]
-        plan = plan.model_copy(update={"prescriptions": prescriptions})
+        plan = replace(plan, prescriptions=prescriptions)
         out.plans[plan.id] = plan
     return plan

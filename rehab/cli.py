@@ -151,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
+    from planner.codec import dump
     from seeds import load_catalog
 
     catalog = load_catalog()
@@ -158,7 +159,7 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
                        key=lambda e: (0 if e.stage == "any" else e.stage, e.id))
     if args.json:
         rows = [{"id": e.id, "name": e.name, "stage": e.stage, "kind": e.kind.value,
-                 "dose": e.dose.model_dump(mode="json"), "dose_label": e.dose.label(),
+                 "dose": dump(e.dose), "dose_label": e.dose.label(),
                  "sources": e.sources, "optional": e.optional} for e in exercises]
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0

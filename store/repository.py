@@ -13,15 +13,18 @@ first asked for, so `rehab status` on ten years of history only pays for the rec
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
+from planner.codec import dump
 from planner.models import (
     Catalog,
     CheckIn,
@@ -61,6 +64,7 @@ from store.schema import (
     table_for,
     validate_document,
     validate_meta,
+    vouched_document,
 )
 from store.storage import (
     PrivateStorage,
@@ -76,24 +80,26 @@ Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
 
 
-@functools.cache
 def app_version() -> str:
-    """This rehab's version, for the file's meta record (looked up once, only when writing)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """This rehab's version, for the file's meta record and the `.checked` stamp."""
+    from rehab import __version__
 
-    try:
-        return version("rehab-planner")
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 class _Table(Generic[R]):
-    """One table: the documents as stored, and the models validated from them on first use."""
+    """One table: the documents as stored, and the models read from them on first use.
 
-    def __init__(self, name: str, documents: Mapping[str, dict[str, Any]], path: Path) -> None:
+    A document from bytes checked in full before (`vouched` says which) is rebuilt without
+    pydantic; any other is validated.
+    """
+
+    def __init__(self, name: str, documents: Mapping[str, dict[str, Any]], path: Path,
+                 vouched: Callable[[str, str], bool]) -> None:
         self.name = name
         self.documents = documents
         self._path = path
+        self._vouched = vouched
         self._models: dict[str, R] = {}
         self._order_field = ORDER_FIELDS.get(name)
         self._ids: list[str] | None = None  # ids in time order, built on first use
@@ -219,6 +225,11 @@ class _Table(Generic[R]):
         return cast(datetime, getattr(model, field)).isoformat()
 
     def _validate(self, document: Mapping[str, Any]) -> R:
+        if self._vouched(self.name, document.get("id", "")):
+            try:
+                return cast(R, vouched_document(self.name, document))
+            except (TypeError, ValueError, AttributeError):
+                pass  # not what this program writes after all: let pydantic say what is wrong
         try:
             return cast(R, validate_document(self.name, document))
         except Damage as problem:
@@ -229,7 +240,7 @@ class Repository:
     """The user's records in one data file. Open with `Repository.open(path, clock=...)`.
 
     Records returned in lists are the cached instances, shared between calls: treat them as
-    read-only and save a changed copy (`model_copy(update=...)`). Single-record getters
+    read-only and save a changed copy (`dataclasses.replace(record, ...)`). Single-record getters
     (`profile`, `active_plan`, `latest_screening`, `plan`, `session`) return private copies.
     Not thread-safe: use one repository from one thread.
     """
@@ -347,16 +358,18 @@ class Repository:
                 if self.storage.trusted:
                     # These bytes were checked in full before: check what the journal adds.
                     check_layout({name: table if name in (META_TABLE, "profile")
-                                  else pending.get(name, {}) for name, table in tables.items()})
+                                  else pending.get(name, {}) for name, table in tables.items()},
+                                 vouched=True)
                 else:
                     check_layout(tables)
-                self._meta = validate_meta(tables)
+                self._meta = validate_meta(tables, vouched=self.storage.trusted)
             else:
                 self._meta = None
         except Damage as problem:
             raise damaged(self.path, problem.reason) from None
         self._tables = {
-            name: _Table(name, tables.get(name, {}), self.path) for name in TABLE_MODELS
+            name: _Table(name, tables.get(name, {}), self.path, self._is_vouched)
+            for name in TABLE_MODELS
         }
         self._checked = False
         if check_now:
@@ -371,6 +384,11 @@ class Repository:
                 self._vouch_on_close = True
             else:
                 self.check_all()
+
+    def _is_vouched(self, table: str, record_id: str) -> bool:
+        """Is this document in bytes checked in full before, and not in the journal on top?"""
+        storage = self.storage
+        return storage.trusted and record_id not in storage.pending.get(table, ())
 
     def _upgrade(self, tables: Tables, version: int) -> Tables:
         latest = current_version()
@@ -416,13 +434,13 @@ class Repository:
                 raise ValueError(f"the profile's id is always 'profile', got {record.id!r}")
             # None is every optional field's default, so leaving it out loses nothing and keeps
             # ten years of sessions a fifth smaller to read and write.
-            document = record.model_dump(mode="json", exclude_none=True)
+            document = dump(record, exclude_none=True)
             # Proves it will read back, and gives the cache a copy the caller cannot change.
             saved.setdefault(name, {})[record.id] = validate_document_or_raise(name, document)
             changes.setdefault(name, {})[record.id] = document
         meta = self._meta_for_write()
         if meta is not None:
-            changes[META_TABLE] = {META_ID: meta.model_dump(mode="json")}
+            changes[META_TABLE] = {META_ID: dump(meta)}
         tables = self._db.commit(changes)
         # The file was fully valid and each new document was validated: its bytes are vouched
         # for at close (hashing 13 MB on every save would cost more than the save's own work).
@@ -438,7 +456,7 @@ class Repository:
                 schema_version=current_version(), app_version=app_version(), created=self._clock()
             )
         if self._meta.app_version != app_version():
-            return self._meta.model_copy(update={"app_version": app_version()})
+            return replace(self._meta, app_version=app_version())
         return None
 
     def _require_writer(self) -> None:
@@ -504,7 +522,7 @@ class Repository:
             for other in self.plans():
                 if other.id != plan.id and other.status != "archived":
                     records.append(
-                        other.model_copy(update={"status": "archived", "archived_at": now})
+                        replace(other, status="archived", archived_at=now)
                     )
         self.save(*records)
 
@@ -513,7 +531,7 @@ class Repository:
         plan = self._table("plans").get(plan_id)
         if plan is None:
             raise KeyError(f"no plan with id {plan_id!r}")
-        archived = plan.model_copy(update={"status": "archived", "archived_at": self._clock()})
+        archived = replace(plan, status="archived", archived_at=self._clock())
         self.save(archived)
         return _copy(archived)
 
@@ -581,7 +599,7 @@ class Repository:
         """
         tables: Tables = {name: dict(t.documents) for name, t in self._tables.items()}
         if self._meta is not None:
-            tables[META_TABLE] = {META_ID: self._meta.model_dump(mode="json")}
+            tables[META_TABLE] = {META_ID: dump(self._meta)}
         return tables
 
     def counts(self) -> dict[str, int]:
@@ -759,7 +777,7 @@ def validate_document_or_raise(name: str, document: Mapping[str, Any]) -> Record
 
 
 def _copy(record: R | None) -> R | None:
-    return None if record is None else record.model_copy(deep=True)
+    return None if record is None else copy.deepcopy(record)
 
 
 def _moment(since: datetime | date | None) -> datetime | None:

@@ -10,13 +10,14 @@ a `DataFileError` naming the file and the newest backup.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from planner.codec import Invalid, trusted, validate
 from planner.models import (
     CheckIn,
+    Limit,
     Plan,
     Profile,
     PsfsRating,
@@ -56,13 +57,12 @@ ORDER_FIELDS: dict[str, str] = {
 TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}
 
 
-class Meta(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Meta(Record):
     """The file's own record: which schema it is written in, by which rehab, since when."""
 
-    model_config = ConfigDict(extra="forbid")
-
     id: Literal["meta"] = META_ID
-    schema_version: int = Field(ge=1)
+    schema_version: Annotated[int, Limit(ge=1)]
     app_version: str
     created: datetime
 
@@ -83,7 +83,7 @@ class TooNew(Exception):
         self.found = found
 
 
-def table_for(record: BaseModel) -> str:
+def table_for(record: Record) -> str:
     """The table a record is stored in."""
     for name, model in TABLE_MODELS.items():
         if type(record) is model:
@@ -108,8 +108,9 @@ def schema_version_of(tables: Mapping[str, Any]) -> int | None:
     return version
 
 
-def check_layout(tables: Mapping[str, Any]) -> None:
-    """Known tables only, each document keyed by its own string id, one well-formed meta record."""
+def check_layout(tables: Mapping[str, Any], *, vouched: bool = False) -> None:
+    """Known tables only, each document keyed by its own string id, one well-formed meta record
+    (`vouched`: in bytes checked in full before, so it is read without pydantic)."""
     for name, table in tables.items():
         if name not in TABLE_NAMES:
             raise Damage(f"unknown table {name!r}")
@@ -125,32 +126,34 @@ def check_layout(tables: Mapping[str, Any]) -> None:
     meta = tables.get(META_TABLE, {})
     if set(meta) != {META_ID}:
         raise Damage("the meta table must hold exactly one record, 'meta'")
-    validate_meta(tables)
+    validate_meta(tables, vouched=vouched)
     if "profile" in tables and set(tables["profile"]) - {"profile"}:
         raise Damage("the profile table may only hold the record 'profile'")
 
 
-def validate_meta(tables: Mapping[str, Any]) -> Meta:
+def validate_meta(tables: Mapping[str, Any], *, vouched: bool = False) -> Meta:
+    """The meta record; `vouched` when these bytes were checked in full before."""
+    document = tables[META_TABLE][META_ID]
+    if vouched:
+        try:
+            return trusted(Meta, document)
+        except (TypeError, ValueError, AttributeError):
+            pass  # not what this program writes after all: let pydantic say what is wrong
     try:
-        return Meta.model_validate(tables[META_TABLE][META_ID])
-    except ValidationError as error:
-        raise Damage(f"meta record: {describe(error)}") from None
+        return validate(Meta, document)
+    except Invalid as error:
+        raise Damage(f"meta record: {error.first()}") from None
 
 
 def validate_document(table: str, document: Mapping[str, Any]) -> Record:
     """The document as its model, or `Damage` naming the table, the id and the first problem."""
     try:
-        return TABLE_MODELS[table].model_validate(document)
-    except ValidationError as error:
-        raise Damage(f"{table} document {document.get('id')!r}: {describe(error)}") from None
+        return validate(TABLE_MODELS[table], document)
+    except Invalid as error:
+        raise Damage(f"{table} document {document.get('id')!r}: {error.first()}") from None
 
 
-def describe(error: ValidationError) -> str:
-    """The first problem of a validation error, on one line: `pain_after: Input should be …`."""
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    where = ".".join(str(part) for part in first["loc"]) or "document"
-    text = f"{where}: {first['msg']}"
-    if len(problems) > 1:
-        text += f"; {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''}"
-    return text
+def vouched_document(table: str, document: Mapping[str, Any]) -> Record:
+    """A document from bytes this program wrote and checked in full before (see `known_good`):
+    rebuilt without pydantic."""
+    return trusted(TABLE_MODELS[table], document)

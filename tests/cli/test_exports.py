@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -191,7 +192,7 @@ def _add_tricky_note(path):
     clock = FakeClock()
     with Repository.open(path, clock=clock) as repo:
         session = repo.sessions()[-1]
-        repo.save(session.model_copy(update={"note": TRICKY}))
+        repo.save(replace(session, note=TRICKY))
         return session.id
 
 
@@ -330,7 +331,7 @@ def test_calendar_of_a_paused_plan_or_no_plan_is_refused(tmp_path):
     path = fresh_file(tmp_path / "rehab.json")
     with Repository.open(path, clock=FakeClock()) as repo:
         plan = repo.active_plan()
-        repo.save(plan.model_copy(update={"status": "paused", "pause_reason": "red flag"}))
+        repo.save(replace(plan, status="paused", pause_reason="red flag"))
     code, out, err = cli("export", "--format", "ics", "--data", str(path))
     assert code == 1 and out == "" and one_line(err) and "paused" in err
     empty = tmp_path / "empty.json"
@@ -398,7 +399,7 @@ def test_user_text_cannot_break_the_report(demo_file):
     clock = FakeClock()
     with Repository.open(demo_file, clock=clock) as repo:
         session = repo.sessions()[-1]
-        repo.save(session.model_copy(update={"note": BREAKER + "\n```\n# heading?\n````"}),
+        repo.save(replace(session, note=BREAKER + "\n```\n# heading?\n````"),
                   CheckIn(at=NOW - timedelta(hours=1), pain=3, note="## " + BREAKER),
                   StageEvent(at=NOW - timedelta(minutes=30), from_stage=2, to_stage=3,
                              kind="override", reason=BREAKER),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from planner.codec import dump
 from store import (
     DataFileError,
     FileLockedError,
@@ -192,7 +193,7 @@ def test_write_documents_checks_everything_and_backs_up_first(data_path, clock, 
     tables = {
         "meta": {"meta": {"id": "meta", "schema_version": 1, "app_version": "0.0.9",
                           "created": "2026-01-01T00:00:00"}},
-        "checkins": {checkin.id: checkin.model_dump(mode="json")},
+        "checkins": {checkin.id: dump(checkin)},
     }
 
     broken = json.loads(json.dumps(tables))

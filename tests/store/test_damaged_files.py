@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from planner.codec import dump
 from store import DataFileError, NewerSchemaError, Repository
 
 META = {
@@ -19,8 +20,8 @@ def _good_file(make) -> dict:
     session = make.session(id="s-1")
     return {
         "meta": META,
-        "profile": {"profile": make.profile().model_dump(mode="json")},
-        "sessions": {session.id: session.model_dump(mode="json")},
+        "profile": {"profile": dump(make.profile())},
+        "sessions": {session.id: dump(session)},
     }
 
 

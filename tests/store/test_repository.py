@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from tinydb.table import Document
 
 import store.atomic
 import store.storage
+from planner.codec import dump
 from store import DataFileError, Repository, StoreError, current_version
 from store.storage import RecordTable
 
@@ -65,7 +67,7 @@ def test_documents_are_keyed_by_their_own_id_with_a_meta_record(data_path, clock
 
     tables = json.loads(data_path.read_bytes())
     assert set(tables["sessions"]) == {session.id}
-    assert tables["sessions"][session.id] == session.model_dump(mode="json", exclude_none=True)
+    assert tables["sessions"][session.id] == dump(session, exclude_none=True)
     assert set(tables["profile"]) == {"profile"}
     meta = tables["meta"]["meta"]
     assert meta["schema_version"] == current_version() == 1
@@ -141,7 +143,7 @@ def test_saving_a_record_again_replaces_it(data_path, clock, make):
     session = make.session(completed=False, note="")
     with Repository.open(data_path, clock=clock) as repo:
         repo.save_session(session)
-        finished = session.model_copy(update={"completed": True, "note": "done"})
+        finished = replace(session, completed=True, note="done")
         repo.save_session(finished)
         assert repo.sessions() == [finished]
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
@@ -163,7 +165,7 @@ def test_saving_a_plan_archives_the_plan_in_force_in_the_same_write(data_path, c
 
 
 def test_a_paused_plan_is_still_the_plan_in_force(data_path, clock, make):
-    plan = make.plan().model_copy(update={"status": "paused", "pause_reason": "red flag"})
+    plan = replace(make.plan(), status="paused", pause_reason="red flag")
     with Repository.open(data_path, clock=clock) as repo:
         repo.save_plan(plan)
         assert repo.active_plan() == plan
@@ -229,7 +231,7 @@ def test_a_record_that_would_not_read_back_is_not_saved(data_path, clock, make):
 
 def test_the_profile_id_is_always_profile(data_path, clock, make):
     with Repository.open(data_path, clock=clock) as repo, pytest.raises(ValueError, match="id"):
-        repo.save_profile(make.profile().model_copy(update={"id": "someone"}))
+        repo.save_profile(replace(make.profile(), id="someone"))
 
 
 def test_single_records_are_copies_the_caller_may_change(data_path, clock, make):
@@ -277,7 +279,7 @@ def test_tinydb_tables_use_record_ids_and_no_query_cache(data_path, clock, make)
         assert table._query_cache.capacity == 0
         with pytest.raises(TypeError, match="own id"):
             table.insert({"id": "x"})
-        table_doc = Document(session.model_dump(mode="json", exclude_none=True), doc_id=session.id)
+        table_doc = Document(dump(session, exclude_none=True), doc_id=session.id)
         assert table.get(doc_id=table_doc.doc_id) == table_doc
 
 
@@ -314,7 +316,7 @@ def test_the_order_kept_in_memory_matches_the_order_after_reopening(data_path, c
         repo.save_session(make.session(1))
         repo.save_session(make.session(2, id="same-time-b"))
         repo.save_session(make.session(2, id="same-time-a"))
-        moved = late.model_copy(update={"started_at": late.started_at - timedelta(days=30)})
+        moved = replace(late, started_at=late.started_at - timedelta(days=30))
         repo.save_session(moved)
         in_memory = [s.id for s in repo.sessions()]
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
@@ -342,13 +344,13 @@ def test_a_writer_may_defer_checks_but_never_writes_to_a_damaged_file(data_path,
 
 def test_records_at_the_same_moment_keep_the_order_they_were_saved_in(data_path, clock, make):
     kinds = ["start", "pause", "resume", "pause", "resume"]
-    events = [make.stage_event(0).model_copy(update={"kind": kind}) for kind in kinds]
+    events = [replace(make.stage_event(0), kind=kind) for kind in kinds]
     with Repository.open(data_path, clock=clock) as repo:
         repo.log_stage_event(events[0])
         repo.stage_events()  # the order is now kept up to date save by save
         for event in events[1:]:
             repo.log_stage_event(event)
-        repo.log_stage_event(events[1].model_copy(update={"reason": "edited"}))  # keeps its place
+        repo.log_stage_event(replace(events[1], reason="edited"))  # keeps its place
         in_memory = [e.id for e in repo.stage_events()]
     assert in_memory == [e.id for e in events]
     with Repository.open(data_path, clock=clock, readonly=True) as repo:

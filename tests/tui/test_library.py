@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import OptionList, Static
 
 from planner.models import Condition, Equipment, Kind
@@ -251,10 +253,10 @@ async def test_footer_keys_follow_focus_and_filters(make_demo_app):
 
 
 async def test_catalog_text_is_never_read_as_markup(make_demo_app, catalog):
-    ex = catalog.exercise("bridge").model_copy(update={
-        "name": NASTY, "aliases": [NASTY], "steps": [NASTY, NASTY], "evidence": NASTY})
+    ex = replace(catalog.exercise("bridge"), name=NASTY, aliases=[NASTY], steps=[NASTY, NASTY],
+                 evidence=NASTY)
     app = make_demo_app(days=7)
-    app.catalog = catalog.model_copy(update={"exercises": {**catalog.exercises, "bridge": ex}})
+    app.catalog = replace(catalog, exercises={**catalog.exercises, "bridge": ex})
     async with app.run_test(size=LARGE) as pilot:
         screen = await open_library(pilot)
         await press(pilot, "s", "s", "s")  # stage 3: the bridge comes first
@@ -307,8 +309,7 @@ async def test_coming_back_after_the_profile_changed_redraws_the_reason(make_dem
         await press(pilot, "e", "e", "e", "e", "e")
         assert "Not in your plan: needs pull-up bar" in screen.detail_text()
         profile = app.profile()
-        app.repo.save(profile.model_copy(
-            update={"equipment": [*profile.equipment, Equipment.PULL_UP_BAR]}))
+        app.repo.save(replace(profile, equipment=[*profile.equipment, Equipment.PULL_UP_BAR]))
         await press(pilot, "1", "5")
         assert app.screen is screen and screen.highlighted().id == "bar-hang"
         assert "Not in your plan" not in screen.detail_text()

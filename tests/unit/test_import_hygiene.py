@@ -28,3 +28,38 @@ def test_planner_and_seeds_import_no_tinydb():
             "print([m for m in sys.modules if m.startswith('tinydb')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+START = """
+import sys
+from datetime import datetime
+from planner.advice import advise
+from seeds import load_catalog
+from store import Repository
+
+now = datetime(2026, 11, 21, 12, 0)
+catalog = load_catalog()
+for readonly in (False, True):  # the app opens as the writer, `rehab status` as a reader
+    with Repository.open(sys.argv[1], clock=lambda: now, readonly=readonly) as repo:
+        plan = repo.active_plan()
+        history = repo.recent_history(catalog, plan.stage, now)
+        advise(catalog, repo.profile(), plan, history, repo.latest_screening(),
+               repo.latest_psfs(), now)
+        assert history.sessions and repo.stage_events()
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core",
+                                                          "annotated_types")))
+"""
+
+
+def test_reading_a_vouched_file_loads_no_pydantic(tmp_path):
+    """What Today and `rehab status` read is rebuilt without pydantic, whose import and
+    validators would cost more than the rest of start-up (planner.codec, BENCHMARKS.md).
+    A file rehab wrote and closed is vouched for; its records are read without it."""
+    from rehab.commands import write_demo
+    from tests.conftest import NOW
+
+    path = tmp_path / "rehab.json"
+    write_demo(path, 30, 1, lambda: NOW)
+    out = subprocess.run([sys.executable, "-c", START, str(path)], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planner.models import DeclinedStep, Equipment
@@ -19,10 +21,10 @@ def test_dose_change_within_bounds_is_kept_and_outside_is_refused(catalog, plan)
     p = plan.prescriptions[-1]
     ex = catalog.exercise(p.exercise_id)
     top = ex.bounds.sets[1]
-    changed = change_dose(catalog, plan, ex.id, p.dose.model_copy(update={"sets": top}))
+    changed = change_dose(catalog, plan, ex.id, replace(p.dose, sets=top))
     assert changed.prescriptions[-1].dose.sets == top and changed.id == plan.id
     with pytest.raises(ValueError, match=f"sets must be 1–{top}"):
-        change_dose(catalog, plan, ex.id, p.dose.model_copy(update={"sets": top + 1}))
+        change_dose(catalog, plan, ex.id, replace(p.dose, sets=top + 1))
 
 
 def test_swap_offers_neighbours_first_and_refuses_what_does_not_suit(catalog, plan):
@@ -61,6 +63,6 @@ def test_a_declined_step_is_not_suggested_again_from_the_same_dose(catalog):
     two = [session(NOW.date() - timedelta(days=d), stage=3, after=2, difficulty="easy",
                    entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
     [up] = dose_suggestions(catalog, plan, History.of(two))
-    declined = plan.model_copy(update={"declined": [DeclinedStep(
-        exercise_id=ex.id, current=up.current, proposed=up.proposed)]})
+    declined = replace(plan, declined=[DeclinedStep(
+        exercise_id=ex.id, current=up.current, proposed=up.proposed)])
     assert dose_suggestions(catalog, declined, History.of(two)) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -188,9 +189,9 @@ def test_the_pain_that_placed_someone_does_not_send_them_back(catalog):
 
     events = [StageEvent(at=start, to_stage=1, kind="start")]
     first = checkin(TODAY, 7)
-    first = first.model_copy(update={"at": start})
+    first = replace(first, at=start)
     assert step_back_check(catalog, 1, History.of([], [first], events), NOW) is None
-    later = checkin(TODAY, 7).model_copy(update={"at": NOW - timedelta(hours=1)})
+    later = replace(checkin(TODAY, 7), at=NOW - timedelta(hours=1))
     assert step_back_check(catalog, 1, History.of([], [first, later], events), NOW) is not None
 
 

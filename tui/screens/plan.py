@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -57,7 +59,7 @@ class DoseScreen(AskScreen[Dose | None]):
             low, high = getattr(self.exercise.bounds, name)
             changes[name] = parse_whole(self.query_one(f"#{name}", Input).value, low, high,
                                         label.lower())
-        return self.dose.model_copy(update=changes)
+        return replace(self.dose, **changes)
 
 
 class SwapScreen(ModalScreen[str | None]):
@@ -243,7 +245,7 @@ class PlanScreen(MainScreen):
         plan = self.app.plan()
         declined = [*plan.declined, DeclinedStep(exercise_id=step.exercise_id,
                                                  current=step.current, proposed=step.proposed)]
-        self.save(plan.model_copy(update={"declined": declined}),
+        self.save(replace(plan, declined=declined),
                   "Kept as it is; not suggested again at this dose.")
 
     @work

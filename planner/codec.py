@@ -1,0 +1,179 @@
+"""Models to JSON and back: `dump`, `validate` (pydantic) and `trusted` (no pydantic).
+
+- `dump(model)` is the JSON-ready dict the store writes: what pydantic's
+  `dump_python(mode="json")` gives (the tests hold the two equal).
+- `validate(cls, data)` runs pydantic over the data: every type and constraint, with an `Invalid`
+  error that names the field. Use it for anything not known to be ours: a file that is not
+  vouched for, an import, a backup, the catalog in a folder given by hand, and every record
+  before it is written.
+- `trusted(cls, data)` rebuilds a model from a document this program wrote and has vouched for
+  since. It converts types (dates, enums, nested models) and runs the models' own
+  `__post_init__` checks, without pydantic.
+
+pydantic is imported by the first `validate`, so opening the app on a vouched file and
+`rehab status` never load it (≈110 ms and ≈11 MB; BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from planner.models import field_names
+
+M = TypeVar("M")
+Convert = Callable[[Any], Any]
+
+
+class Invalid(ValueError):
+    """Data that does not validate as its model. `problems` are pydantic's error dicts."""
+
+    def __init__(self, message: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+    def first(self) -> str:
+        """The first problem on one line (`pain_after: Input should be …`), and how many more."""
+        first = self.problems[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        text = f"{where}: {first['msg']}"
+        more = len(self.problems) - 1
+        if more:
+            text += f"; {more} more problem{'s' if more > 1 else ''}"
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# pydantic, for data not known to be ours
+
+
+@functools.cache
+def _adapter(cls: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def prepare(*classes: type) -> None:
+    """Load pydantic and build these models' validators now, so a later `validate` is quick
+    (the app does this in the background once its first screen is up)."""
+    for cls in classes:
+        _adapter(cls)
+
+
+def validate(cls: type[M], data: Any) -> M:
+    """`data` as a `cls`, checked field by field by pydantic; `Invalid` if it is not one."""
+    from pydantic import ValidationError
+
+    try:
+        return typing.cast(M, _adapter(cls).validate_python(data))
+    except ValidationError as error:
+        problems = [_plain(p) for p in error.errors(include_url=False)]
+        raise Invalid(str(error), problems) from None
+
+
+def _plain(problem: Any) -> dict[str, Any]:
+    """pydantic words a field a dataclass does not have as 'Unexpected keyword argument'."""
+    if problem["type"] == "unexpected_keyword_argument":
+        problem = {**problem, "msg": "Extra inputs are not permitted"}
+    return dict(problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Out: a model as JSON-ready data
+
+
+def dump(value: Any, *, exclude_none: bool = False) -> Any:
+    """A model (or a list or dict of them) as plain JSON data: dates as ISO text, enums as
+    their values, tuples as lists. `exclude_none` leaves out fields that are None, at any depth."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for name in field_names(type(value)):
+            item = getattr(value, name)
+            if item is None and exclude_none:
+                continue
+            out[name] = dump(item, exclude_none=exclude_none)
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [dump(item, exclude_none=exclude_none) for item in value]
+    if isinstance(value, dict):
+        return {str(dump(key)): dump(item, exclude_none=exclude_none)
+                for key, item in value.items()}
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# In, without pydantic: documents this program wrote
+
+
+def trusted(cls: type[M], data: Mapping[str, Any]) -> M:
+    """Rebuild a model from a document this program wrote and vouched for. Types are converted
+    and `__post_init__` checks run; the field constraints are not checked again."""
+    return typing.cast(M, _decoder(cls)(data))
+
+
+@functools.cache
+def _decoder(cls: type) -> Convert:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    converters = [(f.name, convert) for f in dataclasses.fields(cls)
+                  if (convert := _converter(hints[f.name])) is not None]
+
+    def decode(data: Mapping[str, Any]) -> Any:
+        values = dict(data)
+        for name, convert in converters:
+            if name in values:
+                values[name] = convert(values[name])
+        return cls(**values)
+
+    return decode
+
+
+def _converter(hint: Any) -> Convert | None:
+    """How to turn stored JSON into a value of `hint`; None where it is already one."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Annotated:
+        return _converter(args[0])
+    if origin is Literal or hint in (str, int, bool, float):
+        return None
+    if origin in (Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        inner = [_converter(a) for a in members]
+        if all(c is None for c in inner):
+            return None
+        if len(members) == 1 and inner[0] is not None:
+            convert = inner[0]
+            return lambda v: None if v is None else convert(v)
+    elif origin is list:
+        item = _converter(args[0])
+        return list if item is None else (lambda v: [item(x) for x in v])
+    elif origin is tuple:
+        return tuple
+    elif origin is dict:
+        key, item = _converter(args[0]), _converter(args[1])
+        if key is None and item is None:
+            return dict
+        key, item = key or _same, item or _same
+        return lambda v: {key(k): item(x) for k, x in v.items()}
+    elif hint is datetime:
+        return datetime.fromisoformat
+    elif hint is date:
+        return date.fromisoformat
+    elif isinstance(hint, type) and issubclass(hint, Enum):
+        return hint
+    elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _decoder(hint)
+    raise TypeError(f"no trusted decoder for {hint!r}")
+
+
+def _same(value: Any) -> Any:
+    return value
