@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import tomllib
 from collections.abc import Callable
 from functools import cache
@@ -12,6 +14,8 @@ from planner.codec import Invalid, trusted, validate
 from planner.models import Catalog, EducationCard, Exercise, Rules, Stage
 
 DATA = Path(__file__).parent / "data"
+FILES = ("sources", "exercises", "stages", "cards")
+CACHE_FORMAT = 1
 M = TypeVar("M")
 
 
@@ -27,6 +31,54 @@ def _read(path: Path) -> dict[str, Any]:
         raise CatalogError(f"{path}: catalog file is missing") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+
+
+def default_cache() -> Path:
+    """Where the parsed shipped catalog is kept between starts (the user's cache folder)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("rehab-planner") / "catalog.json"
+
+
+def _documents(data_dir: Path, cache: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The four TOML files, parsed; from `cache` when no file has changed since it was kept.
+
+    Parsing TOML costs ~12 ms at every start (tomllib is pure Python); reading the same data
+    as JSON costs ~0.3 ms. The cache is only a copy: any problem with it means parsing again.
+    """
+    paths = {name: data_dir / f"{name}.toml" for name in FILES}
+    files = None
+    if cache is not None:
+        try:
+            files = [[name, *_identity(os.stat(path))] for name, path in paths.items()]
+            saved = json.loads(cache.read_bytes())
+            if saved["format"] == CACHE_FORMAT and saved["files"] == files:
+                return saved["documents"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    documents = {name: _read(path) for name, path in paths.items()}
+    if cache is not None and files is not None:
+        _keep(cache, {"format": CACHE_FORMAT, "files": files, "documents": documents})
+    return documents
+
+
+def _identity(status: os.stat_result) -> list[int]:
+    """Any edit changes the size or the times; a replaced file has a new inode."""
+    return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
+def _keep(cache: Path, content: dict[str, Any]) -> None:
+    """Write the cache (private, replaced atomically); a failure only costs the next start."""
+    temp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    try:
+        data = json.dumps(content, ensure_ascii=False).encode()
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, cache)
+    except (OSError, TypeError, ValueError):  # TypeError: a TOML date, which JSON cannot hold
+        temp.unlink(missing_ok=True)
 
 
 def _where(error: dict[str, Any]) -> str:
@@ -74,25 +126,28 @@ def load_catalog(data_dir: Path = DATA) -> Catalog:
 
 @cache
 def _load_default() -> Catalog:
+    documents = _documents(DATA, default_cache())
     try:
-        return _load(DATA, _shipped)
+        return _load(DATA, _shipped, documents)
     except (TypeError, ValueError, KeyError, AttributeError):
         return _load(DATA)  # the installed files were changed: say what is wrong, and where
 
 
-def _load(data_dir: Path, read: Callable[..., Any] = _validate) -> Catalog:
+def _load(data_dir: Path, read: Callable[..., Any] = _validate,
+          documents: dict[str, dict[str, Any]] | None = None) -> Catalog:
+    docs = _documents(data_dir) if documents is None else documents
     path = data_dir / "sources.toml"
-    sources = {str(k): str(v) for k, v in _table(_read(path), "sources", path).items()}
+    sources = {str(k): str(v) for k, v in _table(docs["sources"], "sources", path).items()}
 
     path = data_dir / "exercises.toml"
     exercises: dict[str, Exercise] = {}
-    for key, raw in _table(_read(path), "exercises", path).items():
+    for key, raw in _table(docs["exercises"], "exercises", path).items():
         if not isinstance(raw, dict):
             raise CatalogError(f"{path}: exercise '{key}': expected a table")
         exercises[key] = read(Exercise, path, "exercise", key, _keyed(raw, "id", key))
 
     path = data_dir / "stages.toml"
-    doc = _read(path)
+    doc = docs["stages"]
     stages: dict[int, Stage] = {}
     for key, raw in _table(doc, "stages", path).items():
         if not isinstance(raw, dict):
@@ -106,7 +161,7 @@ def _load(data_dir: Path, read: Callable[..., Any] = _validate) -> Catalog:
 
     path = data_dir / "cards.toml"
     cards = {}
-    for key, raw in _table(_read(path), "cards", path).items():
+    for key, raw in _table(docs["cards"], "cards", path).items():
         if not isinstance(raw, dict):
             raise CatalogError(f"{path}: card '{key}': expected a table")
         cards[key] = read(EducationCard, path, "card", key, _keyed(raw, "id", key))

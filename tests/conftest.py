@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from planner.models import Condition, Equipment, Profile
 from seeds import load_catalog
+
+
+def pytest_configure(config):
+    """Before collection (test modules load the catalog as they are imported): the catalog's
+    parse cache goes to a folder of this run's own, never the user's cache folder."""
+    config.rehab_cache = tempfile.TemporaryDirectory(prefix="rehab-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = config.rehab_cache.name
+
+
+def pytest_unconfigure(config):
+    config.rehab_cache.cleanup()
 
 
 def pytest_addoption(parser):
@@ -20,6 +33,7 @@ def private_dirs(tmp_path, monkeypatch):
     """Point every place rehab could read or write at this test's own directory."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("REHAB_DATA", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")

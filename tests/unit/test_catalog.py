@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from planner.models import CautionAbout, Condition, Equipment, Position, Rules
-from seeds import CatalogError, load_catalog
+from seeds import CatalogError, load_catalog, loader
 from seeds.loader import DATA
 
 ARTICLES = {
@@ -536,3 +537,32 @@ def test_a_card_citing_an_unknown_source_names_file_card_and_field(data):
     with pytest.raises(CatalogError) as exc:
         load_catalog(data)
     assert_names(exc, "cards.toml", "'heat-or-cold'", "sources", "made-up.txt")
+
+
+def test_the_parsed_catalog_is_kept_and_follows_every_edit(data, tmp_path, monkeypatch):
+    cache = tmp_path / "cache" / "catalog.json"
+    first = loader._documents(data, cache)
+    assert cache.exists() and mode(cache) == 0o600 and mode(cache.parent) == 0o700
+
+    def no_toml(*args, **kwargs):
+        raise AssertionError("parsed the TOML again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(loader.tomllib, "load", no_toml)
+        assert loader._documents(data, cache) == first  # from the cache
+    def bridge(documents):
+        return documents["exercises"]["exercises"]["bridge"]["name"]
+
+    edit(data / "exercises.toml", "exercises.bridge", 'name = "Bridge"', 'name = "Bridge 2"')
+    assert bridge(loader._documents(data, cache)) == "Bridge 2"
+    cache.write_text("{not json")  # a damaged cache is parsed around, and replaced
+    assert bridge(loader._documents(data, cache)) == "Bridge 2"
+    assert bridge(json.loads(cache.read_text())["documents"]) == "Bridge 2"
+
+
+def test_the_default_catalog_is_cached_in_the_user_cache_folder(tmp_path):
+    assert loader.default_cache() == tmp_path / "xdg-cache" / "rehab-planner" / "catalog.json"
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
