@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 
-from planner.models import Catalog, Plan, Profile, PsfsRating, Screening, Session, Slot
+from planner.models import (
+    Catalog,
+    Frozen,
+    Plan,
+    Profile,
+    PsfsRating,
+    Screening,
+    Session,
+    Slot,
+    value,
+)
 from planner.progression import (
     DoseSuggestion,
     History,
@@ -17,8 +27,8 @@ from planner.progression import (
 )
 
 
-@dataclass(frozen=True)
-class Advice:
+@value
+class Advice(Frozen):
     stage: int
     paused: bool
     pause_reason: str | None

@@ -13,7 +13,6 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from statistics import mean
 from typing import Any
@@ -23,6 +22,7 @@ from planner.models import (
     Catalog,
     CheckIn,
     Equipment,
+    Frozen,
     Plan,
     Profile,
     PsfsRating,
@@ -30,6 +30,7 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
+    value,
 )
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
@@ -212,8 +213,8 @@ def _week(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
-class ReportData:
+@value
+class ReportData(Frozen):
     """Everything the report reads, as records (any order; the report sorts)."""
 
     profile: Profile | None

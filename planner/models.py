@@ -15,8 +15,8 @@ a backup) and on every record before it is written. Checks that span fields live
 
 # Annotations stay real objects (no `from __future__ import annotations`): pydantic and
 # `planner.codec` would otherwise evaluate every field's annotation from a string.
+import os
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -64,13 +64,15 @@ Score = Annotated[int, Limit(ge=0, le=10)]
 
 def new_id() -> str:
     """A fresh record id: short, unique, sortable enough to read in an export."""
-    return uuid.uuid4().hex[:12]
+    return os.urandom(6).hex()  # 48 random bits, as uuid4().hex[:12], without importing uuid
 
 
 #: Catalog entries never change at run time.
 frozen = dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 #: Records are changed by making a changed copy (`dataclasses.replace`), never in place.
 record = dataclass(slots=True, kw_only=True, repr=False, eq=False)
+#: The planner's own result types (History, Advice, …): `@value class X(Frozen)`.
+value = dataclass(frozen=True, repr=False, eq=False)
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -106,6 +108,8 @@ class Model:
 
 
 class Frozen(Model):
+    """A value that never changes once made: hashable by its fields."""
+
     __slots__ = ()
 
     def __hash__(self) -> int:
@@ -113,6 +117,8 @@ class Frozen(Model):
 
 
 class Record(Model):
+    """A stored document's model."""
+
     __slots__ = ()
 
 

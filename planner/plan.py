@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from planner.models import (
@@ -11,18 +11,20 @@ from planner.models import (
     Dose,
     DoseBounds,
     Exercise,
+    Frozen,
     Plan,
     Prescription,
     Profile,
     Slot,
     SlotOrAny,
+    value,
 )
 
 ACUTE_DAYS = 14
 
 
-@dataclass(frozen=True)
-class Placement:
+@value
+class Placement(Frozen):
     stage: int
     reason: str
 
@@ -45,8 +47,8 @@ def place(pain_now: int, episode_start: date, today: date) -> Placement:
                         "acute phase: start with Strengthen.")
 
 
-@dataclass(frozen=True)
-class Exclusion:
+@value
+class Exclusion(Frozen):
     exercise_id: str
     reason: str
 

@@ -7,7 +7,7 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -17,18 +17,20 @@ from planner.models import (
     Criterion,
     Dose,
     DoseBounds,
+    Frozen,
     MoveOnRule,
     Plan,
     Rules,
     Session,
     StageEvent,
+    value,
 )
 
 STAGE_SETTING_KINDS = ("start", "advance", "step-back", "override")
 
 
-@dataclass(frozen=True)
-class History:
+@value
+class History(Frozen):
     """What happened, each list sorted oldest first. Build with `History.of(...)`."""
 
     sessions: tuple[Session, ...] = ()
@@ -111,8 +113,8 @@ def first_checkins_by_day(checkins: tuple[CheckIn, ...] | list[CheckIn]) -> dict
     return days
 
 
-@dataclass(frozen=True)
-class Flare24h:
+@value
+class Flare24h(Frozen):
     day: date  # the day of the raised check-in
     before: int  # the previous day's pre-session pain
     after: int  # this day's first check-in
@@ -136,8 +138,8 @@ def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
 # Moving on
 
 
-@dataclass(frozen=True)
-class MoveOnCheck:
+@value
+class MoveOnCheck(Frozen):
     from_stage: int
     to_stage: int | None
     criteria: tuple[Criterion, ...]
@@ -236,8 +238,8 @@ def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
 # Stepping back
 
 
-@dataclass(frozen=True)
-class StepBack:
+@value
+class StepBack(Frozen):
     from_stage: int
     to_stage: int
     reason: str
@@ -304,8 +306,8 @@ def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
     return None
 
 
-@dataclass(frozen=True)
-class DoseSuggestion:
+@value
+class DoseSuggestion(Frozen):
     exercise_id: str
     current: Dose
     proposed: Dose

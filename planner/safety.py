@@ -5,17 +5,16 @@ Sources: NICE NG59, NICE CKS on cauda equina syndrome, NHS pathways; wording is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from planner.models import Screening, ScreeningResult
+from planner.models import Frozen, Screening, ScreeningResult, value
 
 Level = Literal["emergency", "urgent"]
 
 
-@dataclass(frozen=True)
-class RedFlag:
+@value
+class RedFlag(Frozen):
     id: str
     question: str
     level: Level

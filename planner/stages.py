@@ -6,16 +6,16 @@ stage event that explains it — and leaves saving to the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
-from planner.models import Catalog, Plan, Profile, Screening, StageEvent
+from planner.models import Catalog, Frozen, Plan, Profile, Screening, StageEvent, value
 from planner.plan import build_plan
 from planner.progression import MoveOnCheck, StepBack, step_down
 
 
-@dataclass(frozen=True)
-class StageChange:
+@value
+class StageChange(Frozen):
     plan: Plan
     event: StageEvent
     old_plan: Plan | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,8 @@ class CatalogError(ValueError):
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only when the parsed copy is missing or stale (see `_documents`)
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

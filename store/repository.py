@@ -190,9 +190,10 @@ class _Table(Generic[R]):
             times = [t if type(t) is str and len(t) == 19 and t[10] == "T"
                      and t[13] == t[16] == ":" else self._key(i) for t, i in zip(
                          raw, ids, strict=True)]
-        keyed = sorted(zip(times, range(len(ids)), ids, strict=True))
-        self._keys = [(time, n) for time, n, _ in keyed]
-        self._ids = [record_id for _, _, record_id in keyed]
+        # A stable sort by time alone keeps equal times in file order, the tie-break.
+        order = sorted(range(len(ids)), key=times.__getitem__)
+        self._keys = [(times[n], n) for n in order]
+        self._ids = [ids[n] for n in order]
 
     def _sort_key(self, record_id: str) -> tuple[str, int]:
         """(time, place in the file): equal times keep the order they were first saved in.

@@ -548,7 +548,7 @@ def test_the_parsed_catalog_is_kept_and_follows_every_edit(data, tmp_path, monke
         raise AssertionError("parsed the TOML again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(loader.tomllib, "load", no_toml)
+        patched.setattr(tomllib, "load", no_toml)
         assert loader._documents(data, cache) == first  # from the cache
     def bridge(documents):
         return documents["exercises"]["exercises"]["bridge"]["name"]
