@@ -172,13 +172,18 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     return 0
 
 
-def _commands() -> dict[str, Callable[..., int]]:
-    from rehab.commands import cmd_backup, cmd_demo, cmd_restore, cmd_status
-    from rehab.exports import cmd_export, cmd_import
+def _command(name: str) -> Callable[..., int]:
+    """The function that runs one command, importing only its own module: a short command
+    should not pay for the others' imports (exports brings hashlib, csv and more)."""
+    if name == "library":
+        return cmd_library
+    if name in ("export", "import"):
+        from rehab import exports
 
-    return {"library": cmd_library, "status": cmd_status, "backup": cmd_backup,
-            "restore": cmd_restore, "demo": cmd_demo, "export": cmd_export,
-            "import": cmd_import}
+        return getattr(exports, f"cmd_{name}")
+    from rehab import commands
+
+    return getattr(commands, f"cmd_{name}")
 
 
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
@@ -194,7 +199,7 @@ def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
             from rehab.launch import launch  # textual is imported only here
 
             return launch(args, clock)
-        return _commands()[command](args, out, clock)
+        return _command(command)(args, out, clock)
     except UsageError as exc:
         err.write(f"rehab: {exc}\n")
         return 2
