@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from rehab import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 Clock = Callable[[], datetime]
 
@@ -44,6 +47,8 @@ def local_now() -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not above: the quick commands never need it (see quick_parse)
+
     parser = argparse.ArgumentParser(
         prog="rehab",
         description="A calm terminal planner for a staged low-back-pain exercise programme.",
@@ -146,6 +151,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose own parser takes only --data and --debug; `quick_parse` reads their lines.
+QUICK_COMMANDS = ("status", "backup")
+
+
+def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
+    """Read `rehab [--data PATH] [--debug] status|backup [--data PATH] [--debug]` without
+    argparse, which takes about 10 ms to import and to build the full parser for; the same
+    namespace `build_parser().parse_args(argv)` gives. None for any other line (help, an
+    abbreviation, a repeated option, an odd value): the full parser reads those, errors and all.
+    """
+    command, data, debug = None, None, False
+    words = iter(argv)
+    for word in words:
+        if word == "--debug" and not debug:
+            debug = True
+        elif data is None and (word == "--data" or word.startswith("--data=")):
+            value = next(words, "") if word == "--data" else word.partition("=")[2]
+            if not value or value.startswith("-"):
+                return None
+            data = Path(value)
+        elif word in QUICK_COMMANDS and command is None:
+            command = word
+        else:
+            return None
+    if command is None:
+        return None
+    return SimpleNamespace(data=data, debug=debug, command=command)
+
+
 # ---------------------------------------------------------------------------------------------
 # Commands
 
@@ -157,6 +191,8 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     exercises = sorted(catalog.exercises.values(),
                        key=lambda e: (0 if e.stage == "any" else e.stage, e.id))
     if args.json:
+        import json
+
         rows = [{"id": e.id, "name": e.name, "stage": e.stage, "kind": e.kind.value,
                  "dose": e.dose.model_dump(mode="json"), "dose_label": e.dose.label(),
                  "sources": e.sources, "optional": e.optional} for e in exercises]
@@ -191,8 +227,9 @@ def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
     """Parse and run one command; returns the exit code. Tests call this with their own clock."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)  # exits 2 on usage errors, as argparse does
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The full parser exits 2 on usage errors, as argparse does.
+    args = quick_parse(argv) or build_parser().parse_args(argv)
     command = args.command or "tui"
     try:
         if command == "tui":
