@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -191,8 +192,6 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     exercises = sorted(catalog.exercises.values(),
                        key=lambda e: (0 if e.stage == "any" else e.stage, e.id))
     if args.json:
-        import json
-
         rows = [{"id": e.id, "name": e.name, "stage": e.stage, "kind": e.kind.value,
                  "dose": e.dose.model_dump(mode="json"), "dose_label": e.dose.label(),
                  "sources": e.sources, "optional": e.optional} for e in exercises]
