@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from rehab import __version__
 
@@ -224,11 +224,21 @@ def _command(name: str) -> Callable[..., int]:
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
         out=None, err=None) -> int:
     """Parse and run one command; returns the exit code. Tests call this with their own clock."""
+    return run_parsed(parse(argv), clock=clock, out=out, err=err)
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | SimpleNamespace:
+    """The command line (default `sys.argv[1:]`) read; exits 2 on usage errors, as argparse
+    does."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return quick_parse(argv) or build_parser().parse_args(argv)
+
+
+def run_parsed(args: argparse.Namespace | SimpleNamespace, *, clock: Clock = local_now,
+               out=None, err=None) -> int:
+    """Run the command `parse` read; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    argv = sys.argv[1:] if argv is None else list(argv)
-    # The full parser exits 2 on usage errors, as argparse does.
-    args = quick_parse(argv) or build_parser().parse_args(argv)
     command = args.command or "tui"
     try:
         if command == "tui":
@@ -260,9 +270,27 @@ def main() -> None:
     # A command lasts a moment and leaves no cycles worth collecting: the collector would only
     # re-walk what the imports just built. Off until the app, which runs for hours, starts.
     gc.disable()
+    args = parse()
     try:
-        code = run()
+        code = run_parsed(args)
     finally:
         # Exit without a last collection that frees every object imported: the OS takes it all.
         gc.freeze()
+    if args.command in READ_ONLY_COMMANDS:
+        exit_at_once(code)
     sys.exit(code)
+
+
+# Commands that only read and print, leaving no file open and nothing registered to run at
+# exit: they skip the interpreter's teardown, which frees every module and record one by one.
+READ_ONLY_COMMANDS = ("status",)
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """Flush what was printed, then end the process without the interpreter's teardown."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)  # a closed pipe, say: the usual exit reports it as it always has
+    os._exit(code)
