@@ -264,6 +264,11 @@ def one_line(exc: BaseException) -> str:
     return text
 
 
+# Commands that only read and print, leaving no file open and nothing registered to run at
+# exit: they skip the interpreter's teardown, which frees every module and record one by one.
+READ_ONLY_COMMANDS = ("status",)
+
+
 def main() -> None:
     # rehab uses no pydantic plugins; looking for them scans every installed package (~30 ms).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -281,16 +286,11 @@ def main() -> None:
     sys.exit(code)
 
 
-# Commands that only read and print, leaving no file open and nothing registered to run at
-# exit: they skip the interpreter's teardown, which frees every module and record one by one.
-READ_ONLY_COMMANDS = ("status",)
-
-
 def exit_at_once(code: int) -> NoReturn:
     """Flush what was printed, then end the process without the interpreter's teardown."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BaseException:
+    except Exception:
         sys.exit(code)  # a closed pipe, say: the usual exit reports it as it always has
     os._exit(code)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:  # for annotations only: a command should not pay to import these
+if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
     import argparse
-    from typing import TextIO
 
 Clock = Callable[[], datetime]
 
