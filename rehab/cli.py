@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
@@ -10,8 +9,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, NoReturn
 
 from rehab import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 Clock = Callable[[], datetime]
 
@@ -44,6 +48,8 @@ def local_now() -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not above: the quick commands never need it (see quick_parse)
+
     parser = argparse.ArgumentParser(
         prog="rehab",
         description="A calm terminal planner for a staged low-back-pain exercise programme.",
@@ -146,6 +152,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose own parser takes only --data and --debug; `quick_parse` reads their lines.
+QUICK_COMMANDS = ("status", "backup")
+
+
+def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
+    """Read `rehab [--data PATH] [--debug] status|backup [--data PATH] [--debug]` without
+    argparse, which takes about 10 ms to import and to build the full parser for; the same
+    namespace `build_parser().parse_args(argv)` gives. None for any other line (help, an
+    abbreviation, a repeated option, an odd value): the full parser reads those, errors and all.
+    """
+    command, data, debug = None, None, False
+    words = iter(argv)
+    for word in words:
+        if word == "--debug" and not debug:
+            debug = True
+        elif data is None and (word == "--data" or word.startswith("--data=")):
+            value = next(words, "") if word == "--data" else word.partition("=")[2]
+            if not value or value.startswith("-"):
+                return None
+            data = Path(value)
+        elif word in QUICK_COMMANDS and command is None:
+            command = word
+        else:
+            return None
+    if command is None:
+        return None
+    return SimpleNamespace(data=data, debug=debug, command=command)
+
+
 # ---------------------------------------------------------------------------------------------
 # Commands
 
@@ -173,29 +208,45 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     return 0
 
 
-def _commands() -> dict[str, Callable[..., int]]:
-    from rehab.commands import cmd_backup, cmd_demo, cmd_restore, cmd_status
-    from rehab.exports import cmd_export, cmd_import
+def _command(name: str) -> Callable[..., int]:
+    """The function that runs one command, importing only its own module: a short command
+    should not pay for the others' imports (exports brings hashlib, csv and more)."""
+    if name == "library":
+        return cmd_library
+    if name in ("export", "import"):
+        from rehab import exports
 
-    return {"library": cmd_library, "status": cmd_status, "backup": cmd_backup,
-            "restore": cmd_restore, "demo": cmd_demo, "export": cmd_export,
-            "import": cmd_import}
+        return getattr(exports, f"cmd_{name}")
+    from rehab import commands
+
+    return getattr(commands, f"cmd_{name}")
 
 
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
         out=None, err=None) -> int:
     """Parse and run one command; returns the exit code. Tests call this with their own clock."""
+    return run_parsed(parse(argv), clock=clock, out=out, err=err)
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | SimpleNamespace:
+    """The command line (default `sys.argv[1:]`) read; exits 2 on usage errors, as argparse
+    does."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return quick_parse(argv) or build_parser().parse_args(argv)
+
+
+def run_parsed(args: argparse.Namespace | SimpleNamespace, *, clock: Clock = local_now,
+               out=None, err=None) -> int:
+    """Run the command `parse` read; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)  # exits 2 on usage errors, as argparse does
     command = args.command or "tui"
     try:
         if command == "tui":
             from rehab.launch import launch  # textual is imported only here
 
             return launch(args, clock)
-        return _commands()[command](args, out, clock)
+        return _command(command)(args, out, clock)
     except UsageError as exc:
         err.write(f"rehab: {exc}\n")
         return 2
@@ -214,15 +265,33 @@ def one_line(exc: BaseException) -> str:
     return text
 
 
+# Commands that only read and print, leaving no file open and nothing registered to run at
+# exit: they skip the interpreter's teardown, which frees every module and record one by one.
+READ_ONLY_COMMANDS = ("status",)
+
+
 def main() -> None:
     # rehab uses no pydantic plugins; looking for them scans every installed package (~30 ms).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A command lasts a moment and leaves no cycles worth collecting: the collector would only
     # re-walk what the imports just built. Off until the app, which runs for hours, starts.
     gc.disable()
+    args = parse()
     try:
-        code = run()
+        code = run_parsed(args)
     finally:
         # Exit without a last collection that frees every object imported: the OS takes it all.
         gc.freeze()
+    if args.command in READ_ONLY_COMMANDS:
+        exit_at_once(code)
     sys.exit(code)
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """Flush what was printed, then end the process without the interpreter's teardown."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        sys.exit(code)  # a closed pipe, say: the usual exit reports it as it always has
+    os._exit(code)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
+    import argparse
 
 Clock = Callable[[], datetime]
 
@@ -92,6 +93,8 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     if args.data is not None:
         path = Path(args.data).expanduser().absolute()
     else:
+        import tempfile
+
         path = Path(tempfile.mkdtemp(prefix="rehab-demo-")) / "rehab.json"
     sessions = write_demo(path, args.days, args.seed, clock)
     out.write(f"Wrote {args.days} days of made-up history ({sessions} sessions) to {path}\n")

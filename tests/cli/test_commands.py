@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from planner.models import StageEvent
-from rehab.cli import run
+from rehab.cli import local_now, run
 from store import Repository, list_backups
 from tests.conftest import FakeClock
 
@@ -95,6 +96,22 @@ def test_status_imports_no_textual(demo_file):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().endswith("False")
+
+
+def test_status_as_a_program_prints_all_of_it_before_exiting_at_once(demo_file, tmp_path):
+    # `main` ends status with os._exit: what was printed must still arrive, errors included,
+    # from buffered output as people get it (not unbuffered, as some CI sets).
+    program = [sys.executable, "-m", "rehab", "--data"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([*program, str(demo_file), "status"], capture_output=True, text=True,
+                          env=env)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == cli("status", "--data", str(demo_file), clock=local_now)[1]
+    missing = str(tmp_path / "nothing.json")
+    done = subprocess.run([*program, missing, "status"], capture_output=True, text=True,
+                          env=env)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.count("\n") == 1 and "run rehab to set up" in done.stderr
 
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2, 3]"])
