@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from statistics import mean
 
 from planner.advice import Advice
 from planner.models import Catalog, Plan, Profile, Session
@@ -30,11 +29,11 @@ def pain_trend(history: History, now: datetime, days: int = 14) -> str:
     last = [p for d, p in firsts.items() if d < week_start]
     line = f"{''.join(cells)}  (last {days} days, · = no check-in)"
     if this and last:
-        a, b = mean(last), mean(this)
+        a, b = sum(last) / len(last), sum(this) / len(this)
         word = "lower" if b < a else "higher" if b > a else "the same"
         line += f"\n  average this week {b:.1f}, the week before {a:.1f}: {word}"
     elif this:
-        line += f"\n  average this week {mean(this):.1f}"
+        line += f"\n  average this week {sum(this) / len(this):.1f}"
     return line
 
 

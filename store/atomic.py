@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -110,7 +109,7 @@ def remove_stray_temps(target: Path) -> list[Path]:
 def _open_temp(target: Path) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
-        temp = target.parent / f"{temp_prefix(target)}{secrets.token_hex(6)}"
+        temp = target.parent / f"{temp_prefix(target)}{os.urandom(6).hex()}"
         try:
             fd = os.open(temp, flags, FILE_MODE)
         except FileExistsError:
@@ -158,7 +157,7 @@ def _keep_previous(target: Path) -> tuple[bool, Path | None]:
     Returns whether the target existed, and the link (None if it did not exist, or if this
     filesystem has no hard links: the rename is still atomic, only that undo is lost).
     """
-    keep = target.parent / f"{temp_prefix(target)}{secrets.token_hex(6)}-previous"
+    keep = target.parent / f"{temp_prefix(target)}{os.urandom(6).hex()}-previous"
     try:
         os.link(target, keep)
     except FileNotFoundError:
