@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.app import RehabApp
 
 
 def launch(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     """Open the data file as its single writer, run the app, and return its exit code."""
+    from store import resolve_data_path
+
+    with opened(resolve_data_path(args.data), clock) as app:
+        app.run()
+    return app.return_code or 0
+
+
+@contextmanager
+def opened(path: Path, clock: Callable[[], datetime]) -> Iterator[RehabApp]:
+    """The app on `path`, ready to run; the file is closed (and its journal folded) after.
+    `make bench` starts the app through here too, so it measures what `rehab` does."""
     from seeds import load_catalog
-    from store import Repository, resolve_data_path
+    from store import Repository
     from tui.app import RehabApp
 
-    path = resolve_data_path(args.data)
     with Repository.open(path, clock=clock) as repo:
         app = RehabApp(repo, load_catalog(), clock, data_path=path)
         gc.enable()  # `main` pauses the collector for short commands; the app runs for hours
-        app.run()
-    return app.return_code or 0
+        yield app

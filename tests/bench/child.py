@@ -13,6 +13,7 @@ import time
 
 T0 = time.perf_counter()  # before any import of ours or of textual
 
+import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -56,44 +57,46 @@ def bare_app():
     return Bare()
 
 
-def rehab_app(path: Path):
-    from seeds import load_catalog
-    from store import Repository
-    from tui.app import RehabApp
+def run(kind: str, path: Path | None, auto_pilot) -> None:
+    """Run the bare app, or rehab as `rehab --data PATH` runs it (rehab.launch.opened)."""
+    options = {"headless": True, "size": (80, 24), "auto_pilot": auto_pilot}
+    if kind == "bare":
+        bare_app().run(**options)
+        return
+    from rehab.launch import opened
 
-    repo = Repository.open(path, clock=clock)
-    return RehabApp(repo, load_catalog(), clock, data_path=path)
+    with opened(path, clock) as app:  # type: ignore[arg-type]
+        app.run(**options)
 
 
 def start(kind: str, path: Path | None) -> None:
-    app = bare_app() if kind == "bare" else rehab_app(path)  # type: ignore[arg-type]
-
     async def ready(pilot) -> None:
         await pilot.pause()
         report(time.perf_counter() - T0)
-        app.exit()
+        pilot.app.exit()
 
-    app.run(headless=True, size=(80, 24), auto_pilot=ready)
+    run(kind, path, ready)
 
 
 def history(path: Path) -> None:
-    app = rehab_app(path)
-
     async def open_history(pilot) -> None:
         await pilot.pause()
         began = time.perf_counter()
         await pilot.press("4")
         await pilot.pause()
-        assert type(app.screen).__name__ == "HistoryScreen", app.screen
+        assert type(pilot.app.screen).__name__ == "HistoryScreen", pilot.app.screen
         report(time.perf_counter() - began)
-        app.exit()
+        pilot.app.exit()
 
-    app.run(headless=True, size=(80, 24), auto_pilot=open_history)
+    run("rehab", path, open_history)
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as rehab's entry point does
     what = sys.argv[1]
+    if what != "start" or sys.argv[2] != "bare":
+        # As rehab's entry point (rehab.cli.main) does before anything else.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        gc.disable()
     if what == "start":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "history":
