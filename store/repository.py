@@ -574,9 +574,9 @@ class Repository:
         """Keep a PSFS rating."""
         self.save(rating)
 
-    def psfs(self) -> list[PsfsRating]:
-        """Every PSFS rating, oldest first."""
-        return self._table("psfs").all()
+    def psfs(self, since: datetime | date | None = None) -> list[PsfsRating]:
+        """PSFS ratings made at or after `since` (every one by default), oldest first."""
+        return self._table("psfs").since(_moment(since))
 
     def latest_psfs(self) -> PsfsRating | None:
         """The most recent PSFS rating, or None if there has been none."""

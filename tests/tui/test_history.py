@@ -12,7 +12,7 @@ from store import Repository
 from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import first_run, type_into
-from tui.screens.history import PAGE, HistoryScreen, SessionDetailScreen
+from tui.screens.history import PAGE, HistoryScreen, SessionDetailScreen, psfs_line
 from tui.screens.modals import Problem
 from tui.screens.psfs import PsfsScreen, read_rating
 from tui.validate import InputProblem
@@ -287,3 +287,21 @@ async def test_ten_years_stay_quick_asking_the_store_only_for_the_window(
         history.table_drawn = ()  # force the whole redraw, table included
         history.refresh_view()
         assert table(history).row_count == PAGE  # a page is built, never all ten years
+
+
+def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, clock):
+    def rating(day: int, score: int) -> PsfsRating:
+        return PsfsRating(at=datetime(2026, 11, day, 9), items=[
+            PsfsItem(activity=name, score=score) for name in ("socks", "sitting", "bags")])
+
+    with Repository.open(data_file, clock=clock) as repo:
+        assert psfs_line(repo.psfs(), repo.latest_psfs(), clock().date()).startswith("none yet")
+        repo.record_psfs(rating(2, 3))
+        repo.record_psfs(rating(16, 6))
+        window = repo.psfs(datetime(2026, 11, 10))
+        assert [r.mean for r in window] == [6.0]
+        assert psfs_line(window, repo.latest_psfs(), clock().date()).startswith("6.0 (mean")
+        assert psfs_line(repo.psfs(), repo.latest_psfs(), clock().date()).startswith("3.0 → 6.0")
+        later = repo.psfs(datetime(2026, 11, 17))
+        assert later == [] and psfs_line(later, repo.latest_psfs(), clock().date()).startswith(
+            "latest 6.0 on ")

@@ -121,14 +121,14 @@ def timeline_line(events: Sequence[StageEvent], since: datetime | None, catalog:
     return line
 
 
-def psfs_line(ratings: Sequence[PsfsRating], since: datetime | None, today: date,
+def psfs_line(inside: Sequence[PsfsRating], latest: PsfsRating | None, today: date,
               room: int = 200) -> str:
-    """Mean per rating over the window, as many of the latest as fit in `room` cells."""
-    if not ratings:
+    """Mean per rating over the window (`inside`, oldest first), as many of the latest as fit
+    in `room` cells; the `latest` rating of all when none falls inside."""
+    if latest is None:
         return "none yet — press p to rate the activities you find hard"
-    inside = [r for r in ratings if since is None or r.at >= since]
     if not inside:
-        last = ratings[-1]
+        last = latest
         return (f"latest {last.mean:.1f} on {day_words(last.at, today)} · "
                 "0–10, higher is better · p to rate")
     tail = " (mean, 0–10, higher is better) · p to rate"
@@ -364,7 +364,8 @@ class HistoryScreen(MainScreen):
         self._line("#history-stages", "Stages",
                    timeline_line(app.repo.stage_events(), since, app.catalog, today, room))
         self._line("#history-psfs", "PSFS",
-                   Content(psfs_line(app.repo.psfs(), since, today, room)))
+                   Content(psfs_line(app.repo.psfs(since), app.repo.latest_psfs(), today,
+                                     room)))
 
         # "All" begins with the first record; a window with its first day.
         starts = [sessions[0].day] if sessions else []
