@@ -23,7 +23,7 @@ class CatalogError(ValueError):
 
 
 def _read(path: Path) -> dict[str, Any]:
-    import tomllib  # only when the parsed copy is missing or stale (see `_documents`)
+    import tomllib  # only when the checked copy is missing or stale (see `_load_checked`)
 
     try:
         with path.open("rb") as fh:
@@ -35,32 +35,39 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def default_cache() -> Path:
-    """Where the parsed shipped catalog is kept between starts (the user's cache folder)."""
+    """Where the checked catalog is kept between starts (the user's cache folder)."""
     import platformdirs
 
     return platformdirs.user_cache_path("rehab-planner") / "catalog.json"
 
 
-def _documents(data_dir: Path, cache: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The four TOML files, parsed; from `cache` when no file has changed since it was kept.
+def _parse(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The four TOML files, parsed."""
+    return {name: _read(data_dir / f"{name}.toml") for name in FILES}
 
-    Parsing TOML costs ~12 ms at every start (tomllib is pure Python); reading the same data
-    as JSON costs ~0.3 ms. The cache is only a copy: any problem with it means parsing again.
+
+def _load_checked(data_dir: Path, cache: Path) -> Catalog:
+    """The catalog in `data_dir`, validated by pydantic unless `cache` holds a copy that was,
+    of these very files.
+
+    Parsing TOML costs ~12 ms at every start (tomllib is pure Python) and pydantic ~100 ms
+    more; reading the parsed copy as JSON costs ~0.3 ms. The copy is written only after a full
+    validation, and is keyed on each file's identity, so an edited file is parsed and checked
+    afresh (SPEC §2). Any problem with the copy means doing the work again.
     """
-    paths = {name: data_dir / f"{name}.toml" for name in FILES}
     files = None
-    if cache is not None:
-        try:
-            files = [[name, *_identity(os.stat(path))] for name, path in paths.items()]
-            saved = json.loads(cache.read_bytes())
-            if saved["format"] == CACHE_FORMAT and saved["files"] == files:
-                return saved["documents"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    documents = {name: _read(path) for name, path in paths.items()}
-    if cache is not None and files is not None:
+    try:
+        files = [[name, *_identity(os.stat(data_dir / f"{name}.toml"))] for name in FILES]
+        saved = json.loads(cache.read_bytes())
+        if saved["format"] == CACHE_FORMAT and saved["files"] == files:
+            return _load(data_dir, _checked_before, saved["documents"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # missing, stale, or damaged (CatalogError is a ValueError: checked again below)
+    documents = _parse(data_dir)
+    catalog = _load(data_dir, _validate, documents)
+    if files is not None:
         _keep(cache, {"format": CACHE_FORMAT, "files": files, "documents": documents})
-    return documents
+    return catalog
 
 
 def _identity(status: os.stat_result) -> list[int]:
@@ -98,9 +105,8 @@ def _validate(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
         ) from None
 
 
-def _shipped(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
-    """An entry of the catalog that ships with rehab: every release's tests validate it with
-    pydantic (tests/unit/test_catalog.py), so start-up only converts its types."""
+def _checked_before(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
+    """An entry pydantic validated when it was cached: only its types are converted."""
     return trusted(model, raw)
 
 
@@ -127,16 +133,12 @@ def load_catalog(data_dir: Path = DATA) -> Catalog:
 
 @cache
 def _load_default() -> Catalog:
-    documents = _documents(DATA, default_cache())
-    try:
-        return _load(DATA, _shipped, documents)
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return _load(DATA)  # the installed files were changed: say what is wrong, and where
+    return _load_checked(DATA, default_cache())
 
 
 def _load(data_dir: Path, read: Callable[..., Any] = _validate,
           documents: dict[str, dict[str, Any]] | None = None) -> Catalog:
-    docs = _documents(data_dir) if documents is None else documents
+    docs = _parse(data_dir) if documents is None else documents
     path = data_dir / "sources.toml"
     sources = {str(k): str(v) for k, v in _table(docs["sources"], "sources", path).items()}
 

@@ -539,25 +539,37 @@ def test_a_card_citing_an_unknown_source_names_file_card_and_field(data):
     assert_names(exc, "cards.toml", "'heat-or-cold'", "sources", "made-up.txt")
 
 
-def test_the_parsed_catalog_is_kept_and_follows_every_edit(data, tmp_path, monkeypatch):
+def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_path,
+                                                                      monkeypatch):
     cache = tmp_path / "cache" / "catalog.json"
-    first = loader._documents(data, cache)
+    first = loader._load_checked(data, cache)
     assert cache.exists() and mode(cache) == 0o600 and mode(cache.parent) == 0o700
 
-    def no_toml(*args, **kwargs):
-        raise AssertionError("parsed the TOML again")
+    def never(*args, **kwargs):
+        raise AssertionError("parsed or validated the catalog again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(tomllib, "load", no_toml)
-        assert loader._documents(data, cache) == first  # from the cache
-    def bridge(documents):
-        return documents["exercises"]["exercises"]["bridge"]["name"]
+        patched.setattr(tomllib, "load", never)
+        patched.setattr(loader, "validate", never)
+        assert loader._load_checked(data, cache) == first  # the checked copy, as it was
 
     edit(data / "exercises.toml", "exercises.bridge", 'name = "Bridge"', 'name = "Bridge 2"')
-    assert bridge(loader._documents(data, cache)) == "Bridge 2"
-    cache.write_text("{not json")  # a damaged cache is parsed around, and replaced
-    assert bridge(loader._documents(data, cache)) == "Bridge 2"
-    assert bridge(json.loads(cache.read_text())["documents"]) == "Bridge 2"
+    assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
+    cache.write_text("{not json")  # a damaged copy is worked around, and replaced
+    assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
+    assert bridge_name_in(cache) == "Bridge 2"
+    # A value out of its limits (reps ≤ 50) is refused although a copy of the files before
+    # the edit is kept: an edited file is validated by pydantic, never read as trusted.
+    edit(data / "exercises.toml", "exercises.bridge.bounds", "reps = [4, 12]", "reps = [4, 60]")
+    edit(data / "exercises.toml", "exercises.bridge.dose", "reps = 6", "reps = 55")
+    with pytest.raises(CatalogError) as exc:
+        loader._load_checked(data, cache)
+    assert_names(exc, "exercises.toml", "'bridge'", "dose.reps")
+    assert bridge_name_in(cache) == "Bridge 2"  # the copy of the good files is left as it was
+
+
+def bridge_name_in(cache: Path) -> str:
+    return json.loads(cache.read_text())["documents"]["exercises"]["exercises"]["bridge"]["name"]
 
 
 def test_the_default_catalog_is_cached_in_the_user_cache_folder(tmp_path):
