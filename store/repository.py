@@ -9,6 +9,8 @@ atomically, and then updates those caches; a failed save changes neither the fil
 A writer validates every document when it opens, so a damaged file is refused before anything
 could be written to it. A read-only repository takes no lock and validates documents as they are
 first asked for, so `rehab status` on ten years of history only pays for the records it shows.
+Bytes that were checked in full before (`known_good`) are not validated again: their records
+are rebuilt without pydantic (`planner.codec.trusted`), and only a journal on top is checked.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from planner.models import ExerciseEntry, Session
 from rehab.commands import write_demo
@@ -73,14 +74,30 @@ def median_child(runs: int, *args: str) -> tuple[float, int]:
     return medians([child(*args) for _ in range(runs)])
 
 
-def beside_bare(runs: int, *args: str) -> tuple[float, int, float, int]:
-    """Medians for rehab and for the bare app, run alternately: this VM's speed drifts within
-    a minute, so a ratio compares runs made side by side."""
+class Beside(NamedTuple):
+    """rehab and the bare app, started alternately: medians, and the medians of the ratios of
+    each rehab run to the bare run just before it."""
+
+    seconds: float
+    kb: int
+    bare_seconds: float
+    bare_kb: int
+    time_ratio: float
+    memory_ratio: float
+
+
+def beside_bare(runs: int, *args: str) -> Beside:
+    """This VM's speed drifts within a minute: each rehab run is compared with the bare run
+    made just before it, and the ratio given is the median of those paired ratios (the
+    ratio of the two medians would mix runs made at different speeds)."""
     ours, bare = [], []
     for _ in range(runs):
         bare.append(child("start", "bare"))
         ours.append(child(*args))
-    return (*medians(ours), *medians(bare))
+    pairs = list(zip(ours, bare, strict=True))
+    return Beside(*medians(ours), *medians(bare),
+                  statistics.median(o["seconds"] / b["seconds"] for o, b in pairs),
+                  statistics.median(o["peak_kb"] / b["peak_kb"] for o, b in pairs))
 
 
 def save_ms(path: Path, runs: int) -> float:
@@ -145,10 +162,10 @@ def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, 
             os.sync()  # so writing the new file back does not run during the measurements
             row = Row(label, sessions, path.stat().st_size / 1e6)
             print(f"{label}: start …", flush=True)
-            row.start_s, kb, bare_s, bare_kb = beside_bare(runs, "start", "rehab", str(path))
-            bare_runs.append((bare_s, bare_kb))
-            row.start_ratio = row.start_s / bare_s
-            row.memory_mb, row.memory_ratio = kb / 1024, kb / bare_kb
+            start = beside_bare(runs, "start", "rehab", str(path))
+            bare_runs.append((start.bare_seconds, start.bare_kb))
+            row.start_s, row.start_ratio = start.seconds, start.time_ratio
+            row.memory_mb, row.memory_ratio = start.kb / 1024, start.memory_ratio
             print(f"{label}: save, history, status …", flush=True)
             row.save_ms = save_ms(path, runs * 4)
             row.history_ms = median_child(runs, "history", str(path))[0] * 1000
