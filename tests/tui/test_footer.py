@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import SMALL
+from tui.screens.base import MainScreen
 from tui.widgets.footer import Footer
 
 
@@ -51,3 +53,33 @@ async def test_history_footer_offers_details_once_its_sessions_are_listed(make_d
         keys = {key.action: key for key in app.screen.query_one(Footer).query(FooterKey)}
         assert list(keys) == actions_that_apply(app.screen)
         assert not keys["open"].disabled
+
+
+async def test_a_place_is_first_painted_with_its_keys_and_they_are_built_once(
+        make_demo_app, monkeypatch):
+    """The footer's keys are built as the place mounts, before its first paint; Textual's
+    announcement of the bindings that follows finds them as they are, and rebuilds nothing."""
+    builds: list[str] = []
+    painted: list[tuple[str, int]] = []
+    recompose, refresh = Footer.recompose, Screen._compositor_refresh
+
+    async def counting_recompose(self):
+        builds.append(type(self.screen).__name__)
+        return await recompose(self)
+
+    def noting_paint(self):
+        if isinstance(self, MainScreen):
+            painted.append((type(self).__name__, len(self.query_one(Footer).query(FooterKey))))
+        return refresh(self)
+
+    monkeypatch.setattr(Footer, "recompose", counting_recompose)
+    monkeypatch.setattr(Screen, "_compositor_refresh", noting_paint)
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        for place in "42":
+            await pilot.press(place)
+            await pilot.pause()
+        assert builds == ["TodayScreen", "HistoryScreen", "ProgressScreen"]
+        first = {name: keys for name, keys in reversed(painted)}  # each place's first paint
+        assert all(keys > 1 for keys in first.values()), painted
+        assert footer_actions(app.screen) == actions_that_apply(app.screen)

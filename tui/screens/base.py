@@ -27,11 +27,12 @@ class MainScreen(Screen):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         # Drawn before its first paint and before the footer first reads which actions apply
         # (a subclass's own on_mount, run first, has made its widgets ready).
         self.refresh_view()
         self._away = False
+        await self.query_one(Footer).show_keys_now()
 
     def on_screen_suspend(self) -> None:
         self._away = True

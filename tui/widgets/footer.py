@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual._context import active_message_pump
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
@@ -12,9 +13,14 @@ class Footer(TextualFooter):
     """Looks and acts as Textual's `Footer` (8.2.8), which rebuilds all its keys (and so lays
     out and paints the screen again) for every binding change, seven times while History opens,
     and restyles each new key twice (a key's `compact` starts True, then the footer's False is
-    bound to it). Here the keys are first built once the screen is shown (its place has drawn
-    itself by then), then again only when the bindings differ from those shown, at most once
-    per burst of changes; each bound key starts with the footer's `compact`: styled once."""
+    bound to it). Here the keys are first built as the place mounts, after it has drawn itself
+    and before its first paint (`show_keys_now`), then again only when the bindings differ from
+    those shown, at most once per burst of changes; each bound key starts with the footer's
+    `compact`: styled once.
+
+    Relies on Textual 8.2.8's private `FooterKey`, `_bindings_ready` and
+    `textual._context.active_message_pump`: tests/tui/test_footer.py and the snapshots catch
+    an upgrade that changes them."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -38,13 +44,31 @@ class Footer(TextualFooter):
             self._rebuild_pending = True
             self.call_later(self._rebuild)
 
+    async def show_keys_now(self) -> None:
+        """Build the keys before the screen is first painted, once its place has drawn itself
+        (and focused what it focuses). Left to Textual, the screen is painted with an empty
+        footer, then laid out and painted again when the bindings are announced (~40 ms on
+        each first visit, and at start); those then match the keys built here."""
+        self._bindings_ready = True
+        self._built_for = self._bindings_shown()
+        # Each key is bound to this footer's `compact` as it is made, which Textual resolves
+        # against the widget whose handler is running: here the screen's, so say it is ours.
+        token = active_message_pump.set(self)
+        try:
+            await self.recompose()
+        finally:
+            active_message_pump.reset(token)
+
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
         if not self.screen.stack_updates:
             return  # not shown yet: the screen's first resume brings the bindings it starts with
         # Most changes (focus moving, a screen coming back) leave the keys as they are.
-        shown = tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip)
-                      in self.screen.active_bindings.items())
+        shown = self._bindings_shown()
         if shown != self._built_for:
             self._built_for = shown
             await self.recompose()
+
+    def _bindings_shown(self) -> tuple[object, ...]:
+        return tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip)
+                     in self.screen.active_bindings.items())
