@@ -59,9 +59,9 @@ def known_digest(path: Path, status: os.stat_result, app_version: str) -> str | 
     file it was taken of, untouched since; None when it must be hashed to know."""
     stamp = _read_stamp(path)
     digest = stamp.get("digest")
-    if not isinstance(digest, str) or stamp.get("file") != identity(status):
+    if not isinstance(digest, str) or stamp.pop("file", None) != identity(status):
         return None
-    return digest if vouched(path, digest, app_version) else None
+    return digest if stamp == _stamp(digest, app_version) else None
 
 
 def remember(path: Path, file_digest: str | None, app_version: str) -> None:

@@ -66,7 +66,6 @@ from store.schema import (
     table_for,
     validate_document,
     validate_meta,
-    vouched_document,
 )
 from store.storage import (
     PrivateStorage,
@@ -228,13 +227,9 @@ class _Table(Generic[R]):
         return cast(datetime, getattr(model, field)).isoformat()
 
     def _validate(self, document: Mapping[str, Any]) -> R:
-        if self._vouched(self.name, document.get("id", "")):
-            try:
-                return cast(R, vouched_document(self.name, document))
-            except (TypeError, ValueError, AttributeError):
-                pass  # not what this program writes after all: let pydantic say what is wrong
+        vouched = self._vouched(self.name, document.get("id", ""))
         try:
-            return cast(R, validate_document(self.name, document))
+            return cast(R, validate_document(self.name, document, vouched=vouched))
         except Damage as problem:
             raise damaged(self._path, problem.reason) from None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from planner.codec import Invalid, trusted, validate
 from planner.models import (
@@ -28,6 +28,7 @@ from planner.models import (
 )
 
 Document = dict[str, Any]
+M = TypeVar("M")
 Tables = dict[str, dict[str, Document]]
 
 META_TABLE = "meta"
@@ -132,28 +133,29 @@ def check_layout(tables: Mapping[str, Any], *, vouched: bool = False) -> None:
 
 
 def validate_meta(tables: Mapping[str, Any], *, vouched: bool = False) -> Meta:
-    """The meta record; `vouched` when these bytes were checked in full before."""
-    document = tables[META_TABLE][META_ID]
-    if vouched:
-        try:
-            return trusted(Meta, document)
-        except (TypeError, ValueError, AttributeError):
-            pass  # not what this program writes after all: let pydantic say what is wrong
+    """The meta record, or `Damage`; `vouched` when these bytes were checked in full before."""
     try:
-        return validate(Meta, document)
+        return _read(Meta, tables[META_TABLE][META_ID], vouched)
     except Invalid as error:
         raise Damage(f"meta record: {error.first()}") from None
 
 
-def validate_document(table: str, document: Mapping[str, Any]) -> Record:
-    """The document as its model, or `Damage` naming the table, the id and the first problem."""
+def validate_document(table: str, document: Mapping[str, Any], *,
+                      vouched: bool = False) -> Record:
+    """The document as its model, or `Damage` naming the table, the id and the first problem.
+    `vouched`: from bytes this program wrote and checked in full before (see `known_good`)."""
     try:
-        return validate(TABLE_MODELS[table], document)
+        return _read(TABLE_MODELS[table], document, vouched)
     except Invalid as error:
         raise Damage(f"{table} document {document.get('id')!r}: {error.first()}") from None
 
 
-def vouched_document(table: str, document: Mapping[str, Any]) -> Record:
-    """A document from bytes this program wrote and checked in full before (see `known_good`):
-    rebuilt without pydantic."""
-    return trusted(TABLE_MODELS[table], document)
+def _read(model: type[M], document: Mapping[str, Any], vouched: bool) -> M:
+    """A vouched document is rebuilt without pydantic; any other, or one that does not rebuild
+    after all, is validated by pydantic, which says what is wrong."""
+    if vouched:
+        try:
+            return trusted(model, document)
+        except (TypeError, ValueError, AttributeError):
+            pass
+    return validate(model, document)
