@@ -60,13 +60,6 @@ def _adapter(cls: type) -> Any:
     return TypeAdapter(cls)
 
 
-def prepare(*classes: type) -> None:
-    """Load pydantic and build these models' validators now, so a later `validate` is quick
-    (the app does this in the background once its first screen is up)."""
-    for cls in classes:
-        _adapter(cls)
-
-
 def validate(cls: type[M], data: Any) -> M:
     """`data` as a `cls`, checked field by field by pydantic; `Invalid` if it is not one."""
     from pydantic import ValidationError

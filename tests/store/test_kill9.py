@@ -28,7 +28,7 @@ WORKER = textwrap.dedent(
     """
     import os, sys
     from datetime import datetime, timedelta
-    from planner.codec import prepare
+    from planner.codec import dump, validate
     from planner.models import Session
     from store import Repository
     import store.storage
@@ -39,7 +39,8 @@ WORKER = textwrap.dedent(
         store.storage.JOURNAL_FROM, store.storage.JOURNAL_MAX = 0, 12_000
     start = datetime(2026, 11, 20, 8, 0)
     # Saves validate with pydantic, loaded on first use: load it once, before the forks.
-    prepare(Session)
+    validate(Session, dump(Session(plan_id="plan-1", stage=1, slot="morning",
+                                   started_at=start, pain_before=3)))
     note = "Stiff this morning, easier after the tilts. " * 40  # ~2 KB: make writes take a while
 
     def say(line):

@@ -128,8 +128,7 @@ def psfs_line(inside: Sequence[PsfsRating], latest: PsfsRating | None, today: da
     if latest is None:
         return "none yet — press p to rate the activities you find hard"
     if not inside:
-        last = latest
-        return (f"latest {last.mean:.1f} on {day_words(last.at, today)} · "
+        return (f"latest {latest.mean:.1f} on {day_words(latest.at, today)} · "
                 "0–10, higher is better · p to rate")
     tail = " (mean, 0–10, higher is better) · p to rate"
     line = ""
