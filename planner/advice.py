@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import field, replace
 from datetime import datetime, timedelta
 
+from planner.gate import Gate, SafetyRecords, may_start, rescreen_due
 from planner.models import (
     Catalog,
     Frozen,
     Plan,
     Profile,
     PsfsRating,
-    Screening,
     Session,
     Slot,
     value,
@@ -25,13 +25,14 @@ from planner.progression import (
     move_on_check,
     step_back_check,
 )
+from planner.safety import headline
 
 
 @value
 class Advice(Frozen):
     stage: int
-    paused: bool
-    pause_reason: str | None
+    #: May a session start now (planner.gate): the one answer on safety.
+    gate: Gate
     move_on: MoveOnCheck
     step_back: StepBack | None
     doses: list[DoseSuggestion] = field(default_factory=list)
@@ -39,17 +40,40 @@ class Advice(Frozen):
     psfs_due: bool = False
 
     @property
+    def paused(self) -> bool:
+        """No session may start for a safety reason: a warning sign is open or the plan is
+        paused (an overdue re-screen closes the gate too, but is a reminder, not a pause)."""
+        return self.gate.stopped
+
+    @property
+    def held_back(self) -> str | None:
+        """Why nothing may get harder now (no step up, harder swap or advance), or None.
+
+        While the gate is closed (a warning sign, a pause, an overdue re-screen) or a step back
+        is advised, the advice must not also say "go on" (SPEC §3b).
+        """
+        if not self.gate.open:
+            return self.gate.reason
+        if self.step_back is not None:
+            return "A step back is advised: " + self.step_back.reason
+        return None
+
+    @property
     def recommend_move_on(self) -> bool:
-        """Moving on is never suggested while paused or while a step back is advised."""
-        return not self.paused and self.step_back is None and self.move_on.ok
+        """Moving on is never suggested while held back (a sign, a pause, a step back)."""
+        return self.held_back is None and self.move_on.ok
 
     def banner(self) -> list[str]:
         """Short lines for Today's banner, most important first; empty when nothing waits."""
         lines = []
-        if self.paused:
-            lines.append("Your plan is paused after a red-flag answer: see a doctor, then "
-                         "re-screen.")
-            return lines
+        gate = self.gate
+        if gate.signs:
+            return [headline(gate.result) + ": a warning sign is open. No session for now."]
+        if gate.stopped:
+            return [gate.reason]
+        if gate.why == "rescreen-due":
+            lines.append("Weekly safety check overdue: answer the questions again (r) before "
+                         "the next session.")
         if self.step_back is not None:
             lines.append("Step back suggested: " + self.step_back.reason)
         elif self.recommend_move_on:
@@ -57,7 +81,7 @@ class Advice(Frozen):
         if self.doses:
             n = len(self.doses)
             lines.append(f"{n} dose change{'s' if n > 1 else ''} suggested: see Plan.")
-        if self.rescreen_due:
+        if self.rescreen_due and self.gate.open:
             lines.append("Weekly safety check due: answer the red-flag questions again (r).")
         if self.psfs_due:
             lines.append("Weekly activity scores (PSFS) due: History, then p.")
@@ -77,8 +101,7 @@ def today_sessions(plan: Plan, profile: Profile, history: History,
 
 
 def advise(catalog: Catalog, profile: Profile, plan: Plan, history: History,
-           last_screening: Screening | None, last_psfs: PsfsRating | None,
-           now: datetime) -> Advice:
+           safety: SafetyRecords, last_psfs: PsfsRating | None, now: datetime) -> Advice:
     """Everything the planner would tell the person right now, with its reasons."""
     rules = catalog.rules
     stage = plan.stage
@@ -86,17 +109,12 @@ def advise(catalog: Catalog, profile: Profile, plan: Plan, history: History,
     check = move_on_check(catalog, stage, history, now, slots=len(profile.slots),
                           stage_start=start)
     back = step_back_check(catalog, stage, history, now, stage_start=start)
-    rescreen = (last_screening is None
-                or now - last_screening.at >= timedelta(days=rules.rescreen_days))
+    gate = may_start(plan, safety, now, rules)
     psfs = last_psfs is None or now - last_psfs.at >= timedelta(days=rules.psfs_days)
-    return Advice(
-        stage=stage,
-        paused=plan.status == "paused",
-        pause_reason=plan.pause_reason,
-        move_on=check,
-        step_back=back,
-        doses=dose_suggestions(catalog, plan, history,
-                               budget_s=profile.minutes_per_session * 60),
-        rescreen_due=rescreen,
-        psfs_due=psfs,
-    )
+    doses = dose_suggestions(catalog, plan, history, budget_s=profile.minutes_per_session * 60)
+    advice = Advice(stage=stage, gate=gate, move_on=check, step_back=back, doses=doses,
+                    rescreen_due=rescreen_due(safety, now, rules), psfs_due=psfs)
+    if advice.held_back:
+        # Only the steps down stay: nothing gets harder while held back.
+        advice = replace(advice, doses=[d for d in doses if d.direction == "down"])
+    return advice

@@ -17,10 +17,12 @@ from datetime import date, datetime, time, timedelta
 from statistics import mean
 from typing import Any
 
+from planner.gate import SafetyRecords, may_start
 from planner.models import (
     CONDITION_LABELS,
     Catalog,
     CheckIn,
+    Clearance,
     Equipment,
     Frozen,
     Plan,
@@ -34,6 +36,7 @@ from planner.models import (
 )
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
+from planner.safety import SIGNS
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -224,6 +227,13 @@ class ReportData(Frozen):
     events: Sequence[StageEvent] = ()
     psfs: Sequence[PsfsRating] = ()
     screenings: Sequence[Screening] = ()
+    clearances: Sequence[Clearance] = ()
+
+    def safety(self) -> SafetyRecords:
+        """What the gate reads, from the report's records (the gate skips the older ones)."""
+        return SafetyRecords(tuple(self.screenings),
+                             tuple(s for s in self.sessions if s.new_symptoms),
+                             tuple(self.clearances))
 
 
 def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
@@ -245,7 +255,7 @@ def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
              "a change of 2 or more is meaningful.", ""]
     parts = {
         "Profile": _profile_section(data.profile),
-        "Current stage": _current_section(catalog, data),
+        "Current stage": _current_section(catalog, data, now),
         "Stage timeline": _timeline_section(catalog, history.events),
         "Pain trend": _pain_section(history),
         "PSFS trend": _psfs_section(ratings),
@@ -274,15 +284,25 @@ def _profile_section(profile: Profile | None) -> list[str]:
     ]
 
 
-def _current_section(catalog: Catalog, data: ReportData) -> list[str]:
+def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[str]:
     plan = data.plan
     if plan is None:
         return []
     stage = catalog.stages.get(plan.stage)
     lines = [f"Stage {plan.stage} of 4 — {stage.name if stage else '?'}. "
              f"Aim: {stage.aim if stage else '?'}", ""]
-    if plan.status == "paused":
-        lines += [f"**Plan paused**: {md_cell(plan.pause_reason or 'red-flag answer')}.", ""]
+    gate = may_start(plan, data.safety(), now, catalog.rules)
+    if not gate.open:
+        head = "Sessions stopped" if gate.stopped else "Before the next session"
+        lines += [f"**{head}**: {md_cell(gate.reason)}", ""]
+        lines += [f"- Open warning sign ({'same day' if s.flag.level == 'emergency' else 'soon'})"
+                  f": {md_cell(s.flag.question)}" for s in gate.signs]
+        lines += [""] if gate.signs else []
+    if gate.cleared:
+        lines += [f"- Checked by a doctor on {c.seen_on:%d %b %Y}: "
+                  f"{md_cell(SIGNS[c.sign].question)}" + (f" — {md_cell(c.note)}" if c.note else "")
+                  for c in gate.cleared]
+        lines.append("")
     screenings = sorted(data.screenings, key=lambda s: s.at)
     if screenings:
         last = screenings[-1]

@@ -358,6 +358,8 @@ class Rules(Frozen):
     dose_step_sessions: int = 2
     dose_step_max_pain: Pain = 3
     rescreen_days: int = 7
+    #: Past rescreen_days plus this grace, no session starts until the re-screen (SPEC §3b).
+    rescreen_grace_days: int = 1
     psfs_days: int = 7
     session_min_exercises: int = 3
     session_max_exercises: int = 6
@@ -430,6 +432,24 @@ class Screening(Record):
 
 
 @record
+class Clearance(Record):
+    """A doctor has seen a sign of history (say, cancer history) and said exercise is fine.
+
+    Only signs that describe the past can be cleared (`planner.safety.RedFlag.history`); a sign
+    that something is changing now never can (SPEC §3b, CLINICAL §3).
+    """
+
+    id: str = field(default_factory=new_id)
+    #: When it was recorded.
+    at: datetime
+    #: The red-flag id it clears.
+    sign: str
+    #: The day the doctor saw them.
+    seen_on: date
+    note: str = ""
+
+
+@record
 class Prescription(Record):
     """One exercise of a plan: its dose and the slot it belongs to."""
 
@@ -448,6 +468,9 @@ class DeclinedStep(Record):
     exercise_id: str
     current: Dose
     proposed: Dose
+    #: For a step down: the session in which it hurt. Declining it answers that session only,
+    #: so a later "it hurts" at the same dose is suggested again (SPEC §3b).
+    session_id: str | None = None
 
 
 @record

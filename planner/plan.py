@@ -132,40 +132,57 @@ def _index(plan: Plan, exercise_id: str) -> int:
     raise ValueError(f"{exercise_id} is not in this plan")
 
 
-def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose) -> Plan:
-    """Set a dose by hand; it must stay within the exercise's bounds."""
+def harder(old: Dose, new: Dose) -> bool:
+    """Does the new dose ask for more of anything (sets, reps, hold, minutes, times a day)?"""
+    return any((b or 0) > (a or 0) for a, b in (
+        (old.sets, new.sets), (old.reps, new.reps), (old.hold_s, new.hold_s),
+        (old.minutes, new.minutes), (old.per_day, new.per_day)))
+
+
+def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose,
+                held_back: str | None = None) -> Plan:
+    """Set a dose by hand; it must stay within the exercise's bounds, and may not go up while
+    the advice holds the person back (`Advice.held_back`, SPEC §3b)."""
     ex = catalog.exercise(exercise_id)
     problems = ex.bounds.allows(dose)
     if problems:
         raise ValueError(f"{ex.name}: " + "; ".join(problems))
     i = _index(plan, exercise_id)
+    if held_back and harder(plan.prescriptions[i].dose, dose):
+        raise ValueError(f"Not harder now. {held_back}")
     items = list(plan.prescriptions)
     items[i] = replace(items[i], dose=dose)
     return replace(plan, prescriptions=items)
 
 
-def swap_options(catalog: Catalog, profile: Profile, plan: Plan,
-                 exercise_id: str) -> list[tuple[Exercise, str]]:
+def swap_options(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
+                 held_back: str | None = None) -> list[tuple[Exercise, str]]:
     """What an exercise may be swapped for: its easier and harder neighbours first, then the
-    other exercises of the stage, each with a word on why; only ones that suit the person."""
+    other exercises of the stage, each with a word on why; only ones that suit the person.
+    While held back (`Advice.held_back`) the harder neighbour is not offered (SPEC §3b)."""
     ex = catalog.exercise(exercise_id)
     taken = {p.exercise_id for p in plan.prescriptions}
     out: list[tuple[Exercise, str]] = []
     for target, why in ((ex.easier, "easier"), (ex.harder, "harder")):
+        if why == "harder" and held_back:
+            continue
         if target and target not in taken:
             out.append((catalog.exercise(target), why))
     seen = {e.id for e, _ in out} | taken
     for other in catalog.for_stage(plan.stage):
         if other.id not in seen:
             out.append((other, "optional, same stage" if other.optional else "same stage"))
-    return [(e, why) for e, why in out if why_not(e, profile) is None]
+    return [(e, why) for e, why in out if why_not(e, profile) is None
+            and not (held_back and e.id == ex.harder)]
 
 
 def swap(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
-         new_id: str) -> Plan:
+         new_id: str, held_back: str | None = None) -> Plan:
     """Replace one exercise with another that suits the person, at the new one's default dose."""
-    allowed = {e.id for e, _ in swap_options(catalog, profile, plan, exercise_id)}
+    allowed = {e.id for e, _ in swap_options(catalog, profile, plan, exercise_id, held_back)}
     new = catalog.exercise(new_id)
+    if held_back and new_id == catalog.exercise(exercise_id).harder:
+        raise ValueError(f"Not harder now. {held_back}")
     if new_id not in allowed:
         reason = why_not(new, profile) or "it is already in the plan or not of this stage"
         raise ValueError(f"{new.name} cannot go in: {reason}")

@@ -176,6 +176,47 @@ def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> C
                      detail=f"{done} of {planned} planned sessions ({pct} %) — needs ≥ {need} %")
 
 
+def _days_criterion(rule: MoveOnRule, start: datetime, today: date) -> Criterion:
+    days = (today - start.date()).days
+    return Criterion(key="days", label="Days in this stage", ok=days >= rule.min_days,
+                     detail=f"{days} of {rule.min_days} days")
+
+
+def _sessions_criterion(rule: MoveOnRule, in_stage: list[Session]) -> Criterion:
+    done = sum(1 for s in in_stage if s.completed)
+    return Criterion(key="sessions", label="Sessions done in this stage",
+                     ok=done >= rule.min_sessions,
+                     detail=f"{done} of {rule.min_sessions} sessions")
+
+
+def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Criterion:
+    """The last n days' first check-ins, each at most the stage's limit."""
+    n = rule.checkin_count
+    # Look back far enough to find n days with a check-in, but never through all of history.
+    recent = list(first_checkins_by_day(history.checkins_since(_midnight(today - timedelta(
+        days=max(30, rule.min_days + n))))).values())[-n:]
+    pains = [c.pain for c in recent]
+    ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
+    shown = ", ".join(str(p) for p in pains) if pains else "none yet"
+    have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
+    return Criterion(key="checkins", label=f"Last {n} daily check-ins", ok=ok,
+                     detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each")
+
+
+def _flares_criterion(rule: MoveOnRule, rules: Rules, in_stage: list[Session]) -> Criterion:
+    """No flare in the stage's last n sessions."""
+    last = in_stage[-rule.no_flare_sessions:] if rule.no_flare_sessions else []
+    flared = [s for s in last if is_flare(s, rules)]
+    if flared:
+        worst = flared[-1]
+        detail = (f"{len(flared)} flare(s); latest {_day_label(worst.started_at)}: "
+                  f"{flare_reasons(worst, rules)[0]}")
+    else:
+        detail = f"none in the last {len(last)} session(s)"
+    return Criterion(key="flares", label=f"No flare in the last {rule.no_flare_sessions} "
+                     "sessions", ok=not flared, detail=detail)
+
+
 def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
                   slots: int = 1, stage_start: datetime | None = None) -> MoveOnCheck:
     """Each move-on criterion of the stage with its numbers; all must hold to advance."""
@@ -186,39 +227,12 @@ def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
     today = now.date()
     start = stage_start or history.stage_started_at(stage) or now
     in_stage = [s for s in history.sessions_since(start) if s.stage == stage]
-    criteria: list[Criterion] = []
-
-    days = (today - start.date()).days
-    criteria.append(Criterion(key="days", label="Days in this stage", ok=days >= rule.min_days,
-                              detail=f"{days} of {rule.min_days} days"))
-
-    done = sum(1 for s in in_stage if s.completed)
-    criteria.append(Criterion(key="sessions", label="Sessions done in this stage",
-                              ok=done >= rule.min_sessions,
-                              detail=f"{done} of {rule.min_sessions} sessions"))
-
-    n = rule.checkin_count
-    # Look back far enough to find n days with a check-in, but never through all of history.
-    recent = list(first_checkins_by_day(history.checkins_since(_midnight(today - timedelta(
-        days=max(30, rule.min_days + n))))).values())[-n:]
-    pains = [c.pain for c in recent]
-    ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
-    shown = ", ".join(str(p) for p in pains) if pains else "none yet"
-    have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
-    criteria.append(Criterion(key="checkins", label=f"Last {n} daily check-ins", ok=ok,
-                              detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each"))
-
-    last = in_stage[-rule.no_flare_sessions:] if rule.no_flare_sessions else []
-    flared = [s for s in last if is_flare(s, rules)]
-    if flared:
-        worst = flared[-1]
-        detail = (f"{len(flared)} flare(s); latest {_day_label(worst.started_at)}: "
-                  f"{flare_reasons(worst, rules)[0]}")
-    else:
-        detail = f"none in the last {len(last)} session(s)"
-    criteria.append(Criterion(key="flares", label=f"No flare in the last {rule.no_flare_sessions} "
-                              "sessions", ok=not flared, detail=detail))
-
+    criteria = [
+        _days_criterion(rule, start, today),
+        _sessions_criterion(rule, in_stage),
+        _checkins_criterion(rule, history, today),
+        _flares_criterion(rule, rules, in_stage),
+    ]
     if rule.no_24h_flare_days:
         since = today - timedelta(days=rule.no_24h_flare_days - 1)
         f24 = [f for f in flares_24h(history, rules, since) if _midnight(f.day) >= _midnight(
@@ -248,7 +262,8 @@ class StepBack(Frozen):
 
 def step_back_check(catalog: Catalog, stage: int, history: History,
                     now: datetime, stage_start: datetime | None = None) -> StepBack | None:
-    """2 flares within 7 days, or a check-in ≥ 7, since this stage began → go back one stage.
+    """2 flares within 7 days, or a pain of 7 or more (any check-in, or before a session), since
+    this stage began → go back one stage.
 
     Only what happened after the stage began counts: the pain that placed someone in a stage
     (or made them step back) must not send them back again.
@@ -267,12 +282,17 @@ def step_back_check(catalog: Catalog, stage: int, history: History,
     if count >= rules.step_back_flares:
         return StepBack(stage, target, f"{count} flares in the last {rules.step_back_flare_days} "
                         f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.")
-    recent = history.checkins_since(window)
-    high = [c for c in recent if c.at > start and c.pain >= rules.step_back_checkin]
+    # Any pain report of 7 or more counts: every check-in, and the pain before each session
+    # (an evening session started at 8 is as telling as a morning check-in of 8; SPEC §3b).
+    limit = rules.step_back_checkin
+    high = [(c.at, c.pain, "a check-in") for c in history.checkins_since(window)
+            if c.at > start and c.pain >= limit]
+    high += [(s.started_at, s.pain_before, "pain before a session") for s in
+             history.sessions_since(window) if s.started_at > start and s.pain_before >= limit]
     if high:
-        c = high[-1]
-        return StepBack(stage, target, f"a check-in of {c.pain}/10 on {_day_label(c.at)} "
-                        f"({rules.step_back_checkin} or more): go back to {where}.")
+        at, pain, what = max(high)
+        return StepBack(stage, target, f"{what} of {pain}/10 on {_day_label(at)} "
+                        f"({limit} or more): go back to {where}.")
     return None
 
 
@@ -313,6 +333,8 @@ class DoseSuggestion(Frozen):
     proposed: Dose
     direction: Literal["up", "down"]
     reason: str
+    #: For a step down, the session in which it hurt (a decline answers that session only).
+    session_id: str | None = None
 
 
 def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
@@ -337,15 +359,22 @@ def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
         if not runs:
             continue
         last_s, last_e = runs[-1]
-        if last_e.stopped_hurt or (is_flare(last_s, rules) and last_e.prescribed == p.dose):
+        if last_e.stopped_hurt or is_flare(last_s, rules):
+            # One step down per time it hurt: once the dose has changed since that session, or
+            # the person declined this step for it, it is answered.
+            answered = last_e.prescribed != p.dose or any(
+                d.exercise_id == p.exercise_id and d.session_id == last_s.id
+                for d in plan.declined)
             lower = step_down(p.dose, ex.bounds)
-            if lower is not None:
+            if lower is not None and not answered:
                 why = ("it was stopped because it hurt" if last_e.stopped_hurt else
                        "the last session with it was a flare")
                 out.append(DoseSuggestion(ex.id, p.dose, lower, "down",
-                                          f"{ex.name}: {why} — one step easier."))
+                                          f"{ex.name}: {why} — one step easier.",
+                                          session_id=last_s.id))
             continue
-        if any(d.exercise_id == p.exercise_id and d.current == p.dose for d in plan.declined):
+        if any(d.exercise_id == p.exercise_id and d.current == p.dose and d.session_id is None
+               for d in plan.declined):
             continue
         at_dose = [(s, e) for s, e in runs if e.prescribed == p.dose][-need:]
         good = [(s, e) for s, e in at_dose

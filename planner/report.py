@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from planner.advice import Advice
+from planner.gate import Gate
 from planner.models import Catalog, Plan, Profile, Session
 from planner.progression import History, flare_reasons
+from planner.safety import EMERGENCY_ADVICE, SIGNS
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -47,12 +49,31 @@ def session_line(s: Session, catalog: Catalog) -> str:
             f"  pain {s.pain_before}→{after}{state}{flare}")
 
 
+def gate_lines(gate: Gate) -> list[str]:
+    """Whether a session may start, for `status` and the report: nothing when it may."""
+    if gate.open:
+        return []
+    head = {"emergency": "STOP — GET MEDICAL HELP TODAY", "see-doctor": "SESSIONS STOPPED",
+            "paused": "PAUSED"}.get(gate.why, "BEFORE THE NEXT SESSION")
+    lines = [f"{head}: {gate.reason}"]
+    if gate.why == "emergency":
+        lines.append(EMERGENCY_ADVICE)
+    lines.extend(f"  • {sign.flag.question}" for sign in gate.signs)
+    return lines
+
+
+def cleared_lines(gate: Gate) -> list[str]:
+    """The signs a doctor has checked, with the visit's date."""
+    return [f"Checked by a doctor on {c.seen_on:%d %b %Y}: {SIGNS[c.sign].question}"
+            + (f" ({c.note})" if c.note else "") for c in gate.cleared]
+
+
 def status_text(catalog: Catalog, profile: Profile, plan: Plan, history: History,
                 advice: Advice, now: datetime, recent: int = 5) -> str:
     stage = catalog.stage(plan.stage)
     lines = [f"Stage {stage.number} of 4 — {stage.name}: {stage.aim}"]
-    if advice.paused:
-        lines.append(f"PAUSED: {advice.pause_reason}. See a doctor, then re-screen in rehab.")
+    lines.extend(gate_lines(advice.gate))
+    lines.extend(cleared_lines(advice.gate))
     lines.append("")
     check = advice.move_on
     if check.to_stage is None:

@@ -18,6 +18,14 @@ class RedFlag(Frozen):
     id: str
     question: str
     level: Level
+    #: A sign that describes the past (cancer history, age at onset, steroids, immune
+    #: suppression, an old injury): it stays true after a doctor has checked it, so a doctor's
+    #: clearance may stand in for a "no" (SPEC §3b). Never an emergency sign.
+    history: bool = False
+
+    def __post_init__(self) -> None:
+        if self.history and self.level == "emergency":
+            raise ValueError(f"{self.id}: a same-day sign can never be cleared")
 
 
 #: One question per line, answered yes or no. Emergency ones come first: they matter most.
@@ -32,9 +40,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("sexual", "New problems with sexual function?", "emergency"),
     RedFlag("foot-drop",
             "A foot that drops or catches when you walk (you cannot lift its front)?", "emergency"),
-    RedFlag("cancer", "Have you ever had cancer?", "urgent"),
+    RedFlag("one-leg",
+            "New or spreading numbness, tingling or weakness in one leg?", "urgent"),
+    RedFlag("cancer", "Have you ever had cancer?", "urgent", history=True),
     RedFlag("weight-loss", "Have you lost weight without trying?", "urgent"),
-    RedFlag("age", "Did this back pain first start before age 20 or after age 50?", "urgent"),
+    RedFlag("age", "Did this back pain first start before age 20 or after age 50?", "urgent",
+            history=True),
     RedFlag("night-pain", "Pain at night that does not ease when you rest?", "urgent"),
     RedFlag("no-better",
             "Has it gone on for over a month without any improvement, unchecked by a doctor?",
@@ -42,19 +53,44 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("fever", "Fever, chills or night sweats?", "urgent"),
     RedFlag("immune",
             "A weakened immune system (from an illness or medicines), or do you inject drugs?",
-            "urgent"),
+            "urgent", history=True),
     RedFlag("infection", "A recent bacterial infection?", "urgent"),
     RedFlag("trauma",
             "Did it start after a fall or accident, or a small knock while you have osteoporosis "
-            "or take steroids long-term?", "urgent"),
+            "or take steroids long-term?", "urgent", history=True),
     RedFlag("shape", "A visible change in the shape of your spine?", "urgent"),
     RedFlag("worsening", "Is the pain getting steadily worse even when you rest?", "urgent"),
 )
 
 RED_FLAG_IDS = frozenset(flag.id for flag in RED_FLAGS)
 
-#: Asked at the end of every session; a yes stops the plan as a red flag does.
-SESSION_QUESTION = "Any new numbness, weakness, or change in bladder or bowel control?"
+#: Asked at the end of every session (SPEC §3b, CLINICAL §3): the same-day signs together, then
+#: the one-leg sign on its own, because they call for different answers (today / soon).
+SESSION_CHECKS: tuple[RedFlag, ...] = (
+    RedFlag("same-day",
+            "Since you started: numbness between your legs, a change in bladder or bowel "
+            "control, both legs weak or numb, or a foot that drops?", "emergency"),
+    RedFlag("one-leg",
+            "Since you started: new or spreading numbness, tingling or weakness in one leg?",
+            "urgent"),
+)
+SESSION_CHECK_IDS = frozenset(flag.id for flag in SESSION_CHECKS)
+
+#: What an after-session screen saved before the question was split in two: a yes to
+#: "any new numbness, weakness, or bladder or bowel change?". Read as see-doctor, never cleared.
+LEGACY_SESSION_ANSWER = "after-session-symptoms"
+
+#: Every sign a screening may carry, by id.
+SIGNS: dict[str, RedFlag] = {
+    **{flag.id: flag for flag in SESSION_CHECKS},
+    **{flag.id: flag for flag in RED_FLAGS},
+    LEGACY_SESSION_ANSWER: RedFlag(LEGACY_SESSION_ANSWER,
+                                   "New numbness, weakness, or bladder or bowel change after a "
+                                   "session", "urgent"),
+}
+
+#: Signs a doctor's clearance may stand in for.
+CLEARABLE = frozenset(flag.id for flag in RED_FLAGS if flag.history)
 
 EMERGENCY_ADVICE = (
     "Stop the exercises. These signs can mean a nerve emergency (cauda equina syndrome). "
@@ -66,16 +102,27 @@ SEE_DOCTOR_ADVICE = (
     "weakness in both legs, get help the same day."
 )
 
+#: One line each, for a headline.
+EMERGENCY_HEADLINE = "Get medical help today"
+SEE_DOCTOR_HEADLINE = "See a doctor before you go on"
+
+
+def grade(signs: list[RedFlag]) -> ScreeningResult:
+    """Any emergency sign → emergency; any other sign → see-doctor; none → clear."""
+    if any(flag.level == "emergency" for flag in signs):
+        return "emergency"
+    return "see-doctor" if signs else "clear"
+
+
+def yes_signs(answers: dict[str, bool]) -> list[RedFlag]:
+    """The signs answered yes; an answer this program does not know is read as see-doctor."""
+    unknown = RedFlag("unknown", "A warning sign this version does not know", "urgent")
+    return [SIGNS.get(key, unknown) for key, answer in answers.items() if answer]
+
 
 def screening_result(answers: dict[str, bool]) -> ScreeningResult:
     """Any emergency sign → emergency; any other red flag → see-doctor; otherwise clear."""
-    by_id = {flag.id: flag for flag in RED_FLAGS}
-    yes = [by_id[key] for key, answer in answers.items() if answer and key in by_id]
-    if any(flag.level == "emergency" for flag in yes):
-        return "emergency"
-    if yes:
-        return "see-doctor"
-    return "clear"
+    return grade(yes_signs(answers))
 
 
 def screen(answers: dict[str, bool], now: datetime, context: str = "first-run") -> Screening:
@@ -90,10 +137,16 @@ def screen(answers: dict[str, bool], now: datetime, context: str = "first-run") 
                      context=context)  # type: ignore[arg-type]
 
 
-def after_session_screening(now: datetime) -> Screening:
-    """A yes to the end-of-session question is recorded as a screening that is not clear."""
-    return Screening(at=now, answers={"after-session-symptoms": True}, result="see-doctor",
+def after_session_screening(answers: dict[str, bool], now: datetime) -> Screening:
+    """The two end-of-session questions, each answered, graded like any screening."""
+    if answers.keys() != SESSION_CHECK_IDS:
+        raise ValueError("both end-of-session questions must be answered")
+    return Screening(at=now, answers=dict(answers), result=screening_result(answers),
                      context="after-session")
+
+
+def headline(result: ScreeningResult) -> str:
+    return EMERGENCY_HEADLINE if result == "emergency" else SEE_DOCTOR_HEADLINE
 
 
 def advice(result: ScreeningResult) -> str:

@@ -1,4 +1,4 @@
-"""Stage changes as pure transitions: start, advance, step back, pause, resume.
+"""Stage changes as pure transitions: start, advance, step back (pause and resume: gate.settle).
 
 Each returns the records to save — the old plan (archived or paused), the new plan, and the
 stage event that explains it — and leaves saving to the store.
@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from planner.models import Catalog, Frozen, Plan, Profile, Screening, StageEvent, value
+from planner.models import Catalog, Frozen, Plan, Profile, StageEvent, value
 from planner.plan import build_plan
-from planner.progression import MoveOnCheck, StepBack, step_down
+from planner.progression import StepBack, step_down
+
+if TYPE_CHECKING:  # advice reads the gate, which builds stage changes: no import cycle
+    from planner.advice import Advice
 
 
 @value
@@ -35,11 +39,18 @@ def start_programme(catalog: Catalog, profile: Profile, stage: int, now: datetim
     return StageChange(plan, StageEvent(at=now, to_stage=stage, kind=kind, reason=reason))
 
 
-def advance(catalog: Catalog, profile: Profile, plan: Plan, check: MoveOnCheck, now: datetime,
+def advance(catalog: Catalog, profile: Profile, plan: Plan, advice: Advice, now: datetime,
             override_reason: str | None = None) -> StageChange:
-    """Move to the next stage: only when every criterion holds, or as a reasoned override."""
+    """Move to the next stage: only when every criterion holds, or as a reasoned override.
+
+    Never while the advice holds the person back (a warning sign, a pause, a step back
+    advised): not even as an override (SPEC §3b).
+    """
+    check = advice.move_on
     if check.to_stage is None:
         raise ValueError("already at the last stage")
+    if advice.held_back:
+        raise ValueError(advice.held_back)
     if not check.ok and not (override_reason and override_reason.strip()):
         raise ValueError(check.reason())
     new = build_plan(catalog, profile, check.to_stage, now)
@@ -70,23 +81,3 @@ def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
     event = StageEvent(at=now, from_stage=plan.stage, to_stage=target, kind="step-back",
                        reason=why)
     return StageChange(new, event, _archive(plan, now))
-
-
-def pause(plan: Plan, screening: Screening, now: datetime) -> StageChange:
-    """A red flag pauses the plan at once; nothing is lost, nothing can start."""
-    reason = f"red-flag screen: {screening.result} ({screening.context})"
-    paused = replace(plan, status="paused", pause_reason=reason)
-    event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="pause",
-                       reason=reason)
-    return StageChange(paused, event)
-
-
-def resume(plan: Plan, screening: Screening, now: datetime) -> StageChange:
-    """Only an all-clear screen lifts a pause."""
-    if screening.result != "clear":
-        raise ValueError("a plan resumes only after a clear red-flag screen")
-    active = replace(plan, status="active", pause_reason=None)
-    event = StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage, kind="resume",
-                       reason="red-flag screen clear")
-    return StageChange(active, event)
-

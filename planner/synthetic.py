@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from planner.advice import advise
+from planner.gate import SafetyRecords
 from planner.models import (
     Catalog,
     CheckIn,
@@ -180,11 +181,12 @@ def _follow_advice(rng: random.Random, catalog: Catalog, out: SyntheticHistory, 
     history = History.of([s for s in out.sessions[-4 * WINDOW_DAYS:] if s.started_at >= window],
                          [c for c in out.checkins[-2 * WINDOW_DAYS:] if c.at >= window],
                          out.events)
-    advice = advise(catalog, out.profile, plan, history, out.screenings[-1], None, now)
+    advice = advise(catalog, out.profile, plan, history, SafetyRecords((out.screenings[-1],)),
+                    None, now)
     if advice.step_back is not None:
         return out.apply(step_back(catalog, out.profile, plan, now, advice.step_back))
     if advice.recommend_move_on:
-        return out.apply(advance(catalog, out.profile, plan, advice.move_on, now))
+        return out.apply(advance(catalog, out.profile, plan, advice, now))
     ups = [d for d in advice.doses if d.direction == "down" or rng.random() < 0.6]
     if ups:
         changed = {d.exercise_id: d.proposed for d in ups}

@@ -24,6 +24,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
     ("sessions", "sessions"), ("checkins", "check-ins"), ("stage_events", "stage events"),
     ("plans", "plans"), ("psfs", "PSFS ratings"), ("screenings", "red-flag screens"),
+    ("clearances", "doctor clearances"),
 )
 
 
@@ -67,6 +68,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
     from planner import export
+    from planner.gate import may_start
     from seeds import load_catalog
     from store import Repository
     from store.schema import ORDER_FIELDS
@@ -88,13 +90,14 @@ def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str
             data = export.ReportData(
                 profile=profile, plan=plan, sessions=repo.sessions(day_before),
                 checkins=repo.checkins(since), events=repo.stage_events(), psfs=repo.psfs(),
-                screenings=repo.screenings())
+                screenings=repo.screenings(), clearances=repo.clearances())
             return export.markdown_report(catalog, data, now, since)
         if profile is None or plan is None:
             raise CommandError(f"{path} has no plan yet: run rehab to set one up first.")
-        if plan.status == "paused":
-            raise CommandError("Your plan is paused after a red-flag answer, so no sessions are "
-                               "planned: see a doctor, then re-screen in rehab.")
+        gate = may_start(plan, repo.safety_records(), now, catalog.rules)
+        if gate.stopped:
+            raise CommandError("No sessions are planned while sessions are stopped. "
+                               + gate.reason)
         from rehab import __version__
 
         meta = tables_meta(repo.documents())
@@ -175,4 +178,19 @@ def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     out.write(f"Imported {source}\n    into {path}: {profile}, {counts}.\n")
     if kept is not None:
         out.write(f"The file it replaced is kept as {kept}\n")
+    out.write(_gate_after_import(path, clock))
     return 0
+
+
+def _gate_after_import(path: Path, clock: Clock) -> str:
+    """One line when what was imported stops sessions (an open warning sign, a pause)."""
+    from planner.gate import may_start
+    from seeds import load_catalog
+    from store import Repository
+
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        plan = repo.active_plan()
+        if plan is None:
+            return ""
+        gate = may_start(plan, repo.safety_records(), clock(), load_catalog().rules)
+    return f"Sessions are stopped. {gate.reason}\n" if gate.stopped else ""

@@ -17,8 +17,16 @@ from store.schema import META_ID, META_TABLE, Tables
 
 Migration = Callable[[Tables], Tables]
 
-#: v1 → v2 would be the first entry. None yet: schema 1 is the first released schema.
-MIGRATIONS: list[Migration] = []
+def _v2_clearances(tables: Tables) -> Tables:
+    """Schema 2 (issue 12): a `clearances` table for "a doctor has checked this" records, an
+    optional `session_id` on a declined dose step, and the end-of-session question split in
+    two. Older records need no change: the new fields default, and an old after-session answer
+    still reads as a warning sign (planner.safety.LEGACY_SESSION_ANSWER)."""
+    tables.setdefault("clearances", {})
+    return tables
+
+
+MIGRATIONS: list[Migration] = [_v2_clearances]
 
 
 def current_version() -> int:

@@ -27,9 +27,11 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
 from planner.codec import dump
+from planner.gate import FULL_CONTEXTS, SafetyRecords
 from planner.models import (
     Catalog,
     CheckIn,
+    Clearance,
     Plan,
     Profile,
     PsfsRating,
@@ -392,8 +394,6 @@ class Repository:
         latest = current_version()
         if version > latest:
             raise NewerSchemaError(self.path, version, latest)
-        if not self.readonly:
-            backup_files.backup_now(self.path, self._clock(), "before-migrate")
         try:
             migrated = migrate(tables, version)
         except Exception as error:  # a migration meeting data it did not expect
@@ -405,6 +405,9 @@ class Repository:
             for document in migrated.get(name, {}).values():
                 validate_document(name, document)
         if not self.readonly:
+            # Backed up only once the upgrade is known good: a damaged file is refused with
+            # no copy of itself posing as the newest backup to restore.
+            backup_files.backup_now(self.path, self._clock(), "before-migrate")
             migrated[META_TABLE][META_ID]["app_version"] = app_version()
             self.storage.write(migrated)
             return self.storage.read() or {}
@@ -496,6 +499,24 @@ class Repository:
     def latest_screening(self) -> Screening | None:
         """The most recent red-flag screen, or None if there has been none."""
         return _copy(self._table("screenings").newest())
+
+    def safety_records(self) -> SafetyRecords:
+        """What the gate reads (planner.gate): the newest full screening and every screening
+        and end-of-session yes since it, and every doctor's clearance."""
+        table = self._table("screenings")
+        full = table.newest_where(lambda s: s.context in FULL_CONTEXTS)
+        since = full.at if full is not None else None
+        screenings = [s for s in table.since(since) if s is not full]
+        if full is not None:
+            screenings.insert(0, full)
+        # With no full screening the gate is closed whatever the sessions say: none are read.
+        sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
+        return SafetyRecords(tuple(screenings), tuple(sessions),
+                             tuple(self.clearances()))
+
+    def clearances(self) -> list[Clearance]:
+        """Every "a doctor has checked this" record, oldest first."""
+        return self._table("clearances").all()
 
     def plan(self, plan_id: str) -> Plan | None:
         """One plan by id, archived or not."""

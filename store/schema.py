@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from planner.codec import Invalid, trusted, validate
 from planner.models import (
     CheckIn,
+    Clearance,
     Limit,
     Plan,
     Profile,
@@ -43,6 +44,7 @@ TABLE_MODELS: dict[str, type[Record]] = {
     "checkins": CheckIn,
     "stage_events": StageEvent,
     "psfs": PsfsRating,
+    "clearances": Clearance,
 }
 
 #: The datetime field each table is kept in order by (profile has one document, no order).
@@ -53,6 +55,7 @@ ORDER_FIELDS: dict[str, str] = {
     "checkins": "at",
     "stage_events": "at",
     "psfs": "at",
+    "clearances": "at",
 }
 
 TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}

@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from planner.advice import Advice, advise
-from planner.models import Catalog, CheckIn, Plan, Profile, Screening, Session
+from planner.gate import Gate, may_start, settle, with_records
+from planner.models import Catalog, CheckIn, Clearance, Plan, Profile, Record, Screening, Session
 from planner.progression import History
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
-from planner.stages import StageChange, pause, resume, start_programme
+from planner.stages import StageChange, start_programme
 from store import Repository
 from tui.widgets.navbar import PLACES
 
@@ -129,8 +130,13 @@ class RehabApp(App[int]):
         if profile is None or plan is None:
             return None
         history = history if history is not None else self.history()
-        return advise(self.catalog, profile, plan, history, self.repo.latest_screening(),
+        return advise(self.catalog, profile, plan, history, self.repo.safety_records(),
                       self.repo.latest_psfs(), self.now())
+
+    def gate(self) -> Gate:
+        """May a session start now (planner.gate): the one answer every screen asks."""
+        return may_start(self.plan(), self.repo.safety_records(), self.now(),
+                         self.catalog.rules)
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -193,28 +199,35 @@ class RehabApp(App[int]):
             records.insert(0, change.old_plan)
         self.repo.save(*records)
 
-    def record_session(self, session: Session) -> None:
-        """Save a finished or partial session; a yes to the symptoms question stops the plan."""
-        self.repo.save_session(session)
-        if session.new_symptoms:
-            screening = after_session_screening(self.now())
-            self.repo.record_screening(screening)
-            plan = self.plan()
-            if plan is not None and plan.status == "active":
-                self.apply(pause(plan, screening, self.now()))
+    def _save_settled(self, *records: Record) -> Gate:
+        """Save records that bear on safety together with the pause or resume they cause, in
+        one atomic write: a crash keeps all or none (the gate is derived, so it holds even
+        then). Returns the gate as it now stands."""
+        plan, now = self.plan(), self.now()
+        safety = self.repo.safety_records()
+        gate = may_start(plan, with_records(safety, records), now, self.catalog.rules)
+        change = settle(plan, gate, now)
+        extra = [] if change is None else [change.plan, change.event]
+        self.repo.save(*records, *extra)
+        return gate
+
+    def record_session(self, session: Session,
+                       symptoms: dict[str, bool] | None = None) -> Gate:
+        """Save a finished or partial session with its end-of-session answers; a yes stops
+        the plan in the same write."""
+        if symptoms is None:
+            return self._save_settled(session)
+        return self._save_settled(session, after_session_screening(symptoms, self.now()))
 
     def record_rescreen(self, answers: dict[str, bool]) -> Screening:
         """A new red-flag screen: clear lifts a pause; anything else pauses the plan."""
-        now = self.now()
-        screening = screen_answers(answers, now, "re-screen")
-        self.repo.record_screening(screening)
-        plan = self.plan()
-        if plan is not None:
-            if screening.result == "clear" and plan.status == "paused":
-                self.apply(resume(plan, screening, now))
-            elif screening.result != "clear" and plan.status == "active":
-                self.apply(pause(plan, screening, now))
+        screening = screen_answers(answers, self.now(), "re-screen")
+        self._save_settled(screening)
         return screening
+
+    def record_clearances(self, clearances: list[Clearance]) -> Gate:
+        """A doctor has checked these signs of history: kept, and the gate asked again."""
+        return self._save_settled(*clearances)
 
     # -- actions available everywhere ----------------------------------------------------------
 

@@ -28,11 +28,12 @@ def parse_pain(text: str) -> int:
     return parse_whole(text, 0, 10, "pain")
 
 
-def parse_episode_start(text: str, today: date) -> date:
-    """A date (YYYY-MM-DD) or a number of days ago."""
+def parse_episode_start(text: str, today: date,
+                        empty: str = "When did this episode begin?") -> date:
+    """A day in the past: a date (YYYY-MM-DD) or a number of days ago."""
     raw = text.strip()
     if not raw:
-        raise InputProblem("When did this episode begin? A date like 2026-11-02, or days ago.")
+        raise InputProblem(f"{empty} A date like 2026-11-02, or days ago.")
     if raw.isdigit():
         days = int(raw)
         if days > 3650:

@@ -585,3 +585,56 @@ def test_calendar_days_follow_the_clock(tmp_path):
     starts = sorted(e["props"]["DTSTART"][0] for e in calendar["children"])
     assert starts[0] == f"{date(2026, 11, 24):%Y%m%d}T080000"
     assert starts[-1] == f"{date(2026, 11, 24) + timedelta(days=27):%Y%m%d}T080000"
+
+
+# ---------------------------------------------------------------------------------------------
+# The gate in every output (issue 12): a sign open in the records stops sessions everywhere,
+# whatever the plan's own status says.
+
+
+def _with_records(path, *records):
+    with Repository.open(path, clock=FakeClock()) as repo:
+        repo.save(*records)
+    return path
+
+
+def test_status_calendar_and_report_tell_the_truth_about_an_open_sign(tmp_path):
+    from planner.models import Clearance
+
+    path = fresh_file(tmp_path / "rehab.json")
+    sign = Screening(at=NOW + timedelta(minutes=1), context="re-screen", result="emergency",
+                     answers={f.id: False for f in RED_FLAGS} | {"saddle-numbness": True})
+    _with_records(path, sign)
+    with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
+        assert repo.active_plan().status == "active"  # as a crash or an import leaves it
+    clock = FakeClock()
+    clock.advance(minutes=5)
+    code, out, err = cli("status", "--data", str(path), clock=clock)
+    assert code == 0 and "STOP — GET MEDICAL HELP TODAY" in out
+    assert "between your legs" in out and "ready to move on" not in out
+    code, out, err = cli("export", "--format", "ics", "--data", str(path), clock=clock)
+    assert code == 1 and out == "" and one_line(err) and "stopped" in err
+    report = export(path, "md", clock=clock)
+    assert "**Sessions stopped**" in report and "Open warning sign (same day)" in report
+
+    # A sign of history a doctor has checked: reported, and no longer stopping sessions.
+    clock.advance(minutes=5)
+    history = Screening(at=clock(), context="re-screen", result="see-doctor",
+                        answers={f.id: False for f in RED_FLAGS} | {"cancer": True})
+    _with_records(path, history, Clearance(at=clock(), sign="cancer", seen_on=NOW.date(),
+                                           note="GP | oncology: fine"))
+    code, out, _ = cli("status", "--data", str(path), clock=clock)
+    assert "STOP" not in out and "Checked by a doctor on" in out and "GP | oncology" in out
+    report = export(path, "md", clock=clock)
+    assert "Sessions stopped" not in report
+    assert "Checked by a doctor on" in report and "GP \\| oncology: fine" in report
+    assert export(path, "ics", clock=clock).startswith("BEGIN:VCALENDAR")
+
+
+def test_an_overdue_rescreen_is_said_but_does_not_cancel_the_calendar(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json")
+    clock = FakeClock()
+    clock.advance(days=9)
+    code, out, _ = cli("status", "--data", str(path), clock=clock)
+    assert code == 0 and "safety check was 9 days ago" in out
+    assert export(path, "ics", clock=clock).startswith("BEGIN:VCALENDAR")

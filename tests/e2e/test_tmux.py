@@ -95,7 +95,10 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     terminal.wait_for("Welcome to rehab")
     terminal.keys("Enter")  # I understand
     terminal.wait_for("warning signs")
-    terminal.keys("C-n")  # nothing marked: all clear
+    terminal.keys("C-n")  # nothing answered yet: refused, nothing pre-selected
+    terminal.wait_for("17 still have no")
+    terminal.keys(*["n"] * 17)  # each answered no, one by one
+    terminal.keys("C-n")
     terminal.wait_for("What have you been told")
     terminal.keys("Down", "Down", "space", "Tab")  # sciatica
     terminal.type("40")
@@ -130,6 +133,9 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     # ctrl+s is a priority key, handled as it reaches the app, possibly before the input has
     # taken the "2": like a person, see the number in the box before saving.
     terminal.wait_for("0–10:   2")
+    terminal.keys("C-s")  # the two warning-sign questions are not answered yet: refused
+    terminal.wait_for("Please answer every")
+    terminal.keys("n", "n")
     terminal.keys("C-s")
     terminal.wait_for("✓ Morning")
     terminal.keys("C-q")
@@ -142,6 +148,51 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     [profile] = stored["profile"].values()
     assert profile["conditions"] == ["sciatica"] and profile["episode_start"]
     assert oct(data.stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(terminal, tmp_path):
+    """Issue 12: an export whose newest screening is an emergency, imported into a file whose
+    plan is active. The player must not open; Today, status and the calendar say why."""
+    made = tmp_path / "made" / "rehab.json"
+    done = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
+                           str(made)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    tables = json.loads(made.read_text())
+    [answers] = [s["answers"] for s in list(tables["screenings"].values())[-1:]]
+    moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 3600))
+    tables["screenings"]["emergency"] = {
+        "id": "emergency", "at": moment, "context": "re-screen", "result": "emergency",
+        "answers": {**{key: False for key in answers}, "bladder-bowel": True, "one-leg": False}}
+    sent = tmp_path / "from-elsewhere.json"
+    sent.write_text(json.dumps(tables))
+    data = tmp_path / "data" / "rehab.json"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+
+    def rehab(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(REHAB), *argv, "--data", str(data)], capture_output=True,
+                              text=True, env=env, timeout=60)
+
+    imported = rehab("import", str(sent))
+    assert imported.returncode == 0, imported.stderr
+    assert "Sessions are stopped" in imported.stdout
+    status = rehab("status")
+    assert status.returncode == 0 and "GET MEDICAL HELP TODAY" in status.stdout
+    calendar = rehab("export", "--format", "ics")
+    assert calendar.returncode == 1 and "stopped" in calendar.stderr
+    assert json.loads(data.read_text())["plans"]  # an active plan, as the export carried
+    sessions_before = len(json.loads(data.read_text())["sessions"])
+
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    screen = terminal.wait_for("No session now")
+    assert "Start morning session" not in screen and "Start evening session" not in screen
+    terminal.keys("s")
+    screen = terminal.wait_for("GET MEDICAL HELP TODAY")
+    assert "before you start" not in screen  # the player's first question never came
+    terminal.keys("Escape")
+    terminal.wait_for("No session now")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    assert len(json.loads(data.read_text())["sessions"]) == sessions_before
 
 
 def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):

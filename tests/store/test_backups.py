@@ -15,6 +15,7 @@ from store import (
     Repository,
     StoreError,
     backup,
+    current_version,
     list_backups,
     newest_backup,
     restore,
@@ -191,8 +192,14 @@ def test_write_documents_checks_everything_and_backs_up_first(data_path, clock, 
     before = data_path.read_bytes()
     checkin = make.checkin()
     tables = {
-        "meta": {"meta": {"id": "meta", "schema_version": 1, "app_version": "0.0.9",
-                          "created": "2026-01-01T00:00:00"}},
+        "meta": {
+            "meta": {
+                "id": "meta",
+                "schema_version": current_version(),
+                "app_version": "0.0.9",
+                "created": "2026-01-01T00:00:00",
+            }
+        },
         "checkins": {checkin.id: dump(checkin)},
     }
 

@@ -7,11 +7,14 @@ import json
 import pytest
 
 from planner.codec import dump
-from store import DataFileError, NewerSchemaError, Repository
+from store import DataFileError, NewerSchemaError, Repository, current_version
 
 META = {
     "meta": {
-        "id": "meta", "schema_version": 1, "app_version": "0.1.0", "created": "2026-11-01T08:00:00"
+        "id": "meta",
+        "schema_version": current_version(),
+        "app_version": "0.1.0",
+        "created": "2026-11-01T08:00:00",
     }
 }
 
@@ -65,17 +68,33 @@ def _variants(make) -> dict[str, tuple[bytes, str]]:
             "checkins document 'c': at: Field required",
         ),
         "bad meta": (
-            json.dumps({**_good_file(make), "meta": {"meta": {"id": "meta",
-                                                               "schema_version": 1}}}).encode(),
+            json.dumps(
+                {
+                    **_good_file(make),
+                    "meta": {"meta": {"id": "meta", "schema_version": current_version()}},
+                }
+            ).encode(),
             "meta record",
         ),
     }
 
 
 VARIANTS = [
-    "empty", "truncated", "not json", "binary junk", "a list", "null", "table not an object",
-    "document not an object", "no meta", "unknown table", "key is not the id",
-    "pain out of range", "unknown field", "missing field", "bad meta",
+    "empty",
+    "truncated",
+    "not json",
+    "binary junk",
+    "a list",
+    "null",
+    "table not an object",
+    "document not an object",
+    "no meta",
+    "unknown table",
+    "key is not the id",
+    "pain out of range",
+    "unknown field",
+    "missing field",
+    "bad meta",
 ]
 
 
@@ -145,7 +164,8 @@ def test_the_default_file_names_the_plain_restore_command(clock, make, monkeypat
 
 def test_a_file_from_a_newer_schema_is_refused(data_path, clock, make):
     tables = _good_file(make)
-    tables["meta"]["meta"]["schema_version"] = 2
+    newer = current_version() + 1
+    tables["meta"] = {"meta": {**META["meta"], "schema_version": newer}}
     tables["shiny_new_table"] = {}
     content = json.dumps(tables).encode()
     data_path.parent.mkdir()
@@ -156,7 +176,8 @@ def test_a_file_from_a_newer_schema_is_refused(data_path, clock, make):
             Repository.open(data_path, clock=clock, readonly=readonly)
         message = str(refused.value)
         assert "\n" not in message
-        assert str(data_path) in message and "schema 2" in message and "reads up to 1" in message
+        assert str(data_path) in message and f"schema {newer}" in message
+        assert f"reads up to {newer - 1}" in message
     assert data_path.read_bytes() == content
     assert not (data_path.parent / "backups").exists()
 
@@ -167,4 +188,4 @@ def test_an_empty_tinydb_file_is_simply_new(data_path, clock, make):
     with Repository.open(data_path, clock=clock) as repo:
         assert repo.is_new()
         repo.save_profile(make.profile())
-    assert json.loads(data_path.read_bytes())["meta"]["meta"]["schema_version"] == 1
+    assert json.loads(data_path.read_bytes())["meta"]["meta"]["schema_version"] == current_version()

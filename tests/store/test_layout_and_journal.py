@@ -14,7 +14,7 @@ import pytest
 import store.atomic
 import store.storage
 from planner.models import Session
-from store import Repository, known_good, restore
+from store import Repository, current_version, known_good, restore
 from store.layout import scan
 from store.repository import _Table
 from store.schema import ORDER_FIELDS, TABLE_MODELS
@@ -26,14 +26,18 @@ TRICKY = 'quote " backslash \\ newline \n tab \t [/bold] é 痛 \x00 \u2028 😣
 
 def tables_with(sessions: int) -> dict:
     return {
-        "meta": {"meta": {"id": "meta", "schema_version": 1}},
+        "meta": {"meta": {"id": "meta", "schema_version": current_version()}},
         "empty": {},
         "sessions": {
-            f"s{i}": {"id": f"s{i}", "started_at": f"2026-01-{i + 1:02d}T08:00:00",
-                      "note": TRICKY * i, "x": [i, None, 1.5]}
+            f"s{i}": {
+                "id": f"s{i}",
+                "started_at": f"2026-01-{i + 1:02d}T08:00:00",
+                "note": TRICKY * i,
+                "x": [i, None, 1.5],
+            }
             for i in range(sessions)
         },
-        "odd \"keys\"": {'a "quoted" \\ key': {"id": 'a "quoted" \\ key'}},
+        'odd "keys"': {'a "quoted" \\ key': {"id": 'a "quoted" \\ key'}},
     }
 
 
@@ -47,7 +51,7 @@ def test_the_line_layout_is_plain_json_with_one_document_per_line(tmp_path):
 
 def test_the_index_finds_every_document_and_its_order_field_without_parsing(tmp_path):
     tables = tables_with(5)
-    del tables["odd \"keys\""]  # a table name with escapes is read whole (see below)
+    del tables['odd "keys"']  # a table name with escapes is read whole (see below)
     path = tmp_path / "f.json"
     path.write_bytes(serialize(tables))
     fd = os.open(path, os.O_RDONLY)
@@ -60,20 +64,24 @@ def test_the_index_finds_every_document_and_its_order_field_without_parsing(tmp_
     for name, (spans, order) in index.tables.items():
         assert list(spans) == list(tables[name])
         for key, (offset, length) in spans.items():
-            assert json.loads(b"{" + data[offset:offset + length] + b"}") == {
-                key: tables[name][key]}
+            assert json.loads(b"{" + data[offset : offset + length] + b"}") == {
+                key: tables[name][key]
+            }
         if name == "sessions":
             # The note mentions "started_at" too, escaped: the real field is the one found.
             assert order == {k: d["started_at"] for k, d in tables[name].items()}
 
 
-@pytest.mark.parametrize("text", [
-    json.dumps(tables_with(2)),  # one line
-    json.dumps(tables_with(2), indent=4),  # TinyDB's own pretty layout
-    serialize(tables_with(2)).decode()[:-1],  # no final newline
-    serialize(tables_with(2)).decode().replace('"s0":', '"s1":'),  # a repeated key
-    serialize(tables_with(2)).decode().replace("}\n}\n", "},\n}\n", 1),  # a trailing comma
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(tables_with(2)),  # one line
+        json.dumps(tables_with(2), indent=4),  # TinyDB's own pretty layout
+        serialize(tables_with(2)).decode()[:-1],  # no final newline
+        serialize(tables_with(2)).decode().replace('"s0":', '"s1":'),  # a repeated key
+        serialize(tables_with(2)).decode().replace("}\n}\n", "},\n}\n", 1),  # a trailing comma
+    ],
+)
 def test_a_file_in_any_other_shape_is_not_indexed_but_read_whole(tmp_path, text):
     path = tmp_path / "f.json"
     path.write_text(text)
@@ -88,8 +96,7 @@ def test_a_checked_file_is_read_lazily_and_writes_back_byte_identical(data_path,
     with Repository.open(data_path, clock=clock) as repo:
         repo.save(a_profile(), *[a_session(n) for n in range(6)])
     original = data_path.read_bytes()
-    storage = PrivateStorage(data_path, trusted=lambda digest: True,
-                             order_fields=ORDER_FIELDS)
+    storage = PrivateStorage(data_path, trusted=lambda digest: True, order_fields=ORDER_FIELDS)
     tables = storage.read()
     assert storage.lazy
     assert storage.snapshot() == original  # copied from disk in runs, not re-encoded
@@ -196,7 +203,8 @@ def test_a_failed_journal_write_changes_nothing(journaling, data_path, clock, mo
         repo.save_session(session_at(3))
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
         assert {"j1", "j3"} <= {s.id for s in repo.sessions()} and "j2" not in {
-            s.id for s in repo.sessions()}
+            s.id for s in repo.sessions()
+        }
 
 
 def test_a_growing_journal_is_folded_in(journaling, data_path, clock, monkeypatch):
@@ -250,18 +258,23 @@ def test_every_order_field_comes_before_any_nested_record():
     before it may hold a record (whose own fields could have that name)."""
     for name, field in ORDER_FIELDS.items():
         fields = [(f.name, f.type) for f in dataclasses.fields(TABLE_MODELS[name])]
-        for other, annotation in fields[:[f for f, _ in fields].index(field)]:
-            assert annotation in (str, int, bool, str | None, int | None) or \
-                "Literal" in str(annotation) or "Annotated" in str(annotation), \
-                (name, other, annotation)
+        for other, annotation in fields[: [f for f, _ in fields].index(field)]:
+            assert (
+                annotation in (str, int, bool, str | None, int | None)
+                or "Literal" in str(annotation)
+                or "Annotated" in str(annotation)
+            ), (name, other, annotation)
 
 
 def test_times_spelt_differently_still_sort_as_times(data_path, clock):
     with Repository.open(data_path, clock=clock) as repo:
         repo.save(a_profile(), *[session_at(n) for n in range(3)])
     data = json.loads(data_path.read_bytes())
-    spellings = {"j0": "2026-01-02T08:00:00", "j1": "2026-01-01 09:00:00",
-                 "j2": "2026-01-01T09:00:00.500000"}
+    spellings = {
+        "j0": "2026-01-02T08:00:00",
+        "j1": "2026-01-01 09:00:00",
+        "j2": "2026-01-01T09:00:00.500000",
+    }
     for session_id, when in spellings.items():
         data["sessions"][session_id]["started_at"] = when
     data_path.write_text(json.dumps(data))
@@ -271,7 +284,9 @@ def test_times_spelt_differently_still_sort_as_times(data_path, clock):
             from datetime import datetime
 
             assert [s.id for s in repo.sessions(since=datetime(2026, 1, 1, 9, 0, 0, 1))] == [
-                "j2", "j0"]
+                "j2",
+                "j0",
+            ]
 
 
 def test_a_big_files_index_is_kept_and_used_only_while_the_file_is_untouched(

@@ -1,6 +1,7 @@
 """Ordered migrations run on open, after a backup; a newer file is refused.
 
-Schema 1 has no migrations yet, so these tests inject a fake v1 → v2 step.
+Most tests inject fake steps over a file written as schema 1; the real steps are tested on the
+fixtures of every released schema.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 
 import store.migrations
 from store import DataFileError, NewerSchemaError, Repository, current_version, list_backups
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _shout_notes(tables):
@@ -28,7 +31,8 @@ def schema_two(monkeypatch):
 
 
 @pytest.fixture
-def v1_file(data_path, clock, make):
+def v1_file(data_path, clock, make, monkeypatch):
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [])  # write it as schema 1
     with Repository.open(data_path, clock=clock) as repo:
         repo.save_profile(make.profile())
         repo.record_checkin(make.checkin(0))
@@ -36,14 +40,18 @@ def v1_file(data_path, clock, make):
     return data_path.read_bytes()
 
 
-def test_schema_one_needs_no_migrations():
-    assert store.migrations.MIGRATIONS == []
-    assert current_version() == 1
+def test_schema_two_adds_the_clearances_table_and_keeps_every_record(data_path, clock):
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-1.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.clearances() == []
+    on_disk = json.loads(data_path.read_bytes())
+    assert on_disk["meta"]["meta"]["schema_version"] == current_version() == 2
+    assert on_disk["clearances"] == {}
+    assert [b.reason for b in list_backups(data_path)] == ["before-migrate"]
 
 
-def test_opening_an_older_file_backs_it_up_then_migrates_it(
-    v1_file, schema_two, data_path, clock
-):
+def test_opening_an_older_file_backs_it_up_then_migrates_it(v1_file, schema_two, data_path, clock):
     clock.advance(minutes=10)
     with Repository.open(data_path, clock=clock) as repo:
         assert [c.note for c in repo.checkins()] == ["DAY 0", "DAY 1"]
@@ -77,9 +85,7 @@ def test_migrations_run_in_order_from_the_files_version(v1_file, data_path, cloc
     assert seen == ["1→2", "2→3"]
     assert json.loads(data_path.read_bytes())["meta"]["meta"]["schema_version"] == 3
 
-    monkeypatch.setattr(
-        store.migrations, "MIGRATIONS", [step("1→2"), step("2→3"), step("3→4")]
-    )
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [step("1→2"), step("2→3"), step("3→4")])
     seen.clear()
     with Repository.open(data_path, clock=clock):
         pass
@@ -124,9 +130,6 @@ def test_a_file_newer_than_every_migration_is_refused(v1_file, schema_two, data_
         Repository.open(data_path, clock=clock)
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.json")), ids=lambda p: p.stem)
 def test_a_file_of_every_old_schema_opens_with_every_record(fixture, data_path, clock):
     """Each released schema keeps a fixture; a model change that breaks one needs a migration."""
@@ -141,6 +144,8 @@ def test_a_file_of_every_old_schema_opens_with_every_record(fixture, data_path, 
         assert len(repo.screenings()) == 2 and repo.latest_screening().result == "see-doctor"
         assert [e.kind for e in repo.stage_events()] == ["start", "advance"]
         assert len(repo.psfs()) == 1
+        version = int(fixture.stem.split("-")[1])
+        assert [c.sign for c in repo.clearances()] == ([] if version < 2 else ["cancer"])
 
 
 def test_there_is_a_fixture_for_every_schema_version():

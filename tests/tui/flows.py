@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from tui.screens.first_run import FirstRunScreen
+from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 
 
@@ -24,6 +25,14 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     await pilot.pause()
 
 
+def answer_all(questions: AnswerList, yes: tuple[str, ...] | set[str] = ()) -> None:
+    """Answer every question of a safety list: yes to those in `yes`, no to the rest."""
+    for key in [*questions.missing]:
+        questions.answer(key, key in yes)
+    for key in yes:
+        questions.answer(key, True)
+
+
 async def first_run(pilot: Pilot, *, pain: str = "3", episode: str = "40",
                     flags: tuple[str, ...] = (), stop_at: str | None = None) -> None:
     """Walk the wizard with the given answers; `stop_at` leaves it on that step."""
@@ -32,9 +41,7 @@ async def first_run(pilot: Pilot, *, pain: str = "3", episode: str = "40",
     await press_next(pilot)  # disclaimer
     if stop_at == "flags":
         return
-    flag_list = screen.query_one("#flags-list", CheckList)
-    for flag in flags:
-        flag_list.select(flag)
+    answer_all(screen.query_one("#flags-list", AnswerList), yes=flags)
     await press_next(pilot)
     if flags:
         return

@@ -6,13 +6,13 @@ from textual.widgets import Input, Static, TextArea
 
 from planner.runner import GET_READY_S
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import first_run, press_next, type_into
+from tests.tui.flows import answer_all, first_run, press_next, type_into
 from tui.screens.doctor import DoctorScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.modals import CheckInScreen, PainScreen, Problem
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
-from tui.widgets.checklist import CheckList
+from tui.widgets.answers import AnswerList
 
 NASTY = "[ [/ [red]not red[/red] \x1b[31mESC\x1b[0m $x \\"
 
@@ -42,14 +42,15 @@ async def run_to_the_end(pilot, clock) -> None:
         await pilot.pause()
 
 
-async def save_end_form(pilot, pain: str = "2", note: str = "", symptoms: bool = False) -> None:
+async def save_end_form(pilot, pain: str = "2", note: str = "",
+                        symptoms: tuple[str, ...] = ()) -> None:
+    """Fill the end-of-session form; `symptoms` are the warning-sign questions answered yes."""
     form = pilot.app.screen
     assert isinstance(form, EndSessionScreen)
     await type_into(pilot, "#pain", pain)
     if note:
         form.query_one("#note", TextArea).text = note
-    if symptoms:
-        form.query_one("#symptoms", CheckList).select("yes")
+    answer_all(form.query_one("#symptoms", AnswerList), yes=symptoms)
     await pilot.press("ctrl+s")
     await pilot.pause()
 
@@ -96,19 +97,29 @@ async def test_yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescre
         await first_run(pilot)
         await start_session(pilot)
         await run_to_the_end(pilot, clock)
-        await save_end_form(pilot, symptoms=True)
+        await save_end_form(pilot, symptoms=("one-leg",))
         assert isinstance(app.screen, DoctorScreen)
+        assert "See a doctor" in app.screen.query_one("#doctor-title", Static).render().plain
         assert app.plan().status == "paused"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
-        await pilot.press("s")  # refused: no session while paused
+        await pilot.press("s")  # refused: no session while a sign is open; says what to do
+        await pilot.pause()
+        assert isinstance(app.screen, DoctorScreen)
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
-        assert "paused" in text_of(app.screen, "#next")
+        assert "No session now" in text_of(app.screen, "#next")
+        assert "numbness, tingling or weakness in one leg" in text_of(app.screen, "#next")
         await pilot.press("r")
         await pilot.pause()
-        app.screen.query_one("#save").press()  # nothing marked: all clear
+        app.screen.query_one("#save").press()  # nothing answered: refused, nothing saved
+        await pilot.pause()
+        assert app.plan().status == "paused"
+        assert "still have no answer" in str(app.screen.query_one(Problem).render())
+        answer_all(app.screen.query_one(AnswerList))  # the re-screen asks about one leg too
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.plan().status == "active"
     with reopen(data_file, clock) as repo:
@@ -175,6 +186,7 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, stop_at="flags")
+        answer_all(app.screen.query_one(AnswerList))
         await press_next(pilot)
         app.screen.query_one("#conditions").select("ldh")
         for bad, words in [("", "When did this episode begin"), ("abc", "is not a date"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.conftest import LARGE, SMALL
-from tests.tui.flows import first_run, press_next, type_into
+from tests.tui.flows import answer_all, first_run, press_next, type_into
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.player import EndSessionScreen, PlayerScreen
 
@@ -23,10 +23,14 @@ async def test_first_run_screens(make_app, request, size):
         await pilot.pause()
         assert_snapshot(app, name("first-run-disclaimer", size), request)
         await press_next(pilot)
-        app.screen.query_one("#flags-list").select("fever")
+        flags = app.screen.query_one("#flags-list")
+        flags.answer("saddle-numbness", False)
+        flags.answer("bladder-bowel", False)
+        flags.answer("fever", True)  # the rest unanswered: "[ ? ]"
         await pilot.pause()
         assert_snapshot(app, name("first-run-red-flags", size), request)
-        app.screen.query_one("#flags-list").select("fever", False)
+        flags.answer("fever", False)
+        answer_all(flags)
         await press_next(pilot)
         app.screen.query_one("#conditions").select("sciatica")
         await type_into(pilot, "#episode", "30")

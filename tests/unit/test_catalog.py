@@ -103,7 +103,8 @@ STAGE_NAMES = {1: "Calm", 2: "Mobilize", 3: "Strengthen", 4: "Condition"}
 RULES = dict(
     flare_pain_after_above=5, flare_rise=2, flare_24h_rise=2, step_back_flares=2,
     step_back_flare_days=7, step_back_checkin=7, dose_step_sessions=2, dose_step_max_pain=3,
-    rescreen_days=7, psfs_days=7, session_min_exercises=3, session_max_exercises=6,
+    rescreen_days=7, rescreen_grace_days=1, psfs_days=7, session_min_exercises=3,
+    session_max_exercises=6,
 )
 
 # Education cards (SPEC §2) and the sources each must cite.

@@ -43,7 +43,7 @@ for readonly in (False, True):  # the app opens as the writer, `rehab status` as
     with Repository.open(sys.argv[1], clock=lambda: now, readonly=readonly) as repo:
         plan = repo.active_plan()
         history = repo.recent_history(catalog, plan.stage, now)
-        advise(catalog, repo.profile(), plan, history, repo.latest_screening(),
+        advise(catalog, repo.profile(), plan, history, repo.safety_records(),
                repo.latest_psfs(), now)
         assert history.sessions and repo.stage_events()
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core",

@@ -1,53 +1,170 @@
-"""The stop screen: a red flag was answered yes. Plain words, no way to start a session."""
+"""The stop screen: a warning sign is open. Plain words, graded, no way to start a session.
+
+And the one honest way past a sign of history (SPEC §3b): "a doctor has checked this".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
-from planner.models import ScreeningResult
-from planner.safety import RED_FLAGS, advice
+from planner.gate import Gate, OpenSign
+from planner.models import Clearance
+from planner.safety import RED_FLAGS, advice, headline
+from tui.screens.modals import Problem
+from tui.validate import InputProblem, parse_episode_start
+from tui.widgets.answers import AnswerList
 from tui.widgets.footer import Footer
 
 
-class DoctorScreen(Screen):
-    """See a doctor (or get help today, for the emergency signs)."""
+class DoctorScreen(Screen[str | None]):
+    """See a doctor soon, or get help today for the same-day signs. Dismisses with "cleared"
+    when the person recorded that a doctor has checked every open sign."""
 
     BINDINGS = [
         Binding("escape,enter", "close", "Close"),
         Binding("r", "rescreen", "Re-screen"),
+        Binding("d", "clearance", "Doctor checked"),
     ]
 
-    def __init__(self, result: ScreeningResult) -> None:
+    def __init__(self, gate: Gate, first_run: bool = False) -> None:
         super().__init__()
-        self.result = result
+        self.gate = gate
+        self.first_run = first_run
 
     def compose(self) -> ComposeResult:
-        emergency = self.result == "emergency"
+        result = self.gate.result
+        emergency = result == "emergency"
         yield Header()
         with VerticalScroll(id="doctor", classes="-emergency" if emergency else ""):
-            title = ("GET MEDICAL HELP TODAY" if emergency else
-                     "Please see a doctor before you go on")
+            title = headline(result).upper() if emergency else headline(result)
             yield Static(Content.assemble(("■ " + title, "bold")), id="doctor-title")
-            yield Static(Content(advice(self.result)))
-            yield Static(Content("Your plan is paused. Nothing is lost: your history is kept. "
-                                 "No session can start until a new red-flag screen is all "
-                                 "clear (press r once a doctor has seen you)."))
+            yield Static(Content(advice(result)))
+            yield Static(Content("You answered yes to:\n" + "\n".join(
+                f"  • {s.flag.question}" for s in self.gate.signs)))
+            if self.gate.clearable:
+                yield Static(Content(
+                    "These describe your history. If a doctor has already checked them and "
+                    "said you may exercise, press d to record it with the date."))
+            if not self.first_run:
+                yield Static(Content(
+                    "Sessions are stopped. Nothing is lost: your history is kept. No session "
+                    "can start until you answer the safety questions again (r) once a doctor "
+                    "has seen you."))
             signs = [f.question for f in RED_FLAGS if f.level == "emergency"]
-            yield Static(Content("Signs that need help the same day:\n" +
+            yield Static(Content("Get help the same day if you notice any of these:\n" +
                                  "\n".join(f"  • {s}" for s in signs)))
             yield Static(Content("rehab gives general self-care guidance, not a diagnosis."),
                          classes="dim")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clearance":
+            return self.gate.clearable
+        if action == "rescreen":
+            return not self.first_run
+        return True
+
     def action_close(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
         self.app.refresh_views()
 
     def action_rescreen(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
         self.app.action_rescreen()
+
+    def action_clearance(self) -> None:
+        ask_clearance(self.app, self.gate, self._cleared)
+
+    def _cleared(self, gate: Gate) -> None:
+        if gate.signs:
+            self.gate = gate
+            self.refresh(recompose=True)
+            return
+        self.dismiss("cleared")
+        self.app.refresh_views()
+
+
+def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
+    """Ask which open signs of history a doctor has checked; keep the answer; then `then` with
+    the gate as it now stands. Nothing is asked unless every open sign may be cleared."""
+    if not gate.clearable:
+        return
+
+    def done(clearances: list[Clearance] | None) -> None:
+        if not clearances:
+            return
+        after = app.record_clearances(clearances)
+        app.notify("Thank you, that is kept." + (" Some signs are still open." if after.signs
+                                                 else " You may go on."), markup=False)
+        then(after)
+
+    app.push_screen(ClearanceScreen(list(gate.signs)), done)
+
+
+class ClearanceScreen(Screen[list[Clearance] | None]):
+    """For each sign of history: has a doctor checked it and said you may exercise? When?"""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, signs: list[OpenSign]) -> None:
+        super().__init__()
+        self.signs = [s for s in signs if s.clearable]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="wizard"):
+            yield Static(Content.assemble(("A doctor has checked this", "bold")))
+            yield Label("For each: has a doctor seen you about it and said you may exercise? "
+                        "y or n.")
+            yield AnswerList([(s.flag.id, s.flag.question) for s in self.signs],
+                             id="cleared-list")
+            yield Label("When did the doctor see you? A date (YYYY-MM-DD) or days ago:")
+            yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 3", compact=True)
+            yield Label("What they said (optional):")
+            yield Input(id="note", placeholder="e.g. fine to exercise, come back if worse",
+                        compact=True, max_length=200)
+            yield Problem()
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(AnswerList).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            self.dismiss(self.read())
+        except InputProblem as problem:
+            self.query_one(Problem).say(str(problem))
+
+    def read(self) -> list[Clearance]:
+        answers = self.query_one(AnswerList)
+        if answers.missing:
+            raise InputProblem(answers.show_missing())
+        yes = [key for key, answer in answers.answers.items() if answer]
+        if not yes:
+            raise InputProblem("Nothing to record: see a doctor first, then come back (d).")
+        now = self.app.now()
+        seen_on: date = parse_episode_start(self.query_one("#seen-on", Input).value, now.date(),
+                                             "When did the doctor see you?")
+        note = self.query_one("#note", Input).value.strip()
+        return [Clearance(at=now, sign=key, seen_on=seen_on, note=note) for key in yes]

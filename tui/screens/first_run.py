@@ -25,6 +25,7 @@ from planner.plan import place
 from planner.safety import RED_FLAGS, screen
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
+from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.footer import Footer
 
@@ -49,14 +50,15 @@ EQUIPMENT_LABELS = {
 }
 
 
-def red_flag_list() -> CheckList:
-    return CheckList([(f.id, f.question) for f in RED_FLAGS], marks=("YES", " no"),
-                     id="flags-list")
+def red_flag_list() -> AnswerList:
+    return AnswerList([(f.id, f.question) for f in RED_FLAGS], id="flags-list")
 
 
-def answers_from(selection: CheckList) -> dict[str, bool]:
-    chosen = set(selection.selected)
-    return {f.id: f.id in chosen for f in RED_FLAGS}
+def answers_from(questions: AnswerList) -> dict[str, bool]:
+    """Every answer, or InputProblem (with the first unanswered question shown)."""
+    if questions.missing:
+        raise InputProblem(questions.show_missing())
+    return questions.answers
 
 
 class FirstRunScreen(Screen):
@@ -83,8 +85,8 @@ class FirstRunScreen(Screen):
                 with VerticalScroll(id="disclaimer"):
                     yield Static(Content(DISCLAIMER))
                 with Vertical(id="flags"):
-                    yield Label("Is any of this true for you now? Move with ↑ ↓, space "
-                                "marks YES, then Next.")
+                    yield Label("Is any of this true for you now? Answer each: y for yes, "
+                                "n for no.")
                     yield red_flag_list()
                 with VerticalScroll(id="about"):
                     yield Label("What have you been told you have? (space to mark)")
@@ -171,13 +173,13 @@ class FirstRunScreen(Screen):
         """Validate the step; True when the wizard has ended (red flag, or finished)."""
         app = self.app
         if name == "flags":
-            self.screening = screen(answers_from(self.query_one("#flags-list", CheckList)),
+            self.screening = screen(answers_from(self.query_one("#flags-list", AnswerList)),
                                     app.now(), "first-run")
             if self.screening.result != "clear":
                 from tui.screens.doctor import DoctorScreen
 
                 app.repo.record_screening(self.screening)
-                app.switch_screen(DoctorScreen(self.screening.result))
+                app.push_screen(DoctorScreen(app.gate(), first_run=True), self._after_doctor)
                 return True
         elif name == "about":
             if not self.query_one("#conditions", CheckList).selected:
@@ -203,6 +205,15 @@ class FirstRunScreen(Screen):
             self.finish()
             return True
         return False
+
+    def _after_doctor(self, outcome: str | None) -> None:
+        """Back from the stop screen: a doctor's clearance goes on; otherwise stay here."""
+        if outcome == "cleared":
+            self.step += 1
+            self.show_step()
+        else:
+            self.query_one(Problem).say("Your answers are kept. Please see a doctor first; "
+                                        "ctrl+q leaves, and rehab asks again next time.")
 
     @on(CheckList.Changed, "#stage-choice")
     def update_override(self) -> None:
@@ -248,33 +259,44 @@ class FirstRunScreen(Screen):
 class RescreenScreen(Screen):
     """The red-flag questions again: weekly, or to lift a pause once a doctor has seen you."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="wizard"):
             yield Static(Content.assemble(("Safety check: warning signs", "bold")))
-            yield Label("Is any of this true for you now? Move with ↑ ↓, space marks YES, "
-                        "then Save.")
+            yield Label("Is any of this true for you now? y for yes, n for no; then ctrl+s.")
             yield red_flag_list()
+            yield Problem()
             with Horizontal(classes="buttons"):
+                yield Button("Save answers (ctrl+s)", id="save", variant="primary",
+                             compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Save answers", id="save", variant="primary", compact=True)
         yield Footer()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.app.pop_screen()
 
+    def on_mount(self) -> None:
+        self.query_one(AnswerList).focus()
+
     @on(Button.Pressed, "#save")
-    def save(self) -> None:
+    def action_save(self) -> None:
         app = self.app
-        result = app.record_rescreen(answers_from(self.query_one(CheckList)))
-        if result.result == "clear":
-            app.notify("All clear. Thank you.", markup=False)
-            app.pop_screen()
-            app.refresh_views()
-        else:
+        try:
+            answers = answers_from(self.query_one(AnswerList))
+        except InputProblem as problem:
+            self.query_one(Problem).say(str(problem))
+            return
+        app.record_rescreen(answers)
+        gate = app.gate()
+        if gate.signs:
             from tui.screens.doctor import DoctorScreen
 
-            app.switch_screen(DoctorScreen(result.result))
+            app.switch_screen(DoctorScreen(gate))
+            return
+        app.notify("All clear. Thank you." if not gate.cleared else
+                   "All clear, with what your doctor checked. Thank you.", markup=False)
+        app.pop_screen()
+        app.refresh_views()

@@ -156,10 +156,14 @@ class PlanScreen(MainScreen):
                 name = app.catalog.exercise(d.exercise_id).name
                 lines.append(Content(f" {arrow}  {name}: {d.current.label()} → "
                                      f"{d.proposed.label()}"))
-            box.update(Content("\n").join(lines))
         else:
-            box.update(Content("No dose step suggested right now. After two easy sessions "
-                               "at a dose, a step up is offered here."))
+            lines = [Content("No dose step suggested right now. After two easy sessions at a "
+                             "dose, a step up is offered here.")]
+        if advice is not None and advice.held_back:
+            # Said here, so no one wonders why no step up or harder swap is offered.
+            lines.append(Content.assemble(("Nothing gets harder now. ", "bold"),
+                                          advice.held_back))
+        box.update(Content("\n").join(lines))
 
     @on(DataTable.RowHighlighted)
     def show_limits(self) -> None:
@@ -183,6 +187,11 @@ class PlanScreen(MainScreen):
         self.notify(message, markup=False)
         self.refresh_view()
 
+    def held_back(self) -> str | None:
+        """Why nothing may get harder now (a sign, a pause, a step back advised), or None."""
+        advice = self.app.advice()
+        return advice.held_back if advice else None
+
     def first_suggestion(self) -> DoseSuggestion | None:
         advice = self.app.advice()
         return advice.doses[0] if advice and advice.doses else None
@@ -202,7 +211,7 @@ class PlanScreen(MainScreen):
         if dose is None or dose == current:
             return
         try:
-            changed = change_dose(app.catalog, plan, ex_id, dose)
+            changed = change_dose(app.catalog, plan, ex_id, dose, self.held_back())
         except ValueError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -217,11 +226,11 @@ class PlanScreen(MainScreen):
         plan, profile = app.plan(), app.profile()
         ex = app.catalog.exercise(ex_id)
         new_id = await app.push_screen_wait(
-            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id)))
+            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id, self.held_back())))
         if new_id is None:
             return
         try:
-            changed = swap(app.catalog, profile, plan, ex_id, new_id)
+            changed = swap(app.catalog, profile, plan, ex_id, new_id, self.held_back())
         except ValueError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -233,7 +242,12 @@ class PlanScreen(MainScreen):
             self.notify("No dose step is waiting.", markup=False)
             return
         app = self.app
-        changed = change_dose(app.catalog, app.plan(), step.exercise_id, step.proposed)
+        try:
+            changed = change_dose(app.catalog, app.plan(), step.exercise_id, step.proposed,
+                                  self.held_back())
+        except ValueError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
         self.save(changed, f"{app.catalog.exercise(step.exercise_id).name}: "
                            f"{step.proposed.label()}.")
 
@@ -244,9 +258,11 @@ class PlanScreen(MainScreen):
             return
         plan = self.app.plan()
         declined = [*plan.declined, DeclinedStep(exercise_id=step.exercise_id,
-                                                 current=step.current, proposed=step.proposed)]
+                                                 current=step.current, proposed=step.proposed,
+                                                 session_id=step.session_id)]
         self.save(replace(plan, declined=declined),
-                  "Kept as it is; not suggested again at this dose.")
+                  "Kept as it is; not suggested again at this dose." if step.direction == "up"
+                  else "Kept as it is. If it hurts again, a step down is offered again.")
 
     @work
     async def action_reset(self) -> None:

@@ -18,9 +18,10 @@ from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.models import Plan, Session, Slot
 from planner.runner import PHASE_WORDS, SessionRun
-from planner.safety import SESSION_QUESTION
+from planner.safety import SESSION_CHECKS
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.validate import InputProblem, parse_pain
+from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.footer import Footer
 
@@ -219,12 +220,12 @@ class EndSessionScreen(Screen):
             with Horizontal(classes="field"):
                 yield Label("Pain now, 0–10:")
                 yield Input(id="pain", placeholder="0–10", compact=True)
+            # Safety first: the warning-sign questions come before anything else is asked.
+            yield Label("Warning signs: answer each, y or n.", classes="question")
+            yield AnswerList([(f.id, f.question) for f in SESSION_CHECKS], id="symptoms")
             yield Label("How did it feel?", classes="question")
             yield CheckList([("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
                             selected=["ok"], single=True, id="difficulty")
-            yield Label(Content(SESSION_QUESTION), classes="question")
-            yield CheckList([("no", "No"), ("yes", "Yes: stop and see a doctor")],
-                            selected=["no"], single=True, id="symptoms")
             yield Label("Note (optional, as long as you like):", classes="question")
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Problem()
@@ -242,20 +243,27 @@ class EndSessionScreen(Screen):
             self.query_one(Problem).say(str(exc))
             self.query_one("#pain", Input).focus()
             return
+        checks = self.query_one("#symptoms", AnswerList)
+        if checks.missing:
+            # Said twice: under the form, and where it is seen at any size.
+            message = checks.show_missing()
+            self.query_one(Problem).say(message)
+            self.notify(message, severity="warning", markup=False)
+            return
         difficulty = self.query_one("#difficulty", CheckList).value or "ok"
-        symptoms = self.query_one("#symptoms", CheckList).value == "yes"
+        symptoms = checks.answers
         app = self.app
         session = Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
                           started_at=self.started_at, ended_at=app.now(),
                           pain_before=self.pain_before, pain_after=pain, entries=self.entries,
-                          difficulty=difficulty, new_symptoms=symptoms,
+                          difficulty=difficulty, new_symptoms=any(symptoms.values()),
                           note=self.query_one("#note", TextArea).text,
                           completed=self.completed)
-        app.record_session(session)
-        if symptoms:
+        gate = app.record_session(session, symptoms)
+        if gate.signs:
             from tui.screens.doctor import DoctorScreen
 
-            app.switch_screen(DoctorScreen("see-doctor"))
+            app.switch_screen(DoctorScreen(gate))
             return
         app.notify("Session saved. Well done.", markup=False)
         app.pop_screen()

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from planner.advice import Advice
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
@@ -48,7 +49,7 @@ class ProgressScreen(MainScreen):
                 rows.append(Content.assemble(
                     (f" ▶ {number} {stage.name:<11}", "bold"),
                     f"you are here · since {since:%d %b} ({days} days)"
-                    + (" · PAUSED" if plan.status == "paused" else "")))
+                    + (" · STOPPED" if advice.paused else "")))
             else:
                 mark = "✓" if number < plan.stage else " "
                 rows.append(Content(f" {mark} {number} {stage.name:<11}{stage.aim[:52]}"
@@ -68,10 +69,12 @@ class ProgressScreen(MainScreen):
             if advice.recommend_move_on:
                 lines.append(Content.styled(" → Every criterion holds: press a to move on.",
                                             "bold"))
+            elif advice.held_back:
+                lines.append(Content(f" → Not now: {advice.held_back}"))
             else:
                 failing = ", ".join(c.label.lower() for c in check.failing)
-                lines.append(Content(f" → Not yet: {failing or 'a step back is advised'}."
-                                     " (o moves on anyway, with a reason.)"))
+                lines.append(Content(f" → Not yet: {failing}. (o moves on anyway, with a "
+                                     "reason.)"))
         self.query_one("#criteria", Static).update(Content("\n").join(lines))
 
         back = self.query_one("#stepback", Static)
@@ -92,45 +95,46 @@ class ProgressScreen(MainScreen):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _ready(self) -> bool:
-        plan = self.app.plan()
-        if plan is None:
-            return False
-        if plan.status == "paused":
-            self.notify("The plan is paused after a red-flag answer: re-screen first (Today, "
-                        "r).", severity="warning", markup=False)
-            return False
-        return True
+    def _ready(self, harder: bool = True) -> Advice | None:
+        """The advice, or None (with a word why) when this change may not be made now: while
+        held back nothing gets harder (SPEC §3b); while stopped, nothing changes."""
+        advice = self.app.advice()
+        if advice is None:
+            return None
+        why = advice.held_back if harder else (advice.gate.reason if advice.paused else None)
+        if why:
+            self.notify(why, severity="warning", markup=False, timeout=8)
+            return None
+        return advice
 
     @work
     async def action_advance(self) -> None:
         app = self.app
-        if not self._ready():
+        advice = self._ready()
+        if advice is None:
             return
-        advice = app.advice()
         check = advice.move_on
         if check.to_stage is None:
             self.notify("This is the last stage.", markup=False)
             return
         if not advice.recommend_move_on:
-            self.notify(check.reason() if not check.ok else
-                        "A step back is advised, so moving on is not.", severity="warning",
-                        markup=False, timeout=8)
+            self.notify(check.reason(), severity="warning", markup=False, timeout=8)
             return
         name = app.catalog.stage(check.to_stage).name
         if await app.push_screen_wait(ConfirmScreen(
                 f"Move on to stage {check.to_stage}, {name}? A new plan is made for it; the "
                 "old one is kept in your history.", "Move on", "Not now")):
-            app.apply(advance(app.catalog, app.profile(), app.plan(), check, app.now()))
+            app.apply(advance(app.catalog, app.profile(), app.plan(), advice, app.now()))
             self.notify(f"Welcome to stage {check.to_stage}, {name}.", markup=False)
             self.refresh_view()
 
     @work
     async def action_override(self) -> None:
         app = self.app
-        if not self._ready():
+        advice = self._ready()
+        if advice is None:
             return
-        check = app.advice().move_on
+        check = advice.move_on
         if check.to_stage is None:
             self.notify("This is the last stage.", markup=False)
             return
@@ -139,7 +143,7 @@ class ProgressScreen(MainScreen):
             "kept and shown in reports."))
         if not reason:
             return
-        app.apply(advance(app.catalog, app.profile(), app.plan(), check, app.now(),
+        app.apply(advance(app.catalog, app.profile(), app.plan(), app.advice(), app.now(),
                           override_reason=reason))
         self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).",
                     markup=False)
@@ -148,9 +152,10 @@ class ProgressScreen(MainScreen):
     @work
     async def action_step_back(self) -> None:
         app = self.app
-        if not self._ready():
+        advice = self._ready(harder=False)
+        if advice is None:
             return
-        plan, advice = app.plan(), app.advice()
+        plan = app.plan()
         target = max(plan.stage - 1, 1)
         what = (f"Go back to stage {target}?" if target < plan.stage else
                 "You are at stage 1: lower every dose by one step?")

@@ -33,7 +33,16 @@ class TodayScreen(MainScreen):
     BINDINGS = [
         Binding("s", "start", "Start session"),
         Binding("r", "rescreen", "Re-screen"),
+        Binding("d", "clearance", "Doctor checked"),
     ]
+
+    #: Every open warning sign is one a doctor's clearance may stand in for (shows `d`).
+    clearable = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clearance":
+            return self.clearable
+        return True
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="today"):
@@ -97,9 +106,16 @@ class TodayScreen(MainScreen):
         self.show_last_note(history)
         start = self.query_one("#start", Button)
         nxt = self.query_one("#next", Static)
-        if plan.status == "paused":
-            nxt.update(Content("Sessions are paused until a red-flag re-screen is all clear "
-                               "(press r)."))
+        gate = advice.gate if advice is not None else app.gate()
+        if gate.clearable != self.clearable:
+            self.clearable = gate.clearable
+            self.refresh_bindings()
+        if not gate.open:
+            rows = [Content.assemble(("No session now. ", "bold"), gate.reason)]
+            if gate.signs:
+                rows.append(Content("Open warning signs:"))
+                rows += [Content(f"  • {s.flag.question}") for s in gate.signs]
+            nxt.update(Content("\n").join(rows))
             start.display = False
             return
         slot = next_slot(done, now.hour)
@@ -139,9 +155,18 @@ class TodayScreen(MainScreen):
         profile, plan = app.profile(), app.plan()
         if profile is None or plan is None:
             return
-        if plan.status == "paused":
-            self.notify("Your plan is paused after a red-flag answer. See a doctor, then "
-                        "re-screen (r).", severity="warning", markup=False)
+        gate = app.gate()
+        if gate.why == "rescreen-due":
+            self.notify("The weekly safety check comes first.", markup=False)
+            app.action_rescreen()
+            return
+        if not gate.open:
+            if gate.signs:
+                from tui.screens.doctor import DoctorScreen
+
+                await app.push_screen(DoctorScreen(gate))
+            else:
+                self.notify(gate.reason, severity="warning", markup=False)
             return
         now = app.now()
         history = app.history()
@@ -159,3 +184,8 @@ class TodayScreen(MainScreen):
 
     def action_rescreen(self) -> None:
         self.app.action_rescreen()
+
+    def action_clearance(self) -> None:
+        from tui.screens.doctor import ask_clearance
+
+        ask_clearance(self.app, self.app.gate(), lambda gate: self.refresh_view())

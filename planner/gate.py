@@ -1,0 +1,204 @@
+"""The gate: may a session start now, and if not, why — derived from the records alone (SPEC §3b).
+
+Nothing here trusts a flag written beside the records. The plan's "paused" status is what the
+gate last concluded, saved with the screening that caused it in one write (`settle`); the gate
+itself reads the screenings, the sessions' end-of-session answers and the doctor's clearances,
+so a crash between two writes, or an import, can never open it. Today, the palette,
+`rehab status`, the calendar and the report all ask `may_start`; nothing else decides.
+
+Sources: CLINICAL §3 (NICE NG59, NICE CKS cauda equina) for the signs and their grading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import field, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from planner.models import (
+    Clearance,
+    Frozen,
+    Plan,
+    Rules,
+    Screening,
+    ScreeningResult,
+    Session,
+    StageEvent,
+    value,
+)
+from planner.safety import CLEARABLE, LEGACY_SESSION_ANSWER, SIGNS, RedFlag, grade
+from planner.stages import StageChange
+
+#: Screenings that ask the whole list; the newest one is where the gate starts reading.
+FULL_CONTEXTS = frozenset({"first-run", "weekly", "re-screen"})
+
+Why = Literal["ok", "no-plan", "no-screen", "emergency", "see-doctor", "rescreen-due", "paused"]
+
+
+@value
+class SafetyRecords(Frozen):
+    """What the gate reads: the newest full screening and everything after it that bears on it.
+
+    `screenings` is the newest full screening and every after-session screening since, oldest
+    first; `sessions` the sessions since it whose end-of-session answer was yes; `clearances`
+    every doctor's clearance ever recorded. `Repository.safety_records()` builds it.
+    """
+
+    screenings: tuple[Screening, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    clearances: tuple[Clearance, ...] = ()
+
+
+@value
+class OpenSign(Frozen):
+    flag: RedFlag
+    at: datetime
+    #: A doctor's clearance could stand in for this sign (it describes history).
+    clearable: bool
+
+
+@value
+class Gate(Frozen):
+    """Whether a session may start now; if not, why, in words for the person."""
+
+    open: bool
+    why: Why
+    reason: str
+    signs: tuple[OpenSign, ...] = ()
+    cleared: tuple[Clearance, ...] = field(default=())
+
+    @property
+    def stopped(self) -> bool:
+        """Closed for safety (a sign, a pause, no screening): more than the weekly re-screen
+        being due, which one set of answers settles. Sessions are not planned ahead."""
+        return not self.open and self.why != "rescreen-due"
+
+    @property
+    def result(self) -> ScreeningResult:
+        """The grade of the open signs: emergency, see-doctor or clear."""
+        return grade([s.flag for s in self.signs])
+
+    @property
+    def clearable(self) -> bool:
+        """Every open sign is one a doctor's clearance may stand in for."""
+        return bool(self.signs) and all(s.clearable for s in self.signs)
+
+
+def with_records(safety: SafetyRecords, records: Iterable[object]) -> SafetyRecords:
+    """The safety records as they will be once `records` are saved (the rest are ignored)."""
+    screenings = [r for r in records if isinstance(r, Screening)]
+    sessions = [r for r in records if isinstance(r, Session) and r.new_symptoms]
+    clearances = [r for r in records if isinstance(r, Clearance)]
+    return SafetyRecords(safety.screenings + tuple(screenings), safety.sessions + tuple(sessions),
+                         safety.clearances + tuple(clearances))
+
+
+def _full(screenings: tuple[Screening, ...]) -> Screening | None:
+    full = [s for s in screenings if s.context in FULL_CONTEXTS]
+    # Of two at the same moment, the one saved last (records come in the order they were kept).
+    return max(reversed(full), key=lambda s: s.at) if full else None
+
+
+def open_signs(safety: SafetyRecords) -> tuple[list[OpenSign], list[Clearance]]:
+    """Every sign answered yes in the newest full screening or since it, less the cleared ones.
+
+    A session saved with a yes to the end-of-session question counts even when the screening
+    that should have come with it is missing (a crash between two writes, an old file).
+    """
+    full = _full(safety.screenings)
+    since = full.at if full is not None else datetime.min
+    cleared = {c.sign: c for c in safety.clearances if c.sign in CLEARABLE}
+    found: dict[str, OpenSign] = {}
+    used: dict[str, Clearance] = {}
+
+    def add(flag: RedFlag, at: datetime) -> None:
+        if flag.id in cleared:
+            used[flag.id] = cleared[flag.id]
+            return
+        found.setdefault(flag.id, OpenSign(flag, at, flag.id in CLEARABLE))
+
+    for screening in sorted(safety.screenings, key=lambda s: s.at):
+        # A full screening asks every question, the session ones too: what came before it (or
+        # at the same moment) is answered by it.
+        if screening is not full and (screening.context in FULL_CONTEXTS or screening.at <= since):
+            continue
+        for key, answer in screening.answers.items():
+            if answer:
+                add(SIGNS.get(key, SIGNS[LEGACY_SESSION_ANSWER]), screening.at)
+        if screening.result != "clear" and not any(screening.answers.values()):
+            # A result with no answer behind it (a hand-edited or foreign file): believe the
+            # worse of the two.
+            add(RedFlag("recorded", "A warning sign recorded without its answers",
+                        screening.result if screening.result == "emergency" else "urgent"),
+                screening.at)
+    for session in safety.sessions:
+        if session.new_symptoms and (session.ended_at or session.started_at) > since:
+            answered = any(s.context == "after-session" and s.at >= session.started_at
+                           for s in safety.screenings)
+            if not answered:
+                add(SIGNS[LEGACY_SESSION_ANSWER], session.ended_at or session.started_at)
+    return list(found.values()), list(used.values())
+
+
+def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Rules) -> Gate:
+    """May a session start now? The one answer every screen and command asks for."""
+    signs, cleared = open_signs(safety)
+    if signs:
+        result = grade([s.flag for s in signs])
+        if result == "emergency":
+            reason = ("A warning sign that needs medical help today is open. No exercise until "
+                      "a doctor has seen you; then answer the safety questions again (r).")
+            return Gate(False, "emergency", reason, tuple(signs), tuple(cleared))
+        if all(s.clearable for s in signs):
+            tail = ("see a doctor; when they say you may exercise, record it (d), or answer "
+                    "the safety questions again (r).")
+        else:
+            tail = "see a doctor, then answer the safety questions again (r)."
+        return Gate(False, "see-doctor", "A warning sign is open: " + tail, tuple(signs),
+                    tuple(cleared))
+    full = _full(safety.screenings)
+    if full is None:
+        return Gate(False, "no-screen", "Answer the safety questions first (r).",
+                    cleared=tuple(cleared))
+    if plan is None:
+        return Gate(False, "no-plan", "There is no plan yet.", cleared=tuple(cleared))
+    if plan.status == "paused":
+        return Gate(False, "paused", "Your plan is paused: answer the safety questions again "
+                    "(r) to go on.", cleared=tuple(cleared))
+    limit = timedelta(days=rules.rescreen_days + rules.rescreen_grace_days)
+    if now - full.at > limit:
+        days = (now.date() - full.at.date()).days
+        return Gate(False, "rescreen-due", f"Your last safety check was {days} days ago: "
+                    "answer the questions again (r) before the next session.",
+                    cleared=tuple(cleared))
+    return Gate(True, "ok", "", cleared=tuple(cleared))
+
+
+def rescreen_due(safety: SafetyRecords, now: datetime, rules: Rules) -> bool:
+    """The weekly re-screen is due (a reminder from day 7; the gate closes a day later)."""
+    full = _full(safety.screenings)
+    return full is None or now - full.at >= timedelta(days=rules.rescreen_days)
+
+
+def settle(plan: Plan | None, gate: Gate, now: datetime) -> StageChange | None:
+    """The pause or resume the gate calls for, to save in the same write as what changed it.
+
+    An open sign pauses an active plan; when no sign is open any more, a paused plan resumes.
+    A closed gate for any other reason (the re-screen is due) leaves the plan as it is.
+    """
+    if plan is None or plan.status == "archived":
+        return None
+    if gate.signs and plan.status == "active":
+        reason = f"warning sign: {gate.result} (" + ", ".join(s.flag.id for s in gate.signs) + ")"
+        return StageChange(replace(plan, status="paused", pause_reason=reason),
+                           StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage,
+                                      kind="pause", reason=reason))
+    if not gate.signs and plan.status == "paused":
+        why = ("warning signs clear" if not gate.cleared else
+               "warning signs clear or checked by a doctor ("
+               + ", ".join(c.sign for c in gate.cleared) + ")")
+        return StageChange(replace(plan, status="active", pause_reason=None),
+                           StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage,
+                                      kind="resume", reason=why))
+    return None
