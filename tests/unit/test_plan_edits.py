@@ -66,3 +66,35 @@ def test_a_declined_step_is_not_suggested_again_from_the_same_dose(catalog):
     declined = replace(plan, declined=[DeclinedStep(
         exercise_id=ex.id, current=up.current, proposed=up.proposed)])
     assert dose_suggestions(catalog, declined, History.of(two)) == []
+
+
+HELD = "A step back is advised: a check-in of 7/10."
+
+
+def test_while_held_back_a_dose_may_go_down_but_never_up(catalog, plan):
+    p = plan.prescriptions[-1]
+    ex = catalog.exercise(p.exercise_id)
+    up = step_up(p.dose, ex.bounds)
+    assert up is not None
+    with pytest.raises(ValueError, match="Not harder now. A step back is advised"):
+        change_dose(catalog, plan, ex.id, up, held_back=HELD)
+    assert change_dose(catalog, plan, ex.id, up).prescriptions[-1].dose == up  # not held
+    if p.dose.sets > ex.bounds.sets[0]:
+        lower = replace(p.dose, sets=p.dose.sets - 1)
+        assert change_dose(catalog, plan, ex.id, lower, held_back=HELD)
+
+
+def test_while_held_back_no_harder_swap_is_offered_or_accepted(catalog):
+    profile = make_profile()
+    plan = build_plan(catalog, profile, 1, NOW)
+    with_harder = [p.exercise_id for p in plan.prescriptions
+                   if catalog.exercise(p.exercise_id).harder
+                   and catalog.exercise(p.exercise_id).harder not in
+                   {q.exercise_id for q in plan.prescriptions}]
+    assert with_harder, "stage 1 has an exercise with a harder neighbour outside the plan"
+    ex = catalog.exercise(with_harder[0])
+    free = [why for _, why in swap_options(catalog, profile, plan, ex.id)]
+    held = swap_options(catalog, profile, plan, ex.id, held_back=HELD)
+    assert "harder" in free and ex.harder not in [e.id for e, _ in held]
+    with pytest.raises(ValueError, match="Not harder now"):
+        swap(catalog, profile, plan, ex.id, ex.harder, held_back=HELD)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from planner.models import Dose, DoseBounds, ExerciseEntry, Plan, Prescription
+from planner.models import DeclinedStep, Dose, DoseBounds, ExerciseEntry, Plan, Prescription
 from planner.progression import (
     History,
     dose_suggestions,
@@ -204,3 +204,59 @@ def test_no_step_up_that_would_make_the_session_longer_than_the_person_chose(cat
     roomy = ex.dose.seconds() + 600
     assert dose_suggestions(catalog, plan, history, budget_s=roomy)
     assert dose_suggestions(catalog, plan, history, budget_s=ex.dose.seconds()) == []
+
+
+def test_one_hurt_suggests_one_step_down_once(catalog):
+    """Issue 12 item 8: the step down re-fired after each accepted step (four in a row)."""
+    ex = catalog.exercise("bridge")
+    dose = Dose(sets=3, reps=12, hold_s=5)
+    hurt = session(TODAY, stage=3, after=4, entries=[_entry(ex, dose, stopped_hurt=True)])
+    [down] = dose_suggestions(catalog, _plan_with(catalog, ex.id, dose), History.of([hurt]))
+    assert down.direction == "down" and down.session_id == hurt.id
+    accepted = _plan_with(catalog, ex.id, down.proposed)
+    assert dose_suggestions(catalog, accepted, History.of([hurt])) == []
+
+
+def test_a_step_down_can_be_declined_and_a_new_hurt_offers_it_again(catalog):
+    ex = catalog.exercise("bridge")
+    dose = Dose(sets=3, reps=12, hold_s=5)
+    plan = _plan_with(catalog, ex.id, dose)
+    hurt = session(TODAY - timedelta(days=1), stage=3, after=4,
+                   entries=[_entry(ex, dose, stopped_hurt=True)])
+    [down] = dose_suggestions(catalog, plan, History.of([hurt]))
+    no = replace(plan, declined=[DeclinedStep(exercise_id=ex.id, current=down.current,
+                                              proposed=down.proposed,
+                                              session_id=down.session_id)])
+    assert dose_suggestions(catalog, no, History.of([hurt])) == []
+    again = session(TODAY, stage=3, after=4, entries=[_entry(ex, dose, stopped_hurt=True)])
+    [later] = dose_suggestions(catalog, no, History.of([hurt, again]))
+    assert later.direction == "down" and later.session_id == again.id
+
+
+def test_a_declined_step_down_does_not_silence_step_ups(catalog):
+    ex = catalog.exercise("bridge")
+    plan = replace(_plan_with(catalog, ex.id, ex.dose), declined=[DeclinedStep(
+        exercise_id=ex.id, current=ex.dose, proposed=ex.dose, session_id="old")])
+    two = [session(TODAY - timedelta(days=d), stage=3, after=2, difficulty="easy",
+                   entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
+    [up] = dose_suggestions(catalog, plan, History.of(two))
+    assert up.direction == "up"
+
+
+@pytest.mark.parametrize("pain, advised", [(6, False), (7, True), (9, True)])
+def test_pain_before_a_session_counts_toward_stepping_back(catalog, pain, advised):
+    """Issue 12 item 7: morning check-in 3, then evening sessions starting at 8."""
+    history = world(2, days=10, sessions=0, checkins=[3, 3, 3], pain=3)
+    evening = session(TODAY - timedelta(days=1), slot="evening", stage=2, before=pain, after=3)
+    history = History.of([*history.sessions, evening], history.checkins, history.events)
+    back = step_back_check(catalog, 2, history, NOW)
+    assert (back is not None) == advised
+    if advised:
+        assert f"pain before a session of {pain}/10" in back.reason
+
+
+def test_any_checkin_of_seven_counts_not_only_the_days_first(catalog):
+    history = world(2, days=10, sessions=0, checkins=[2, 2, 2], pain=2)
+    later = checkin(TODAY, 7, hour=15)
+    history = History.of(history.sessions, [*history.checkins, later], history.events)
+    assert step_back_check(catalog, 2, history, NOW) is not None
