@@ -50,6 +50,19 @@ def printable(text: str) -> str:
     return _CONTROLS.sub("\ufffd", text)
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: control characters made visible, and a
+    leading `'` before anything a spreadsheet would run as a formula (OWASP's advice)."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min)
 
@@ -92,22 +105,22 @@ def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = Non
             "slot": s.slot, "stage": s.stage, "session_id": s.id,
             "pain_before": s.pain_before, "pain_after": _blank(s.pain_after),
             "flare": _yes(bool(reasons)), "flare_reason": "; ".join(reasons),
-            "difficulty": s.difficulty or "", "session_completed": _yes(s.completed),
-            "session_note": printable(s.note),
+            "difficulty": s.difficulty or "", "session_completed": _yes(s.is_done),
+            "session_note": s.note,
         }
         if not s.entries:
-            writer.writerow(common)
+            writer.writerow({k: csv_cell(v) for k, v in common.items()})
         for e in s.entries:
-            writer.writerow({
+            writer.writerow({k: csv_cell(v) for k, v in {
                 **common,
-                "exercise_id": e.exercise_id, "exercise": printable(e.name),
+                "exercise_id": e.exercise_id, "exercise": e.name,
                 # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
                 "prescribed": e.prescribed.label().replace("×", "x"),
                 "sets_done": e.sets_done, "reps_done": e.reps_done, "hold_s_done": e.hold_s_done,
                 "seconds_done": e.seconds_done, "skipped": _yes(e.skipped),
                 "stopped_because_it_hurt": _yes(e.stopped_hurt),
                 "pain_when_stopped": _blank(e.pain_when_stopped),
-            })
+            }.items()})
     return buffer.getvalue()
 
 
@@ -386,7 +399,7 @@ def _adherence_section(data: ReportData, history: History, today: date,
     slots = len(profile.slots)
     done: dict[date, set[tuple[date, str]]] = {}
     for s in history.sessions:
-        if s.completed and first <= s.day < today:
+        if s.is_done and first <= s.day < today:
             done.setdefault(_week(s.day), set()).add((s.day, s.slot))
     rows = []
     week = _week(first)

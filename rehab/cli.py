@@ -253,11 +253,27 @@ def run_parsed(args: argparse.Namespace | SimpleNamespace, *, clock: Clock = loc
     except KeyboardInterrupt:
         err.write("rehab: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # `rehab status | head`: the reader has what it wanted. End quietly, as `git log` does.
+        quiet_closed_pipe()
+        return 0
     except Exception as exc:
         if args.debug:
             raise
         err.write(f"rehab: {one_line(exc)}\n")
         return 1
+
+
+def quiet_closed_pipe() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush on exit finds no closed pipe
+    to complain about (the recipe in Python's signal documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (a test's buffer)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def one_line(exc: BaseException) -> str:
@@ -292,6 +308,8 @@ def exit_at_once(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        quiet_closed_pipe()
     except Exception:
-        sys.exit(code)  # a closed pipe, say: the usual exit reports it as it always has
+        sys.exit(code)
     os._exit(code)

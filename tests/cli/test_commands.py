@@ -184,3 +184,18 @@ def test_the_interface_refuses_a_damaged_or_newer_file_in_one_line(demo_file, tm
     code, out, err = cli("--data", str(demo_file))
     assert code == 1 and err.count("\n") == 1 and "newer rehab" in err
     assert demo_file.read_bytes() == before
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`rehab library | head` and `rehab status | head`: exit 0, nothing on stderr."""
+    from rehab.commands import write_demo
+
+    data = tmp_path / "rehab.json"
+    write_demo(data, 3, 7, FakeClock())
+    rehab = os.path.join(os.path.dirname(sys.executable), "rehab")
+    for argv in (["library"], ["status", "--data", str(data)]):
+        reader = subprocess.Popen([str(rehab), *argv], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        reader.stdout.close()  # the reader is gone before rehab writes a line
+        err = reader.stderr.read().decode()
+        assert reader.wait(timeout=60) == 0 and err == "", (argv, err)

@@ -638,3 +638,18 @@ def test_an_overdue_rescreen_is_said_but_does_not_cancel_the_calendar(tmp_path):
     code, out, _ = cli("status", "--data", str(path), clock=clock)
     assert code == 0 and "safety check was 9 days ago" in out
     assert export(path, "ics", clock=clock).startswith("BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)",
+                                  "\tindented", "\rcarriage"])
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path, note):
+    from planner.models import Session
+
+    path = fresh_file(tmp_path / "rehab.json")
+    with Repository.open(path, clock=FakeClock()) as repo:
+        plan = repo.active_plan()
+        repo.save(Session(plan_id=plan.id, stage=1, slot="morning", started_at=NOW,
+                          pain_before=3, pain_after=2, note=note))
+    [row] = list(csv.DictReader(io.StringIO(export(path, "csv"), newline="")))
+    assert row["session_note"] == "'" + note  # shown as text, and nothing else changed
+    assert row["date"] == NOW.date().isoformat()  # plain values stay as they are
