@@ -95,7 +95,7 @@ def today_sessions(plan: Plan, profile: Profile, history: History,
     midnight = datetime.combine(today, datetime.min.time())
     done: dict[Slot, Session | None] = {slot: None for slot in profile.slots}
     for s in history.sessions_since(midnight):
-        if s.day == today and s.slot in done and (done[s.slot] is None or s.completed):
+        if s.day == today and s.slot in done and (done[s.slot] is None or s.is_done):
             done[s.slot] = s
     return done
 

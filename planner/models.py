@@ -509,6 +509,19 @@ class ExerciseEntry(Record):
     def done(self) -> bool:
         return not self.skipped and not self.stopped_hurt and self.sets_done >= self.prescribed.sets
 
+    @property
+    def fraction(self) -> float:
+        """How much of the prescribed work was done, 0–1: sets, or reps (each hold counts as a
+        rep) over all sets, whichever went further. A skipped exercise counts 0."""
+        if self.skipped:
+            return 0.0
+        dose = self.prescribed
+        units = dose.sets * (dose.reps or 1)
+        return min(1.0, max(self.sets_done / dose.sets, self.reps_done / units))
+
+
+SessionOutcome = Literal["done", "partial", "skipped"]
+
 
 @record
 class Session(Record):
@@ -536,6 +549,26 @@ class Session(Record):
     @property
     def stopped_for_pain(self) -> bool:
         return any(e.stopped_hurt for e in self.entries)
+
+    @property
+    def done_share(self) -> float:
+        """The share of the session's prescribed work done, 0–1 (each exercise by its
+        fraction)."""
+        if not self.entries:
+            return 0.0
+        return sum(e.fraction for e in self.entries) / len(self.entries)
+
+    @property
+    def outcome(self) -> SessionOutcome:
+        """The one definition of "done" (SPEC §3b): at least half the prescribed exercises done,
+        a partly done exercise counting by its fraction; otherwise partial (something done) or
+        skipped (nothing). Every screen, rule and export asks this."""
+        share = self.done_share
+        return "done" if share >= 0.5 else "partial" if share > 0 else "skipped"
+
+    @property
+    def is_done(self) -> bool:
+        return self.outcome == "done"
 
 
 @record

@@ -74,6 +74,11 @@ def history_since(catalog: Catalog, stage: int, events: tuple[StageEvent, ...] |
     return min(base, start) if start is not None else base
 
 
+def plural(n: int, word: str) -> str:
+    """ "session" or "sessions", as the number asks."""
+    return word if n == 1 else word + "s"
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
@@ -166,7 +171,7 @@ def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> C
     planned = days * slots
     per_day: dict[tuple[date, str], bool] = {}
     for s in history.sessions_since(_midnight(first)):
-        if s.completed and s.day < today:
+        if s.is_done and s.day < today:
             per_day[(s.day, s.slot)] = True
     done = len(per_day)
     pct = round(100 * done / planned) if planned else 0
@@ -183,10 +188,10 @@ def _days_criterion(rule: MoveOnRule, start: datetime, today: date) -> Criterion
 
 
 def _sessions_criterion(rule: MoveOnRule, in_stage: list[Session]) -> Criterion:
-    done = sum(1 for s in in_stage if s.completed)
+    done = sum(1 for s in in_stage if s.is_done)
     return Criterion(key="sessions", label="Sessions done in this stage",
                      ok=done >= rule.min_sessions,
-                     detail=f"{done} of {rule.min_sessions} sessions")
+                     detail=f"{done} of {rule.min_sessions} {plural(rule.min_sessions, 'session')}")
 
 
 def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Criterion:
@@ -209,10 +214,11 @@ def _flares_criterion(rule: MoveOnRule, rules: Rules, in_stage: list[Session]) -
     flared = [s for s in last if is_flare(s, rules)]
     if flared:
         worst = flared[-1]
-        detail = (f"{len(flared)} flare(s); latest {_day_label(worst.started_at)}: "
+        detail = (f"{len(flared)} {plural(len(flared), 'flare')}; latest "
+                  f"{_day_label(worst.started_at)}: "
                   f"{flare_reasons(worst, rules)[0]}")
     else:
-        detail = f"none in the last {len(last)} session(s)"
+        detail = f"none in the last {len(last)} {plural(len(last), 'session')}"
     return Criterion(key="flares", label=f"No flare in the last {rule.no_flare_sessions} "
                      "sessions", ok=not flared, detail=detail)
 

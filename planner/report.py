@@ -40,13 +40,33 @@ def pain_trend(history: History, now: datetime, days: int = 14) -> str:
 
 
 def session_line(s: Session, catalog: Catalog) -> str:
-    done = sum(1 for e in s.entries if e.done)
     after = "?" if s.pain_after is None else str(s.pain_after)
     flare = "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) \
         else ""
-    state = "" if s.completed else "  (partial)"
+    state = "" if s.is_done else f"  ({s.outcome})"
+    done = sum(1 for e in s.entries if e.done)
     return (f"{s.started_at:%a %d %b} {s.slot:<8} stage {s.stage}  {done}/{len(s.entries)} done"
             f"  pain {s.pain_before}→{after}{state}{flare}")
+
+
+def session_summary(session: Session, rules) -> str:
+    """What just happened, in plain words, for the moment a session is saved (SPEC §3, §3b)."""
+    reasons = flare_reasons(session, rules)
+    if reasons:
+        if session.pain_after is not None and session.pain_after > session.pain_before:
+            what = f"Your pain rose from {session.pain_before} to {session.pain_after}"
+        elif session.pain_after is not None and session.pain_after > rules.flare_pain_after_above:
+            what = f"Your pain after the session was {session.pain_after}/10"
+        else:
+            what = "An exercise hurt and was stopped"
+        return (f"Saved. {what}. That counts as a flare: rest from these exercises today. If it "
+                "happens twice in a week, rehab will suggest going back a stage.")
+    if session.outcome == "done":
+        return "Session saved. Well done."
+    if session.outcome == "partial":
+        return (f"Saved as partly done ({round(100 * session.done_share)} % of the work). It "
+                "does not count toward moving on; every bit still helps.")
+    return "Saved: nothing was done this time. That is all right; try again when you can."
 
 
 def gate_lines(gate: Gate) -> list[str]:

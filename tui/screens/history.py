@@ -39,6 +39,7 @@ LABEL = 9  # the width of "Sessions " before each summary line
 #: Cells the table needs besides the note: six columns, every column's padding, the scrollbar.
 TABLE_WITHOUT_NOTE = 11 + 7 + 12 + 5 + 5 + 7 + 7 * 2 + 2
 FLARE = "⚑ flare"
+OUTCOME_WORDS = {"done": "Done", "partial": "Partly done", "skipped": "Nothing done"}
 
 
 def midnight(day: date) -> datetime:
@@ -75,7 +76,7 @@ def adherence_line(sessions: Sequence[Session], slots: int, today: date) -> str:
     planned = slots * 7
     done: dict[int, set[tuple[date, str]]] = defaultdict(set)
     for s in sessions:
-        if s.completed:
+        if s.is_done:
             week = (today - s.day).days // 7
             if 0 <= week < 4:
                 done[week].add((s.day, s.slot))
@@ -525,8 +526,11 @@ def entry_words(entry: ExerciseEntry) -> str:
         parts.append(f"{round(entry.seconds_done / 60)} min")
     if entry.done:
         return "✓ done: " + ", ".join(parts)
-    if entry.sets_done == 0:
+    if entry.fraction == 0:
         return "○ not done"
+    if dose.reps is not None:  # "4 of 8 reps": how far it got, over every set
+        parts[0] = f"{entry.reps_done} of {dose.sets * dose.reps} reps"
+        parts = [p for p in parts if not p.endswith(" reps") or p is parts[0]]
     return "◐ partly done: " + ", ".join(parts)
 
 
@@ -545,8 +549,8 @@ def session_detail(session: Session, catalog: Catalog, rules: Rules) -> list[Con
         Content.assemble((f"{s.slot.capitalize()} session", "bold"), f" · {when}"),
         Content("\n").join([
             Content(f"Stage {s.stage}" + (f" · {stage.name}" if stage else "")),
-            Content(f"{'Finished' if s.completed else 'Stopped early'} · {done} of "
-                    f"{len(s.entries)} exercises done"),
+            Content(f"{OUTCOME_WORDS[s.outcome]} · {done} of {len(s.entries)} exercises done"
+                    f" ({round(100 * s.done_share)} % of the work)"),
             Content(f"Pain before {s.pain_before}/10 → after {after} · felt: "
                     f"{s.difficulty or 'not said'}"),
             Content(f"New numbness, weakness, bladder or bowel change: {symptoms}"),
