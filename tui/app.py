@@ -231,6 +231,24 @@ class RehabApp(App[int]):
 
     # -- actions available everywhere ----------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """ctrl+q: never loses a session. One in progress, or finished but not yet saved, is
+        kept as it stands (partial if it was not finished) before the app closes."""
+        kept = None
+        for screen in reversed(self.screen_stack):
+            unsaved = getattr(screen, "unsaved", None)
+            found = unsaved() if unsaved is not None else None
+            if found is not None:
+                session, symptoms = found
+                self.record_session(session, symptoms)
+                kept = session
+                break
+        if kept is None:
+            self.exit()
+            return
+        self.exit(message=f"rehab: your {kept.slot} session so far was kept "
+                          f"({kept.outcome}). Come back when you are ready.")
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

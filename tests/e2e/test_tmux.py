@@ -137,7 +137,7 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     terminal.wait_for("Please answer every")
     terminal.keys("n", "n")
     terminal.keys("C-s")
-    terminal.wait_for("✓ Morning")
+    terminal.wait_for("Morning  nothing done")  # every exercise moved past with n
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
 
@@ -193,6 +193,64 @@ def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(termin
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
     assert len(json.loads(data.read_text())["sessions"]) == sessions_before
+
+
+def _demo(tmp_path: Path) -> Path:
+    data = tmp_path / "demo" / "rehab.json"
+    made = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
+                           str(data)], capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    return data
+
+
+def _today_sessions(data: Path) -> list[dict]:
+    today = time.strftime("%Y-%m-%d")
+    return [s for s in json.loads(data.read_text())["sessions"].values()
+            if s["started_at"].startswith(today)]
+
+
+def _into_a_session(terminal: Terminal, tmp_path: Path, data: Path) -> int:
+    """Open rehab on `data`, start the next session with pain 3; the number of exercises."""
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Next: morning session")
+    terminal.keys("s")
+    terminal.wait_for("before you start")
+    terminal.type("3")
+    terminal.keys("Enter")
+    screen = terminal.wait_for("exercise 1 of")
+    return int(screen.split("exercise 1 of ")[1].split()[0])
+
+
+def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
+    """Issue 13: keys and ctrl+s sent in one burst saved a cut note, and the zero-width
+    joiner was dropped from typed emoji."""
+    data = _demo(tmp_path)
+    total = _into_a_session(terminal, tmp_path, data)
+    terminal.keys(*["n"] * total)
+    terminal.wait_for("Pain now")
+    terminal.type("2")
+    terminal.keys("Tab", "n", "n", "Tab", "Tab")  # the two warning signs, then the note
+    note = "+2 reps felt ok \U0001f9d8\u200d\u2640\ufe0f"
+    # One burst: the text, then ctrl+s straight after, as a fast typist sends them.
+    terminal.tmux("send-keys", "-t", "app", "-l", note, ";", "send-keys", "-t", "app", "C-s")
+    terminal.wait_for("Morning  ")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    [saved] = [s for s in _today_sessions(data) if s["note"]]
+    assert saved["note"] == note
+
+
+def test_ctrl_q_in_a_session_keeps_it(terminal, tmp_path):
+    data = _demo(tmp_path)
+    before = len(_today_sessions(data))
+    _into_a_session(terminal, tmp_path, data)
+    terminal.keys("n")  # one exercise moved past, then the terminal is closed with ctrl+q
+    terminal.wait_for("exercise 2 of")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    history = terminal.tmux("capture-pane", "-t", "app", "-p", "-S", "-")
+    assert "session so far was kept" in history
+    assert len(_today_sessions(data)) == before + 1
 
 
 def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):

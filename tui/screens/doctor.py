@@ -23,6 +23,7 @@ from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start
 from tui.widgets.answers import AnswerList
 from tui.widgets.footer import Footer
+from tui.widgets.text_fields import WordsInput
 
 
 class DoctorScreen(Screen[str | None]):
@@ -133,7 +134,7 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
             yield Label("When did the doctor see you? A date (YYYY-MM-DD) or days ago:")
             yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 3", compact=True)
             yield Label("What they said (optional):")
-            yield Input(id="note", placeholder="e.g. fine to exercise, come back if worse",
+            yield WordsInput(id="note", placeholder="e.g. fine to exercise, come back if worse",
                         compact=True, max_length=200)
             yield Problem()
             with Horizontal(classes="buttons"):

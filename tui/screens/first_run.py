@@ -28,6 +28,7 @@ from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_wh
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.footer import Footer
+from tui.widgets.text_fields import WordsInput
 
 DISCLAIMER = (
     "rehab walks you through a gentle, staged home exercise programme for low back pain "
@@ -65,7 +66,8 @@ class FirstRunScreen(Screen):
     """Set up the profile and the first plan."""
 
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", priority=True),
+        # Not a priority key: it waits its turn behind the keys typed before it (issue 13).
+        Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -116,7 +118,7 @@ class FirstRunScreen(Screen):
                                     single=True, id="stage-choice")
                     yield Label("A stage above the recommended one needs a reason:",
                                 id="override-label")
-                    yield Input(id="override", placeholder="why you want to start higher",
+                    yield WordsInput(id="override", placeholder="why you want to start higher",
                                 compact=True)
             yield Problem()
             with Horizontal(classes="buttons"):

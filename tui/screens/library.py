@@ -18,7 +18,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.models import (
@@ -32,6 +32,7 @@ from planner.models import (
 )
 from planner.plan import why_not
 from tui.screens.base import MainScreen
+from tui.widgets.text_fields import WordsInput
 
 StageChoice = int | str | None  # 1–4, "any", or None for all stages
 
@@ -60,6 +61,8 @@ class Filters:
     kind: Kind | None = None
     equipment: Equipment | None = None
     condition: Condition | None = None
+    #: Typed words: each must appear in the name, an alias, the kind, the position or a step.
+    text: str = ""
 
     @property
     def active(self) -> bool:
@@ -70,13 +73,20 @@ class Filters:
         return ((self.stage is None or ex.stage == self.stage)
                 and (self.kind is None or ex.kind is self.kind)
                 and (self.equipment is None or self.equipment in ex.equipment)
-                and (self.condition is None or self.condition in ex.conditions))
+                and (self.condition is None or self.condition in ex.conditions)
+                and all(word in searchable(ex) for word in self.text.lower().split()))
 
     def cycled(self, name: str, step: int = 1) -> Filters:
         """These filters with one of them moved to its next (or previous) value."""
         choices = CHOICES[name]
         index = choices.index(getattr(self, name))
         return replace(self, **{name: choices[(index + step) % len(choices)]})
+
+
+def searchable(ex: Exercise) -> str:
+    """What search looks in, lower case: name, aliases, kind, position and the steps (where
+    the body parts are named: hips, knees, hamstrings, …)."""
+    return " ".join([ex.name, *ex.aliases, ex.kind.value, ex.position.value, *ex.steps]).lower()
 
 
 def stage_words(stage: StageChoice, catalog: Catalog) -> str:
@@ -233,9 +243,13 @@ class LibraryScreen(MainScreen):
         Binding("E", "cycle('equipment', -1)", "Equipment back", show=False),
         Binding("O", "cycle('condition', -1)", "Condition back", show=False),
         Binding("x", "clear", "Clear"),
+        Binding("slash", "search", "Search"),
         Binding("tab", "focus_detail", "Detail"),
         Binding("tab,escape", "focus_list", "List"),
     ]
+
+    #: The list has the keys at first: s, k, e, o filter; / goes to the search box.
+    AUTO_FOCUS = "#exercises"
 
     def __init__(self) -> None:
         super().__init__()
@@ -248,6 +262,8 @@ class LibraryScreen(MainScreen):
         self._picked: str | None = None
 
     def compose_body(self) -> ComposeResult:
+        yield WordsInput(id="search", compact=True,
+                         placeholder="/ search: a name, an alias or a body part (hip, knee…)")
         yield Static(id="filters", markup=False)
         yield Static(id="count", markup=False)
         with Horizontal(id="library"):
@@ -380,7 +396,21 @@ class LibraryScreen(MainScreen):
 
     def action_clear(self) -> None:
         self.filters = Filters()
+        self.query_one("#search", Input).value = ""
         self.show_list()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if event.value != self.filters.text:
+            self.filters = replace(self.filters, text=event.value)
+            self.show_list()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.action_focus_list()
 
     def action_focus_detail(self) -> None:
         self.query_one("#detail").focus()
@@ -398,8 +428,9 @@ class LibraryScreen(MainScreen):
             return True
         if action == "clear":
             return self.filters.active
+        searching = self.query_one("#search").has_focus
         if action == "focus_detail":
-            return not self.query_one("#detail").has_focus_within
+            return not self.query_one("#detail").has_focus_within and not searching
         if action == "focus_list":
-            return self.query_one("#detail").has_focus_within
+            return self.query_one("#detail").has_focus_within or searching
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from planner.models import CheckIn
 from tui.validate import InputProblem, parse_pain
+from tui.widgets.text_fields import WordsInput
 
 T = TypeVar("T")
 
@@ -72,8 +73,19 @@ class AskScreen(ModalScreen[T]):
             return
         self.dismiss(value)
 
+    def on_mount(self) -> None:
+        self._typed_at_start = self.typed()
+
+    def typed(self) -> list[str]:
+        return [field.value for field in self.query(Input)]
+
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    @work
+    async def action_cancel(self) -> None:
+        """Esc or Cancel: nothing typed is thrown away without asking first."""
+        if self.typed() != self._typed_at_start and not await self.app.push_screen_wait(
+                ConfirmScreen("Throw away what you typed?", "Throw away", "Keep editing")):
+            return
         self.dismiss(None)
 
 
@@ -90,7 +102,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         yield Label("Pain from 0 (none) to 10 (worst you can imagine):")
         yield Input(id="pain", placeholder="0–10", compact=True)
         yield Label("Note (optional):")
-        yield Input(id="note", placeholder="anything worth remembering", compact=True)
+        yield WordsInput(id="note", placeholder="anything worth remembering", compact=True)
 
     def read(self) -> CheckIn:
         pain_field = self.query_one("#pain", Input)
@@ -114,7 +126,8 @@ class PainScreen(AskScreen[int | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y and n answer it, Escape means no."""
+    """A yes/no question; y and n answer it, Escape means no, and Enter picks the safe answer
+    (no: nothing changes) because that button has the focus."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
@@ -131,8 +144,12 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(Content(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"{self.yes} (y)"), id="yes", variant="primary")
-                yield Button(Content(f"{self.no} (n)"), id="no")
+                yield Button(Content(f"{self.no} (n)"), id="no", variant="primary",
+                             compact=True)
+                yield Button(Content(f"{self.yes} (y)"), id="yes", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -146,7 +163,7 @@ class ReasonScreen(AskScreen[str | None]):
     """Ask for a typed reason (an override must say why)."""
 
     def fields(self) -> ComposeResult:
-        yield Input(id="reason", placeholder="your reason", compact=True)
+        yield WordsInput(id="reason", placeholder="your reason", compact=True)
 
     def read(self) -> str:
         text = self.query_one(Input).value.strip()

@@ -17,6 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.models import Plan, Session, Slot
+from planner.progression import is_flare
+from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
@@ -24,6 +26,7 @@ from tui.validate import InputProblem, parse_pain
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.footer import Footer
+from tui.widgets.text_fields import WordsArea
 
 TICK_S = 0.2
 
@@ -69,6 +72,13 @@ class PlayerScreen(Screen):
         self.run = SessionRun.of(self.plan.for_slot(self.slot), names)
         self.set_interval(TICK_S, self.tick)
         self.draw()
+
+    def on_screen_suspend(self) -> None:
+        """Anything over the player (help, a check-in, a question) pauses the timer: no hold
+        runs on while the person reads something else. Space goes on."""
+        if self.run is not None and self.run.running:
+            self.run.toggle(self.app.now())
+            self.draw()
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -186,6 +196,14 @@ class PlayerScreen(Screen):
         else:
             self.draw()
 
+    def unsaved(self) -> tuple[Session, None] | None:
+        """What was done so far, as a partial session: kept if the app is closed now."""
+        if self.run is None or self.started_at is None:
+            return None
+        return (Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
+                        started_at=self.started_at, ended_at=self.app.now(),
+                        pain_before=self.pain_before, entries=self.run.entries()), None)
+
     def finish(self, completed: bool) -> None:
         assert self.run is not None and self.started_at is not None
         entries = self.run.entries()
@@ -197,7 +215,8 @@ class PlayerScreen(Screen):
 class EndSessionScreen(Screen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
+    # Not a priority key: a save sees every key typed before it (issue 13).
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, plan: Plan, slot: Slot, pain_before: int, started_at: datetime,
                  entries, completed: bool) -> None:
@@ -209,11 +228,20 @@ class EndSessionScreen(Screen):
         self.entries = entries
         self.completed = completed
 
+    def session(self, **answers) -> Session:
+        """The session as it stands, with whatever the form has been given so far."""
+        return Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
+                       started_at=self.started_at, ended_at=self.app.now(),
+                       pain_before=self.pain_before, entries=self.entries,
+                       completed=self.completed, **answers)
+
     def compose(self) -> ComposeResult:
         done = sum(1 for e in self.entries if e.done)
+        outcome = self.session().outcome
         yield Header()
         with VerticalScroll(id="end"):
-            head = "Session finished" if self.completed else "Session stopped early"
+            head = {"done": "Session done", "partial": "Session partly done",
+                    "skipped": "Nothing done this time"}[outcome]
             yield Static(Content.assemble((head, "bold"),
                                           f" · {done} of {len(self.entries)} exercises done"),
                          markup=False)
@@ -227,13 +255,27 @@ class EndSessionScreen(Screen):
             yield CheckList([("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
                             selected=["ok"], single=True, id="difficulty")
             yield Label("Note (optional, as long as you like):", classes="question")
-            yield TextArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
+            yield WordsArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Problem()
             yield Button("Save session (ctrl+s)", id="save", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#pain", Input).focus()
+
+    def unsaved(self) -> tuple[Session, dict[str, bool] | None]:
+        """The form as it stands, to keep if the app is closed now: what can be read of it
+        (a pain that does not parse is left out; the warning signs only if both answered)."""
+        try:
+            pain: int | None = parse_pain(self.query_one("#pain", Input).value)
+        except InputProblem:
+            pain = None
+        checks = self.query_one("#symptoms", AnswerList)
+        symptoms = None if checks.missing else checks.answers
+        return (self.session(pain_after=pain, difficulty=self.query_one(
+                    "#difficulty", CheckList).value,
+                             new_symptoms=None if symptoms is None else any(symptoms.values()),
+                             note=self.query_one("#note", TextArea).text), symptoms)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -253,19 +295,18 @@ class EndSessionScreen(Screen):
         difficulty = self.query_one("#difficulty", CheckList).value or "ok"
         symptoms = checks.answers
         app = self.app
-        session = Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
-                          started_at=self.started_at, ended_at=app.now(),
-                          pain_before=self.pain_before, pain_after=pain, entries=self.entries,
-                          difficulty=difficulty, new_symptoms=any(symptoms.values()),
-                          note=self.query_one("#note", TextArea).text,
-                          completed=self.completed)
+        session = self.session(pain_after=pain, difficulty=difficulty,
+                               new_symptoms=any(symptoms.values()),
+                               note=self.query_one("#note", TextArea).text)
         gate = app.record_session(session, symptoms)
         if gate.signs:
             from tui.screens.doctor import DoctorScreen
 
             app.switch_screen(DoctorScreen(gate))
             return
-        app.notify("Session saved. Well done.", markup=False)
+        app.notify(session_summary(session, app.catalog.rules), markup=False,
+                   timeout=10, severity="warning" if is_flare(session, app.catalog.rules)
+                   else "information")
         app.pop_screen()
         app.refresh_views()
 

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from planner.models import PsfsItem, PsfsRating
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_whole
+from tui.widgets.text_fields import WordsInput
 
 ROWS = 5
 MIN_ACTIVITIES = 3
@@ -69,7 +70,7 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
     ]
 
     def __init__(self, now: datetime, previous: PsfsRating | None) -> None:
@@ -93,7 +94,7 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
                 item = old[row - 1] if row <= len(old) else None
                 with Horizontal(classes="psfs-row"):
                     yield Label(f"{row}.", classes="psfs-number")
-                    yield Input(item.activity if item else "", id=f"activity-{row}",
+                    yield WordsInput(item.activity if item else "", id=f"activity-{row}",
                                 placeholder=f"activity {row}" + (" (optional)"
                                                                  if row > MIN_ACTIVITIES else ""),
                                 max_length=80, compact=True, classes="psfs-activity")

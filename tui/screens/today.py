@@ -19,7 +19,7 @@ from tui.text import literal
 def next_slot(done: dict[Slot, Session | None], hour: int) -> Slot:
     """The first slot not done today; once all are done, the one that fits the time of day."""
     for slot, session in done.items():
-        if session is None or not session.completed:
+        if session is None or not session.is_done:
             return slot
     slots = list(done)
     return "evening" if hour >= 14 and "evening" in slots else slots[0]
@@ -82,8 +82,9 @@ class TodayScreen(MainScreen):
             if s is None:
                 rows.append(Content(f"  ○ {slot.capitalize():<8} to do"))
             else:
-                mark = "✓" if s.completed else "◐"
-                word = "done" if s.completed else "partly done"
+                mark = {"done": "✓", "partial": "◐", "skipped": "○"}[s.outcome]
+                word = {"done": "done", "partial": "partly done",
+                        "skipped": "nothing done"}[s.outcome]
                 finished = sum(1 for e in s.entries if e.done)
                 after = "?" if s.pain_after is None else s.pain_after
                 rows.append(Content(f"  {mark} {slot.capitalize():<8} {word} · "
@@ -95,9 +96,15 @@ class TodayScreen(MainScreen):
         checkin = self.query_one("#checkin", Static)
         if today_checkins:
             first: CheckIn = today_checkins[0]
-            checkin.update(Content(f"Today's check-in: pain {first.pain}/10 at {first.at:%H:%M}"
-                                   + (f" ({len(today_checkins)} today)"
-                                      if len(today_checkins) > 1 else "")))
+            last: CheckIn = today_checkins[-1]
+            if last is first:
+                words = f"Today's check-in: pain {first.pain}/10 at {first.at:%H:%M}."
+            else:
+                words = (f"Latest check-in: pain {last.pain}/10 at {last.at:%H:%M} "
+                         f"({len(today_checkins)} today). Moving on uses the day's first, "
+                         f"{first.pain}/10 at {first.at:%H:%M}; any 7 or more counts toward "
+                         "a step back.")
+            checkin.update(Content(words))
             checkin.remove_class("-due")
         else:
             checkin.update(Content("No check-in yet today: press c to record your pain."))
@@ -121,14 +128,20 @@ class TodayScreen(MainScreen):
         slot = next_slot(done, now.hour)
         items = plan.for_slot(slot)
         minutes = session_minutes(plan, slot)
-        lines = [Content.from_markup(f"[b]Next: {slot} session[/b] · {len(items)} exercises, "
-                                     f"about {minutes} min")]
+        all_done = all(s is not None and s.is_done for s in done.values())
+        lines = []
+        if all_done:
+            lines.append(Content("Today's sessions are done. Rest is part of the plan; an "
+                                 "extra session is up to you."))
+        head = "Extra" if all_done else "Next"
+        lines.append(Content.from_markup(f"[b]{head}: {slot} session[/b] · {len(items)} "
+                                         f"exercises, about {minutes} min"))
         for i, p in enumerate(items, 1):
             ex = app.catalog.exercises.get(p.exercise_id)
             name = ex.name if ex else p.exercise_id
             lines.append(Content(f"  {i}. {name} — {p.dose.label()}"))
         nxt.update(Content("\n").join(lines))
-        start.label = Content(f"Start {slot} session (s)")
+        start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
         start.display = True
 
     def show_last_note(self, history) -> None:

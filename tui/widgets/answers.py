@@ -65,7 +65,7 @@ class AnswerList(OptionList):
     def answers(self) -> dict[str, bool]:
         """Every answer; raises ValueError while any question is unanswered."""
         if self.missing:
-            raise ValueError(f"{len(self.missing)} question(s) not answered yet")
+            raise ValueError("not every question is answered yet")
         return {key: bool(answer) for key, answer in self._answers.items()}
 
     def answer(self, key: str, yes: bool) -> None:

@@ -1,0 +1,215 @@
+"""The daily loop (issue 13): nothing a person did is lost, every choice is visible, and the
+screen says what just happened."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input
+
+from planner.models import CheckIn
+from tests.tui.conftest import SMALL, reopen
+from tests.tui.flows import answer_all, first_run
+from tests.tui.test_daily_path import run_to_the_end, start_session, text_of
+from tui.screens.help import HelpScreen
+from tui.screens.modals import CheckInScreen, ConfirmScreen
+from tui.screens.player import EndSessionScreen, PlayerScreen
+from tui.screens.today import TodayScreen
+from tui.widgets.answers import AnswerList
+
+
+def listen(app) -> list[str]:
+    """What the app says in notifications from now on."""
+    said: list[str] = []
+    notify = app.notify
+
+    def spy(message, *args, **kwargs):
+        said.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = spy
+    return said
+
+
+async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        await pilot.press("space")  # first exercise: let it run to its end
+        clock.advance(hours=1)
+        player.tick()
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        assert not session.completed and session.pain_after is None
+        assert session.entries[0].done and session.outcome in ("partial", "done")
+
+
+async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(
+        make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        assert isinstance(form, EndSessionScreen)
+        form.query_one("#pain", Input).value = "2"
+        answer_all(form.query_one(AnswerList))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        assert session.completed and session.pain_after == 2 and session.new_symptoms is False
+
+
+async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await app.switch_mode("plan")
+        await pilot.pause()
+        before = app.plan()
+        await pilot.press("r")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        labels = {b.id: str(b.label) for b in dialog.query(Button)}
+        assert labels == {"no": "Keep mine (n)", "yes": "Reset (y)"}
+        for button in dialog.query(Button):
+            assert button.region.height >= 1 and button.region.width >= len(str(button.label))
+        assert app.focused is dialog.query_one("#no")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.plan() == before  # the tuned plan stays
+
+
+async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("4", "tab", "s", "o", "r", "e")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the safe answer: keep editing
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#note", Input).value == "sore"
+        await pilot.press("escape")
+        await pilot.press("y")  # throw it away, knowingly
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_help_over_the_player_pauses_the_timer(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert player.run.running
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert not player.run.running and player.run.paused
+
+
+async def test_nothing_done_is_not_called_done_and_says_so(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        for _ in player.run.items:
+            await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EndSessionScreen)
+        assert "Nothing done this time" in " ".join(str(w.render()) for w in form.query("Static"))
+        said = listen(app)
+        form.query_one("#pain", Input).value = "3"
+        answer_all(form.query_one(AnswerList))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "nothing done" in text_of(app.screen, "#sessions")
+        assert "✓" not in text_of(app.screen, "#sessions")
+        assert any("nothing was done" in m for m in said)
+    with reopen(data_file, clock) as repo:
+        [session] = repo.sessions()
+        assert session.outcome == "skipped"
+
+
+async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await start_session(pilot, pain="4")
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        form.query_one("#pain", Input).value = "7"
+        answer_all(form.query_one(AnswerList))
+        said = listen(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("Your pain rose from 4 to 7. That counts as a flare" in m for m in said)
+        assert not any("Well done" in m for m in said)
+
+
+async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)  # pain 3 at first run: today's first check-in
+        clock.advance(hours=3)
+        app.repo.save(CheckIn(at=clock(), pain=5, note="after the bus"))
+        app.refresh_views()
+        await pilot.pause()
+        words = text_of(app.screen, "#checkin")
+        assert "Latest check-in: pain 5/10" in words and "the day's first, 3/10" in words
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        form.query_one("#pain", Input).value = "2"
+        answer_all(form.query_one(AnswerList))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Today's sessions are done" in text_of(app.screen, "#next")
+        assert "Extra" in str(app.screen.query_one("#start", Button).label)
+        assert isinstance(app.screen, TodayScreen) and not isinstance(app.screen, PlayerScreen)
+
+
+async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock):
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await app.switch_mode("library")
+        await pilot.pause()
+        shown = app.screen.query_one("#exercises", OptionList)
+        total = shown.option_count
+        await pilot.press("slash", "h", "i", "p")
+        await pilot.pause()
+        names = [str(shown.get_option_at_index(i).prompt) for i in range(shown.option_count)]
+        assert 0 < len(names) < total
+        assert any("hip" in n.lower() for n in names)  # the front-of-hip stretch, by name
+        search = app.screen.query_one("#search", Input)
+        search.value = "rocking"  # an alias and a name word both find it
+        await pilot.pause()
+        assert shown.option_count >= 1
+        search.value = "zzz nothing"
+        await pilot.pause()
+        assert "no exercise matches" in text_of(app.screen, "#count")
+        await pilot.press("escape", "x")  # back to the list; x clears the search too
+        await pilot.pause()
+        assert search.value == "" and shown.option_count == total
