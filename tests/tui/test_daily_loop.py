@@ -213,3 +213,21 @@ async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock
         await pilot.press("escape", "x")  # back to the list; x clears the search too
         await pilot.pause()
         assert search.value == "" and shown.option_count == total
+
+
+async def test_check_in_notes_can_be_read_in_history(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        clock.advance(hours=2)
+        app.repo.save(CheckIn(at=clock(), pain=5, note="after the bus [b]stiff[/b]"))
+        await app.switch_mode("history")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "pain  5/10  after the bus [b]stiff[/b]" in shown
+        assert "● " in shown and "Check-ins · Last 30 days · 2" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#history-table")

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from planner.models import Catalog, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
+from planner.models import Catalog, CheckIn, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from tui.screens.base import MainScreen
 from tui.text import literal, printable
@@ -294,6 +294,7 @@ class HistoryScreen(MainScreen):
         Binding("f", "next_window", "Filter"),
         Binding("m", "more", "More"),
         Binding("p", "psfs", "Rate activities"),
+        Binding("i", "checkins", "Check-ins"),
     ]
 
     def __init__(self) -> None:
@@ -490,6 +491,11 @@ class HistoryScreen(MainScreen):
         if session is not None:
             self.app.push_screen(SessionDetailScreen(session))
 
+    def action_checkins(self) -> None:
+        """Every check-in of the window, newest first, with its note."""
+        checkins = self.app.repo.checkins(since=self.since())
+        self.app.push_screen(CheckInsScreen(checkins[::-1], WINDOWS[self.window][1]))
+
     def action_psfs(self) -> None:
         from tui.screens.psfs import PsfsScreen
 
@@ -589,6 +595,40 @@ class SessionDetailScreen(ModalScreen[None]):
                 for block in session_detail(self.session, app.catalog, app.catalog.rules):
                     yield Static(block, markup=False, classes="detail-block")
             yield Static(Content("↑↓ scroll · Esc closes"), classes="dim", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def checkin_line(c: CheckIn, first: bool) -> Content:
+    """One check-in: when, the pain, its note; the day's first is marked (the rules use it)."""
+    mark = "●" if first else " "
+    return Content.assemble(f"{mark} {c.at:%a %d %b %Y %H:%M}  pain {c.pain:>2}/10  ",
+                            literal(" ".join(c.note.split())) if c.note else ("", ""))
+
+
+class CheckInsScreen(ModalScreen[None]):
+    """The window's check-ins with their notes; ● marks each day's first, which the rules use."""
+
+    BINDINGS = [Binding("escape,q,i", "close", "Close")]
+
+    def __init__(self, checkins: list[CheckIn], window: str) -> None:
+        super().__init__()
+        self.checkins = checkins  # newest first
+        self.window = window
+
+    def compose(self) -> ComposeResult:
+        firsts = {c.at.date(): c for c in reversed(self.checkins)}
+        lines = [checkin_line(c, firsts[c.at.date()] is c) for c in self.checkins]
+        with Vertical(classes="dialog", id="session-detail"):
+            yield Static(Content.assemble((f"Check-ins · {self.window}", "bold"),
+                                          f" · {len(self.checkins)}"), markup=False)
+            with VerticalScroll(id="session-detail-body"):
+                yield Static(Content("\n").join(lines) if lines else
+                             Content("No check-ins in this period (c records one)."),
+                             markup=False)
+            yield Static(Content("● the day's first: the one the rules use · Esc closes"),
+                         classes="dim", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
