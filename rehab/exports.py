@@ -7,11 +7,10 @@ checks the command line, and writes the result to stdout or to a private (0600) 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +18,6 @@ from rehab.commands import CommandError
 
 Clock = Callable[[], datetime]
 
-FORMATS = ("csv", "json", "md", "ics")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
     ("sessions", "sessions"), ("checkins", "check-ins"), ("stage_events", "stage events"),
@@ -67,52 +65,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 
 def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
-    from planner import export
-    from planner.gate import may_start
+    """The export of the file at `path`, opened read-only for this command."""
     from seeds import load_catalog
     from store import Repository
-    from store.schema import ORDER_FIELDS
+    from store.exports import NothingToExport, render
 
-    now = clock()
     with Repository.open(path, clock=clock, readonly=True) as repo:
-        if fmt == "json":
-            repo.check_all()  # never hand out a file that import would refuse
-            tables = repo.documents()
-            if "meta" not in tables:
-                raise CommandError(f"{path} holds no data yet: there is nothing to export.")
-            return export.json_text(tables, ORDER_FIELDS)
-        catalog = load_catalog()
-        if fmt == "csv":
-            return export.csv_text(repo.sessions(since), catalog.rules, since)
-        profile, plan = repo.profile(), repo.active_plan()
-        if fmt == "md":
-            day_before = since - timedelta(days=1) if since else None
-            data = export.ReportData(
-                profile=profile, plan=plan, sessions=repo.sessions(day_before),
-                checkins=repo.checkins(since), events=repo.stage_events(), psfs=repo.psfs(),
-                screenings=repo.screenings(), clearances=repo.clearances())
-            return export.markdown_report(catalog, data, now, since)
-        if profile is None or plan is None:
-            raise CommandError(f"{path} has no plan yet: run rehab to set one up first.")
-        gate = may_start(plan, repo.safety_records(), now, catalog.rules)
-        if gate.stopped:
-            raise CommandError("No sessions are planned while sessions are stopped. "
-                               + gate.reason)
-        from rehab import __version__
-
-        meta = tables_meta(repo.documents())
-        stamp = now.astimezone(UTC).replace(tzinfo=None)
-        return export.icalendar(catalog, profile, plan, now.date(), stamp,
-                                file_key(meta), __version__)
-
-
-def tables_meta(tables: dict) -> dict:
-    return tables.get("meta", {}).get("meta", {})
-
-
-def file_key(meta: dict) -> str:
-    """A short key for one data file (from when it was created): calendar UIDs stay stable."""
-    return hashlib.sha256(str(meta.get("created", "")).encode()).hexdigest()[:12]
+        try:
+            return render(fmt, repo, load_catalog(), clock(), since)
+        except NothingToExport as refused:
+            raise CommandError(str(refused)) from None
 
 
 def _check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:

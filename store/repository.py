@@ -85,7 +85,7 @@ R = TypeVar("R", bound=Record)
 
 def app_version() -> str:
     """This rehab's version, for the file's meta record and the `.checked` stamp."""
-    from rehab import __version__
+    from planner.version import __version__
 
     return __version__
 

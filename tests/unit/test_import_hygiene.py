@@ -65,3 +65,20 @@ def test_reading_a_vouched_file_loads_no_pydantic(tmp_path):
     out = subprocess.run([sys.executable, "-c", START, str(path)], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_no_layer_below_the_command_line_imports_it():
+    """Arrows point one way (issue 15): planner, seeds, store and tui never import rehab."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for layer in ("planner", "seeds", "store", "tui"):
+        for path in sorted((root / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                found += [f"{path.relative_to(root)}:{node.lineno} {name}" for name in names
+                          if name == "rehab" or name.startswith("rehab.")]
+    assert found == []

@@ -128,12 +128,13 @@ class DataScreen(MainScreen):
         if target is None:
             return
         fmt, path = target
-        from rehab.commands import CommandError
-        from rehab.exports import render_export, write_private
+        from store.atomic import write_atomic
+        from store.exports import NothingToExport, render
 
+        # From the store the app holds: the file is never opened a second time (SPEC §4).
         try:
-            write_private(path, render_export(fmt, app.repo.path, app.clock, None))
-        except (CommandError, OSError) as exc:
+            write_atomic(path, render(fmt, app.repo, app.catalog, app.now(), None).encode())
+        except (NothingToExport, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
         self.notify(f"Exported to {path}", markup=False, timeout=10)
