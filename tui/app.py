@@ -21,6 +21,7 @@ from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, start_programme
 from store import Repository
+from tui import compat
 from tui.widgets.navbar import PLACES
 
 Clock = Callable[[], datetime]
@@ -90,15 +91,17 @@ class RehabApp(App[int]):
             # screen's widgets are first styled (~5 ms less at start, ~1-2 ms per first visit).
             if not self.stylesheet.has_source(str(path)):
                 self.stylesheet.read(path)
-        if self.styled_count is not None:
-            # A new screen counts as out of date, so Textual would re-parse every stylesheet
-            # twice when it first appears (~40% of opening History). Mounting styles it with
-            # the stylesheet as it is; a theme change still pending leaves it out of date.
-            screen._css_update_count = self.styled_count
+        # A new screen counts as out of date, so Textual would re-parse every stylesheet twice
+        # when it first appears. Mounting styles it with the stylesheet as it is; a theme
+        # change still pending leaves it out of date.
+        compat.mark_styled(screen, self.styled_count)
         return screen
 
     def refresh_css(self, animate: bool = True) -> None:
-        count = self._css_update_count
+        count = compat.styled_count(self)
+        if count is None:  # stock Textual: styling is left to it
+            super().refresh_css(animate)
+            return
         if self.styled_count is None and self.get_css_variables() == self._variables_at_start:
             # The first refresh (Today appearing) would re-parse every stylesheet with the
             # variables it was just parsed with, and empty the parse cache the widgets then
@@ -152,8 +155,7 @@ class RehabApp(App[int]):
     def on_mount(self) -> None:
         # Today mounted after the first refresh_css began, so Textual counts it out of date and
         # would re-parse every stylesheet when it is next shown; it is styled as it stands.
-        if self.styled_count is not None:
-            self.screen._css_update_count = self.styled_count
+        compat.mark_styled(self.screen, self.styled_count)
         if self.repo.is_new():
             from tui.screens.first_run import FirstRunScreen
 

@@ -7,7 +7,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import SMALL
 from tui.screens.base import MainScreen
-from tui.widgets.footer import Footer
+from tui.compat import Footer
 
 
 def footer_actions(screen) -> list[str]:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header
 
-from tui.widgets.footer import Footer
+from tui.compat import Footer
 from tui.widgets.navbar import NavBar
 
 

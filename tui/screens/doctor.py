@@ -19,10 +19,10 @@ from textual.widgets import Button, Header, Input, Label, Static
 from planner.gate import Gate, OpenSign
 from planner.models import Clearance
 from planner.safety import RED_FLAGS, advice, headline
+from tui.compat import Footer
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start
 from tui.widgets.answers import AnswerList
-from tui.widgets.footer import Footer
 from tui.widgets.text_fields import WordsInput
 
 

@@ -23,11 +23,11 @@ from textual.widgets import (
 from planner.models import CONDITION_LABELS, Condition, Equipment, Profile, Screening
 from planner.plan import place
 from planner.safety import RED_FLAGS, screen
+from tui.compat import Footer
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
-from tui.widgets.footer import Footer
 from tui.widgets.text_fields import WordsInput
 
 DISCLAIMER = (

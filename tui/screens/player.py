@@ -21,11 +21,11 @@ from planner.progression import is_flare
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
+from tui.compat import Footer
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.validate import InputProblem, parse_pain
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
-from tui.widgets.footer import Footer
 from tui.widgets.text_fields import WordsArea
 
 TICK_S = 0.2

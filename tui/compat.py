@@ -1,15 +1,52 @@
-"""Textual's footer, minus work it repeats when a screen appears: the same keys, built once."""
+"""Every use of Textual's private parts, in one guarded place (issue 15).
+
+rehab's speed-ups lean on Textual 8.2.8's internals: a screen's `_css_update_count`, the
+footer's `FooterKey` and `_bindings_ready`, and `textual._context.active_message_pump`. They are
+used only here, and only when the installed Textual is the pinned one; on any other version
+(or with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs
+on stock Textual: Textual's own Footer, and styling left to Textual.
+"""
 
 from __future__ import annotations
 
-from textual._context import active_message_pump
-from textual.app import ComposeResult
+import os
+
+import textual
+from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey
+
+PINNED = "8.2.8"
 
 
-class Footer(TextualFooter):
+def _pinned_textual() -> bool:
+    """Is the pinned Textual installed? Its dist-info folder says (textual.__version__ asks
+    importlib.metadata, ~25 ms at every start)."""
+    site = os.path.dirname(os.path.dirname(textual.__file__))
+    return os.path.isdir(os.path.join(site, f"textual-{PINNED}.dist-info"))
+
+
+SPEEDUPS = _pinned_textual() and not os.environ.get("REHAB_STOCK_TEXTUAL")
+
+
+def styled_count(app: App) -> int | None:
+    """How many times the app's stylesheet has been refreshed, or None without speed-ups."""
+    return app._css_update_count if SPEEDUPS else None
+
+
+def mark_styled(screen: Screen, count: int | None) -> None:
+    """Tell Textual a screen is styled as of `count` refreshes, so it is not restyled twice
+    when it first appears (the screen was styled as it mounted). Nothing without speed-ups."""
+    if SPEEDUPS and count is not None:
+        screen._css_update_count = count
+
+
+if SPEEDUPS:
+    from textual._context import active_message_pump
+    from textual.widgets._footer import FooterKey
+
+
+class QuickFooter(TextualFooter):
     """Looks and acts as Textual's `Footer` (8.2.8), which rebuilds all its keys (and so lays
     out and paints the screen again) for every binding change, seven times while History opens,
     and restyles each new key twice (a key's `compact` starts True, then the footer's False is
@@ -72,3 +109,14 @@ class Footer(TextualFooter):
     def _bindings_shown(self) -> tuple[object, ...]:
         return tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip)
                      in self.screen.active_bindings.items())
+
+
+class StockFooter(TextualFooter):
+    """Textual's own footer, with the one method the places call."""
+
+    async def show_keys_now(self) -> None:
+        """Textual builds its keys when the bindings are announced."""
+
+
+#: The footer every screen uses.
+Footer: type[TextualFooter] = QuickFooter if SPEEDUPS else StockFooter
