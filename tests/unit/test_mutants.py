@@ -75,6 +75,8 @@ MUTANTS = {
 
 
 @pytest.mark.parametrize("name", MUTANTS)
+# The failing world is printed whole; it is large, and expected here.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 def test_the_property_test_catches_the_mutant(name, monkeypatch):
     mutate, promise = MUTANTS[name]
     mutate(monkeypatch)
