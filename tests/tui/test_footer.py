@@ -6,8 +6,8 @@ from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import SMALL
-from tui.screens.base import MainScreen
 from tui.compat import Footer
+from tui.screens.base import MainScreen
 
 
 def footer_actions(screen) -> list[str]:
