@@ -72,8 +72,10 @@ class Advice(Frozen):
         if gate.stopped:
             return [gate.reason]
         if gate.why == "rescreen-due":
-            lines.append("Weekly safety check overdue: answer the questions again (r) before "
-                         "the next session.")
+            lines.append(
+                "Weekly safety check overdue: answer the questions again (r) before "
+                "the next session."
+            )
         if self.step_back is not None:
             lines.append("Step back suggested: " + self.step_back.reason)
         elif self.recommend_move_on:
@@ -88,8 +90,9 @@ class Advice(Frozen):
         return lines
 
 
-def today_sessions(plan: Plan, profile: Profile, history: History,
-                   now: datetime) -> dict[Slot, Session | None]:
+def today_sessions(
+    plan: Plan, profile: Profile, history: History, now: datetime
+) -> dict[Slot, Session | None]:
     """Each of the person's slots with today's session in it, or None while still to do."""
     today = now.date()
     midnight = datetime.combine(today, datetime.min.time())
@@ -100,20 +103,33 @@ def today_sessions(plan: Plan, profile: Profile, history: History,
     return done
 
 
-def advise(catalog: Catalog, profile: Profile, plan: Plan, history: History,
-           safety: SafetyRecords, last_psfs: PsfsRating | None, now: datetime) -> Advice:
+def advise(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    history: History,
+    safety: SafetyRecords,
+    last_psfs: PsfsRating | None,
+    now: datetime,
+) -> Advice:
     """Everything the planner would tell the person right now, with its reasons."""
     rules = catalog.rules
     stage = plan.stage
     start = history.stage_started_at(stage) or plan.created_at
-    check = move_on_check(catalog, stage, history, now, slots=len(profile.slots),
-                          stage_start=start)
+    check = move_on_check(catalog, stage, history, now, slots=len(profile.slots), stage_start=start)
     back = step_back_check(catalog, stage, history, now, stage_start=start)
     gate = may_start(plan, safety, now, rules)
     psfs = last_psfs is None or now - last_psfs.at >= timedelta(days=rules.psfs_days)
     doses = dose_suggestions(catalog, plan, history, budget_s=profile.minutes_per_session * 60)
-    advice = Advice(stage=stage, gate=gate, move_on=check, step_back=back, doses=doses,
-                    rescreen_due=rescreen_due(safety, now, rules), psfs_due=psfs)
+    advice = Advice(
+        stage=stage,
+        gate=gate,
+        move_on=check,
+        step_back=back,
+        doses=doses,
+        rescreen_due=rescreen_due(safety, now, rules),
+        psfs_due=psfs,
+    )
     if advice.held_back:
         # Only the steps down stay: nothing gets harder while held back.
         advice = replace(advice, doses=[d for d in doses if d.direction == "down"])

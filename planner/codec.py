@@ -100,8 +100,9 @@ def dump(value: Any, *, exclude_none: bool = False) -> Any:
     if isinstance(value, (list, tuple)):
         return [dump(item, exclude_none=exclude_none) for item in value]
     if isinstance(value, dict):
-        return {str(dump(key)): dump(item, exclude_none=exclude_none)
-                for key, item in value.items()}
+        return {
+            str(dump(key)): dump(item, exclude_none=exclude_none) for key, item in value.items()
+        }
     return value
 
 
@@ -118,8 +119,11 @@ def trusted(cls: type[M], data: Mapping[str, Any]) -> M:
 @functools.cache
 def _decoder(cls: type) -> Convert:
     hints = typing.get_type_hints(cls, include_extras=True)
-    converters = [(f.name, convert) for f in dataclasses.fields(cls)
-                  if (convert := _converter(hints[f.name])) is not None]
+    converters = [
+        (f.name, convert)
+        for f in dataclasses.fields(cls)
+        if (convert := _converter(hints[f.name])) is not None
+    ]
 
     def decode(data: Mapping[str, Any]) -> Any:
         values = dict(data)

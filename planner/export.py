@@ -82,10 +82,28 @@ def _yes(flag: bool) -> str:
 # CSV: one row per exercise entry
 
 CSV_COLUMNS = (
-    "date", "time", "slot", "stage", "session_id", "exercise_id", "exercise", "prescribed",
-    "sets_done", "reps_done", "hold_s_done", "seconds_done", "skipped", "stopped_because_it_hurt",
-    "pain_when_stopped", "pain_before", "pain_after", "flare", "flare_reason", "difficulty",
-    "session_completed", "session_note",
+    "date",
+    "time",
+    "slot",
+    "stage",
+    "session_id",
+    "exercise_id",
+    "exercise",
+    "prescribed",
+    "sets_done",
+    "reps_done",
+    "hold_s_done",
+    "seconds_done",
+    "skipped",
+    "stopped_because_it_hurt",
+    "pain_when_stopped",
+    "pain_before",
+    "pain_after",
+    "flare",
+    "flare_reason",
+    "difficulty",
+    "session_completed",
+    "session_note",
 )
 
 
@@ -101,26 +119,41 @@ def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = Non
     for s in sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at):
         reasons = flare_reasons(s, rules)
         common = {
-            "date": s.started_at.date().isoformat(), "time": f"{s.started_at:%H:%M}",
-            "slot": s.slot, "stage": s.stage, "session_id": s.id,
-            "pain_before": s.pain_before, "pain_after": _blank(s.pain_after),
-            "flare": _yes(bool(reasons)), "flare_reason": "; ".join(reasons),
-            "difficulty": s.difficulty or "", "session_completed": _yes(s.is_done),
+            "date": s.started_at.date().isoformat(),
+            "time": f"{s.started_at:%H:%M}",
+            "slot": s.slot,
+            "stage": s.stage,
+            "session_id": s.id,
+            "pain_before": s.pain_before,
+            "pain_after": _blank(s.pain_after),
+            "flare": _yes(bool(reasons)),
+            "flare_reason": "; ".join(reasons),
+            "difficulty": s.difficulty or "",
+            "session_completed": _yes(s.is_done),
             "session_note": s.note,
         }
         if not s.entries:
             writer.writerow({k: csv_cell(v) for k, v in common.items()})
         for e in s.entries:
-            writer.writerow({k: csv_cell(v) for k, v in {
-                **common,
-                "exercise_id": e.exercise_id, "exercise": e.name,
-                # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
-                "prescribed": e.prescribed.label().replace("×", "x"),
-                "sets_done": e.sets_done, "reps_done": e.reps_done, "hold_s_done": e.hold_s_done,
-                "seconds_done": e.seconds_done, "skipped": _yes(e.skipped),
-                "stopped_because_it_hurt": _yes(e.stopped_hurt),
-                "pain_when_stopped": _blank(e.pain_when_stopped),
-            }.items()})
+            writer.writerow(
+                {
+                    k: csv_cell(v)
+                    for k, v in {
+                        **common,
+                        "exercise_id": e.exercise_id,
+                        "exercise": e.name,
+                        # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
+                        "prescribed": e.prescribed.label().replace("×", "x"),
+                        "sets_done": e.sets_done,
+                        "reps_done": e.reps_done,
+                        "hold_s_done": e.hold_s_done,
+                        "seconds_done": e.seconds_done,
+                        "skipped": _yes(e.skipped),
+                        "stopped_because_it_hurt": _yes(e.stopped_hurt),
+                        "pain_when_stopped": _blank(e.pain_when_stopped),
+                    }.items()
+                }
+            )
     return buffer.getvalue()
 
 
@@ -134,8 +167,9 @@ def _blank(value: int | None) -> str | int:
 _C1_AND_DEL = re.compile("[\x7f-\x9f]")
 
 
-def json_text(tables: Mapping[str, Mapping[str, Mapping[str, Any]]],
-              order_fields: Mapping[str, str]) -> str:
+def json_text(
+    tables: Mapping[str, Mapping[str, Mapping[str, Any]]], order_fields: Mapping[str, str]
+) -> str:
     """The whole data file (`{table: {id: document}}`, meta included) as stable JSON.
 
     Tables are sorted (meta first), each document's keys are sorted, and documents are in time
@@ -170,12 +204,21 @@ def _sorted_keys(value: Any) -> Any:
 # Markdown: the clinician's report
 
 SECTIONS = (
-    "Profile", "Current stage", "Stage timeline", "Pain trend", "PSFS trend", "Adherence",
-    "Flares", "Overrides", "Recent notes",
+    "Profile",
+    "Current stage",
+    "Stage timeline",
+    "Pain trend",
+    "PSFS trend",
+    "Adherence",
+    "Flares",
+    "Overrides",
+    "Recent notes",
 )
 NONE_YET = "None yet."
-DISCLAIMER = ("*rehab gives general self-care guidance, not a diagnosis: the numbers below are "
-              "the person's own reports.*")
+DISCLAIMER = (
+    "*rehab gives general self-care guidance, not a diagnosis: the numbers below are "
+    "the person's own reports.*"
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _SCREEN_WORDS = {"clear": "all clear", "see-doctor": "see a doctor", "emergency": "emergency"}
@@ -244,13 +287,16 @@ class ReportData(Frozen):
 
     def safety(self) -> SafetyRecords:
         """What the gate reads, from the report's records (the gate skips the older ones)."""
-        return SafetyRecords(tuple(self.screenings),
-                             tuple(s for s in self.sessions if s.new_symptoms),
-                             tuple(self.clearances))
+        return SafetyRecords(
+            tuple(self.screenings),
+            tuple(s for s in self.sessions if s.new_symptoms),
+            tuple(self.clearances),
+        )
 
 
-def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
-                    since: date | None = None, notes: int = 10) -> str:
+def markdown_report(
+    catalog: Catalog, data: ReportData, now: datetime, since: date | None = None, notes: int = 10
+) -> str:
     """A report for a physiotherapist or doctor: reads as plain text, renders as Markdown.
 
     Every section in `SECTIONS` is present, saying "None yet." when it has nothing. `since`
@@ -258,14 +304,23 @@ def markdown_report(catalog: Catalog, data: ReportData, now: datetime,
     the current stage are always shown as they are now. (Pass the sessions of the day before
     `since` too, and all stage events: they date a 24-hour flare and the programme's start.)
     """
-    history = History.of(_since(data.sessions, since, "started_at"),
-                         _since(data.checkins, since, "at"), _since(data.events, since, "at"))
+    history = History.of(
+        _since(data.sessions, since, "started_at"),
+        _since(data.checkins, since, "at"),
+        _since(data.events, since, "at"),
+    )
     ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
     today = now.date()
     period = f"from {since.isoformat()} to {today.isoformat()}" if since else "all history"
-    lines = [f"# Rehab report — {today.isoformat()}", "", DISCLAIMER, "",
-             f"Covers {period}. Pain is rated 0 (none) to 10 (worst imaginable); "
-             "a change of 2 or more is meaningful.", ""]
+    lines = [
+        f"# Rehab report — {today.isoformat()}",
+        "",
+        DISCLAIMER,
+        "",
+        f"Covers {period}. Pain is rated 0 (none) to 10 (worst imaginable); "
+        "a change of 2 or more is meaningful.",
+        "",
+    ]
     parts = {
         "Profile": _profile_section(data.profile),
         "Current stage": _current_section(catalog, data, now),
@@ -292,7 +347,8 @@ def _profile_section(profile: Profile | None) -> list[str]:
         f"- Episode began: {profile.episode_start.isoformat()}",
         f"- Spinal stenosis reported: {_yes(profile.stenosis)}",
         "- Equipment: " + (", ".join(equipment) if equipment else "none"),
-        "- Sessions: " + " and ".join(profile.slots)
+        "- Sessions: "
+        + " and ".join(profile.slots)
         + f", {profile.minutes_per_session} minutes each",
     ]
 
@@ -302,31 +358,43 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
     if plan is None:
         return []
     stage = catalog.stages.get(plan.stage)
-    lines = [f"Stage {plan.stage} of 4 — {stage.name if stage else '?'}. "
-             f"Aim: {stage.aim if stage else '?'}", ""]
+    lines = [
+        f"Stage {plan.stage} of 4 — {stage.name if stage else '?'}. "
+        f"Aim: {stage.aim if stage else '?'}",
+        "",
+    ]
     gate = may_start(plan, data.safety(), now, catalog.rules)
     if not gate.open:
         head = "Sessions stopped" if gate.stopped else "Before the next session"
         lines += [f"**{head}**: {md_cell(gate.reason)}", ""]
-        lines += [f"- Open warning sign ({'same day' if s.flag.level == 'emergency' else 'soon'})"
-                  f": {md_cell(s.flag.question)}" for s in gate.signs]
+        lines += [
+            f"- Open warning sign ({'same day' if s.flag.level == 'emergency' else 'soon'})"
+            f": {md_cell(s.flag.question)}"
+            for s in gate.signs
+        ]
         lines += [""] if gate.signs else []
     if gate.cleared:
-        lines += [f"- Checked by a doctor on {c.seen_on:%d %b %Y}: "
-                  f"{md_cell(SIGNS[c.sign].question)}" + (f" — {md_cell(c.note)}" if c.note else "")
-                  for c in gate.cleared]
+        lines += [
+            f"- Checked by a doctor on {c.seen_on:%d %b %Y}: "
+            f"{md_cell(SIGNS[c.sign].question)}" + (f" — {md_cell(c.note)}" if c.note else "")
+            for c in gate.cleared
+        ]
         lines.append("")
     screenings = sorted(data.screenings, key=lambda s: s.at)
     if screenings:
         last = screenings[-1]
-        lines += [f"Latest red-flag screen: {_when(last.at)}, "
-                  f"{_SCREEN_WORDS.get(last.result, last.result)}.", ""]
+        lines += [
+            f"Latest red-flag screen: {_when(last.at)}, "
+            f"{_SCREEN_WORDS.get(last.result, last.result)}.",
+            "",
+        ]
     lines.append("Current exercises:")
     lines.append("")
     for p in plan.prescriptions:
         where = "" if p.slot == "any" else f" ({p.slot} only)"
-        lines.append(f"- {md_cell(_exercise_name(catalog, p.exercise_id))}: "
-                     f"{p.dose.label()}{where}")
+        lines.append(
+            f"- {md_cell(_exercise_name(catalog, p.exercise_id))}: {p.dose.label()}{where}"
+        )
     if not plan.prescriptions:
         lines.append("- none")
     return lines
@@ -342,9 +410,14 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
         reason = md_cell(e.reason) or "–"
         if override:
             reason = f"**typed reason:** {reason}"
-        rows.append([_when(e.at), kind,
-                     f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
-                     reason])
+        rows.append(
+            [
+                _when(e.at),
+                kind,
+                f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
+                reason,
+            ]
+        )
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
@@ -364,30 +437,57 @@ def _pain_section(history: History) -> list[str]:
     week, last = min(by_week), max(by_week)
     while week <= last:  # every week, so a gap in check-ins shows as a gap
         w = by_week.get(week, {"in": [], "before": [], "after": []})
-        rows.append([week.isoformat(), _mean(w["in"]), str(len(w["in"])), _mean(w["before"]),
-                     _mean(w["after"]), str(len(w["before"]))])
+        rows.append(
+            [
+                week.isoformat(),
+                _mean(w["in"]),
+                str(len(w["in"])),
+                _mean(w["before"]),
+                _mean(w["after"]),
+                str(len(w["before"])),
+            ]
+        )
         week += timedelta(days=7)
-    return ["Weekly means: the day's first check-in, and pain before and after sessions.", "",
-            *_table(["Week of", "Check-in mean", "Days", "Before session", "After session",
-                     "Sessions"], rows)]
+    return [
+        "Weekly means: the day's first check-in, and pain before and after sessions.",
+        "",
+        *_table(
+            ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"],
+            rows,
+        ),
+    ]
 
 
 def _psfs_section(ratings: Sequence[PsfsRating]) -> list[str]:
     if not ratings:
         return []
-    rows = [[f"{r.at:%Y-%m-%d}", f"{r.mean:.1f}",
-             "; ".join(f"{md_cell(i.activity)}: {i.score}" for i in r.items)] for r in ratings]
-    lines = ["Patient-Specific Functional Scale: each activity 0 (unable) to 10 (able as before); "
-             "the score is the mean.", "", *_table(["Date", "Mean", "Activities"], rows)]
+    rows = [
+        [
+            f"{r.at:%Y-%m-%d}",
+            f"{r.mean:.1f}",
+            "; ".join(f"{md_cell(i.activity)}: {i.score}" for i in r.items),
+        ]
+        for r in ratings
+    ]
+    lines = [
+        "Patient-Specific Functional Scale: each activity 0 (unable) to 10 (able as before); "
+        "the score is the mean.",
+        "",
+        *_table(["Date", "Mean", "Activities"], rows),
+    ]
     if len(ratings) > 1:
         change = ratings[-1].mean - ratings[0].mean
-        lines += ["", f"Change in the mean from the first to the latest: {change:+.1f} "
-                  "(2 or more is meaningful)."]
+        lines += [
+            "",
+            f"Change in the mean from the first to the latest: {change:+.1f} "
+            "(2 or more is meaningful).",
+        ]
     return lines
 
 
-def _adherence_section(data: ReportData, history: History, today: date,
-                       since: date | None) -> list[str]:
+def _adherence_section(
+    data: ReportData, history: History, today: date, since: date | None
+) -> list[str]:
     profile = data.profile
     if profile is None:
         return []
@@ -412,28 +512,48 @@ def _adherence_section(data: ReportData, history: History, today: date,
         week += timedelta(days=7)
     if not rows:
         return []
-    return [f"Completed sessions against planned ones ({slots} a day, days before today).", "",
-            *_table(["Week of", "Done", "Planned", "Adherence"], rows)]
+    return [
+        f"Completed sessions against planned ones ({slots} a day, days before today).",
+        "",
+        *_table(["Week of", "Done", "Planned", "Adherence"], rows),
+    ]
 
 
-def _flares_section(rules: Rules, history: History, since: date | None,
-                    all_sessions: Sequence[Session]) -> list[str]:
+def _flares_section(
+    rules: Rules, history: History, since: date | None, all_sessions: Sequence[Session]
+) -> list[str]:
     found: list[tuple[datetime, list[str]]] = []
     for s in history.sessions:
         reasons = flare_reasons(s, rules)
         if reasons:
-            found.append((s.started_at, [_when(s.started_at),
-                                         f"session ({s.slot}, stage {s.stage})",
-                                         md_cell("; ".join(reasons))]))
+            found.append(
+                (
+                    s.started_at,
+                    [
+                        _when(s.started_at),
+                        f"session ({s.slot}, stage {s.stage})",
+                        md_cell("; ".join(reasons)),
+                    ],
+                )
+            )
     first = since or (history.checkins[0].at.date() if history.checkins else None)
     if first is not None:
         # A 24-hour flare on the first day shown compares with the day before's sessions.
         with_day_before = History.of(all_sessions, history.checkins)
         for f in flares_24h(with_day_before, rules, first):
-            found.append((_midnight(f.day), [
-                f.day.isoformat(), "24-hour",
-                md_cell(f"first check-in {f.after}, the day before's pre-session pain {f.before} "
-                        f"(+{rules.flare_24h_rise} or more)")]))
+            found.append(
+                (
+                    _midnight(f.day),
+                    [
+                        f.day.isoformat(),
+                        "24-hour",
+                        md_cell(
+                            f"first check-in {f.after}, the day before's pre-session pain "
+                            f"{f.before} (+{rules.flare_24h_rise} or more)"
+                        ),
+                    ],
+                )
+            )
     if not found:
         return []
     found.sort(key=lambda x: x[0])
@@ -441,13 +561,22 @@ def _flares_section(rules: Rules, history: History, since: date | None,
 
 
 def _overrides_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[str]:
-    rows = [[_when(e.at),
-             f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
-             md_cell(e.reason) or "–"] for e in events if e.kind == "override"]
+    rows = [
+        [
+            _when(e.at),
+            f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
+            md_cell(e.reason) or "–",
+        ]
+        for e in events
+        if e.kind == "override"
+    ]
     if not rows:
         return []
-    return ["Stage choices made against the planner's advice, with the reason typed.", "",
-            *_table(["Date", "From → to", "Typed reason"], rows)]
+    return [
+        "Stage choices made against the planner's advice, with the reason typed.",
+        "",
+        *_table(["Date", "From → to", "Typed reason"], rows),
+    ]
 
 
 def _notes_section(history: History, count: int) -> list[str]:
@@ -455,8 +584,13 @@ def _notes_section(history: History, count: int) -> list[str]:
     for s in history.sessions:
         if s.note.strip():
             after = "?" if s.pain_after is None else s.pain_after
-            found.append((s.started_at, f"{s.slot} session, stage {s.stage}, "
-                          f"pain {s.pain_before}→{after}", s.note))
+            found.append(
+                (
+                    s.started_at,
+                    f"{s.slot} session, stage {s.stage}, pain {s.pain_before}→{after}",
+                    s.note,
+                )
+            )
     for c in history.checkins:
         if c.note.strip():
             found.append((c.at, f"check-in, pain {c.pain}", c.note))
@@ -501,8 +635,16 @@ def ics_fold(line: str) -> str:
     return "\r\n ".join(chunks) + "\r\n"
 
 
-def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtstamp_utc: datetime,
-              file_key: str, version: str, days: int = CALENDAR_DAYS) -> str:
+def icalendar(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    today: date,
+    dtstamp_utc: datetime,
+    file_key: str,
+    version: str,
+    days: int = CALENDAR_DAYS,
+) -> str:
     """The planned sessions from `today` for `days` days, one VEVENT per slot per day.
 
     Times are floating (local wherever the calendar is), morning 08:00 and evening 18:00. A UID is
@@ -511,9 +653,14 @@ def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtsta
     """
     stage = catalog.stages.get(plan.stage)
     stage_name = stage.name if stage else ""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
-             f"PRODID:-//rehab-planner//rehab {ics_escape(version)}//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:rehab sessions"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//rehab-planner//rehab {ics_escape(version)}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:rehab sessions",
+    ]
     stamp = f"{dtstamp_utc:%Y%m%dT%H%M%S}Z"
     slots = sorted(profile.slots, key=lambda s: SLOT_TIMES[s])
     for offset in range(days):
@@ -524,13 +671,18 @@ def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtsta
                 continue
             minutes = session_minutes(plan, slot)
             summary = f"rehab: {slot} session, stage {plan.stage} {stage_name}".rstrip()
-            description = "\n".join([
-                f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
-                f"About {minutes} min:",
-                *(f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label()}" for p in items),
-                "Stop an exercise that hurts more than usual. General self-care guidance, "
-                "not a diagnosis.",
-            ])
+            description = "\n".join(
+                [
+                    f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
+                    f"About {minutes} min:",
+                    *(
+                        f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label()}"
+                        for p in items
+                    ),
+                    "Stop an exercise that hurts more than usual. General self-care guidance, "
+                    "not a diagnosis.",
+                ]
+            )
             start = datetime.combine(day, SLOT_TIMES[slot])
             lines += [
                 "BEGIN:VEVENT",
@@ -540,8 +692,11 @@ def icalendar(catalog: Catalog, profile: Profile, plan: Plan, today: date, dtsta
                 f"DURATION:PT{minutes}M",
                 f"SUMMARY:{ics_escape(summary)}",
                 f"DESCRIPTION:{ics_escape(description)}",
-                "BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{ics_escape(summary)}",
-                "TRIGGER:PT0M", "END:VALARM",
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{ics_escape(summary)}",
+                "TRIGGER:PT0M",
+                "END:VALARM",
                 "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")

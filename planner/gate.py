@@ -90,8 +90,11 @@ def with_records(safety: SafetyRecords, records: Iterable[object]) -> SafetyReco
     screenings = [r for r in records if isinstance(r, Screening)]
     sessions = [r for r in records if isinstance(r, Session) and r.new_symptoms]
     clearances = [r for r in records if isinstance(r, Clearance)]
-    return SafetyRecords(safety.screenings + tuple(screenings), safety.sessions + tuple(sessions),
-                         safety.clearances + tuple(clearances))
+    return SafetyRecords(
+        safety.screenings + tuple(screenings),
+        safety.sessions + tuple(sessions),
+        safety.clearances + tuple(clearances),
+    )
 
 
 def _full(screenings: tuple[Screening, ...]) -> Screening | None:
@@ -129,13 +132,20 @@ def open_signs(safety: SafetyRecords) -> tuple[list[OpenSign], list[Clearance]]:
         if screening.result != "clear" and not any(screening.answers.values()):
             # A result with no answer behind it (a hand-edited or foreign file): believe the
             # worse of the two.
-            add(RedFlag("recorded", "A warning sign recorded without its answers",
-                        screening.result if screening.result == "emergency" else "urgent"),
-                screening.at)
+            add(
+                RedFlag(
+                    "recorded",
+                    "A warning sign recorded without its answers",
+                    screening.result if screening.result == "emergency" else "urgent",
+                ),
+                screening.at,
+            )
     for session in safety.sessions:
         if session.new_symptoms and (session.ended_at or session.started_at) > since:
-            answered = any(s.context == "after-session" and s.at >= session.started_at
-                           for s in safety.screenings)
+            answered = any(
+                s.context == "after-session" and s.at >= session.started_at
+                for s in safety.screenings
+            )
             if not answered:
                 add(SIGNS[LEGACY_SESSION_ANSWER], session.ended_at or session.started_at)
     return list(found.values()), list(used.values())
@@ -147,31 +157,45 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
     if signs:
         result = grade([s.flag for s in signs])
         if result == "emergency":
-            reason = ("A warning sign that needs medical help today is open. No exercise until "
-                      "a doctor has seen you; then answer the safety questions again (r).")
+            reason = (
+                "A warning sign that needs medical help today is open. No exercise until "
+                "a doctor has seen you; then answer the safety questions again (r)."
+            )
             return Gate(False, "emergency", reason, tuple(signs), tuple(cleared))
         if all(s.clearable for s in signs):
-            tail = ("see a doctor; when they say you may exercise, record it (d), or answer "
-                    "the safety questions again (r).")
+            tail = (
+                "see a doctor; when they say you may exercise, record it (d), or answer "
+                "the safety questions again (r)."
+            )
         else:
             tail = "see a doctor, then answer the safety questions again (r)."
-        return Gate(False, "see-doctor", "A warning sign is open: " + tail, tuple(signs),
-                    tuple(cleared))
+        return Gate(
+            False, "see-doctor", "A warning sign is open: " + tail, tuple(signs), tuple(cleared)
+        )
     full = _full(safety.screenings)
     if full is None:
-        return Gate(False, "no-screen", "Answer the safety questions first (r).",
-                    cleared=tuple(cleared))
+        return Gate(
+            False, "no-screen", "Answer the safety questions first (r).", cleared=tuple(cleared)
+        )
     if plan is None:
         return Gate(False, "no-plan", "There is no plan yet.", cleared=tuple(cleared))
     if plan.status == "paused":
-        return Gate(False, "paused", "Your plan is paused: answer the safety questions again "
-                    "(r) to go on.", cleared=tuple(cleared))
+        return Gate(
+            False,
+            "paused",
+            "Your plan is paused: answer the safety questions again (r) to go on.",
+            cleared=tuple(cleared),
+        )
     limit = timedelta(days=rules.rescreen_days + rules.rescreen_grace_days)
     if now - full.at > limit:
         days = (now.date() - full.at.date()).days
-        return Gate(False, "rescreen-due", f"Your last safety check was {days} days ago: "
-                    "answer the questions again (r) before the next session.",
-                    cleared=tuple(cleared))
+        return Gate(
+            False,
+            "rescreen-due",
+            f"Your last safety check was {days} days ago: "
+            "answer the questions again (r) before the next session.",
+            cleared=tuple(cleared),
+        )
     return Gate(True, "ok", "", cleared=tuple(cleared))
 
 
@@ -191,14 +215,24 @@ def settle(plan: Plan | None, gate: Gate, now: datetime) -> StageChange | None:
         return None
     if gate.signs and plan.status == "active":
         reason = f"warning sign: {gate.result} (" + ", ".join(s.flag.id for s in gate.signs) + ")"
-        return StageChange(replace(plan, status="paused", pause_reason=reason),
-                           StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage,
-                                      kind="pause", reason=reason))
+        return StageChange(
+            replace(plan, status="paused", pause_reason=reason),
+            StageEvent(
+                at=now, from_stage=plan.stage, to_stage=plan.stage, kind="pause", reason=reason
+            ),
+        )
     if not gate.signs and plan.status == "paused":
-        why = ("warning signs clear" if not gate.cleared else
-               "warning signs clear or checked by a doctor ("
-               + ", ".join(c.sign for c in gate.cleared) + ")")
-        return StageChange(replace(plan, status="active", pause_reason=None),
-                           StageEvent(at=now, from_stage=plan.stage, to_stage=plan.stage,
-                                      kind="resume", reason=why))
+        why = (
+            "warning signs clear"
+            if not gate.cleared
+            else "warning signs clear or checked by a doctor ("
+            + ", ".join(c.sign for c in gate.cleared)
+            + ")"
+        )
+        return StageChange(
+            replace(plan, status="active", pause_reason=None),
+            StageEvent(
+                at=now, from_stage=plan.stage, to_stage=plan.stage, kind="resume", reason=why
+            ),
+        )
     return None

@@ -35,8 +35,14 @@ class Limit:
     __slots__ = ("ge", "le", "min_len", "max_len")
     __is_annotated_types_grouped_metadata__ = True
 
-    def __init__(self, *, ge: int | None = None, le: int | None = None,
-                 min_len: int | None = None, max_len: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        ge: int | None = None,
+        le: int | None = None,
+        min_len: int | None = None,
+        max_len: int | None = None,
+    ) -> None:
         self.ge, self.le, self.min_len, self.max_len = ge, le, min_len, max_len
 
     def __iter__(self) -> Iterator[object]:
@@ -52,8 +58,11 @@ class Limit:
             yield at.MaxLen(self.max_len)
 
     def __repr__(self) -> str:
-        limits = (f"{name}={getattr(self, name)}" for name in self.__slots__
-                  if getattr(self, name) is not None)
+        limits = (
+            f"{name}={getattr(self, name)}"
+            for name in self.__slots__
+            if getattr(self, name) is not None
+        )
         return f"Limit({', '.join(limits)})"
 
 
@@ -101,8 +110,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name)
-                   for name in field_names(type(self)))
+        return all(getattr(self, name) == getattr(other, name) for name in field_names(type(self)))
 
     __hash__ = None  # type: ignore[assignment]  # records change: no hash, as dataclasses do
 

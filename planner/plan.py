@@ -37,14 +37,23 @@ def place(pain_now: int, episode_start: date, today: date) -> Placement:
     if pain_now >= 5:
         return Placement(1, f"Your pain is {pain_now}/10 (5 or more): start gently with Calm.")
     if days < ACUTE_DAYS:
-        return Placement(1, f"Your pain is {pain_now}/10, but this episode began "
-                            f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
-                            "in its acute phase, so start with Calm.")
+        return Placement(
+            1,
+            f"Your pain is {pain_now}/10, but this episode began "
+            f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
+            "in its acute phase, so start with Calm.",
+        )
     if pain_now >= 3:
-        return Placement(2, f"Your pain is {pain_now}/10 (3–4) and the episode is past its "
-                            "acute phase: start with Mobilize.")
-    return Placement(3, f"Your pain is {pain_now}/10 (2 or less) and the episode is past its "
-                        "acute phase: start with Strengthen.")
+        return Placement(
+            2,
+            f"Your pain is {pain_now}/10 (3–4) and the episode is past its "
+            "acute phase: start with Mobilize.",
+        )
+    return Placement(
+        3,
+        f"Your pain is {pain_now}/10 (2 or less) and the episode is past its "
+        "acute phase: start with Strengthen.",
+    )
 
 
 @value
@@ -134,13 +143,21 @@ def _index(plan: Plan, exercise_id: str) -> int:
 
 def harder(old: Dose, new: Dose) -> bool:
     """Does the new dose ask for more of anything (sets, reps, hold, minutes, times a day)?"""
-    return any((b or 0) > (a or 0) for a, b in (
-        (old.sets, new.sets), (old.reps, new.reps), (old.hold_s, new.hold_s),
-        (old.minutes, new.minutes), (old.per_day, new.per_day)))
+    return any(
+        (b or 0) > (a or 0)
+        for a, b in (
+            (old.sets, new.sets),
+            (old.reps, new.reps),
+            (old.hold_s, new.hold_s),
+            (old.minutes, new.minutes),
+            (old.per_day, new.per_day),
+        )
+    )
 
 
-def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose,
-                held_back: str | None = None) -> Plan:
+def change_dose(
+    catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose, held_back: str | None = None
+) -> Plan:
     """Set a dose by hand; it must stay within the exercise's bounds, and may not go up while
     the advice holds the person back (`Advice.held_back`, SPEC §3b)."""
     ex = catalog.exercise(exercise_id)
@@ -155,8 +172,9 @@ def change_dose(catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose,
     return replace(plan, prescriptions=items)
 
 
-def swap_options(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
-                 held_back: str | None = None) -> list[tuple[Exercise, str]]:
+def swap_options(
+    catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str, held_back: str | None = None
+) -> list[tuple[Exercise, str]]:
     """What an exercise may be swapped for: its easier and harder neighbours first, then the
     other exercises of the stage, each with a word on why; only ones that suit the person.
     While held back (`Advice.held_back`) the harder neighbour is not offered (SPEC §3b)."""
@@ -172,12 +190,21 @@ def swap_options(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: st
     for other in catalog.for_stage(plan.stage):
         if other.id not in seen:
             out.append((other, "optional, same stage" if other.optional else "same stage"))
-    return [(e, why) for e, why in out if why_not(e, profile) is None
-            and not (held_back and e.id == ex.harder)]
+    return [
+        (e, why)
+        for e, why in out
+        if why_not(e, profile) is None and not (held_back and e.id == ex.harder)
+    ]
 
 
-def swap(catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str,
-         new_id: str, held_back: str | None = None) -> Plan:
+def swap(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    exercise_id: str,
+    new_id: str,
+    held_back: str | None = None,
+) -> Plan:
     """Replace one exercise with another that suits the person, at the new one's default dose."""
     allowed = {e.id for e, _ in swap_options(catalog, profile, plan, exercise_id, held_back)}
     new = catalog.exercise(new_id)

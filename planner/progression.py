@@ -47,10 +47,10 @@ class History(Frozen):
         return cls(s, c, e, tuple(x.started_at for x in s), tuple(x.at for x in c))
 
     def sessions_since(self, when: datetime) -> tuple[Session, ...]:
-        return self.sessions[bisect.bisect_left(self._session_starts, when):]
+        return self.sessions[bisect.bisect_left(self._session_starts, when) :]
 
     def checkins_since(self, when: datetime) -> tuple[CheckIn, ...]:
-        return self.checkins[bisect.bisect_left(self._checkin_times, when):]
+        return self.checkins[bisect.bisect_left(self._checkin_times, when) :]
 
     def stage_started_at(self, stage: int) -> datetime | None:
         """When the current run of `stage` began: its latest start/advance/step-back/override."""
@@ -63,8 +63,9 @@ class History(Frozen):
 RECENT_DAYS = 45  # every rule but "sessions in this stage" looks back 30 days at most
 
 
-def history_since(catalog: Catalog, stage: int, events: tuple[StageEvent, ...] | list[StageEvent],
-                  now: datetime) -> datetime:
+def history_since(
+    catalog: Catalog, stage: int, events: tuple[StageEvent, ...] | list[StageEvent], now: datetime
+) -> datetime:
     """How far back the rules need history: 45 days, or to the stage's start when its move-on
     rule counts sessions since then. Reading only this keeps ten years as quick as one week."""
     base = now - timedelta(days=RECENT_DAYS)
@@ -96,11 +97,14 @@ def flare_reasons(session: Session, rules: Rules) -> list[str]:
     reasons = []
     if session.pain_after is not None:
         if session.pain_after > rules.flare_pain_after_above:
-            reasons.append(f"pain after {session.pain_after} (above "
-                           f"{rules.flare_pain_after_above})")
+            reasons.append(
+                f"pain after {session.pain_after} (above {rules.flare_pain_after_above})"
+            )
         elif session.pain_after >= session.pain_before + rules.flare_rise:
-            reasons.append(f"pain rose {session.pain_before}→{session.pain_after} "
-                           f"(+{rules.flare_rise} or more)")
+            reasons.append(
+                f"pain rose {session.pain_before}→{session.pain_after} "
+                f"(+{rules.flare_rise} or more)"
+            )
     if session.stopped_for_pain:
         reasons.append("an exercise was stopped because it hurt")
     return reasons
@@ -176,55 +180,84 @@ def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> C
     done = len(per_day)
     pct = round(100 * done / planned) if planned else 0
     need = rule.min_adherence_pct or 0
-    return Criterion(key="adherence", label=f"Adherence over {days} days",
-                     ok=pct >= need,
-                     detail=f"{done} of {planned} planned sessions ({pct} %) — needs ≥ {need} %")
+    return Criterion(
+        key="adherence",
+        label=f"Adherence over {days} days",
+        ok=pct >= need,
+        detail=f"{done} of {planned} planned sessions ({pct} %) — needs ≥ {need} %",
+    )
 
 
 def _days_criterion(rule: MoveOnRule, start: datetime, today: date) -> Criterion:
     days = (today - start.date()).days
-    return Criterion(key="days", label="Days in this stage", ok=days >= rule.min_days,
-                     detail=f"{days} of {rule.min_days} days")
+    return Criterion(
+        key="days",
+        label="Days in this stage",
+        ok=days >= rule.min_days,
+        detail=f"{days} of {rule.min_days} days",
+    )
 
 
 def _sessions_criterion(rule: MoveOnRule, in_stage: list[Session]) -> Criterion:
     done = sum(1 for s in in_stage if s.is_done)
-    return Criterion(key="sessions", label="Sessions done in this stage",
-                     ok=done >= rule.min_sessions,
-                     detail=f"{done} of {rule.min_sessions} {plural(rule.min_sessions, 'session')}")
+    return Criterion(
+        key="sessions",
+        label="Sessions done in this stage",
+        ok=done >= rule.min_sessions,
+        detail=f"{done} of {rule.min_sessions} {plural(rule.min_sessions, 'session')}",
+    )
 
 
 def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Criterion:
     """The last n days' first check-ins, each at most the stage's limit."""
     n = rule.checkin_count
     # Look back far enough to find n days with a check-in, but never through all of history.
-    recent = list(first_checkins_by_day(history.checkins_since(_midnight(today - timedelta(
-        days=max(30, rule.min_days + n))))).values())[-n:]
+    recent = list(
+        first_checkins_by_day(
+            history.checkins_since(_midnight(today - timedelta(days=max(30, rule.min_days + n))))
+        ).values()
+    )[-n:]
     pains = [c.pain for c in recent]
     ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
     shown = ", ".join(str(p) for p in pains) if pains else "none yet"
     have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
-    return Criterion(key="checkins", label=f"Last {n} daily check-ins", ok=ok,
-                     detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each")
+    return Criterion(
+        key="checkins",
+        label=f"Last {n} daily check-ins",
+        ok=ok,
+        detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each",
+    )
 
 
 def _flares_criterion(rule: MoveOnRule, rules: Rules, in_stage: list[Session]) -> Criterion:
     """No flare in the stage's last n sessions."""
-    last = in_stage[-rule.no_flare_sessions:] if rule.no_flare_sessions else []
+    last = in_stage[-rule.no_flare_sessions :] if rule.no_flare_sessions else []
     flared = [s for s in last if is_flare(s, rules)]
     if flared:
         worst = flared[-1]
-        detail = (f"{len(flared)} {plural(len(flared), 'flare')}; latest "
-                  f"{_day_label(worst.started_at)}: "
-                  f"{flare_reasons(worst, rules)[0]}")
+        detail = (
+            f"{len(flared)} {plural(len(flared), 'flare')}; latest "
+            f"{_day_label(worst.started_at)}: "
+            f"{flare_reasons(worst, rules)[0]}"
+        )
     else:
         detail = f"none in the last {len(last)} {plural(len(last), 'session')}"
-    return Criterion(key="flares", label=f"No flare in the last {rule.no_flare_sessions} "
-                     "sessions", ok=not flared, detail=detail)
+    return Criterion(
+        key="flares",
+        label=f"No flare in the last {rule.no_flare_sessions} sessions",
+        ok=not flared,
+        detail=detail,
+    )
 
 
-def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
-                  slots: int = 1, stage_start: datetime | None = None) -> MoveOnCheck:
+def move_on_check(
+    catalog: Catalog,
+    stage: int,
+    history: History,
+    now: datetime,
+    slots: int = 1,
+    stage_start: datetime | None = None,
+) -> MoveOnCheck:
     """Each move-on criterion of the stage with its numbers; all must hold to advance."""
     rule = catalog.stage(stage).move_on
     if rule is None:
@@ -241,12 +274,24 @@ def move_on_check(catalog: Catalog, stage: int, history: History, now: datetime,
     ]
     if rule.no_24h_flare_days:
         since = today - timedelta(days=rule.no_24h_flare_days - 1)
-        f24 = [f for f in flares_24h(history, rules, since) if _midnight(f.day) >= _midnight(
-            start.date())]
-        detail = ("none" if not f24 else
-                  "; ".join(f"{f.day:%d %b}: pain {f.before}→{f.after} next morning" for f in f24))
-        criteria.append(Criterion(key="flare24", label="No 24-hour flare in the last "
-                                  f"{rule.no_24h_flare_days} days", ok=not f24, detail=detail))
+        f24 = [
+            f
+            for f in flares_24h(history, rules, since)
+            if _midnight(f.day) >= _midnight(start.date())
+        ]
+        detail = (
+            "none"
+            if not f24
+            else "; ".join(f"{f.day:%d %b}: pain {f.before}→{f.after} next morning" for f in f24)
+        )
+        criteria.append(
+            Criterion(
+                key="flare24",
+                label=f"No 24-hour flare in the last {rule.no_24h_flare_days} days",
+                ok=not f24,
+                detail=detail,
+            )
+        )
 
     if rule.min_adherence_pct is not None:
         criteria.append(_adherence(history, rule, slots, today))
@@ -266,8 +311,13 @@ class StepBack(Frozen):
     lower_doses: bool = True
 
 
-def step_back_check(catalog: Catalog, stage: int, history: History,
-                    now: datetime, stage_start: datetime | None = None) -> StepBack | None:
+def step_back_check(
+    catalog: Catalog,
+    stage: int,
+    history: History,
+    now: datetime,
+    stage_start: datetime | None = None,
+) -> StepBack | None:
     """2 flares within 7 days, or a pain of 7 or more (any check-in, or before a session), since
     this stage began → go back one stage.
 
@@ -278,27 +328,43 @@ def step_back_check(catalog: Catalog, stage: int, history: History,
     start = stage_start or history.stage_started_at(stage) or datetime.min
     window = max(start, now - timedelta(days=rules.step_back_flare_days))
     target = max(stage - 1, 1)
-    session_flares = [s for s in history.sessions_since(window)
-                      if s.started_at > start and is_flare(s, rules)]
-    day_flares = [f for f in flares_24h(history, rules, window.date())
-                  if _midnight(f.day) > start]
+    session_flares = [
+        s for s in history.sessions_since(window) if s.started_at > start and is_flare(s, rules)
+    ]
+    day_flares = [f for f in flares_24h(history, rules, window.date()) if _midnight(f.day) > start]
     count = len(session_flares) + len(day_flares)
-    where = (f"stage {target}" if target < stage else
-             "lower doses in stage 1 (and see a doctor if it does not settle)")
+    where = (
+        f"stage {target}"
+        if target < stage
+        else "lower doses in stage 1 (and see a doctor if it does not settle)"
+    )
     if count >= rules.step_back_flares:
-        return StepBack(stage, target, f"{count} flares in the last {rules.step_back_flare_days} "
-                        f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.")
+        return StepBack(
+            stage,
+            target,
+            f"{count} flares in the last {rules.step_back_flare_days} "
+            f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.",
+        )
     # Any pain report of 7 or more counts: every check-in, and the pain before each session
     # (an evening session started at 8 is as telling as a morning check-in of 8; SPEC §3b).
     limit = rules.step_back_checkin
-    high = [(c.at, c.pain, "a check-in") for c in history.checkins_since(window)
-            if c.at > start and c.pain >= limit]
-    high += [(s.started_at, s.pain_before, "pain before a session") for s in
-             history.sessions_since(window) if s.started_at > start and s.pain_before >= limit]
+    high = [
+        (c.at, c.pain, "a check-in")
+        for c in history.checkins_since(window)
+        if c.at > start and c.pain >= limit
+    ]
+    high += [
+        (s.started_at, s.pain_before, "pain before a session")
+        for s in history.sessions_since(window)
+        if s.started_at > start and s.pain_before >= limit
+    ]
     if high:
         at, pain, what = max(high)
-        return StepBack(stage, target, f"{what} of {pain}/10 on {_day_label(at)} "
-                        f"({limit} or more): go back to {where}.")
+        return StepBack(
+            stage,
+            target,
+            f"{what} of {pain}/10 on {_day_label(at)} ({limit} or more): go back to {where}.",
+        )
     return None
 
 
@@ -343,16 +409,19 @@ class DoseSuggestion(Frozen):
     session_id: str | None = None
 
 
-def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
-                     lookback: int = 40, budget_s: int | None = None) -> list[DoseSuggestion]:
+def dose_suggestions(
+    catalog: Catalog, plan: Plan, history: History, lookback: int = 40, budget_s: int | None = None
+) -> list[DoseSuggestion]:
     """Suggest a step up after 2 easy sessions at the current dose; a step down after a flare.
 
     With `budget_s` (the minutes per session the person chose), no step up is suggested that
     would make a session run longer than that: a short session is one people keep doing.
     """
     rules = catalog.rules
-    used = max((sum(p.dose.seconds() for p in plan.for_slot(slot))
-                for slot in ("morning", "evening")), default=0)
+    used = max(
+        (sum(p.dose.seconds() for p in plan.for_slot(slot)) for slot in ("morning", "evening")),
+        default=0,
+    )
     need = rules.dose_step_sessions
     recent = [s for s in history.sessions[-lookback:] if s.plan_id == plan.id]
     out: list[DoseSuggestion] = []
@@ -360,8 +429,12 @@ def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
         ex = catalog.exercises.get(p.exercise_id)
         if ex is None:
             continue
-        runs = [(s, e) for s in recent for e in s.entries
-                if e.exercise_id == p.exercise_id and not e.skipped]
+        runs = [
+            (s, e)
+            for s in recent
+            for e in s.entries
+            if e.exercise_id == p.exercise_id and not e.skipped
+        ]
         if not runs:
             continue
         last_s, last_e = runs[-1]
@@ -369,30 +442,57 @@ def dose_suggestions(catalog: Catalog, plan: Plan, history: History,
             # One step down per time it hurt: once the dose has changed since that session, or
             # the person declined this step for it, it is answered.
             answered = last_e.prescribed != p.dose or any(
-                d.exercise_id == p.exercise_id and d.session_id == last_s.id
-                for d in plan.declined)
+                d.exercise_id == p.exercise_id and d.session_id == last_s.id for d in plan.declined
+            )
             lower = step_down(p.dose, ex.bounds)
             if lower is not None and not answered:
-                why = ("it was stopped because it hurt" if last_e.stopped_hurt else
-                       "the last session with it was a flare")
-                out.append(DoseSuggestion(ex.id, p.dose, lower, "down",
-                                          f"{ex.name}: {why} — one step easier.",
-                                          session_id=last_s.id))
+                why = (
+                    "it was stopped because it hurt"
+                    if last_e.stopped_hurt
+                    else "the last session with it was a flare"
+                )
+                out.append(
+                    DoseSuggestion(
+                        ex.id,
+                        p.dose,
+                        lower,
+                        "down",
+                        f"{ex.name}: {why} — one step easier.",
+                        session_id=last_s.id,
+                    )
+                )
             continue
-        if any(d.exercise_id == p.exercise_id and d.current == p.dose and d.session_id is None
-               for d in plan.declined):
+        if any(
+            d.exercise_id == p.exercise_id and d.current == p.dose and d.session_id is None
+            for d in plan.declined
+        ):
             continue
         at_dose = [(s, e) for s, e in runs if e.prescribed == p.dose][-need:]
-        good = [(s, e) for s, e in at_dose
-                if e.done and s.pain_after is not None and s.pain_after <= rules.dose_step_max_pain
-                and s.difficulty in ("easy", "ok") and not is_flare(s, rules)]
+        good = [
+            (s, e)
+            for s, e in at_dose
+            if e.done
+            and s.pain_after is not None
+            and s.pain_after <= rules.dose_step_max_pain
+            and s.difficulty in ("easy", "ok")
+            and not is_flare(s, rules)
+        ]
         if len(at_dose) == need and len(good) == need:
             higher = step_up(p.dose, ex.bounds)
-            too_long = (budget_s is not None and higher is not None
-                        and used - p.dose.seconds() + higher.seconds() > budget_s)
+            too_long = (
+                budget_s is not None
+                and higher is not None
+                and used - p.dose.seconds() + higher.seconds() > budget_s
+            )
             if higher is not None and not too_long:
-                out.append(DoseSuggestion(
-                    ex.id, p.dose, higher, "up",
-                    f"{ex.name}: {need} sessions in a row done with pain ≤ "
-                    f"{rules.dose_step_max_pain} and rated easy or ok — one step up."))
+                out.append(
+                    DoseSuggestion(
+                        ex.id,
+                        p.dose,
+                        higher,
+                        "up",
+                        f"{ex.name}: {need} sessions in a row done with pain ≤ "
+                        f"{rules.dose_step_max_pain} and rated easy or ok — one step up.",
+                    )
+                )
     return out

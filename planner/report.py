@@ -41,12 +41,15 @@ def pain_trend(history: History, now: datetime, days: int = 14) -> str:
 
 def session_line(s: Session, catalog: Catalog) -> str:
     after = "?" if s.pain_after is None else str(s.pain_after)
-    flare = "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) \
-        else ""
+    flare = (
+        "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) else ""
+    )
     state = "" if s.is_done else f"  ({s.outcome})"
     done = sum(1 for e in s.entries if e.done)
-    return (f"{s.started_at:%a %d %b} {s.slot:<8} stage {s.stage}  {done}/{len(s.entries)} done"
-            f"  pain {s.pain_before}→{after}{state}{flare}")
+    return (
+        f"{s.started_at:%a %d %b} {s.slot:<8} stage {s.stage}  {done}/{len(s.entries)} done"
+        f"  pain {s.pain_before}→{after}{state}{flare}"
+    )
 
 
 def session_summary(session: Session, rules) -> str:
@@ -59,13 +62,17 @@ def session_summary(session: Session, rules) -> str:
             what = f"Your pain after the session was {session.pain_after}/10"
         else:
             what = "An exercise hurt and was stopped"
-        return (f"Saved. {what}. That counts as a flare: rest from these exercises today. If it "
-                "happens twice in a week, rehab will suggest going back a stage.")
+        return (
+            f"Saved. {what}. That counts as a flare: rest from these exercises today. If it "
+            "happens twice in a week, rehab will suggest going back a stage."
+        )
     if session.outcome == "done":
         return "Session saved. Well done."
     if session.outcome == "partial":
-        return (f"Saved as partly done ({round(100 * session.done_share)} % of the work). It "
-                "does not count toward moving on; every bit still helps.")
+        return (
+            f"Saved as partly done ({round(100 * session.done_share)} % of the work). It "
+            "does not count toward moving on; every bit still helps."
+        )
     return "Saved: nothing was done this time. That is all right; try again when you can."
 
 
@@ -73,8 +80,11 @@ def gate_lines(gate: Gate) -> list[str]:
     """Whether a session may start, for `status` and the report: nothing when it may."""
     if gate.open:
         return []
-    head = {"emergency": "STOP — GET MEDICAL HELP TODAY", "see-doctor": "SESSIONS STOPPED",
-            "paused": "PAUSED"}.get(gate.why, "BEFORE THE NEXT SESSION")
+    head = {
+        "emergency": "STOP — GET MEDICAL HELP TODAY",
+        "see-doctor": "SESSIONS STOPPED",
+        "paused": "PAUSED",
+    }.get(gate.why, "BEFORE THE NEXT SESSION")
     lines = [f"{head}: {gate.reason}"]
     if gate.why == "emergency":
         lines.append(EMERGENCY_ADVICE)
@@ -84,12 +94,22 @@ def gate_lines(gate: Gate) -> list[str]:
 
 def cleared_lines(gate: Gate) -> list[str]:
     """The signs a doctor has checked, with the visit's date."""
-    return [f"Checked by a doctor on {c.seen_on:%d %b %Y}: {SIGNS[c.sign].question}"
-            + (f" ({c.note})" if c.note else "") for c in gate.cleared]
+    return [
+        f"Checked by a doctor on {c.seen_on:%d %b %Y}: {SIGNS[c.sign].question}"
+        + (f" ({c.note})" if c.note else "")
+        for c in gate.cleared
+    ]
 
 
-def status_text(catalog: Catalog, profile: Profile, plan: Plan, history: History,
-                advice: Advice, now: datetime, recent: int = 5) -> str:
+def status_text(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    history: History,
+    advice: Advice,
+    now: datetime,
+    recent: int = 5,
+) -> str:
     stage = catalog.stage(plan.stage)
     lines = [f"Stage {stage.number} of 4 — {stage.name}: {stage.aim}"]
     lines.extend(gate_lines(advice.gate))

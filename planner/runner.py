@@ -19,8 +19,12 @@ DEFAULT_REST_S = 15
 
 PhaseKind = Literal["ready", "hold", "move", "relax", "rest", "work"]
 PHASE_WORDS: dict[str, str] = {
-    "ready": "Get ready", "hold": "Hold", "move": "Move", "relax": "Relax",
-    "rest": "Rest", "work": "Keep going",
+    "ready": "Get ready",
+    "hold": "Hold",
+    "move": "Move",
+    "relax": "Relax",
+    "rest": "Rest",
+    "work": "Keep going",
 }
 
 
@@ -54,11 +58,16 @@ class Progress:
 
     def entry(self) -> ExerciseEntry:
         return ExerciseEntry(
-            exercise_id=self.prescription.exercise_id, name=self.name, prescribed=self.dose,
-            sets_done=self.sets_done, reps_done=self.total_reps,
+            exercise_id=self.prescription.exercise_id,
+            name=self.name,
+            prescribed=self.dose,
+            sets_done=self.sets_done,
+            reps_done=self.total_reps,
             hold_s_done=(self.dose.hold_s or 0) if self.total_reps else 0,
-            seconds_done=self.seconds_done, skipped=self.skipped,
-            stopped_hurt=self.stopped_hurt, pain_when_stopped=self.pain_when_stopped,
+            seconds_done=self.seconds_done,
+            skipped=self.skipped,
+            stopped_hurt=self.stopped_hurt,
+            pain_when_stopped=self.pain_when_stopped,
         )
 
 

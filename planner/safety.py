@@ -30,34 +30,57 @@ class RedFlag(Frozen):
 
 #: One question per line, answered yes or no. Emergency ones come first: they matter most.
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("saddle-numbness",
-            "Numbness or tingling between your legs, around your bottom or genitals?", "emergency"),
-    RedFlag("bladder-bowel",
-            "New trouble passing urine, or losing control of your bladder or bowels?", "emergency"),
-    RedFlag("both-legs",
-            "Sciatica in both legs, or weakness in both legs that is severe or getting worse?",
-            "emergency"),
+    RedFlag(
+        "saddle-numbness",
+        "Numbness or tingling between your legs, around your bottom or genitals?",
+        "emergency",
+    ),
+    RedFlag(
+        "bladder-bowel",
+        "New trouble passing urine, or losing control of your bladder or bowels?",
+        "emergency",
+    ),
+    RedFlag(
+        "both-legs",
+        "Sciatica in both legs, or weakness in both legs that is severe or getting worse?",
+        "emergency",
+    ),
     RedFlag("sexual", "New problems with sexual function?", "emergency"),
-    RedFlag("foot-drop",
-            "A foot that drops or catches when you walk (you cannot lift its front)?", "emergency"),
-    RedFlag("one-leg",
-            "New or spreading numbness, tingling or weakness in one leg?", "urgent"),
+    RedFlag(
+        "foot-drop",
+        "A foot that drops or catches when you walk (you cannot lift its front)?",
+        "emergency",
+    ),
+    RedFlag("one-leg", "New or spreading numbness, tingling or weakness in one leg?", "urgent"),
     RedFlag("cancer", "Have you ever had cancer?", "urgent", history=True),
     RedFlag("weight-loss", "Have you lost weight without trying?", "urgent"),
-    RedFlag("age", "Did this back pain first start before age 20 or after age 50?", "urgent",
-            history=True),
+    RedFlag(
+        "age",
+        "Did this back pain first start before age 20 or after age 50?",
+        "urgent",
+        history=True,
+    ),
     RedFlag("night-pain", "Pain at night that does not ease when you rest?", "urgent"),
-    RedFlag("no-better",
-            "Has it gone on for over a month without any improvement, unchecked by a doctor?",
-            "urgent"),
+    RedFlag(
+        "no-better",
+        "Has it gone on for over a month without any improvement, unchecked by a doctor?",
+        "urgent",
+    ),
     RedFlag("fever", "Fever, chills or night sweats?", "urgent"),
-    RedFlag("immune",
-            "A weakened immune system (from an illness or medicines), or do you inject drugs?",
-            "urgent", history=True),
+    RedFlag(
+        "immune",
+        "A weakened immune system (from an illness or medicines), or do you inject drugs?",
+        "urgent",
+        history=True,
+    ),
     RedFlag("infection", "A recent bacterial infection?", "urgent"),
-    RedFlag("trauma",
-            "Did it start after a fall or accident, or a small knock while you have osteoporosis "
-            "or take steroids long-term?", "urgent", history=True),
+    RedFlag(
+        "trauma",
+        "Did it start after a fall or accident, or a small knock while you have osteoporosis "
+        "or take steroids long-term?",
+        "urgent",
+        history=True,
+    ),
     RedFlag("shape", "A visible change in the shape of your spine?", "urgent"),
     RedFlag("worsening", "Is the pain getting steadily worse even when you rest?", "urgent"),
 )
@@ -67,12 +90,17 @@ RED_FLAG_IDS = frozenset(flag.id for flag in RED_FLAGS)
 #: Asked at the end of every session (SPEC §3b, CLINICAL §3): the same-day signs together, then
 #: the one-leg sign on its own, because they call for different answers (today / soon).
 SESSION_CHECKS: tuple[RedFlag, ...] = (
-    RedFlag("same-day",
-            "Since you started: numbness between your legs, a change in bladder or bowel "
-            "control, both legs weak or numb, or a foot that drops?", "emergency"),
-    RedFlag("one-leg",
-            "Since you started: new or spreading numbness, tingling or weakness in one leg?",
-            "urgent"),
+    RedFlag(
+        "same-day",
+        "Since you started: numbness between your legs, a change in bladder or bowel "
+        "control, both legs weak or numb, or a foot that drops?",
+        "emergency",
+    ),
+    RedFlag(
+        "one-leg",
+        "Since you started: new or spreading numbness, tingling or weakness in one leg?",
+        "urgent",
+    ),
 )
 SESSION_CHECK_IDS = frozenset(flag.id for flag in SESSION_CHECKS)
 
@@ -84,9 +112,11 @@ LEGACY_SESSION_ANSWER = "after-session-symptoms"
 SIGNS: dict[str, RedFlag] = {
     **{flag.id: flag for flag in SESSION_CHECKS},
     **{flag.id: flag for flag in RED_FLAGS},
-    LEGACY_SESSION_ANSWER: RedFlag(LEGACY_SESSION_ANSWER,
-                                   "New numbness, weakness, or bladder or bowel change after a "
-                                   "session", "urgent"),
+    LEGACY_SESSION_ANSWER: RedFlag(
+        LEGACY_SESSION_ANSWER,
+        "New numbness, weakness, or bladder or bowel change after a session",
+        "urgent",
+    ),
 }
 
 #: Signs a doctor's clearance may stand in for.
@@ -133,16 +163,18 @@ def screen(answers: dict[str, bool], now: datetime, context: str = "first-run") 
     unknown = answers.keys() - RED_FLAG_IDS
     if unknown:
         raise ValueError(f"unknown red-flag questions: {', '.join(sorted(unknown))}")
-    return Screening(at=now, answers=dict(answers), result=screening_result(answers),
-                     context=context)  # type: ignore[arg-type]
+    return Screening(
+        at=now, answers=dict(answers), result=screening_result(answers), context=context
+    )  # type: ignore[arg-type]
 
 
 def after_session_screening(answers: dict[str, bool], now: datetime) -> Screening:
     """The two end-of-session questions, each answered, graded like any screening."""
     if answers.keys() != SESSION_CHECK_IDS:
         raise ValueError("both end-of-session questions must be answered")
-    return Screening(at=now, answers=dict(answers), result=screening_result(answers),
-                     context="after-session")
+    return Screening(
+        at=now, answers=dict(answers), result=screening_result(answers), context="after-session"
+    )
 
 
 def headline(result: ScreeningResult) -> str:

@@ -29,8 +29,9 @@ def _archive(plan: Plan, now: datetime) -> Plan:
     return replace(plan, status="archived", archived_at=now)
 
 
-def start_programme(catalog: Catalog, profile: Profile, stage: int, now: datetime,
-                    reason: str, recommended: int) -> StageChange:
+def start_programme(
+    catalog: Catalog, profile: Profile, stage: int, now: datetime, reason: str, recommended: int
+) -> StageChange:
     """The first plan. A stage above the recommended one is an override and says so."""
     plan = build_plan(catalog, profile, stage, now)
     kind = "override" if stage > recommended else "start"
@@ -39,8 +40,14 @@ def start_programme(catalog: Catalog, profile: Profile, stage: int, now: datetim
     return StageChange(plan, StageEvent(at=now, to_stage=stage, kind=kind, reason=reason))
 
 
-def advance(catalog: Catalog, profile: Profile, plan: Plan, advice: Advice, now: datetime,
-            override_reason: str | None = None) -> StageChange:
+def advance(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    advice: Advice,
+    now: datetime,
+    override_reason: str | None = None,
+) -> StageChange:
     """Move to the next stage: only when every criterion holds, or as a reasoned override.
 
     Never while the advice holds the person back (a warning sign, a pause, a step back
@@ -55,17 +62,34 @@ def advance(catalog: Catalog, profile: Profile, plan: Plan, advice: Advice, now:
         raise ValueError(check.reason())
     new = build_plan(catalog, profile, check.to_stage, now)
     if check.ok:
-        event = StageEvent(at=now, from_stage=plan.stage, to_stage=check.to_stage, kind="advance",
-                           reason=check.reason(), criteria=list(check.criteria))
+        event = StageEvent(
+            at=now,
+            from_stage=plan.stage,
+            to_stage=check.to_stage,
+            kind="advance",
+            reason=check.reason(),
+            criteria=list(check.criteria),
+        )
     else:
-        event = StageEvent(at=now, from_stage=plan.stage, to_stage=check.to_stage,
-                           kind="override", reason=override_reason.strip(),  # type: ignore[union-attr]
-                           criteria=list(check.criteria))
+        event = StageEvent(
+            at=now,
+            from_stage=plan.stage,
+            to_stage=check.to_stage,
+            kind="override",
+            reason=override_reason.strip(),  # type: ignore[union-attr]
+            criteria=list(check.criteria),
+        )
     return StageChange(new, event, _archive(plan, now))
 
 
-def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
-              recommendation: StepBack | None = None, reason: str = "") -> StageChange:
+def step_back(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    now: datetime,
+    recommendation: StepBack | None = None,
+    reason: str = "",
+) -> StageChange:
     """Go back one stage (never below 1) with a fresh, lower plan."""
     target = max(plan.stage - 1, 1)
     new = build_plan(catalog, profile, target, now)
@@ -78,6 +102,5 @@ def step_back(catalog: Catalog, profile: Profile, plan: Plan, now: datetime,
             lowered.append(replace(p, dose=down or p.dose))
         new = replace(new, prescriptions=lowered)
     why = reason.strip() or (recommendation.reason if recommendation else "chosen by you")
-    event = StageEvent(at=now, from_stage=plan.stage, to_stage=target, kind="step-back",
-                       reason=why)
+    event = StageEvent(at=now, from_stage=plan.stage, to_stage=target, kind="step-back", reason=why)
     return StageChange(new, event, _archive(plan, now))

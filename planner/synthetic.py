@@ -45,8 +45,13 @@ NOTES = [
     "Left hip tight; skipped nothing.",
     "Physio said: keep going, add a rep when it feels easy.",
 ]
-ACTIVITIES = ["Putting on socks", "Sitting through a film", "Carrying shopping",
-              "Gardening", "Getting out of the car"]
+ACTIVITIES = [
+    "Putting on socks",
+    "Sitting through a film",
+    "Carrying shopping",
+    "Gardening",
+    "Getting out of the car",
+]
 WINDOW_DAYS = 45  # every rule looks back at most ~30 days
 
 
@@ -61,8 +66,15 @@ class SyntheticHistory:
     psfs: list[PsfsRating] = field(default_factory=list)
 
     def records(self) -> list[Record]:
-        return [self.profile, *self.screenings, *self.plans.values(), *self.sessions,
-                *self.checkins, *self.events, *self.psfs]
+        return [
+            self.profile,
+            *self.screenings,
+            *self.plans.values(),
+            *self.sessions,
+            *self.checkins,
+            *self.events,
+            *self.psfs,
+        ]
 
     def apply(self, change: StageChange) -> Plan:
         if change.old_plan is not None:
@@ -77,12 +89,14 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 
 
 def _clear(now: datetime, context: str) -> Screening:
-    return Screening(at=now, answers={f.id: False for f in RED_FLAGS}, result="clear",
-                     context=context)  # type: ignore[arg-type]
+    return Screening(
+        at=now, answers={f.id: False for f in RED_FLAGS}, result="clear", context=context
+    )  # type: ignore[arg-type]
 
 
-def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7,
-             adherence: float = 0.86) -> SyntheticHistory:
+def generate(
+    catalog: Catalog, days: int, end: datetime, seed: int = 7, adherence: float = 0.86
+) -> SyntheticHistory:
     """`days` days of use ending the day before `end`, two slots a day.
 
     `adherence` is the share of planned sessions done on ordinary days (1.0 for the
@@ -96,7 +110,9 @@ def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7,
         conditions=[Condition.LDH, Condition.SCIATICA],
         episode_start=first - timedelta(days=rng.randint(5, 12)),
         equipment=[Equipment.NONE, Equipment.MAT, Equipment.CHAIR, Equipment.TABLE],
-        slots=["morning", "evening"], minutes_per_session=15, stenosis=False,
+        slots=["morning", "evening"],
+        minutes_per_session=15,
+        stenosis=False,
         disclaimer_accepted_at=_at(first, 7, 0),
     )
     out = SyntheticHistory(profile)
@@ -107,8 +123,9 @@ def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7,
     placement = place(round(level), profile.episode_start, first)
     out.screenings.append(_clear(start, "first-run"))
     out.checkins.append(CheckIn(at=start, pain=round(level)))
-    plan = out.apply(start_programme(catalog, profile, placement.stage, start,
-                                     placement.reason, placement.stage))
+    plan = out.apply(
+        start_programme(catalog, profile, placement.stage, start, placement.reason, placement.stage)
+    )
     flare_days = 0
     for offset in range(days):
         day = first + timedelta(days=offset)
@@ -123,15 +140,22 @@ def generate(catalog: Catalog, days: int, end: datetime, seed: int = 7,
         if offset > 0 and rng.random() < 0.9:
             pain = _clip(felt + rng.gauss(0, 0.6))
             note = rng.choice(NOTES) if rng.random() < 0.05 else ""
-            out.checkins.append(CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain,
-                                        note=note))
+            out.checkins.append(CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain, note=note))
         if plan.status == "active":
             for slot, hour in (("morning", 8), ("evening", 18)):
                 # On a flare day people often rest instead.
                 if rng.random() < (0.35 * adherence / 0.86 if bump else adherence):
-                    out.sessions.append(_session(rng, catalog, plan, slot,
-                                                 _at(day, hour, rng.randint(0, 50)), felt,
-                                                 bump > 0))
+                    out.sessions.append(
+                        _session(
+                            rng,
+                            catalog,
+                            plan,
+                            slot,
+                            _at(day, hour, rng.randint(0, 50)),
+                            felt,
+                            bump > 0,
+                        )
+                    )
         now = _at(day, 21, 0)
         if offset % 7 == 6:
             out.screenings.append(_clear(_at(day, 20, 0), "weekly"))
@@ -144,8 +168,15 @@ def _clip(x: float) -> int:
     return max(0, min(10, round(x)))
 
 
-def _session(rng: random.Random, catalog: Catalog, plan: Plan, slot: str, at: datetime,
-             felt: float, flaring: bool) -> Session:
+def _session(
+    rng: random.Random,
+    catalog: Catalog,
+    plan: Plan,
+    slot: str,
+    at: datetime,
+    felt: float,
+    flaring: bool,
+) -> Session:
     before = _clip(felt + rng.gauss(0, 0.5))
     entries = []
     hurt_one = flaring and rng.random() < 0.3
@@ -155,34 +186,58 @@ def _session(rng: random.Random, catalog: Catalog, plan: Plan, slot: str, at: da
         skipped = rng.random() < 0.04
         hurt = hurt_one and i == len(items) // 2
         sets = 0 if skipped or hurt else p.dose.sets
-        entries.append(ExerciseEntry(
-            exercise_id=ex.id, name=ex.name, prescribed=p.dose, sets_done=sets,
-            reps_done=(p.dose.reps or 0) * sets,
-            hold_s_done=(p.dose.hold_s or 0) if sets else 0,
-            seconds_done=p.dose.seconds() if sets else 0, skipped=skipped, stopped_hurt=hurt,
-            pain_when_stopped=_clip(before + 2) if hurt else None))
+        entries.append(
+            ExerciseEntry(
+                exercise_id=ex.id,
+                name=ex.name,
+                prescribed=p.dose,
+                sets_done=sets,
+                reps_done=(p.dose.reps or 0) * sets,
+                hold_s_done=(p.dose.hold_s or 0) if sets else 0,
+                seconds_done=p.dose.seconds() if sets else 0,
+                skipped=skipped,
+                stopped_hurt=hurt,
+                pain_when_stopped=_clip(before + 2) if hurt else None,
+            )
+        )
     after = _clip(before + (rng.choice([2, 3]) if flaring else rng.choice([-2, -1, -1, 0, 0, 1])))
     difficulty = rng.choices(["easy", "ok", "hard"], weights=[3, 5, 1 + 3 * flaring])[0]
-    return Session(plan_id=plan.id, stage=plan.stage, slot=slot, started_at=at,  # type: ignore[arg-type]
-                   ended_at=at + timedelta(minutes=rng.randint(9, 18)), pain_before=before,
-                   pain_after=after, entries=entries, difficulty=difficulty, new_symptoms=False,
-                   note=rng.choice(NOTES) if rng.random() < 0.08 else "", completed=True)
+    return Session(
+        plan_id=plan.id,
+        stage=plan.stage,
+        slot=slot,
+        started_at=at,  # type: ignore[arg-type]
+        ended_at=at + timedelta(minutes=rng.randint(9, 18)),
+        pain_before=before,
+        pain_after=after,
+        entries=entries,
+        difficulty=difficulty,
+        new_symptoms=False,
+        note=rng.choice(NOTES) if rng.random() < 0.08 else "",
+        completed=True,
+    )
 
 
 def _psfs(rng: random.Random, now: datetime, level: float) -> PsfsRating:
     base = 10 - level
-    return PsfsRating(at=now, items=[PsfsItem(activity=a, score=_clip(base + rng.gauss(0, 1)))
-                                     for a in ACTIVITIES[:3]])
+    return PsfsRating(
+        at=now,
+        items=[PsfsItem(activity=a, score=_clip(base + rng.gauss(0, 1))) for a in ACTIVITIES[:3]],
+    )
 
 
-def _follow_advice(rng: random.Random, catalog: Catalog, out: SyntheticHistory, plan: Plan,
-                   now: datetime) -> Plan:
+def _follow_advice(
+    rng: random.Random, catalog: Catalog, out: SyntheticHistory, plan: Plan, now: datetime
+) -> Plan:
     window = now - timedelta(days=WINDOW_DAYS)
-    history = History.of([s for s in out.sessions[-4 * WINDOW_DAYS:] if s.started_at >= window],
-                         [c for c in out.checkins[-2 * WINDOW_DAYS:] if c.at >= window],
-                         out.events)
-    advice = advise(catalog, out.profile, plan, history, SafetyRecords((out.screenings[-1],)),
-                    None, now)
+    history = History.of(
+        [s for s in out.sessions[-4 * WINDOW_DAYS :] if s.started_at >= window],
+        [c for c in out.checkins[-2 * WINDOW_DAYS :] if c.at >= window],
+        out.events,
+    )
+    advice = advise(
+        catalog, out.profile, plan, history, SafetyRecords((out.screenings[-1],)), None, now
+    )
     if advice.step_back is not None:
         return out.apply(step_back(catalog, out.profile, plan, now, advice.step_back))
     if advice.recommend_move_on:
@@ -190,8 +245,9 @@ def _follow_advice(rng: random.Random, catalog: Catalog, out: SyntheticHistory, 
     ups = [d for d in advice.doses if d.direction == "down" or rng.random() < 0.6]
     if ups:
         changed = {d.exercise_id: d.proposed for d in ups}
-        prescriptions = [replace(p, dose=changed.get(p.exercise_id, p.dose))
-                         for p in plan.prescriptions]
+        prescriptions = [
+            replace(p, dose=changed.get(p.exercise_id, p.dose)) for p in plan.prescriptions
+        ]
         plan = replace(plan, prescriptions=prescriptions)
         out.plans[plan.id] = plan
     return plan

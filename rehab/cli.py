@@ -57,97 +57,141 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rehab {__version__}")
-    parser.add_argument("--data", metavar="PATH", type=Path,
-                        help="data file to use (default: your user data folder; or REHAB_DATA)")
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        type=Path,
+        help="data file to use (default: your user data folder; or REHAB_DATA)",
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     # The same two options after the command (`rehab status --data X`) as before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", metavar="PATH", type=Path, default=argparse.SUPPRESS,
-                        help="data file to use (or set REHAB_DATA)")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show a traceback on errors")
+    common.add_argument(
+        "--data",
+        metavar="PATH",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="data file to use (or set REHAB_DATA)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lib = sub.add_parser("library", parents=[common], help="list the exercise catalog",
-                         description="List every exercise in the catalog with its stage, kind, "
-                                     "default dose and source articles.",
-                         epilog="example:\n  rehab library --json > catalog.json",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    lib = sub.add_parser(
+        "library",
+        parents=[common],
+        help="list the exercise catalog",
+        description="List every exercise in the catalog with its stage, kind, "
+        "default dose and source articles.",
+        epilog="example:\n  rehab library --json > catalog.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     lib.add_argument("--json", action="store_true", help="machine-readable JSON")
 
-    sub.add_parser("status", parents=[common],
-                   help="where you stand: stage, move-on criteria, recent sessions",
-                   description="Print your stage and its aim, each move-on criterion with its "
-                               "numbers, the last sessions and the pain trend. Needs no lock, "
-                               "so it works while the planner is open.",
-                   epilog="example:\n  rehab status --data ~/back.json",
-                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_parser(
+        "status",
+        parents=[common],
+        help="where you stand: stage, move-on criteria, recent sessions",
+        description="Print your stage and its aim, each move-on criterion with its "
+        "numbers, the last sessions and the pain trend. Needs no lock, "
+        "so it works while the planner is open.",
+        epilog="example:\n  rehab status --data ~/back.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
-    sub.add_parser("backup", parents=[common], help="copy the data file to its backups folder now",
-                   description="Copy the data file to backups/ beside it (the newest 14 are "
-                               "kept).",
-                   epilog="example:\n  rehab backup",
-                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the data file to its backups folder now",
+        description="Copy the data file to backups/ beside it (the newest 14 are kept).",
+        epilog="example:\n  rehab backup",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
-    rest = sub.add_parser("restore", parents=[common], help="put a backup back in place",
-                          description="Validate a backup, keep a copy of the current file, then "
-                                      "put the backup in its place. With no BACKUP, the newest.",
-                          epilog="examples:\n  rehab restore\n"
-                                 "  rehab restore ~/.local/share/rehab-planner/backups/"
-                                 "rehab-2026-11-20.json",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    rest = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup back in place",
+        description="Validate a backup, keep a copy of the current file, then "
+        "put the backup in its place. With no BACKUP, the newest.",
+        epilog="examples:\n  rehab restore\n"
+        "  rehab restore ~/.local/share/rehab-planner/backups/"
+        "rehab-2026-11-20.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     rest.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
 
-    demo = sub.add_parser("demo", parents=[common],
-                          help="fill a file with realistic made-up history",
-                          description="Make a new data file holding N days of plausible use, "
-                                      "driven by the real planner, then open it. Refuses to "
-                                      "touch an existing file.",
-                          epilog="example:\n  rehab demo --days 90 --no-launch --data /tmp/d.json",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="fill a file with realistic made-up history",
+        description="Make a new data file holding N days of plausible use, "
+        "driven by the real planner, then open it. Refuses to "
+        "touch an existing file.",
+        epilog="example:\n  rehab demo --days 90 --no-launch --data /tmp/d.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     demo.add_argument("--days", type=int, default=42, help="days of history (default 42)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--no-launch", action="store_true", help="only write the file")
 
-    exp = sub.add_parser("export", parents=[common],
-                         help="your history as CSV, JSON, a Markdown report or a calendar",
-                         description="Write your data in one of four formats, to the terminal "
-                                     "or to a private (0600)\nfile with --out. Needs no lock, so "
-                                     "it works while the planner is open.\n\n"
-                                     "  csv   one row per exercise done: prescribed against done,\n"
-                                     "        pain before and after, flares, notes\n"
-                                     "  json  the whole data file, for rehab import on another "
-                                     "machine\n"
-                                     "  md    a report for your physiotherapist or doctor\n"
-                                     "  ics   your planned sessions for the next 28 days, for any\n"
-                                     "        calendar to remind you",
-                         epilog="examples:\n"
-                                "  rehab export --format md --out ~/back-report.md\n"
-                                "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
-                                "  rehab export --format json --out ~/rehab-export.json\n"
-                                "  rehab export --format ics --out ~/rehab.ics",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    exp.add_argument("--format", required=True, choices=("csv", "json", "md", "ics"),
-                     help="csv, json, md (Markdown) or ics (iCalendar)")
-    exp.add_argument("--out", metavar="PATH", type=Path,
-                     help="file to write (created 0600; replaced if it exists); "
-                          "default or -: print to the terminal")
-    exp.add_argument("--since", metavar="DATE",
-                     help="csv and md only: sessions, check-ins and events from DATE "
-                          "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
-                          "it can be imported, nor ics, always the next 28 days")
+    exp = sub.add_parser(
+        "export",
+        parents=[common],
+        help="your history as CSV, JSON, a Markdown report or a calendar",
+        description="Write your data in one of four formats, to the terminal "
+        "or to a private (0600)\nfile with --out. Needs no lock, so "
+        "it works while the planner is open.\n\n"
+        "  csv   one row per exercise done: prescribed against done,\n"
+        "        pain before and after, flares, notes\n"
+        "  json  the whole data file, for rehab import on another "
+        "machine\n"
+        "  md    a report for your physiotherapist or doctor\n"
+        "  ics   your planned sessions for the next 28 days, for any\n"
+        "        calendar to remind you",
+        epilog="examples:\n"
+        "  rehab export --format md --out ~/back-report.md\n"
+        "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
+        "  rehab export --format json --out ~/rehab-export.json\n"
+        "  rehab export --format ics --out ~/rehab.ics",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=("csv", "json", "md", "ics"),
+        help="csv, json, md (Markdown) or ics (iCalendar)",
+    )
+    exp.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        help="file to write (created 0600; replaced if it exists); "
+        "default or -: print to the terminal",
+    )
+    exp.add_argument(
+        "--since",
+        metavar="DATE",
+        help="csv and md only: sessions, check-ins and events from DATE "
+        "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
+        "it can be imported, nor ics, always the next 28 days",
+    )
 
-    imp = sub.add_parser("import", parents=[common],
-                         help="replace your data file with a JSON export",
-                         description="Replace the data file with a JSON export made by "
-                                     "`rehab export --format json`\n(or a backup). The whole "
-                                     "file is checked first: a truncated or invalid file, or\n"
-                                     "one from a newer rehab, is refused and nothing changes. "
-                                     "The current file is\nbacked up before it is replaced "
-                                     "(rehab restore puts it back). A data file that\ndoes not "
-                                     "exist yet is created.",
-                         epilog="example:\n  rehab import ~/rehab-export.json --data ~/back.json",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="replace your data file with a JSON export",
+        description="Replace the data file with a JSON export made by "
+        "`rehab export --format json`\n(or a backup). The whole "
+        "file is checked first: a truncated or invalid file, or\n"
+        "one from a newer rehab, is refused and nothing changes. "
+        "The current file is\nbacked up before it is replaced "
+        "(rehab restore puts it back). A data file that\ndoes not "
+        "exist yet is created.",
+        epilog="example:\n  rehab import ~/rehab-export.json --data ~/back.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
     return parser
 
@@ -190,12 +234,23 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     from seeds import load_catalog
 
     catalog = load_catalog()
-    exercises = sorted(catalog.exercises.values(),
-                       key=lambda e: (0 if e.stage == "any" else e.stage, e.id))
+    exercises = sorted(
+        catalog.exercises.values(), key=lambda e: (0 if e.stage == "any" else e.stage, e.id)
+    )
     if args.json:
-        rows = [{"id": e.id, "name": e.name, "stage": e.stage, "kind": e.kind.value,
-                 "dose": dump(e.dose), "dose_label": e.dose.label(),
-                 "sources": e.sources, "optional": e.optional} for e in exercises]
+        rows = [
+            {
+                "id": e.id,
+                "name": e.name,
+                "stage": e.stage,
+                "kind": e.kind.value,
+                "dose": dump(e.dose),
+                "dose_label": e.dose.label(),
+                "sources": e.sources,
+                "optional": e.optional,
+            }
+            for e in exercises
+        ]
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     out.write(f"{'stage':<6}{'exercise':<38}{'kind':<14}dose\n")
@@ -203,8 +258,11 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
         name = e.name + (" (optional)" if e.optional else "")
         out.write(f"{e.stage!s:<6}{name[:37]:<38}{e.kind.value:<14}{e.dose.label()}\n")
         out.write(f"{'':<6}  id {e.id} · from {', '.join(s.split('_')[0] for s in e.sources)}\n")
-    out.write(f"\n{len(exercises)} exercises. Sources: "
-              + "; ".join(f"{k.split('_')[0]} {v}" for k, v in catalog.sources.items()) + "\n")
+    out.write(
+        f"\n{len(exercises)} exercises. Sources: "
+        + "; ".join(f"{k.split('_')[0]} {v}" for k, v in catalog.sources.items())
+        + "\n"
+    )
     return 0
 
 
@@ -222,8 +280,7 @@ def _command(name: str) -> Callable[..., int]:
     return getattr(commands, f"cmd_{name}")
 
 
-def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now,
-        out=None, err=None) -> int:
+def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now, out=None, err=None) -> int:
     """Parse and run one command; returns the exit code. Tests call this with their own clock."""
     return run_parsed(parse(argv), clock=clock, out=out, err=err)
 
@@ -235,8 +292,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | SimpleNames
     return quick_parse(argv) or build_parser().parse_args(argv)
 
 
-def run_parsed(args: argparse.Namespace | SimpleNamespace, *, clock: Clock = local_now,
-               out=None, err=None) -> int:
+def run_parsed(
+    args: argparse.Namespace | SimpleNamespace, *, clock: Clock = local_now, out=None, err=None
+) -> int:
     """Run the command `parse` read; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr

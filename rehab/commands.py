@@ -34,8 +34,9 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        advice = advise(catalog, profile, plan, history, repo.safety_records(),
-                        repo.latest_psfs(), now)
+        advice = advise(
+            catalog, profile, plan, history, repo.safety_records(), repo.latest_psfs(), now
+        )
         out.write(status_text(catalog, profile, plan, history, advice, now))
     return 0
 

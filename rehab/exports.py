@@ -20,8 +20,12 @@ Clock = Callable[[], datetime]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
-    ("sessions", "sessions"), ("checkins", "check-ins"), ("stage_events", "stage events"),
-    ("plans", "plans"), ("psfs", "PSFS ratings"), ("screenings", "red-flag screens"),
+    ("sessions", "sessions"),
+    ("checkins", "check-ins"),
+    ("stage_events", "stage events"),
+    ("plans", "plans"),
+    ("psfs", "PSFS ratings"),
+    ("screenings", "red-flag screens"),
     ("clearances", "doctor clearances"),
 )
 
@@ -44,8 +48,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from rehab.cli import UsageError
 
     if args.since is not None and args.format in ("json", "ics"):
-        why = ("the JSON export is always the whole file, so that rehab import can restore it"
-               if args.format == "json" else "the calendar always holds the next 28 days")
+        why = (
+            "the JSON export is always the whole file, so that rehab import can restore it"
+            if args.format == "json"
+            else "the calendar always holds the next 28 days"
+        )
         raise UsageError(f"--since does not apply to --format {args.format}: {why}.")
     since = parse_since(args.since)
 
@@ -82,12 +89,15 @@ def _check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
     if out is None or str(out) == "-":
         return None
     target = Path(os.path.abspath(Path(out).expanduser()))
-    if target == data_path or (target.exists() and data_path.exists()
-                               and os.path.samefile(target, data_path)):
+    if target == data_path or (
+        target.exists() and data_path.exists() and os.path.samefile(target, data_path)
+    ):
         raise CommandError(f"--out {target} is your data file: choose another file name.")
     if target.is_dir():
-        raise CommandError(f"--out {target} is a folder: give a file name, like "
-                           f"{target / ('rehab-export.' + fmt)}.")
+        raise CommandError(
+            f"--out {target} is a folder: give a file name, like "
+            f"{target / ('rehab-export.' + fmt)}."
+        )
     if not target.parent.is_dir():
         raise CommandError(f"Cannot write {target}: the folder {target.parent} does not exist.")
     return target

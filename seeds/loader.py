@@ -136,8 +136,11 @@ def _load_default() -> Catalog:
     return _load_checked(DATA, default_cache())
 
 
-def _load(data_dir: Path, read: Callable[..., Any] = _validate,
-          documents: dict[str, dict[str, Any]] | None = None) -> Catalog:
+def _load(
+    data_dir: Path,
+    read: Callable[..., Any] = _validate,
+    documents: dict[str, dict[str, Any]] | None = None,
+) -> Catalog:
     docs = _parse(data_dir) if documents is None else documents
     path = data_dir / "sources.toml"
     sources = {str(k): str(v) for k, v in _table(docs["sources"], "sources", path).items()}
@@ -186,24 +189,32 @@ def _cross_check(
         for field in ("easier", "harder"):
             target = getattr(ex, field)
             if target is not None and target not in exercises:
-                raise CatalogError(f"{ex_path}: exercise '{ex.id}': field {field}: "
-                                   f"no exercise '{target}'")
+                raise CatalogError(
+                    f"{ex_path}: exercise '{ex.id}': field {field}: no exercise '{target}'"
+                )
         for i, src in enumerate(ex.sources):
             if src not in sources:
-                raise CatalogError(f"{ex_path}: exercise '{ex.id}': field sources.{i}: "
-                                   f"unknown article '{src}'")
+                raise CatalogError(
+                    f"{ex_path}: exercise '{ex.id}': field sources.{i}: unknown article '{src}'"
+                )
     if sorted(stages) != [1, 2, 3, 4]:
         raise CatalogError(f"{data_dir / 'stages.toml'}: stages must be exactly 1, 2, 3 and 4")
     for stage in stages.values():
         for i, ex_id in enumerate(stage.default_exercises):
             if ex_id not in exercises:
-                raise CatalogError(f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
-                                   f"field default_exercises.{i}: no exercise '{ex_id}'")
+                raise CatalogError(
+                    f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
+                    f"field default_exercises.{i}: no exercise '{ex_id}'"
+                )
         if stage.number < 4 and stage.move_on is None:
-            raise CatalogError(f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
-                               f"field move_on: required below stage 4")
+            raise CatalogError(
+                f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
+                f"field move_on: required below stage 4"
+            )
     for card in cards.values():
         for i, src in enumerate(card.sources):
             if src not in sources and not src.startswith("guideline:"):
-                raise CatalogError(f"{data_dir / 'cards.toml'}: card '{card.id}': "
-                                   f"field sources.{i}: unknown article '{src}'")
+                raise CatalogError(
+                    f"{data_dir / 'cards.toml'}: card '{card.id}': "
+                    f"field sources.{i}: unknown article '{src}'"
+                )

@@ -37,9 +37,15 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
         data = export.ReportData(
-            profile=profile, plan=plan, sessions=repo.sessions(day_before),
-            checkins=repo.checkins(since), events=repo.stage_events(), psfs=repo.psfs(),
-            screenings=repo.screenings(), clearances=repo.clearances())
+            profile=profile,
+            plan=plan,
+            sessions=repo.sessions(day_before),
+            checkins=repo.checkins(since),
+            events=repo.stage_events(),
+            psfs=repo.psfs(),
+            screenings=repo.screenings(),
+            clearances=repo.clearances(),
+        )
         return export.markdown_report(catalog, data, now, since)
     if fmt != "ics":
         raise ValueError(f"unknown export format {fmt!r}")
@@ -47,12 +53,10 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
         raise NothingToExport(f"{repo.path} has no plan yet: run rehab to set one up first.")
     gate = may_start(plan, repo.safety_records(), now, catalog.rules)
     if gate.stopped:
-        raise NothingToExport("No sessions are planned while sessions are stopped. "
-                              + gate.reason)
+        raise NothingToExport("No sessions are planned while sessions are stopped. " + gate.reason)
     meta = repo.documents().get("meta", {}).get("meta", {})
     stamp = now.astimezone(UTC).replace(tzinfo=None)
-    return export.icalendar(catalog, profile, plan, now.date(), stamp, file_key(meta),
-                            __version__)
+    return export.icalendar(catalog, profile, plan, now.date(), stamp, file_key(meta), __version__)
 
 
 def file_key(meta: dict) -> str:

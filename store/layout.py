@@ -76,8 +76,11 @@ class Written:
         return chunk
 
 
-def render(tables: Mapping[str, LazyTable | Mapping[str, Document]], written: Written,
-           extra: Mapping[str, Mapping[str, Document]] | None = None) -> Iterator[bytes]:
+def render(
+    tables: Mapping[str, LazyTable | Mapping[str, Document]],
+    written: Written,
+    extra: Mapping[str, Mapping[str, Document]] | None = None,
+) -> Iterator[bytes]:
     """The file's bytes for `tables` (with `extra` documents put over them), in pieces.
 
     Documents still on disk are copied from the file in runs, not parsed and re-encoded, so
@@ -129,8 +132,9 @@ class _Run:
         yield from self.source.read_range(self.offset, last[0] + last[1])
 
 
-def _pieces(table: LazyTable | Mapping[str, Document],
-            more: Mapping[str, Document]) -> Iterator[_Run | tuple[str, bytes]]:
+def _pieces(
+    table: LazyTable | Mapping[str, Document], more: Mapping[str, Document]
+) -> Iterator[_Run | tuple[str, bytes]]:
     run: _Run | None = None
     on_disk = table.on_disk if isinstance(table, LazyTable) else None
     for key in table:
@@ -189,10 +193,14 @@ class LazyTable(Mapping[str, Document]):
     Keys come in file order, then the new ones in the order they were saved.
     """
 
-    def __init__(self, name: str, source: Source | None = None,
-                 spans: dict[str, Span] | None = None,
-                 order: dict[str, str] | None = None,
-                 documents: dict[str, Document] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        source: Source | None = None,
+        spans: dict[str, Span] | None = None,
+        order: dict[str, str] | None = None,
+        documents: dict[str, Document] | None = None,
+    ) -> None:
         self.name = name
         self.source = source
         self._spans = spans or {}
@@ -242,8 +250,14 @@ class LazyTable(Mapping[str, Document]):
     def order_values(self, field: str) -> list[Any]:
         """`order_value` of every document, in key order."""
         order, documents = self._order, self._documents
-        return [documents[key].get(field) if key in documents else
-                order[key] if key in order else self[key].get(field) for key in self]
+        return [
+            documents[key].get(field)
+            if key in documents
+            else order[key]
+            if key in order
+            else self[key].get(field)
+            for key in self
+        ]
 
     def put(self, documents: Mapping[str, Document]) -> None:
         self._documents.update(documents)
@@ -364,8 +378,11 @@ class _LineReader:
 
     def _table(self, text: bytes) -> None:
         name_bytes = text[1:-3]
-        if (not (text.startswith(b'"') and text.endswith(b'":{')) or b"\\" in name_bytes
-                or b'"' in name_bytes):
+        if (
+            not (text.startswith(b'"') and text.endswith(b'":{'))
+            or b"\\" in name_bytes
+            or b'"' in name_bytes
+        ):
             self.ok = False
             return
         name = name_bytes.decode("utf-8", "replace")
@@ -386,9 +403,8 @@ class _LineReader:
         comma = self._comma = buf[end - 1] == _COMMA
         stop = end - 1 if comma else end
         close = buf.find(b'"', start + 1, stop)
-        key_bytes = buf[start + 1:close] if close > 0 else b"\\"
-        if (buf[stop - 1] != _CLOSE or buf[close + 1:close + 3] != b":{"
-                or b"\\" in key_bytes):
+        key_bytes = buf[start + 1 : close] if close > 0 else b"\\"
+        if buf[stop - 1] != _CLOSE or buf[close + 1 : close + 3] != b":{" or b"\\" in key_bytes:
             # An unusual key (escapes) or shape: let the JSON parser say what it is.
             key = _key_of(buf[start:stop])
             if key is None:
@@ -420,7 +436,6 @@ def _key_of(text: bytes) -> str | None:
     return key if isinstance(document, dict) else None
 
 
-
 # ---------------------------------------------------------------------------------------------
 # The index kept beside a big file, so opening it need not even scan it.
 
@@ -432,31 +447,47 @@ def identity(status: os.stat_result) -> list[int]:
     return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
-def dump_index(status: os.stat_result, digest: str,
-               tables: Mapping[str, tuple[Mapping[str, Span], Mapping[str, str]]]) -> bytes:
+def dump_index(
+    status: os.stat_result,
+    digest: str,
+    tables: Mapping[str, tuple[Mapping[str, Span], Mapping[str, str]]],
+) -> bytes:
     import pydantic_core
 
-    return pydantic_core.to_json({
-        "format": INDEX_FORMAT, "file": identity(status), "digest": digest,
-        "tables": {name: {"keys": list(spans), "offsets": [s[0] for s in spans.values()],
-                          "lengths": [s[1] for s in spans.values()],
-                          "order": [order.get(key) for key in spans]}
-                   for name, (spans, order) in tables.items()},
-    })
+    return pydantic_core.to_json(
+        {
+            "format": INDEX_FORMAT,
+            "file": identity(status),
+            "digest": digest,
+            "tables": {
+                name: {
+                    "keys": list(spans),
+                    "offsets": [s[0] for s in spans.values()],
+                    "lengths": [s[1] for s in spans.values()],
+                    "order": [order.get(key) for key in spans],
+                }
+                for name, (spans, order) in tables.items()
+            },
+        }
+    )
 
 
 def load_index(data: bytes, status: os.stat_result, digest: str) -> Index | None:
     """The index in `data` if it was taken of this very file (`status`, `digest`), else None."""
     try:
         saved = json.loads(data)
-        if (saved.get("format") != INDEX_FORMAT or saved.get("file") != identity(status)
-                or saved.get("digest") != digest):
+        if (
+            saved.get("format") != INDEX_FORMAT
+            or saved.get("file") != identity(status)
+            or saved.get("digest") != digest
+        ):
             return None
         tables = {}
         for name, table in saved["tables"].items():
             keys = table["keys"]
-            spans = dict(zip(keys, zip(table["offsets"], table["lengths"], strict=True),
-                             strict=True))
+            spans = dict(
+                zip(keys, zip(table["offsets"], table["lengths"], strict=True), strict=True)
+            )
             order = {k: v for k, v in zip(keys, table["order"], strict=True) if v is not None}
             tables[name] = (spans, order)
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -17,6 +17,7 @@ from store.schema import META_ID, META_TABLE, Tables
 
 Migration = Callable[[Tables], Tables]
 
+
 def _v2_clearances(tables: Tables) -> Tables:
     """Schema 2 (issue 12): a `clearances` table for "a doctor has checked this" records, an
     optional `session_id` on a declined dose step, and the end-of-session question split in

@@ -97,8 +97,13 @@ class _Table(Generic[R]):
     pydantic; any other is validated.
     """
 
-    def __init__(self, name: str, documents: Mapping[str, dict[str, Any]], path: Path,
-                 vouched: Callable[[str, str], bool]) -> None:
+    def __init__(
+        self,
+        name: str,
+        documents: Mapping[str, dict[str, Any]],
+        path: Path,
+        vouched: Callable[[str, str], bool],
+    ) -> None:
         self.name = name
         self.documents = documents
         self._path = path
@@ -188,11 +193,17 @@ class _Table(Generic[R]):
         else:
             # The usual spelling needs no call per record: ten years are 12,000 of them.
             documents = self.documents
-            raw = (documents.order_values(field) if isinstance(documents, LazyTable)
-                   else [documents[i].get(field) for i in ids])
-            times = [t if type(t) is str and len(t) == 19 and t[10] == "T"
-                     and t[13] == t[16] == ":" else self._key(i) for t, i in zip(
-                         raw, ids, strict=True)]
+            raw = (
+                documents.order_values(field)
+                if isinstance(documents, LazyTable)
+                else [documents[i].get(field) for i in ids]
+            )
+            times = [
+                t
+                if type(t) is str and len(t) == 19 and t[10] == "T" and t[13] == t[16] == ":"
+                else self._key(i)
+                for t, i in zip(raw, ids, strict=True)
+            ]
         # A stable sort by time alone keeps equal times in file order, the tie-break.
         order = sorted(range(len(ids)), key=times.__getitem__)
         self._keys = [(times[n], n) for n in order]
@@ -357,9 +368,15 @@ class Repository:
                 pending = self.storage.pending
                 if self.storage.trusted:
                     # These bytes were checked in full before: check what the journal adds.
-                    check_layout({name: table if name in (META_TABLE, "profile")
-                                  else pending.get(name, {}) for name, table in tables.items()},
-                                 vouched=True)
+                    check_layout(
+                        {
+                            name: table
+                            if name in (META_TABLE, "profile")
+                            else pending.get(name, {})
+                            for name, table in tables.items()
+                        },
+                        vouched=True,
+                    )
                 else:
                     check_layout(tables)
                 self._meta = validate_meta(tables, vouched=self.storage.trusted)
@@ -511,8 +528,7 @@ class Repository:
             screenings.insert(0, full)
         # With no full screening the gate is closed whatever the sessions say: none are read.
         sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
-        return SafetyRecords(tuple(screenings), tuple(sessions),
-                             tuple(self.clearances()))
+        return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()))
 
     def clearances(self) -> list[Clearance]:
         """Every "a doctor has checked this" record, oldest first."""
@@ -540,9 +556,7 @@ class Repository:
             now = self._clock()
             for other in self.plans():
                 if other.id != plan.id and other.status != "archived":
-                    records.append(
-                        replace(other, status="archived", archived_at=now)
-                    )
+                    records.append(replace(other, status="archived", archived_at=now))
         self.save(*records)
 
     def archive_plan(self, plan_id: str) -> Plan:

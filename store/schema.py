@@ -143,8 +143,7 @@ def validate_meta(tables: Mapping[str, Any], *, vouched: bool = False) -> Meta:
         raise Damage(f"meta record: {error.first()}") from None
 
 
-def validate_document(table: str, document: Mapping[str, Any], *,
-                      vouched: bool = False) -> Record:
+def validate_document(table: str, document: Mapping[str, Any], *, vouched: bool = False) -> Record:
     """The document as its model, or `Damage` naming the table, the id and the first problem.
     `vouched`: from bytes this program wrote and checked in full before (see `known_good`)."""
     try:

@@ -223,9 +223,12 @@ class PrivateStorage(Storage):
         try:
             tables = parse_tables(raw)
         except Damage as problem:
-            raise DataFileError(self.journal, problem.reason,
-                                newest_backup=backups.newest_backup(self.path),
-                                restore_command=restore_command(self.path)) from None
+            raise DataFileError(
+                self.journal,
+                problem.reason,
+                newest_backup=backups.newest_backup(self.path),
+                restore_command=restore_command(self.path),
+            ) from None
         base = tables.pop(BASE, {}).get(BASE, {}).get("digest")
         return base, tables
 
@@ -241,8 +244,10 @@ class PrivateStorage(Storage):
             trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
             if index.tables is not None and trusted:
                 self._source, fd = Source(fd), -1
-                self._tables = {name: LazyTable(name, self._source, spans, order)
-                                for name, (spans, order) in index.tables.items()}
+                self._tables = {
+                    name: LazyTable(name, self._source, spans, order)
+                    for name, (spans, order) in index.tables.items()
+                }
                 self.lazy = True
                 if saved is None and not self.readonly:
                     self._keep_index()  # for the next start
@@ -251,8 +256,9 @@ class PrivateStorage(Storage):
         finally:
             if fd >= 0:
                 os.close(fd)
-        self._tables = {name: full(name, documents)
-                        for name, documents in parse(self.path, data).items()}
+        self._tables = {
+            name: full(name, documents) for name, documents in parse(self.path, data).items()
+        }
         self.lazy = False
 
     def _saved_index(self, status: os.stat_result, digest: str | None) -> Index | None:
@@ -269,9 +275,14 @@ class PrivateStorage(Storage):
             index_path(self.path).unlink(missing_ok=True)
             return
         tables = cast("dict[str, LazyTable]", self._tables)
-        write_cache(index_path(self.path), dump_index(
-            os.fstat(self._source.fd), self.digest,
-            {name: table.index() for name, table in tables.items()}))
+        write_cache(
+            index_path(self.path),
+            dump_index(
+                os.fstat(self._source.fd),
+                self.digest,
+                {name: table.index() for name, table in tables.items()},
+            ),
+        )
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -320,8 +331,11 @@ class PrivateStorage(Storage):
         """The file as it would be with the journal folded in (for a reader's backup)."""
         return b"".join(render(self.read() or {}, Written()))
 
-    def _rewrite(self, tables: Mapping[str, Mapping[str, Document]],
-                 extra: Mapping[str, Mapping[str, Document]] | None) -> None:
+    def _rewrite(
+        self,
+        tables: Mapping[str, Mapping[str, Document]],
+        extra: Mapping[str, Mapping[str, Document]] | None,
+    ) -> None:
         written = Written()
         order = self._order_values(tables, extra or {})
         ensure_private_dir(self.path.parent)
@@ -346,19 +360,25 @@ class PrivateStorage(Storage):
         self.digest, self.size = written.digest, written.size
         self._keep_index()
 
-    def _order_values(self, tables: Mapping[str, Mapping[str, Document]],
-                      extra: Mapping[str, Mapping[str, Document]]) -> dict[str, dict[str, str]]:
+    def _order_values(
+        self,
+        tables: Mapping[str, Mapping[str, Document]],
+        extra: Mapping[str, Mapping[str, Document]],
+    ) -> dict[str, dict[str, str]]:
         """Each document's order field as it will be in the new file, mostly without parsing."""
         result: dict[str, dict[str, str]] = {}
         for name, field in self._order_fields.items():
             table = tables.get(name, {})
-            raw = (table.order_values(field) if isinstance(table, LazyTable)
-                   else [document.get(field) for document in table.values()])
+            raw = (
+                table.order_values(field)
+                if isinstance(table, LazyTable)
+                else [document.get(field) for document in table.values()]
+            )
             values = dict(zip(table, raw, strict=True))
-            values.update((key, document.get(field))
-                          for key, document in extra.get(name, {}).items())
-            result[name] = {key: value for key, value in values.items()
-                            if isinstance(value, str)}
+            values.update(
+                (key, document.get(field)) for key, document in extra.get(name, {}).items()
+            )
+            result[name] = {key: value for key, value in values.items() if isinstance(value, str)}
         return result
 
     def _table(self, name: str) -> LazyTable:

@@ -24,8 +24,11 @@ def pytest_unconfigure(config):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--snapshot-update", action="store_true",
-                     help="rewrite the stored SVG snapshots of the screens from this run")
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="rewrite the stored SVG snapshots of the screens from this run",
+    )
 
 
 @pytest.fixture(autouse=True)

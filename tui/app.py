@@ -48,8 +48,11 @@ def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
                 continue
             seen.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
-            yield SystemCommand(binding.description, f"{type(screen).__name__[:-6]} · key {key}",
-                                partial(screen.run_action, binding.action))
+            yield SystemCommand(
+                binding.description,
+                f"{type(screen).__name__[:-6]} · key {key}",
+                partial(screen.run_action, binding.action),
+            )
 
 
 class RehabApp(App[int]):
@@ -68,8 +71,9 @@ class RehabApp(App[int]):
         *[Binding(key, f"go('{mode}')", label, show=False) for key, mode, label in PLACES],
     ]
 
-    def __init__(self, repo: Repository, catalog: Catalog, clock: Clock,
-                 data_path: Path | None = None) -> None:
+    def __init__(
+        self, repo: Repository, catalog: Catalog, clock: Clock, data_path: Path | None = None
+    ) -> None:
         super().__init__()
         self.repo = repo
         self.catalog = catalog
@@ -133,13 +137,19 @@ class RehabApp(App[int]):
         if profile is None or plan is None:
             return None
         history = history if history is not None else self.history()
-        return advise(self.catalog, profile, plan, history, self.repo.safety_records(),
-                      self.repo.latest_psfs(), self.now())
+        return advise(
+            self.catalog,
+            profile,
+            plan,
+            history,
+            self.repo.safety_records(),
+            self.repo.latest_psfs(),
+            self.now(),
+        )
 
     def gate(self) -> Gate:
         """May a session start now (planner.gate): the one answer every screen asks."""
-        return may_start(self.plan(), self.repo.safety_records(), self.now(),
-                         self.catalog.rules)
+        return may_start(self.plan(), self.repo.safety_records(), self.now(), self.catalog.rules)
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -160,8 +170,10 @@ class RehabApp(App[int]):
             from tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen())
-        self.call_after_refresh(self._import_places, [
-            PLACE_SCREENS[mode].split(":")[0] for _, mode, _ in PLACES if mode != "today"])
+        self.call_after_refresh(
+            self._import_places,
+            [PLACE_SCREENS[mode].split(":")[0] for _, mode, _ in PLACES if mode != "today"],
+        )
 
     def _import_places(self, modules: list[str]) -> None:
         """Import the other places' code once the first screen is up, one module per turn of
@@ -187,12 +199,20 @@ class RehabApp(App[int]):
 
     # -- what screens change (the planner decides, the store remembers) --------------------------
 
-    def complete_first_run(self, profile: Profile, screening: Screening, stage: int,
-                           recommended: int, reason: str, pain_now: int) -> None:
+    def complete_first_run(
+        self,
+        profile: Profile,
+        screening: Screening,
+        stage: int,
+        recommended: int,
+        reason: str,
+        pain_now: int,
+    ) -> None:
         now = self.now()
         change = start_programme(self.catalog, profile, stage, now, reason, recommended)
-        self.repo.save(profile, screening, CheckIn(at=now, pain=pain_now), change.plan,
-                       change.event)
+        self.repo.save(
+            profile, screening, CheckIn(at=now, pain=pain_now), change.plan, change.event
+        )
 
     def apply(self, change: StageChange) -> None:
         """Save a stage change in one atomic write: old plan, new plan, and the event."""
@@ -213,8 +233,7 @@ class RehabApp(App[int]):
         self.repo.save(*records, *extra)
         return gate
 
-    def record_session(self, session: Session,
-                       symptoms: dict[str, bool] | None = None) -> Gate:
+    def record_session(self, session: Session, symptoms: dict[str, bool] | None = None) -> Gate:
         """Save a finished or partial session with its end-of-session answers; a yes stops
         the plan in the same write."""
         if symptoms is None:
@@ -248,8 +267,10 @@ class RehabApp(App[int]):
         if kept is None:
             self.exit()
             return
-        self.exit(message=f"rehab: your {kept.slot} session so far was kept "
-                          f"({kept.outcome}). Come back when you are ready.")
+        self.exit(
+            message=f"rehab: your {kept.slot} session so far was kept "
+            f"({kept.outcome}). Come back when you are ready."
+        )
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -295,14 +316,20 @@ class RehabApp(App[int]):
         yield from super().get_system_commands(screen)
         if self.repo.is_new():
             return
-        yield SystemCommand("Check in", "Record your pain now (0–10) with a note",
-                            self.action_checkin)
-        yield SystemCommand("Start session", "Start the next session of today",
-                            self.action_start_session)
-        yield SystemCommand("Re-screen", "Answer the red-flag safety questions again",
-                            self.action_rescreen)
+        yield SystemCommand(
+            "Check in", "Record your pain now (0–10) with a note", self.action_checkin
+        )
+        yield SystemCommand(
+            "Start session", "Start the next session of today", self.action_start_session
+        )
+        yield SystemCommand(
+            "Re-screen", "Answer the red-flag safety questions again", self.action_rescreen
+        )
         yield SystemCommand("Help", "Every key, and what the planner does", self.action_help)
         for key, mode, label in PLACES:
-            yield SystemCommand(f"Go to {label}", f"Open {label} (key {key})",
-                                lambda mode=mode: self.action_go(mode))
+            yield SystemCommand(
+                f"Go to {label}",
+                f"Open {label} (key {key})",
+                lambda mode=mode: self.action_go(mode),
+            )
         yield from screen_commands(screen)

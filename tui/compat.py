@@ -107,8 +107,10 @@ class QuickFooter(TextualFooter):
             await self.recompose()
 
     def _bindings_shown(self) -> tuple[object, ...]:
-        return tuple((key, binding, enabled, tooltip) for key, (_, binding, enabled, tooltip)
-                     in self.screen.active_bindings.items())
+        return tuple(
+            (key, binding, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
 
 
 class StockFooter(TextualFooter):

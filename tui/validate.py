@@ -16,11 +16,13 @@ def parse_whole(text: str, low: int, high: int, what: str) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InputProblem(f"{what.capitalize()} is a whole number from {low} to {high}; "
-                           f"“{raw[:12]}” is not.") from None
+        raise InputProblem(
+            f"{what.capitalize()} is a whole number from {low} to {high}; “{raw[:12]}” is not."
+        ) from None
     if not low <= value <= high:
-        raise InputProblem(f"{what.capitalize()} must be from {low} to {high}; {value} is "
-                           "outside that.")
+        raise InputProblem(
+            f"{what.capitalize()} must be from {low} to {high}; {value} is outside that."
+        )
     return value
 
 
@@ -28,8 +30,9 @@ def parse_pain(text: str) -> int:
     return parse_whole(text, 0, 10, "pain")
 
 
-def parse_episode_start(text: str, today: date,
-                        empty: str = "When did this episode begin?") -> date:
+def parse_episode_start(
+    text: str, today: date, empty: str = "When did this episode begin?"
+) -> date:
     """A day in the past: a date (YYYY-MM-DD) or a number of days ago."""
     raw = text.strip()
     if not raw:

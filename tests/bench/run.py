@@ -58,16 +58,24 @@ def compile_sources() -> None:
 
 def child(*args: str) -> dict:
     env = child_env()
-    out = subprocess.run([sys.executable, "-m", "tests.bench.child", *args], cwd=ROOT,
-                         capture_output=True, text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.bench.child", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"bench child {args} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def medians(results: list[dict]) -> tuple[float, int]:
-    return (statistics.median(r["seconds"] for r in results),
-            int(statistics.median(r["peak_kb"] for r in results)))
+    return (
+        statistics.median(r["seconds"] for r in results),
+        int(statistics.median(r["peak_kb"] for r in results)),
+    )
 
 
 def median_child(runs: int, *args: str) -> tuple[float, int]:
@@ -95,9 +103,12 @@ def beside_bare(runs: int, *args: str) -> Beside:
         bare.append(child("start", "bare"))
         ours.append(child(*args))
     pairs = list(zip(ours, bare, strict=True))
-    return Beside(*medians(ours), *medians(bare),
-                  statistics.median(o["seconds"] / b["seconds"] for o, b in pairs),
-                  statistics.median(o["peak_kb"] / b["peak_kb"] for o, b in pairs))
+    return Beside(
+        *medians(ours),
+        *medians(bare),
+        statistics.median(o["seconds"] / b["seconds"] for o, b in pairs),
+        statistics.median(o["peak_kb"] / b["peak_kb"] for o, b in pairs),
+    )
 
 
 def save_ms(path: Path, runs: int) -> float:
@@ -111,12 +122,28 @@ def save_ms(path: Path, runs: int) -> float:
         plan = repo.active_plan()
         for i in range(runs):
             at = NOW + timedelta(minutes=i)
-            entries = [ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id,
-                                     prescribed=p.dose, sets_done=p.dose.sets)
-                       for p in plan.prescriptions]
-            session = Session(plan_id=plan.id, stage=plan.stage, slot="morning", started_at=at,
-                              ended_at=at, pain_before=2, pain_after=1, entries=entries,
-                              difficulty="ok", completed=True, note="bench")
+            entries = [
+                ExerciseEntry(
+                    exercise_id=p.exercise_id,
+                    name=p.exercise_id,
+                    prescribed=p.dose,
+                    sets_done=p.dose.sets,
+                )
+                for p in plan.prescriptions
+            ]
+            session = Session(
+                plan_id=plan.id,
+                stage=plan.stage,
+                slot="morning",
+                started_at=at,
+                ended_at=at,
+                pain_before=2,
+                pain_after=1,
+                entries=entries,
+                difficulty="ok",
+                completed=True,
+                note="bench",
+            )
             began = time.perf_counter()
             repo.save_session(session)
             times.append(time.perf_counter() - began)
@@ -129,8 +156,13 @@ def status_s(path: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         began = time.perf_counter()
-        subprocess.run([str(rehab), "--data", str(path), "status"], check=True,
-                       capture_output=True, timeout=60, env=child_env())
+        subprocess.run(
+            [str(rehab), "--data", str(path), "status"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+            env=child_env(),
+        )
         times.append(time.perf_counter() - began)
     return statistics.median(times)
 
@@ -173,8 +205,11 @@ def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, 
             row.met = {key: getattr(row, key) <= limit for key, limit in TARGETS.items()}
             rows.append(row)
     # The bare row shows the median of the bare runs made beside every size.
-    return (rows, statistics.median(s for s, _ in bare_runs),
-            int(statistics.median(kb for _, kb in bare_runs)))
+    return (
+        rows,
+        statistics.median(s for s, _ in bare_runs),
+        int(statistics.median(kb for _, kb in bare_runs)),
+    )
 
 
 def table(rows: list[Row], bare_s: float, bare_kb: int) -> str:
@@ -192,9 +227,12 @@ def table(rows: list[Row], bare_s: float, bare_kb: int) -> str:
             f"({r.start_ratio:.2f}×){mark(r, 'start_ratio')} | {r.memory_mb:.0f} MB "
             f"({r.memory_ratio:.2f}×){mark(r, 'memory_ratio')} | {r.save_ms:.1f} ms"
             f"{mark(r, 'save_ms')} | {r.history_ms:.0f} ms{mark(r, 'history_ms')} | "
-            f"{r.status_s * 1000:.0f} ms{mark(r, 'status_s')} |")
-    lines.append(f"| bare Textual app | | | {bare_s * 1000:.0f} ms (1.00×) | "
-                 f"{bare_kb / 1024:.0f} MB (1.00×) | | | |")
+            f"{r.status_s * 1000:.0f} ms{mark(r, 'status_s')} |"
+        )
+    lines.append(
+        f"| bare Textual app | | | {bare_s * 1000:.0f} ms (1.00×) | "
+        f"{bare_kb / 1024:.0f} MB (1.00×) | | | |"
+    )
     return "\n".join(lines)
 
 
@@ -207,8 +245,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -228,7 +268,8 @@ def main() -> None:
     args.out.write_text(
         f"# Benchmarks\n\nMeasured by `make bench` on {date.today().isoformat()}, "
         f"{machine()}.\nMedians of {args.runs} runs; ✓/✗ against the targets at 10 years "
-        f"({targets}).\n\n{text}\n\n{notes}")
+        f"({targets}).\n\n{text}\n\n{notes}"
+    )
     print(f"\nwrote {args.out}")
 
 

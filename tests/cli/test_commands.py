@@ -61,8 +61,10 @@ def test_demo_same_seed_same_history(tmp_path):
         assert cli("demo", "--no-launch", "--days", "20", "--data", str(path))[0] == 0
     docs = [json.loads(p.read_text()) for p in (a, b)]
     assert [len(d["sessions"]) for d in docs] == [len(docs[1]["sessions"])] * 2
-    strip = [[(s["started_at"], s["pain_before"], s["pain_after"])
-              for s in d["sessions"].values()] for d in docs]
+    strip = [
+        [(s["started_at"], s["pain_before"], s["pain_after"]) for s in d["sessions"].values()]
+        for d in docs
+    ]
     assert sorted(strip[0]) == sorted(strip[1])
 
 
@@ -90,11 +92,12 @@ def test_status_names_each_failing_criterion_with_numbers(tmp_path, clock, catal
 
 
 def test_status_imports_no_textual(demo_file):
-    code = ("import sys; from rehab.cli import run; rc = run(['status', '--data', "
-            f"{str(demo_file)!r}]); assert rc == 0; "
-            "print(any(m.startswith('textual') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys; from rehab.cli import run; rc = run(['status', '--data', "
+        f"{str(demo_file)!r}]); assert rc == 0; "
+        "print(any(m.startswith('textual') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False")
 
 
@@ -103,13 +106,13 @@ def test_status_as_a_program_prints_all_of_it_before_exiting_at_once(demo_file, 
     # from buffered output as people get it (not unbuffered, as some CI sets).
     program = [sys.executable, "-m", "rehab", "--data"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    done = subprocess.run([*program, str(demo_file), "status"], capture_output=True, text=True,
-                          env=env)
+    done = subprocess.run(
+        [*program, str(demo_file), "status"], capture_output=True, text=True, env=env
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == cli("status", "--data", str(demo_file), clock=local_now)[1]
     missing = str(tmp_path / "nothing.json")
-    done = subprocess.run([*program, missing, "status"], capture_output=True, text=True,
-                          env=env)
+    done = subprocess.run([*program, missing, "status"], capture_output=True, text=True, env=env)
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.count("\n") == 1 and "run rehab to set up" in done.stderr
 
@@ -194,8 +197,9 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     write_demo(data, 3, 7, FakeClock())
     rehab = os.path.join(os.path.dirname(sys.executable), "rehab")
     for argv in (["library"], ["status", "--data", str(data)]):
-        reader = subprocess.Popen([str(rehab), *argv], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE)
+        reader = subprocess.Popen(
+            [str(rehab), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         reader.stdout.close()  # the reader is gone before rehab writes a line
         err = reader.stderr.read().decode()
         assert reader.wait(timeout=60) == 0 and err == "", (argv, err)

@@ -56,9 +56,12 @@ def fresh_file(path, *, slots=("morning", "evening")):
     profile = make_profile(slots=list(slots))
     plan = build_plan(load_catalog(), profile, 1, clock())
     with Repository.open(path, clock=clock) as repo:
-        repo.save(profile, plan,
-                  Screening(at=clock(), answers={f.id: False for f in RED_FLAGS}, result="clear"),
-                  StageEvent(at=clock(), to_stage=1, kind="start", reason="Pain 6/10: Calm."))
+        repo.save(
+            profile,
+            plan,
+            Screening(at=clock(), answers={f.id: False for f in RED_FLAGS}, result="clear"),
+            StageEvent(at=clock(), to_stage=1, kind="start", reason="Pain 6/10: Calm."),
+        )
     return path
 
 
@@ -75,8 +78,9 @@ def export(path, fmt, *extra, clock=None) -> str:
 def test_json_export_imports_into_a_new_file_and_exports_byte_identical(demo_file, tmp_path):
     first = tmp_path / "out" / "a.json"
     first.parent.mkdir()
-    code, out, err = cli("export", "--format", "json", "--out", str(first),
-                         "--data", str(demo_file))
+    code, out, err = cli(
+        "export", "--format", "json", "--out", str(first), "--data", str(demo_file)
+    )
     assert code == 0, err
     assert str(first) in out
     assert first.read_text() == export(demo_file, "json")  # the file is what stdout shows
@@ -108,8 +112,9 @@ def test_json_export_is_the_whole_file_meta_first_keys_sorted(demo_file):
 
 def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
     exported = tmp_path / "export.json"
-    assert cli("export", "--format", "json", "--out", str(exported),
-               "--data", str(demo_file))[0] == 0
+    assert (
+        cli("export", "--format", "json", "--out", str(exported), "--data", str(demo_file))[0] == 0
+    )
     other = fresh_file(tmp_path / "other" / "rehab.json")
     before = other.read_bytes()
     code, out, err = cli("import", str(exported), "--data", str(other))
@@ -142,16 +147,18 @@ def _unknown_field(text: str) -> str:
     return json.dumps(data)
 
 
-@pytest.mark.parametrize(("spoil", "says"), [
-    (_truncated, "not valid JSON"),
-    (_newer, "newer rehab"),
-    (_pain_42, "pain_before"),
-    (_unknown_field, "mood"),
-    (lambda text: "{}", "no data"),
-    (lambda text: "[1, 2]", "not a rehab JSON export"),
-])
-def test_a_bad_import_is_refused_in_one_line_and_changes_nothing(demo_file, tmp_path, spoil,
-                                                                 says):
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        (_truncated, "not valid JSON"),
+        (_newer, "newer rehab"),
+        (_pain_42, "pain_before"),
+        (_unknown_field, "mood"),
+        (lambda text: "{}", "no data"),
+        (lambda text: "[1, 2]", "not a rehab JSON export"),
+    ],
+)
+def test_a_bad_import_is_refused_in_one_line_and_changes_nothing(demo_file, tmp_path, spoil, says):
     bad = tmp_path / "bad.json"
     bad.write_text(spoil(export(demo_file, "json")))
     before = demo_file.read_bytes()
@@ -175,8 +182,9 @@ def test_import_of_a_missing_file_or_a_folder_is_one_line(tmp_path):
 
 def test_import_while_the_planner_is_open_is_refused(demo_file, tmp_path):
     exported = tmp_path / "e.json"
-    assert cli("export", "--format", "json", "--out", str(exported),
-               "--data", str(demo_file))[0] == 0
+    assert (
+        cli("export", "--format", "json", "--out", str(exported), "--data", str(demo_file))[0] == 0
+    )
     before = demo_file.read_bytes()
     with Repository.open(demo_file, clock=FakeClock()):
         code, _, err = cli("import", str(exported), "--data", str(demo_file))
@@ -225,8 +233,11 @@ def test_csv_has_one_row_per_entry_and_notes_survive_intact(demo_file):
 
 def test_csv_since_keeps_only_sessions_from_that_day(demo_file):
     since = (NOW - timedelta(days=7)).date()
-    rows = list(csv.DictReader(io.StringIO(
-        export(demo_file, "csv", "--since", since.isoformat()), newline="")))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export(demo_file, "csv", "--since", since.isoformat()), newline="")
+        )
+    )
     assert rows and all(r["date"] >= since.isoformat() for r in rows)
     everything = list(csv.DictReader(io.StringIO(export(demo_file, "csv"), newline="")))
     assert len(rows) < len(everything)
@@ -399,13 +410,25 @@ def test_user_text_cannot_break_the_report(demo_file):
     clock = FakeClock()
     with Repository.open(demo_file, clock=clock) as repo:
         session = repo.sessions()[-1]
-        repo.save(replace(session, note=BREAKER + "\n```\n# heading?\n````"),
-                  CheckIn(at=NOW - timedelta(hours=1), pain=3, note="## " + BREAKER),
-                  StageEvent(at=NOW - timedelta(minutes=30), from_stage=2, to_stage=3,
-                             kind="override", reason=BREAKER),
-                  PsfsRating(at=NOW - timedelta(minutes=20), items=[
-                      PsfsItem(activity=BREAKER, score=4), PsfsItem(activity="Socks", score=5),
-                      PsfsItem(activity="Stairs\nand | more", score=6)]))
+        repo.save(
+            replace(session, note=BREAKER + "\n```\n# heading?\n````"),
+            CheckIn(at=NOW - timedelta(hours=1), pain=3, note="## " + BREAKER),
+            StageEvent(
+                at=NOW - timedelta(minutes=30),
+                from_stage=2,
+                to_stage=3,
+                kind="override",
+                reason=BREAKER,
+            ),
+            PsfsRating(
+                at=NOW - timedelta(minutes=20),
+                items=[
+                    PsfsItem(activity=BREAKER, score=4),
+                    PsfsItem(activity="Socks", score=5),
+                    PsfsItem(activity="Stairs\nand | more", score=6),
+                ],
+            ),
+        )
     report = export(demo_file, "md")
     assert _headings(report) == _expected_headings()
     # Every table row has as many cells as its header: no stray `|` got through.
@@ -450,8 +473,9 @@ def test_report_since_limits_the_history_shown(demo_file):
 
 
 def test_report_since_keeps_a_24_hour_flare_on_its_first_day(demo_file):
-    rows = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \| 24-hour \|.*$", export(demo_file, "md"),
-                      flags=re.M)
+    rows = re.findall(
+        r"^\| (\d{4}-\d{2}-\d{2}) \| 24-hour \|.*$", export(demo_file, "md"), flags=re.M
+    )
     assert rows, "the demo history has 24-hour flares"
     report = export(demo_file, "md", "--since", rows[-1])
     flares = report.split("## Flares\n")[1].split("\n## ")[0]
@@ -481,19 +505,22 @@ def test_export_works_while_the_planner_holds_the_lock(demo_file):
 
 def test_out_into_a_missing_folder_or_onto_a_folder_is_one_line(demo_file, tmp_path):
     missing = tmp_path / "no-such-dir" / "x.md"
-    code, out, err = cli("export", "--format", "md", "--out", str(missing),
-                         "--data", str(demo_file))
+    code, out, err = cli(
+        "export", "--format", "md", "--out", str(missing), "--data", str(demo_file)
+    )
     assert code == 1 and out == "" and one_line(err) and "does not exist" in err
     assert not missing.parent.exists()
-    code, out, err = cli("export", "--format", "md", "--out", str(tmp_path),
-                         "--data", str(demo_file))
+    code, out, err = cli(
+        "export", "--format", "md", "--out", str(tmp_path), "--data", str(demo_file)
+    )
     assert code == 1 and one_line(err) and "folder" in err
 
 
 def test_out_onto_the_data_file_is_refused(demo_file):
     before = demo_file.read_bytes()
-    code, _, err = cli("export", "--format", "csv", "--out", str(demo_file),
-                       "--data", str(demo_file))
+    code, _, err = cli(
+        "export", "--format", "csv", "--out", str(demo_file), "--data", str(demo_file)
+    )
     assert code == 1 and one_line(err) and "data file" in err
     assert demo_file.read_bytes() == before
 
@@ -503,8 +530,9 @@ def test_out_into_an_unwritable_folder_is_one_line(demo_file, tmp_path):
     locked.mkdir()
     locked.chmod(0o000)
     try:
-        code, _, err = cli("export", "--format", "md", "--out", str(locked / "r.md"),
-                           "--data", str(demo_file))
+        code, _, err = cli(
+            "export", "--format", "md", "--out", str(locked / "r.md"), "--data", str(demo_file)
+        )
     finally:
         locked.chmod(0o700)
     if os.geteuid() != 0:  # root may write anywhere; the folder cases above cover root too
@@ -534,8 +562,9 @@ def test_a_bad_since_date_is_one_line(demo_file, bad):
 
 @pytest.mark.parametrize("fmt", ["json", "ics"])
 def test_since_with_json_or_ics_is_a_usage_error(demo_file, fmt):
-    code, out, err = cli("export", "--format", fmt, "--since", "2026-11-01",
-                         "--data", str(demo_file))
+    code, out, err = cli(
+        "export", "--format", fmt, "--since", "2026-11-01", "--data", str(demo_file)
+    )
     assert code == 2 and out == "" and one_line(err) and "--since does not apply" in err
 
 
@@ -566,14 +595,18 @@ def test_help_explains_with_an_example(command, capsys):
 
 
 def test_export_and_the_pure_module_never_import_textual_or_tinydb(demo_file):
-    code = ("import sys, io; from rehab.cli import run; "
-            f"rc = run(['export', '--format', 'md', '--data', {str(demo_file)!r}], "
-            "out=io.StringIO()); assert rc == 0; "
-            "print(any(m.startswith('textual') for m in sys.modules))")
+    code = (
+        "import sys, io; from rehab.cli import run; "
+        f"rc = run(['export', '--format', 'md', '--data', {str(demo_file)!r}], "
+        "out=io.StringIO()); assert rc == 0; "
+        "print(any(m.startswith('textual') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-    pure = ("import sys, planner.export; "
-            "print(any(m.startswith(('textual', 'tinydb')) for m in sys.modules))")
+    pure = (
+        "import sys, planner.export; "
+        "print(any(m.startswith(('textual', 'tinydb')) for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", pure], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -602,8 +635,12 @@ def test_status_calendar_and_report_tell_the_truth_about_an_open_sign(tmp_path):
     from planner.models import Clearance
 
     path = fresh_file(tmp_path / "rehab.json")
-    sign = Screening(at=NOW + timedelta(minutes=1), context="re-screen", result="emergency",
-                     answers={f.id: False for f in RED_FLAGS} | {"saddle-numbness": True})
+    sign = Screening(
+        at=NOW + timedelta(minutes=1),
+        context="re-screen",
+        result="emergency",
+        answers={f.id: False for f in RED_FLAGS} | {"saddle-numbness": True},
+    )
     _with_records(path, sign)
     with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
         assert repo.active_plan().status == "active"  # as a crash or an import leaves it
@@ -619,10 +656,17 @@ def test_status_calendar_and_report_tell_the_truth_about_an_open_sign(tmp_path):
 
     # A sign of history a doctor has checked: reported, and no longer stopping sessions.
     clock.advance(minutes=5)
-    history = Screening(at=clock(), context="re-screen", result="see-doctor",
-                        answers={f.id: False for f in RED_FLAGS} | {"cancer": True})
-    _with_records(path, history, Clearance(at=clock(), sign="cancer", seen_on=NOW.date(),
-                                           note="GP | oncology: fine"))
+    history = Screening(
+        at=clock(),
+        context="re-screen",
+        result="see-doctor",
+        answers={f.id: False for f in RED_FLAGS} | {"cancer": True},
+    )
+    _with_records(
+        path,
+        history,
+        Clearance(at=clock(), sign="cancer", seen_on=NOW.date(), note="GP | oncology: fine"),
+    )
     code, out, _ = cli("status", "--data", str(path), clock=clock)
     assert "STOP" not in out and "Checked by a doctor on" in out and "GP | oncology" in out
     report = export(path, "md", clock=clock)
@@ -640,16 +684,27 @@ def test_an_overdue_rescreen_is_said_but_does_not_cancel_the_calendar(tmp_path):
     assert export(path, "ics", clock=clock).startswith("BEGIN:VCALENDAR")
 
 
-@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)",
-                                  "\tindented", "\rcarriage"])
+@pytest.mark.parametrize(
+    "note",
+    ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tindented", "\rcarriage"],
+)
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path, note):
     from planner.models import Session
 
     path = fresh_file(tmp_path / "rehab.json")
     with Repository.open(path, clock=FakeClock()) as repo:
         plan = repo.active_plan()
-        repo.save(Session(plan_id=plan.id, stage=1, slot="morning", started_at=NOW,
-                          pain_before=3, pain_after=2, note=note))
+        repo.save(
+            Session(
+                plan_id=plan.id,
+                stage=1,
+                slot="morning",
+                started_at=NOW,
+                pain_before=3,
+                pain_after=2,
+                note=note,
+            )
+        )
     [row] = list(csv.DictReader(io.StringIO(export(path, "csv"), newline="")))
     assert row["session_note"] == "'" + note  # shown as text, and nothing else changed
     assert row["date"] == NOW.date().isoformat()  # plain values stay as they are

@@ -85,8 +85,9 @@ def test_quick_commands_keep_their_own_help(command, capsys):
     assert f"rehab {command}" in text.split("example")[1]
 
 
-@pytest.mark.parametrize("argv", [["status", "--bogus"], ["status", "--data"],
-                                  ["--dat", "x.json", "status", "status"]])
+@pytest.mark.parametrize(
+    "argv", [["status", "--bogus"], ["status", "--data"], ["--dat", "x.json", "status", "status"]]
+)
 def test_quick_commands_keep_their_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as stop:
         run(argv)

@@ -27,8 +27,9 @@ class Terminal:
         self.tmp = tmp
 
     def tmux(self, *args: str) -> str:
-        out = subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=True
+        )
         return out.stdout
 
     def start(self, command: str) -> None:
@@ -68,8 +69,9 @@ class Terminal:
             if EXIT_MARK in history:
                 return history.split(EXIT_MARK)[1].split()[0]
             time.sleep(0.1)
-        raise AssertionError("rehab did not exit:\n"
-                             + self.tmux("capture-pane", "-t", "app", "-p", "-S", "-"))
+        raise AssertionError(
+            "rehab did not exit:\n" + self.tmux("capture-pane", "-t", "app", "-p", "-S", "-")
+        )
 
     def stop(self) -> None:
         subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
@@ -85,8 +87,10 @@ def terminal(tmp_path):
 
 
 def env_prefix(tmp: Path) -> str:
-    return (f"env TERM=xterm-256color HOME={tmp} XDG_DATA_HOME={tmp / 'xdg'} "
-            f"XDG_CONFIG_HOME={tmp / 'xdg-config'} TEXTUAL_ANIMATIONS=none")
+    return (
+        f"env TERM=xterm-256color HOME={tmp} XDG_DATA_HOME={tmp / 'xdg'} "
+        f"XDG_CONFIG_HOME={tmp / 'xdg-config'} TEXTUAL_ANIMATIONS=none"
+    )
 
 
 def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
@@ -114,8 +118,13 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     assert "Stage 2 of 4" in screen
 
     # A second rehab on the same file while this one runs is refused with a clear line.
-    second = subprocess.run([str(REHAB), "--data", str(data)], capture_output=True, text=True,
-                            env={**os.environ, "HOME": str(tmp_path)}, timeout=30)
+    second = subprocess.run(
+        [str(REHAB), "--data", str(data)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=30,
+    )
     assert second.returncode == 1
     assert "open in another rehab window" in second.stderr
     assert "Traceback" not in second.stderr
@@ -154,23 +163,36 @@ def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(termin
     """Issue 12: an export whose newest screening is an emergency, imported into a file whose
     plan is active. The player must not open; Today, status and the calendar say why."""
     made = tmp_path / "made" / "rehab.json"
-    done = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
-                           str(made)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(made)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     tables = json.loads(made.read_text())
     [answers] = [s["answers"] for s in list(tables["screenings"].values())[-1:]]
     moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 3600))
     tables["screenings"]["emergency"] = {
-        "id": "emergency", "at": moment, "context": "re-screen", "result": "emergency",
-        "answers": {**{key: False for key in answers}, "bladder-bowel": True, "one-leg": False}}
+        "id": "emergency",
+        "at": moment,
+        "context": "re-screen",
+        "result": "emergency",
+        "answers": {**{key: False for key in answers}, "bladder-bowel": True, "one-leg": False},
+    }
     sent = tmp_path / "from-elsewhere.json"
     sent.write_text(json.dumps(tables))
     data = tmp_path / "data" / "rehab.json"
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")}
 
     def rehab(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(REHAB), *argv, "--data", str(data)], capture_output=True,
-                              text=True, env=env, timeout=60)
+        return subprocess.run(
+            [str(REHAB), *argv, "--data", str(data)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
 
     imported = rehab("import", str(sent))
     assert imported.returncode == 0, imported.stderr
@@ -197,16 +219,23 @@ def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(termin
 
 def _demo(tmp_path: Path) -> Path:
     data = tmp_path / "demo" / "rehab.json"
-    made = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
-                           str(data)], capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     return data
 
 
 def _today_sessions(data: Path) -> list[dict]:
     today = time.strftime("%Y-%m-%d")
-    return [s for s in json.loads(data.read_text())["sessions"].values()
-            if s["started_at"].startswith(today)]
+    return [
+        s
+        for s in json.loads(data.read_text())["sessions"].values()
+        if s["started_at"].startswith(today)
+    ]
 
 
 def _into_a_session(terminal: Terminal, tmp_path: Path, data: Path) -> int:
@@ -255,8 +284,12 @@ def test_ctrl_q_in_a_session_keeps_it(terminal, tmp_path):
 
 def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):
     data = tmp_path / "demo" / "rehab.json"
-    made = subprocess.run([str(REHAB), "demo", "--no-launch", "--days", "3", "--data",
-                           str(data)], capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     before = json.loads(data.read_text())
     stage = max(before["stage_events"].values(), key=lambda e: e["at"])["to_stage"]

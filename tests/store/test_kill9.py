@@ -127,4 +127,4 @@ def _read_until(child: subprocess.Popen, prefix: str, acknowledged: set[str]) ->
         elif line.startswith("error "):
             raise AssertionError(f"the writer failed: {line}")
         elif line.startswith(prefix):
-            return line[len(prefix):]
+            return line[len(prefix) :]

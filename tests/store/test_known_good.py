@@ -88,4 +88,5 @@ def test_optional_fields_left_empty_are_not_stored_and_read_back_the_same(writte
     assert any("pain_when_stopped" not in e for doc in stored.values() for e in doc["entries"])
     with Repository.open(written, clock=clock, readonly=True) as repo:
         assert [replace(s, id="") for s in repo.sessions()] == [
-            replace(a_session(n), id="") for n in range(5)]
+            replace(a_session(n), id="") for n in range(5)
+        ]

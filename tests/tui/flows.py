@@ -33,8 +33,14 @@ def answer_all(questions: AnswerList, yes: tuple[str, ...] | set[str] = ()) -> N
         questions.answer(key, True)
 
 
-async def first_run(pilot: Pilot, *, pain: str = "3", episode: str = "40",
-                    flags: tuple[str, ...] = (), stop_at: str | None = None) -> None:
+async def first_run(
+    pilot: Pilot,
+    *,
+    pain: str = "3",
+    episode: str = "40",
+    flags: tuple[str, ...] = (),
+    stop_at: str | None = None,
+) -> None:
     """Walk the wizard with the given answers; `stop_at` leaves it on that step."""
     screen = pilot.app.screen
     assert isinstance(screen, FirstRunScreen)

@@ -46,8 +46,7 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, d
         assert session.entries[0].done and session.outcome in ("partial", "done")
 
 
-async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(
-        make_app, data_file, clock):
+async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)

@@ -42,8 +42,9 @@ async def run_to_the_end(pilot, clock) -> None:
         await pilot.pause()
 
 
-async def save_end_form(pilot, pain: str = "2", note: str = "",
-                        symptoms: tuple[str, ...] = ()) -> None:
+async def save_end_form(
+    pilot, pain: str = "2", note: str = "", symptoms: tuple[str, ...] = ()
+) -> None:
     """Fill the end-of-session form; `symptoms` are the warning-sign questions answered yes."""
     form = pilot.app.screen
     assert isinstance(form, EndSessionScreen)
@@ -91,7 +92,8 @@ async def test_emergency_red_flag_at_first_run_stops_everything(make_app, data_f
 
 
 async def test_yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescreen(
-        make_app, data_file, clock):
+    make_app, data_file, clock
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
@@ -124,12 +126,12 @@ async def test_yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescre
         assert app.plan().status == "active"
     with reopen(data_file, clock) as repo:
         assert [e.kind for e in repo.stage_events()] == ["start", "pause", "resume"]
-        assert [s.context for s in repo.screenings()] == ["first-run", "after-session",
-                                                          "re-screen"]
+        assert [s.context for s in repo.screenings()] == ["first-run", "after-session", "re-screen"]
 
 
 async def test_it_hurts_stops_the_exercise_and_the_session_counts_as_a_flare(
-        make_app, data_file, clock, catalog):
+    make_app, data_file, clock, catalog
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
@@ -189,17 +191,24 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
         answer_all(app.screen.query_one(AnswerList))
         await press_next(pilot)
         app.screen.query_one("#conditions").select("ldh")
-        for bad, words in [("", "When did this episode begin"), ("abc", "is not a date"),
-                           ("-1", "is not a date"),
-                           ("20000", "over ten years")]:
+        for bad, words in [
+            ("", "When did this episode begin"),
+            ("abc", "is not a date"),
+            ("-1", "is not a date"),
+            ("20000", "over ten years"),
+        ]:
             await type_into(pilot, "#episode", bad)
             await press_next(pilot)
             problem = str(app.screen.query_one(Problem).render())
             assert words in problem, problem
         await type_into(pilot, "#episode", "30")
         await press_next(pilot)
-        for bad, words in [("11", "from 0 to 10"), ("-1", "from 0 to 10"),
-                           ("lots", "is not"), ("", "Please enter")]:
+        for bad, words in [
+            ("11", "from 0 to 10"),
+            ("-1", "from 0 to 10"),
+            ("lots", "is not"),
+            ("", "Please enter"),
+        ]:
             await type_into(pilot, "#pain-now", bad)
             await press_next(pilot)
             assert words in str(app.screen.query_one(Problem).render())
@@ -232,7 +241,8 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
 
 
 async def test_notes_full_of_markup_and_escapes_are_saved_and_shown_literally(
-        make_app, data_file, clock):
+    make_app, data_file, clock
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)

@@ -85,8 +85,11 @@ async def test_the_other_places_code_is_imported_once_today_is_up(make_demo_app,
 
     imported: list[str] = []
     import_module = tui.app.importlib.import_module
-    monkeypatch.setattr(tui.app.importlib, "import_module",
-                        lambda name: imported.append(name) or import_module(name))
+    monkeypatch.setattr(
+        tui.app.importlib,
+        "import_module",
+        lambda name: imported.append(name) or import_module(name),
+    )
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()

@@ -34,8 +34,7 @@ async def test_the_footer_follows_focus_and_filters_in_the_library(make_demo_app
         assert footer_actions(screen) == actions_that_apply(screen)
 
 
-async def test_footer_keys_end_as_textual_leaves_them_only_the_palette_key_compact(
-        make_demo_app):
+async def test_footer_keys_end_as_textual_leaves_them_only_the_palette_key_compact(make_demo_app):
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
         for place in "45":  # History's keys, and the Library's grouped filter keys
@@ -56,7 +55,8 @@ async def test_history_footer_offers_details_once_its_sessions_are_listed(make_d
 
 
 async def test_a_place_is_first_painted_with_its_keys_and_they_are_built_once(
-        make_demo_app, monkeypatch):
+    make_demo_app, monkeypatch
+):
     """The footer's keys are built as the place mounts, before its first paint; Textual's
     announcement of the bindings that follows finds them as they are, and rebuilds nothing."""
     builds: list[str] = []

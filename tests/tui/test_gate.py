@@ -38,24 +38,41 @@ def set_up(path, clock, *records) -> None:
     profile = make_profile(slots=["morning"])
     plan = build_plan(load_catalog(), profile, 2, clock() - timedelta(days=2))
     with Repository.open(path, clock=clock) as repo:
-        repo.save(profile, plan,
-                  Screening(at=clock() - timedelta(days=2), answers=ALL_NO, result="clear"),
-                  StageEvent(at=clock() - timedelta(days=2), to_stage=2, kind="start"),
-                  *records)
+        repo.save(
+            profile,
+            plan,
+            Screening(at=clock() - timedelta(days=2), answers=ALL_NO, result="clear"),
+            StageEvent(at=clock() - timedelta(days=2), to_stage=2, kind="start"),
+            *records,
+        )
 
 
-async def test_an_emergency_arriving_by_import_keeps_the_player_shut(
-        open_app, tmp_path, clock):
+async def test_an_emergency_arriving_by_import_keeps_the_player_shut(open_app, tmp_path, clock):
     source, data = tmp_path / "theirs" / "rehab.json", tmp_path / "mine" / "rehab.json"
-    emergency = Screening(at=clock() - timedelta(hours=1), answers=ALL_NO | {"foot-drop": True},
-                          result="emergency", context="re-screen")
+    emergency = Screening(
+        at=clock() - timedelta(hours=1),
+        answers=ALL_NO | {"foot-drop": True},
+        result="emergency",
+        context="re-screen",
+    )
     set_up(source, clock, emergency)
     exported = tmp_path / "export.json"
-    assert run(["export", "--format", "json", "--out", str(exported), "--data", str(source)],
-               clock=clock, out=io.StringIO(), err=io.StringIO()) == 0
+    assert (
+        run(
+            ["export", "--format", "json", "--out", str(exported), "--data", str(source)],
+            clock=clock,
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
+        == 0
+    )
     said = io.StringIO()
-    assert run(["import", str(exported), "--data", str(data)], clock=clock, out=said,
-               err=io.StringIO()) == 0
+    assert (
+        run(
+            ["import", str(exported), "--data", str(data)], clock=clock, out=said, err=io.StringIO()
+        )
+        == 0
+    )
     assert "Sessions are stopped" in said.getvalue()
     with reopen(data, clock) as repo:
         assert repo.active_plan().status == "active"  # as the export carried it
@@ -87,14 +104,24 @@ async def test_an_emergency_arriving_by_import_keeps_the_player_shut(
 
 
 async def test_a_crash_between_the_session_and_its_screening_still_stops_sessions(
-        open_app, data_file, clock):
+    open_app, data_file, clock
+):
     """Simulated: the session (with its yes) reached the disk, the screening never did."""
     set_up(data_file, clock)
     with Repository.open(data_file, clock=clock) as repo:
         plan = repo.active_plan()
-        repo.save(Session(plan_id=plan.id, stage=plan.stage, slot="morning",
-                          started_at=clock() - timedelta(hours=1), ended_at=clock(),
-                          pain_before=3, pain_after=3, new_symptoms=True))
+        repo.save(
+            Session(
+                plan_id=plan.id,
+                stage=plan.stage,
+                slot="morning",
+                started_at=clock() - timedelta(hours=1),
+                ended_at=clock(),
+                pain_before=3,
+                pain_after=3,
+                new_symptoms=True,
+            )
+        )
     app = open_app(data_file)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -107,7 +134,8 @@ async def test_a_crash_between_the_session_and_its_screening_still_stops_session
 
 
 async def test_the_weekly_rescreen_overdue_comes_before_the_next_session(
-        open_app, data_file, clock):
+    open_app, data_file, clock
+):
     set_up(data_file, clock)
     clock.advance(days=7)  # the clear screening is now 9 days old
     app = open_app(data_file)
@@ -127,13 +155,15 @@ async def test_the_weekly_rescreen_overdue_comes_before_the_next_session(
 
 
 async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go_on(
-        make_app, data_file, clock):
+    make_app, data_file, clock
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, flags=("cancer",))
         assert isinstance(app.screen, DoctorScreen)
         assert "describe your history" in " ".join(
-            str(s.render()) for s in app.screen.query(Static))
+            str(s.render()) for s in app.screen.query(Static)
+        )
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ClearanceScreen)
@@ -173,7 +203,8 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
 
 
 async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
-        make_demo_app, clock):
+    make_demo_app, clock
+):
     from planner.models import CheckIn
 
     app = make_demo_app()
@@ -194,4 +225,3 @@ async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
         await app.switch_mode("plan")
         await pilot.pause()
         assert "Nothing gets harder now" in text_of(app.screen, "#suggestions")
-

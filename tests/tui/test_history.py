@@ -51,13 +51,15 @@ async def test_the_window_filter_changes_the_rows_and_says_what_is_shown(make_de
         assert in_7 < in_30 < everything
         assert table(history).row_count == in_30
         assert f"Last 30 days (23 Oct – 21 Nov) · {in_30} sessions · f to change" in text_of(
-            history, "#history-shown")
+            history, "#history-shown"
+        )
 
         await pilot.press("f", "f", "f")  # 90 days, all, then round to 7 days
         await pilot.pause()
         assert table(history).row_count == in_7
         assert f"Last 7 days (15 Nov – 21 Nov) · {in_7} sessions" in text_of(
-            history, "#history-shown")
+            history, "#history-shown"
+        )
 
         await pilot.press("f", "f", "f")
         await pilot.pause()
@@ -96,8 +98,9 @@ async def test_enter_opens_a_sessions_detail_and_escape_comes_back(make_demo_app
         assert table(history).cursor_row == row  # back where you were
 
 
-async def test_a_note_full_of_markup_and_escapes_is_shown_literally(make_app, data_file,
-                                                                    clock, catalog):
+async def test_a_note_full_of_markup_and_escapes_is_shown_literally(
+    make_app, data_file, clock, catalog
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
@@ -105,13 +108,29 @@ async def test_a_note_full_of_markup_and_escapes_is_shown_literally(make_app, da
         first = plan.prescriptions[0]
         name = catalog.exercise(first.exercise_id).name
         start = clock() - timedelta(hours=1)
-        app.repo.save_session(Session(
-            plan_id=plan.id, stage=plan.stage, slot="morning", started_at=start,
-            ended_at=start + timedelta(minutes=12), pain_before=3, pain_after=5,
-            difficulty="hard", note=NASTY, completed=False,
-            entries=[ExerciseEntry(exercise_id=first.exercise_id, name=name,
-                                   prescribed=first.dose, stopped_hurt=True,
-                                   pain_when_stopped=6)]))
+        app.repo.save_session(
+            Session(
+                plan_id=plan.id,
+                stage=plan.stage,
+                slot="morning",
+                started_at=start,
+                ended_at=start + timedelta(minutes=12),
+                pain_before=3,
+                pain_after=5,
+                difficulty="hard",
+                note=NASTY,
+                completed=False,
+                entries=[
+                    ExerciseEntry(
+                        exercise_id=first.exercise_id,
+                        name=name,
+                        prescribed=first.dose,
+                        stopped_hurt=True,
+                        pain_when_stopped=6,
+                    )
+                ],
+            )
+        )
         history = await open_history(pilot)
         assert table(history).get_row_at(0)[6].plain.startswith("[ [/ [red]x")
         await pilot.press("enter")
@@ -143,7 +162,8 @@ async def rate(pilot, rows: list[tuple[str, str]]) -> None:
 
 
 async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mean(
-        make_app, data_file, clock):
+    make_app, data_file, clock
+):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
@@ -155,20 +175,32 @@ async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mea
         assert isinstance(form, PsfsScreen)
         cases = [
             ([("Putting on socks", "4"), ("Gardening", "6")], "Name at least 3 activities"),
-            ([("Putting on socks", "4"), ("Gardening", "6"), ("Lifting [the] kettle", "11")],
-             "must be from 0 to 10; 11 is outside"),
-            ([("Putting on socks", "4"), ("Gardening", "6"), ("Lifting [the] kettle", "x")],
-             "is a whole number from 0 to 10"),
-            ([("Putting on socks", "4"), ("Gardening", "6"), ("Lifting [the] kettle", "5"),
-              ("Driving", "")], "give the activity in row 4 a score"),
+            (
+                [("Putting on socks", "4"), ("Gardening", "6"), ("Lifting [the] kettle", "11")],
+                "must be from 0 to 10; 11 is outside",
+            ),
+            (
+                [("Putting on socks", "4"), ("Gardening", "6"), ("Lifting [the] kettle", "x")],
+                "is a whole number from 0 to 10",
+            ),
+            (
+                [
+                    ("Putting on socks", "4"),
+                    ("Gardening", "6"),
+                    ("Lifting [the] kettle", "5"),
+                    ("Driving", ""),
+                ],
+                "give the activity in row 4 a score",
+            ),
         ]
         for rows, words in cases:
             await rate(pilot, rows)
             assert app.screen is form
             assert words in str(form.query_one(Problem).render())
             # Nothing typed is lost.
-            assert [form.query_one(f"#activity-{n}", Input).value
-                    for n in range(1, len(rows) + 1)] == [a for a, _ in rows]
+            assert [
+                form.query_one(f"#activity-{n}", Input).value for n in range(1, len(rows) + 1)
+            ] == [a for a, _ in rows]
         await type_into(pilot, "#score-4", "7")
         await pilot.press("enter")
         await pilot.pause()
@@ -176,8 +208,12 @@ async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mea
         assert "5.5 (mean, 0–10, higher is better)" in text_of(history, "#history-psfs")
     with reopen(data_file, clock) as repo:
         [rating] = repo.psfs()
-        assert [i.activity for i in rating.items] == ["Putting on socks", "Gardening",
-                                                       "Lifting [the] kettle", "Driving"]
+        assert [i.activity for i in rating.items] == [
+            "Putting on socks",
+            "Gardening",
+            "Lifting [the] kettle",
+            "Driving",
+        ]
         assert [i.score for i in rating.items] == [4, 6, 5, 7]
 
 
@@ -185,9 +221,14 @@ async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_app, c
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
-        previous = PsfsRating(at=clock() - timedelta(days=7), items=[
-            PsfsItem(activity="Socks", score=3), PsfsItem(activity="[b]Car[/b]", score=5),
-            PsfsItem(activity="Stairs", score=4)])
+        previous = PsfsRating(
+            at=clock() - timedelta(days=7),
+            items=[
+                PsfsItem(activity="Socks", score=3),
+                PsfsItem(activity="[b]Car[/b]", score=5),
+                PsfsItem(activity="Stairs", score=4),
+            ],
+        )
         app.repo.record_psfs(previous)
         history = await open_history(pilot)
         assert "4.0 (mean" in text_of(history, "#history-psfs")
@@ -195,7 +236,11 @@ async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_app, c
         await pilot.pause()
         form = app.screen
         assert [form.query_one(f"#activity-{n}", Input).value for n in (1, 2, 3, 4)] == [
-            "Socks", "[b]Car[/b]", "Stairs", ""]
+            "Socks",
+            "[b]Car[/b]",
+            "Stairs",
+            "",
+        ]
         assert form.query_one("#score-2", Input).placeholder == "was 5"
         await pilot.press("escape")
         await pilot.pause()
@@ -205,10 +250,14 @@ async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_app, c
 
 def test_psfs_keeps_names_exactly_as_typed_and_ignores_empty_rows():
     now = datetime(2026, 11, 21, 9, 0)
-    rating = read_rating([("  Socks ", "3"), ("", ""), ("Car", "10"), ("Stairs", "0"),
-                          ("   ", "")], now)
-    assert [(i.activity, i.score) for i in rating.items] == [("  Socks ", 3), ("Car", 10),
-                                                             ("Stairs", 0)]
+    rating = read_rating(
+        [("  Socks ", "3"), ("", ""), ("Car", "10"), ("Stairs", "0"), ("   ", "")], now
+    )
+    assert [(i.activity, i.score) for i in rating.items] == [
+        ("  Socks ", 3),
+        ("Car", 10),
+        ("Stairs", 0),
+    ]
     try:
         read_rating([("Socks", "3"), ("", "4"), ("Car", "1"), ("Stairs", "2")], now)
     except InputProblem as problem:
@@ -249,23 +298,37 @@ def ten_years(data_file, clock, catalog) -> int:
     start = clock() - timedelta(days=3650)
     change = start_programme(catalog, profile, 2, start, "ten years of history", 2)
     first = change.plan.prescriptions[0]
-    entry = ExerciseEntry(exercise_id=first.exercise_id, name="Pelvic tilt",
-                          prescribed=first.dose, sets_done=first.dose.sets)
+    entry = ExerciseEntry(
+        exercise_id=first.exercise_id,
+        name="Pelvic tilt",
+        prescribed=first.dose,
+        sets_done=first.dose.sets,
+    )
     records: list = []
     for days_ago in range(3650, 0, -1):
         day = clock() - timedelta(days=days_ago)
         records.append(CheckIn(at=day.replace(hour=7), pain=days_ago % 7))
         for slot, hour in (("morning", 8), ("evening", 18)):
-            records.append(Session(plan_id=change.plan.id, stage=2, slot=slot,
-                                   started_at=day.replace(hour=hour), pain_before=3,
-                                   pain_after=2, entries=[entry], completed=True))
+            records.append(
+                Session(
+                    plan_id=change.plan.id,
+                    stage=2,
+                    slot=slot,
+                    started_at=day.replace(hour=hour),
+                    pain_before=3,
+                    pain_after=2,
+                    entries=[entry],
+                    completed=True,
+                )
+            )
     with Repository.open(data_file, clock=clock) as repo:
         repo.save(profile, change.plan, change.event, *records)
     return 3650 * 2
 
 
 async def test_ten_years_stay_quick_asking_the_store_only_for_the_window(
-        make_app, data_file, clock, catalog):
+    make_app, data_file, clock, catalog
+):
     total = ten_years(data_file, clock, catalog)
     app = make_app()
     asked: list[object] = []
@@ -291,8 +354,10 @@ async def test_ten_years_stay_quick_asking_the_store_only_for_the_window(
 
 def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, clock):
     def rating(day: int, score: int) -> PsfsRating:
-        return PsfsRating(at=datetime(2026, 11, day, 9), items=[
-            PsfsItem(activity=name, score=score) for name in ("socks", "sitting", "bags")])
+        return PsfsRating(
+            at=datetime(2026, 11, day, 9),
+            items=[PsfsItem(activity=name, score=score) for name in ("socks", "sitting", "bags")],
+        )
 
     with Repository.open(data_file, clock=clock) as repo:
         assert psfs_line(repo.psfs(), repo.latest_psfs(), clock().date()).startswith("none yet")
@@ -304,4 +369,5 @@ def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, 
         assert psfs_line(repo.psfs(), repo.latest_psfs(), clock().date()).startswith("3.0 → 6.0")
         later = repo.psfs(datetime(2026, 11, 17))
         assert later == [] and psfs_line(later, repo.latest_psfs(), clock().date()).startswith(
-            "latest 6.0 on ")
+            "latest 6.0 on "
+        )

@@ -42,7 +42,8 @@ def text_of(screen: LibraryScreen, selector: str) -> str:
 
 
 async def test_library_lists_all_25_exercises_with_stage_kind_and_optional_mark(
-        make_demo_app, catalog):
+    make_demo_app, catalog
+):
     app = make_demo_app(days=7)
     async with app.run_test(size=LARGE) as pilot:
         screen = await open_library(pilot)
@@ -96,8 +97,9 @@ async def test_kind_filter_shows_only_that_kind(make_demo_app, catalog):
         screen = await open_library(pilot)
         await press(pilot, "k")
         assert "Kind: mobility" in text_of(screen, "#filters")
-        assert listed(screen) == [e.id for e in catalog.exercises.values()
-                                  if e.kind is Kind.MOBILITY]
+        assert listed(screen) == [
+            e.id for e in catalog.exercises.values() if e.kind is Kind.MOBILITY
+        ]
         await press(pilot, "k", "k")
         assert "Kind: traction" in text_of(screen, "#filters")
         assert set(listed(screen)) == {"table-lean", "bar-hang", "half-hang"}
@@ -123,8 +125,9 @@ async def test_condition_lumbago_leaves_out_exercises_not_suited_to_it(make_demo
         await press(pilot, "o", "o")
         assert "Condition: acute low back pain (lumbago)" in text_of(screen, "#filters")
         shown = listed(screen)
-        assert shown == [e.id for e in catalog.exercises.values()
-                         if Condition.LUMBAGO in e.conditions]
+        assert shown == [
+            e.id for e in catalog.exercises.values() if Condition.LUMBAGO in e.conditions
+        ]
         for left_out in ("bar-hang", "half-hang", "wall-bar-hang-leg-swings"):
             assert left_out not in shown
         assert text_of(screen, "#count") == f"{len(shown)} of 25 exercises"
@@ -152,8 +155,7 @@ async def test_filters_combine_and_x_clears_them_all(make_demo_app):
             assert words in bar
 
 
-async def test_the_exercise_you_moved_to_comes_back_when_a_filter_shows_it_again(
-        make_demo_app):
+async def test_the_exercise_you_moved_to_comes_back_when_a_filter_shows_it_again(make_demo_app):
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_library(pilot)
@@ -171,7 +173,8 @@ async def test_the_exercise_you_moved_to_comes_back_when_a_filter_shows_it_again
 
 
 async def test_bar_hang_detail_shows_steps_cautions_evidence_sources_and_why_not_in_plan(
-        make_demo_app, catalog):
+    make_demo_app, catalog
+):
     app = make_demo_app(days=60)  # the demo profile has a mat, chair and table: no pull-up bar
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_library(pilot)
@@ -241,8 +244,11 @@ async def test_footer_keys_follow_focus_and_filters(make_demo_app):
         screen = await open_library(pilot)
 
         def shown() -> dict[str, str]:
-            return {key: b.binding.description for key, b in screen.active_bindings.items()
-                    if b.binding.show and b.enabled}
+            return {
+                key: b.binding.description
+                for key, b in screen.active_bindings.items()
+                if b.binding.show and b.enabled
+            }
 
         keys = shown()
         assert keys["tab"] == "Detail" and "x" not in keys
@@ -253,8 +259,13 @@ async def test_footer_keys_follow_focus_and_filters(make_demo_app):
 
 
 async def test_catalog_text_is_never_read_as_markup(make_demo_app, catalog):
-    ex = replace(catalog.exercise("bridge"), name=NASTY, aliases=[NASTY], steps=[NASTY, NASTY],
-                 evidence=NASTY)
+    ex = replace(
+        catalog.exercise("bridge"),
+        name=NASTY,
+        aliases=[NASTY],
+        steps=[NASTY, NASTY],
+        evidence=NASTY,
+    )
     app = make_demo_app(days=7)
     app.catalog = replace(catalog, exercises={**catalog.exercises, "bridge": ex})
     async with app.run_test(size=LARGE) as pilot:
@@ -272,12 +283,12 @@ async def test_equipment_filter_none_means_no_equipment_needed(make_demo_app, ca
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_library(pilot)
         await press(pilot, "e")
-        assert listed(screen) == [e.id for e in catalog.exercises.values()
-                                  if Equipment.NONE in e.equipment]
+        assert listed(screen) == [
+            e.id for e in catalog.exercises.values() if Equipment.NONE in e.equipment
+        ]
 
 
-async def test_any_exercise_can_be_found_by_name_or_alias_in_the_command_palette(
-        make_demo_app):
+async def test_any_exercise_can_be_found_by_name_or_alias_in_the_command_palette(make_demo_app):
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_library(pilot)
@@ -291,8 +302,11 @@ async def test_any_exercise_can_be_found_by_name_or_alias_in_the_command_palette
         assert screen.highlighted().id == "bar-hang"
         assert not screen.filters.active
         assert "Hang from a bar (optional)" in screen.detail_text()
-        [only] = [hit async for hit in provider.search("only condition sciatica")
-                  if hit.text == "Library: only condition sciatica"]
+        [only] = [
+            hit
+            async for hit in provider.search("only condition sciatica")
+            if hit.text == "Library: only condition sciatica"
+        ]
         only.command()
         await press(pilot)
         assert "Condition: sciatica" in text_of(screen, "#filters")

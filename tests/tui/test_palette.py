@@ -11,9 +11,11 @@ async def test_each_place_offers_its_keys_as_commands(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, pain="3", episode="40")
-        expected = {"2": {"Advance", "Advance anyway", "Step back"},
-                    "3": {"Dose", "Swap", "Take step", "Not now", "Reset"},
-                    "6": {"Back up now", "Restore selected", "Export"}}
+        expected = {
+            "2": {"Advance", "Advance anyway", "Step back"},
+            "3": {"Dose", "Swap", "Take step", "Not now", "Reset"},
+            "6": {"Back up now", "Restore selected", "Export"},
+        }
         for key, titles in expected.items():
             await pilot.press(key)
             await pilot.pause()

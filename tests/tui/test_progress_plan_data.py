@@ -25,11 +25,24 @@ def text(screen, selector: str) -> str:
 def good_session(app, slot: str) -> Session:
     plan = app.plan()
     now = app.now()
-    entries = [ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose,
-                             sets_done=p.dose.sets) for p in plan.for_slot(slot)]
-    return Session(plan_id=plan.id, stage=plan.stage, slot=slot, started_at=now,
-                   ended_at=now + timedelta(minutes=10), pain_before=3, pain_after=2,
-                   entries=entries, difficulty="ok", completed=True)
+    entries = [
+        ExerciseEntry(
+            exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose, sets_done=p.dose.sets
+        )
+        for p in plan.for_slot(slot)
+    ]
+    return Session(
+        plan_id=plan.id,
+        stage=plan.stage,
+        slot=slot,
+        started_at=now,
+        ended_at=now + timedelta(minutes=10),
+        pain_before=3,
+        pain_after=2,
+        entries=entries,
+        difficulty="ok",
+        completed=True,
+    )
 
 
 def meet_stage_one(app, clock) -> None:
@@ -177,8 +190,7 @@ async def test_data_screen_backs_up_and_restores(make_app, clock):
         assert screen.query_one(DataTable).row_count >= 1
         app.repo.record_checkin(CheckIn(at=app.now(), pain=9, note="after the backup"))
         table = screen.query_one(DataTable)
-        manual = next(i for i in range(table.row_count)
-                      if "manual" in str(table.get_row_at(i)[0]))
+        manual = next(i for i in range(table.row_count) if "manual" in str(table.get_row_at(i)[0]))
         table.move_cursor(row=manual)
         clock.advance(minutes=1)
         await go(pilot, "r")
@@ -191,8 +203,10 @@ async def test_data_screen_counts_sessions_check_ins_and_stage_events(make_demo_
     async with app.run_test(size=SMALL) as pilot:
         screen = await go(pilot, "6")
         repo = app.repo
-        assert (f"{len(repo.sessions())} sessions · {len(repo.checkins())} check-ins · "
-                f"{len(repo.stage_events())} stage events") in text(screen, "#file")
+        assert (
+            f"{len(repo.sessions())} sessions · {len(repo.checkins())} check-ins · "
+            f"{len(repo.stage_events())} stage events"
+        ) in text(screen, "#file")
 
 
 async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):

@@ -35,8 +35,7 @@ ALL_NO = {flag.id: False for flag in RED_FLAGS}
 
 #: Safety states: whether a session may start in each.
 OPEN_STATES = ("clear", "cleared")
-CLOSED_STATES = ("sign", "emergency", "mixed", "after-session", "session-only", "overdue",
-                 "paused")
+CLOSED_STATES = ("sign", "emergency", "mixed", "after-session", "session-only", "overdue", "paused")
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,12 @@ class World:
 
 
 def _full(answers: dict[str, bool], days_ago: int) -> Screening:
-    return Screening(at=at(TODAY - timedelta(days=days_ago), 6), answers=answers,
-                     result=screening_result(answers), context="weekly")
+    return Screening(
+        at=at(TODAY - timedelta(days=days_ago), 6),
+        answers=answers,
+        result=screening_result(answers),
+        context="weekly",
+    )
 
 
 @st.composite
@@ -67,35 +70,57 @@ def safety_states(draw, plan: Plan, state: str | None = None):
         return state, SafetyRecords((_full(ALL_NO, recent),)), plan
     if state == "cleared":
         signs = draw(st.sets(st.sampled_from(history_signs), min_size=1))
-        clearances = tuple(Clearance(at=at(TODAY - timedelta(days=recent + 1)), sign=s,
-                                     seen_on=TODAY - timedelta(days=recent + 2))
-                           for s in signs)
-        return state, SafetyRecords((_full(ALL_NO | dict.fromkeys(signs, True), recent),), (),
-                                    clearances), plan
+        clearances = tuple(
+            Clearance(
+                at=at(TODAY - timedelta(days=recent + 1)),
+                sign=s,
+                seen_on=TODAY - timedelta(days=recent + 2),
+            )
+            for s in signs
+        )
+        return (
+            state,
+            SafetyRecords((_full(ALL_NO | dict.fromkeys(signs, True), recent),), (), clearances),
+            plan,
+        )
     if state in ("sign", "emergency"):
         pool = urgent if state == "sign" else emergency
         signs = draw(st.sets(st.sampled_from(pool), min_size=1))
         # A clearance of some other sign of history must not open the gate, and a sign that
         # is not of history is never cleared, even with a clearance naming it.
         others = [key for key in history_signs if key not in signs]
-        named = draw(st.sets(st.sampled_from(others + [k for k in signs
-                                                        if k not in history_signs]),
-                             max_size=2))
+        named = draw(
+            st.sets(
+                st.sampled_from(others + [k for k in signs if k not in history_signs]), max_size=2
+            )
+        )
         clearances = tuple(Clearance(at=at(TODAY), sign=key, seen_on=TODAY) for key in named)
-        return state, SafetyRecords((_full(ALL_NO | dict.fromkeys(signs, True), recent),), (),
-                                    clearances), plan
+        return (
+            state,
+            SafetyRecords((_full(ALL_NO | dict.fromkeys(signs, True), recent),), (), clearances),
+            plan,
+        )
     if state == "mixed":
         # A sign of history, cleared, and a new sign beside it: the new one still closes.
         cleared = draw(st.sampled_from(history_signs))
         new = draw(st.sampled_from([k for k in urgent + emergency if k not in history_signs]))
-        clearance = Clearance(at=at(TODAY - timedelta(days=recent + 1)), sign=cleared,
-                              seen_on=TODAY - timedelta(days=recent + 1))
+        clearance = Clearance(
+            at=at(TODAY - timedelta(days=recent + 1)),
+            sign=cleared,
+            seen_on=TODAY - timedelta(days=recent + 1),
+        )
         answers = ALL_NO | {cleared: True, new: True}
         return state, SafetyRecords((_full(answers, recent),), (), (clearance,)), plan
     if state == "after-session":
-        answers = draw(st.sampled_from([{"same-day": True, "one-leg": False},
-                                        {"same-day": False, "one-leg": True},
-                                        {"same-day": True, "one-leg": True}]))
+        answers = draw(
+            st.sampled_from(
+                [
+                    {"same-day": True, "one-leg": False},
+                    {"same-day": False, "one-leg": True},
+                    {"same-day": True, "one-leg": True},
+                ]
+            )
+        )
         full = _full(ALL_NO, recent)
         return state, SafetyRecords((full, after_session_screening(answers, NOW))), plan
     if state == "session-only":
@@ -118,16 +143,31 @@ def _with_symptoms(s: Session) -> Session:
     return Session(**{**_fields(s), "new_symptoms": True})
 
 
-DISTURBANCES = ("flare", "hurt", "high-checkin", "high-before", "checkin-over", "short-stay",
-                "few-sessions")
+DISTURBANCES = (
+    "flare",
+    "hurt",
+    "high-checkin",
+    "high-before",
+    "checkin-over",
+    "short-stay",
+    "few-sessions",
+)
 
 
 def _entries(plan: Plan) -> list[ExerciseEntry]:
     """Every exercise of the plan done in full at its dose (so dose steps come into play)."""
-    return [ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose,
-                          sets_done=p.dose.sets, reps_done=p.dose.reps or 0,
-                          hold_s_done=p.dose.hold_s or 0, seconds_done=p.dose.seconds())
-            for p in plan.prescriptions]
+    return [
+        ExerciseEntry(
+            exercise_id=p.exercise_id,
+            name=p.exercise_id,
+            prescribed=p.dose,
+            sets_done=p.dose.sets,
+            reps_done=p.dose.reps or 0,
+            hold_s_done=p.dose.hold_s or 0,
+            seconds_done=p.dose.seconds(),
+        )
+        for p in plan.prescriptions
+    ]
 
 
 @st.composite
@@ -153,27 +193,62 @@ def histories(draw, plan: Plan):
         day = TODAY - timedelta(days=1 + k // 2)
         if day <= start:
             break
-        sessions.append(session(day, slot="evening" if k % 2 == 0 else "morning", stage=stage,
-                                before=calm, after=calm, plan_id="plan",
-                                entries=_entries(plan)))
+        sessions.append(
+            session(
+                day,
+                slot="evening" if k % 2 == 0 else "morning",
+                stage=stage,
+                before=calm,
+                after=calm,
+                plan_id="plan",
+                entries=_entries(plan),
+            )
+        )
     checkin_days = max(rule.checkin_count, days)
-    checkins = [checkin(TODAY - timedelta(days=d), calm) for d in range(checkin_days)
-                if TODAY - timedelta(days=d) > start]
+    checkins = [
+        checkin(TODAY - timedelta(days=d), calm)
+        for d in range(checkin_days)
+        if TODAY - timedelta(days=d) > start
+    ]
     for what in disturbances:
         back = draw(st.integers(0, 2))
         day = TODAY - timedelta(days=back + 1)
         if what == "flare":
-            sessions.append(session(day, slot="morning", stage=stage, before=calm,
-                                    after=draw(st.integers(6, 10)), plan_id="plan"))
+            sessions.append(
+                session(
+                    day,
+                    slot="morning",
+                    stage=stage,
+                    before=calm,
+                    after=draw(st.integers(6, 10)),
+                    plan_id="plan",
+                )
+            )
         elif what == "hurt":
-            sessions.append(session(day, slot="morning", stage=stage, before=calm, after=calm,
-                                    hurt=True, plan_id="plan"))
+            sessions.append(
+                session(
+                    day,
+                    slot="morning",
+                    stage=stage,
+                    before=calm,
+                    after=calm,
+                    hurt=True,
+                    plan_id="plan",
+                )
+            )
         elif what == "high-checkin":
             checkins.append(checkin(day, draw(st.integers(7, 10)), hour=13))
         elif what == "high-before":
-            sessions.append(session(day, slot="evening", stage=stage,
-                                    before=draw(st.integers(7, 10)), after=calm,
-                                    plan_id="plan"))
+            sessions.append(
+                session(
+                    day,
+                    slot="evening",
+                    stage=stage,
+                    before=draw(st.integers(7, 10)),
+                    after=calm,
+                    plan_id="plan",
+                )
+            )
         elif what == "checkin-over":
             day = TODAY - timedelta(days=back)
             checkins = [c for c in checkins if c.at.date() != day]
@@ -185,8 +260,9 @@ def histories(draw, plan: Plan):
 @st.composite
 def worlds(draw, state: str | None = None):
     stage = draw(st.integers(1, 3))
-    plan = Plan(**{**_fields(build_plan(CATALOG, PROFILE, stage, NOW - timedelta(days=60))),
-                   "id": "plan"})
+    plan = Plan(
+        **{**_fields(build_plan(CATALOG, PROFILE, stage, NOW - timedelta(days=60))), "id": "plan"}
+    )
     stage, history = draw(histories(plan))
     state, safety, plan = draw(safety_states(plan, state))
     return World(stage, history, state, safety, plan)
@@ -208,10 +284,10 @@ def criteria_hold(stage: int, history: History) -> list[str]:
     if sum(s.completed for s in in_stage) < rule.min_sessions:
         failing.append("sessions")
     firsts = first_checkins_by_day(history.checkins)
-    last = [firsts[d].pain for d in sorted(firsts)][-rule.checkin_count:]
+    last = [firsts[d].pain for d in sorted(firsts)][-rule.checkin_count :]
     if len(last) < rule.checkin_count or max(last) > rule.checkin_max:
         failing.append("checkins")
-    if any(is_flare(s, CATALOG.rules) for s in in_stage[-rule.no_flare_sessions:]):
+    if any(is_flare(s, CATALOG.rules) for s in in_stage[-rule.no_flare_sessions :]):
         failing.append("flares")
     return failing
 
@@ -223,8 +299,9 @@ def high_pain(history: History, stage: int) -> bool:
     assert start is not None
     since = max(start, NOW - timedelta(days=CATALOG.rules.step_back_flare_days))
     limit = CATALOG.rules.step_back_checkin
-    return (any(c.pain >= limit and c.at > since for c in history.checkins)
-            or any(s.pain_before >= limit and s.started_at > since for s in history.sessions))
+    return any(c.pain >= limit and c.at > since for c in history.checkins) or any(
+        s.pain_before >= limit and s.started_at > since for s in history.sessions
+    )
 
 
 def violations(w: World) -> list[str]:
@@ -238,8 +315,10 @@ def violations(w: World) -> list[str]:
     if high_pain(w.history, w.stage) and advice.step_back is None:
         found.append("a pain of 7 or more did not advise a step back")
     if advice.recommend_move_on and held:
-        found.append(f"move on recommended while held back ({w.state}, step back "
-                     f"{advice.step_back is not None})")
+        found.append(
+            f"move on recommended while held back ({w.state}, step back "
+            f"{advice.step_back is not None})"
+        )
     if held and any(d.direction == "up" for d in advice.doses):
         found.append("a step up offered while held back")
     if held and advice.move_on.to_stage is not None:
@@ -252,4 +331,3 @@ def violations(w: World) -> list[str]:
     if advice.move_on.ok and criteria_hold(w.stage, w.history):
         found.append(f"move-on ok while {criteria_hold(w.stage, w.history)} fail")
     return found
-

@@ -84,10 +84,22 @@ ARTICLE_DOSES = [
 
 # Exercises whose article gives no numbers: the dose is the project's and must say so.
 NO_ARTICLE_DOSE = [
-    "shoulder-circles", "pelvic-tilt-seated", "pelvic-tilt-lying", "package-seat",
-    "package-seat-dynamic", "knee-to-chest-single", "knee-to-chest-double", "prone-on-elbows",
-    "standing-extension", "hamstring-stretch", "hip-flexor-stretch", "half-hang",
-    "wall-bar-hang-leg-swings", "bridge", "back-extension-superman", "abdominal-curl",
+    "shoulder-circles",
+    "pelvic-tilt-seated",
+    "pelvic-tilt-lying",
+    "package-seat",
+    "package-seat-dynamic",
+    "knee-to-chest-single",
+    "knee-to-chest-double",
+    "prone-on-elbows",
+    "standing-extension",
+    "hamstring-stretch",
+    "hip-flexor-stretch",
+    "half-hang",
+    "wall-bar-hang-leg-swings",
+    "bridge",
+    "back-extension-superman",
+    "abdominal-curl",
     "backward-walking",
 ]
 
@@ -102,9 +114,18 @@ MOVE_ON = [
 STAGE_NAMES = {1: "Calm", 2: "Mobilize", 3: "Strengthen", 4: "Condition"}
 
 RULES = dict(
-    flare_pain_after_above=5, flare_rise=2, flare_24h_rise=2, step_back_flares=2,
-    step_back_flare_days=7, step_back_checkin=7, dose_step_sessions=2, dose_step_max_pain=3,
-    rescreen_days=7, rescreen_grace_days=1, psfs_days=7, session_min_exercises=3,
+    flare_pain_after_above=5,
+    flare_rise=2,
+    flare_24h_rise=2,
+    step_back_flares=2,
+    step_back_flare_days=7,
+    step_back_checkin=7,
+    dose_step_sessions=2,
+    dose_step_max_pain=3,
+    rescreen_days=7,
+    rescreen_grace_days=1,
+    psfs_days=7,
+    session_min_exercises=3,
     session_max_exercises=6,
 )
 
@@ -151,10 +172,12 @@ def test_every_article_is_cited_by_an_exercise(catalog, article):
 # The SPEC table, exercise by exercise
 
 
-@pytest.mark.parametrize(("ex_id", "kind", "stage", "cites"), SPEC_TABLE,
-                         ids=[row[0] for row in SPEC_TABLE])
-def test_spec_exercise_is_present_with_its_kind_stage_and_sources(catalog, ex_id, kind, stage,
-                                                                  cites):
+@pytest.mark.parametrize(
+    ("ex_id", "kind", "stage", "cites"), SPEC_TABLE, ids=[row[0] for row in SPEC_TABLE]
+)
+def test_spec_exercise_is_present_with_its_kind_stage_and_sources(
+    catalog, ex_id, kind, stage, cites
+):
     ex = catalog.exercises.get(ex_id)
     assert ex is not None, f"{ex_id} is missing"
     assert ex.kind == kind
@@ -169,8 +192,11 @@ def test_backward_bending_moves_are_marked_as_extension(catalog, ex_id):
 
 
 def test_every_extension_move_carries_a_stenosis_caution(catalog):
-    missing = [e.id for e in catalog.exercises.values()
-               if e.extension and not cautions_about(e, CautionAbout.STENOSIS)]
+    missing = [
+        e.id
+        for e in catalog.exercises.values()
+        if e.extension and not cautions_about(e, CautionAbout.STENOSIS)
+    ]
     assert missing == []
 
 
@@ -204,7 +230,9 @@ def test_equipment_matches_the_starting_position(catalog):
         if ex.position in needs and ex.needs() != needs[ex.position]:
             wrong.append(ex.id)
         if ex.position is Position.HANGING and ex.needs() not in (
-                {Equipment.PULL_UP_BAR}, {Equipment.WALL_BARS}):
+            {Equipment.PULL_UP_BAR},
+            {Equipment.WALL_BARS},
+        ):
             wrong.append(ex.id)
         if ex.position is Position.STANDING and ex.needs() - {Equipment.TABLE}:
             wrong.append(ex.id)
@@ -217,14 +245,20 @@ def test_acute_phase_moves_suit_lumbago(catalog):
 
 
 def test_every_exercise_has_three_to_six_short_steps(catalog):
-    bad = [e.id for e in catalog.exercises.values()
-           if not 3 <= len(e.steps) <= 6 or any(not s.strip() or len(s) > 140 for s in e.steps)]
+    bad = [
+        e.id
+        for e in catalog.exercises.values()
+        if not 3 <= len(e.steps) <= 6 or any(not s.strip() or len(s) > 140 for s in e.steps)
+    ]
     assert bad == []
 
 
 def test_every_exercise_has_a_short_alias(catalog):
-    bad = [e.id for e in catalog.exercises.values()
-           if not e.aliases or any(len(a) > 30 for a in e.aliases)]
+    bad = [
+        e.id
+        for e in catalog.exercises.values()
+        if not e.aliases or any(len(a) > 30 for a in e.aliases)
+    ]
     assert bad == []
 
 
@@ -267,8 +301,11 @@ def test_long_article_routines_start_shorter_and_may_grow_to_the_article(catalog
 
 def test_timed_exercises_never_grow_extra_sets(catalog):
     """Progression adds sets last; for a dose in minutes an extra set would mean nothing."""
-    bad = [e.id for e in catalog.exercises.values()
-           if e.dose.minutes is not None and e.bounds.sets != (1, 1)]
+    bad = [
+        e.id
+        for e in catalog.exercises.values()
+        if e.dose.minutes is not None and e.bounds.sets != (1, 1)
+    ]
     assert bad == []
 
 
@@ -311,13 +348,20 @@ def test_stage_names(catalog, number, name):
 
 @pytest.mark.parametrize(
     ("number", "days", "sessions", "count", "cmax", "no_flare", "no_24h", "pct", "adh_days"),
-    MOVE_ON, ids=[f"{row[0]}->{row[0] + 1}" for row in MOVE_ON])
-def test_move_on_numbers_are_the_specs(catalog, number, days, sessions, count, cmax, no_flare,
-                                       no_24h, pct, adh_days):
+    MOVE_ON,
+    ids=[f"{row[0]}->{row[0] + 1}" for row in MOVE_ON],
+)
+def test_move_on_numbers_are_the_specs(
+    catalog, number, days, sessions, count, cmax, no_flare, no_24h, pct, adh_days
+):
     rule = catalog.stage(number).move_on
     assert rule is not None
     assert (rule.min_days, rule.min_sessions, rule.checkin_count, rule.checkin_max) == (
-        days, sessions, count, cmax)
+        days,
+        sessions,
+        count,
+        cmax,
+    )
     assert rule.no_flare_sessions == no_flare
     assert rule.no_24h_flare_days == no_24h
     assert (rule.min_adherence_pct, rule.adherence_days) == (pct, adh_days)
@@ -351,7 +395,7 @@ def test_strengthen_opens_with_two_mobility_warmups(catalog):
 @pytest.mark.parametrize("number", [1, 2, 3, 4])
 def test_warmups_are_mobility_moves(catalog, number):
     stage = catalog.stage(number)
-    kinds = {catalog.exercise(i).kind for i in stage.default_exercises[:stage.warmups]}
+    kinds = {catalog.exercise(i).kind for i in stage.default_exercises[: stage.warmups]}
     assert kinds <= {"mobility"}
 
 
@@ -361,9 +405,13 @@ def test_someone_with_only_a_chair_and_stenosis_still_gets_a_session(catalog, nu
     """No mat, no bar, no table, stenosis reported: the stage list still holds enough moves."""
     have = {Equipment.NONE, Equipment.CHAIR}
     usable = [
-        ex.id for ex in map(catalog.exercise, catalog.stage(number).default_exercises)
-        if ex.needs() <= have and not ex.optional and condition in ex.conditions
-        and not ex.extension and not cautions_about(ex, CautionAbout.STENOSIS)
+        ex.id
+        for ex in map(catalog.exercise, catalog.stage(number).default_exercises)
+        if ex.needs() <= have
+        and not ex.optional
+        and condition in ex.conditions
+        and not ex.extension
+        and not cautions_about(ex, CautionAbout.STENOSIS)
     ]
     assert len(usable) >= catalog.rules.session_min_exercises, usable
 
@@ -400,7 +448,7 @@ def _seeds_dir() -> Path | None:
 
 def _six_word_runs(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {tuple(words[i:i + 6]) for i in range(len(words) - 5)}
+    return {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
 
 
 #: Each six-word run of the five articles, as the first 12 hex digits of its SHA-256: enough to
@@ -414,8 +462,11 @@ def _digest(run: tuple[str, ...]) -> str:
 
 
 def _article_digests(seeds: Path) -> set[str]:
-    return {_digest(run) for name in ARTICLES.values()
-            for run in _six_word_runs((seeds / name).read_text(encoding="utf-8"))}
+    return {
+        _digest(run)
+        for name in ARTICLES.values()
+        for run in _six_word_runs((seeds / name).read_text(encoding="utf-8"))
+    }
 
 
 def test_steps_cautions_and_cards_are_in_the_projects_own_words(catalog):
@@ -427,8 +478,12 @@ def test_steps_cautions_and_cards_are_in_the_projects_own_words(catalog):
     texts = [(e.id, s) for e in catalog.exercises.values() for s in e.steps]
     texts += [(e.id, c.text) for e in catalog.exercises.values() for c in e.cautions]
     texts += [(c.id, p) for c in catalog.cards.values() for p in c.body]
-    copied = [(where, " ".join(run)) for where, text in texts
-              for run in _six_word_runs(text) if _digest(run) in stored]
+    copied = [
+        (where, " ".join(run))
+        for where, text in texts
+        for run in _six_word_runs(text)
+        if _digest(run) in stored
+    ]
     assert copied == []
 
 
@@ -474,14 +529,14 @@ def edit(path: Path, header: str, old: str, new: str) -> int:
     body = text[start:end]
     assert body.count(old) == 1, f"{old!r} not found once in [{header}]"
     at = start + body.index(old)
-    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
     return text[:at].count("\n") + 1
 
 
 def drop_section(path: Path, header: str) -> None:
     text = path.read_text(encoding="utf-8")
     start, end = _section(text, header)
-    path.write_text(text[:start - len(header) - 3] + text[end:], encoding="utf-8")
+    path.write_text(text[: start - len(header) - 3] + text[end:], encoding="utf-8")
 
 
 def assert_names(exc: pytest.ExceptionInfo[CatalogError], *parts: str) -> None:
@@ -505,8 +560,9 @@ def test_missing_steps_name_file_entry_and_field(data):
     path = data / "exercises.toml"
     text = path.read_text(encoding="utf-8")
     start, end = _section(text, "exercises.bridge")
-    body = re.sub(r"^steps = \[.*?^\]\n", "", text[start:end], count=1,
-                  flags=re.MULTILINE | re.DOTALL)
+    body = re.sub(
+        r"^steps = \[.*?^\]\n", "", text[start:end], count=1, flags=re.MULTILINE | re.DOTALL
+    )
     assert "steps" not in body
     path.write_text(text[:start] + body + text[end:], encoding="utf-8")
     with pytest.raises(CatalogError) as exc:
@@ -530,8 +586,12 @@ def test_a_toml_syntax_error_names_the_file_and_line(data):
 
 
 def test_an_easier_neighbour_that_does_not_exist_names_file_entry_and_field(data):
-    edit(data / "exercises.toml", "exercises.five-point-support", 'easier = "bridge"',
-         'easier = "no-such-move"')
+    edit(
+        data / "exercises.toml",
+        "exercises.five-point-support",
+        'easier = "bridge"',
+        'easier = "no-such-move"',
+    )
     with pytest.raises(CatalogError) as exc:
         load_catalog(data)
     assert_names(exc, "exercises.toml", "'five-point-support'", "easier", "no-such-move")
@@ -572,8 +632,7 @@ def test_a_card_citing_an_unknown_source_names_file_card_and_field(data):
     assert_names(exc, "cards.toml", "'heat-or-cold'", "sources", "made-up.txt")
 
 
-def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_path,
-                                                                      monkeypatch):
+def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_path, monkeypatch):
     cache = tmp_path / "cache" / "catalog.json"
     first = loader._load_checked(data, cache)
     assert cache.exists() and mode(cache) == 0o600 and mode(cache.parent) == 0o700

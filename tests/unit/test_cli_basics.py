@@ -41,7 +41,8 @@ def test_library_table_is_readable_text():
 
 
 def test_unknown_command_is_a_usage_error_exit_2():
-    result = subprocess.run([sys.executable, "-m", "rehab", "nonsense"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "rehab", "nonsense"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr

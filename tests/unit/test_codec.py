@@ -81,7 +81,8 @@ def test_pydantic_problems_name_the_field_in_one_line():
 
 # Random records. Dose needs one of reps, hold_s or minutes, which its __post_init__ checks.
 st.register_type_strategy(
-    Dose, st.builds(Dose, reps=st.integers(1, 50), hold_s=st.none() | st.integers(1, 120)))
+    Dose, st.builds(Dose, reps=st.integers(1, 50), hold_s=st.none() | st.integers(1, 120))
+)
 
 
 @settings(max_examples=60, deadline=None)

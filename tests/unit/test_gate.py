@@ -35,8 +35,7 @@ def gate(*records, plan: Plan | None = PLAN):
 
 
 def with_symptoms(s: Session) -> Session:
-    return Session(**{**{n: getattr(s, n) for n in s.__dataclass_fields__},
-                      "new_symptoms": True})
+    return Session(**{**{n: getattr(s, n) for n in s.__dataclass_fields__}, "new_symptoms": True})
 
 
 def test_a_recent_clear_screening_opens_the_gate():
@@ -44,24 +43,38 @@ def test_a_recent_clear_screening_opens_the_gate():
     assert g.open and g.why == "ok" and g.reason == ""
 
 
-@pytest.mark.parametrize("records, why", [
-    ((), "no-screen"),
-    ((full(fever=True),), "see-doctor"),
-    ((full(bladder_bowel=True),), "emergency"),
-    ((full(fever=True, foot_drop=True),), "emergency"),
-    ((full(), after_session_screening({"same-day": True, "one-leg": False}, NOW)),
-     "emergency"),
-    ((full(), after_session_screening({"same-day": False, "one-leg": True}, NOW)),
-     "see-doctor"),
-    # An old file's after-session answer, before the question was split in two.
-    ((full(), Screening(at=NOW, answers={"after-session-symptoms": True},
-                        result="see-doctor", context="after-session")), "see-doctor"),
-    # A crash between the session and its screening: only the session was saved.
-    ((full(), with_symptoms(session(NOW.date()))), "see-doctor"),
-    # A result with no answer behind it (hand-edited or foreign): the result is believed.
-    ((Screening(at=NOW, answers={}, result="emergency", context="re-screen"),), "emergency"),
-    ((full(days_ago=8.5),), "rescreen-due"),
-])
+@pytest.mark.parametrize(
+    "records, why",
+    [
+        ((), "no-screen"),
+        ((full(fever=True),), "see-doctor"),
+        ((full(bladder_bowel=True),), "emergency"),
+        ((full(fever=True, foot_drop=True),), "emergency"),
+        ((full(), after_session_screening({"same-day": True, "one-leg": False}, NOW)), "emergency"),
+        (
+            (full(), after_session_screening({"same-day": False, "one-leg": True}, NOW)),
+            "see-doctor",
+        ),
+        # An old file's after-session answer, before the question was split in two.
+        (
+            (
+                full(),
+                Screening(
+                    at=NOW,
+                    answers={"after-session-symptoms": True},
+                    result="see-doctor",
+                    context="after-session",
+                ),
+            ),
+            "see-doctor",
+        ),
+        # A crash between the session and its screening: only the session was saved.
+        ((full(), with_symptoms(session(NOW.date()))), "see-doctor"),
+        # A result with no answer behind it (hand-edited or foreign): the result is believed.
+        ((Screening(at=NOW, answers={}, result="emergency", context="re-screen"),), "emergency"),
+        ((full(days_ago=8.5),), "rescreen-due"),
+    ],
+)
 def test_the_gate_stays_closed_and_says_why(records, why):
     g = gate(*records)
     assert not g.open and g.why == why
@@ -77,8 +90,9 @@ def test_the_weekly_rescreen_closes_the_gate_only_after_a_days_grace():
 
 
 def test_a_paused_plan_stays_closed_until_the_gate_settles_it():
-    paused = Plan(**{**{n: getattr(PLAN, n) for n in PLAN.__dataclass_fields__},
-                     "status": "paused"})
+    paused = Plan(
+        **{**{n: getattr(PLAN, n) for n in PLAN.__dataclass_fields__}, "status": "paused"}
+    )
     g = gate(full(), plan=paused)
     assert g.why == "paused" and g.stopped
     change = settle(paused, g, NOW)
@@ -87,8 +101,7 @@ def test_a_paused_plan_stays_closed_until_the_gate_settles_it():
 
 
 def test_a_full_screening_after_a_session_yes_answers_it():
-    yes = after_session_screening({"same-day": False, "one-leg": True},
-                                  NOW - timedelta(hours=2))
+    yes = after_session_screening({"same-day": False, "one-leg": True}, NOW - timedelta(hours=2))
     assert gate(full(days_ago=1), yes).why == "see-doctor"
     rescreen = full(days_ago=1 / 24)
     assert gate(full(days_ago=1), yes, rescreen).open

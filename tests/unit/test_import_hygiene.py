@@ -24,8 +24,10 @@ def test_core_and_cli_import_no_textual():
 
 
 def test_planner_and_seeds_import_no_tinydb():
-    code = ("import sys, planner.advice, planner.stages, seeds; seeds.load_catalog(); "
-            "print([m for m in sys.modules if m.startswith('tinydb')])")
+    code = (
+        "import sys, planner.advice, planner.stages, seeds; seeds.load_catalog(); "
+        "print([m for m in sys.modules if m.startswith('tinydb')])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
@@ -62,8 +64,9 @@ def test_reading_a_vouched_file_loads_no_pydantic(tmp_path):
     write_demo(path, 30, 1, lambda: NOW)
     # The first start after an install validates the catalog with pydantic, then keeps it.
     subprocess.run([sys.executable, "-c", "import seeds; seeds.load_catalog()"], check=True)
-    out = subprocess.run([sys.executable, "-c", START, str(path)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", START, str(path)], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
@@ -77,8 +80,16 @@ def test_no_layer_below_the_command_line_imports_it():
     for layer in ("planner", "seeds", "store", "tui"):
         for path in sorted((root / layer).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                         [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-                found += [f"{path.relative_to(root)}:{node.lineno} {name}" for name in names
-                          if name == "rehab" or name.startswith("rehab.")]
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                found += [
+                    f"{path.relative_to(root)}:{node.lineno} {name}"
+                    for name in names
+                    if name == "rehab" or name.startswith("rehab.")
+                ]
     assert found == []

@@ -22,28 +22,40 @@ from tests.unit.safety_worlds import violations, worlds
 
 def _no_pause_guard(monkeypatch) -> None:
     """(1) The pause/screening guard: held back only by a step back, never by the gate."""
-    monkeypatch.setattr(Advice, "held_back", property(
-        lambda self: None if self.step_back is None else self.step_back.reason))
+    monkeypatch.setattr(
+        Advice,
+        "held_back",
+        property(lambda self: None if self.step_back is None else self.step_back.reason),
+    )
 
 
 def _no_step_back_guard(monkeypatch) -> None:
     """(2) The step-back guard: held back only by the gate, never by a step back."""
-    monkeypatch.setattr(Advice, "held_back", property(
-        lambda self: None if self.gate.open else self.gate.reason))
+    monkeypatch.setattr(
+        Advice, "held_back", property(lambda self: None if self.gate.open else self.gate.reason)
+    )
 
 
 def _no_checkin_criterion(monkeypatch) -> None:
     """(3) The check-in criterion of moving on always holds."""
-    monkeypatch.setattr(planner.progression, "_checkins_criterion",
-                        lambda rule, history, today: Criterion(key="checkins", label="Check-ins",
-                                                               ok=True, detail="mutant"))
+    monkeypatch.setattr(
+        planner.progression,
+        "_checkins_criterion",
+        lambda rule, history, today: Criterion(
+            key="checkins", label="Check-ins", ok=True, detail="mutant"
+        ),
+    )
 
 
 def _no_flare_criterion(monkeypatch) -> None:
     """(4) The flare criterion of moving on always holds."""
-    monkeypatch.setattr(planner.progression, "_flares_criterion",
-                        lambda rule, rules, in_stage: Criterion(key="flares", label="Flares",
-                                                                ok=True, detail="mutant"))
+    monkeypatch.setattr(
+        planner.progression,
+        "_flares_criterion",
+        lambda rule, rules, in_stage: Criterion(
+            key="flares", label="Flares", ok=True, detail="mutant"
+        ),
+    )
 
 
 def _no_open_signs(monkeypatch) -> None:
@@ -56,8 +68,9 @@ def _no_pre_session_pain(monkeypatch) -> None:
     real = planner.progression.step_back_check
 
     def mutant(catalog, stage, history, now, stage_start=None):
-        calm = type(history).of([s for s in history.sessions if s.pain_before < 7],
-                                history.checkins, history.events)
+        calm = type(history).of(
+            [s for s in history.sessions if s.pain_before < 7], history.checkins, history.events
+        )
         return real(catalog, stage, calm, now, stage_start)
 
     monkeypatch.setattr(planner.advice, "step_back_check", mutant)
@@ -81,8 +94,13 @@ def test_the_property_test_catches_the_mutant(name, monkeypatch):
     mutate, promise = MUTANTS[name]
     mutate(monkeypatch)
 
-    @settings(max_examples=400, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=400,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(worlds())
     def prop(world):
         assert violations(world) == []
@@ -90,4 +108,3 @@ def test_the_property_test_catches_the_mutant(name, monkeypatch):
     with pytest.raises(AssertionError) as red:
         prop()
     assert promise in str(red.value)
-

@@ -15,11 +15,20 @@ TODAY = NOW.date()
 OLD = TODAY - timedelta(days=60)
 
 
-@pytest.mark.parametrize("pain,episode,stage", [
-    (5, OLD, 1), (4, OLD, 2), (3, OLD, 2), (2, OLD, 3), (0, OLD, 3),
-    (2, TODAY - timedelta(days=13), 1), (2, TODAY - timedelta(days=14), 3),
-    (4, TODAY - timedelta(days=13), 1), (10, OLD, 1),
-])
+@pytest.mark.parametrize(
+    "pain,episode,stage",
+    [
+        (5, OLD, 1),
+        (4, OLD, 2),
+        (3, OLD, 2),
+        (2, OLD, 3),
+        (0, OLD, 3),
+        (2, TODAY - timedelta(days=13), 1),
+        (2, TODAY - timedelta(days=14), 3),
+        (4, TODAY - timedelta(days=13), 1),
+        (10, OLD, 1),
+    ],
+)
 def test_first_run_placement(pain, episode, stage):
     placement = place(pain, episode, TODAY)
     assert placement.stage == stage

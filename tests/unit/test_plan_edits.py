@@ -41,8 +41,13 @@ def test_swap_offers_neighbours_first_and_refuses_what_does_not_suit(catalog, pl
     assert free[0] in [p.exercise_id for p in swapped.prescriptions]
     assert ex.id not in [p.exercise_id for p in swapped.prescriptions]
     with pytest.raises(ValueError, match="needs"):
-        swap(catalog, make_profile(equipment=[Equipment.NONE, Equipment.MAT]), plan, "bridge",
-             "bar-hang")
+        swap(
+            catalog,
+            make_profile(equipment=[Equipment.NONE, Equipment.MAT]),
+            plan,
+            "bridge",
+            "bar-hang",
+        )
 
 
 def test_reset_goes_back_to_the_stage_default(catalog, plan):
@@ -60,11 +65,20 @@ def test_a_declined_step_is_not_suggested_again_from_the_same_dose(catalog):
 
     ex = catalog.exercise("bridge")
     plan = _plan_with(catalog, ex.id, ex.dose)
-    two = [session(NOW.date() - timedelta(days=d), stage=3, after=2, difficulty="easy",
-                   entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
+    two = [
+        session(
+            NOW.date() - timedelta(days=d),
+            stage=3,
+            after=2,
+            difficulty="easy",
+            entries=[_entry(ex, ex.dose)],
+        )
+        for d in (2, 1)
+    ]
     [up] = dose_suggestions(catalog, plan, History.of(two))
-    declined = replace(plan, declined=[DeclinedStep(
-        exercise_id=ex.id, current=up.current, proposed=up.proposed)])
+    declined = replace(
+        plan, declined=[DeclinedStep(exercise_id=ex.id, current=up.current, proposed=up.proposed)]
+    )
     assert dose_suggestions(catalog, declined, History.of(two)) == []
 
 
@@ -87,10 +101,13 @@ def test_while_held_back_a_dose_may_go_down_but_never_up(catalog, plan):
 def test_while_held_back_no_harder_swap_is_offered_or_accepted(catalog):
     profile = make_profile()
     plan = build_plan(catalog, profile, 1, NOW)
-    with_harder = [p.exercise_id for p in plan.prescriptions
-                   if catalog.exercise(p.exercise_id).harder
-                   and catalog.exercise(p.exercise_id).harder not in
-                   {q.exercise_id for q in plan.prescriptions}]
+    with_harder = [
+        p.exercise_id
+        for p in plan.prescriptions
+        if catalog.exercise(p.exercise_id).harder
+        and catalog.exercise(p.exercise_id).harder
+        not in {q.exercise_id for q in plan.prescriptions}
+    ]
     assert with_harder, "stage 1 has an exercise with a harder neighbour outside the plan"
     ex = catalog.exercise(with_harder[0])
     free = [why for _, why in swap_options(catalog, profile, plan, ex.id)]

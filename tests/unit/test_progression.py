@@ -76,8 +76,9 @@ def test_fewer_than_three_checkins_block_move_on(catalog):
 
 
 @pytest.mark.parametrize("stage,days,sessions,cmax,nf", TABLE)
-def test_flare_inside_the_window_blocks_and_just_outside_does_not(catalog, stage, days, sessions,
-                                                                  cmax, nf):
+def test_flare_inside_the_window_blocks_and_just_outside_does_not(
+    catalog, stage, days, sessions, cmax, nf
+):
     inside = check(catalog, stage, passing_world(stage, days, sessions, cmax, flare_ago=nf - 1))
     assert [c.key for c in inside.failing] == ["flares"]
     outside = check(catalog, stage, passing_world(stage, days, sessions, cmax, flare_ago=nf))
@@ -153,27 +154,60 @@ def test_dose_steps_go_reps_then_hold_then_sets_and_back():
 
 
 def _plan_with(catalog, ex_id, dose):
-    return Plan(id="plan", stage=3, created_at=NOW - timedelta(days=10),
-                prescriptions=[Prescription(exercise_id=ex_id, dose=dose)])
+    return Plan(
+        id="plan",
+        stage=3,
+        created_at=NOW - timedelta(days=10),
+        prescriptions=[Prescription(exercise_id=ex_id, dose=dose)],
+    )
 
 
 def _entry(ex, dose, **kw):
-    return ExerciseEntry(exercise_id=ex.id, name=ex.name, prescribed=dose, sets_done=dose.sets,
-                         reps_done=dose.reps or 0, **kw)
+    return ExerciseEntry(
+        exercise_id=ex.id,
+        name=ex.name,
+        prescribed=dose,
+        sets_done=dose.sets,
+        reps_done=dose.reps or 0,
+        **kw,
+    )
 
 
 def test_two_easy_sessions_suggest_one_step_up_and_a_hurt_suggests_one_down(catalog):
     ex = catalog.exercise("bridge")
     plan = _plan_with(catalog, ex.id, ex.dose)
-    one = [session(TODAY - timedelta(days=2), stage=3, after=2, difficulty="easy",
-                   entries=[_entry(ex, ex.dose)])]
+    one = [
+        session(
+            TODAY - timedelta(days=2),
+            stage=3,
+            after=2,
+            difficulty="easy",
+            entries=[_entry(ex, ex.dose)],
+        )
+    ]
     assert dose_suggestions(catalog, plan, History.of(one)) == []
-    two = [*one, session(TODAY - timedelta(days=1), stage=3, after=3, difficulty="ok",
-                         entries=[_entry(ex, ex.dose)])]
+    two = [
+        *one,
+        session(
+            TODAY - timedelta(days=1),
+            stage=3,
+            after=3,
+            difficulty="ok",
+            entries=[_entry(ex, ex.dose)],
+        ),
+    ]
     [up] = dose_suggestions(catalog, plan, History.of(two))
     assert up.direction == "up" and up.proposed == step_up(ex.dose, ex.bounds)
-    hard = [*one, session(TODAY - timedelta(days=1), stage=3, after=3, difficulty="hard",
-                          entries=[_entry(ex, ex.dose)])]
+    hard = [
+        *one,
+        session(
+            TODAY - timedelta(days=1),
+            stage=3,
+            after=3,
+            difficulty="hard",
+            entries=[_entry(ex, ex.dose)],
+        ),
+    ]
     assert dose_suggestions(catalog, plan, History.of(hard)) == []
     higher = step_up(ex.dose, ex.bounds)
     plan_hi = _plan_with(catalog, ex.id, higher)
@@ -198,8 +232,16 @@ def test_the_pain_that_placed_someone_does_not_send_them_back(catalog):
 def test_no_step_up_that_would_make_the_session_longer_than_the_person_chose(catalog):
     ex = catalog.exercise("bridge")
     plan = _plan_with(catalog, ex.id, ex.dose)
-    two = [session(TODAY - timedelta(days=d), stage=3, after=2, difficulty="easy",
-                   entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
+    two = [
+        session(
+            TODAY - timedelta(days=d),
+            stage=3,
+            after=2,
+            difficulty="easy",
+            entries=[_entry(ex, ex.dose)],
+        )
+        for d in (2, 1)
+    ]
     history = History.of(two)
     roomy = ex.dose.seconds() + 600
     assert dose_suggestions(catalog, plan, history, budget_s=roomy)
@@ -221,12 +263,21 @@ def test_a_step_down_can_be_declined_and_a_new_hurt_offers_it_again(catalog):
     ex = catalog.exercise("bridge")
     dose = Dose(sets=3, reps=12, hold_s=5)
     plan = _plan_with(catalog, ex.id, dose)
-    hurt = session(TODAY - timedelta(days=1), stage=3, after=4,
-                   entries=[_entry(ex, dose, stopped_hurt=True)])
+    hurt = session(
+        TODAY - timedelta(days=1), stage=3, after=4, entries=[_entry(ex, dose, stopped_hurt=True)]
+    )
     [down] = dose_suggestions(catalog, plan, History.of([hurt]))
-    no = replace(plan, declined=[DeclinedStep(exercise_id=ex.id, current=down.current,
-                                              proposed=down.proposed,
-                                              session_id=down.session_id)])
+    no = replace(
+        plan,
+        declined=[
+            DeclinedStep(
+                exercise_id=ex.id,
+                current=down.current,
+                proposed=down.proposed,
+                session_id=down.session_id,
+            )
+        ],
+    )
     assert dose_suggestions(catalog, no, History.of([hurt])) == []
     again = session(TODAY, stage=3, after=4, entries=[_entry(ex, dose, stopped_hurt=True)])
     [later] = dose_suggestions(catalog, no, History.of([hurt, again]))
@@ -235,10 +286,22 @@ def test_a_step_down_can_be_declined_and_a_new_hurt_offers_it_again(catalog):
 
 def test_a_declined_step_down_does_not_silence_step_ups(catalog):
     ex = catalog.exercise("bridge")
-    plan = replace(_plan_with(catalog, ex.id, ex.dose), declined=[DeclinedStep(
-        exercise_id=ex.id, current=ex.dose, proposed=ex.dose, session_id="old")])
-    two = [session(TODAY - timedelta(days=d), stage=3, after=2, difficulty="easy",
-                   entries=[_entry(ex, ex.dose)]) for d in (2, 1)]
+    plan = replace(
+        _plan_with(catalog, ex.id, ex.dose),
+        declined=[
+            DeclinedStep(exercise_id=ex.id, current=ex.dose, proposed=ex.dose, session_id="old")
+        ],
+    )
+    two = [
+        session(
+            TODAY - timedelta(days=d),
+            stage=3,
+            after=2,
+            difficulty="easy",
+            entries=[_entry(ex, ex.dose)],
+        )
+        for d in (2, 1)
+    ]
     [up] = dose_suggestions(catalog, plan, History.of(two))
     assert up.direction == "up"
 

@@ -33,12 +33,21 @@ def histories(draw, stage=None):
     sessions = []
     for _ in range(draw(st.integers(0, 40))):
         ago = draw(st.integers(1, max(days, 1)))
-        sessions.append(session(TODAY - timedelta(days=ago),
-                                slot=draw(st.sampled_from(["morning", "evening"])),
-                                stage=stage, before=draw(pains), after=draw(pains),
-                                completed=draw(st.booleans()), hurt=draw(st.booleans())))
-    checkins = [checkin(TODAY - timedelta(days=draw(st.integers(0, max(days, 1)))), draw(pains))
-                for _ in range(draw(st.integers(0, 20)))]
+        sessions.append(
+            session(
+                TODAY - timedelta(days=ago),
+                slot=draw(st.sampled_from(["morning", "evening"])),
+                stage=stage,
+                before=draw(pains),
+                after=draw(pains),
+                completed=draw(st.booleans()),
+                hurt=draw(st.booleans()),
+            )
+        )
+    checkins = [
+        checkin(TODAY - timedelta(days=draw(st.integers(0, max(days, 1)))), draw(pains))
+        for _ in range(draw(st.integers(0, 20)))
+    ]
     base = build_world(stage, days=days, sessions=0, checkins=[], pain=0)
     return stage, History.of(sessions, checkins, base.events)
 
@@ -66,8 +75,13 @@ def _reach(predicate, n=300) -> float:
     """The share of `n` generated worlds for which `predicate` holds (derandomized)."""
     seen: list[bool] = []
 
-    @settings(max_examples=n, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(worlds())
     def probe(world):
         seen.append(bool(predicate(world)))
@@ -76,17 +90,26 @@ def _reach(predicate, n=300) -> float:
     return sum(seen) / len(seen)
 
 
-@pytest.mark.parametrize("branch, predicate, least", [
-    ("every move-on criterion holds", lambda w: w.advice().move_on.ok, 0.2),
-    ("move-on recommended", lambda w: w.advice().recommend_move_on, 0.2),
-    ("the gate is closed", lambda w: not w.advice().gate.open, 0.2),
-    ("a step back is advised", lambda w: w.advice().step_back is not None, 0.2),
-    ("a step up is offered", lambda w: any(d.direction == "up" for d in w.advice().doses), 0.2),
-    ("a step back advised while every criterion holds",
-     lambda w: w.advice().step_back is not None and w.advice().move_on.ok, 0.05),
-    ("the gate closed while every criterion holds",
-     lambda w: not w.advice().gate.open and w.advice().move_on.ok, 0.1),
-])
+@pytest.mark.parametrize(
+    "branch, predicate, least",
+    [
+        ("every move-on criterion holds", lambda w: w.advice().move_on.ok, 0.2),
+        ("move-on recommended", lambda w: w.advice().recommend_move_on, 0.2),
+        ("the gate is closed", lambda w: not w.advice().gate.open, 0.2),
+        ("a step back is advised", lambda w: w.advice().step_back is not None, 0.2),
+        ("a step up is offered", lambda w: any(d.direction == "up" for d in w.advice().doses), 0.2),
+        (
+            "a step back advised while every criterion holds",
+            lambda w: w.advice().step_back is not None and w.advice().move_on.ok,
+            0.05,
+        ),
+        (
+            "the gate closed while every criterion holds",
+            lambda w: not w.advice().gate.open and w.advice().move_on.ok,
+            0.1,
+        ),
+    ],
+)
 def test_the_worlds_reach_the_branches_the_properties_check(branch, predicate, least):
     """The property above proves something only if its worlds reach these branches often."""
     assert _reach(predicate) >= least, branch
@@ -103,14 +126,22 @@ def test_stepping_back_never_goes_below_stage_one(case):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sets(st.sampled_from(list(Equipment))),
-       st.sets(st.sampled_from(list(Condition)), min_size=1),
-       st.integers(5, 60), st.booleans(), st.integers(1, 4))
+@given(
+    st.sets(st.sampled_from(list(Equipment))),
+    st.sets(st.sampled_from(list(Condition)), min_size=1),
+    st.integers(5, 60),
+    st.booleans(),
+    st.integers(1, 4),
+)
 def test_a_plan_never_holds_an_exercise_the_profile_lacks_equipment_for(
-        equipment, conditions, minutes, stenosis, stage):
-    profile = make_profile(equipment=sorted(equipment | {Equipment.NONE}),
-                           conditions=sorted(conditions), minutes_per_session=minutes,
-                           stenosis=stenosis)
+    equipment, conditions, minutes, stenosis, stage
+):
+    profile = make_profile(
+        equipment=sorted(equipment | {Equipment.NONE}),
+        conditions=sorted(conditions),
+        minutes_per_session=minutes,
+        stenosis=stenosis,
+    )
     plan = build_plan(CATALOG, profile, stage, NOW)
     for p in plan.prescriptions:
         ex = CATALOG.exercise(p.exercise_id)
@@ -126,8 +157,11 @@ def test_the_recent_window_decides_exactly_as_the_whole_history(case):
 
     stage, history = case
     since = history_since(CATALOG, stage, history.events, NOW)
-    window = History.of([s for s in history.sessions if s.started_at >= since],
-                        [c for c in history.checkins if c.at >= since], history.events)
+    window = History.of(
+        [s for s in history.sessions if s.started_at >= since],
+        [c for c in history.checkins if c.at >= since],
+        history.events,
+    )
     profile = make_profile()
     plan = Plan(id="plan", stage=stage, created_at=NOW - timedelta(days=40), prescriptions=[])
     full = advise(CATALOG, profile, plan, history, SafetyRecords(), None, NOW)

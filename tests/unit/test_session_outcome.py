@@ -16,26 +16,44 @@ DOSE = Dose(sets=2, reps=4)
 
 
 def entry(reps: int = 0, sets: int = 0, skipped: bool = False, hurt: bool = False):
-    return ExerciseEntry(exercise_id="bridge", name="Bridge", prescribed=DOSE, sets_done=sets,
-                         reps_done=reps, skipped=skipped, stopped_hurt=hurt)
+    return ExerciseEntry(
+        exercise_id="bridge",
+        name="Bridge",
+        prescribed=DOSE,
+        sets_done=sets,
+        reps_done=reps,
+        skipped=skipped,
+        stopped_hurt=hurt,
+    )
 
 
 def of(*entries, before=3, after=3) -> Session:
-    return Session(plan_id="p", stage=1, slot="morning", started_at=NOW, pain_before=before,
-                   pain_after=after, entries=list(entries), completed=True)
+    return Session(
+        plan_id="p",
+        stage=1,
+        slot="morning",
+        started_at=NOW,
+        pain_before=before,
+        pain_after=after,
+        entries=list(entries),
+        completed=True,
+    )
 
 
-@pytest.mark.parametrize("entries, outcome", [
-    ((), "skipped"),
-    ((entry(skipped=True),) * 6, "skipped"),
-    ((entry(),) * 6, "skipped"),  # ran to the end with n, n, n: nothing done
-    ((entry(8, 2),) * 3 + (entry(),) * 3, "done"),  # exactly half
-    ((entry(8, 2),) * 2 + (entry(4, 1),) * 2 + (entry(),) * 2, "done"),  # 2 + 2 × ½ of 6
-    ((entry(8, 2),) * 2 + (entry(),) * 4, "partial"),
-    ((entry(4, 1),), "done"),  # 4 of 8 reps counts by its fraction: half
-    ((entry(3, 0),), "partial"),
-    ((entry(3, 0, hurt=True),), "partial"),
-])
+@pytest.mark.parametrize(
+    "entries, outcome",
+    [
+        ((), "skipped"),
+        ((entry(skipped=True),) * 6, "skipped"),
+        ((entry(),) * 6, "skipped"),  # ran to the end with n, n, n: nothing done
+        ((entry(8, 2),) * 3 + (entry(),) * 3, "done"),  # exactly half
+        ((entry(8, 2),) * 2 + (entry(4, 1),) * 2 + (entry(),) * 2, "done"),  # 2 + 2 × ½ of 6
+        ((entry(8, 2),) * 2 + (entry(),) * 4, "partial"),
+        ((entry(4, 1),), "done"),  # 4 of 8 reps counts by its fraction: half
+        ((entry(3, 0),), "partial"),
+        ((entry(3, 0, hurt=True),), "partial"),
+    ],
+)
 def test_done_means_at_least_half_the_work(entries, outcome):
     assert of(*entries).outcome == outcome
 
@@ -47,8 +65,10 @@ def test_a_partly_done_exercise_counts_by_its_fraction():
 
 def test_only_done_sessions_count_toward_moving_on():
     base = world(1, days=5, sessions=0, checkins=[1, 1, 1], pain=1)
-    empty = [Session(**{**{n: getattr(s, n) for n in s.__dataclass_fields__}, "entries": [entry()]})
-             for s in world(1, days=5, sessions=6, checkins=[1, 1, 1], pain=1).sessions]
+    empty = [
+        Session(**{**{n: getattr(s, n) for n in s.__dataclass_fields__}, "entries": [entry()]})
+        for s in world(1, days=5, sessions=6, checkins=[1, 1, 1], pain=1).sessions
+    ]
     check = move_on_check(load_catalog(), 1, History.of(empty, base.checkins, base.events), NOW)
     [sessions] = [c for c in check.criteria if c.key == "sessions"]
     assert not sessions.ok and sessions.detail.startswith("0 of")

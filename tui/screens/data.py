@@ -19,10 +19,12 @@ from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.validate import InputProblem
 from tui.widgets.checklist import CheckList
 
-FORMATS = [("md", "a report for your physiotherapist (Markdown)"),
-           ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
-           ("ics", "the next 4 weeks of sessions, for a calendar (iCalendar)"),
-           ("json", "everything, to move to another computer (JSON)")]
+FORMATS = [
+    ("md", "a report for your physiotherapist (Markdown)"),
+    ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
+    ("ics", "the next 4 weeks of sessions, for a calendar (iCalendar)"),
+    ("json", "everything, to move to another computer (JSON)"),
+]
 
 
 class ExportScreen(AskScreen[tuple[str, Path] | None]):
@@ -57,8 +59,9 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
             raise InputProblem("Please give a file name.")
         path = Path(raw).expanduser().absolute()
         if path.is_dir() or not path.parent.is_dir():
-            raise InputProblem(f"Cannot write there: {path.parent} is not a folder, or the "
-                               "name is a folder.")
+            raise InputProblem(
+                f"Cannot write there: {path.parent} is not a folder, or the name is a folder."
+            )
         return fmt, path
 
 
@@ -99,26 +102,40 @@ class DataScreen(MainScreen):
         # Counted as stored: asking for the records would read and validate every one (~0.6 s
         # at ten years) just to count them.
         stored = repo.counts()
-        counts = (f"{stored['sessions']} sessions · {stored['checkins']} check-ins · "
-                  f"{stored['stage_events']} stage events")
-        self.query_one("#file", Static).update(Content.assemble(
-            ("Your data file", "bold"), "\n", str(path), f"\n{size} · {counts}\n",
-            "Private: only you can read it (0600). Nothing leaves this computer."))
+        counts = (
+            f"{stored['sessions']} sessions · {stored['checkins']} check-ins · "
+            f"{stored['stage_events']} stage events"
+        )
+        self.query_one("#file", Static).update(
+            Content.assemble(
+                ("Your data file", "bold"),
+                "\n",
+                str(path),
+                f"\n{size} · {counts}\n",
+                "Private: only you can read it (0600). Nothing leaves this computer.",
+            )
+        )
         table = self.query_one(DataTable)
         table.clear()
         for b in repo.backups():
             stat = b.path.stat()
-            table.add_row(Text(b.path.name), Text(f"{b.day.isoformat()} {b.at:%H:%M} · {b.reason}"),
-                          Text(size_text(stat.st_size)), key=str(b.path))
-        self.query_one("#data-help", Static).update(Content(
-            "b makes a backup now · r puts the selected backup back (your current file is "
-            "backed up first) · e exports a report for your physiotherapist, a spreadsheet, "
-            "a calendar or everything."))
+            table.add_row(
+                Text(b.path.name),
+                Text(f"{b.day.isoformat()} {b.at:%H:%M} · {b.reason}"),
+                Text(size_text(stat.st_size)),
+                key=str(b.path),
+            )
+        self.query_one("#data-help", Static).update(
+            Content(
+                "b makes a backup now · r puts the selected backup back (your current file is "
+                "backed up first) · e exports a report for your physiotherapist, a spreadsheet, "
+                "a calendar or everything."
+            )
+        )
 
     def action_backup(self) -> None:
         made = self.app.repo.backup_now()
-        self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.",
-                    markup=False)
+        self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.", markup=False)
         self.refresh_view()
 
     @work
@@ -147,9 +164,13 @@ class DataScreen(MainScreen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         name = os.path.basename(key)
-        if not await self.app.push_screen_wait(ConfirmScreen(
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
                 f"Put back {name}? Your current file is backed up first, so nothing is lost.",
-                "Restore", "Cancel")):
+                "Restore",
+                "Cancel",
+            )
+        ):
             return
         try:
             self.app.repo.restore(key)

@@ -49,22 +49,37 @@ class DoctorScreen(Screen[str | None]):
             title = headline(result).upper() if emergency else headline(result)
             yield Static(Content.assemble(("■ " + title, "bold")), id="doctor-title")
             yield Static(Content(advice(result)))
-            yield Static(Content("You answered yes to:\n" + "\n".join(
-                f"  • {s.flag.question}" for s in self.gate.signs)))
+            yield Static(
+                Content(
+                    "You answered yes to:\n"
+                    + "\n".join(f"  • {s.flag.question}" for s in self.gate.signs)
+                )
+            )
             if self.gate.clearable:
-                yield Static(Content(
-                    "These describe your history. If a doctor has already checked them and "
-                    "said you may exercise, press d to record it with the date."))
+                yield Static(
+                    Content(
+                        "These describe your history. If a doctor has already checked them and "
+                        "said you may exercise, press d to record it with the date."
+                    )
+                )
             if not self.first_run:
-                yield Static(Content(
-                    "Sessions are stopped. Nothing is lost: your history is kept. No session "
-                    "can start until you answer the safety questions again (r) once a doctor "
-                    "has seen you."))
+                yield Static(
+                    Content(
+                        "Sessions are stopped. Nothing is lost: your history is kept. No session "
+                        "can start until you answer the safety questions again (r) once a doctor "
+                        "has seen you."
+                    )
+                )
             signs = [f.question for f in RED_FLAGS if f.level == "emergency"]
-            yield Static(Content("Get help the same day if you notice any of these:\n" +
-                                 "\n".join(f"  • {s}" for s in signs)))
-            yield Static(Content("rehab gives general self-care guidance, not a diagnosis."),
-                         classes="dim")
+            yield Static(
+                Content(
+                    "Get help the same day if you notice any of these:\n"
+                    + "\n".join(f"  • {s}" for s in signs)
+                )
+            )
+            yield Static(
+                Content("rehab gives general self-care guidance, not a diagnosis."), classes="dim"
+            )
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -104,8 +119,11 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
         if not clearances:
             return
         after = app.record_clearances(clearances)
-        app.notify("Thank you, that is kept." + (" Some signs are still open." if after.signs
-                                                 else " You may go on."), markup=False)
+        app.notify(
+            "Thank you, that is kept."
+            + (" Some signs are still open." if after.signs else " You may go on."),
+            markup=False,
+        )
         then(after)
 
     app.push_screen(ClearanceScreen(list(gate.signs)), done)
@@ -127,15 +145,19 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
         yield Header()
         with Vertical(id="wizard"):
             yield Static(Content.assemble(("A doctor has checked this", "bold")))
-            yield Label("For each: has a doctor seen you about it and said you may exercise? "
-                        "y or n.")
-            yield AnswerList([(s.flag.id, s.flag.question) for s in self.signs],
-                             id="cleared-list")
+            yield Label(
+                "For each: has a doctor seen you about it and said you may exercise? y or n."
+            )
+            yield AnswerList([(s.flag.id, s.flag.question) for s in self.signs], id="cleared-list")
             yield Label("When did the doctor see you? A date (YYYY-MM-DD) or days ago:")
             yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 3", compact=True)
             yield Label("What they said (optional):")
-            yield WordsInput(id="note", placeholder="e.g. fine to exercise, come back if worse",
-                        compact=True, max_length=200)
+            yield WordsInput(
+                id="note",
+                placeholder="e.g. fine to exercise, come back if worse",
+                compact=True,
+                max_length=200,
+            )
             yield Problem()
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
@@ -165,7 +187,8 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
         if not yes:
             raise InputProblem("Nothing to record: see a doctor first, then come back (d).")
         now = self.app.now()
-        seen_on: date = parse_episode_start(self.query_one("#seen-on", Input).value, now.date(),
-                                             "When did the doctor see you?")
+        seen_on: date = parse_episode_start(
+            self.query_one("#seen-on", Input).value, now.date(), "When did the doctor see you?"
+        )
         note = self.query_one("#note", Input).value.strip()
         return [Clearance(at=now, sign=key, seen_on=seen_on, note=note) for key in yes]

@@ -87,13 +87,15 @@ class FirstRunScreen(Screen):
                 with VerticalScroll(id="disclaimer"):
                     yield Static(Content(DISCLAIMER))
                 with Vertical(id="flags"):
-                    yield Label("Is any of this true for you now? Answer each: y for yes, "
-                                "n for no.")
+                    yield Label(
+                        "Is any of this true for you now? Answer each: y for yes, n for no."
+                    )
                     yield red_flag_list()
                 with VerticalScroll(id="about"):
                     yield Label("What have you been told you have? (space to mark)")
-                    yield CheckList([(c.value, label) for c, label in CONDITION_LABELS.items()],
-                                    id="conditions")
+                    yield CheckList(
+                        [(c.value, label) for c, label in CONDITION_LABELS.items()], id="conditions"
+                    )
                     yield Label("When did this episode begin? A date (YYYY-MM-DD) or days ago:")
                     yield Input(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
                     yield Checkbox("A doctor has told me I have spinal stenosis", id="stenosis")
@@ -103,23 +105,36 @@ class FirstRunScreen(Screen):
                     yield Input(id="pain-now", placeholder="0–10", compact=True)
                 with VerticalScroll(id="setup"):
                     yield Label("What do you have at home? (space to mark)")
-                    yield CheckList([(e.value, EQUIPMENT_LABELS.get(e, e.value)) for e in Equipment
-                                     if e is not Equipment.NONE],
-                                    selected=[Equipment.MAT.value, Equipment.CHAIR.value],
-                                    id="equipment")
+                    yield CheckList(
+                        [
+                            (e.value, EQUIPMENT_LABELS.get(e, e.value))
+                            for e in Equipment
+                            if e is not Equipment.NONE
+                        ],
+                        selected=[Equipment.MAT.value, Equipment.CHAIR.value],
+                        id="equipment",
+                    )
                     yield Label("When will you exercise?")
-                    yield CheckList([("morning", "morning"), ("evening", "evening")],
-                                    selected=["morning"], id="slots")
+                    yield CheckList(
+                        [("morning", "morning"), ("evening", "evening")],
+                        selected=["morning"],
+                        id="slots",
+                    )
                     yield Label("Minutes per session (5–60):")
                     yield Input("15", id="minutes", compact=True)
                 with VerticalScroll(id="stage"):
                     yield Static(id="recommendation", markup=False)
-                    yield CheckList([(str(n), f"{n} · {name}") for n, name in STAGE_NAMES.items()],
-                                    single=True, id="stage-choice")
-                    yield Label("A stage above the recommended one needs a reason:",
-                                id="override-label")
-                    yield WordsInput(id="override", placeholder="why you want to start higher",
-                                compact=True)
+                    yield CheckList(
+                        [(str(n), f"{n} · {name}") for n, name in STAGE_NAMES.items()],
+                        single=True,
+                        id="stage-choice",
+                    )
+                    yield Label(
+                        "A stage above the recommended one needs a reason:", id="override-label"
+                    )
+                    yield WordsInput(
+                        id="override", placeholder="why you want to start higher", compact=True
+                    )
             yield Problem()
             with Horizontal(classes="buttons"):
                 yield Button("Back", id="back", compact=True)
@@ -140,14 +155,24 @@ class FirstRunScreen(Screen):
             "setup": "Your set-up",
             "stage": "Where to start",
         }
-        self.query_one("#step-title", Static).update(Content.assemble(
-            (titles[name], "bold"), (f" · step {self.step + 1} of {len(STEPS)}", "dim")))
+        self.query_one("#step-title", Static).update(
+            Content.assemble(
+                (titles[name], "bold"), (f" · step {self.step + 1} of {len(STEPS)}", "dim")
+            )
+        )
         self.query_one(Problem).say("")
         self.query_one("#back", Button).display = self.step > 0
-        self.query_one("#next", Button).label = {"disclaimer": "I understand · Next",
-                                                 "stage": "Start my plan"}.get(name, "Next")
-        focus = {"flags": "#flags-list", "about": "#conditions", "pain": "#pain-now",
-                 "setup": "#equipment", "stage": "#stage-choice"}.get(name, "#next")
+        self.query_one("#next", Button).label = {
+            "disclaimer": "I understand · Next",
+            "stage": "Start my plan",
+        }.get(name, "Next")
+        focus = {
+            "flags": "#flags-list",
+            "about": "#conditions",
+            "pain": "#pain-now",
+            "setup": "#equipment",
+            "stage": "#stage-choice",
+        }.get(name, "#next")
         self.query_one(focus).focus()
         if name == "stage":
             self.update_override()
@@ -175,8 +200,9 @@ class FirstRunScreen(Screen):
         """Validate the step; True when the wizard has ended (red flag, or finished)."""
         app = self.app
         if name == "flags":
-            self.screening = screen(answers_from(self.query_one("#flags-list", AnswerList)),
-                                    app.now(), "first-run")
+            self.screening = screen(
+                answers_from(self.query_one("#flags-list", AnswerList)), app.now(), "first-run"
+            )
             if self.screening.result != "clear":
                 from tui.screens.doctor import DoctorScreen
 
@@ -186,8 +212,9 @@ class FirstRunScreen(Screen):
         elif name == "about":
             if not self.query_one("#conditions", CheckList).selected:
                 raise InputProblem("Please mark at least one (or “cause not known”).")
-            self.episode_start = parse_episode_start(self.query_one("#episode", Input).value,
-                                                     app.now().date())
+            self.episode_start = parse_episode_start(
+                self.query_one("#episode", Input).value, app.now().date()
+            )
         elif name == "pain":
             self.pain_now = parse_pain(self.query_one("#pain-now", Input).value)
         elif name == "setup":
@@ -197,11 +224,16 @@ class FirstRunScreen(Screen):
             assert self.episode_start is not None
             placement = place(self.pain_now, self.episode_start, app.now().date())
             self.recommended = placement.stage
-            self.query_one("#recommendation", Static).update(Content.assemble(
-                ("Recommended: stage ", "bold"),
-                (f"{placement.stage} · {STAGE_NAMES[placement.stage]}", "bold"), "\n",
-                placement.reason, "\n\n",
-                "You may pick a lower stage freely. A higher one is logged as your choice."))
+            self.query_one("#recommendation", Static).update(
+                Content.assemble(
+                    ("Recommended: stage ", "bold"),
+                    (f"{placement.stage} · {STAGE_NAMES[placement.stage]}", "bold"),
+                    "\n",
+                    placement.reason,
+                    "\n\n",
+                    "You may pick a lower stage freely. A higher one is logged as your choice.",
+                )
+            )
             self.query_one("#stage-choice", CheckList).select(str(placement.stage))
         elif name == "stage":
             self.finish()
@@ -214,8 +246,10 @@ class FirstRunScreen(Screen):
             self.step += 1
             self.show_step()
         else:
-            self.query_one(Problem).say("Your answers are kept. Please see a doctor first; "
-                                        "ctrl+q leaves, and rehab asks again next time.")
+            self.query_one(Problem).say(
+                "Your answers are kept. Please see a doctor first; "
+                "ctrl+q leaves, and rehab asks again next time."
+            )
 
     @on(CheckList.Changed, "#stage-choice")
     def update_override(self) -> None:
@@ -233,27 +267,34 @@ class FirstRunScreen(Screen):
         reason = self.query_one("#override", Input).value.strip()
         if stage > self.recommended and not reason:
             raise InputProblem("Please say why you want to start above the recommended stage.")
-        minutes = parse_whole(self.query_one("#minutes", Input).value, 5, 60,
-                              "minutes per session")
-        equipment = [Equipment.NONE] + [Equipment(v) for v in
-                                        self.query_one("#equipment", CheckList).selected]
+        minutes = parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
+        equipment = [Equipment.NONE] + [
+            Equipment(v) for v in self.query_one("#equipment", CheckList).selected
+        ]
         profile = Profile(
-            conditions=[Condition(v) for v in
-                        self.query_one("#conditions", CheckList).selected],
+            conditions=[Condition(v) for v in self.query_one("#conditions", CheckList).selected],
             episode_start=self.episode_start,
             equipment=equipment,
-            slots=[s for s in ("morning", "evening")
-                   if s in self.query_one("#slots", CheckList).selected],
+            slots=[
+                s
+                for s in ("morning", "evening")
+                if s in self.query_one("#slots", CheckList).selected
+            ],
             minutes_per_session=minutes,
             stenosis=self.query_one("#stenosis", Checkbox).value,
             disclaimer_accepted_at=app.now(),
         )
         assert self.screening is not None
-        why = reason if stage > self.recommended else (
-            "recommended at first run" if stage == self.recommended else
-            f"chose stage {stage}, below the recommended {self.recommended}")
-        app.complete_first_run(profile, self.screening, stage, self.recommended, why,
-                               self.pain_now)
+        why = (
+            reason
+            if stage > self.recommended
+            else (
+                "recommended at first run"
+                if stage == self.recommended
+                else f"chose stage {stage}, below the recommended {self.recommended}"
+            )
+        )
+        app.complete_first_run(profile, self.screening, stage, self.recommended, why, self.pain_now)
         app.pop_screen()
         app.refresh_views()
 
@@ -271,8 +312,7 @@ class RescreenScreen(Screen):
             yield red_flag_list()
             yield Problem()
             with Horizontal(classes="buttons"):
-                yield Button("Save answers (ctrl+s)", id="save", variant="primary",
-                             compact=True)
+                yield Button("Save answers (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
@@ -298,7 +338,11 @@ class RescreenScreen(Screen):
 
             app.switch_screen(DoctorScreen(gate))
             return
-        app.notify("All clear. Thank you." if not gate.cleared else
-                   "All clear, with what your doctor checked. Thank you.", markup=False)
+        app.notify(
+            "All clear. Thank you."
+            if not gate.cleared
+            else "All clear, with what your doctor checked. Thank you.",
+            markup=False,
+        )
         app.pop_screen()
         app.refresh_views()

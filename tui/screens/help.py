@@ -12,33 +12,81 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("Everywhere", [("1 … 6", "Today, Progress, Plan, History, Library, Data"),
-                    ("c", "check in: record your pain 0–10"), ("?  F1", "this help"),
-                    ("ctrl+p", "command palette: every action by name"),
-                    ("ctrl+q", "quit")]),
+    (
+        "Everywhere",
+        [
+            ("1 … 6", "Today, Progress, Plan, History, Library, Data"),
+            ("c", "check in: record your pain 0–10"),
+            ("?  F1", "this help"),
+            ("ctrl+p", "command palette: every action by name"),
+            ("ctrl+q", "quit"),
+        ],
+    ),
     ("Today", [("s", "start the next session"), ("r", "answer the red-flag questions again")]),
-    ("Progress", [("a", "move on to the next stage (when every criterion holds)"),
-                  ("o", "move on anyway: asks your reason, which is kept"),
-                  ("b", "step back a stage (or lower the doses at stage 1)")]),
-    ("Plan", [("e", "change the selected exercise's dose, within its limits"),
-              ("w", "swap it for an easier, harder or other exercise of the stage"),
-              ("y / x", "take / leave the suggested dose step"),
-              ("r", "reset to the stage's default plan")]),
-    ("History", [("f", "show the last 7 / 30 / 90 days / all"),
-                 ("Enter", "open the selected session"), ("m", "200 more sessions (long lists)"),
-                 ("p", "rate the activities you find hard (PSFS)")]),
-    ("Library", [("↑ ↓", "choose an exercise; its steps and sources show beside it"),
-                 ("s k e o", "cycle the stage / kind / equipment / condition filter"),
-                 ("S K E O", "the same filter, backwards"), ("x", "clear the filters"),
-                 ("tab  Enter", "read the highlighted exercise; Esc or tab: back to the list")]),
-    ("Data", [("b", "back up now"), ("r", "restore the selected backup"),
-              ("e", "export: report, spreadsheet, calendar or everything")]),
-    ("Session", [("space", "start / pause the timer"), ("n", "next exercise"),
-                 ("b", "back to the previous exercise"), ("s", "skip this exercise"),
-                 ("h", "it hurts: stop this exercise and mark it"),
-                 ("q  Esc", "stop the session (what you did is kept)")]),
-    ("Forms", [("Tab", "next field"), ("Enter", "confirm"), ("Esc", "cancel"),
-               ("ctrl+s", "save the end-of-session form")]),
+    (
+        "Progress",
+        [
+            ("a", "move on to the next stage (when every criterion holds)"),
+            ("o", "move on anyway: asks your reason, which is kept"),
+            ("b", "step back a stage (or lower the doses at stage 1)"),
+        ],
+    ),
+    (
+        "Plan",
+        [
+            ("e", "change the selected exercise's dose, within its limits"),
+            ("w", "swap it for an easier, harder or other exercise of the stage"),
+            ("y / x", "take / leave the suggested dose step"),
+            ("r", "reset to the stage's default plan"),
+        ],
+    ),
+    (
+        "History",
+        [
+            ("f", "show the last 7 / 30 / 90 days / all"),
+            ("Enter", "open the selected session"),
+            ("m", "200 more sessions (long lists)"),
+            ("p", "rate the activities you find hard (PSFS)"),
+        ],
+    ),
+    (
+        "Library",
+        [
+            ("↑ ↓", "choose an exercise; its steps and sources show beside it"),
+            ("s k e o", "cycle the stage / kind / equipment / condition filter"),
+            ("S K E O", "the same filter, backwards"),
+            ("x", "clear the filters"),
+            ("tab  Enter", "read the highlighted exercise; Esc or tab: back to the list"),
+        ],
+    ),
+    (
+        "Data",
+        [
+            ("b", "back up now"),
+            ("r", "restore the selected backup"),
+            ("e", "export: report, spreadsheet, calendar or everything"),
+        ],
+    ),
+    (
+        "Session",
+        [
+            ("space", "start / pause the timer"),
+            ("n", "next exercise"),
+            ("b", "back to the previous exercise"),
+            ("s", "skip this exercise"),
+            ("h", "it hurts: stop this exercise and mark it"),
+            ("q  Esc", "stop the session (what you did is kept)"),
+        ],
+    ),
+    (
+        "Forms",
+        [
+            ("Tab", "next field"),
+            ("Enter", "confirm"),
+            ("Esc", "cancel"),
+            ("ctrl+s", "save the end-of-session form"),
+        ],
+    ),
 ]
 
 ABOUT = (
@@ -54,8 +102,7 @@ ABOUT = (
 def key_line(key: str, what: str, width: int = 64) -> str:
     """`  key      what`, with long descriptions wrapped under their own column."""
     indent = " " * 11
-    return textwrap.fill(what, width=width, initial_indent=f"  {key:<8} ",
-                         subsequent_indent=indent)
+    return textwrap.fill(what, width=width, initial_indent=f"  {key:<8} ", subsequent_indent=indent)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -65,9 +112,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help"):
             yield Static(Content.assemble(("Keys", "bold")))
             for section, keys in KEYS:
-                yield Static(Content.assemble(
-                    (section, "bold underline"), "\n",
-                    Content("\n").join(Content(key_line(k, what)) for k, what in keys)))
+                yield Static(
+                    Content.assemble(
+                        (section, "bold underline"),
+                        "\n",
+                        Content("\n").join(Content(key_line(k, what)) for k, what in keys),
+                    )
+                )
             yield Static(Content(ABOUT))
             yield Static(Content("Esc closes this help."), classes="dim")
 

@@ -31,8 +31,12 @@ from tui.screens.base import MainScreen
 from tui.text import literal, printable
 
 #: (days back including today, or None for everything; the words for it)
-WINDOWS: list[tuple[int | None, str]] = [(7, "Last 7 days"), (30, "Last 30 days"),
-                                         (90, "Last 90 days"), (None, "All")]
+WINDOWS: list[tuple[int | None, str]] = [
+    (7, "Last 7 days"),
+    (30, "Last 30 days"),
+    (90, "Last 90 days"),
+    (None, "All"),
+]
 DEFAULT_WINDOW = 1
 PAGE = 200  # rows added to the table at a time
 LABEL = 9  # the width of "Sessions " before each summary line
@@ -97,20 +101,28 @@ def event_words(event: StageEvent, catalog: Catalog, today: date) -> Content:
     return Content(f"{when} {verb} {stage}")
 
 
-def timeline_line(events: Sequence[StageEvent], since: datetime | None, catalog: Catalog,
-                  today: date, room: int = 200) -> Content:
+def timeline_line(
+    events: Sequence[StageEvent],
+    since: datetime | None,
+    catalog: Catalog,
+    today: date,
+    room: int = 200,
+) -> Content:
     """The stage changes in the window, from the one in force when it began; as many of the
     latest as fit in `room` cells (at least one), after "…" when earlier ones are left out."""
     if not events:
         return Content("no stage yet")
     inside = [e for e in events if since is None or e.at >= since]
-    before = [e for e in events if since is not None and e.at < since
-              and e.kind in STAGE_SETTING_KINDS]
+    before = [
+        e for e in events if since is not None and e.at < since and e.kind in STAGE_SETTING_KINDS
+    ]
     shown = ([before[-1]] if before else []) + inside
     if not inside:
         last = shown[-1]
-        return Content(f"{last.to_stage} {catalog.stage(last.to_stage).name} since "
-                       f"{day_words(last.at, today)} (no change in this period)")
+        return Content(
+            f"{last.to_stage} {catalog.stage(last.to_stage).name} since "
+            f"{day_words(last.at, today)} (no change in this period)"
+        )
     words = [event_words(e, catalog, today) for e in shown]
     line = words[-1]
     for count in range(1, len(shown) + 1):
@@ -122,15 +134,18 @@ def timeline_line(events: Sequence[StageEvent], since: datetime | None, catalog:
     return line
 
 
-def psfs_line(inside: Sequence[PsfsRating], latest: PsfsRating | None, today: date,
-              room: int = 200) -> str:
+def psfs_line(
+    inside: Sequence[PsfsRating], latest: PsfsRating | None, today: date, room: int = 200
+) -> str:
     """Mean per rating over the window (`inside`, oldest first), as many of the latest as fit
     in `room` cells; the `latest` rating of all when none falls inside."""
     if latest is None:
         return "none yet — press p to rate the activities you find hard"
     if not inside:
-        return (f"latest {latest.mean:.1f} on {day_words(latest.at, today)} · "
-                "0–10, higher is better · p to rate")
+        return (
+            f"latest {latest.mean:.1f} on {day_words(latest.at, today)} · "
+            "0–10, higher is better · p to rate"
+        )
     tail = " (mean, 0–10, higher is better) · p to rate"
     line = ""
     for count in range(1, len(inside) + 1):
@@ -216,8 +231,11 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
     high = f"  highest {max(values)}" if values else "  no check-in"
     now = f"  latest {latest}" if latest is not None else ""
     count = f"  {flares} flare{'s' if flares != 1 else ''}"
-    return [f"10▕ {''.join(top)}{high}", f" 0▕ {''.join(bottom)}{now}",
-            f"  ▕ {''.join(marks)}{count}"]
+    return [
+        f"10▕ {''.join(top)}{high}",
+        f" 0▕ {''.join(bottom)}{now}",
+        f"  ▕ {''.join(marks)}{count}",
+    ]
 
 
 LEGEND = "bars: first check-in, pain 0–10 · sessions: ▼ eased • same ▲ worse ⚑ flare"
@@ -254,12 +272,19 @@ class HistoryCommands(Provider):
     """History's actions in the command palette (ctrl+p)."""
 
     def commands(self) -> list[tuple[str, str, str]]:
-        items = [(f"History: {label.lower()}", f"window('{n}')", f"Show {label.lower()}")
-                 for n, (_, label) in enumerate(WINDOWS)]
-        items += [("History: rate activities (PSFS)", "psfs",
-                   "Score the everyday activities your back makes hard"),
-                  ("History: open the selected session", "open", "Every detail and the note"),
-                  ("History: show more sessions", "more", f"The next {PAGE} older sessions")]
+        items = [
+            (f"History: {label.lower()}", f"window('{n}')", f"Show {label.lower()}")
+            for n, (_, label) in enumerate(WINDOWS)
+        ]
+        items += [
+            (
+                "History: rate activities (PSFS)",
+                "psfs",
+                "Score the everyday activities your back makes hard",
+            ),
+            ("History: open the selected session", "open", "Every detail and the note"),
+            ("History: show more sessions", "more", f"The next {PAGE} older sessions"),
+        ]
         return items
 
     async def discover(self) -> Hits:
@@ -313,17 +338,28 @@ class HistoryScreen(MainScreen):
             yield Static(id="history-psfs", markup=False, classes="history-line")
             yield PainChart(id="history-chart")
             yield Static(id="history-legend", markup=False)
-            table: DataTable = DataTable(id="history-table", cursor_type="row",
-                                         zebra_stripes=True)
-            for label, key in (("Date", "date"), ("Slot", "slot"), ("Stage", "stage"),
-                               ("Done", "done"), ("Pain", "pain"), ("Flare", "flare"),
-                               ("Note", "note")):
+            table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            for label, key in (
+                ("Date", "date"),
+                ("Slot", "slot"),
+                ("Stage", "stage"),
+                ("Done", "done"),
+                ("Pain", "pain"),
+                ("Flare", "flare"),
+                ("Note", "note"),
+            ):
                 # Text, not a string: a string label is read as markup, and the first markup
                 # read imports Rich's emoji table (~5 ms of opening History).
                 table.add_column(Text(label), key=key)
             yield table
-            yield Static(Content("No sessions in this period. Press f for a longer one, or 1 for "
-                                 "Today to start a session."), id="history-empty", markup=False)
+            yield Static(
+                Content(
+                    "No sessions in this period. Press f for a longer one, or 1 for "
+                    "Today to start a session."
+                ),
+                id="history-empty",
+                markup=False,
+            )
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -360,38 +396,53 @@ class HistoryScreen(MainScreen):
         profile = app.profile()
         slots = len(profile.slots) if profile else 1
         recent = app.repo.sessions(since=midnight(today - timedelta(days=27)))
-        self._line("#history-adherence", "Sessions",
-                   Content(adherence_line(recent, slots, today)))
-        self._line("#history-stages", "Stages",
-                   timeline_line(app.repo.stage_events(), since, app.catalog, today, room))
-        self._line("#history-psfs", "PSFS",
-                   Content(psfs_line(app.repo.psfs(since), app.repo.latest_psfs(), today,
-                                     room)))
+        self._line("#history-adherence", "Sessions", Content(adherence_line(recent, slots, today)))
+        self._line(
+            "#history-stages",
+            "Stages",
+            timeline_line(app.repo.stage_events(), since, app.catalog, today, room),
+        )
+        self._line(
+            "#history-psfs",
+            "PSFS",
+            Content(psfs_line(app.repo.psfs(since), app.repo.latest_psfs(), today, room)),
+        )
 
         # "All" begins with the first record; a window with its first day.
         starts = [sessions[0].day] if sessions else []
         starts += [checkins[0].at.date()] if checkins else []
         first = min(starts, default=today)
         rules = app.catalog.rules
-        data = ChartData(first if since is None else since.date(), today,
-                         {d: c.pain for d, c in first_checkins_by_day(checkins).items()})
+        data = ChartData(
+            first if since is None else since.date(),
+            today,
+            {d: c.pain for d, c in first_checkins_by_day(checkins).items()},
+        )
         for s in sessions:
             data.sessions.setdefault(s.day, []).append(
-                (s.pain_before, s.pain_after, is_flare(s, rules)))
+                (s.pain_before, s.pain_after, is_flare(s, rules))
+            )
         self.query_one(PainChart).show(data)
         # The chart fills the width inside the screen's padding (1 cell each side).
         self.query_one("#history-legend", Static).update(
-            Content(legend(data, self.drawn_width - 2)))
+            Content(legend(data, self.drawn_width - 2))
+        )
 
     def _line(self, selector: str, label: str, text: Content) -> None:
         self.query_one(selector, Static).update(
-            Content.assemble((f"{label:<{LABEL}}", "bold"), text))
+            Content.assemble((f"{label:<{LABEL}}", "bold"), text)
+        )
 
     def _say_shown(self, today: date) -> None:
         days, label = WINDOWS[self.window]
         total = len(self.rows)
-        start = (today - timedelta(days=days - 1) if days is not None
-                 else self.rows[-1].day if self.rows else today)
+        start = (
+            today - timedelta(days=days - 1)
+            if days is not None
+            else self.rows[-1].day
+            if self.rows
+            else today
+        )
         span = f"{label} ({day_words(start, today)} – {day_words(today, today)})"
         if total == 0:
             count = "no sessions"
@@ -400,7 +451,8 @@ class HistoryScreen(MainScreen):
         else:
             count = f"{total:,} session{'s' if total != 1 else ''}"
         self.query_one("#history-shown", Static).update(
-            Content.assemble((span, "bold"), f" · {count} · f to change"))
+            Content.assemble((span, "bold"), f" · {count} · f to change")
+        )
         self.refresh_bindings()
 
     # -- the table -----------------------------------------------------------------------------
@@ -422,7 +474,7 @@ class HistoryScreen(MainScreen):
     def _add_rows(self, count: int) -> None:
         table = self.query_one(DataTable)
         today = self.app.now().date()
-        batch = self.rows[self.loaded:self.loaded + count]
+        batch = self.rows[self.loaded : self.loaded + count]
         if not batch:
             return
         # The year only when the table reaches into another year, so the column stays even.
@@ -431,14 +483,21 @@ class HistoryScreen(MainScreen):
         # The note gets what the other columns leave (Enter shows all of it).
         note_width = max(8, self.app.size.width - 2 - TABLE_WITHOUT_NOTE)
         for s in batch:
-            day = (f"{s.day.day} {s.day:%b %Y}" if with_year
-                   else f"{s.day:%a} {s.day.day} {s.day:%b}")
+            day = (
+                f"{s.day.day} {s.day:%b %Y}" if with_year else f"{s.day:%a} {s.day.day} {s.day:%b}"
+            )
             done = sum(1 for e in s.entries if e.done)
             stage = self.app.catalog.stages.get(s.stage)
-            table.add_row(Text(day), Text(s.slot), Text(f"{s.stage} {stage.name if stage else ''}"),
-                          Text(f"{done}/{len(s.entries)}"), Text(pain_words(s)),
-                          Text(FLARE if is_flare(s, rules) else ""),
-                          Text(one_line(s.note, note_width)), key=s.id)
+            table.add_row(
+                Text(day),
+                Text(s.slot),
+                Text(f"{s.stage} {stage.name if stage else ''}"),
+                Text(f"{done}/{len(s.entries)}"),
+                Text(pain_words(s)),
+                Text(FLARE if is_flare(s, rules) else ""),
+                Text(one_line(s.note, note_width)),
+                key=s.id,
+            )
         self.loaded += len(batch)
 
     def _current_id(self) -> str | None:
@@ -500,8 +559,9 @@ class HistoryScreen(MainScreen):
         from tui.screens.psfs import PsfsScreen
 
         ratings = self.app.repo.psfs()
-        self.app.push_screen(PsfsScreen(self.app.now(), ratings[-1] if ratings else None),
-                             self._rated)
+        self.app.push_screen(
+            PsfsScreen(self.app.now(), ratings[-1] if ratings else None), self._rated
+        )
 
     def _rated(self, rating: PsfsRating | None) -> None:
         if rating is None:
@@ -520,8 +580,7 @@ def entry_words(entry: ExerciseEntry) -> str:
     if entry.skipped:
         return "– skipped"
     if entry.stopped_hurt:
-        pain = ("" if entry.pain_when_stopped is None
-                else f" (pain {entry.pain_when_stopped}/10)")
+        pain = "" if entry.pain_when_stopped is None else f" (pain {entry.pain_when_stopped}/10)"
         return f"✗ stopped because it hurt{pain} after {entry.sets_done} of {dose.sets} sets"
     parts = [f"{entry.sets_done} of {dose.sets} set{'s' if dose.sets != 1 else ''}"]
     if entry.reps_done:
@@ -553,22 +612,29 @@ def session_detail(session: Session, catalog: Catalog, rules: Rules) -> list[Con
     symptoms = {None: "not asked", False: "no", True: "YES — the plan was paused"}[s.new_symptoms]
     blocks = [
         Content.assemble((f"{s.slot.capitalize()} session", "bold"), f" · {when}"),
-        Content("\n").join([
-            Content(f"Stage {s.stage}" + (f" · {stage.name}" if stage else "")),
-            Content(f"{OUTCOME_WORDS[s.outcome]} · {done} of {len(s.entries)} exercises done"
-                    f" ({round(100 * s.done_share)} % of the work)"),
-            Content(f"Pain before {s.pain_before}/10 → after {after} · felt: "
-                    f"{s.difficulty or 'not said'}"),
-            Content(f"New numbness, weakness, bladder or bowel change: {symptoms}"),
-        ]),
+        Content("\n").join(
+            [
+                Content(f"Stage {s.stage}" + (f" · {stage.name}" if stage else "")),
+                Content(
+                    f"{OUTCOME_WORDS[s.outcome]} · {done} of {len(s.entries)} exercises done"
+                    f" ({round(100 * s.done_share)} % of the work)"
+                ),
+                Content(
+                    f"Pain before {s.pain_before}/10 → after {after} · felt: "
+                    f"{s.difficulty or 'not said'}"
+                ),
+                Content(f"New numbness, weakness, bladder or bowel change: {symptoms}"),
+            ]
+        ),
     ]
     reasons = flare_reasons(s, rules)
     if reasons:
         blocks.append(Content.assemble((FLARE, "bold"), ": " + "; ".join(reasons)))
     else:
         blocks.append(Content("No flare."))
-    blocks.append(Content.assemble(("Note", "bold"), "\n",
-                                   literal(s.note) if s.note else Content("no note")))
+    blocks.append(
+        Content.assemble(("Note", "bold"), "\n", literal(s.note) if s.note else Content("no note"))
+    )
     lines = [Content.assemble(("Exercises", "bold"))]
     for n, e in enumerate(s.entries, 1):
         lines.append(Content.assemble(f"{n}. ", literal(e.name), f" — {e.prescribed.label()}"))
@@ -603,8 +669,10 @@ class SessionDetailScreen(ModalScreen[None]):
 def checkin_line(c: CheckIn, first: bool) -> Content:
     """One check-in: when, the pain, its note; the day's first is marked (the rules use it)."""
     mark = "●" if first else " "
-    return Content.assemble(f"{mark} {c.at:%a %d %b %Y %H:%M}  pain {c.pain:>2}/10  ",
-                            literal(" ".join(c.note.split())) if c.note else ("", ""))
+    return Content.assemble(
+        f"{mark} {c.at:%a %d %b %Y %H:%M}  pain {c.pain:>2}/10  ",
+        literal(" ".join(c.note.split())) if c.note else ("", ""),
+    )
 
 
 class CheckInsScreen(ModalScreen[None]):
@@ -621,14 +689,24 @@ class CheckInsScreen(ModalScreen[None]):
         firsts = {c.at.date(): c for c in reversed(self.checkins)}
         lines = [checkin_line(c, firsts[c.at.date()] is c) for c in self.checkins]
         with Vertical(classes="dialog", id="session-detail"):
-            yield Static(Content.assemble((f"Check-ins · {self.window}", "bold"),
-                                          f" · {len(self.checkins)}"), markup=False)
+            yield Static(
+                Content.assemble(
+                    (f"Check-ins · {self.window}", "bold"), f" · {len(self.checkins)}"
+                ),
+                markup=False,
+            )
             with VerticalScroll(id="session-detail-body"):
-                yield Static(Content("\n").join(lines) if lines else
-                             Content("No check-ins in this period (c records one)."),
-                             markup=False)
-            yield Static(Content("● the day's first: the one the rules use · Esc closes"),
-                         classes="dim", markup=False)
+                yield Static(
+                    Content("\n").join(lines)
+                    if lines
+                    else Content("No check-ins in this period (c records one)."),
+                    markup=False,
+                )
+            yield Static(
+                Content("● the day's first: the one the rules use · Esc closes"),
+                classes="dim",
+                markup=False,
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

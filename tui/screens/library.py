@@ -41,7 +41,10 @@ KINDS: list[Kind | None] = [None, *Kind]
 EQUIPMENT: list[Equipment | None] = [None, *Equipment]
 CONDITIONS: list[Condition | None] = [None, *Condition]
 CHOICES: dict[str, Sequence[object]] = {
-    "stage": STAGES, "kind": KINDS, "equipment": EQUIPMENT, "condition": CONDITIONS,
+    "stage": STAGES,
+    "kind": KINDS,
+    "equipment": EQUIPMENT,
+    "condition": CONDITIONS,
 }
 
 EMPTY = "no exercise matches these filters — press x to clear"
@@ -70,11 +73,13 @@ class Filters:
 
     def admits(self, ex: Exercise) -> bool:
         """Stage is matched exactly: "any" finds the exercises that fit every stage."""
-        return ((self.stage is None or ex.stage == self.stage)
-                and (self.kind is None or ex.kind is self.kind)
-                and (self.equipment is None or self.equipment in ex.equipment)
-                and (self.condition is None or self.condition in ex.conditions)
-                and all(word in searchable(ex) for word in self.text.lower().split()))
+        return (
+            (self.stage is None or ex.stage == self.stage)
+            and (self.kind is None or ex.kind is self.kind)
+            and (self.equipment is None or self.equipment in ex.equipment)
+            and (self.condition is None or self.condition in ex.conditions)
+            and all(word in searchable(ex) for word in self.text.lower().split())
+        )
 
     def cycled(self, name: str, step: int = 1) -> Filters:
         """These filters with one of them moved to its next (or previous) value."""
@@ -114,8 +119,12 @@ def filter_words(filters: Filters, catalog: Catalog) -> dict[str, str]:
 def bounds_words(ex: Exercise) -> str:
     """The dose bounds that apply to this exercise: 'sets 1–3 · reps 5–15 · hold 5–20 s'."""
     parts = []
-    for name, label, unit in (("sets", "sets", ""), ("reps", "reps", ""),
-                              ("hold_s", "hold", " s"), ("minutes", "time", " min")):
+    for name, label, unit in (
+        ("sets", "sets", ""),
+        ("reps", "reps", ""),
+        ("hold_s", "hold", " s"),
+        ("minutes", "time", " min"),
+    ):
         bound = getattr(ex.bounds, name)
         if bound is None or (name != "sets" and getattr(ex.dose, name) is None):
             continue
@@ -126,10 +135,11 @@ def bounds_words(ex: Exercise) -> str:
 
 def row(label: str, value: str | Content, classes: str = "") -> Horizontal:
     """A label and its value side by side: the value wraps under itself, not under the label."""
-    return Horizontal(Static(Content(label), classes="label"),
-                      Static(Content(value) if isinstance(value, str) else value,
-                             classes="value"),
-                      classes=f"row {classes}".strip())
+    return Horizontal(
+        Static(Content(label), classes="label"),
+        Static(Content(value) if isinstance(value, str) else value, classes="value"),
+        classes=f"row {classes}".strip(),
+    )
 
 
 def heading(text: str) -> Static:
@@ -145,8 +155,9 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
     if ex.aliases:
         yield Static(Content("Also called: " + ", ".join(ex.aliases)), classes="aliases")
     if reason:
-        yield Static(Content.assemble(("Not in your plan: ", "bold"), reason),
-                     classes="not-in-plan")
+        yield Static(
+            Content.assemble(("Not in your plan: ", "bold"), reason), classes="not-in-plan"
+        )
 
     yield row("Kind", ex.kind.value, "first")
     yield row("Stage", stage_words(ex.stage, catalog))
@@ -181,9 +192,12 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
 
     yield heading("Sources")
     for source in ex.sources:
-        yield Static(Content.assemble((source, "bold"), "\n",
-                                      catalog.sources.get(source, "(not described)")),
-                     classes="source")
+        yield Static(
+            Content.assemble(
+                (source, "bold"), "\n", catalog.sources.get(source, "(not described)")
+            ),
+            classes="source",
+        )
 
 
 class LibraryCommands(Provider):
@@ -194,22 +208,35 @@ class LibraryCommands(Provider):
         if not isinstance(screen, LibraryScreen):
             return []
         items: list[tuple[str, Callable[[], object], str]] = [
-            (f"Library: next {name} filter", partial(screen.action_cycle, name),
-             f"Cycle the {name} filter (key {key})")
-            for key, name in FILTER_BAR]
-        items.append(("Library: clear the filters", screen.action_clear,
-                      "Show every exercise again (key x)"))
+            (
+                f"Library: next {name} filter",
+                partial(screen.action_cycle, name),
+                f"Cycle the {name} filter (key {key})",
+            )
+            for key, name in FILTER_BAR
+        ]
+        items.append(
+            ("Library: clear the filters", screen.action_clear, "Show every exercise again (key x)")
+        )
         for _, name in FILTER_BAR:
             for value in CHOICES[name][1:]:
                 words = filter_words(replace(Filters(), **{name: value}), screen.catalog)[name]
-                items.append((f"Library: only {name} {words}",
-                              partial(screen.set_filter, name, value),
-                              f"Show the exercises whose {name} is {words}"))
+                items.append(
+                    (
+                        f"Library: only {name} {words}",
+                        partial(screen.set_filter, name, value),
+                        f"Show the exercises whose {name} is {words}",
+                    )
+                )
         for ex in screen.catalog.exercises.values():
             also = f" ({', '.join(ex.aliases)})" if ex.aliases else ""
-            items.append((f"Show exercise: {ex.name}{also}",
-                          partial(screen.show_exercise, ex.id),
-                          f"stage {ex.stage} · {ex.kind.value}"))
+            items.append(
+                (
+                    f"Show exercise: {ex.name}{also}",
+                    partial(screen.show_exercise, ex.id),
+                    f"stage {ex.stage} · {ex.kind.value}",
+                )
+            )
         return items
 
     async def search(self, query: str) -> Hits:
@@ -221,7 +248,7 @@ class LibraryCommands(Provider):
                 yield Hit(score, Content(name), callback, text=name, help=help_text)
 
     async def discover(self) -> Hits:
-        for name, callback, help_text in self.commands()[:len(FILTER_BAR) + 1]:
+        for name, callback, help_text in self.commands()[: len(FILTER_BAR) + 1]:
             yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
 
@@ -262,8 +289,11 @@ class LibraryScreen(MainScreen):
         self._picked: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield WordsInput(id="search", compact=True,
-                         placeholder="/ search: a name, an alias or a body part (hip, knee…)")
+        yield WordsInput(
+            id="search",
+            compact=True,
+            placeholder="/ search: a name, an alias or a body part (hip, knee…)",
+        )
         yield Static(id="filters", markup=False)
         yield Static(id="count", markup=False)
         with Horizontal(id="library"):
@@ -303,8 +333,11 @@ class LibraryScreen(MainScreen):
         words = filter_words(self.filters, self.catalog)
         parts: list[Content] = []
         for key, name in FILTER_BAR:
-            parts.append(Content.assemble((key, "bold reverse"), f" {name.capitalize()}: ",
-                                          (words[name], "bold")))
+            parts.append(
+                Content.assemble(
+                    (key, "bold reverse"), f" {name.capitalize()}: ", (words[name], "bold")
+                )
+            )
         self.query_one("#filters", Static).update(Content("   ").join(parts))
 
         found = self.matches()
@@ -338,8 +371,9 @@ class LibraryScreen(MainScreen):
         if wide:
             name = ex.name + optional
             return Content(f"{name:<{NAME_WIDTH}} {ex.stage!s:<5} {ex.kind.value}")
-        return Content.assemble(ex.name, "\n",
-                                (f"  stage {ex.stage} · {ex.kind.value}{optional}", "dim"))
+        return Content.assemble(
+            ex.name, "\n", (f"  stage {ex.stage} · {ex.kind.value}{optional}", "dim")
+        )
 
     @on(OptionList.OptionHighlighted, "#exercises")
     async def show_detail(self) -> None:
@@ -356,8 +390,12 @@ class LibraryScreen(MainScreen):
         detail = self.query_one("#detail", VerticalScroll)
         widgets: Iterable[Widget]
         if ex is None:
-            widgets = [Static(Content("Nothing to show: change a filter, or press x to clear "
-                                      "them all."), classes="para")]
+            widgets = [
+                Static(
+                    Content("Nothing to show: change a filter, or press x to clear them all."),
+                    classes="para",
+                )
+            ]
         else:
             widgets = list(detail_widgets(ex, self.catalog, reason))
         async with detail.batch():

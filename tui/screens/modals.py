@@ -84,7 +84,8 @@ class AskScreen(ModalScreen[T]):
     async def action_cancel(self) -> None:
         """Esc or Cancel: nothing typed is thrown away without asking first."""
         if self.typed() != self._typed_at_start and not await self.app.push_screen_wait(
-                ConfirmScreen("Throw away what you typed?", "Throw away", "Keep editing")):
+            ConfirmScreen("Throw away what you typed?", "Throw away", "Keep editing")
+        ):
             return
         self.dismiss(None)
 
@@ -144,8 +145,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(Content(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"{self.no} (n)"), id="no", variant="primary",
-                             compact=True)
+                yield Button(Content(f"{self.no} (n)"), id="no", variant="primary", compact=True)
                 yield Button(Content(f"{self.yes} (y)"), id="yes", compact=True)
 
     def on_mount(self) -> None:

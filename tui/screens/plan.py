@@ -21,8 +21,12 @@ from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.validate import parse_whole
 from tui.widgets.checklist import CheckList
 
-FIELDS = [("sets", "Sets"), ("reps", "Reps per set"), ("hold_s", "Hold, seconds"),
-          ("minutes", "Minutes")]
+FIELDS = [
+    ("sets", "Sets"),
+    ("reps", "Reps per set"),
+    ("hold_s", "Hold, seconds"),
+    ("minutes", "Minutes"),
+]
 
 
 def bounds_text(ex: Exercise) -> str:
@@ -43,8 +47,11 @@ class DoseScreen(AskScreen[Dose | None]):
         super().__init__(f"Dose: {exercise.name}")
         self.exercise = exercise
         self.dose = dose
-        self.names = [(n, label) for n, label in FIELDS
-                      if getattr(dose, n) is not None and getattr(exercise.bounds, n)]
+        self.names = [
+            (n, label)
+            for n, label in FIELDS
+            if getattr(dose, n) is not None and getattr(exercise.bounds, n)
+        ]
 
     def fields(self) -> ComposeResult:
         for name, label in self.names:
@@ -57,8 +64,9 @@ class DoseScreen(AskScreen[Dose | None]):
         changes = {}
         for name, label in self.names:
             low, high = getattr(self.exercise.bounds, name)
-            changes[name] = parse_whole(self.query_one(f"#{name}", Input).value, low, high,
-                                        label.lower())
+            changes[name] = parse_whole(
+                self.query_one(f"#{name}", Input).value, low, high, label.lower()
+            )
         return replace(self.dose, **changes)
 
 
@@ -74,13 +82,17 @@ class SwapScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.styled(f"Swap {self.exercise.name} for…", "bold"),
-                         classes="dialog-title")
+            yield Static(
+                Content.styled(f"Swap {self.exercise.name} for…", "bold"), classes="dialog-title"
+            )
             if not self.options:
                 yield Static("Nothing else of this stage suits your set-up.")
             else:
-                yield CheckList([(e.id, f"{e.name} ({why})") for e, why in self.options],
-                                single=True, id="swap-choice")
+                yield CheckList(
+                    [(e.id, f"{e.name} ({why})") for e, why in self.options],
+                    single=True,
+                    id="swap-choice",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Swap", id="swap", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -120,8 +132,13 @@ class PlanScreen(MainScreen):
             yield DataTable(id="prescriptions", cursor_type="row", zebra_stripes=True)
             yield Static(id="limits", markup=False)
             yield Static(id="suggestions", markup=False)
-            yield Static(Content("e change the dose · w swap the exercise · r back to the "
-                                 "stage's default plan"), id="plan-help", classes="dim")
+            yield Static(
+                Content(
+                    "e change the dose · w swap the exercise · r back to the stage's default plan"
+                ),
+                id="plan-help",
+                classes="dim",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -133,36 +150,43 @@ class PlanScreen(MainScreen):
         if plan is None:
             return
         stage = app.catalog.stage(plan.stage)
-        self.query_one("#plan-title", Static).update(Content.assemble(
-            (f"Your plan · stage {plan.stage} {stage.name}", "bold"),
-            f" · {len(plan.prescriptions)} exercises"))
+        self.query_one("#plan-title", Static).update(
+            Content.assemble(
+                (f"Your plan · stage {plan.stage} {stage.name}", "bold"),
+                f" · {len(plan.prescriptions)} exercises",
+            )
+        )
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for i, p in enumerate(plan.prescriptions, 1):
             ex = app.catalog.exercise(p.exercise_id)
-            table.add_row(Text(str(i)), Text(ex.name), Text(p.dose.label()), Text(p.slot),
-                          key=p.exercise_id)
+            table.add_row(
+                Text(str(i)), Text(ex.name), Text(p.dose.label()), Text(p.slot), key=p.exercise_id
+            )
         if plan.prescriptions:
             table.move_cursor(row=min(row, len(plan.prescriptions) - 1))
         advice = app.advice()
         doses = advice.doses if advice else []
         box = self.query_one("#suggestions", Static)
         if doses:
-            lines = [Content.styled("Suggested dose steps (y take the first · x not now):",
-                                    "bold")]
+            lines = [Content.styled("Suggested dose steps (y take the first · x not now):", "bold")]
             for d in doses:
                 arrow = "▲ up" if d.direction == "up" else "▼ down"
                 name = app.catalog.exercise(d.exercise_id).name
-                lines.append(Content(f" {arrow}  {name}: {d.current.label()} → "
-                                     f"{d.proposed.label()}"))
+                lines.append(
+                    Content(f" {arrow}  {name}: {d.current.label()} → {d.proposed.label()}")
+                )
         else:
-            lines = [Content("No dose step suggested right now. After two easy sessions at a "
-                             "dose, a step up is offered here.")]
+            lines = [
+                Content(
+                    "No dose step suggested right now. After two easy sessions at a "
+                    "dose, a step up is offered here."
+                )
+            ]
         if advice is not None and advice.held_back:
             # Said here, so no one wonders why no step up or harder swap is offered.
-            lines.append(Content.assemble(("Nothing gets harder now. ", "bold"),
-                                          advice.held_back))
+            lines.append(Content.assemble(("Nothing gets harder now. ", "bold"), advice.held_back))
         box.update(Content("\n").join(lines))
 
     @on(DataTable.RowHighlighted)
@@ -171,8 +195,9 @@ class PlanScreen(MainScreen):
         if ex_id is None:
             return
         ex = self.app.catalog.exercise(ex_id)
-        self.query_one("#limits", Static).update(Content.assemble(
-            ("Limits: ", "bold"), f"{ex.name}: {bounds_text(ex)}"))
+        self.query_one("#limits", Static).update(
+            Content.assemble(("Limits: ", "bold"), f"{ex.name}: {bounds_text(ex)}")
+        )
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -226,7 +251,8 @@ class PlanScreen(MainScreen):
         plan, profile = app.plan(), app.profile()
         ex = app.catalog.exercise(ex_id)
         new_id = await app.push_screen_wait(
-            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id, self.held_back())))
+            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id, self.held_back()))
+        )
         if new_id is None:
             return
         try:
@@ -243,13 +269,15 @@ class PlanScreen(MainScreen):
             return
         app = self.app
         try:
-            changed = change_dose(app.catalog, app.plan(), step.exercise_id, step.proposed,
-                                  self.held_back())
+            changed = change_dose(
+                app.catalog, app.plan(), step.exercise_id, step.proposed, self.held_back()
+            )
         except ValueError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.save(changed, f"{app.catalog.exercise(step.exercise_id).name}: "
-                           f"{step.proposed.label()}.")
+        self.save(
+            changed, f"{app.catalog.exercise(step.exercise_id).name}: {step.proposed.label()}."
+        )
 
     def action_decline(self) -> None:
         step = self.first_suggestion()
@@ -257,18 +285,33 @@ class PlanScreen(MainScreen):
             self.notify("No dose step is waiting.", markup=False)
             return
         plan = self.app.plan()
-        declined = [*plan.declined, DeclinedStep(exercise_id=step.exercise_id,
-                                                 current=step.current, proposed=step.proposed,
-                                                 session_id=step.session_id)]
-        self.save(replace(plan, declined=declined),
-                  "Kept as it is; not suggested again at this dose." if step.direction == "up"
-                  else "Kept as it is. If it hurts again, a step down is offered again.")
+        declined = [
+            *plan.declined,
+            DeclinedStep(
+                exercise_id=step.exercise_id,
+                current=step.current,
+                proposed=step.proposed,
+                session_id=step.session_id,
+            ),
+        ]
+        self.save(
+            replace(plan, declined=declined),
+            "Kept as it is; not suggested again at this dose."
+            if step.direction == "up"
+            else "Kept as it is. If it hurts again, a step down is offered again.",
+        )
 
     @work
     async def action_reset(self) -> None:
         app = self.app
-        if await app.push_screen_wait(ConfirmScreen(
-                "Put the plan back to this stage's default exercises and doses?", "Reset",
-                "Keep mine")):
-            self.save(reset_plan(app.catalog, app.profile(), app.plan(), app.now()),
-                      "Plan reset to the stage default.")
+        if await app.push_screen_wait(
+            ConfirmScreen(
+                "Put the plan back to this stage's default exercises and doses?",
+                "Reset",
+                "Keep mine",
+            )
+        ):
+            self.save(
+                reset_plan(app.catalog, app.profile(), app.plan(), app.now()),
+                "Plan reset to the stage default.",
+            )

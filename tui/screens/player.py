@@ -67,8 +67,11 @@ class PlayerScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         self.started_at = app.now()
-        names = {p.exercise_id: app.catalog.exercises[p.exercise_id].name
-                 for p in self.plan.for_slot(self.slot) if p.exercise_id in app.catalog.exercises}
+        names = {
+            p.exercise_id: app.catalog.exercises[p.exercise_id].name
+            for p in self.plan.for_slot(self.slot)
+            if p.exercise_id in app.catalog.exercises
+        }
         self.run = SessionRun.of(self.plan.for_slot(self.slot), names)
         self.set_interval(TICK_S, self.tick)
         self.draw()
@@ -104,8 +107,9 @@ class PlayerScreen(Screen):
         assert item is not None
         ex = self.app.catalog.exercises.get(item.prescription.exercise_id)
         total = len(run.items)
-        self.query_one("#where", Static).update(Content(
-            f"{self.slot.capitalize()} session · exercise {run.index + 1} of {total}"))
+        self.query_one("#where", Static).update(
+            Content(f"{self.slot.capitalize()} session · exercise {run.index + 1} of {total}")
+        )
         status = ""
         if item.skipped:
             status = "  (skipped)"
@@ -113,8 +117,11 @@ class PlayerScreen(Screen):
             status = "  (stopped: it hurt)"
         elif item.finished:
             status = "  (done)"
-        self.query_one("#name", Static).update(Content.assemble(
-            (item.name, "bold"), status, "\n", ("Dose: ", "dim"), item.dose.label()))
+        self.query_one("#name", Static).update(
+            Content.assemble(
+                (item.name, "bold"), status, "\n", ("Dose: ", "dim"), item.dose.label()
+            )
+        )
         lines: list[Content] = []
         if ex is not None:
             lines += [Content(f"{i}. {step}") for i, step in enumerate(ex.steps, 1)]
@@ -134,8 +141,9 @@ class PlayerScreen(Screen):
             if run.phase.seconds:
                 filled = round(bar_w * (1 - run.left(now) / run.phase.seconds))
             bar = "█" * filled + "░" * (bar_w - filled)
-            timer.update(Content.assemble((f"{word.upper()}  {left:>3} s", "bold"), paused,
-                                          "\n", bar))
+            timer.update(
+                Content.assemble((f"{word.upper()}  {left:>3} s", "bold"), paused, "\n", bar)
+            )
         dose = item.dose
         parts = []
         if dose.reps is not None:
@@ -174,13 +182,13 @@ class PlayerScreen(Screen):
         if self.run is None or self.run.current is None:
             return
         self.run.toggle(self.app.now()) if self.run.running else None
-        pain = await self.app.push_screen_wait(PainScreen(
-            "Stopped. How much does it hurt now?"))
+        pain = await self.app.push_screen_wait(PainScreen("Stopped. How much does it hurt now?"))
         if pain is None:
             pain = self.pain_before
         self.run.hurt(pain)
-        self.notify("Exercise stopped and marked. Go gently: skip anything that hurts.",
-                    markup=False)
+        self.notify(
+            "Exercise stopped and marked. Go gently: skip anything that hurts.", markup=False
+        )
         if self.run.finished:
             self.finish(completed=True)
         else:
@@ -190,8 +198,9 @@ class PlayerScreen(Screen):
     async def action_quit_session(self) -> None:
         if self.run is not None and self.run.running:
             self.run.toggle(self.app.now())
-        if await self.app.push_screen_wait(ConfirmScreen(
-                "Stop the session here? What you did so far is kept.", "Stop", "Go on")):
+        if await self.app.push_screen_wait(
+            ConfirmScreen("Stop the session here? What you did so far is kept.", "Stop", "Go on")
+        ):
             self.finish(completed=False)
         else:
             self.draw()
@@ -200,16 +209,28 @@ class PlayerScreen(Screen):
         """What was done so far, as a partial session: kept if the app is closed now."""
         if self.run is None or self.started_at is None:
             return None
-        return (Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
-                        started_at=self.started_at, ended_at=self.app.now(),
-                        pain_before=self.pain_before, entries=self.run.entries()), None)
+        return (
+            Session(
+                plan_id=self.plan.id,
+                stage=self.plan.stage,
+                slot=self.slot,
+                started_at=self.started_at,
+                ended_at=self.app.now(),
+                pain_before=self.pain_before,
+                entries=self.run.entries(),
+            ),
+            None,
+        )
 
     def finish(self, completed: bool) -> None:
         assert self.run is not None and self.started_at is not None
         entries = self.run.entries()
         self.run = None
-        self.app.switch_screen(EndSessionScreen(self.plan, self.slot, self.pain_before,
-                                                self.started_at, entries, completed))
+        self.app.switch_screen(
+            EndSessionScreen(
+                self.plan, self.slot, self.pain_before, self.started_at, entries, completed
+            )
+        )
 
 
 class EndSessionScreen(Screen):
@@ -218,8 +239,15 @@ class EndSessionScreen(Screen):
     # Not a priority key: a save sees every key typed before it (issue 13).
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, plan: Plan, slot: Slot, pain_before: int, started_at: datetime,
-                 entries, completed: bool) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        slot: Slot,
+        pain_before: int,
+        started_at: datetime,
+        entries,
+        completed: bool,
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.slot = slot
@@ -230,21 +258,34 @@ class EndSessionScreen(Screen):
 
     def session(self, **answers) -> Session:
         """The session as it stands, with whatever the form has been given so far."""
-        return Session(plan_id=self.plan.id, stage=self.plan.stage, slot=self.slot,
-                       started_at=self.started_at, ended_at=self.app.now(),
-                       pain_before=self.pain_before, entries=self.entries,
-                       completed=self.completed, **answers)
+        return Session(
+            plan_id=self.plan.id,
+            stage=self.plan.stage,
+            slot=self.slot,
+            started_at=self.started_at,
+            ended_at=self.app.now(),
+            pain_before=self.pain_before,
+            entries=self.entries,
+            completed=self.completed,
+            **answers,
+        )
 
     def compose(self) -> ComposeResult:
         done = sum(1 for e in self.entries if e.done)
         outcome = self.session().outcome
         yield Header()
         with VerticalScroll(id="end"):
-            head = {"done": "Session done", "partial": "Session partly done",
-                    "skipped": "Nothing done this time"}[outcome]
-            yield Static(Content.assemble((head, "bold"),
-                                          f" · {done} of {len(self.entries)} exercises done"),
-                         markup=False)
+            head = {
+                "done": "Session done",
+                "partial": "Session partly done",
+                "skipped": "Nothing done this time",
+            }[outcome]
+            yield Static(
+                Content.assemble(
+                    (head, "bold"), f" · {done} of {len(self.entries)} exercises done"
+                ),
+                markup=False,
+            )
             with Horizontal(classes="field"):
                 yield Label("Pain now, 0–10:")
                 yield Input(id="pain", placeholder="0–10", compact=True)
@@ -252,8 +293,12 @@ class EndSessionScreen(Screen):
             yield Label("Warning signs: answer each, y or n.", classes="question")
             yield AnswerList([(f.id, f.question) for f in SESSION_CHECKS], id="symptoms")
             yield Label("How did it feel?", classes="question")
-            yield CheckList([("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
-                            selected=["ok"], single=True, id="difficulty")
+            yield CheckList(
+                [("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
+                selected=["ok"],
+                single=True,
+                id="difficulty",
+            )
             yield Label("Note (optional, as long as you like):", classes="question")
             yield WordsArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Problem()
@@ -272,10 +317,15 @@ class EndSessionScreen(Screen):
             pain = None
         checks = self.query_one("#symptoms", AnswerList)
         symptoms = None if checks.missing else checks.answers
-        return (self.session(pain_after=pain, difficulty=self.query_one(
-                    "#difficulty", CheckList).value,
-                             new_symptoms=None if symptoms is None else any(symptoms.values()),
-                             note=self.query_one("#note", TextArea).text), symptoms)
+        return (
+            self.session(
+                pain_after=pain,
+                difficulty=self.query_one("#difficulty", CheckList).value,
+                new_symptoms=None if symptoms is None else any(symptoms.values()),
+                note=self.query_one("#note", TextArea).text,
+            ),
+            symptoms,
+        )
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -295,18 +345,23 @@ class EndSessionScreen(Screen):
         difficulty = self.query_one("#difficulty", CheckList).value or "ok"
         symptoms = checks.answers
         app = self.app
-        session = self.session(pain_after=pain, difficulty=difficulty,
-                               new_symptoms=any(symptoms.values()),
-                               note=self.query_one("#note", TextArea).text)
+        session = self.session(
+            pain_after=pain,
+            difficulty=difficulty,
+            new_symptoms=any(symptoms.values()),
+            note=self.query_one("#note", TextArea).text,
+        )
         gate = app.record_session(session, symptoms)
         if gate.signs:
             from tui.screens.doctor import DoctorScreen
 
             app.switch_screen(DoctorScreen(gate))
             return
-        app.notify(session_summary(session, app.catalog.rules), markup=False,
-                   timeout=10, severity="warning" if is_flare(session, app.catalog.rules)
-                   else "information")
+        app.notify(
+            session_summary(session, app.catalog.rules),
+            markup=False,
+            timeout=10,
+            severity="warning" if is_flare(session, app.catalog.rules) else "information",
+        )
         app.pop_screen()
         app.refresh_views()
-

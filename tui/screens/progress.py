@@ -15,8 +15,14 @@ from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
 from tui.text import literal
 
-KIND_WORDS = {"start": "start", "advance": "moved on", "step-back": "stepped back",
-              "override": "moved on early (override)", "pause": "paused", "resume": "resumed"}
+KIND_WORDS = {
+    "start": "start",
+    "advance": "moved on",
+    "step-back": "stepped back",
+    "override": "moved on early (override)",
+    "pause": "paused",
+    "resume": "resumed",
+}
 
 
 class ProgressScreen(MainScreen):
@@ -46,14 +52,21 @@ class ProgressScreen(MainScreen):
         rows = [Content.styled("Stages", "bold")]
         for number, stage in sorted(app.catalog.stages.items()):
             if number == plan.stage:
-                rows.append(Content.assemble(
-                    (f" ▶ {number} {stage.name:<11}", "bold"),
-                    f"you are here · since {since:%d %b} ({days} days)"
-                    + (" · STOPPED" if advice.paused else "")))
+                rows.append(
+                    Content.assemble(
+                        (f" ▶ {number} {stage.name:<11}", "bold"),
+                        f"you are here · since {since:%d %b} ({days} days)"
+                        + (" · STOPPED" if advice.paused else ""),
+                    )
+                )
             else:
                 mark = "✓" if number < plan.stage else " "
-                rows.append(Content(f" {mark} {number} {stage.name:<11}{stage.aim[:52]}"
-                                    + ("…" if len(stage.aim) > 52 else "")))
+                rows.append(
+                    Content(
+                        f" {mark} {number} {stage.name:<11}{stage.aim[:52]}"
+                        + ("…" if len(stage.aim) > 52 else "")
+                    )
+                )
         self.query_one("#ladder", Static).update(Content("\n").join(rows))
 
         check = advice.move_on
@@ -62,35 +75,47 @@ class ProgressScreen(MainScreen):
             lines.append(Content("This is the last stage: keep the routine going."))
         else:
             nxt = app.catalog.stage(check.to_stage)
-            lines.append(Content.styled(f"Moving on to {check.to_stage} {nxt.name} needs all "
-                                        "of these:", "bold"))
+            lines.append(
+                Content.styled(
+                    f"Moving on to {check.to_stage} {nxt.name} needs all of these:", "bold"
+                )
+            )
             for c in check.criteria:
                 lines.append(Content(f" {'✓' if c.ok else '✗'} {c.label}: {c.detail}"))
             if advice.recommend_move_on:
-                lines.append(Content.styled(" → Every criterion holds: press a to move on.",
-                                            "bold"))
+                lines.append(
+                    Content.styled(" → Every criterion holds: press a to move on.", "bold")
+                )
             elif advice.held_back:
                 lines.append(Content(f" → Not now: {advice.held_back}"))
             else:
                 failing = ", ".join(c.label.lower() for c in check.failing)
-                lines.append(Content(f" → Not yet: {failing}. (o moves on anyway, with a "
-                                     "reason.)"))
+                lines.append(Content(f" → Not yet: {failing}. (o moves on anyway, with a reason.)"))
         self.query_one("#criteria", Static).update(Content("\n").join(lines))
 
         back = self.query_one("#stepback", Static)
         if advice.step_back is not None:
-            back.update(Content.assemble(("Step back advised: ", "bold"),
-                                         advice.step_back.reason, " Press b."))
+            back.update(
+                Content.assemble(
+                    ("Step back advised: ", "bold"), advice.step_back.reason, " Press b."
+                )
+            )
         else:
             back.update(Content("No step back advised. (b steps back if you want to.)"))
 
         events = list(reversed(history.events[-12:]))
         lines = [Content.styled("Stage history", "bold")]
         for e in events:
-            move = (f"{e.from_stage}→{e.to_stage}" if e.from_stage and e.from_stage != e.to_stage
-                    else f"{e.to_stage}")
-            lines.append(Content.assemble(
-                f" {e.at:%d %b %Y}  {KIND_WORDS[e.kind]:<12} {move:<5} ", literal(e.reason)))
+            move = (
+                f"{e.from_stage}→{e.to_stage}"
+                if e.from_stage and e.from_stage != e.to_stage
+                else f"{e.to_stage}"
+            )
+            lines.append(
+                Content.assemble(
+                    f" {e.at:%d %b %Y}  {KIND_WORDS[e.kind]:<12} {move:<5} ", literal(e.reason)
+                )
+            )
         self.query_one("#events", Static).update(Content("\n").join(lines))
 
     # -- actions -------------------------------------------------------------------------------
@@ -121,9 +146,14 @@ class ProgressScreen(MainScreen):
             self.notify(check.reason(), severity="warning", markup=False, timeout=8)
             return
         name = app.catalog.stage(check.to_stage).name
-        if await app.push_screen_wait(ConfirmScreen(
+        if await app.push_screen_wait(
+            ConfirmScreen(
                 f"Move on to stage {check.to_stage}, {name}? A new plan is made for it; the "
-                "old one is kept in your history.", "Move on", "Not now")):
+                "old one is kept in your history.",
+                "Move on",
+                "Not now",
+            )
+        ):
             app.apply(advance(app.catalog, app.profile(), app.plan(), advice, app.now()))
             self.notify(f"Welcome to stage {check.to_stage}, {name}.", markup=False)
             self.refresh_view()
@@ -138,15 +168,25 @@ class ProgressScreen(MainScreen):
         if check.to_stage is None:
             self.notify("This is the last stage.", markup=False)
             return
-        reason = await app.push_screen_wait(ReasonScreen(
-            f"Move on to stage {check.to_stage} before every criterion holds? Say why; it is "
-            "kept and shown in reports."))
+        reason = await app.push_screen_wait(
+            ReasonScreen(
+                f"Move on to stage {check.to_stage} before every criterion holds? Say why; it is "
+                "kept and shown in reports."
+            )
+        )
         if not reason:
             return
-        app.apply(advance(app.catalog, app.profile(), app.plan(), app.advice(), app.now(),
-                          override_reason=reason))
-        self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).",
-                    markup=False)
+        app.apply(
+            advance(
+                app.catalog,
+                app.profile(),
+                app.plan(),
+                app.advice(),
+                app.now(),
+                override_reason=reason,
+            )
+        )
+        self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).", markup=False)
         self.refresh_view()
 
     @work
@@ -157,11 +197,17 @@ class ProgressScreen(MainScreen):
             return
         plan = app.plan()
         target = max(plan.stage - 1, 1)
-        what = (f"Go back to stage {target}?" if target < plan.stage else
-                "You are at stage 1: lower every dose by one step?")
+        what = (
+            f"Go back to stage {target}?"
+            if target < plan.stage
+            else "You are at stage 1: lower every dose by one step?"
+        )
         why = advice.step_back.reason if advice.step_back else "You chose this."
         if await app.push_screen_wait(ConfirmScreen(f"{what} {why}", "Step back", "Not now")):
-            app.apply(step_back(app.catalog, app.profile(), plan, app.now(),
-                                recommendation=advice.step_back))
+            app.apply(
+                step_back(
+                    app.catalog, app.profile(), plan, app.now(), recommendation=advice.step_back
+                )
+            )
             self.notify("Stepped back. Go gently.", markup=False)
             self.refresh_view()

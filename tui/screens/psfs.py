@@ -48,11 +48,14 @@ def read_rating(rows: list[tuple[str, str]], now: datetime) -> PsfsRating:
             empty.append(number)
             continue
         if not named:
-            raise RowProblem(f"Row {number} has a score but no activity: name it, or clear "
-                             "the score.", f"activity-{number}")
+            raise RowProblem(
+                f"Row {number} has a score but no activity: name it, or clear the score.",
+                f"activity-{number}",
+            )
         if not scored:
-            raise RowProblem(f"Please give the activity in row {number} a score from 0 to 10.",
-                             f"score-{number}")
+            raise RowProblem(
+                f"Please give the activity in row {number} a score from 0 to 10.", f"score-{number}"
+            )
         try:
             value = parse_whole(score, 0, 10, f"the score in row {number}")
         except InputProblem as problem:
@@ -60,8 +63,10 @@ def read_rating(rows: list[tuple[str, str]], now: datetime) -> PsfsRating:
         items.append(PsfsItem(activity=activity, score=value))
     if len(items) < MIN_ACTIVITIES:
         have = f"{len(items)} so far" if items else "none so far"
-        raise RowProblem(f"Name at least {MIN_ACTIVITIES} activities, each with a score "
-                         f"({have}).", f"activity-{empty[0] if empty else 1}")
+        raise RowProblem(
+            f"Name at least {MIN_ACTIVITIES} activities, each with a score ({have}).",
+            f"activity-{empty[0] if empty else 1}",
+        )
     return PsfsRating(at=now, items=items)
 
 
@@ -84,8 +89,10 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
             yield Label("Activities you find hard (PSFS)", classes="dialog-title")
             yield Static(Content(INSTRUCTION), classes="psfs-text")
             if self.previous is not None:
-                yield Static(Content(f"{AGAIN} (Last time: {self.previous.at:%d %b %Y}.)"),
-                             classes="psfs-text dim")
+                yield Static(
+                    Content(f"{AGAIN} (Last time: {self.previous.at:%d %b %Y}.)"),
+                    classes="psfs-text dim",
+                )
             with Horizontal(classes="psfs-row psfs-head"):
                 yield Label("", classes="psfs-number")
                 yield Label("Activity (empty rows are left out)", classes="psfs-activity")
@@ -94,13 +101,22 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
                 item = old[row - 1] if row <= len(old) else None
                 with Horizontal(classes="psfs-row"):
                     yield Label(f"{row}.", classes="psfs-number")
-                    yield WordsInput(item.activity if item else "", id=f"activity-{row}",
-                                placeholder=f"activity {row}" + (" (optional)"
-                                                                 if row > MIN_ACTIVITIES else ""),
-                                max_length=80, compact=True, classes="psfs-activity")
-                    yield Input(id=f"score-{row}",
-                                placeholder=f"was {item.score}" if item else "0–10",
-                                max_length=3, compact=True, classes="psfs-score")
+                    yield WordsInput(
+                        item.activity if item else "",
+                        id=f"activity-{row}",
+                        placeholder=f"activity {row}"
+                        + (" (optional)" if row > MIN_ACTIVITIES else ""),
+                        max_length=80,
+                        compact=True,
+                        classes="psfs-activity",
+                    )
+                    yield Input(
+                        id=f"score-{row}",
+                        placeholder=f"was {item.score}" if item else "0–10",
+                        max_length=3,
+                        compact=True,
+                        classes="psfs-score",
+                    )
             yield Problem(id="problem")
             with Horizontal(classes="buttons"):
                 yield Label("Enter saves · Esc cancels", classes="dim psfs-keys")
@@ -112,8 +128,13 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
             self.query_one("#score-1", Input).focus()
 
     def rows(self) -> list[tuple[str, str]]:
-        return [(self.query_one(f"#activity-{n}", Input).value,
-                 self.query_one(f"#score-{n}", Input).value) for n in range(1, ROWS + 1)]
+        return [
+            (
+                self.query_one(f"#activity-{n}", Input).value,
+                self.query_one(f"#score-{n}", Input).value,
+            )
+            for n in range(1, ROWS + 1)
+        ]
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")

@@ -67,8 +67,9 @@ class TodayScreen(MainScreen):
         history = app.history()
         advice = app.advice(history)
         stage = app.catalog.stage(plan.stage)
-        self.query_one("#stage", Static).update(Content.assemble(
-            (f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim))
+        self.query_one("#stage", Static).update(
+            Content.assemble((f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim)
+        )
 
         banner = self.query_one("#banner", Static)
         lines = advice.banner() if advice else []
@@ -83,13 +84,18 @@ class TodayScreen(MainScreen):
                 rows.append(Content(f"  ○ {slot.capitalize():<8} to do"))
             else:
                 mark = {"done": "✓", "partial": "◐", "skipped": "○"}[s.outcome]
-                word = {"done": "done", "partial": "partly done",
-                        "skipped": "nothing done"}[s.outcome]
+                word = {"done": "done", "partial": "partly done", "skipped": "nothing done"}[
+                    s.outcome
+                ]
                 finished = sum(1 for e in s.entries if e.done)
                 after = "?" if s.pain_after is None else s.pain_after
-                rows.append(Content(f"  {mark} {slot.capitalize():<8} {word} · "
-                                    f"{finished}/{len(s.entries)} exercises · pain "
-                                    f"{s.pain_before}→{after}"))
+                rows.append(
+                    Content(
+                        f"  {mark} {slot.capitalize():<8} {word} · "
+                        f"{finished}/{len(s.entries)} exercises · pain "
+                        f"{s.pain_before}→{after}"
+                    )
+                )
         self.query_one("#sessions", Static).update(Content("\n").join(rows))
 
         today_checkins = [c for c in history.checkins if c.at.date() == now.date()]
@@ -100,10 +106,12 @@ class TodayScreen(MainScreen):
             if last is first:
                 words = f"Today's check-in: pain {first.pain}/10 at {first.at:%H:%M}."
             else:
-                words = (f"Latest check-in: pain {last.pain}/10 at {last.at:%H:%M} "
-                         f"({len(today_checkins)} today). Moving on uses the day's first, "
-                         f"{first.pain}/10 at {first.at:%H:%M}; any 7 or more counts toward "
-                         "a step back.")
+                words = (
+                    f"Latest check-in: pain {last.pain}/10 at {last.at:%H:%M} "
+                    f"({len(today_checkins)} today). Moving on uses the day's first, "
+                    f"{first.pain}/10 at {first.at:%H:%M}; any 7 or more counts toward "
+                    "a step back."
+                )
             checkin.update(Content(words))
             checkin.remove_class("-due")
         else:
@@ -131,11 +139,18 @@ class TodayScreen(MainScreen):
         all_done = all(s is not None and s.is_done for s in done.values())
         lines = []
         if all_done:
-            lines.append(Content("Today's sessions are done. Rest is part of the plan; an "
-                                 "extra session is up to you."))
+            lines.append(
+                Content(
+                    "Today's sessions are done. Rest is part of the plan; an "
+                    "extra session is up to you."
+                )
+            )
         head = "Extra" if all_done else "Next"
-        lines.append(Content.from_markup(f"[b]{head}: {slot} session[/b] · {len(items)} "
-                                         f"exercises, about {minutes} min"))
+        lines.append(
+            Content.from_markup(
+                f"[b]{head}: {slot} session[/b] · {len(items)} exercises, about {minutes} min"
+            )
+        )
         for i, p in enumerate(items, 1):
             ex = app.catalog.exercises.get(p.exercise_id)
             name = ex.name if ex else p.exercise_id
@@ -149,8 +164,11 @@ class TodayScreen(MainScreen):
         widget = self.query_one("#last-note", Static)
         for s in reversed(history.sessions[-20:]):
             if s.note.strip():
-                widget.update(Content.assemble((f"Last note ({s.started_at:%d %b}): ", "dim"),
-                                               literal(s.note)))
+                widget.update(
+                    Content.assemble(
+                        (f"Last note ({s.started_at:%d %b}): ", "dim"), literal(s.note)
+                    )
+                )
                 widget.display = True
                 return
         widget.display = False

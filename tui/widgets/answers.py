@@ -48,8 +48,9 @@ class AnswerList(OptionList):
         self._questions = list(questions)
         self._text = dict(self._questions)
         self._answers: dict[str, bool | None] = {key: None for key, _ in self._questions}
-        super().__init__(*[Option(self._prompt(key), id=key) for key, _ in self._questions],
-                         **kwargs)
+        super().__init__(
+            *[Option(self._prompt(key), id=key) for key, _ in self._questions], **kwargs
+        )
 
     def _prompt(self, key: str) -> Content:
         answer = self._answers[key]
@@ -80,15 +81,17 @@ class AnswerList(OptionList):
             self.highlighted = [key for key, _ in self._questions].index(left[0])
             self.focus()
         n = len(left)
-        return (f"Please answer every question: {n} still {'has' if n == 1 else 'have'} no "
-                "answer (y for yes, n for no).")
+        return (
+            f"Please answer every question: {n} still {'has' if n == 1 else 'have'} no "
+            "answer (y for yes, n for no)."
+        )
 
     def action_answer(self, yes: bool) -> None:
         if self.highlighted is None:
             return
         keys = [key for key, _ in self._questions]
         self.answer(keys[self.highlighted], yes)
-        after = [k for k in keys[self.highlighted + 1:] if self._answers[k] is None]
+        after = [k for k in keys[self.highlighted + 1 :] if self._answers[k] is None]
         if after:
             self.highlighted = keys.index(after[0])
         elif self.highlighted < len(keys) - 1:

@@ -35,8 +35,15 @@ class CheckList(OptionList):
         def control(self) -> CheckList:
             return self.checklist
 
-    def __init__(self, items: Iterable[tuple[str, str]], *, selected: Iterable[str] = (),
-                 marks: tuple[str, str] | None = None, single: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        items: Iterable[tuple[str, str]],
+        *,
+        selected: Iterable[str] = (),
+        marks: tuple[str, str] | None = None,
+        single: bool = False,
+        **kwargs,
+    ) -> None:
         self._items = list(items)
         self._labels = dict(self._items)
         self._on = set(selected)
@@ -48,8 +55,11 @@ class CheckList(OptionList):
         on_mark, off_mark = self._marks
         mark = on_mark if value in self._on else off_mark
         # A no-break space keeps the mark's width when a long line wraps.
-        return Content.assemble((mark.replace(" ", "\u00a0"), "bold" if value in self._on
-                                 else ""), "\u00a0", self._labels[value])
+        return Content.assemble(
+            (mark.replace(" ", "\u00a0"), "bold" if value in self._on else ""),
+            "\u00a0",
+            self._labels[value],
+        )
 
     @property
     def selected(self) -> list[str]:
