@@ -65,10 +65,42 @@ def validate(cls: type[M], data: Any) -> M:
     from pydantic import ValidationError
 
     try:
-        return typing.cast(M, _adapter(cls).validate_python(data))
+        model = typing.cast(M, _adapter(cls).validate_python(data))
     except ValidationError as error:
         problems = [_plain(p) for p in error.errors(include_url=False)]
         raise Invalid(str(error), problems) from None
+    aware = _first_aware(model, ())
+    if aware is not None:
+        where, when = aware
+        problem = {
+            "loc": where,
+            "type": "timezone_aware",
+            "msg": f"a time with a time zone ({when.isoformat()}): rehab keeps local "
+            "times, written without one",
+        }
+        raise Invalid(problem["msg"], [problem])
+    return model
+
+
+def _first_aware(value: Any, where: tuple[Any, ...]) -> tuple[tuple[Any, ...], datetime] | None:
+    """The first datetime with a time zone in a model, and where it is. One rule at every
+    entrance (validation, import, migration): rehab's times are naive local times, so a
+    comparison between two of them can never fail (issue 14)."""
+    if isinstance(value, datetime):
+        return (where, value) if value.tzinfo is not None else None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items: Any = ((name, getattr(value, name)) for name in field_names(type(value)))
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        return None
+    for key, item in items:
+        found = _first_aware(item, (*where, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _plain(problem: Any) -> dict[str, Any]:

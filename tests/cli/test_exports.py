@@ -708,3 +708,18 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path,
     [row] = list(csv.DictReader(io.StringIO(export(path, "csv"), newline="")))
     assert row["session_note"] == "'" + note  # shown as text, and nothing else changed
     assert row["date"] == NOW.date().isoformat()  # plain values stay as they are
+
+
+@pytest.mark.parametrize("moment", ["2026-11-26T08:00:00+05:00", "2026-11-26T08:00:00Z"])
+def test_an_import_with_a_time_zone_is_refused_naming_the_record(tmp_path, moment):
+    """Issue 14: such a record broke status, the report and the app's start for good."""
+    source = fresh_file(tmp_path / "src" / "rehab.json")
+    tables = json.loads(export(source, "json"))
+    tables["checkins"] = {"c-tz": {"id": "c-tz", "at": moment, "pain": 3, "note": ""}}
+    sent = tmp_path / "sent.json"
+    sent.write_text(json.dumps(tables))
+    target = tmp_path / "mine" / "rehab.json"
+    code, out, err = cli("import", str(sent), "--data", str(target))
+    assert code == 1 and one_line(err), err
+    assert "checkins document 'c-tz'" in err and "time zone" in err
+    assert not target.exists()  # nothing changed
