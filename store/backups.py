@@ -39,7 +39,8 @@ class Backup:
 def _pattern(data_path: Path) -> re.Pattern[str]:
     stem = re.escape(data_path.stem)
     return re.compile(
-        rf"^{stem}-(?P<day>\d{{4}}-\d{{2}}-\d{{2}})(?:-(?P<at>\d{{6}})-(?P<reason>[a-z-]+))?\.json$"
+        rf"^{stem}-(?P<day>\d{{4}}-\d{{2}}-\d{{2}})"
+        rf"(?:-(?P<at>\d{{6}})(?:\.(?P<n>\d+))?-(?P<reason>[a-z-]+))?\.json$"
     )
 
 
@@ -93,13 +94,25 @@ def backup_now(
     """
     if not re.fullmatch(r"[a-z]+(-[a-z]+)*", reason):
         raise ValueError(f"a backup reason is lower-case words joined by '-', got {reason!r}")
-    name = f"{data_path.stem}-{now:%Y-%m-%d-%H%M%S}-{reason}.json"
-    return _copy(data_path, backup_dir(data_path) / name, data)
+    stamp = f"{data_path.stem}-{now:%Y-%m-%d-%H%M%S}"
+    return _copy(data_path, _unused(backup_dir(data_path), stamp, f"-{reason}.json"), data)
+
+
+def _unused(directory: Path, stamp: str, tail: str) -> Path:
+    """`stamp + tail` in `directory`, or `stamp.2 + tail`, `.3`…: a backup never replaces
+    another (two imports in the same second kept only the second's, issue 14)."""
+    target, n = directory / f"{stamp}{tail}", 1
+    while target.exists():
+        n += 1
+        target = directory / f"{stamp}.{n}{tail}"
+    return target
 
 
 def keep_aside(data_path: Path, data: bytes, now: datetime) -> Path:
     """Save the bytes of a damaged file before it is replaced; never pruned, never restored."""
-    target = backup_dir(data_path) / f"{data_path.stem}.damaged-{now:%Y-%m-%d-%H%M%S}.json"
+    target = _unused(
+        backup_dir(data_path), f"{data_path.stem}.damaged-{now:%Y-%m-%d-%H%M%S}", ".json"
+    )
     ensure_private_dir(target.parent)
     write_atomic(target, data)
     return target

@@ -236,3 +236,18 @@ def test_backup_command_copies_a_valid_file_and_refuses_a_damaged_one(data_path,
     with pytest.raises(DataFileError, match="minutes_per_session"):
         backup(data_path, clock=clock)
     assert newest_backup(data_path) == made
+
+
+def test_a_backup_never_replaces_another_made_in_the_same_second(tmp_path):
+    """Two imports or restores in one second left the first original in no backup."""
+    data = tmp_path / "rehab.json"
+    moment = datetime(2026, 11, 20, 10, 0, 0)
+    kept = []
+    for content in (b'{"first": 1}', b'{"second": 2}', b'{"third": 3}'):
+        data.write_bytes(content)
+        kept.append(backup_now(data, moment, "before-import"))
+    assert len(set(kept)) == 3
+    assert [p.read_bytes() for p in kept] == [b'{"first": 1}', b'{"second": 2}', b'{"third": 3}']
+    listed = list_backups(data)
+    assert {b.path for b in listed} == set(kept)
+    assert listed[0].path == kept[-1]  # the newest first
