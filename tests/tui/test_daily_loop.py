@@ -230,3 +230,46 @@ async def test_check_in_notes_can_be_read_in_history(make_app, clock):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#history-table")
+
+
+def test_the_timer_reads_as_a_clock_from_one_minute():
+    from tui.screens.player import clock_words
+
+    assert [clock_words(s) for s in (5, 59, 60, 297, 600)] == [
+        "5 s",
+        "59 s",
+        "1:00",
+        "4:57",
+        "10:00",
+    ]
+
+
+async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_app, clock):
+    from tests.tui.conftest import LARGE
+
+    app = make_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await first_run(pilot, pain="1", episode="60")  # placed straight into stage 3
+        assert app.plan().stage == 3
+        await app.switch_mode("progress")
+        await pilot.pause()
+        ladder = text_of(app.screen, "#ladder")
+        assert "✓" not in ladder  # stages 1 and 2 were never done
+        calm = app.catalog.stage(1)
+        assert calm.aim in ladder  # 120 columns leave room for the whole aim
+
+
+async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_app, clock):
+    from textual.widgets import DataTable
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        clock.advance(days=1)
+        app.repo.save(CheckIn(at=clock(), pain=2))  # the day's first write: a daily copy
+        await app.switch_mode("data")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        daily = [r for r in rows if "daily" in r]
+        assert daily and all("00:00" not in r and "as the day began" in r for r in daily)

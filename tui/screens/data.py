@@ -121,7 +121,12 @@ class DataScreen(MainScreen):
             stat = b.path.stat()
             table.add_row(
                 Text(b.path.name),
-                Text(f"{b.day.isoformat()} {b.at:%H:%M} · {b.reason}"),
+                # A daily copy's name has no time: it holds the file as the day began.
+                Text(
+                    f"{b.day.isoformat()} {b.at:%H:%M} · {b.reason}"
+                    if b.reason != "daily"
+                    else f"{b.day.isoformat()} · daily, as the day began"
+                ),
                 Text(size_text(stat.st_size)),
                 key=str(b.path),
             )

@@ -31,6 +31,11 @@ from tui.widgets.text_fields import WordsArea
 TICK_S = 0.2
 
 
+def clock_words(seconds: int) -> str:
+    """Time left as a person reads it: "45 s" under a minute, "4:57" from one minute up."""
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
 class PlayerScreen(Screen):
     """Run one session of the plan."""
 
@@ -142,7 +147,9 @@ class PlayerScreen(Screen):
                 filled = round(bar_w * (1 - run.left(now) / run.phase.seconds))
             bar = "█" * filled + "░" * (bar_w - filled)
             timer.update(
-                Content.assemble((f"{word.upper()}  {left:>3} s", "bold"), paused, "\n", bar)
+                Content.assemble(
+                    (f"{word.upper()}  {clock_words(left)}", "bold"), paused, "\n", bar
+                )
             )
         dose = item.dose
         parts = []

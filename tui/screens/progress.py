@@ -50,6 +50,14 @@ class ProgressScreen(MainScreen):
         since = history.stage_started_at(plan.stage) or plan.created_at
         days = (app.now().date() - since.date()).days
         rows = [Content.styled("Stages", "bold")]
+        # ✓ only for a stage the person was in and left upwards; one skipped (a higher start,
+        # an override) is not ticked as if it were done.
+        passed = {
+            e.from_stage
+            for e in history.events
+            if e.kind in ("advance", "override") and e.from_stage
+        }
+        aim_room = max(20, app.size.width - 20)
         for number, stage in sorted(app.catalog.stages.items()):
             if number == plan.stage:
                 rows.append(
@@ -60,13 +68,9 @@ class ProgressScreen(MainScreen):
                     )
                 )
             else:
-                mark = "✓" if number < plan.stage else " "
-                rows.append(
-                    Content(
-                        f" {mark} {number} {stage.name:<11}{stage.aim[:52]}"
-                        + ("…" if len(stage.aim) > 52 else "")
-                    )
-                )
+                mark = "✓" if number < plan.stage and number in passed else " "
+                aim = stage.aim if len(stage.aim) <= aim_room else stage.aim[: aim_room - 1] + "…"
+                rows.append(Content(f" {mark} {number} {stage.name:<11}{aim}"))
         self.query_one("#ladder", Static).update(Content("\n").join(rows))
 
         check = advice.move_on
