@@ -20,7 +20,7 @@ from planner.progression import History
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, start_programme
-from store import Repository
+from store import Repository, StoreError
 from tui import compat
 from tui.widgets.navbar import PLACES
 
@@ -288,9 +288,32 @@ class RehabApp(App[int]):
     def _checked_in(self, checkin: CheckIn | None) -> None:
         if checkin is None:
             return
-        self.repo.record_checkin(checkin)
+        if not self.saved(lambda: self.repo.record_checkin(checkin)):
+            from tui.screens.modals import CheckInScreen
+
+            # Nothing is lost: the same check-in comes back, to try again.
+            self.push_screen(CheckInScreen(self.now(), kept=checkin), self._checked_in)
+            return
         self.notify(f"Check-in saved: pain {checkin.pain}/10.", markup=False)
         self.refresh_views()
+
+    def saved(self, save: Callable[[], object]) -> bool:
+        """Run a save; if the disk refuses it (full, gone, read-only), say so in one line and
+        return False. The store changes nothing on disk when a write fails, and the caller
+        keeps what was entered so the person can try again."""
+        try:
+            save()
+        except (OSError, StoreError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notify(
+                f"Could not save: {reason}. Nothing was changed, and what you entered "
+                "is kept: free some space or fix the problem, then try again.",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return False
+        return True
 
     def refresh_views(self) -> None:
         """The data changed: redraw the main place on screen (others redraw when shown)."""

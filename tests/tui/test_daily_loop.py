@@ -273,3 +273,57 @@ async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_app, clock):
         rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
         daily = [r for r in rows if "daily" in r]
         assert daily and all("00:00" not in r and "as the day began" in r for r in daily)
+
+
+def full_disk(app):
+    """Make every save fail as a full disk does; returns a function that clears it."""
+    real = app.repo.save
+
+    def refuse(*records):
+        raise OSError(28, "No space left on device")
+
+    app.repo.save = refuse
+    return lambda: setattr(app.repo, "save", real)
+
+
+async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file, clock):
+    """Issue 14, item 8: a full disk crashed the app and lost the check-in."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        said = listen(app)
+        mend = full_disk(app)
+        await pilot.press("c", "6", "tab", "s", "t", "i", "f", "f", "enter")
+        await pilot.pause()
+        assert any("Could not save: No space left on device" in m for m in said)
+        form = app.screen
+        assert isinstance(form, CheckInScreen)  # back, with what was typed
+        assert form.query_one("#pain", Input).value == "6"
+        assert form.query_one("#note", Input).value == "stiff"
+        mend()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    with reopen(data_file, clock) as repo:
+        assert [(c.pain, c.note) for c in repo.checkins()][-1] == (6, "stiff")
+
+
+async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        form.query_one("#pain", Input).value = "2"
+        answer_all(form.query_one(AnswerList))
+        mend = full_disk(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#pain", Input).value == "2"
+        mend()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    with reopen(data_file, clock) as repo:
+        assert len(repo.sessions()) == 1

@@ -331,7 +331,9 @@ class RescreenScreen(Screen):
         except InputProblem as problem:
             self.query_one(Problem).say(str(problem))
             return
-        app.record_rescreen(answers)
+        if not app.saved(lambda: app.record_rescreen(answers)):
+            self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
+            return
         gate = app.gate()
         if gate.signs:
             from tui.screens.doctor import DoctorScreen

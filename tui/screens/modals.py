@@ -95,15 +95,25 @@ class CheckInScreen(AskScreen[CheckIn | None]):
 
     OK = "Save"
 
-    def __init__(self, now: datetime, title: str = "How is your back right now?") -> None:
+    def __init__(
+        self, now: datetime, title: str = "How is your back right now?", kept: CheckIn | None = None
+    ) -> None:
         super().__init__(title)
         self.now = now
+        #: A check-in that could not be saved, shown again to retry.
+        self.kept = kept
 
     def fields(self) -> ComposeResult:
+        kept = self.kept
         yield Label("Pain from 0 (none) to 10 (worst you can imagine):")
-        yield Input(id="pain", placeholder="0–10", compact=True)
+        yield Input(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
         yield Label("Note (optional):")
-        yield WordsInput(id="note", placeholder="anything worth remembering", compact=True)
+        yield WordsInput(
+            kept.note if kept else "",
+            id="note",
+            placeholder="anything worth remembering",
+            compact=True,
+        )
 
     def read(self) -> CheckIn:
         pain_field = self.query_one("#pain", Input)
@@ -112,7 +122,8 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         except InputProblem:
             pain_field.focus()
             raise
-        return CheckIn(at=self.now, pain=pain, note=self.query_one("#note", Input).value)
+        at = self.kept.at if self.kept else self.now
+        return CheckIn(at=at, pain=pain, note=self.query_one("#note", Input).value)
 
 
 class PainScreen(AskScreen[int | None]):

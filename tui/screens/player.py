@@ -358,7 +358,10 @@ class EndSessionScreen(Screen):
             new_symptoms=any(symptoms.values()),
             note=self.query_one("#note", TextArea).text,
         )
-        gate = app.record_session(session, symptoms)
+        if not app.saved(lambda: app.record_session(session, symptoms)):
+            self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
+            return
+        gate = app.gate()
         if gate.signs:
             from tui.screens.doctor import DoctorScreen
 
