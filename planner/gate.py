@@ -97,21 +97,28 @@ def with_records(safety: SafetyRecords, records: Iterable[object]) -> SafetyReco
     )
 
 
-def _full(screenings: tuple[Screening, ...]) -> Screening | None:
-    full = [s for s in screenings if s.context in FULL_CONTEXTS]
+def _full(screenings: tuple[Screening, ...], now: datetime | None = None) -> Screening | None:
+    """The newest full screening, not counting one dated after `now` (a clock that jumped):
+    a screening from the future never counts as fresh, and never clears anything."""
+    full = [s for s in screenings if s.context in FULL_CONTEXTS and (now is None or s.at <= now)]
     # Of two at the same moment, the one saved last (records come in the order they were kept).
     return max(reversed(full), key=lambda s: s.at) if full else None
 
 
-def open_signs(safety: SafetyRecords) -> tuple[list[OpenSign], list[Clearance]]:
+def open_signs(
+    safety: SafetyRecords, now: datetime | None = None
+) -> tuple[list[OpenSign], list[Clearance]]:
     """Every sign answered yes in the newest full screening or since it, less the cleared ones.
 
     A session saved with a yes to the end-of-session question counts even when the screening
-    that should have come with it is missing (a crash between two writes, an old file).
+    that should have come with it is missing (a crash between two writes, an old file). A
+    record dated after `now` still counts when it carries a sign, and never clears one.
     """
-    full = _full(safety.screenings)
+    full = _full(safety.screenings, now)
     since = full.at if full is not None else datetime.min
-    cleared = {c.sign: c for c in safety.clearances if c.sign in CLEARABLE}
+    cleared = {
+        c.sign: c for c in safety.clearances if c.sign in CLEARABLE and (now is None or c.at <= now)
+    }
     found: dict[str, OpenSign] = {}
     used: dict[str, Clearance] = {}
 
@@ -124,7 +131,12 @@ def open_signs(safety: SafetyRecords) -> tuple[list[OpenSign], list[Clearance]]:
     for screening in sorted(safety.screenings, key=lambda s: s.at):
         # A full screening asks every question, the session ones too: what came before it (or
         # at the same moment) is answered by it.
-        if screening is not full and (screening.context in FULL_CONTEXTS or screening.at <= since):
+        future = now is not None and screening.at > now
+        if (
+            screening is not full
+            and not future
+            and (screening.context in FULL_CONTEXTS or screening.at <= since)
+        ):
             continue
         for key, answer in screening.answers.items():
             if answer:
@@ -153,7 +165,7 @@ def open_signs(safety: SafetyRecords) -> tuple[list[OpenSign], list[Clearance]]:
 
 def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Rules) -> Gate:
     """May a session start now? The one answer every screen and command asks for."""
-    signs, cleared = open_signs(safety)
+    signs, cleared = open_signs(safety, now)
     if signs:
         result = grade([s.flag for s in signs])
         if result == "emergency":
@@ -172,7 +184,7 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
         return Gate(
             False, "see-doctor", "A warning sign is open: " + tail, tuple(signs), tuple(cleared)
         )
-    full = _full(safety.screenings)
+    full = _full(safety.screenings, now)
     if full is None:
         return Gate(
             False, "no-screen", "Answer the safety questions first (r).", cleared=tuple(cleared)
@@ -201,7 +213,7 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
 
 def rescreen_due(safety: SafetyRecords, now: datetime, rules: Rules) -> bool:
     """The weekly re-screen is due (a reminder from day 7; the gate closes a day later)."""
-    full = _full(safety.screenings)
+    full = _full(safety.screenings, now)
     return full is None or now - full.at >= timedelta(days=rules.rescreen_days)
 
 

@@ -521,7 +521,9 @@ class Repository:
         """What the gate reads (planner.gate): the newest full screening and every screening
         and end-of-session yes since it, and every doctor's clearance."""
         table = self._table("screenings")
-        full = table.newest_where(lambda s: s.context in FULL_CONTEXTS)
+        now = self._clock()
+        # Not one dated after now (the clock jumped back): the gate reads it as from the future.
+        full = table.newest_where(lambda s: s.context in FULL_CONTEXTS and s.at <= now)
         since = full.at if full is not None else None
         screenings = [s for s in table.since(since) if s is not full]
         if full is not None:

@@ -165,3 +165,14 @@ def test_settle_pauses_an_active_plan_on_a_sign_and_leaves_it_on_an_overdue_resc
     assert change.event.kind == "pause" and "fever" in change.event.reason
     assert settle(PLAN, gate(full(days_ago=30)), NOW) is None
     assert settle(PLAN, gate(full()), NOW) is None
+
+
+def test_a_screening_from_the_future_never_counts_as_fresh_or_clears_a_sign():
+    """Issue 14, item 7: after the clock jumped, a future-dated record drove today."""
+    tomorrow_clear = full(days_ago=-1)
+    assert gate(full(days_ago=10), tomorrow_clear).why == "rescreen-due"
+    assert gate(full(days_ago=1, fever=True), tomorrow_clear).why == "see-doctor"
+    # ... but a sign in it still counts: the careful reading of a muddled clock.
+    assert gate(full(days_ago=1), full(days_ago=-1, foot_drop=True)).why == "emergency"
+    future_clearance = Clearance(at=NOW + timedelta(days=2), sign="cancer", seen_on=NOW.date())
+    assert gate(full(days_ago=1, cancer=True), future_clearance).why == "see-doctor"

@@ -60,7 +60,7 @@ def _no_flare_criterion(monkeypatch) -> None:
 
 def _no_open_signs(monkeypatch) -> None:
     """(5) The gate reads no warning sign at all."""
-    monkeypatch.setattr(planner.gate, "open_signs", lambda safety: ([], []))
+    monkeypatch.setattr(planner.gate, "open_signs", lambda safety, now=None: ([], []))
 
 
 def _no_pre_session_pain(monkeypatch) -> None:
