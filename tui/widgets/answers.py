@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.table import Table
+from rich.text import Text
 from textual.binding import Binding
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -52,10 +53,15 @@ class AnswerList(OptionList):
             *[Option(self._prompt(key), id=key) for key, _ in self._questions], **kwargs
         )
 
-    def _prompt(self, key: str) -> Content:
+    def _prompt(self, key: str) -> Table:
+        """The mark, then the question; a long question wraps under itself (a hanging indent),
+        so the marks stay a clean column to read down."""
         answer = self._answers[key]
-        mark = MARKS[answer].replace(" ", "\u00a0")  # keeps the mark's width when a line wraps
-        return Content.assemble((mark, "bold" if answer else ""), "\u00a0", self._text[key])
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=len(MARKS[None]), no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(MARKS[answer], style="bold" if answer else ""), Text(self._text[key]))
+        return grid
 
     @property
     def missing(self) -> list[str]:
