@@ -297,6 +297,19 @@ class RehabApp(App[int]):
         self.notify(f"Check-in saved: pain {checkin.pain}/10.", markup=False)
         self.refresh_views()
 
+    def save_answers(self, save: Callable[[], object]) -> Gate | None:
+        """Save answers that bear on safety (a re-screen, the end of a session). None when the
+        disk refused (the form stays, said why); otherwise the gate as it now stands, and when
+        a sign is open the form gives way to the stop screen."""
+        if not self.saved(save):
+            return None
+        gate = self.gate()
+        if gate.signs:
+            from tui.screens.doctor import DoctorScreen
+
+            self.switch_screen(DoctorScreen(gate))
+        return gate
+
     def saved(self, save: Callable[[], object]) -> bool:
         """Run a save; if the disk refuses it (full, gone, read-only), say so in one line and
         return False. The store changes nothing on disk when a write fails, and the caller

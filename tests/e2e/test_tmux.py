@@ -93,6 +93,18 @@ def env_prefix(tmp: Path) -> str:
     )
 
 
+def _demo(tmp_path: Path) -> Path:
+    data = tmp_path / "demo" / "rehab.json"
+    made = subprocess.run(
+        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    return data
+
+
 def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     data = tmp_path / "data" / "rehab.json"
     terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
@@ -162,15 +174,7 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
 def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(terminal, tmp_path):
     """Issue 12: an export whose newest screening is an emergency, imported into a file whose
     plan is active. The player must not open; Today, status and the calendar say why."""
-    made = tmp_path / "made" / "rehab.json"
-    done = subprocess.run(
-        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(made)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    tables = json.loads(made.read_text())
+    tables = json.loads(_demo(tmp_path / "made").read_text())
     [answers] = [s["answers"] for s in list(tables["screenings"].values())[-1:]]
     moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 3600))
     tables["screenings"]["emergency"] = {
@@ -215,18 +219,6 @@ def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(termin
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
     assert len(json.loads(data.read_text())["sessions"]) == sessions_before
-
-
-def _demo(tmp_path: Path) -> Path:
-    data = tmp_path / "demo" / "rehab.json"
-    made = subprocess.run(
-        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    return data
 
 
 def _today_sessions(data: Path) -> list[dict]:
@@ -283,14 +275,7 @@ def test_ctrl_q_in_a_session_keeps_it(terminal, tmp_path):
 
 
 def test_demo_file_history_detail_and_moving_on(terminal, tmp_path):
-    data = tmp_path / "demo" / "rehab.json"
-    made = subprocess.run(
-        [str(REHAB), "demo", "--no-launch", "--days", "3", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
+    data = _demo(tmp_path)
     before = json.loads(data.read_text())
     stage = max(before["stage_events"].values(), key=lambda e: e["at"])["to_stage"]
     assert stage < 4

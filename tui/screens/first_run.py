@@ -331,14 +331,11 @@ class RescreenScreen(Screen):
         except InputProblem as problem:
             self.query_one(Problem).say(str(problem))
             return
-        if not app.saved(lambda: app.record_rescreen(answers)):
+        gate = app.save_answers(lambda: app.record_rescreen(answers))
+        if gate is None:
             self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
             return
-        gate = app.gate()
         if gate.signs:
-            from tui.screens.doctor import DoctorScreen
-
-            app.switch_screen(DoctorScreen(gate))
             return
         app.notify(
             "All clear. Thank you."

@@ -358,14 +358,11 @@ class EndSessionScreen(Screen):
             new_symptoms=any(symptoms.values()),
             note=self.query_one("#note", TextArea).text,
         )
-        if not app.saved(lambda: app.record_session(session, symptoms)):
+        gate = app.save_answers(lambda: app.record_session(session, symptoms))
+        if gate is None:
             self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
             return
-        gate = app.gate()
         if gate.signs:
-            from tui.screens.doctor import DoctorScreen
-
-            app.switch_screen(DoctorScreen(gate))
             return
         app.notify(
             session_summary(session, app.catalog.rules),
