@@ -439,57 +439,7 @@ def _key_of(text: bytes) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # The index kept beside a big file, so opening it need not even scan it.
 
-INDEX_FORMAT = 1
-
 
 def identity(status: os.stat_result) -> list[int]:
     """The file as the kernel knows it: any write changes the change time, a replace the inode."""
     return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-
-
-def dump_index(
-    status: os.stat_result,
-    digest: str,
-    tables: Mapping[str, tuple[Mapping[str, Span], Mapping[str, str]]],
-) -> bytes:
-    import pydantic_core
-
-    return pydantic_core.to_json(
-        {
-            "format": INDEX_FORMAT,
-            "file": identity(status),
-            "digest": digest,
-            "tables": {
-                name: {
-                    "keys": list(spans),
-                    "offsets": [s[0] for s in spans.values()],
-                    "lengths": [s[1] for s in spans.values()],
-                    "order": [order.get(key) for key in spans],
-                }
-                for name, (spans, order) in tables.items()
-            },
-        }
-    )
-
-
-def load_index(data: bytes, status: os.stat_result, digest: str) -> Index | None:
-    """The index in `data` if it was taken of this very file (`status`, `digest`), else None."""
-    try:
-        saved = json.loads(data)
-        if (
-            saved.get("format") != INDEX_FORMAT
-            or saved.get("file") != identity(status)
-            or saved.get("digest") != digest
-        ):
-            return None
-        tables = {}
-        for name, table in saved["tables"].items():
-            keys = table["keys"]
-            spans = dict(
-                zip(keys, zip(table["offsets"], table["lengths"], strict=True), strict=True)
-            )
-            order = {k: v for k, v in zip(keys, table["order"], strict=True) if v is not None}
-            tables[name] = (spans, order)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None  # only a cache: scan the file instead
-    return Index(digest, status.st_size, tables)

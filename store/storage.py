@@ -28,20 +28,16 @@ from store.atomic import (
     read_bytes,
     remove_durably,
     write_atomic,
-    write_cache,
 )
 from store.errors import DataFileError, StoreError
 from store.layout import (
     Document,
-    Index,
     LazyTable,
     Source,
     Written,
-    dump_index,
     full,
     gc_paused,
     line,
-    load_index,
     render,
     scan,
 )
@@ -238,8 +234,10 @@ class PrivateStorage(Storage):
             status = os.fstat(fd)
             known = None if self._known is None else self._known(status)
             with gc_paused():
-                saved = self._saved_index(status, known)
-                index = saved or scan(fd, self._order_fields, known)
+                # Spans come from the bytes this process reads, never from a file beside them:
+                # a kept index that was wrong (a table left out, an offset one byte off) once
+                # destroyed data when a journal was folded over it (issue 14).
+                index = scan(fd, self._order_fields, known)
             self.digest, self.size = index.digest, index.size
             trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
             if index.tables is not None and trusted:
@@ -249,8 +247,6 @@ class PrivateStorage(Storage):
                     for name, (spans, order) in index.tables.items()
                 }
                 self.lazy = True
-                if saved is None and not self.readonly:
-                    self._keep_index()  # for the next start
                 return
             data = b"".join(Source(fd).read_range(0, index.size))
         finally:
@@ -260,29 +256,6 @@ class PrivateStorage(Storage):
             name: full(name, documents) for name, documents in parse(self.path, data).items()
         }
         self.lazy = False
-
-    def _saved_index(self, status: os.stat_result, digest: str | None) -> Index | None:
-        """The index kept at the last rewrite, if the file is untouched since (see `known`)."""
-        if digest is None:
-            return None
-        data = read_bytes(index_path(self.path))
-        return None if data is None else load_index(data, status, digest)
-
-    def _keep_index(self) -> None:
-        """Keep the index of a big file just written, for the next start. Only a cache: it is
-        written without fsync, and any failure just means the next start scans the file."""
-        if self.size < JOURNAL_FROM or self._source is None or self.digest is None:
-            index_path(self.path).unlink(missing_ok=True)
-            return
-        tables = cast("dict[str, LazyTable]", self._tables)
-        write_cache(
-            index_path(self.path),
-            dump_index(
-                os.fstat(self._source.fd),
-                self.digest,
-                {name: table.index() for name, table in tables.items()},
-            ),
-        )
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -358,7 +331,8 @@ class PrivateStorage(Storage):
         self._pending = {}
         self.lazy = True
         self.digest, self.size = written.digest, written.size
-        self._keep_index()
+        # An index kept by an older rehab is no longer read; it goes with the first rewrite.
+        index_path(self.path).unlink(missing_ok=True)
 
     def _order_values(
         self,
