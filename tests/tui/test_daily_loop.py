@@ -16,6 +16,16 @@ from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
 
 
+async def to_the_end_form(pilot, clock, pain: str) -> EndSessionScreen:
+    """Run the session to its end and fill the form: pain after, both warning signs "no"."""
+    await run_to_the_end(pilot, clock)
+    form = pilot.app.screen
+    assert isinstance(form, EndSessionScreen)
+    form.query_one("#pain", Input).value = pain
+    answer_all(form.query_one(AnswerList))
+    return form
+
+
 def listen(app) -> list[str]:
     """What the app says in notifications from now on."""
     said: list[str] = []
@@ -51,11 +61,7 @@ async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
         await start_session(pilot)
-        await run_to_the_end(pilot, clock)
-        form = app.screen
-        assert isinstance(form, EndSessionScreen)
-        form.query_one("#pain", Input).value = "2"
-        answer_all(form.query_one(AnswerList))
+        await to_the_end_form(pilot, clock, "2")
         await pilot.press("ctrl+q")
         await pilot.pause()
     with reopen(data_file, clock) as repo:
@@ -154,10 +160,7 @@ async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
         await start_session(pilot, pain="4")
-        await run_to_the_end(pilot, clock)
-        form = app.screen
-        form.query_one("#pain", Input).value = "7"
-        answer_all(form.query_one(AnswerList))
+        await to_the_end_form(pilot, clock, "7")
         said = listen(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -176,10 +179,7 @@ async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app
         words = text_of(app.screen, "#checkin")
         assert "Latest check-in: pain 5/10" in words and "the day's first, 3/10" in words
         await start_session(pilot)
-        await run_to_the_end(pilot, clock)
-        form = app.screen
-        form.query_one("#pain", Input).value = "2"
-        answer_all(form.query_one(AnswerList))
+        await to_the_end_form(pilot, clock, "2")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Today's sessions are done" in text_of(app.screen, "#next")
@@ -313,10 +313,7 @@ async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, cl
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot)
         await start_session(pilot)
-        await run_to_the_end(pilot, clock)
-        form = app.screen
-        form.query_one("#pain", Input).value = "2"
-        answer_all(form.query_one(AnswerList))
+        form = await to_the_end_form(pilot, clock, "2")
         mend = full_disk(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
