@@ -219,9 +219,19 @@ def swap(
     return replace(plan, prescriptions=items)
 
 
-def reset_plan(catalog: Catalog, profile: Profile, plan: Plan, now: datetime) -> Plan:
-    """Back to the stage's default plan, keeping the plan's id and its history."""
+def reset_plan(
+    catalog: Catalog, profile: Profile, plan: Plan, now: datetime, held_back: str | None = None
+) -> Plan:
+    """Back to the stage's default plan, keeping the plan's id and its history. While held back
+    (`Advice.held_back`) not if that would raise any exercise's dose (SPEC §3b)."""
     fresh = build_plan(catalog, profile, plan.stage, now)
+    if held_back:
+        now_doses = {p.exercise_id: p.dose for p in plan.prescriptions}
+        if any(
+            p.exercise_id in now_doses and harder(now_doses[p.exercise_id], p.dose)
+            for p in fresh.prescriptions
+        ):
+            raise ValueError(f"Not now: the default doses are higher than yours. {held_back}")
     return replace(plan, prescriptions=fresh.prescriptions, declined=[])
 
 

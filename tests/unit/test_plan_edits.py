@@ -115,3 +115,16 @@ def test_while_held_back_no_harder_swap_is_offered_or_accepted(catalog):
     assert "harder" in free and ex.harder not in [e.id for e, _ in held]
     with pytest.raises(ValueError, match="Not harder now"):
         swap(catalog, profile, plan, ex.id, ex.harder, held_back=HELD)
+
+
+def test_while_held_back_a_reset_may_not_raise_a_dose(catalog, plan):
+    lowered = plan
+    for p in plan.prescriptions:
+        ex = catalog.exercise(p.exercise_id)
+        if p.dose.sets > ex.bounds.sets[0]:
+            lowered = change_dose(catalog, plan, ex.id, replace(p.dose, sets=ex.bounds.sets[0]))
+            break
+    assert lowered != plan, "a stage-3 exercise whose sets can go down"
+    with pytest.raises(ValueError, match="Not now: the default doses are higher"):
+        reset_plan(catalog, make_profile(), lowered, NOW, held_back=HELD)
+    assert reset_plan(catalog, make_profile(), lowered, NOW).prescriptions == plan.prescriptions

@@ -311,7 +311,11 @@ class PlanScreen(MainScreen):
                 "Keep mine",
             )
         ):
-            self.save(
-                reset_plan(app.catalog, app.profile(), app.plan(), app.now()),
-                "Plan reset to the stage default.",
-            )
+            try:
+                reset = reset_plan(
+                    app.catalog, app.profile(), app.plan(), app.now(), self.held_back()
+                )
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False, timeout=8)
+                return
+            self.save(reset, "Plan reset to the stage default.")
