@@ -225,3 +225,34 @@ async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
         await app.switch_mode("plan")
         await pilot.pause()
         assert "Nothing gets harder now" in text_of(app.screen, "#suggestions")
+
+
+async def test_a_warning_sign_at_first_run_is_kept_and_met_again_at_the_next_start(
+    make_app, data_file, clock
+):
+    """Issue 13, item 6: the answer was lost on restart, and the first run a dead end."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, flags=("night-pain",))
+        assert isinstance(app.screen, DoctorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Your answers are kept" in str(app.screen.query_one("Problem").render())
+    app.repo.close()  # rehab quit (ctrl+q)
+    with reopen(data_file, clock) as repo:
+        assert repo.profile() is None and repo.latest_screening().answers["night-pain"]
+
+    clock.advance(days=3)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DoctorScreen)  # where it left off, with what to do
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Pain at night" in shown and "press r to answer the questions again" in shown
+        await pilot.press("r")
+        await pilot.pause()
+        questions = app.screen.query_one(AnswerList)
+        assert len(questions.missing) == len(RED_FLAGS)  # asked afresh, nothing pre-selected
+        answer_all(questions)
+        await press_next(pilot)
+        assert app.screen.query_one("#conditions")  # on to "About your back"

@@ -62,7 +62,15 @@ class DoctorScreen(Screen[str | None]):
                         "said you may exercise, press d to record it with the date."
                     )
                 )
-            if not self.first_run:
+            if self.first_run:
+                yield Static(
+                    Content(
+                        "Your answers are kept, and nothing else is set up until this is "
+                        "settled. Once a doctor has seen you, press r to answer the questions "
+                        "again; ctrl+q leaves, and rehab starts here next time."
+                    )
+                )
+            else:
                 yield Static(
                     Content(
                         "Sessions are stopped. Nothing is lost: your history is kept. No session "
@@ -85,8 +93,6 @@ class DoctorScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clearance":
             return self.gate.clearable
-        if action == "rescreen":
-            return not self.first_run
         return True
 
     def action_close(self) -> None:
@@ -94,6 +100,9 @@ class DoctorScreen(Screen[str | None]):
         self.app.refresh_views()
 
     def action_rescreen(self) -> None:
+        if self.first_run:
+            self.dismiss("again")  # the wizard asks the questions again, none answered
+            return
         self.dismiss(None)
         self.app.action_rescreen()
 

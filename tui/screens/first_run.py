@@ -24,6 +24,7 @@ from planner.models import CONDITION_LABELS, Condition, Equipment, Profile, Scre
 from planner.plan import place
 from planner.safety import RED_FLAGS, screen
 from tui.compat import Footer
+from tui.screens.doctor import DoctorScreen
 from tui.screens.modals import Problem
 from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.widgets.answers import AnswerList
@@ -143,6 +144,14 @@ class FirstRunScreen(Screen):
 
     def on_mount(self) -> None:
         self.show_step()
+        # A warning sign from an earlier first run is kept: start where it left off, on the
+        # stop screen, rather than as if nothing had been said (issue 13, item 6).
+        gate = self.app.gate()
+        if gate.signs:
+            self.screening = self.app.repo.latest_screening()
+            self.step = STEPS.index("flags")
+            self.show_step()
+            self.app.push_screen(DoctorScreen(gate, first_run=True), self._after_doctor)
 
     def show_step(self) -> None:
         name = STEPS[self.step]
@@ -204,8 +213,6 @@ class FirstRunScreen(Screen):
                 answers_from(self.query_one("#flags-list", AnswerList)), app.now(), "first-run"
             )
             if self.screening.result != "clear":
-                from tui.screens.doctor import DoctorScreen
-
                 app.repo.record_screening(self.screening)
                 app.push_screen(DoctorScreen(app.gate(), first_run=True), self._after_doctor)
                 return True
@@ -243,8 +250,11 @@ class FirstRunScreen(Screen):
     def _after_doctor(self, outcome: str | None) -> None:
         """Back from the stop screen: a doctor's clearance goes on; otherwise stay here."""
         if outcome == "cleared":
-            self.step += 1
+            self.step = STEPS.index("flags") + 1
             self.show_step()
+        elif outcome == "again":
+            self.query_one("#flags-list", AnswerList).clear_answers()
+            self.query_one(Problem).say("")
         else:
             self.query_one(Problem).say(
                 "Your answers are kept. Please see a doctor first; "

@@ -75,6 +75,13 @@ class AnswerList(OptionList):
             raise ValueError("not every question is answered yet")
         return {key: bool(answer) for key, answer in self._answers.items()}
 
+    def clear_answers(self) -> None:
+        """Every question unanswered again, the first highlighted (to answer afresh)."""
+        for key, _ in self._questions:
+            self._answers[key] = None
+            self.replace_option_prompt(key, self._prompt(key))
+        self.highlighted = 0
+
     def answer(self, key: str, yes: bool) -> None:
         self._answers[key] = yes
         self.replace_option_prompt(key, self._prompt(key))
