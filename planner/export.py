@@ -36,7 +36,7 @@ from planner.models import (
 )
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
-from planner.safety import SIGNS
+from planner.report import cleared_lines
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -374,11 +374,7 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
         ]
         lines += [""] if gate.signs else []
     if gate.cleared:
-        lines += [
-            f"- Checked by a doctor on {c.seen_on:%d %b %Y}: "
-            f"{md_cell(SIGNS[c.sign].question)}" + (f" — {md_cell(c.note)}" if c.note else "")
-            for c in gate.cleared
-        ]
+        lines += [f"- {md_cell(line)}" for line in cleared_lines(gate)]
         lines.append("")
     screenings = sorted(data.screenings, key=lambda s: s.at)
     if screenings:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from planner.advice import Advice
 from planner.gate import Gate
-from planner.models import Catalog, Plan, Profile, Session
+from planner.models import Catalog, Plan, Profile, Rules, Session
 from planner.progression import History, flare_reasons
 from planner.safety import EMERGENCY_ADVICE, SIGNS
 
@@ -52,7 +52,7 @@ def session_line(s: Session, catalog: Catalog) -> str:
     )
 
 
-def session_summary(session: Session, rules) -> str:
+def session_summary(session: Session, rules: Rules) -> str:
     """What just happened, in plain words, for the moment a session is saved (SPEC §3, §3b)."""
     reasons = flare_reasons(session, rules)
     if reasons:

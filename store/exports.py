@@ -16,8 +16,6 @@ from planner.version import __version__
 from store.errors import StoreError
 from store.schema import ORDER_FIELDS
 
-FORMATS = ("csv", "json", "md", "ics")
-
 
 class NothingToExport(StoreError):
     """The file has nothing this export could hold (one line, in the person's words)."""

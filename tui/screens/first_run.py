@@ -258,7 +258,7 @@ class FirstRunScreen(Screen):
         else:
             self.query_one(Problem).say(
                 "Your answers are kept. Please see a doctor first; "
-                "ctrl+q leaves, and rehab asks again next time."
+                "ctrl+q leaves, and rehab comes back to this next time."
             )
 
     @on(CheckList.Changed, "#stage-choice")
