@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from tui.screens.first_run import FirstRunScreen
 from tui.widgets.answers import AnswerList
@@ -62,3 +66,18 @@ async def first_run(
     if stop_at == "stage":
         return
     await press_next(pilot)  # accept the recommendation
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text: its Content as is, or a Rich renderable (a hanging
+    indent list) drawn at the widget's width, line ends trimmed."""
+    content = widget.content
+    if isinstance(content, (str, Content)):
+        return str(content)
+    console = Console(width=widget.size.width or 80, file=io.StringIO(), color_system=None)
+    console.print(content)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+
+
+def text_of(screen, selector: str) -> str:
+    return plain(screen.query_one(selector, Static))

@@ -6,7 +6,7 @@ from textual.widgets import Input, Static, TextArea
 
 from planner.runner import GET_READY_S
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import answer_all, first_run, press_next, type_into
+from tests.tui.flows import answer_all, first_run, plain, press_next, text_of, type_into
 from tui.screens.doctor import DoctorScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.modals import CheckInScreen, PainScreen, Problem
@@ -15,10 +15,6 @@ from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
 
 NASTY = "[ [/ [red]not red[/red] \x1b[31mESC\x1b[0m $x \\"
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 async def start_session(pilot, pain: str = "3") -> PlayerScreen:
@@ -84,7 +80,7 @@ async def test_emergency_red_flag_at_first_run_stops_everything(make_app, data_f
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, flags=("bladder-bowel",))
         assert isinstance(app.screen, DoctorScreen)
-        body = " ".join(str(s.render()) for s in app.screen.query(Static))
+        body = " ".join(plain(s) for s in app.screen.query(Static))
         assert "GET MEDICAL HELP TODAY" in body and "emergency" in body
     with reopen(data_file, clock) as repo:
         assert repo.profile() is None and repo.active_plan() is None

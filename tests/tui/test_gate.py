@@ -16,7 +16,7 @@ from rehab.cli import run
 from store import Repository
 from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import answer_all, first_run, press_next, type_into
+from tests.tui.flows import answer_all, first_run, plain, press_next, text_of, type_into
 from tui.screens.doctor import ClearanceScreen, DoctorScreen
 from tui.screens.first_run import RescreenScreen
 from tui.screens.player import PlayerScreen
@@ -24,10 +24,6 @@ from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
 
 ALL_NO = {flag.id: False for flag in RED_FLAGS}
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def set_up(path, clock, *records) -> None:
@@ -162,7 +158,7 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
         await first_run(pilot, flags=("cancer",))
         assert isinstance(app.screen, DoctorScreen)
         assert "describe your history" in " ".join(
-            str(s.render()) for s in app.screen.query(Static)
+            plain(s) for s in app.screen.query(Static)
         )
         await pilot.press("d")
         await pilot.pause()
@@ -247,7 +243,7 @@ async def test_a_warning_sign_at_first_run_is_kept_and_met_again_at_the_next_sta
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DoctorScreen)  # where it left off, with what to do
-        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        shown = " ".join(plain(s) for s in app.screen.query(Static))
         assert "Pain at night" in shown and "press r to answer the questions again" in shown
         await pilot.press("r")
         await pilot.pause()
@@ -256,3 +252,23 @@ async def test_a_warning_sign_at_first_run_is_kept_and_met_again_at_the_next_sta
         answer_all(questions)
         await press_next(pilot)
         assert app.screen.query_one("#conditions")  # on to "About your back"
+
+
+async def test_the_stop_screens_lists_wrap_under_their_words_not_under_the_bullet(make_app):
+    """Issue 13, item 15: long warning signs wrapped back to the left edge at 80 columns."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, flags=("saddle-numbness", "one-leg", "night-pain"))
+        assert isinstance(app.screen, DoctorScreen)
+        lists = [
+            plain(s).splitlines()
+            for s in app.screen.query(Static)
+            if plain(s).startswith(("You answered yes to:", "Get help the same day"))
+        ]
+        assert len(lists) == 2
+        for _heading, *items in lists:
+            assert len(items) > 3, items  # something is long enough to wrap at 80 columns
+            bullets = [line for line in items if line.startswith("  • ")]
+            wrapped = [line for line in items if not line.startswith("  • ")]
+            assert bullets and wrapped, items
+            assert all(line.startswith("    ") and line[4] != " " for line in wrapped), items

@@ -21,6 +21,7 @@ from planner.models import Clearance
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
 from tui.screens.modals import Problem
+from tui.text import bullet_list
 from tui.validate import InputProblem, parse_episode_start
 from tui.widgets.answers import AnswerList
 from tui.widgets.text_fields import WordsInput
@@ -50,10 +51,7 @@ class DoctorScreen(Screen[str | None]):
             yield Static(Content.assemble(("■ " + title, "bold")), id="doctor-title")
             yield Static(Content(advice(result)))
             yield Static(
-                Content(
-                    "You answered yes to:\n"
-                    + "\n".join(f"  • {s.flag.question}" for s in self.gate.signs)
-                )
+                bullet_list("You answered yes to:", [s.flag.question for s in self.gate.signs])
             )
             if self.gate.clearable:
                 yield Static(
@@ -79,12 +77,7 @@ class DoctorScreen(Screen[str | None]):
                     )
                 )
             signs = [f.question for f in RED_FLAGS if f.level == "emergency"]
-            yield Static(
-                Content(
-                    "Get help the same day if you notice any of these:\n"
-                    + "\n".join(f"  • {s}" for s in signs)
-                )
-            )
+            yield Static(bullet_list("Get help the same day if you notice any of these:", signs))
             yield Static(
                 Content("rehab gives general self-care guidance, not a diagnosis."), classes="dim"
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,7 @@ from planner.advice import today_sessions
 from planner.models import CheckIn, Session, Slot
 from planner.plan import session_minutes
 from tui.screens.base import MainScreen
-from tui.text import literal
+from tui.text import bullet_list, literal
 
 
 def next_slot(done: dict[Slot, Session | None], hour: int) -> Slot:
@@ -126,11 +128,12 @@ class TodayScreen(MainScreen):
             self.clearable = gate.clearable
             self.refresh_bindings()
         if not gate.open:
-            rows = [Content.assemble(("No session now. ", "bold"), gate.reason)]
+            reason = Text.assemble(("No session now. ", "bold"), gate.reason)
             if gate.signs:
-                rows.append(Content("Open warning signs:"))
-                rows += [Content(f"  • {s.flag.question}") for s in gate.signs]
-            nxt.update(Content("\n").join(rows))
+                signs = bullet_list("Open warning signs:", [s.flag.question for s in gate.signs])
+                nxt.update(Group(reason, signs))
+            else:
+                nxt.update(reason)
             start.display = False
             return
         slot = next_slot(done, now.hour)
