@@ -402,6 +402,14 @@ class Catalog(Frozen):
     def for_stage(self, stage: int) -> list[Exercise]:
         return [e for e in self.exercises.values() if e.suits_stage(stage)]
 
+    def source(self, file_name: str) -> tuple[str, str]:
+        """An article as a person reads it: its title, and what it says (sources.toml keeps
+        both as "title: what it says"). The file name is the citation, not the title."""
+        title, _, about = self.sources.get(file_name, "").partition(": ")
+        if not title:
+            return (f"Article {file_name.split('_')[0]}", "")
+        return (title, about)
+
 
 # ---------------------------------------------------------------------------------------------
 # Records the store keeps

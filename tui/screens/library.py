@@ -192,9 +192,13 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
 
     yield heading("Sources")
     for source in ex.sources:
+        title, about = catalog.source(source)
         yield Static(
             Content.assemble(
-                (source, "bold"), "\n", catalog.sources.get(source, "(not described)")
+                (title, "bold"),
+                *(("\n", about.capitalize()) if about else ()),
+                "\n",
+                (f"article {source}", "dim"),
             ),
             classes="source",
         )
