@@ -244,6 +244,29 @@ def test_the_timer_reads_as_a_clock_from_one_minute():
     ]
 
 
+async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_app, clock):
+    """Issue 13, item 15: the bar never filled: the phase ended a cell short of full."""
+    from tui.screens.player import BAR_CELLS
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot)
+        await pilot.press("space")  # "get ready": 3 s
+        player.tick()
+        assert "░" * BAR_CELLS in text_of(player, "#timer")  # nothing has gone yet
+        clock.advance(seconds=1.4)  # half of the 2.8 s the bar runs over
+        player.tick()
+        half = text_of(player, "#timer").splitlines()[-1]
+        assert half == "█" * (BAR_CELLS // 2) + "░" * (BAR_CELLS // 2)
+        clock.advance(seconds=1.2)
+        player.tick()
+        assert "░" in text_of(player, "#timer")  # not full before its last tick
+        clock.advance(seconds=0.2)
+        player.tick()  # 2.8 s: the last tick (every 0.2 s) before the phase ends
+        assert text_of(player, "#timer").splitlines()[-1] == "█" * BAR_CELLS
+
+
 async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_app, clock):
     from tests.tui.conftest import LARGE
 

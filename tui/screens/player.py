@@ -6,6 +6,7 @@ it from the app's clock a few times a second. Tests move the fake clock and call
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from textual import on, work
@@ -34,6 +35,21 @@ TICK_S = 0.2
 def clock_words(seconds: int) -> str:
     """Time left as a person reads it: "45 s" under a minute, "4:57" from one minute up."""
     return f"{seconds} s" if seconds < 60 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+BAR_CELLS = 30
+
+
+def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
+    """How much of the phase has gone, as a bar that is full at the last tick before the bell.
+    The screen redraws every TICK_S, so the bar runs over the phase less one tick: a bar scaled
+    to the whole phase ended a cell or two short, and never showed full."""
+    if seconds <= 0:
+        return "░" * cells
+    span = max(seconds - TICK_S, TICK_S)
+    gone = min(max(seconds - left, 0.0) / span, 1.0)
+    filled = math.ceil(cells * gone - 1e-9)
+    return "█" * filled + "░" * (cells - filled)
 
 
 class PlayerScreen(Screen):
@@ -141,11 +157,7 @@ class PlayerScreen(Screen):
             word = PHASE_WORDS[run.phase.kind]
             left = int(round(run.left(now) + 0.49))
             paused = "  — paused, press space to go on" if run.paused else ""
-            bar_w = 30
-            filled = 0
-            if run.phase.seconds:
-                filled = round(bar_w * (1 - run.left(now) / run.phase.seconds))
-            bar = "█" * filled + "░" * (bar_w - filled)
+            bar = phase_bar(run.left(now), run.phase.seconds)
             timer.update(
                 Content.assemble(
                     (f"{word.upper()}  {clock_words(left)}", "bold"), paused, "\n", bar
