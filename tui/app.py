@@ -23,6 +23,7 @@ from planner.stages import StageChange, start_programme
 from store import Repository, StoreError
 from tui import compat
 from tui.widgets.navbar import PLACES
+from tui.widgets.scrollbar import use_whole_cell_thumbs
 
 Clock = Callable[[], datetime]
 
@@ -75,6 +76,7 @@ class RehabApp(App[int]):
         self, repo: Repository, catalog: Catalog, clock: Clock, data_path: Path | None = None
     ) -> None:
         super().__init__()
+        use_whole_cell_thumbs()
         self.repo = repo
         self.catalog = catalog
         self.clock = clock

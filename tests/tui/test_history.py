@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from textual.widgets import DataTable, Input, Static
 
@@ -11,17 +11,21 @@ from planner.stages import start_programme
 from store import Repository
 from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import first_run, type_into
-from tui.screens.history import PAGE, HistoryScreen, SessionDetailScreen, psfs_line
+from tests.tui.flows import first_run, text_of, type_into
+from tui.screens.history import (
+    PAGE,
+    ChartData,
+    HistoryScreen,
+    PainChart,
+    SessionDetailScreen,
+    chart_lines,
+    psfs_line,
+)
 from tui.screens.modals import Problem
 from tui.screens.psfs import PsfsScreen, read_rating
 from tui.validate import InputProblem
 
 NASTY = "[ [/ [red]x[/red] \x1b[31mESC\x1b[0m $x \\ end"
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def detail_text(screen: SessionDetailScreen) -> str:
@@ -371,3 +375,45 @@ def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, 
         assert later == [] and psfs_line(later, repo.latest_psfs(), clock().date()).startswith(
             "latest 6.0 on "
         )
+
+
+def test_the_chart_is_four_rows_tall_and_a_recorded_zero_still_shows():
+    data = ChartData(date(2026, 11, 1), date(2026, 11, 4), {date(2026, 11, 1): 0})
+    data.checkins |= {date(2026, 11, 2): 5, date(2026, 11, 3): 10}
+    lines = chart_lines(data, 80)
+    assert len(lines) == 5  # four rows of bars, then the sessions' marks
+    bars = [line[4 : 4 + 4 * 3] for line in lines[:4]]  # 4 days, 3 cells each
+    column = [[row[c * 3] for row in bars] for c in range(4)]  # top to bottom, per day
+    assert column[0] == [" ", " ", " ", "▁"]  # 0: a low bar, not nothing
+    assert column[1] == [" ", "▁", "█", "█"]  # 5: the lower half, and a sliver above
+    assert column[2] == ["█", "█", "█", "█"]  # 10: the full height
+    assert column[3] == [" ", " ", " ", " "]  # no check-in: a gap
+
+
+async def test_the_chart_says_the_highest_and_latest_of_every_check_in_not_only_the_first(
+    make_app, data_file, clock
+):
+    """Bars show the day's first check-in (the one the rules read); "highest" and "latest" must
+    not hide a worse check-in later the same day."""
+    async with make_app().run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        today = clock().replace(hour=8)
+        for hours, pain in ((0, 3), (4, 8), (6, 5)):
+            pilot.app.repo.record_checkin(CheckIn(at=today + timedelta(hours=hours), pain=pain))
+        history = await open_history(pilot)
+        lines = str(history.query_one(PainChart).render()).splitlines()
+        assert lines[0].endswith("highest 8") and lines[1].endswith("latest 5"), lines
+        assert history.query_one(PainChart).data.checkins == {today.date(): 3}
+
+
+async def test_a_scrollbar_thumb_is_whole_cells_never_glyphs_that_read_as_chart(make_demo_app):
+    """Textual ends a thumb with ▁▂…▇; beside the pain chart they read as stray bars."""
+    app = make_demo_app(days=60)
+    async with app.run_test(size=SMALL) as pilot:
+        bar = table(await open_history(pilot)).vertical_scrollbar
+        assert bar.window_size < bar.window_virtual_size  # the table scrolls: a thumb is drawn
+        for position in range(0, bar.window_virtual_size, 3):
+            bar.position = position
+            options = app.console.options.update_dimensions(bar.size.width, bar.size.height)
+            drawn = "".join(s.text for s in app.console.render(bar.render(), options))
+            assert set(drawn) <= {" ", "\n"}, (position, drawn)

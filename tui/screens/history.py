@@ -163,15 +163,20 @@ def psfs_line(
 BLOCKS = " ▁▂▃▄▅▆▇█"
 GUTTER = 4  # "10▕ "
 RIGHT = 12  # "  highest 7"
+ROWS = 4  # the bars' height: 32 eighths, so pain 4 and 5 differ by more than a sliver
 
 
 @dataclass
 class ChartData:
     start: date
     end: date
+    #: per day: the day's first check-in, the one the rules read (SPEC §3b)
     checkins: dict[date, int] = field(default_factory=dict)
     #: per day: (pain before, pain after or None, flare?)
     sessions: dict[date, list[tuple[int, int | None, bool]]] = field(default_factory=dict)
+    #: the highest and the latest of every check-in in the window, later ones of a day included
+    highest: int | None = None
+    latest: int | None = None
 
     @property
     def days(self) -> int:
@@ -179,8 +184,9 @@ class ChartData:
 
 
 def level(pain: float) -> int:
-    """Pain 0–10 as 1–16 eighths of two rows: a recorded 0 still shows as a low bar."""
-    return 1 + int((pain * 15 + 5) // 10)
+    """Pain 0–10 as 1–32 eighths of the bars' rows: a recorded 0 still shows as a low bar."""
+    top = ROWS * 8
+    return 1 + int((pain * (top - 1) + 5) // 10)
 
 
 def session_mark(runs: list[tuple[int, int | None, bool]]) -> str:
@@ -200,7 +206,7 @@ def chart_columns(days: int, width: int) -> int:
 
 
 def chart_lines(data: ChartData, width: int) -> list[str]:
-    """Three lines: check-in bars (two rows high) and a mark per column for the sessions."""
+    """ROWS lines of check-in bars, then a mark per column for the sessions."""
     room = max(width - GUTTER - RIGHT, 8)
     days = data.days
     columns = chart_columns(days, width)
@@ -215,30 +221,26 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
         pains[column(day)].append(pain)
     for day, day_runs in data.sessions.items():
         runs[column(day)].extend(day_runs)
-    top, bottom, marks = [], [], []
+    rows: list[list[str]] = [[] for _ in range(ROWS)]  # top row first
+    marks = []
     for col in range(columns):
-        if pains[col]:
-            n = level(sum(pains[col]) / len(pains[col]))
-            top.append(BLOCKS[max(n - 8, 0)] * cell)
-            bottom.append(BLOCKS[min(n, 8)] * cell)
-        else:
-            top.append(" " * cell)
-            bottom.append(" " * cell)
+        n = level(sum(pains[col]) / len(pains[col])) if pains[col] else 0
+        for row in range(ROWS):
+            eighths = min(max(n - 8 * (ROWS - 1 - row), 0), 8)
+            rows[row].append(BLOCKS[eighths] * cell)
         marks.append(session_mark(runs[col]).ljust(cell))
-    values = list(data.checkins.values())
-    latest = data.checkins[max(data.checkins)] if data.checkins else None
     flares = sum(1 for day_runs in data.sessions.values() for *_, f in day_runs if f)
-    high = f"  highest {max(values)}" if values else "  no check-in"
-    now = f"  latest {latest}" if latest is not None else ""
-    count = f"  {flares} flare{'s' if flares != 1 else ''}"
-    return [
-        f"10▕ {''.join(top)}{high}",
-        f" 0▕ {''.join(bottom)}{now}",
-        f"  ▕ {''.join(marks)}{count}",
-    ]
+    right = [
+        f"  highest {data.highest}" if data.highest is not None else "  no check-in",
+        f"  latest {data.latest}" if data.latest is not None else "",
+    ] + [""] * (ROWS - 2)
+    axis = ["10"] + ["  "] * (ROWS - 2) + [" 0"]
+    lines = [f"{axis[r]}▕ {''.join(rows[r])}{right[r]}" for r in range(ROWS)]
+    lines.append(f"  ▕ {''.join(marks)}  {flares} flare{'s' if flares != 1 else ''}")
+    return lines
 
 
-LEGEND = "bars: first check-in, pain 0–10 · sessions: ▼ eased • same ▲ worse ⚑ flare"
+LEGEND = "bars: each day's first check-in · sessions: ▼ eased • same ▲ worse ⚑ flare"
 
 
 def legend(data: ChartData, width: int) -> str:
@@ -417,6 +419,8 @@ class HistoryScreen(MainScreen):
             first if since is None else since.date(),
             today,
             {d: c.pain for d, c in first_checkins_by_day(checkins).items()},
+            highest=max((c.pain for c in checkins), default=None),
+            latest=checkins[-1].pain if checkins else None,
         )
         for s in sessions:
             data.sessions.setdefault(s.day, []).append(
