@@ -157,9 +157,7 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, flags=("cancer",))
         assert isinstance(app.screen, DoctorScreen)
-        assert "describe your history" in " ".join(
-            plain(s) for s in app.screen.query(Static)
-        )
+        assert "describe your history" in " ".join(plain(s) for s in app.screen.query(Static))
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ClearanceScreen)
