@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from planner.models import CheckIn, ExerciseEntry, Session
 from tests.tui.conftest import LARGE, SMALL
-from tests.tui.flows import first_run, type_into
+from tests.tui.flows import first_run, text_of, type_into
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.data import DataScreen
 from tui.screens.modals import ConfirmScreen, Problem, ReasonScreen
 from tui.screens.plan import DoseScreen, PlanScreen, SwapScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.today import TodayScreen
-
-
-def text(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def good_session(app, slot: str) -> Session:
@@ -69,7 +65,7 @@ async def test_advancing_when_every_criterion_holds(make_app, clock):
         meet_stage_one(app, clock)
         screen = await go(pilot, "2")
         assert isinstance(screen, ProgressScreen)
-        criteria = text(screen, "#criteria")
+        criteria = text_of(screen, "#criteria")
         assert "✗" not in criteria and criteria.count("✓") == 5
         assert "6 of 4 sessions" in criteria
         assert isinstance(await go(pilot, "a"), ConfirmScreen)
@@ -77,10 +73,10 @@ async def test_advancing_when_every_criterion_holds(make_app, clock):
         assert app.plan().stage == 2
         assert [e.kind for e in app.repo.stage_events()] == ["start", "advance"]
         assert all(c.ok for c in app.repo.stage_events()[-1].criteria)
-        assert "▶ 2 Mobilize" in text(screen, "#ladder")
+        assert "▶ 2 Mobilize" in text_of(screen, "#ladder")
         today = await go(pilot, "1")
         assert isinstance(today, TodayScreen)
-        assert "Stage 2 of 4 · Mobilize" in text(today, "#stage")  # Today follows at once
+        assert "Stage 2 of 4 · Mobilize" in text_of(today, "#stage")  # Today follows at once
 
 
 async def test_advance_is_refused_and_the_failing_criterion_named(make_app, clock):
@@ -88,7 +84,7 @@ async def test_advance_is_refused_and_the_failing_criterion_named(make_app, cloc
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, pain="6", episode="5")
         screen = await go(pilot, "2")
-        criteria = text(screen, "#criteria")
+        criteria = text_of(screen, "#criteria")
         assert "✗ Days in this stage: 0 of 3 days" in criteria
         assert "Not yet: days in this stage" in criteria
         assert not isinstance(await go(pilot, "a"), ConfirmScreen)
@@ -112,7 +108,7 @@ async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
         assert app.plan().stage == 2
         event = app.repo.stage_events()[-1]
         assert event.kind == "override" and event.reason == reason
-        assert reason in text(app.screen, "#events")
+        assert reason in text_of(app.screen, "#events")
 
 
 async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock):
@@ -184,7 +180,7 @@ async def test_data_screen_backs_up_and_restores(make_app, clock):
         await first_run(pilot, pain="3", episode="40")
         screen = await go(pilot, "6")
         assert isinstance(screen, DataScreen)
-        assert str(app.repo.path) in text(screen, "#file")
+        assert str(app.repo.path) in text_of(screen, "#file")
         clock.advance(minutes=1)
         await go(pilot, "b")
         assert screen.query_one(DataTable).row_count >= 1
@@ -206,7 +202,7 @@ async def test_data_screen_counts_sessions_check_ins_and_stage_events(make_demo_
         assert (
             f"{len(repo.sessions())} sessions · {len(repo.checkins())} check-ins · "
             f"{len(repo.stage_events())} stage events"
-        ) in text(screen, "#file")
+        ) in text_of(screen, "#file")
 
 
 async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +16,7 @@ from planner.advice import Advice
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
-from tui.text import literal
+from tui.text import printable
 
 KIND_WORDS = {
     "start": "start",
@@ -49,7 +52,6 @@ class ProgressScreen(MainScreen):
             return
         since = history.stage_started_at(plan.stage) or plan.created_at
         days = (app.now().date() - since.date()).days
-        rows = [Content.styled("Stages", "bold")]
         # ✓ only for a stage the person was in and left upwards; one skipped (a higher start,
         # an override) is not ticked as if it were done.
         passed = {
@@ -57,21 +59,27 @@ class ProgressScreen(MainScreen):
             for e in history.events
             if e.kind in ("advance", "override") and e.from_stage
         }
-        aim_room = max(20, app.size.width - 20)
+        # A grid, so an aim is cut with "…" where the screen really ends, whatever its width
+        # and the scrollbar's; a count of characters cut it a line too late, or too early.
+        ladder = Table.grid(padding=(0, 1))
+        ladder.add_column(no_wrap=True, min_width=16)  # " ▶ 3 Strengthen"
+        ladder.add_column(ratio=1)
         for number, stage in sorted(app.catalog.stages.items()):
             if number == plan.stage:
-                rows.append(
-                    Content.assemble(
-                        (f" ▶ {number} {stage.name:<11}", "bold"),
+                ladder.add_row(
+                    Text(f" ▶ {number} {stage.name}", style="bold"),
+                    Text(
                         f"you are here · since {since:%d %b} ({days} days)"
-                        + (" · STOPPED" if advice.paused else ""),
-                    )
+                        + (" · STOPPED" if advice.paused else "")
+                    ),
                 )
             else:
                 mark = "✓" if number < plan.stage and number in passed else " "
-                aim = stage.aim if len(stage.aim) <= aim_room else stage.aim[: aim_room - 1] + "…"
-                rows.append(Content(f" {mark} {number} {stage.name:<11}{aim}"))
-        self.query_one("#ladder", Static).update(Content("\n").join(rows))
+                ladder.add_row(
+                    Text(f" {mark} {number} {stage.name}"),
+                    Text(stage.aim, no_wrap=True, overflow="ellipsis"),
+                )
+        self.query_one("#ladder", Static).update(Group(Text("Stages", style="bold"), ladder))
 
         check = advice.move_on
         lines: list[Content] = []
@@ -108,19 +116,19 @@ class ProgressScreen(MainScreen):
             back.update(Content("No step back advised. (b steps back if you want to.)"))
 
         events = list(reversed(history.events[-12:]))
-        lines = [Content.styled("Stage history", "bold")]
+        # A grid: a long reason wraps under the reasons, not back under the dates.
+        table = Table.grid(padding=(0, 1))
+        for _column in range(3):
+            table.add_column(no_wrap=True)
+        table.add_column(ratio=1)
         for e in events:
             move = (
                 f"{e.from_stage}→{e.to_stage}"
                 if e.from_stage and e.from_stage != e.to_stage
                 else f"{e.to_stage}"
             )
-            lines.append(
-                Content.assemble(
-                    f" {e.at:%d %b %Y}  {KIND_WORDS[e.kind]:<12} {move:<5} ", literal(e.reason)
-                )
-            )
-        self.query_one("#events", Static).update(Content("\n").join(lines))
+            table.add_row(f" {e.at:%d %b %Y}", KIND_WORDS[e.kind], move, Text(printable(e.reason)))
+        self.query_one("#events", Static).update(Group(Text("Stage history", style="bold"), table))
 
     # -- actions -------------------------------------------------------------------------------
 
