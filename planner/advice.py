@@ -103,6 +103,26 @@ def today_sessions(
     return done
 
 
+def left_open(sessions: list[Session] | tuple[Session, ...]) -> Session | None:
+    """The newest session, if it was left open.
+
+    The player keeps a session on disk after each exercise with no end time, and the end form
+    (or closing it here) gives it one. So a session still without an end time was cut off: the
+    terminal closed, the machine stopped, or ctrl+q left before the end form was answered. The
+    next start offers to finish it (pain now and the warning-sign questions) or close it as it
+    stands. Only the newest counts: an older one was closed when a later session started.
+    """
+    newest = max(sessions, key=lambda s: s.started_at, default=None)
+    return newest if newest is not None and newest.ended_at is None else None
+
+
+def closed_as_it_stands(session: Session) -> Session:
+    """A session left open, closed without its end form: it ends after the time exercised (the
+    moment it was cut off is not known), at least a minute after it began."""
+    worked = sum(e.seconds_done for e in session.entries)
+    return replace(session, ended_at=session.started_at + timedelta(seconds=max(60, worked)))
+
+
 def advise(
     catalog: Catalog,
     profile: Profile,

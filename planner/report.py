@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from planner.advice import Advice
+from planner.advice import Advice, left_open
 from planner.gate import Gate
 from planner.models import Catalog, Plan, Profile, Rules, Session
 from planner.progression import History, flare_reasons
@@ -133,6 +133,12 @@ def status_text(
     lines.extend(f"  {session_line(s, catalog)}" for s in reversed(last))
     if not last:
         lines.append("  none yet")
+    cut = left_open(history.sessions)
+    if cut is not None:
+        lines.append(
+            f"  The {cut.slot} session of {cut.started_at:%a %d %b} was cut off before its "
+            "questions: open rehab to finish or close it."
+        )
     lines.append("")
     lines.append("Pain (the day's first check-in): " + pain_trend(history, now))
     return "\n".join(lines) + "\n"

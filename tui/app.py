@@ -256,7 +256,8 @@ class RehabApp(App[int]):
 
     async def action_quit(self) -> None:
         """ctrl+q: never loses a session. One in progress, or finished but not yet saved, is
-        kept as it stands (partial if it was not finished) before the app closes."""
+        kept as it stands (partial if it was not finished) before the app closes; without its
+        end-of-session answers it is left open, and the next start offers to finish it."""
         kept = None
         for screen in reversed(self.screen_stack):
             unsaved = getattr(screen, "unsaved", None)
@@ -269,9 +270,10 @@ class RehabApp(App[int]):
         if kept is None:
             self.exit()
             return
+        later = " Next time rehab asks how it went." if kept.ended_at is None else ""
         self.exit(
             message=f"rehab: your {kept.slot} session so far was kept "
-            f"({kept.outcome}). Come back when you are ready."
+            f"({kept.outcome}).{later} Come back when you are ready."
         )
 
     def action_help(self) -> None:

@@ -5,6 +5,7 @@ Nothing is installed here: the console script of the test environment is used as
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -230,6 +231,19 @@ def _today_sessions(data: Path) -> list[dict]:
     ]
 
 
+def _lock_held(lock: Path) -> bool:
+    """Whether a rehab still holds the writer's lock on this data file."""
+    if not lock.exists():
+        return False
+    with open(lock, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def _into_a_session(terminal: Terminal, tmp_path: Path, data: Path) -> int:
     """Open rehab on `data`, start the next session with pain 3; the number of exercises."""
     terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
@@ -321,3 +335,27 @@ def test_rehab_demo_opens_the_interface_on_a_temporary_file(terminal, tmp_path):
     history = terminal.wait_for("The demo file stays at")
     made = list(tmp_path.glob("rehab-demo-*/rehab.json"))
     assert len(made) == 1 and str(made[0]) in history.replace("\n", "")
+
+
+def test_a_closed_terminal_mid_session_keeps_the_exercises_done(terminal, tmp_path):
+    """Issue 13, item 1: the session is on disk after each exercise, so closing the terminal
+    (SIGHUP, no ctrl+q, no end form) keeps it, and the next start offers to finish it."""
+    data = _demo(tmp_path)
+    _into_a_session(terminal, tmp_path, data)
+    terminal.keys("n")  # one exercise moved past
+    terminal.wait_for("exercise 2 of")
+    terminal.tmux("kill-session", "-t", "app")  # the terminal window closed: SIGHUP
+    deadline = time.monotonic() + 30
+    lock = data.with_name(data.name + ".lock")
+    while time.monotonic() < deadline and _lock_held(lock):
+        time.sleep(0.1)
+    assert not _lock_held(lock), "rehab outlived its terminal"
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("was cut off with")
+    assert "f Finish it" in terminal.wait_for("x Close it")  # the footer offers both
+    terminal.keys("f")
+    terminal.wait_for("Pain now")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    [left] = [s for s in _today_sessions(data) if "ended_at" not in s]
+    assert len(left["entries"]) > 1 and left["pain_before"] == 3

@@ -3,12 +3,14 @@ screen says what just happened."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Button, Input
 
 from planner.models import CheckIn
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import answer_all, first_run
-from tests.tui.test_daily_path import run_to_the_end, start_session, text_of
+from tests.tui.test_daily_path import run_to_the_end, save_end_form, start_session, text_of
 from tui.screens.help import HelpScreen
 from tui.screens.modals import CheckInScreen, ConfirmScreen
 from tui.screens.player import EndSessionScreen, PlayerScreen
@@ -280,6 +282,14 @@ async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_a
         assert "✓" not in ladder  # stages 1 and 2 were never done
         calm = app.catalog.stage(1)
         assert calm.aim in ladder  # 120 columns leave room for the whole aim
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        ladder = text_of(app.screen, "#ladder").splitlines()
+        # At 80 columns each stage keeps to its one line, cut with "…" where the screen ends.
+        assert len(ladder) == 1 + len(app.catalog.stages), ladder
+        assert ladder[1].startswith("   1 Calm") and ladder[1].endswith("…"), ladder
+        width = app.screen.query_one("#ladder").size.width
+        assert all(len(line) <= width for line in ladder) and len(ladder[1]) >= width - 1
 
 
 async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_app, clock):
@@ -347,3 +357,91 @@ async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, cl
         assert isinstance(app.screen, TodayScreen)
     with reopen(data_file, clock) as repo:
         assert len(repo.sessions()) == 1
+
+
+# -- a session kept on disk while it runs (issue 13, item 1: "better still") --------------------
+
+
+async def cut_off_after_one_exercise(make_app, data_file, clock) -> str:
+    """Run the first exercise to its end, then stop the app as a closed terminal would: no
+    ctrl+q, no end form. Returns the id of the session on disk."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        player = await start_session(pilot, pain="4")
+        assert not reopen_sessions(data_file, clock)  # nothing done yet: nothing kept
+        await pilot.press("space")
+        clock.advance(hours=1)
+        player.tick()  # the first exercise is done, and the second one shows
+        await pilot.pause()
+        [kept] = reopen_sessions(data_file, clock)  # on disk while the player still runs
+        assert kept.id == player.session_id and kept.ended_at is None
+        assert kept.entries[0].done and not kept.entries[1].done
+        app.repo.close()  # what is on disk is all the next start has
+    return kept.id
+
+
+def reopen_sessions(data_file, clock):
+    with reopen(data_file, clock) as repo:
+        return repo.sessions()
+
+
+async def test_a_session_is_on_disk_after_each_exercise_and_the_next_start_finishes_it(
+    make_app, data_file, clock
+):
+    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+    clock.advance(hours=2)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        offer = text_of(today, "#left-open")
+        assert "was cut off with 1 of 6 exercises done" in offer and "f  finish it" in offer
+        assert "◐ Morning  partly done · 1/6 exercises · pain 4→?" in text_of(today, "#sessions")
+        await pilot.press("f")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EndSessionScreen)
+        await save_end_form(pilot, pain="3")
+        assert isinstance(app.screen, TodayScreen)
+        assert not app.screen.query_one("#left-open").display  # nothing left open now
+    [session] = reopen_sessions(data_file, clock)  # the same record, finished: not a second
+    assert session.id == kept and session.pain_after == 3 and session.new_symptoms is False
+    # It ends as it stood (the time exercised), not two hours later when it was finished.
+    assert session.ended_at is not None and session.ended_at < clock() - timedelta(hours=1)
+
+
+async def test_x_closes_a_session_left_open_as_it_stands(make_app, data_file, clock):
+    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+    from tests.cli.test_commands import cli
+
+    code, out, _ = cli("status", "--data", str(data_file), clock=clock)
+    assert code == 0 and "was cut off before its questions: open rehab to finish" in out
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert not app.screen.query_one("#left-open").display
+        await pilot.press("f")  # nothing left to finish: the key does nothing
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    code, out, _ = cli("status", "--data", str(data_file), clock=clock)
+    assert code == 0 and "was cut off" not in out
+    [session] = reopen_sessions(data_file, clock)
+    worked = sum(e.seconds_done for e in session.entries)
+    assert session.id == kept and session.pain_after is None
+    assert session.ended_at == session.started_at + timedelta(seconds=max(60, worked))
+
+
+async def test_a_new_session_closes_the_one_left_open(make_app, data_file, clock):
+    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+    clock.advance(hours=1)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await start_session(pilot)
+        with reopen(data_file, clock) as repo:
+            [old] = repo.sessions()
+        assert old.id == kept and old.ended_at is not None

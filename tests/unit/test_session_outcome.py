@@ -82,3 +82,20 @@ def test_the_saved_message_says_what_happened():
     assert "An exercise hurt" in session_summary(of(entry(2, 0, hurt=True)), RULES)
     assert "partly done (25 %" in session_summary(of(entry(2, 0)), RULES)
     assert "nothing was done" in session_summary(of(entry()), RULES)
+
+
+def test_only_the_newest_session_without_an_end_time_is_left_open():
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from planner.advice import closed_as_it_stands, left_open
+
+    older = replace(of(entry(reps=4, sets=1)), started_at=NOW - timedelta(days=3))  # legacy: no end
+    newer = replace(of(entry()), ended_at=NOW + timedelta(minutes=5))
+    assert left_open([newer, older]) is None  # the newest was closed: the older is history
+    cut = replace(of(entry(reps=4, sets=1)), started_at=NOW + timedelta(hours=1))
+    assert left_open([older, cut, newer]) is cut
+    assert left_open([]) is None
+    worked = replace(cut, entries=[replace(e, seconds_done=150) for e in cut.entries])
+    assert closed_as_it_stands(worked).ended_at == worked.started_at + timedelta(seconds=150)
+    assert closed_as_it_stands(cut).ended_at == cut.started_at + timedelta(minutes=1)

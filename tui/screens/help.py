@@ -22,7 +22,15 @@ KEYS = [
             ("ctrl+q", "quit"),
         ],
     ),
-    ("Today", [("s", "start the next session"), ("r", "answer the red-flag questions again")]),
+    (
+        "Today",
+        [
+            ("s", "start the next session"),
+            ("r", "answer the red-flag questions again"),
+            ("d", "a doctor has checked a sign of your history (when one is open)"),
+            ("f / x", "finish / close a session cut off before its questions"),
+        ],
+    ),
     (
         "Progress",
         [

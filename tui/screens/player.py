@@ -7,6 +7,7 @@ it from the app's clock a few times a second. Tests move the fake clock and call
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime
 
 from textual import on, work
@@ -17,7 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
-from planner.models import Plan, Session, Slot
+from planner.advice import closed_as_it_stands
+from planner.models import Plan, Session, Slot, new_id
 from planner.progression import is_flare
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
@@ -73,6 +75,10 @@ class PlayerScreen(Screen):
         self.pain_before = pain_before
         self.started_at: datetime | None = None
         self.run: SessionRun | None = None
+        #: The session's id from the start: kept on disk after each exercise, then replaced by
+        #: the end form's save (or by ctrl+q), so it is one record however it ends.
+        self.session_id = new_id()
+        self.kept_index = 0  # the exercise the record on disk had reached
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,6 +122,7 @@ class PlayerScreen(Screen):
         if "finished" in events:
             self.finish(completed=True)
             return
+        self.keep_progress()
         self.draw()
 
     # -- drawing -------------------------------------------------------------------------------
@@ -193,6 +200,7 @@ class PlayerScreen(Screen):
         if self.run.finished:
             self.finish(completed=True)
         else:
+            self.keep_progress()
             self.draw()
 
     @work
@@ -211,6 +219,7 @@ class PlayerScreen(Screen):
         if self.run.finished:
             self.finish(completed=True)
         else:
+            self.keep_progress()
             self.draw()
 
     @work
@@ -224,30 +233,52 @@ class PlayerScreen(Screen):
         else:
             self.draw()
 
-    def unsaved(self) -> tuple[Session, None] | None:
-        """What was done so far, as a partial session: kept if the app is closed now."""
+    def in_progress(self) -> Session | None:
+        """What was done so far, as a session left open (no end time): the next start offers
+        to finish it or close it as it stands (planner.advice.left_open)."""
         if self.run is None or self.started_at is None:
             return None
-        return (
-            Session(
-                plan_id=self.plan.id,
-                stage=self.plan.stage,
-                slot=self.slot,
-                started_at=self.started_at,
-                ended_at=self.app.now(),
-                pain_before=self.pain_before,
-                entries=self.run.entries(),
-            ),
-            None,
+        return Session(
+            id=self.session_id,
+            plan_id=self.plan.id,
+            stage=self.plan.stage,
+            slot=self.slot,
+            started_at=self.started_at,
+            pain_before=self.pain_before,
+            entries=self.run.entries(),
         )
+
+    def keep_progress(self) -> None:
+        """After each exercise (done, skipped, stopped or passed by), keep the session on disk,
+        so a closed terminal or a crash keeps the exercises done. A refused write says so
+        once and the session goes on: the end form saves it all again."""
+        if self.run is None or self.run.index == self.kept_index:
+            return
+        self.kept_index = self.run.index
+        session = self.in_progress()
+        if session is not None:
+            self.app.saved(lambda: self.app.repo.save_session(session))
+
+    def unsaved(self) -> tuple[Session, None] | None:
+        """What was done so far, kept if the app is closed now: left open for the next start."""
+        session = self.in_progress()
+        return None if session is None else (session, None)
 
     def finish(self, completed: bool) -> None:
         assert self.run is not None and self.started_at is not None
+        self.kept_index = -1  # the end form's moment: keep all of it, whatever was kept before
+        self.keep_progress()
         entries = self.run.entries()
         self.run = None
         self.app.switch_screen(
             EndSessionScreen(
-                self.plan, self.slot, self.pain_before, self.started_at, entries, completed
+                self.plan,
+                self.slot,
+                self.pain_before,
+                self.started_at,
+                entries,
+                completed,
+                session_id=self.session_id,
             )
         )
 
@@ -266,23 +297,47 @@ class EndSessionScreen(Screen):
         started_at: datetime,
         entries,
         completed: bool,
+        session_id: str | None = None,
+        ended_at: datetime | None = None,
     ) -> None:
         super().__init__()
-        self.plan = plan
+        self.plan_id, self.stage = plan.id, plan.stage
         self.slot = slot
         self.pain_before = pain_before
         self.started_at = started_at
         self.entries = entries
         self.completed = completed
+        #: The record this form closes (the one kept while the session ran), or a new one.
+        self.session_id = session_id or new_id()
+        #: When it ended, if not now: a session left open and finished at a later start.
+        self.ended_at = ended_at
+
+    @classmethod
+    def finishing(cls, plan: Plan, session: Session) -> EndSessionScreen:
+        """The end form for a session left open, to be finished now: it keeps its own plan
+        and stage, and ends as it stood (`closed_as_it_stands`)."""
+        form = cls(
+            plan,
+            session.slot,
+            session.pain_before,
+            session.started_at,
+            session.entries,
+            session.completed,
+            session_id=session.id,
+            ended_at=closed_as_it_stands(session).ended_at,
+        )
+        form.plan_id, form.stage = session.plan_id, session.stage  # as it was done
+        return form
 
     def session(self, **answers) -> Session:
         """The session as it stands, with whatever the form has been given so far."""
         return Session(
-            plan_id=self.plan.id,
-            stage=self.plan.stage,
+            id=self.session_id,
+            plan_id=self.plan_id,
+            stage=self.stage,
             slot=self.slot,
             started_at=self.started_at,
-            ended_at=self.app.now(),
+            ended_at=self.ended_at or self.app.now(),
             pain_before=self.pain_before,
             entries=self.entries,
             completed=self.completed,
@@ -336,15 +391,16 @@ class EndSessionScreen(Screen):
             pain = None
         checks = self.query_one("#symptoms", AnswerList)
         symptoms = None if checks.missing else checks.answers
-        return (
-            self.session(
-                pain_after=pain,
-                difficulty=self.query_one("#difficulty", CheckList).value,
-                new_symptoms=None if symptoms is None else any(symptoms.values()),
-                note=self.query_one("#note", TextArea).text,
-            ),
-            symptoms,
+        session = self.session(
+            pain_after=pain,
+            difficulty=self.query_one("#difficulty", CheckList).value,
+            new_symptoms=None if symptoms is None else any(symptoms.values()),
+            note=self.query_one("#note", TextArea).text,
         )
+        if pain is None or symptoms is None:
+            # Not answered: left open, so the next start asks pain now and the warning signs.
+            session = replace(session, ended_at=None)
+        return (session, symptoms)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

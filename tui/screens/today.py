@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from planner.advice import today_sessions
+from planner.advice import closed_as_it_stands, left_open, today_sessions
 from planner.models import CheckIn, Session, Slot
 from planner.plan import session_minutes
 from tui.screens.base import MainScreen
@@ -36,20 +36,27 @@ class TodayScreen(MainScreen):
         Binding("s", "start", "Start session"),
         Binding("r", "rescreen", "Re-screen"),
         Binding("d", "clearance", "Doctor checked"),
+        Binding("f", "finish_open", "Finish it"),
+        Binding("x", "close_open", "Close it"),
     ]
 
     #: Every open warning sign is one a doctor's clearance may stand in for (shows `d`).
     clearable = False
+    #: A session cut off before its end form (planner.advice.left_open): f and x show.
+    left: Session | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clearance":
             return self.clearable
+        if action in ("finish_open", "close_open"):
+            return self.left is not None
         return True
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="today"):
             yield Static(id="stage", markup=False)
             yield Static(id="banner", markup=False)
+            yield Static(id="left-open", markup=False)
             yield Static(id="sessions", markup=False)
             yield Static(id="checkin", markup=False)
             yield Static(id="next", markup=False)
@@ -61,7 +68,7 @@ class TodayScreen(MainScreen):
         profile, plan = app.profile(), app.plan()
         if profile is None or plan is None:
             self.query_one("#stage", Static).update("Welcome. Let us set up your plan.")
-            for wid in ("#banner", "#sessions", "#checkin", "#next", "#last-note"):
+            for wid in ("#banner", "#left-open", "#sessions", "#checkin", "#next", "#last-note"):
                 self.query_one(wid, Static).update("")
             self.query_one("#start", Button).display = False
             return
@@ -78,6 +85,8 @@ class TodayScreen(MainScreen):
         banner.update(Content("\n".join(f"▸ {line}" for line in lines)))
         banner.display = bool(lines)
         banner.set_class(advice is not None and advice.paused, "-paused")
+
+        self.show_left_open(left_open(history.sessions))
 
         done = today_sessions(plan, profile, history, now)
         rows = [Content.from_markup(f"[b]Today[/b] · {now:%A %d %B}")]
@@ -162,6 +171,47 @@ class TodayScreen(MainScreen):
         start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
         start.display = True
 
+    def show_left_open(self, session: Session | None) -> None:
+        """A session cut off before its end form: say so, and offer to finish or close it."""
+        widget = self.query_one("#left-open", Static)
+        if session is not self.left:
+            self.left = session
+            self.refresh_bindings()
+        widget.display = session is not None
+        if session is None:
+            return
+        done = sum(1 for e in session.entries if e.done)
+        widget.update(
+            Content.assemble(
+                (f"Your {session.slot} session of {session.started_at:%a %d %b, %H:%M}", "bold"),
+                f" was cut off with {done} of {len(session.entries)} exercises done, before "
+                "you said how it went.\n",
+                ("f", "bold"),
+                "  finish it: pain now and the two warning-sign questions\n",
+                ("x", "bold"),
+                "  close it as it stands",
+            )
+        )
+
+    def action_finish_open(self) -> None:
+        from tui.screens.player import EndSessionScreen
+
+        plan = self.app.plan()
+        if self.left is None or plan is None:
+            return
+        self.app.push_screen(EndSessionScreen.finishing(plan, self.left))
+
+    def action_close_open(self) -> None:
+        session = self.left
+        if session is None:
+            return
+        if self.app.saved(lambda: self.app.repo.save_session(closed_as_it_stands(session))):
+            self.notify(
+                f"Your {session.slot} session was closed as it stood ({session.outcome}).",
+                markup=False,
+            )
+            self.refresh_view()
+
     def show_last_note(self, history) -> None:
         """The latest session note, so what you wrote last time is there to read."""
         widget = self.query_one("#last-note", Static)
@@ -210,6 +260,12 @@ class TodayScreen(MainScreen):
             question += " (This also counts as today's check-in.)"
         pain = await app.push_screen_wait(PainScreen(question))
         if pain is None:
+            return
+        left = left_open(history.sessions)
+        # A new session closes the one cut off before: it stays as it stood.
+        if left is not None and not app.saved(
+            lambda: app.repo.save_session(closed_as_it_stands(left))
+        ):
             return
         if first_today:
             app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
