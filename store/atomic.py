@@ -52,15 +52,45 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
 
     Either this returns and the new bytes are on disk, or it raises and `target` is unchanged.
     """
+    _write_atomic(target, data, None)
+
+
+def write_atomic_kept_open(
+    target: Path, data: bytes | Iterable[bytes]
+) -> tuple[int, os.stat_result | None]:
+    """`write_atomic`, returning a read-only descriptor of the very file written (opened before
+    the rename, so a file swapped in at `target` afterwards cannot take its place) and its
+    status — or None for the status when the file was changed after it was written (its size or
+    modification time moved), so nobody may take it for the bytes written. The caller closes
+    the descriptor."""
+    kept: list[int] = []
+    written = _write_atomic(target, data, kept)
+    fd = kept[0]
+    status = os.fstat(fd)
+    same = written is not None and (status.st_ino, status.st_size, status.st_mtime_ns) == (
+        written.st_ino,
+        written.st_size,
+        written.st_mtime_ns,
+    )
+    return fd, status if same else None
+
+
+def _write_atomic(
+    target: Path, data: bytes | Iterable[bytes], kept: list[int] | None
+) -> os.stat_result | None:
     directory = target.parent
     fd, temp = _open_temp(target)
+    written: os.stat_result | None = None
     try:
         try:
             for piece in [data] if isinstance(data, bytes) else data:
                 _write_all(fd, piece)
             _fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
+        if kept is not None:
+            kept.append(os.open(temp, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
         existed, previous = _keep_previous(target)
         try:
             _replace(temp, target)
@@ -82,7 +112,10 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if kept:
+            os.close(kept.pop())
         raise
+    return written
 
 
 def remove_stray_temps(target: Path) -> list[Path]:

@@ -64,15 +64,21 @@ def known_digest(path: Path, status: os.stat_result, app_version: str) -> str | 
     return digest if stamp == _stamp(digest, app_version) else None
 
 
-def remember(path: Path, file_digest: str | None, app_version: str) -> None:
-    """Note that these bytes are fully checked. Failing to note it only costs a later check."""
+def remember(
+    path: Path, file_digest: str | None, app_version: str, status: os.stat_result | None
+) -> None:
+    """Note that these bytes are fully checked. Failing to note it only costs a later check.
+
+    `status` is the `fstat` of the descriptor the bytes were read or written through, taken
+    before they were read: the stamp names that file, never whatever is at `path` now, which a
+    sync tool or an editor may have swapped in meanwhile (issue 14). Without it the stamp
+    names no file, so the next open hashes the bytes before it trusts them.
+    """
     target = sidecar(path)
     if file_digest is None:
         target.unlink(missing_ok=True)
         return
-    try:
-        file = identity(os.stat(path))
-    except OSError:
-        return
-    stamp = {**_stamp(file_digest, app_version), "file": file}
+    stamp: dict[str, object] = dict(_stamp(file_digest, app_version))
+    if status is not None:
+        stamp["file"] = identity(status)
     write_cache(target, json.dumps(stamp).encode())

@@ -338,7 +338,12 @@ class Repository:
                 pass  # the journal is intact and the next writer folds it in
             else:
                 if self._vouch_on_close:
-                    known_good.remember(self.path, self.storage.current_digest(), app_version())
+                    known_good.remember(
+                        self.path,
+                        self.storage.current_digest(),
+                        app_version(),
+                        self.storage.status,
+                    )
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -625,7 +630,12 @@ class Repository:
             table.validate_all()
         self._checked = True
         if not self.readonly and not self.storage.pending:
-            known_good.remember(self.path, self.storage.current_digest(), app_version())
+            known_good.remember(
+                self.path,
+                self.storage.current_digest(),
+                app_version(),
+                self.storage.status,
+            )
 
     def documents(self) -> Tables:
         """The whole file as stored (`{table: {id: document}}`), e.g. for a JSON export.

@@ -28,6 +28,7 @@ from store.atomic import (
     read_bytes,
     remove_durably,
     write_atomic,
+    write_atomic_kept_open,
 )
 from store.errors import DataFileError, StoreError
 from store.layout import (
@@ -167,6 +168,10 @@ class PrivateStorage(Storage):
         self.trusted = False  # these bytes were checked in full before (`known_good`)
         self.lazy = False  # documents are read from disk as asked for (the file was trusted)
         self.digest: str | None = None  # of the data file's bytes as read or last written
+        #: The status of the very file those bytes came from (fstat of the descriptor they were
+        #: read or written through, before reading them): what the `.checked` stamp may name.
+        #: None when it is not known to be those bytes.
+        self.status: os.stat_result | None = None
         self.size = 0
         self._backed_up_on = None  # the day whose daily backup we know exists
 
@@ -231,7 +236,7 @@ class PrivateStorage(Storage):
     def _index(self, fd: int) -> None:
         """Scan the open file (this takes ownership of `fd`) and hold its tables."""
         try:
-            status = os.fstat(fd)
+            status = self.status = os.fstat(fd)
             known = None if self._known is None else self._known(status)
             with gc_paused():
                 # Spans come from the bytes this process reads, never from a file beside them:
@@ -312,12 +317,17 @@ class PrivateStorage(Storage):
         written = Written()
         order = self._order_values(tables, extra or {})
         ensure_private_dir(self.path.parent)
-        write_atomic(self.path, render(tables, written, extra))
+        # Kept open from before the rename: the spans below point into the file written, even
+        # if another is swapped in at the path at once (a sync tool, an editor).
+        fd, self.status = write_atomic_kept_open(self.path, render(tables, written, extra))
         # The file now holds everything: the journal is spent. If removing it fails, the next
         # reader lays the same documents over the same ones again, which changes nothing.
-        if self.journal.exists():
-            remove_durably(self.journal)
-        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if self.journal.exists():
+                remove_durably(self.journal)
+        except BaseException:
+            os.close(fd)
+            raise
         if self._source is not None:
             self._source.close()
         self._source = Source(fd)
@@ -378,6 +388,7 @@ class PrivateStorage(Storage):
         self._pending = {}
         self.lazy = self.trusted = False
         self.digest = None
+        self.status = None
 
     def close(self) -> None:
         self.forget()

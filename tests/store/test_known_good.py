@@ -90,3 +90,47 @@ def test_optional_fields_left_empty_are_not_stored_and_read_back_the_same(writte
         assert [replace(s, id="") for s in repo.sessions()] == [
             replace(a_session(n), id="") for n in range(5)
         ]
+
+
+def test_a_file_swapped_in_during_the_check_is_never_stamped_as_checked(
+    written, clock, monkeypatch
+):
+    """Issue 14, item 3: the stamp named the file on disk after the check, not the one hashed,
+    so a file swapped in meanwhile (a sync tool, an editor) was trusted unchecked."""
+    good = written.read_bytes()
+    tampered = good.replace(b'"pain_before":4', b'"pain_before":99', 1)
+    assert tampered != good
+    data = json.loads(written.read_text())
+    data["sessions"][next(iter(data["sessions"]))]["note"] = "hand edit"  # not vouched for
+    written.write_text(json.dumps(data))  # so the next writer checks it in full
+    swapped: list[bool] = []
+    original = _Table.validate_all
+
+    def swap_during_the_check(self):
+        if not swapped:
+            swapped.append(True)
+            other = written.with_name("synced-in")
+            other.write_bytes(tampered)
+            other.replace(written)  # the path now names another file
+        original(self)
+
+    monkeypatch.setattr(_Table, "validate_all", swap_during_the_check)
+    with Repository.open(written, clock=clock):
+        pass
+    assert swapped
+    monkeypatch.setattr(_Table, "validate_all", original)
+    with pytest.raises(DataFileError, match="pain_before"):
+        with Repository.open(written, clock=clock, readonly=True) as repo:
+            repo.sessions()
+
+
+def test_a_file_swapped_in_after_a_save_is_not_stamped_with_the_saves_digest(written, clock):
+    tampered = written.read_bytes().replace(b'"pain_before":4', b'"pain_before":99', 1)
+    with Repository.open(written, clock=clock) as repo:
+        repo.save(a_session(9))
+        other = written.with_name("synced-in")
+        other.write_bytes(tampered)
+        other.replace(written)  # swapped in before the writer closes and stamps
+    with pytest.raises(DataFileError, match="pain_before"):
+        with Repository.open(written, clock=clock, readonly=True) as repo:
+            repo.sessions()
