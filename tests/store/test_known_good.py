@@ -119,9 +119,11 @@ def test_a_file_swapped_in_during_the_check_is_never_stamped_as_checked(
         pass
     assert swapped
     monkeypatch.setattr(_Table, "validate_all", original)
-    with pytest.raises(DataFileError, match="pain_before"):
-        with Repository.open(written, clock=clock, readonly=True) as repo:
-            repo.sessions()
+    with (
+        pytest.raises(DataFileError, match="pain_before"),
+        Repository.open(written, clock=clock, readonly=True) as repo,
+    ):
+        repo.sessions()
 
 
 def test_a_file_swapped_in_after_a_save_is_not_stamped_with_the_saves_digest(written, clock):
@@ -131,6 +133,8 @@ def test_a_file_swapped_in_after_a_save_is_not_stamped_with_the_saves_digest(wri
         other = written.with_name("synced-in")
         other.write_bytes(tampered)
         other.replace(written)  # swapped in before the writer closes and stamps
-    with pytest.raises(DataFileError, match="pain_before"):
-        with Repository.open(written, clock=clock, readonly=True) as repo:
-            repo.sessions()
+    with (
+        pytest.raises(DataFileError, match="pain_before"),
+        Repository.open(written, clock=clock, readonly=True) as repo,
+    ):
+        repo.sessions()
