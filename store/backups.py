@@ -108,10 +108,12 @@ def _unused(directory: Path, stamp: str, tail: str) -> Path:
     return target
 
 
-def keep_aside(data_path: Path, data: bytes, now: datetime) -> Path:
-    """Save the bytes of a damaged file before it is replaced; never pruned, never restored."""
+def keep_aside(data_path: Path, data: bytes, now: datetime, label: str = "damaged") -> Path:
+    """Save bytes that must not be used but must not be lost either: a damaged file before it
+    is replaced, or a journal that is not of its file (`label` says which). Never pruned,
+    never offered for a restore."""
     target = _unused(
-        backup_dir(data_path), f"{data_path.stem}.damaged-{now:%Y-%m-%d-%H%M%S}", ".json"
+        backup_dir(data_path), f"{data_path.stem}.{label}-{now:%Y-%m-%d-%H%M%S}", ".json"
     )
     ensure_private_dir(target.parent)
     write_atomic(target, data)

@@ -360,6 +360,18 @@ class Repository:
         self.close()
 
     @property
+    def notices(self) -> list[str]:
+        """What opening the file did that the person should hear of, one line each."""
+        aside = self.storage.set_aside
+        if aside is None:
+            return []
+        return [
+            f"A journal of unsaved changes left by a crash was not for this version of "
+            f"{self.path.name} (the file was replaced since), so it was not applied; it is "
+            f"kept as {aside}."
+        ]
+
+    @property
     def storage(self) -> PrivateStorage:
         return cast(PrivateStorage, self._db.storage)
 
@@ -790,7 +802,7 @@ def _fold_left_journal(path: Path, now: datetime) -> None:
     journal = journal_path(path)
     if not journal.exists():
         return
-    storage = PrivateStorage(path, order_fields=ORDER_FIELDS)
+    storage = PrivateStorage(path, order_fields=ORDER_FIELDS, clock=lambda: now)
     try:
         storage.fold()
     except (Damage, StoreError):

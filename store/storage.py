@@ -118,6 +118,14 @@ JOURNAL_MAX = 256 << 10
 BASE = "_base"
 
 
+#: How often a reader reads again when a writer replaced the file while it read.
+READ_ATTEMPTS = 10
+
+
+def _same_file_key(status: os.stat_result) -> tuple[int, int, int, int]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
 
@@ -174,6 +182,8 @@ class PrivateStorage(Storage):
         self.status: os.stat_result | None = None
         self.size = 0
         self._backed_up_on = None  # the day whose daily backup we know exists
+        #: Where a journal that was not of this file was kept, when one was met (said once).
+        self.set_aside: Path | None = None
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -195,20 +205,54 @@ class PrivateStorage(Storage):
         return self._pending
 
     def _load(self) -> None:
-        for attempt in range(3):
+        for _attempt in range(READ_ATTEMPTS):
             journal = self._read_main()
-            if journal is None or journal[0] == self.digest or not self.readonly or attempt == 2:
-                # A writer (the only one) takes its journal as it is. So does a reader in the
-                # end: a journal over a file it was already folded into changes nothing.
+            if not self._moved():
                 break
-            # A reader met the writer between folding and removing its journal: read again.
+            # The path names another file than the one just read: a writer folded its journal
+            # in (new file, journal gone) while we read. Read both again, or a save it had
+            # acknowledged would be missed (issue 14, item 9).
             self.forget()
-        if journal is not None:
-            tables = cast("dict[str, LazyTable] | None", self._tables) or {}
-            self._tables = tables
-            for name, documents in journal[1].items():
-                tables.setdefault(name, full(name, {})).put(documents)
-                self._pending[name] = dict(documents)
+        if journal is None:
+            return
+        base, documents = journal
+        if base != self.digest:
+            # Not a journal of these bytes (issue 14, item 6): one whose file was folded
+            # already, or one a crash left over a file that has since been replaced (a backup
+            # restored by hand, another person's file copied in). Never lay it over them.
+            if not self.readonly:
+                self._set_aside(documents)
+            return
+        tables = cast("dict[str, LazyTable] | None", self._tables) or {}
+        self._tables = tables
+        for name, table_documents in documents.items():
+            tables.setdefault(name, full(name, {})).put(table_documents)
+            self._pending[name] = dict(table_documents)
+
+    def _moved(self) -> bool:
+        """Does the path now name another file than the one read (or a file where there was
+        none)? Compared by what the kernel says of it, not by reading it again."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return self.status is not None
+        return self.status is None or _same_file_key(now) != _same_file_key(self.status)
+
+    def _set_aside(self, documents: Tables) -> None:
+        """A writer met a journal that is not of its file: if the file holds all of it already
+        (a crash between folding and removing it), it goes; otherwise it is kept in backups/,
+        said once (`set_aside`), and removed, so it is never laid over the file."""
+        tables = cast("dict[str, LazyTable] | None", self._tables) or {}
+        held = all(
+            name in tables and tables[name].get(key) == document
+            for name, table_documents in documents.items()
+            for key, document in table_documents.items()
+        )
+        raw = None if held else read_bytes(self.journal)
+        if raw is not None:
+            now = self._clock() if self._clock is not None else datetime.now()
+            self.set_aside = backups.keep_aside(self.journal, raw, now, label="not-applied")
+        remove_durably(self.journal)
 
     def _read_main(self) -> tuple[str | None, Tables] | None:
         """Read the data file; returns the journal (its base digest and tables) if there is one."""

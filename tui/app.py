@@ -168,6 +168,8 @@ class RehabApp(App[int]):
         # Today mounted after the first refresh_css began, so Textual counts it out of date and
         # would re-parse every stylesheet when it is next shown; it is styled as it stands.
         compat.mark_styled(self.screen, self.styled_count)
+        for notice in self.repo.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=20)
         if self.repo.is_new():
             from tui.screens.first_run import FirstRunScreen
 

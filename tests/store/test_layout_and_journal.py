@@ -322,3 +322,64 @@ def test_no_kept_index_can_change_what_is_read_or_written(journaling, data_path,
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
         assert [s.id for s in repo.sessions()] == [*expected, session_at(9).id]
     assert not index_path(data_path).exists()
+
+
+def test_a_journal_is_never_laid_over_a_file_it_was_not_written_for(
+    journaling, data_path, clock, tmp_path
+):
+    """Issue 14, item 6: a journal a crash left was merged into whatever file was there."""
+    crashed = crashed_with_a_journal(data_path, clock, tmp_path)
+    # The person then copies another file in by hand (a backup, someone else's file).
+    other = tmp_path / "other" / "rehab.json"
+    with Repository.open(other, clock=clock) as repo:
+        repo.save(a_profile(), a_session(5))
+    crashed.write_bytes(other.read_bytes())
+    journal = journal_path(crashed)
+    assert journal.exists()
+    with Repository.open(crashed, clock=clock, readonly=True) as reader:
+        assert "j1" not in {s.id for s in reader.sessions()}
+        assert reader.notices == []  # a reader changes nothing and says nothing
+    assert journal.exists()
+    with Repository.open(crashed, clock=clock) as repo:
+        assert "j1" not in {s.id for s in repo.sessions()}
+        [notice] = repo.notices
+    assert not journal.exists() and "was not applied" in notice
+    [kept] = (crashed.parent / "backups").glob("rehab.json.not-applied-*.json")
+    assert str(kept) in notice and mode(kept) == 0o600
+    assert "j1" in json.loads(kept.read_bytes())["sessions"]  # kept, not lost
+    assert json.loads(crashed.read_bytes()) == json.loads(other.read_bytes())
+
+
+def test_a_journal_already_folded_in_goes_without_a_word(journaling, data_path, clock):
+    """A crash between folding a journal in and removing it: the file holds it all already."""
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile(), a_session(0))
+        repo.save_session(session_at(1))
+        journal = journal_path(data_path).read_bytes()
+    journal_path(data_path).write_bytes(journal)  # as if its removal never happened
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.notices == [] and "j1" in {s.id for s in repo.sessions()}
+    assert not journal_path(data_path).exists()
+    assert not list((data_path.parent / "backups").glob("*not-applied*"))
+
+
+def test_a_reader_racing_a_fold_sees_every_acknowledged_save(
+    journaling, data_path, clock, monkeypatch
+):
+    """Issue 14, item 9: a reader that read the file, then found the journal gone (the writer
+    folded it in meanwhile), missed the saves it held."""
+    with Repository.open(data_path, clock=clock) as writer:
+        writer.save(a_profile(), a_session(0))
+        writer.save_session(session_at(1))  # acknowledged: in the journal
+        real_read = store.storage.read_bytes
+        folded: list[bool] = []
+
+        def fold_first(path):
+            if path == journal_path(data_path) and not folded:
+                folded.append(True)
+                writer.storage.fold()  # the writer folds in just before the reader looks
+            return real_read(path)
+
+        monkeypatch.setattr(store.storage, "read_bytes", fold_first)
+        with Repository.open(data_path, clock=clock, readonly=True) as reader:
+            assert folded and "j1" in {s.id for s in reader.sessions()}
