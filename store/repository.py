@@ -54,6 +54,7 @@ from store.errors import DataFileError, NewerSchemaError, StoreError
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
+from store.paths import real_data_path
 from store.schema import (
     META_ID,
     META_TABLE,
@@ -299,7 +300,7 @@ class Repository:
         so a damaged file is still never written to.
         Raises `DataFileError` for a damaged file and `NewerSchemaError` for a newer one.
         """
-        data_path = Path(os.path.abspath(path))
+        data_path = real_data_path(path)
         lock = None
         if not readonly:
             ensure_private_dir(data_path.parent)
@@ -310,6 +311,7 @@ class Repository:
                 remove_stray_temps(journal_path(data_path))
                 remove_stray_temps(known_good.sidecar(data_path))
                 remove_stray_temps(index_path(data_path))
+                refuse_hard_links(data_path)
             db = RehabDB(
                 data_path,
                 clock=None if readonly else clock,
@@ -729,7 +731,7 @@ def write_documents(
     the current file is backed up (`before-<reason>`), then the file is replaced atomically.
     Takes the writer's lock. Returns the backup taken of the current file, if one was.
     """
-    data_path = Path(os.path.abspath(path))
+    data_path = real_data_path(path)
     try:
         checked = _checked(tables)
     except Damage as problem:
@@ -742,6 +744,7 @@ def write_documents(
         ) from None
     ensure_private_dir(data_path.parent)
     with WriterLock.acquire(data_path):
+        refuse_hard_links(data_path)
         return _replace_locked(data_path, checked, now=clock(), reason=reason)
 
 
@@ -812,6 +815,21 @@ def _fold_left_journal(path: Path, now: datetime) -> None:
         remove_durably(journal)
     finally:
         storage.close()
+
+
+def refuse_hard_links(data_path: Path) -> None:
+    """A writer refuses a file with more than one name (hard links): every save replaces the
+    file, so the other names would silently keep the old one and a second rehab could write
+    there at once (issue 14, item 5). A symbolic link is followed instead."""
+    try:
+        links = os.stat(data_path).st_nlink
+    except FileNotFoundError:
+        return
+    if links > 1:
+        raise StoreError(
+            f"{data_path} has {links} names (hard links): a save would leave the others "
+            "behind. Keep one name, or use a symbolic link instead. Nothing was changed."
+        )
 
 
 def _vouched(path: Path, digest: str) -> bool:

@@ -139,3 +139,39 @@ def test_a_file_made_public_by_hand_is_private_again_after_a_save(data_path, clo
         os.chmod(data_path, 0o644)
         repo.record_checkin(make.checkin())
     assert look.mode(data_path) == 0o600
+
+
+def test_a_save_through_a_symbolic_link_updates_the_real_file_and_keeps_the_link(data_path, clock):
+    """Issue 14, item 5: a save replaced a linked rehab.json with a regular file, so the real
+    one (in a synced folder, say) silently stopped updating."""
+    from tests.store.conftest import a_profile, a_session
+
+    real = data_path.parent / "synced" / "rehab.json"
+    with Repository.open(real, clock=clock) as repo:
+        repo.save(a_profile())
+    data_path.symlink_to(real)
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_session(1))
+        # The same file by its other name has the same lock: never two writers at once.
+        with pytest.raises(FileLockedError):
+            Repository.open(real, clock=clock)
+    assert data_path.is_symlink() and data_path.resolve() == real
+    with Repository.open(real, clock=clock, readonly=True) as repo:
+        assert len(repo.sessions()) == 1
+    assert not (data_path.parent / "backups").exists()  # backups beside the real file
+
+
+def test_a_file_with_two_names_is_refused_by_a_writer_and_left_as_it_is(data_path, clock):
+    from store import StoreError
+    from tests.store.conftest import a_profile
+
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(a_profile())
+    other = data_path.with_name("other-name.json")
+    os.link(data_path, other)
+    before = data_path.read_bytes()
+    with pytest.raises(StoreError, match="2 names .hard links.*Nothing was changed"):
+        Repository.open(other, clock=clock)
+    with Repository.open(other, clock=clock, readonly=True) as repo:
+        assert repo.profile() is not None  # reading by either name is fine
+    assert data_path.read_bytes() == before and os.stat(data_path).st_nlink == 2
