@@ -211,19 +211,24 @@ class RehabApp(App[int]):
         recommended: int,
         reason: str,
         pain_now: int,
-    ) -> None:
+    ) -> bool:
+        """Save the first run's answers and the plan in one write; False (and said why) when
+        the disk refused it, and the wizard stays with everything entered."""
         now = self.now()
         change = start_programme(self.catalog, profile, stage, now, reason, recommended)
-        self.repo.save(
-            profile, screening, CheckIn(at=now, pain=pain_now), change.plan, change.event
+        return self.saved(
+            lambda: self.repo.save(
+                profile, screening, CheckIn(at=now, pain=pain_now), change.plan, change.event
+            )
         )
 
-    def apply(self, change: StageChange) -> None:
-        """Save a stage change in one atomic write: old plan, new plan, and the event."""
+    def apply(self, change: StageChange) -> bool:
+        """Save a stage change in one atomic write: old plan, new plan, and the event. False
+        (and said why) when the disk refused it: nothing changed."""
         records = [change.plan, change.event]
         if change.old_plan is not None:
             records.insert(0, change.old_plan)
-        self.repo.save(*records)
+        return self.saved(lambda: self.repo.save(*records))
 
     def _save_settled(self, *records: Record) -> Gate:
         """Save records that bear on safety together with the pause or resume they cause, in

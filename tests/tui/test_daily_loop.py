@@ -3,13 +3,16 @@ screen says what just happened."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Button, Input
 
 from planner.models import CheckIn
+from store import Repository
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import answer_all, first_run
+from tests.tui.flows import answer_all, first_run, type_into
 from tests.tui.test_daily_path import run_to_the_end, save_end_form, start_session, text_of
 from tui.screens.help import HelpScreen
 from tui.screens.modals import CheckInScreen, ConfirmScreen
@@ -445,3 +448,74 @@ async def test_a_new_session_closes_the_one_left_open(make_app, data_file, clock
         with reopen(data_file, clock) as repo:
             [old] = repo.sessions()
         assert old.id == kept and old.ended_at is not None
+
+
+class Disk:
+    """Fills the disk on demand, below the store: every write of the data file, its journal
+    and its backups then fails as a full disk does."""
+
+    def __init__(self, monkeypatch) -> None:
+        import store.atomic
+
+        self.monkeypatch, self.module = monkeypatch, store.atomic
+        self.real = store.atomic._write_all
+
+    def free(self) -> None:
+        self.monkeypatch.setattr(self.module, "_write_all", self.real)
+
+    def fill(self) -> None:
+        def refuse(fd, data):
+            raise OSError(28, "No space left on device")
+
+        self.monkeypatch.setattr(self.module, "_write_all", refuse)
+
+
+async def press_and_see(pilot, *keys):
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+def stage_moved(app, before) -> bool:
+    return app.plan().stage != before["stage"]
+
+
+@pytest.mark.parametrize(
+    "place, keys, reason, changed",
+    [
+        ("3", ("r", "y"), None, lambda app, before: app.plan().prescriptions != before["plan"]),
+        ("2", ("b", "y"), None, stage_moved),
+        ("2", ("o",), "my physio said so", stage_moved),
+        ("6", ("b",), None, lambda app, before: len(app.repo.backups()) != before["backups"]),
+    ],
+    ids=["plan reset", "step back", "override", "backup now"],
+)
+async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
+    make_app, data_file, clock, monkeypatch, place, keys, reason, changed
+):
+    """Issue 14, item 8: only check-ins and the end form survived a full disk; a plan edit, a
+    stage change or a backup raised and crashed the app."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")  # stage 2
+        plan = app.plan()
+        app.repo.save_plan(replace(plan, prescriptions=plan.prescriptions[:-1]))  # tuned
+        before = {
+            "plan": app.plan().prescriptions,
+            "stage": app.plan().stage,
+            "backups": len(app.repo.backups()),
+        }
+        app.repo.close()  # fold: the bytes on disk are all there is
+        app.repo = Repository.open(data_file, clock=clock)
+        on_disk = data_file.read_bytes()
+        said = listen(app)
+        Disk(monkeypatch).fill()
+        await press_and_see(pilot, place, *keys)
+        if reason:
+            await type_into(pilot, "#reason", reason)
+            await press_and_see(pilot, "enter")
+        assert any("Could not save: No space left on device" in m for m in said), said
+        assert not changed(app, before)
+        assert app.is_running  # no traceback: the app goes on
+        app.repo.close()
+    assert data_file.read_bytes() == on_disk

@@ -417,3 +417,31 @@ async def test_a_scrollbar_thumb_is_whole_cells_never_glyphs_that_read_as_chart(
             options = app.console.options.update_dimensions(bar.size.width, bar.size.height)
             drawn = "".join(s.text for s in app.console.render(bar.render(), options))
             assert set(drawn) <= {" ", "\n"}, (position, drawn)
+
+
+async def test_a_full_disk_keeps_the_psfs_form_filled_until_it_can_be_saved(
+    make_app, data_file, clock, monkeypatch
+):
+    """Issue 14, item 8: the rating was saved after the form closed, so a full disk lost it."""
+    from tests.tui.test_daily_loop import Disk, listen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        history = await open_history(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PsfsScreen)
+        said = listen(app)
+        disk = Disk(monkeypatch)
+        disk.fill()
+        await rate(pilot, [("Putting on socks", "4"), ("Gardening", "6"), ("Sitting", "5")])
+        assert app.screen is form and any("No space left on device" in m for m in said)
+        assert form.query_one("#score-2", Input).value == "6"  # what was typed is kept
+        disk.free()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is history
+    with reopen(data_file, clock) as repo:
+        assert [i.score for i in repo.psfs()[0].items] == [4, 6, 5]

@@ -139,7 +139,10 @@ class DataScreen(MainScreen):
         )
 
     def action_backup(self) -> None:
-        made = self.app.repo.backup_now()
+        kept: list[Path | None] = []
+        if not self.app.saved(lambda: kept.append(self.app.repo.backup_now())):
+            return
+        made = kept[0]
         self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.", markup=False)
         self.refresh_view()
 

@@ -120,7 +120,10 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
     def done(clearances: list[Clearance] | None) -> None:
         if not clearances:
             return
-        after = app.record_clearances(clearances)
+        kept: list[Gate] = []
+        if not app.saved(lambda: kept.append(app.record_clearances(clearances))):
+            return
+        after = kept[0]
         app.notify(
             "Thank you, that is kept."
             + (" Some signs are still open." if after.signs else " You may go on."),

@@ -213,7 +213,8 @@ class FirstRunScreen(Screen):
                 answers_from(self.query_one("#flags-list", AnswerList)), app.now(), "first-run"
             )
             if self.screening.result != "clear":
-                app.repo.record_screening(self.screening)
+                if not app.saved(lambda: app.repo.record_screening(self.screening)):
+                    raise InputProblem("Not saved yet: see the message, then Next again.")
                 app.push_screen(DoctorScreen(app.gate(), first_run=True), self._after_doctor)
                 return True
         elif name == "about":
@@ -304,7 +305,11 @@ class FirstRunScreen(Screen):
                 else f"chose stage {stage}, below the recommended {self.recommended}"
             )
         )
-        app.complete_first_run(profile, self.screening, stage, self.recommended, why, self.pain_now)
+        if not app.complete_first_run(
+            profile, self.screening, stage, self.recommended, why, self.pain_now
+        ):
+            # Said why; everything entered is still here to try again.
+            raise InputProblem("Not saved yet: see the message, then Next again.")
         app.pop_screen()
         app.refresh_views()
 

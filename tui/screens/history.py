@@ -564,13 +564,17 @@ class HistoryScreen(MainScreen):
 
         ratings = self.app.repo.psfs()
         self.app.push_screen(
-            PsfsScreen(self.app.now(), ratings[-1] if ratings else None), self._rated
+            PsfsScreen(
+                self.app.now(),
+                ratings[-1] if ratings else None,
+                save=lambda rating: self.app.saved(lambda: self.app.repo.record_psfs(rating)),
+            ),
+            self._rated,
         )
 
     def _rated(self, rating: PsfsRating | None) -> None:
         if rating is None:
             return
-        self.app.repo.record_psfs(rating)
         self.notify(f"Activities rated: mean {rating.mean:.1f} of 10.", markup=False)
         self.refresh_view()
 

@@ -208,8 +208,8 @@ class PlanScreen(MainScreen):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def save(self, plan, message: str) -> None:
-        self.app.repo.save_plan(plan)
-        self.notify(message, markup=False)
+        if self.app.saved(lambda: self.app.repo.save_plan(plan)):
+            self.notify(message, markup=False)
         self.refresh_view()
 
     def held_back(self) -> str | None:

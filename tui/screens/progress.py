@@ -166,7 +166,8 @@ class ProgressScreen(MainScreen):
                 "Not now",
             )
         ):
-            app.apply(advance(app.catalog, app.profile(), app.plan(), advice, app.now()))
+            if not app.apply(advance(app.catalog, app.profile(), app.plan(), advice, app.now())):
+                return
             self.notify(f"Welcome to stage {check.to_stage}, {name}.", markup=False)
             self.refresh_view()
 
@@ -188,7 +189,7 @@ class ProgressScreen(MainScreen):
         )
         if not reason:
             return
-        app.apply(
+        if not app.apply(
             advance(
                 app.catalog,
                 app.profile(),
@@ -197,7 +198,8 @@ class ProgressScreen(MainScreen):
                 app.now(),
                 override_reason=reason,
             )
-        )
+        ):
+            return
         self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).", markup=False)
         self.refresh_view()
 
@@ -216,10 +218,11 @@ class ProgressScreen(MainScreen):
         )
         why = advice.step_back.reason if advice.step_back else "You chose this."
         if await app.push_screen_wait(ConfirmScreen(f"{what} {why}", "Step back", "Not now")):
-            app.apply(
+            if not app.apply(
                 step_back(
                     app.catalog, app.profile(), plan, app.now(), recommendation=advice.step_back
                 )
-            )
+            ):
+                return
             self.notify("Stepped back. Go gently.", markup=False)
             self.refresh_view()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual import on
@@ -78,10 +79,17 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, now: datetime, previous: PsfsRating | None) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        previous: PsfsRating | None,
+        save: Callable[[PsfsRating], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.now = now
         self.previous = previous
+        #: Keeps the rating; False when the disk refused it (said why): the form stays, filled.
+        self.save = save
 
     def compose(self) -> ComposeResult:
         old = self.previous.items if self.previous else []
@@ -144,6 +152,9 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
         except RowProblem as problem:
             self.query_one(Problem).say(str(problem))
             self.query_one(f"#{problem.field}", Input).focus()  # nothing typed is lost
+            return
+        if self.save is not None and not self.save(rating):
+            self.query_one(Problem).say("Not saved yet: see the message, then Enter again.")
             return
         self.dismiss(rating)
 

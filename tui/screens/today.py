@@ -267,8 +267,10 @@ class TodayScreen(MainScreen):
             lambda: app.repo.save_session(closed_as_it_stands(left))
         ):
             return
-        if first_today:
-            app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
+        if first_today and not app.saved(
+            lambda: app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
+        ):
+            return
         slot = next_slot(today_sessions(plan, profile, history, now), now.hour)
         await app.push_screen(PlayerScreen(plan, slot, pain))
 
