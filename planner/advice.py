@@ -132,8 +132,12 @@ def advise(
     last_psfs: PsfsRating | None,
     now: datetime,
 ) -> Advice:
-    """Everything the planner would tell the person right now, with its reasons."""
+    """Everything the planner would tell the person right now, with its reasons. Records
+    dated after `now` are left out of every rule (`History.until`)."""
     rules = catalog.rules
+    history = history.until(now)
+    if last_psfs is not None and last_psfs.at > now:
+        last_psfs = None  # a rating from the future does not make this week's unnecessary
     stage = plan.stage
     start = history.stage_started_at(stage) or plan.created_at
     check = move_on_check(catalog, stage, history, now, slots=len(profile.slots), stage_start=start)

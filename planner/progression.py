@@ -52,6 +52,17 @@ class History(Frozen):
     def checkins_since(self, when: datetime) -> tuple[CheckIn, ...]:
         return self.checkins[bisect.bisect_left(self._checkin_times, when) :]
 
+    def until(self, now: datetime) -> History:
+        """What had happened by `now`. A record dated later (the clock was wrong when it was
+        made, or a file came from a machine whose clock was) is shown where records are
+        listed, but never drives today's advice (issue 14, item 7)."""
+        s = self.sessions[: bisect.bisect_right(self._session_starts, now)]
+        c = self.checkins[: bisect.bisect_right(self._checkin_times, now)]
+        e = tuple(x for x in self.events if x.at <= now)
+        if len(s) == len(self.sessions) and len(c) == len(self.checkins) and e == self.events:
+            return self
+        return History(s, c, e, self._session_starts[: len(s)], self._checkin_times[: len(c)])
+
     def stage_started_at(self, stage: int) -> datetime | None:
         """When the current run of `stage` began: its latest start/advance/step-back/override."""
         for event in reversed(self.events):

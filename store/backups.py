@@ -5,12 +5,15 @@
   (or `-manual` for "backup now").
 
 The newest `KEEP` are kept. Backups are 0600 in a 0700 directory, written atomically. The clock
-is always passed in.
+is always passed in, and names the backups; their order is the order they were made in (each
+one's modification time is set after every other's), so a clock that jumped, and names dated
+in the future, can never make an older copy pass for the newest (issue 14, item 7).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -24,8 +27,9 @@ KEEP = 14
 
 @dataclass(frozen=True, order=True)
 class Backup:
-    """One backup file; sorts oldest first by when its content was current."""
+    """One backup file; sorts oldest first by when it was made (then by its name)."""
 
+    made: int  # nanoseconds: its modification time, kept in the order backups were made
     day: date
     at: time
     path: Path
@@ -61,9 +65,10 @@ def list_backups(data_path: Path) -> list[Backup]:
             day = date.fromisoformat(match["day"])
             # A daily copy holds the file as it stood when the day began.
             at = datetime.strptime(match["at"], "%H%M%S").time() if match["at"] else time.min
-        except ValueError:
+            made = (directory / name).stat().st_mtime_ns
+        except (ValueError, OSError):
             continue
-        found.append(Backup(day, at, directory / name, match["reason"] or "daily"))
+        found.append(Backup(made, day, at, directory / name, match["reason"] or "daily"))
     return sorted(found, reverse=True)
 
 
@@ -136,5 +141,16 @@ def _copy(data_path: Path, target: Path, data: bytes | None = None) -> Path | No
         return None
     ensure_private_dir(target.parent)
     write_atomic(target, data)
+    _made_last(data_path, target)
     prune(data_path)
     return target
+
+
+def _made_last(data_path: Path, target: Path) -> None:
+    """Give `target` a modification time after every other backup's, so it is the newest
+    whatever the clock says (after the clock went back, the system's time would be older)."""
+    others = [b.made for b in list_backups(data_path) if b.path != target]
+    mine = target.stat().st_mtime_ns
+    if others and mine <= max(others):
+        later = max(others) + 1_000_000  # a millisecond on (a coarser filesystem ties: by name)
+        os.utime(target, ns=(later, later))

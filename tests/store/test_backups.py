@@ -86,24 +86,33 @@ def test_only_the_newest_fourteen_backups_are_kept(data_path, clock, make):
     assert days[0] == date(2026, 12, 10) and days[-1] == date(2026, 11, 28)
 
 
-def test_backups_are_listed_newest_first_by_when_their_content_was_current(tmp_path):
+def test_backups_are_listed_newest_first_by_when_they_were_made_whatever_their_names(tmp_path):
+    """Issue 14, item 7: the newest was chosen by the date in its name, so after the clock went
+    back a plain `rehab restore` put an older copy back; and one dated in the future was
+    never pruned."""
     data = tmp_path / "rehab.json"
-    data.write_text("{}")
-    daily_backup(data, date(2026, 11, 19))
-    backup_now(data, datetime(2026, 11, 20, 10, 0, 0), "before-import")
-    daily_backup(data, date(2026, 11, 20))
+    data.write_text('{"v": 1}')
+    daily_backup(data, date(2027, 3, 1))  # the clock was a few months ahead
+    backup_now(data, datetime(2027, 3, 1, 10, 0, 0), "before-import")
+    data.write_text('{"v": 2}')
+    daily_backup(data, date(2026, 11, 20))  # then it was put right
     backup_now(data, datetime(2026, 11, 20, 9, 0, 0), "manual")
     (tmp_path / "backups" / "other-2026-12-01.json").write_text("{}")  # another file's
     (tmp_path / "backups" / "rehab-notes.txt").write_text("mine")
 
     names = [b.name for b in list_backups(data)]
     assert names == [
-        "rehab-2026-11-20-100000-before-import.json",
         "rehab-2026-11-20-090000-manual.json",
-        "rehab-2026-11-20.json",  # the day as it began
-        "rehab-2026-11-19.json",
+        "rehab-2026-11-20.json",
+        "rehab-2027-03-01-100000-before-import.json",
+        "rehab-2027-03-01.json",
     ]
     assert newest_backup(data) == tmp_path / "backups" / names[0]
+    assert newest_backup(data).read_text() == '{"v": 2}'  # not the older copy dated 2027
+    for n in range(KEEP):  # fourteen more, made after them all
+        backup_now(data, datetime(2026, 11, 21, 9, 0, n), "manual")
+    left = {b.name for b in list_backups(data)}
+    assert len(left) == KEEP and not any("2027" in name for name in left)  # pruned too
 
 
 def test_restore_replaces_the_file_after_backing_up_the_current_one(data_path, clock, make):

@@ -99,3 +99,36 @@ def test_only_the_newest_session_without_an_end_time_is_left_open():
     worked = replace(cut, entries=[replace(e, seconds_done=150) for e in cut.entries])
     assert closed_as_it_stands(worked).ended_at == worked.started_at + timedelta(seconds=150)
     assert closed_as_it_stands(cut).ended_at == cut.started_at + timedelta(minutes=1)
+
+
+def test_records_dated_after_now_never_drive_todays_advice():
+    """Issue 14, item 7: after the clock jumped, records dated in the future drove the advice."""
+    from datetime import timedelta
+
+    from planner.advice import advise
+    from planner.gate import SafetyRecords, with_records
+    from planner.safety import RED_FLAGS, screen
+    from planner.stages import start_programme
+    from tests.conftest import make_profile
+    from tests.unit.worlds import checkin, session, world
+
+    catalog = load_catalog()
+    steady = world(2, days=20, sessions=12, checkins=[2] * 10, pain=2)
+    tomorrow = NOW.date() + timedelta(days=1)
+    flares = [session(tomorrow, before=2, after=8), session(tomorrow, slot="evening", after=8)]
+    ahead = History.of(
+        [*steady.sessions, *flares], [*steady.checkins, checkin(tomorrow, 9)], steady.events
+    )
+    clear = screen({f.id: False for f in RED_FLAGS}, NOW - timedelta(days=1), "weekly")
+    safety = with_records(SafetyRecords(), [clear])
+    profile = make_profile()
+    plan = start_programme(catalog, profile, 2, NOW - timedelta(days=20), "t", 2).plan
+
+    def advice(history, now=NOW):
+        return advise(catalog, profile, plan, history, safety, None, now)
+
+    assert advice(steady).step_back is None
+    assert advice(ahead).step_back is None  # tomorrow's flares and pain 9 have not happened
+    assert advice(ahead).move_on == advice(steady).move_on
+    # The same records count once their time has come.
+    assert advice(ahead, NOW + timedelta(days=2)).step_back is not None
