@@ -68,6 +68,10 @@ class Limit:
 
 Pain = Annotated[int, Limit(ge=0, le=10)]
 StageNo = Annotated[int, Limit(ge=1, le=4)]
+#: The longest note kept: a whole page is ~3,000 characters, so this is room for any note and
+#: keeps one record's line short enough to scan quickly (issue 14, item 10).
+NOTE_MAX = 100_000
+Note = Annotated[str, Limit(max_len=NOTE_MAX)]
 Score = Annotated[int, Limit(ge=0, le=10)]
 
 
@@ -462,7 +466,7 @@ class Clearance(Record):
     sign: str
     #: The day the doctor saw them.
     seen_on: date
-    note: str = ""
+    note: Note = ""
 
 
 @record
@@ -555,7 +559,7 @@ class Session(Record):
     difficulty: Difficulty | None = None
     #: The end-of-session question: any new numbness, weakness, bladder or bowel change?
     new_symptoms: bool | None = None
-    note: str = ""
+    note: Note = ""
     completed: bool = False
 
     @property
@@ -594,7 +598,7 @@ class CheckIn(Record):
     id: str = field(default_factory=new_id)
     at: datetime
     pain: Pain
-    note: str = ""
+    note: Note = ""
 
 
 StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]

@@ -61,8 +61,10 @@ def _load_checked(data_dir: Path, cache: Path) -> Catalog:
         saved = json.loads(cache.read_bytes())
         if saved["format"] == CACHE_FORMAT and saved["files"] == files:
             return _load(data_dir, _checked_before, saved["documents"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass  # missing, stale, or damaged (CatalogError is a ValueError: checked again below)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        # Missing, stale, or damaged, even nested too deep to parse (CatalogError is a
+        # ValueError: checked again below). A cache can only ever cost the work it saves.
+        pass
     documents = _parse(data_dir)
     catalog = _load(data_dir, _validate, documents)
     if files is not None:

@@ -40,8 +40,8 @@ def _stamp(file_digest: str, app_version: str) -> dict[str, str]:
 def _read_stamp(path: Path) -> dict[str, object]:
     try:
         stamp = json.loads(sidecar(path).read_text())
-    except (OSError, ValueError):
-        return {}
+    except (OSError, ValueError, RecursionError):
+        return {}  # lost, a directory, not JSON or nested too deep: the full check runs
     return stamp if isinstance(stamp, dict) else {}
 
 

@@ -30,6 +30,18 @@ def parse_pain(text: str) -> int:
     return parse_whole(text, 0, 10, "pain")
 
 
+def parse_note(text: str) -> str:
+    """A note as typed, if it is not longer than rehab keeps (`NOTE_MAX` characters)."""
+    from planner.models import NOTE_MAX
+
+    if len(text) > NOTE_MAX:
+        raise InputProblem(
+            f"This note is {len(text):,} characters long; rehab keeps up to {NOTE_MAX:,}. "
+            "Please shorten it: nothing is saved until it fits."
+        )
+    return text
+
+
 def parse_episode_start(
     text: str, today: date, empty: str = "When did this episode begin?"
 ) -> date:

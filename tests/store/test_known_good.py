@@ -73,9 +73,18 @@ def test_another_rehab_version_checks_in_full(written, clock, monkeypatch):
     assert calls
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '{"digest": "0"}'])
+@pytest.mark.parametrize(
+    "content",
+    ["", "{not json", '{"digest": "0"}', "[" * 100_000 + "]" * 100_000, "a directory"],
+    ids=["empty", "not json", "wrong digest", "nested 100,000 deep", "a directory"],
+)
 def test_a_lost_or_damaged_sidecar_only_costs_a_full_check(written, clock, monkeypatch, content):
-    known_good.sidecar(written).write_text(content)
+    sidecar = known_good.sidecar(written)
+    if content == "a directory":
+        sidecar.unlink()
+        sidecar.mkdir()
+    else:
+        sidecar.write_text(content)
     calls = count_full_checks(monkeypatch)
     with Repository.open(written, clock=clock):
         pass

@@ -519,3 +519,37 @@ async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
         assert app.is_running  # no traceback: the app goes on
         app.repo.close()
     assert data_file.read_bytes() == on_disk
+
+
+async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form(
+    make_app, data_file, clock
+):
+    """Issue 14, item 10: a very long line made the store's scan slow; notes have a limit."""
+    from planner.models import NOTE_MAX
+    from tui.screens.modals import Problem
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInScreen)
+        form.query_one("#pain", Input).value = "3"
+        long_note = "x" * (NOTE_MAX + 1)
+        form.query_one("#note", Input).value = long_note
+        form.query_one("#pain", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert "100,001 characters long; rehab keeps up to 100,000" in str(
+            form.query_one(Problem).render()
+        )
+        assert form.query_one("#note", Input).value == long_note  # nothing typed is lost
+        form.query_one("#note", Input).value = "x" * NOTE_MAX
+        form.query_one("#pain", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    with reopen(data_file, clock) as repo:
+        assert len(repo.checkins()[-1].note) == NOTE_MAX

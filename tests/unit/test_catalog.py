@@ -647,9 +647,10 @@ def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_
 
     edit(data / "exercises.toml", "exercises.bridge", 'name = "Bridge"', 'name = "Bridge 2"')
     assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
-    cache.write_text("{not json")  # a damaged copy is worked around, and replaced
-    assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
-    assert bridge_name_in(cache) == "Bridge 2"
+    for damaged in ("{not json", "[" * 100_000 + "]" * 100_000):  # even nested too deep
+        cache.write_text(damaged)  # a damaged copy is worked around, and replaced
+        assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
+        assert bridge_name_in(cache) == "Bridge 2"
     # A value out of its limits (reps ≤ 50) is refused although a copy of the files before
     # the edit is kept: an edited file is validated by pydantic, never read as trusted.
     edit(data / "exercises.toml", "exercises.bridge.bounds", "reps = [4, 12]", "reps = [4, 60]")

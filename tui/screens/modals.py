@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from planner.models import CheckIn
-from tui.validate import InputProblem, parse_pain
+from tui.validate import InputProblem, parse_note, parse_pain
 from tui.widgets.text_fields import WordsInput
 
 T = TypeVar("T")
@@ -123,7 +123,13 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             pain_field.focus()
             raise
         at = self.kept.at if self.kept else self.now
-        return CheckIn(at=at, pain=pain, note=self.query_one("#note", Input).value)
+        note_field = self.query_one("#note", Input)
+        try:
+            note = parse_note(note_field.value)
+        except InputProblem:
+            note_field.focus()
+            raise
+        return CheckIn(at=at, pain=pain, note=note)
 
 
 class PainScreen(AskScreen[int | None]):

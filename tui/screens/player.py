@@ -19,14 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
-from planner.models import Plan, Session, Slot, new_id
+from planner.models import NOTE_MAX, Plan, Session, Slot, new_id
 from planner.progression import is_flare
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
 from tui.compat import Footer
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
-from tui.validate import InputProblem, parse_pain
+from tui.validate import InputProblem, parse_note, parse_pain
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.text_fields import WordsArea
@@ -395,7 +395,8 @@ class EndSessionScreen(Screen):
             pain_after=pain,
             difficulty=self.query_one("#difficulty", CheckList).value,
             new_symptoms=None if symptoms is None else any(symptoms.values()),
-            note=self.query_one("#note", TextArea).text,
+            # ctrl+q must never fail: a note past the limit keeps its first NOTE_MAX characters.
+            note=self.query_one("#note", TextArea).text[:NOTE_MAX],
         )
         if pain is None or symptoms is None:
             # Not answered: left open, so the next start asks pain now and the warning signs.
@@ -417,6 +418,12 @@ class EndSessionScreen(Screen):
             self.query_one(Problem).say(message)
             self.notify(message, severity="warning", markup=False)
             return
+        try:
+            note = parse_note(self.query_one("#note", TextArea).text)
+        except InputProblem as exc:
+            self.query_one(Problem).say(str(exc))
+            self.query_one("#note", TextArea).focus()
+            return
         difficulty = self.query_one("#difficulty", CheckList).value or "ok"
         symptoms = checks.answers
         app = self.app
@@ -424,7 +431,7 @@ class EndSessionScreen(Screen):
             pain_after=pain,
             difficulty=difficulty,
             new_symptoms=any(symptoms.values()),
-            note=self.query_one("#note", TextArea).text,
+            note=note,
         )
         gate = app.save_answers(lambda: app.record_session(session, symptoms))
         if gate is None:
