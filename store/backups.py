@@ -125,6 +125,24 @@ def keep_aside(data_path: Path, data: bytes, now: datetime, label: str = "damage
     return target
 
 
+def remove_stray_temps(data_path: Path) -> list[Path]:
+    """Delete the temp files a crash left in `backups/` while copying this file (another data
+    file's, sharing the folder, are left alone); call only while holding the writer's lock."""
+    directory = backup_dir(data_path)
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    mine = (f".{data_path.stem}-", f".{data_path.name}.")
+    removed: list[Path] = []
+    for name in names:
+        if name.startswith(mine) and ".tmp-" in name:
+            with contextlib.suppress(FileNotFoundError):
+                (directory / name).unlink()
+                removed.append(directory / name)
+    return removed
+
+
 def prune(data_path: Path, keep: int = KEEP) -> list[Path]:
     """Delete all but the newest `keep` backups of this file; returns what was deleted."""
     removed: list[Path] = []

@@ -311,6 +311,7 @@ class Repository:
                 remove_stray_temps(journal_path(data_path))
                 remove_stray_temps(known_good.sidecar(data_path))
                 remove_stray_temps(index_path(data_path))
+                backup_files.remove_stray_temps(data_path)
                 refuse_hard_links(data_path)
             db = RehabDB(
                 data_path,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from planner.codec import dump
+from planner.models import CheckIn
 from store import (
     DataFileError,
     FileLockedError,
@@ -260,3 +261,21 @@ def test_a_backup_never_replaces_another_made_in_the_same_second(tmp_path):
     listed = list_backups(data)
     assert {b.path for b in listed} == set(kept)
     assert listed[0].path == kept[-1]  # the newest first
+
+
+def test_temp_files_a_crash_left_in_backups_are_cleaned_up_by_the_next_writer(data_path, clock):
+    """Issue 14, item 10: temp files in backups/ were never cleaned up."""
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.record_checkin(CheckIn(at=clock(), pain=2))
+    folder = data_path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    strays = [
+        folder / ".rehab-2026-11-20.json.tmp-0a1b2c",
+        folder / ".rehab.json.damaged-2026-11-20-100000.json.tmp-3d4e5f-previous",
+    ]
+    theirs = folder / ".other-2026-11-20.json.tmp-0a1b2c"  # another data file's, in use
+    for path in [*strays, theirs]:
+        path.write_text("half a copy")
+    with Repository.open(data_path, clock=clock):
+        pass
+    assert not any(p.exists() for p in strays) and theirs.exists()
