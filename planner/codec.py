@@ -69,25 +69,43 @@ def validate(cls: type[M], data: Any) -> M:
     except ValidationError as error:
         problems = [_plain(p) for p in error.errors(include_url=False)]
         raise Invalid(str(error), problems) from None
-    aware = _first_aware(model, ())
-    if aware is not None:
-        where, when = aware
-        problem = {
-            "loc": where,
-            "type": "timezone_aware",
-            "msg": f"a time with a time zone ({when.isoformat()}): rehab keeps local "
-            "times, written without one",
-        }
+    odd = _first_odd_time(model, ())
+    if odd is not None:
+        where, when, kind, words = odd
+        problem = {"loc": where, "type": kind, "msg": words}
         raise Invalid(problem["msg"], [problem])
     return model
 
 
-def _first_aware(value: Any, where: tuple[Any, ...]) -> tuple[tuple[Any, ...], datetime] | None:
-    """The first datetime with a time zone in a model, and where it is. One rule at every
-    entrance (validation, import, migration): rehab's times are naive local times, so a
-    comparison between two of them can never fail (issue 14)."""
-    if isinstance(value, datetime):
-        return (where, value) if value.tzinfo is not None else None
+#: Dates rehab keeps: a record outside these years is a wrong clock or a typing slip, and the
+#: day arithmetic of the rules and the report (a day before, a week after) must always fit.
+YEARS = (1900, 2199)
+
+
+def _first_odd_time(
+    value: Any, where: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], date, str, str] | None:
+    """The first time in a model that rehab does not keep, where it is, and why. One rule at
+    every entrance (validation, import, migration): times are naive local times, so two can
+    always be compared, and fall within `YEARS` (issue 14)."""
+    if isinstance(value, date):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return (
+                where,
+                value,
+                "timezone_aware",
+                f"a time with a time zone ({value.isoformat()}): rehab keeps local times, "
+                "written without one",
+            )
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            return (
+                where,
+                value,
+                "year_out_of_range",
+                f"the year {value.year} ({value.isoformat()}): rehab keeps dates from "
+                f"{YEARS[0]} to {YEARS[1]}",
+            )
+        return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         items: Any = ((name, getattr(value, name)) for name in field_names(type(value)))
     elif isinstance(value, (list, tuple)):
@@ -97,7 +115,7 @@ def _first_aware(value: Any, where: tuple[Any, ...]) -> tuple[tuple[Any, ...], d
     else:
         return None
     for key, item in items:
-        found = _first_aware(item, (*where, key))
+        found = _first_odd_time(item, (*where, key))
         if found is not None:
             return found
     return None

@@ -430,9 +430,16 @@ def _pain_section(history: History) -> list[str]:
     if not by_week:
         return []
     rows = []
-    week, last = min(by_week), max(by_week)
-    while week <= last:  # every week, so a gap in check-ins shows as a gap
-        w = by_week.get(week, {"in": [], "before": [], "after": []})
+    previous: date | None = None
+    for week in sorted(by_week):
+        # A gap shows as a gap: one empty week as its row, a longer one as one line (a record
+        # dated years away, by a wrong clock, must not make a table of ten thousand weeks).
+        gap = 0 if previous is None else (week - previous).days // 7 - 1
+        if gap == 1:
+            rows.append([(previous + timedelta(days=7)).isoformat(), "–", "0", "–", "–", "0"])
+        elif gap > 1:
+            rows.append([f"{gap:,} weeks with no record", "", "", "", "", ""])
+        w = by_week[week]
         rows.append(
             [
                 week.isoformat(),
@@ -443,7 +450,7 @@ def _pain_section(history: History) -> list[str]:
                 str(len(w["before"])),
             ]
         )
-        week += timedelta(days=7)
+        previous = week
     return [
         "Weekly means: the day's first check-in, and pain before and after sessions.",
         "",

@@ -710,9 +710,20 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path,
     assert row["date"] == NOW.date().isoformat()  # plain values stay as they are
 
 
-@pytest.mark.parametrize("moment", ["2026-11-26T08:00:00+05:00", "2026-11-26T08:00:00Z"])
-def test_an_import_with_a_time_zone_is_refused_naming_the_record(tmp_path, moment):
-    """Issue 14: such a record broke status, the report and the app's start for good."""
+@pytest.mark.parametrize(
+    "moment, why",
+    [
+        ("2026-11-26T08:00:00+05:00", "time zone"),
+        ("2026-11-26T08:00:00Z", "time zone"),
+        ("9999-12-31T23:00:00", "the year 9999"),
+        ("0001-01-01T00:00:00", "the year 1 "),
+    ],
+)
+def test_an_import_with_a_time_rehab_does_not_keep_is_refused_naming_the_record(
+    tmp_path, moment, why
+):
+    """Issue 14: a time zone broke status, the report and the app's start for good; the years
+    1 and 9999 broke the report (a day before or a week after does not exist)."""
     source = fresh_file(tmp_path / "src" / "rehab.json")
     tables = json.loads(export(source, "json"))
     tables["checkins"] = {"c-tz": {"id": "c-tz", "at": moment, "pain": 3, "note": ""}}
@@ -721,5 +732,5 @@ def test_an_import_with_a_time_zone_is_refused_naming_the_record(tmp_path, momen
     target = tmp_path / "mine" / "rehab.json"
     code, out, err = cli("import", str(sent), "--data", str(target))
     assert code == 1 and one_line(err), err
-    assert "checkins document 'c-tz'" in err and "time zone" in err
+    assert "checkins document 'c-tz'" in err and why in err
     assert not target.exists()  # nothing changed

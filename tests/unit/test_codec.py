@@ -8,12 +8,14 @@ generator's records and the shipped catalog) and on random records (hypothesis).
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from planner.codec import Invalid, dump, trusted, validate
+from planner.codec import YEARS, Invalid, dump, trusted, validate
 from planner.models import (
     CheckIn,
     Dose,
@@ -82,6 +84,13 @@ def test_pydantic_problems_name_the_field_in_one_line():
 # Random records. Dose needs one of reps, hold_s or minutes, which its __post_init__ checks.
 st.register_type_strategy(
     Dose, st.builds(Dose, reps=st.integers(1, 50), hold_s=st.none() | st.integers(1, 120))
+)
+# Times as rehab keeps them: naive, within the years it accepts (planner.codec.YEARS).
+_FIRST, _LAST = (date(year, 1, 1) for year in (YEARS[0], YEARS[1] + 1))
+st.register_type_strategy(date, st.dates(_FIRST, _LAST - timedelta(days=1)))
+st.register_type_strategy(
+    datetime,
+    st.datetimes(datetime.combine(_FIRST, time()), datetime.combine(_LAST, time()) - timedelta(1)),
 )
 
 
