@@ -22,10 +22,14 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from planner.report import status_text
     from seeds import load_catalog
     from store import Repository, resolve_data_path
+    from store.repository import missing_file_problem
 
     path = resolve_data_path(args.data)
     if not path.exists():
-        raise CommandError(f"{path} does not exist yet: run rehab to set up your plan.")
+        raise CommandError(
+            missing_file_problem(path)
+            or f"{path} does not exist yet: run rehab to set up your plan."
+        )
     now = clock()
     with Repository.open(path, clock=clock, readonly=True) as repo:
         profile, plan = repo.profile(), repo.active_plan()
@@ -43,11 +47,13 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from store import resolve_data_path
-    from store.repository import backup
+    from store.repository import backup, missing_file_problem
 
     path = resolve_data_path(args.data)
     if not path.exists():
-        raise CommandError(f"{path} does not exist: nothing to back up.")
+        raise CommandError(
+            missing_file_problem(path) or f"{path} does not exist: nothing to back up."
+        )
     made = backup(path, clock=clock)
     out.write(f"Backed up {path}\n      to {made}\n")
     return 0

@@ -57,11 +57,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     since = parse_since(args.since)
 
     from store import resolve_data_path
+    from store.repository import missing_file_problem
 
     path = resolve_data_path(args.data)
     target = _check_target(args.out, path, args.format)
     if not path.exists():
-        raise CommandError(f"{path} does not exist yet: there is nothing to export.")
+        raise CommandError(
+            missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
+        )
     text = render_export(args.format, path, clock, since)
     if target is None:
         out.write(text)

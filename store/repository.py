@@ -54,7 +54,7 @@ from store.errors import DataFileError, NewerSchemaError, StoreError
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
-from store.paths import real_data_path
+from store.paths import real_data_path, restore_command
 from store.schema import (
     META_ID,
     META_TABLE,
@@ -301,6 +301,9 @@ class Repository:
         Raises `DataFileError` for a damaged file and `NewerSchemaError` for a newer one.
         """
         data_path = real_data_path(path)
+        missing = missing_file_problem(data_path)
+        if missing is not None:
+            raise StoreError(missing)
         lock = None
         if not readonly:
             ensure_private_dir(data_path.parent)
@@ -816,6 +819,19 @@ def _fold_left_journal(path: Path, now: datetime) -> None:
         remove_durably(journal)
     finally:
         storage.close()
+
+
+def missing_file_problem(data_path: Path) -> str | None:
+    """One line when the data file is gone but its journal is not: the file was moved or
+    deleted, and neither a reader nor a new first run may pass over that (issue 14, item 10).
+    None otherwise."""
+    if data_path.exists() or not journal_path(data_path).exists():
+        return None
+    return (
+        f"{data_path} is missing, but {journal_path(data_path).name} (your latest changes to "
+        "it) is there: the file was moved or deleted. Put it back, or restore the newest "
+        f"backup with: {restore_command(data_path)}"
+    )
 
 
 def refuse_hard_links(data_path: Path) -> None:

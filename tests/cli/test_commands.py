@@ -12,7 +12,7 @@ import pytest
 
 from planner.models import StageEvent
 from rehab.cli import local_now, run
-from store import Repository, list_backups
+from store import Repository, StoreError, list_backups
 from tests.conftest import FakeClock
 
 
@@ -203,3 +203,32 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
         reader.stdout.close()  # the reader is gone before rehab writes a line
         err = reader.stderr.read().decode()
         assert reader.wait(timeout=60) == 0 and err == "", (argv, err)
+
+
+def test_a_journal_without_its_data_file_gets_one_message_everywhere(demo_file, monkeypatch):
+    """Issue 14, item 10: status said 'does not exist yet: run rehab to set up your plan'
+    while the person's latest changes sat in the journal; the app would start afresh."""
+    import store.storage
+    from planner.models import CheckIn
+    from store.repository import missing_file_problem
+    from store.storage import journal_path
+
+    monkeypatch.setattr(store.storage, "JOURNAL_FROM", 0)  # every save goes to the journal
+    clock = FakeClock()
+    with Repository.open(demo_file, clock=clock) as repo:
+        repo.record_checkin(CheckIn(at=clock(), pain=4, note="only in the journal"))
+        journal = journal_path(demo_file).read_bytes()
+    demo_file.unlink()  # moved or deleted; the journal a crash left is still there
+    journal_path(demo_file).write_bytes(journal)
+    said = missing_file_problem(demo_file)
+    assert said is not None and "is missing" in said and "restore" in said
+    for argv in (["status"], ["backup"], ["export", "--format", "csv"]):
+        code, out, err = cli(*argv, "--data", str(demo_file), clock=clock)
+        assert code == 1 and err == f"rehab: {said}\n", (argv, err)
+    with pytest.raises(StoreError, match="is missing"):
+        Repository.open(demo_file, clock=clock)  # what `rehab` itself opens: no first run
+    assert not demo_file.exists() and journal_path(demo_file).exists()  # nothing changed
+    code, out, err = cli("restore", "--data", str(demo_file), clock=clock)
+    assert code == 0, err
+    [kept] = (demo_file.parent / "backups").glob("rehab.json.not-applied-*.json")
+    assert b"only in the journal" in kept.read_bytes()  # the changes are kept, not lost
