@@ -50,7 +50,7 @@ from store.atomic import (
     remove_stray_temps,
     write_atomic,
 )
-from store.errors import DataFileError, NewerSchemaError, StoreError
+from store.errors import DataFileError, NewerSchemaError, StoreError, journal_advice
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
@@ -412,6 +412,7 @@ class Repository:
             for name in TABLE_MODELS
         }
         self._checked = False
+        self._check_journal()
         if check_now:
             if self.storage.trusted:
                 # These very bytes were checked in full before; a journal left by a crash is
@@ -424,6 +425,21 @@ class Repository:
                 self._vouch_on_close = True
             else:
                 self.check_all()
+
+    def _check_journal(self) -> None:
+        """Check what a journal adds first, so a damaged record there is named as the
+        journal's, with advice that keeps the data file as it is (`journal_advice`)."""
+        journal = journal_path(self.path)
+        for name, documents in self.storage.pending.items():
+            if name not in self._tables:
+                continue
+            for record_id in documents:
+                try:
+                    self._tables[name].get(record_id)
+                except DataFileError as error:
+                    raise DataFileError(
+                        journal, error.reason, advice=journal_advice(journal)
+                    ) from None
 
     def _is_vouched(self, table: str, record_id: str) -> bool:
         """Is this document in bytes checked in full before, and not in the journal on top?"""

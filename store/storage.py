@@ -30,7 +30,7 @@ from store.atomic import (
     write_atomic,
     write_atomic_kept_open,
 )
-from store.errors import DataFileError, StoreError
+from store.errors import DataFileError, StoreError, journal_advice
 from store.layout import (
     Document,
     LazyTable,
@@ -269,10 +269,7 @@ class PrivateStorage(Storage):
             tables = parse_tables(raw)
         except Damage as problem:
             raise DataFileError(
-                self.journal,
-                problem.reason,
-                newest_backup=backups.newest_backup(self.path),
-                restore_command=restore_command(self.path),
+                self.journal, problem.reason, advice=journal_advice(self.journal)
             ) from None
         base = tables.pop(BASE, {}).get(BASE, {}).get("digest")
         return base, tables

@@ -179,10 +179,19 @@ def test_a_damaged_record_in_a_journal_is_refused_and_nothing_is_written(
     journal["sessions"]["j1"]["pain_before"] = 42
     journal_path(crashed).write_text(json.dumps(journal))
     main = crashed.read_bytes()
-    with pytest.raises(DataFileError, match="pain_before"):
-        Repository.open(crashed, clock=clock)
+    for readonly in (True, False):
+        with pytest.raises(DataFileError, match="pain_before") as caught:
+            Repository.open(crashed, clock=clock, readonly=readonly)
+        # Issue 14, item 10: the advice was to restore a backup, rolling back a data file that
+        # is fine. It names the journal, and how to open the file without it.
+        said = str(caught.value)
+        assert said.startswith(f"{journal_path(crashed)} is damaged") and "restore" not in said
+        assert "Your data file itself is fine" in said and "mv " in said
     assert crashed.read_bytes() == main
     assert json.loads(journal_path(crashed).read_bytes()) == journal
+    journal_path(crashed).write_text('{"sessions": {"j1": ')  # not even JSON
+    with pytest.raises(DataFileError, match="Your data file itself is fine"):
+        Repository.open(crashed, clock=clock)
 
 
 def test_a_failed_journal_write_changes_nothing(journaling, data_path, clock, monkeypatch):
