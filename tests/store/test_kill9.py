@@ -80,7 +80,11 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
         text=True,
         bufsize=1,
     )
-    rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+    # The kill delays come from this seed: printed (pytest shows it with a failure) and in
+    # every assertion, so a failing run replays with REHAB_KILL9_SEED=<seed>.
+    seed = int(os.environ.get("REHAB_KILL9_SEED") or int.from_bytes(os.urandom(4), "big"))
+    print(f"kill -9 loop seed {seed} (replay: REHAB_KILL9_SEED={seed})")
+    rng = random.Random(seed)
     acknowledged: set[str] = set()
     killed_mid_write = 0
     started = time.monotonic()
@@ -100,7 +104,9 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
                 if round_no % 20 == 0:
                     repo.check_all()
             missing = acknowledged - stored
-            assert not missing, f"round {round_no}: lost acknowledged saves {sorted(missing)}"
+            assert not missing, (
+                f"seed {seed}, round {round_no}: lost acknowledged saves {sorted(missing)}"
+            )
     finally:
         child.stdin.close()
         child.kill()
@@ -111,8 +117,8 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
     assert look.temp_files(data_path) == set()
     assert len(acknowledged) > ROUNDS  # the writers really did save between the kills
     print(
-        f"{ROUNDS} kills in {time.monotonic() - started:.1f} s, {len(acknowledged)} saves "
-        f"acknowledged, {killed_mid_write} kills left a temp file behind"
+        f"seed {seed}: {ROUNDS} kills in {time.monotonic() - started:.1f} s, "
+        f"{len(acknowledged)} saves acknowledged, {killed_mid_write} kills left a temp file behind"
     )
 
 
