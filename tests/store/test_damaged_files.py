@@ -189,3 +189,20 @@ def test_an_empty_tinydb_file_is_simply_new(data_path, clock, make):
         assert repo.is_new()
         repo.save_profile(make.profile())
     assert json.loads(data_path.read_bytes())["meta"]["meta"]["schema_version"] == current_version()
+
+
+@pytest.mark.parametrize(
+    "text, twice",
+    [
+        ('{"checkins": {"c1": {"id": "c1"}, "c1": {"id": "c1"}}}', "'c1'"),
+        ('{"checkins": {}, "checkins": {}}', "'checkins'"),
+    ],
+    ids=["an id twice", "a table twice"],
+)
+def test_a_table_or_an_id_twice_is_refused_never_resolved_silently(data_path, clock, text, twice):
+    """Issue 14, item 10: a JSON parser keeps the last of two, so one record vanished."""
+    data_path.parent.mkdir(parents=True, exist_ok=True)
+    data_path.write_text(text)
+    with pytest.raises(DataFileError, match=f"{twice} appears twice"):
+        Repository.open(data_path, clock=clock, readonly=True)
+    assert data_path.read_text() == text
