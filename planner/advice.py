@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import field, replace
 from datetime import datetime, timedelta
 
+from planner.clock import midnight
 from planner.gate import Gate, SafetyRecords, may_start, rescreen_due
 from planner.models import (
     Catalog,
@@ -95,9 +96,9 @@ def today_sessions(
 ) -> dict[Slot, Session | None]:
     """Each of the person's slots with today's session in it, or None while still to do."""
     today = now.date()
-    midnight = datetime.combine(today, datetime.min.time())
+    start = midnight(today)
     done: dict[Slot, Session | None] = {slot: None for slot in profile.slots}
-    for s in history.sessions_since(midnight):
+    for s in history.sessions_since(start):
         if s.day == today and s.slot in done and (done[s.slot] is None or s.is_done):
             done[s.slot] = s
     return done

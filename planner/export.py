@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from statistics import mean
 from typing import Any
 
+from planner.clock import midnight
 from planner.gate import SafetyRecords, may_start
 from planner.models import (
     CONDITION_LABELS,
@@ -63,14 +64,10 @@ def csv_cell(value: Any) -> Any:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min)
-
-
 def _since(items: Iterable[Any], since: date | None, field: str) -> list[Any]:
     if since is None:
         return list(items)
-    start = _midnight(since)
+    start = midnight(since)
     return [x for x in items if getattr(x, field) >= start]
 
 
@@ -546,7 +543,7 @@ def _flares_section(
         for f in flares_24h(with_day_before, rules, first):
             found.append(
                 (
-                    _midnight(f.day),
+                    midnight(f.day),
                     [
                         f.day.isoformat(),
                         "24-hour",

@@ -29,30 +29,32 @@ class Placement(Frozen):
     reason: str
 
 
-def place(pain_now: int, episode_start: date, today: date) -> Placement:
-    """Where to start, after a clear red-flag screen: Calm, Mobilize or Strengthen."""
+def place(pain_now: int, episode_start: date, today: date, catalog: Catalog) -> Placement:
+    """Where to start, after a clear red-flag screen: stage 1, 2 or 3 (named as the catalog
+    names them)."""
     if not 0 <= pain_now <= 10:
         raise ValueError(f"pain must be 0–10, got {pain_now}")
     days = (today - episode_start).days
+    name = {n: s.name for n, s in catalog.stages.items()}
     if pain_now >= 5:
-        return Placement(1, f"Your pain is {pain_now}/10 (5 or more): start gently with Calm.")
+        return Placement(1, f"Your pain is {pain_now}/10 (5 or more): start gently with {name[1]}.")
     if days < ACUTE_DAYS:
         return Placement(
             1,
             f"Your pain is {pain_now}/10, but this episode began "
             f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
-            "in its acute phase, so start with Calm.",
+            f"in its acute phase, so start with {name[1]}.",
         )
     if pain_now >= 3:
         return Placement(
             2,
             f"Your pain is {pain_now}/10 (3–4) and the episode is past its "
-            "acute phase: start with Mobilize.",
+            f"acute phase: start with {name[2]}.",
         )
     return Placement(
         3,
         f"Your pain is {pain_now}/10 (2 or less) and the episode is past its "
-        "acute phase: start with Strengthen.",
+        f"acute phase: start with {name[3]}.",
     )
 
 

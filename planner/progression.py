@@ -11,6 +11,7 @@ from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from planner.clock import midnight
 from planner.models import (
     Catalog,
     CheckIn,
@@ -91,10 +92,6 @@ def plural(n: int, word: str) -> str:
     return word if n == 1 else word + "s"
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
-
-
 def _day_label(when: datetime) -> str:
     return f"{when:%d %b} {when:%H:%M}"
 
@@ -142,12 +139,12 @@ class Flare24h(Frozen):
 
 def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
     """24-hour flares from `since` on: a day's first check-in ≥ yesterday's pre-session pain + 2."""
-    start = _midnight(since - timedelta(days=1))
+    start = midnight(since - timedelta(days=1))
     pre_pain: dict[date, int] = {}
     for s in history.sessions_since(start):
         pre_pain.setdefault(s.day, s.pain_before)
     found = []
-    for day, checkin in first_checkins_by_day(history.checkins_since(_midnight(since))).items():
+    for day, checkin in first_checkins_by_day(history.checkins_since(midnight(since))).items():
         before = pre_pain.get(day - timedelta(days=1))
         if before is not None and checkin.pain >= before + rules.flare_24h_rise:
             found.append(Flare24h(day, before, checkin.pain))
@@ -185,7 +182,7 @@ def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> C
     first = today - timedelta(days=days)
     planned = days * slots
     per_day: dict[tuple[date, str], bool] = {}
-    for s in history.sessions_since(_midnight(first)):
+    for s in history.sessions_since(midnight(first)):
         if s.is_done and s.day < today:
             per_day[(s.day, s.slot)] = True
     done = len(per_day)
@@ -225,7 +222,7 @@ def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Crit
     # Look back far enough to find n days with a check-in, but never through all of history.
     recent = list(
         first_checkins_by_day(
-            history.checkins_since(_midnight(today - timedelta(days=max(30, rule.min_days + n))))
+            history.checkins_since(midnight(today - timedelta(days=max(30, rule.min_days + n))))
         ).values()
     )[-n:]
     pains = [c.pain for c in recent]
@@ -288,7 +285,7 @@ def move_on_check(
         f24 = [
             f
             for f in flares_24h(history, rules, since)
-            if _midnight(f.day) >= _midnight(start.date())
+            if midnight(f.day) >= midnight(start.date())
         ]
         detail = (
             "none"
@@ -342,7 +339,7 @@ def step_back_check(
     session_flares = [
         s for s in history.sessions_since(window) if s.started_at > start and is_flare(s, rules)
     ]
-    day_flares = [f for f in flares_24h(history, rules, window.date()) if _midnight(f.day) > start]
+    day_flares = [f for f in flares_24h(history, rules, window.date()) if midnight(f.day) > start]
     count = len(session_flares) + len(day_flares)
     where = (
         f"stage {target}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from planner.advice import Advice, left_open
+from planner.clock import midnight
 from planner.gate import Gate
 from planner.models import Catalog, Plan, Profile, Rules, Session
 from planner.progression import History, flare_reasons
@@ -15,7 +16,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 def pain_trend(history: History, now: datetime, days: int = 14) -> str:
     """The day's first check-in over the last `days` days, and this week against the last."""
-    start = datetime.combine(now.date() - timedelta(days=days - 1), datetime.min.time())
+    start = midnight(now.date() - timedelta(days=days - 1))
     firsts: dict = {}
     for c in history.checkins_since(start):
         firsts.setdefault(c.at.date(), c.pain)

@@ -120,7 +120,7 @@ def generate(
     initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
     floor = rng.uniform(0.8, 1.6)
     level = initial
-    placement = place(round(level), profile.episode_start, first)
+    placement = place(round(level), profile.episode_start, first, catalog)
     out.screenings.append(_clear(start, "first-run"))
     out.checkins.append(CheckIn(at=start, pain=round(level)))
     plan = out.apply(

@@ -12,12 +12,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn
 
+from planner.clock import Clock
 from rehab import __version__
 
 if TYPE_CHECKING:
     import argparse
 
-Clock = Callable[[], datetime]
 
 EPILOG = """\
 examples:

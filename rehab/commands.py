@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from planner.clock import Clock
+
 if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
     import argparse
-
-Clock = Callable[[], datetime]
 
 
 class CommandError(Exception):

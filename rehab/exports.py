@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from planner.clock import Clock
 from rehab.commands import CommandError
-
-Clock = Callable[[], datetime]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (

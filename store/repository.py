@@ -21,11 +21,12 @@ import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
+from planner.clock import Clock, midnight
 from planner.codec import dump
 from planner.gate import FULL_CONTEXTS, SafetyRecords
 from planner.models import (
@@ -80,7 +81,6 @@ from store.storage import (
     serialize,
 )
 
-Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
 
 
@@ -891,4 +891,4 @@ def _copy(record: R | None) -> R | None:
 def _moment(since: datetime | date | None) -> datetime | None:
     if since is None or isinstance(since, datetime):
         return since
-    return datetime.combine(since, time.min)
+    return midnight(since)

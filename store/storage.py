@@ -22,6 +22,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from planner.clock import Clock
 from store import backups
 from store.atomic import (
     ensure_private_dir,
@@ -44,8 +45,6 @@ from store.layout import (
 )
 from store.paths import restore_command
 from store.schema import Damage, Tables
-
-Clock = Callable[[], datetime]
 
 _UNREAD = object()
 

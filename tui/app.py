@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from planner.advice import Advice, advise
+from planner.clock import Clock
 from planner.gate import Gate, may_start, settle, with_records
 from planner.models import Catalog, CheckIn, Clearance, Plan, Profile, Record, Screening, Session
 from planner.progression import History
@@ -24,9 +25,6 @@ from store import Repository, StoreError
 from tui import compat
 from tui.widgets.navbar import PLACES
 from tui.widgets.scrollbar import use_whole_cell_thumbs
-
-Clock = Callable[[], datetime]
-
 
 PLACE_SCREENS = {
     "today": "tui.screens.today:TodayScreen",

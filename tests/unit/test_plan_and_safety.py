@@ -29,16 +29,19 @@ OLD = TODAY - timedelta(days=60)
         (10, OLD, 1),
     ],
 )
-def test_first_run_placement(pain, episode, stage):
-    placement = place(pain, episode, TODAY)
+def test_first_run_placement(catalog, pain, episode, stage):
+    placement = place(pain, episode, TODAY, catalog)
     assert placement.stage == stage
     assert str(pain) in placement.reason
+    assert f"start gently with {catalog.stage(stage).name}" in placement.reason or (
+        f"start with {catalog.stage(stage).name}" in placement.reason
+    )  # the stage as the catalog names it
 
 
 @pytest.mark.parametrize("pain", [-1, 11])
-def test_placement_refuses_pain_outside_0_to_10(pain):
+def test_placement_refuses_pain_outside_0_to_10(catalog, pain):
     with pytest.raises(ValueError):
-        place(pain, OLD, TODAY)
+        place(pain, OLD, TODAY, catalog)
 
 
 @pytest.mark.parametrize("stage", [1, 2, 3, 4])

@@ -41,7 +41,6 @@ DISCLAIMER = (
 )
 
 STEPS = ["disclaimer", "flags", "about", "pain", "setup", "stage"]
-STAGE_NAMES = {1: "Calm", 2: "Mobilize", 3: "Strengthen", 4: "Condition"}
 EQUIPMENT_LABELS = {
     Equipment.MAT: "a mat (or a firm carpet) to lie on",
     Equipment.CHAIR: "a steady chair",
@@ -126,7 +125,10 @@ class FirstRunScreen(Screen):
                 with VerticalScroll(id="stage"):
                     yield Static(id="recommendation", markup=False)
                     yield CheckList(
-                        [(str(n), f"{n} · {name}") for n, name in STAGE_NAMES.items()],
+                        [
+                            (str(n), f"{n} · {stage.name}")
+                            for n, stage in sorted(self.app.catalog.stages.items())
+                        ],
                         single=True,
                         id="stage-choice",
                     )
@@ -230,12 +232,12 @@ class FirstRunScreen(Screen):
                 raise InputProblem("Please choose morning, evening, or both.")
             parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
             assert self.episode_start is not None
-            placement = place(self.pain_now, self.episode_start, app.now().date())
+            placement = place(self.pain_now, self.episode_start, app.now().date(), app.catalog)
             self.recommended = placement.stage
             self.query_one("#recommendation", Static).update(
                 Content.assemble(
                     ("Recommended: stage ", "bold"),
-                    (f"{placement.stage} · {STAGE_NAMES[placement.stage]}", "bold"),
+                    (f"{placement.stage} · {app.catalog.stage(placement.stage).name}", "bold"),
                     "\n",
                     placement.reason,
                     "\n\n",

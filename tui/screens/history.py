@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
+from planner.clock import midnight
 from planner.models import Catalog, CheckIn, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from tui.screens.base import MainScreen
@@ -44,10 +45,6 @@ LABEL = 9  # the width of "Sessions " before each summary line
 TABLE_WITHOUT_NOTE = 11 + 7 + 12 + 5 + 5 + 7 + 7 * 2 + 2
 FLARE = "⚑ flare"
 OUTCOME_WORDS = {"done": "Done", "partial": "Partly done", "skipped": "Nothing done"}
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min)
 
 
 def day_words(when: date | datetime, today: date) -> str:
