@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REHAB = Path(sys.executable).with_name("rehab")
 SOCKET = f"rehab-e2e-{os.getpid()}"

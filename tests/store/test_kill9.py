@@ -22,6 +22,8 @@ import pytest
 
 from store import Repository
 
+pytestmark = pytest.mark.slow  # a hundred writers killed
+
 ROUNDS = 120
 
 WORKER = textwrap.dedent(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from store import Repository
@@ -43,15 +46,38 @@ def reopen(data_file, clock) -> Repository:
     return Repository.open(data_file, clock=clock, readonly=True)
 
 
-@pytest.fixture
-def make_demo_app(tmp_path, clock: FakeClock, open_app):
-    """An app on a fixed synthetic history (same seed, same days, same clock: same screens)."""
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    """Demo files made once per test run, by days, seed and clock (issue 15: thirty-odd
+    tests each generated the same 60 days). Tests get a copy: see `make_demo_app`."""
     from rehab.commands import write_demo
+
+    made: dict[tuple[int, int, object], Path] = {}
+
+    def demo(days: int, seed: int, clock: FakeClock) -> Path:
+        key = (days, seed, clock())
+        if key not in made:
+            folder = tmp_path_factory.mktemp(f"demo-{days}-{seed}")
+            write_demo(folder / "rehab.json", days, seed, lambda: key[2])
+            made[key] = folder
+        return made[key]
+
+    return demo
+
+
+@pytest.fixture
+def make_demo_app(tmp_path, clock: FakeClock, open_app, demo_files):
+    """An app on a fixed synthetic history (same seed, same days, same clock: same screens),
+    on this test's own copy of the file."""
 
     def make(days: int = 60, seed: int = 7) -> RehabApp:
         path = tmp_path / f"demo-{days}-{seed}" / "rehab.json"
         if not path.exists():
-            write_demo(path, days, seed, clock)
+            shutil.copytree(
+                demo_files(days, seed, clock),
+                path.parent,
+                ignore=shutil.ignore_patterns("*.lock"),
+            )
         return open_app(path)
 
     return make

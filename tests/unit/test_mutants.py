@@ -19,6 +19,8 @@ from planner.advice import Advice
 from planner.models import Criterion
 from tests.unit.safety_worlds import violations, worlds
 
+pytestmark = pytest.mark.slow  # seconds of generated worlds
+
 
 def _no_pause_guard(monkeypatch) -> None:
     """(1) The pause/screening guard: held back only by a step back, never by the gate."""

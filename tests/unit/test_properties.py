@@ -20,6 +20,8 @@ from tests.unit.safety_worlds import CLOSED_STATES, violations, worlds
 from tests.unit.worlds import checkin, session
 from tests.unit.worlds import world as build_world
 
+pytestmark = pytest.mark.slow  # seconds of generated worlds
+
 CATALOG = load_catalog()
 TODAY = NOW.date()
 
