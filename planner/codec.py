@@ -1,16 +1,16 @@
-"""Models to JSON and back: `dump`, `validate` (pydantic) and `trusted` (no pydantic).
+"""Models to JSON and back: `dump`, `validate` (pydantic) and `from_checked` (no pydantic).
 
 - `dump(model)` is the JSON-ready dict the store writes: what pydantic's
   `dump_python(mode="json")` gives (the tests hold the two equal).
 - `validate(cls, data)` runs pydantic over the data: every type and constraint, with an `Invalid`
   error that names the field. Use it for anything not known to be ours: a file that is not
-  vouched for, an import, a backup, the catalog in a folder given by hand, and every record
+  checked before, an import, a backup, the catalog in a folder given by hand, and every record
   before it is written.
-- `trusted(cls, data)` rebuilds a model from a document this program wrote and has vouched for
-  since. It converts types (dates, enums, nested models) and runs the models' own
+- `from_checked(cls, data)` rebuilds a model from a document this program wrote and checked
+  before. It converts types (dates, enums, nested models) and runs the models' own
   `__post_init__` checks, without pydantic.
 
-pydantic is imported by the first `validate`, so opening the app on a vouched file and
+pydantic is imported by the first `validate`, so opening the app on a file checked before and
 `rehab status` never load it (≈110 ms and ≈11 MB; BENCHMARKS.md).
 """
 
@@ -160,8 +160,8 @@ def dump(value: Any, *, exclude_none: bool = False) -> Any:
 # In, without pydantic: documents this program wrote
 
 
-def trusted(cls: type[M], data: Mapping[str, Any]) -> M:
-    """Rebuild a model from a document this program wrote and vouched for. Types are converted
+def from_checked(cls: type[M], data: Mapping[str, Any]) -> M:
+    """Rebuild a model from a document this program wrote and checked before. Types are converted
     and `__post_init__` checks run; the field constraints are not checked again."""
     return typing.cast(M, _decoder(cls)(data))
 
@@ -219,7 +219,7 @@ def _converter(hint: Any) -> Convert | None:
         return hint
     elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _decoder(hint)
-    raise TypeError(f"no trusted decoder for {hint!r}")
+    raise TypeError(f"no decoder for checked documents for {hint!r}")
 
 
 def _same(value: Any) -> Any:

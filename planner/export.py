@@ -46,8 +46,9 @@ from planner.report import cleared_lines
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def printable(text: str) -> str:
-    """Text with control characters shown as U+FFFD, so no export can drive a terminal."""
+def export_safe(text: str) -> str:
+    """Text with control characters shown as U+FFFD, so no export can drive a terminal (the
+    screen shows them as pictures instead: `tui.text.screen_safe`)."""
     return _CONTROLS.sub("\ufffd", text)
 
 
@@ -60,7 +61,7 @@ def csv_cell(value: Any) -> Any:
     leading `'` before anything a spreadsheet would run as a formula (OWASP's advice)."""
     if not isinstance(value, str):
         return value
-    text = printable(value)
+    text = export_safe(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -227,7 +228,7 @@ def md_cell(text: str) -> str:
     Every character Markdown could act on is backslash-escaped (`|` cannot end the cell, `[x](y)`
     is no link, `<b>` no HTML, a leading `#` no heading); line breaks become " ↵ ".
     """
-    one_line = " ↵ ".join(printable(text).splitlines()) if text else ""
+    one_line = " ↵ ".join(export_safe(text).splitlines()) if text else ""
     return _MD_SPECIAL.sub(r"\\\1", one_line)
 
 
@@ -235,7 +236,7 @@ def md_code_block(text: str) -> str:
     """User text shown exactly, in a fence longer than any run of backticks inside it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    body = printable(text).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    body = export_safe(text).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     return f"{fence}text\n{body}\n{fence}"
 
 
@@ -612,7 +613,7 @@ CALENDAR_DAYS = 28
 
 def ics_escape(text: str) -> str:
     """A TEXT value: backslash, semicolon, comma and line breaks escaped; controls neutralised."""
-    text = printable(text).replace("\t", " ")
+    text = export_safe(text).replace("\t", " ")
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 

@@ -5,10 +5,10 @@ Catalog models (Exercise, Stage, EducationCard, Rules) are filled from `seeds/`;
 Every record has a stable string id of its own and round-trips through `planner.codec.dump`.
 
 They are standard-library dataclasses, not pydantic `BaseModel`s, so that reading what this
-program wrote and vouched for needs no pydantic at all: importing pydantic and building its
+program wrote and checked before needs no pydantic at all: importing pydantic and building its
 validators cost more than the rest of start-up put together (BENCHMARKS.md). pydantic is still
 what checks every field: `planner.codec.validate` runs it, with the constraints written here as
-`Limit` metadata, on anything not known to be ours (a file not vouched for, an import,
+`Limit` metadata, on anything not known to be ours (a file not checked before, an import,
 a backup) and on every record before it is written. Checks that span fields live in
 `__post_init__`, so they hold on every path, pydantic's or not.
 """

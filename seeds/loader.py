@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from planner.codec import Invalid, trusted, validate
+from planner.codec import Invalid, from_checked, validate
 from planner.models import Catalog, EducationCard, Exercise, Rules, Stage
 
 DATA = Path(__file__).parent / "data"
@@ -109,7 +109,7 @@ def _validate(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
 
 def _checked_before(model: type[M], path: Path, what: str, key: str, raw: Any) -> M:
     """An entry pydantic validated when it was cached: only its types are converted."""
-    return trusted(model, raw)
+    return from_checked(model, raw)
 
 
 def _table(doc: dict[str, Any], name: str, path: Path) -> dict[str, Any]:

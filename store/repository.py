@@ -9,8 +9,8 @@ atomically, and then updates those caches; a failed save changes neither the fil
 A writer validates every document when it opens, so a damaged file is refused before anything
 could be written to it. A read-only repository takes no lock and validates documents as they are
 first asked for, so `rehab status` on ten years of history only pays for the records it shows.
-Bytes that were checked in full before (`known_good`) are not validated again: their records
-are rebuilt without pydantic (`planner.codec.trusted`), and only a journal on top is checked.
+Bytes that were checked in full before (`check_stamp`) are not validated again: their records
+are rebuilt without pydantic (`planner.codec.from_checked`), and only a journal on top is checked.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from planner.models import (
 )
 from planner.progression import History, history_since
 from store import backups as backup_files
-from store import known_good
+from store import check_stamp
 from store.atomic import (
     ensure_private_dir,
     read_bytes,
@@ -94,7 +94,7 @@ def app_version() -> str:
 class _Table(Generic[R]):
     """One table: the documents as stored, and the models read from them on first use.
 
-    A document from bytes checked in full before (`vouched` says which) is rebuilt without
+    A document from bytes checked in full before (`checked_before` says which) is rebuilt without
     pydantic; any other is validated.
     """
 
@@ -103,12 +103,12 @@ class _Table(Generic[R]):
         name: str,
         documents: Mapping[str, dict[str, Any]],
         path: Path,
-        vouched: Callable[[str, str], bool],
+        was_checked: Callable[[str, str], bool],
     ) -> None:
         self.name = name
         self.documents = documents
         self._path = path
-        self._vouched = vouched
+        self._was_checked = was_checked
         self._models: dict[str, R] = {}
         self._order_field = ORDER_FIELDS.get(name)
         self._ids: list[str] | None = None  # ids in time order, built on first use
@@ -241,9 +241,9 @@ class _Table(Generic[R]):
         return cast(datetime, getattr(model, field)).isoformat()
 
     def _validate(self, document: Mapping[str, Any]) -> R:
-        vouched = self._vouched(self.name, document.get("id", ""))
+        checked_before = self._was_checked(self.name, document.get("id", ""))
         try:
-            return cast(R, validate_document(self.name, document, vouched=vouched))
+            return cast(R, validate_document(self.name, document, checked_before=checked_before))
         except Damage as problem:
             raise damaged(self._path, problem.reason) from None
 
@@ -275,7 +275,7 @@ class Repository:
         self._tables: dict[str, _Table[Any]] = {}
         self._checked = False  # every document validated
         self._closed = False
-        self._vouch_on_close = False
+        self._stamp_on_close = False
 
     # -----------------------------------------------------------------------------------------
     # Opening and closing
@@ -312,7 +312,7 @@ class Repository:
             if not readonly:
                 remove_stray_temps(data_path)
                 remove_stray_temps(journal_path(data_path))
-                remove_stray_temps(known_good.sidecar(data_path))
+                remove_stray_temps(check_stamp.sidecar(data_path))
                 remove_stray_temps(index_path(data_path))
                 backup_files.remove_stray_temps(data_path)
                 refuse_hard_links(data_path)
@@ -320,8 +320,8 @@ class Repository:
                 data_path,
                 clock=None if readonly else clock,
                 readonly=readonly,
-                trusted=functools.partial(_vouched, data_path),
-                known=functools.partial(_known_digest, data_path),
+                was_checked=functools.partial(_was_checked, data_path),
+                checked_digest=functools.partial(_checked_digest, data_path),
                 order_fields=ORDER_FIELDS,
             )
             repository = cls(data_path, db, clock=clock, readonly=readonly, lock=lock)
@@ -343,8 +343,8 @@ class Repository:
             except (OSError, StoreError):
                 pass  # the journal is intact and the next writer folds it in
             else:
-                if self._vouch_on_close:
-                    known_good.remember(
+                if self._stamp_on_close:
+                    check_stamp.remember(
                         self.path,
                         self.storage.current_digest(),
                         app_version(),
@@ -389,7 +389,7 @@ class Repository:
                 tables = self._upgrade({n: dict(t) for n, t in tables.items()}, version)
             if tables:
                 pending = self.storage.pending
-                if self.storage.trusted:
+                if self.storage.checked_before:
                     # These bytes were checked in full before: check what the journal adds.
                     check_layout(
                         {
@@ -398,23 +398,23 @@ class Repository:
                             else pending.get(name, {})
                             for name, table in tables.items()
                         },
-                        vouched=True,
+                        checked_before=True,
                     )
                 else:
                     check_layout(tables)
-                self._meta = validate_meta(tables, vouched=self.storage.trusted)
+                self._meta = validate_meta(tables, checked_before=self.storage.checked_before)
             else:
                 self._meta = None
         except Damage as problem:
             raise damaged(self.path, problem.reason) from None
         self._tables = {
-            name: _Table(name, tables.get(name, {}), self.path, self._is_vouched)
+            name: _Table(name, tables.get(name, {}), self.path, self._checked_before)
             for name in TABLE_MODELS
         }
         self._checked = False
         self._check_journal()
         if check_now:
-            if self.storage.trusted:
+            if self.storage.checked_before:
                 # These very bytes were checked in full before; a journal left by a crash is
                 # checked now, then folded in.
                 for name, documents in self.storage.pending.items():
@@ -422,7 +422,7 @@ class Repository:
                         self._tables[name].get(record_id)
                 self._checked = True
                 self.storage.fold()
-                self._vouch_on_close = True
+                self._stamp_on_close = True
             else:
                 self.check_all()
 
@@ -441,10 +441,10 @@ class Repository:
                         journal, error.reason, advice=journal_advice(journal)
                     ) from None
 
-    def _is_vouched(self, table: str, record_id: str) -> bool:
+    def _checked_before(self, table: str, record_id: str) -> bool:
         """Is this document in bytes checked in full before, and not in the journal on top?"""
         storage = self.storage
-        return storage.trusted and record_id not in storage.pending.get(table, ())
+        return storage.checked_before and record_id not in storage.pending.get(table, ())
 
     def _upgrade(self, tables: Tables, version: int) -> Tables:
         latest = current_version()
@@ -499,9 +499,9 @@ class Repository:
         if meta is not None:
             changes[META_TABLE] = {META_ID: dump(meta)}
         tables = self._db.commit(changes)
-        # The file was fully valid and each new document was validated: its bytes are vouched
+        # The file was fully valid and each new document was validated: its bytes are checked
         # for at close (hashing 13 MB on every save would cost more than the save's own work).
-        self._vouch_on_close = True
+        self._stamp_on_close = True
         if meta is not None:
             self._meta = meta
         for name, models in saved.items():
@@ -664,7 +664,7 @@ class Repository:
             table.validate_all()
         self._checked = True
         if not self.readonly and not self.storage.pending:
-            known_good.remember(
+            check_stamp.remember(
                 self.path,
                 self.storage.current_digest(),
                 app_version(),
@@ -865,12 +865,12 @@ def refuse_hard_links(data_path: Path) -> None:
         )
 
 
-def _vouched(path: Path, digest: str) -> bool:
-    return known_good.vouched(path, digest, app_version())
+def _was_checked(path: Path, digest: str) -> bool:
+    return check_stamp.was_checked(path, digest, app_version())
 
 
-def _known_digest(path: Path, status: os.stat_result) -> str | None:
-    return known_good.known_digest(path, status, app_version())
+def _checked_digest(path: Path, status: os.stat_result) -> str | None:
+    return check_stamp.checked_digest(path, status, app_version())
 
 
 # ---------------------------------------------------------------------------------------------

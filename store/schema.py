@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from planner.codec import Invalid, trusted, validate
+from planner.codec import Invalid, from_checked, validate
 from planner.models import (
     CheckIn,
     Clearance,
@@ -112,9 +112,9 @@ def schema_version_of(tables: Mapping[str, Any]) -> int | None:
     return version
 
 
-def check_layout(tables: Mapping[str, Any], *, vouched: bool = False) -> None:
+def check_layout(tables: Mapping[str, Any], *, checked_before: bool = False) -> None:
     """Known tables only, each document keyed by its own string id, one well-formed meta record
-    (`vouched`: in bytes checked in full before, so it is read without pydantic)."""
+    (`checked_before`: in bytes checked in full before, so it is read without pydantic)."""
     for name, table in tables.items():
         if name not in TABLE_NAMES:
             raise Damage(f"unknown table {name!r}")
@@ -130,34 +130,36 @@ def check_layout(tables: Mapping[str, Any], *, vouched: bool = False) -> None:
     meta = tables.get(META_TABLE, {})
     if set(meta) != {META_ID}:
         raise Damage("the meta table must hold exactly one record, 'meta'")
-    validate_meta(tables, vouched=vouched)
+    validate_meta(tables, checked_before=checked_before)
     if "profile" in tables and set(tables["profile"]) - {"profile"}:
         raise Damage("the profile table may only hold the record 'profile'")
 
 
-def validate_meta(tables: Mapping[str, Any], *, vouched: bool = False) -> Meta:
-    """The meta record, or `Damage`; `vouched` when these bytes were checked in full before."""
+def validate_meta(tables: Mapping[str, Any], *, checked_before: bool = False) -> Meta:
+    """The meta record, or `Damage`; `checked_before`: these bytes were checked in full before."""
     try:
-        return _read(Meta, tables[META_TABLE][META_ID], vouched)
+        return _read(Meta, tables[META_TABLE][META_ID], checked_before)
     except Invalid as error:
         raise Damage(f"meta record: {error.first()}") from None
 
 
-def validate_document(table: str, document: Mapping[str, Any], *, vouched: bool = False) -> Record:
+def validate_document(
+    table: str, document: Mapping[str, Any], *, checked_before: bool = False
+) -> Record:
     """The document as its model, or `Damage` naming the table, the id and the first problem.
-    `vouched`: from bytes this program wrote and checked in full before (see `known_good`)."""
+    `checked_before`: from bytes this program wrote and checked in full (see `check_stamp`)."""
     try:
-        return _read(TABLE_MODELS[table], document, vouched)
+        return _read(TABLE_MODELS[table], document, checked_before)
     except Invalid as error:
         raise Damage(f"{table} document {document.get('id')!r}: {error.first()}") from None
 
 
-def _read(model: type[M], document: Mapping[str, Any], vouched: bool) -> M:
-    """A vouched document is rebuilt without pydantic; any other, or one that does not rebuild
-    after all, is validated by pydantic, which says what is wrong."""
-    if vouched:
+def _read(model: type[M], document: Mapping[str, Any], checked_before: bool) -> M:
+    """A document checked before is rebuilt without pydantic; any other, or one that does not
+    rebuild after all, is validated by pydantic, which says what is wrong."""
+    if checked_before:
         try:
-            return trusted(model, document)
+            return from_checked(model, document)
         except (TypeError, ValueError, AttributeError):
             pass
     return validate(model, document)

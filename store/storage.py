@@ -162,8 +162,8 @@ def index_path(path: Path) -> Path:
 class PrivateStorage(Storage):
     """A TinyDB storage that never leaves a half-written file and reads the disk only once.
 
-    Reading: the file is scanned once (hashed, and each document's line noted). When `trusted`
-    says these bytes were checked in full before (see `known_good`), documents stay on disk
+    Reading: the file is scanned once (hashed, and each document's line noted). When `from_checked`
+    says these bytes were checked in full before (see `check_stamp`), documents stay on disk
     until asked for; otherwise the file is parsed whole, as TinyDB's own storage would.
 
     Saving: a small file is rewritten whole on every save. A big one (ten years of sessions is
@@ -184,22 +184,22 @@ class PrivateStorage(Storage):
         *,
         clock: Clock | None = None,
         readonly: bool = False,
-        trusted: Callable[[str], bool] | None = None,
-        known: Callable[[os.stat_result], str | None] | None = None,
+        was_checked: Callable[[str], bool] | None = None,
+        checked_digest: Callable[[os.stat_result], str | None] | None = None,
         order_fields: Mapping[str, str] | None = None,
     ) -> None:
         self.path = Path(path)
         self.journal = journal_path(self.path)
         self.readonly = readonly
         self._clock = clock
-        self._trusted = trusted  # were these bytes (by digest) checked in full before?
-        self._known = known  # the digest of this very file, untouched since it was taken
+        self._was_checked = was_checked  # were these bytes (by digest) checked in full before?
+        self._checked_digest = checked_digest  # this very file's digest, if untouched since
         self._order_fields = order_fields or {}
         self._tables: dict[str, LazyTable] | None | object = _UNREAD
         self._source: Source | None = None
         self._pending: dict[str, dict[str, Document]] = {}  # in the journal, not yet in the file
-        self.trusted = False  # these bytes were checked in full before (`known_good`)
-        self.lazy = False  # documents are read from disk as asked for (the file was trusted)
+        self.checked_before = False  # these bytes were checked in full before (`check_stamp`)
+        self.lazy = False  # documents are read from disk as asked for (the file was checked before)
         self.digest: str | None = None  # of the data file's bytes as read or last written
         #: The status of the very file those bytes came from (fstat of the descriptor they were
         #: read or written through, before reading them): what the `.checked` stamp may name.
@@ -303,15 +303,17 @@ class PrivateStorage(Storage):
         """Scan the open file (this takes ownership of `fd`) and hold its tables."""
         try:
             status = self.status = os.fstat(fd)
-            known = None if self._known is None else self._known(status)
+            digest = None if self._checked_digest is None else self._checked_digest(status)
             with gc_paused():
                 # Spans come from the bytes this process reads, never from a file beside them:
                 # a kept index that was wrong (a table left out, an offset one byte off) once
                 # destroyed data when a journal was folded over it (issue 14).
-                index = scan(fd, self._order_fields, known)
+                index = scan(fd, self._order_fields, digest)
             self.digest, self.size = index.digest, index.size
-            trusted = self.trusted = self._trusted is not None and self._trusted(index.digest)
-            if index.tables is not None and trusted:
+            checked = self.checked_before = self._was_checked is not None and self._was_checked(
+                index.digest
+            )
+            if index.tables is not None and checked:
                 self._source, fd = Source(fd), -1
                 self._tables = {
                     name: LazyTable(name, self._source, spans, order)
@@ -453,7 +455,7 @@ class PrivateStorage(Storage):
         self._source = None
         self._tables = _UNREAD
         self._pending = {}
-        self.lazy = self.trusted = False
+        self.lazy = self.checked_before = False
         self.digest = None
         self.status = None
 

@@ -14,13 +14,16 @@ _PICTURES[0x7F] = 0x2421
 _PICTURES.update({code: 0xFFFD for code in range(0x80, 0xA0)})
 
 
-def printable(text: str) -> str:
+def screen_safe(text: str) -> str:
+    """Text with control characters turned into their visible pictures (ESC shows as ␛), so
+    typed text can never drive the terminal. Exports use `planner.export.export_safe`, which
+    writes U+FFFD instead: a file is read by other programs, not by eye."""
     return text.translate(_PICTURES)
 
 
 def literal(text: str) -> Content:
     """A Content that shows `text` exactly as typed: no markup, no escapes reach the terminal."""
-    return Content(printable(text))
+    return Content(screen_safe(text))
 
 
 def bullet_list(heading: str, items: list[str]) -> Group:
@@ -30,5 +33,5 @@ def bullet_list(heading: str, items: list[str]) -> Group:
     grid.add_column(width=3, no_wrap=True)  # "  •"
     grid.add_column(ratio=1)
     for item in items:
-        grid.add_row(Text("  •"), Text(printable(item)))
-    return Group(Text(printable(heading)), grid)
+        grid.add_row(Text("  •"), Text(screen_safe(item)))
+    return Group(Text(screen_safe(heading)), grid)

@@ -14,7 +14,7 @@ import pytest
 import store.atomic
 import store.storage
 from planner.models import Session
-from store import Repository, current_version, known_good, restore
+from store import Repository, check_stamp, current_version, restore
 from store.layout import scan
 from store.repository import _Table
 from store.schema import ORDER_FIELDS, TABLE_MODELS
@@ -96,7 +96,7 @@ def test_a_checked_file_is_read_lazily_and_writes_back_byte_identical(data_path,
     with Repository.open(data_path, clock=clock) as repo:
         repo.save(a_profile(), *[a_session(n) for n in range(6)])
     original = data_path.read_bytes()
-    storage = PrivateStorage(data_path, trusted=lambda digest: True, order_fields=ORDER_FIELDS)
+    storage = PrivateStorage(data_path, was_checked=lambda digest: True, order_fields=ORDER_FIELDS)
     tables = storage.read()
     assert storage.lazy
     assert storage.snapshot() == original  # copied from disk in runs, not re-encoded
@@ -136,8 +136,8 @@ def test_a_big_file_takes_saves_into_a_private_journal_and_folds_it_in_on_close(
             assert {s.id for s in reader.sessions()} >= {"j1", "j2"}
     assert not journal.exists()
     assert set(json.loads(data_path.read_bytes())["sessions"]) >= {"j1", "j2"}
-    digest = known_good.digest(data_path.read_bytes())
-    assert known_good.vouched(data_path, digest, store.repository.app_version())
+    digest = check_stamp.digest(data_path.read_bytes())
+    assert check_stamp.was_checked(data_path, digest, store.repository.app_version())
 
 
 def crashed_with_a_journal(data_path, clock, tmp_path):
@@ -148,7 +148,7 @@ def crashed_with_a_journal(data_path, clock, tmp_path):
         repo.save_session(session_at(1))
         crashed = tmp_path / "crashed" / "rehab.json"
         crashed.parent.mkdir(mode=0o700)
-        for source in (data_path, journal_path(data_path), known_good.sidecar(data_path)):
+        for source in (data_path, journal_path(data_path), check_stamp.sidecar(data_path)):
             (crashed.parent / source.name).write_bytes(source.read_bytes())
     return crashed
 
@@ -165,7 +165,7 @@ def test_a_journal_left_by_a_crash_is_read_and_then_folded_in(
     with Repository.open(crashed, clock=clock) as repo:
         assert not journal_path(crashed).exists()  # folded in on opening
         assert "j1" in {s.id for s in repo.sessions()}
-    assert calls == []  # the file was vouched for; only the journal's records were checked
+    assert calls == []  # the file was checked before; only the journal's records were checked
     assert "j1" in json.loads(crashed.read_bytes())["sessions"]
 
 
@@ -287,7 +287,7 @@ def test_times_spelt_differently_still_sort_as_times(data_path, clock):
     for session_id, when in spellings.items():
         data["sessions"][session_id]["started_at"] = when
     data_path.write_text(json.dumps(data))
-    for readonly in (False, True):  # read whole, then (vouched, rewritten) lazily
+    for readonly in (False, True):  # read whole, then (checked before, rewritten) lazily
         with Repository.open(data_path, clock=clock, readonly=readonly) as repo:
             assert [s.id for s in repo.sessions()] == ["j1", "j2", "j0"]
             from datetime import datetime

@@ -12,6 +12,7 @@ from store import Repository
 from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import first_run, text_of, type_into
+from tui.parse import InputProblem
 from tui.screens.history import (
     PAGE,
     ChartData,
@@ -23,7 +24,6 @@ from tui.screens.history import (
 )
 from tui.screens.modals import Problem
 from tui.screens.psfs import PsfsScreen, read_rating
-from tui.validate import InputProblem
 
 NASTY = "[ [/ [red]x[/red] \x1b[31mESC\x1b[0m $x \\ end"
 

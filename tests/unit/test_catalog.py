@@ -652,7 +652,7 @@ def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_
         assert loader._load_checked(data, cache).exercise("bridge").name == "Bridge 2"
         assert bridge_name_in(cache) == "Bridge 2"
     # A value out of its limits (reps ≤ 50) is refused although a copy of the files before
-    # the edit is kept: an edited file is validated by pydantic, never read as trusted.
+    # the edit is kept: an edited file is validated by pydantic, never read as checked before.
     edit(data / "exercises.toml", "exercises.bridge.bounds", "reps = [4, 12]", "reps = [4, 60]")
     edit(data / "exercises.toml", "exercises.bridge.dose", "reps = 6", "reps = 55")
     with pytest.raises(CatalogError) as exc:

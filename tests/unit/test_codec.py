@@ -1,8 +1,8 @@
-"""`planner.codec`: the pydantic-free paths (`dump`, `trusted`) agree with pydantic's own.
+"""`planner.codec`: the pydantic-free paths (`dump`, `from_checked`) agree with pydantic's own.
 
-Start-up reads vouched records with `trusted` and writes with `dump`; pydantic validates
+Start-up reads records checked before with `from_checked` and writes with `dump`; pydantic validates
 everything else. If the two ever disagreed, a record would read back differently depending on
-whether its file had been vouched for, so these tests hold them equal on real data (the demo
+whether its file had been checked before, so these tests hold them equal on real data (the demo
 generator's records and the shipped catalog) and on random records (hypothesis).
 """
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from planner.codec import YEARS, Invalid, dump, trusted, validate
+from planner.codec import YEARS, Invalid, dump, from_checked, validate
 from planner.models import (
     CheckIn,
     Dose,
@@ -48,7 +48,7 @@ def test_the_demo_history_reads_back_the_same_on_both_paths():
         assert cls in TABLE_MODELS.values()
         document = dump(record, exclude_none=True)
         assert document == pydantic_dump(record, exclude_none=True)
-        assert trusted(cls, document) == validate(cls, document) == record
+        assert from_checked(cls, document) == validate(cls, document) == record
 
 
 def test_the_shipped_catalog_loads_the_same_without_pydantic():
@@ -58,18 +58,18 @@ def test_the_shipped_catalog_loads_the_same_without_pydantic():
         assert dump(exercise) == pydantic_dump(exercise)
 
 
-def test_trusted_documents_are_copies_the_record_does_not_share():
+def test_checked_documents_are_copies_the_record_does_not_share():
     document = dump(generate(CATALOG, 3, NOW, seed=1).sessions[0])
-    session = trusted(Session, document)
+    session = from_checked(Session, document)
     session.entries.append(session.entries[0])
     assert len(document["entries"]) == len(session.entries) - 1
 
 
 def test_cross_field_checks_hold_without_pydantic_too():
     with pytest.raises(ValueError, match="needs reps"):
-        trusted(Dose, {"sets": 2})
+        from_checked(Dose, {"sets": 2})
     with pytest.raises(ValueError, match="reps: bounds"):
-        trusted(DoseBounds, {"reps": [5, 2]})
+        from_checked(DoseBounds, {"reps": [5, 2]})
 
 
 def test_pydantic_problems_name_the_field_in_one_line():
@@ -101,4 +101,4 @@ def test_random_records_round_trip_the_same_on_both_paths(data):
     record = data.draw(st.from_type(cls))
     document = dump(record, exclude_none=True)
     assert document == pydantic_dump(record, exclude_none=True)
-    assert trusted(cls, document) == validate(cls, document) == record
+    assert from_checked(cls, document) == validate(cls, document) == record

@@ -53,10 +53,10 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic
 """
 
 
-def test_reading_a_vouched_file_loads_no_pydantic(tmp_path):
+def test_reading_a_checked_file_loads_no_pydantic(tmp_path):
     """What Today and `rehab status` read is rebuilt without pydantic, whose import and
     validators would cost more than the rest of start-up (planner.codec, BENCHMARKS.md).
-    A file rehab wrote and closed is vouched for; its records are read without it."""
+    A file rehab wrote and closed is checked before; its records are read without it."""
     from rehab.commands import write_demo
     from tests.conftest import NOW
 

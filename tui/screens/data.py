@@ -14,9 +14,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
+from tui.parse import InputProblem
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
-from tui.validate import InputProblem
 from tui.widgets.checklist import CheckList
 
 FORMATS = [

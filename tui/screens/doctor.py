@@ -20,9 +20,9 @@ from planner.gate import Gate, OpenSign
 from planner.models import Clearance
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
+from tui.parse import InputProblem, parse_episode_start
 from tui.screens.modals import Problem
 from tui.text import bullet_list
-from tui.validate import InputProblem, parse_episode_start
 from tui.widgets.answers import AnswerList
 from tui.widgets.text_fields import WordsInput
 

@@ -24,9 +24,9 @@ from planner.models import CONDITION_LABELS, Condition, Equipment, Profile, Scre
 from planner.plan import place
 from planner.safety import RED_FLAGS, screen
 from tui.compat import Footer
+from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.screens.doctor import DoctorScreen
 from tui.screens.modals import Problem
-from tui.validate import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.text_fields import WordsInput

@@ -29,7 +29,7 @@ from planner.clock import midnight
 from planner.models import Catalog, CheckIn, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from tui.screens.base import MainScreen
-from tui.text import literal, printable
+from tui.text import literal, screen_safe
 
 #: (days back including today, or None for everything; the words for it)
 WINDOWS: list[tuple[int | None, str]] = [
@@ -64,7 +64,7 @@ def pain_words(session: Session) -> str:
 
 def one_line(text: str, width: int) -> str:
     """User text squeezed onto one line of at most `width` cells, control codes made visible."""
-    flat = " ".join(printable(text).split())
+    flat = " ".join(screen_safe(text).split())
     return flat if cell_len(flat) <= width else set_cell_size(flat, width - 1) + "…"
 
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from planner.models import CheckIn
-from tui.validate import InputProblem, parse_note, parse_pain
+from tui.parse import InputProblem, parse_note, parse_pain
 from tui.widgets.text_fields import WordsInput
 
 T = TypeVar("T")

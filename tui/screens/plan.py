@@ -16,9 +16,9 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from planner.models import DeclinedStep, Dose, Exercise
 from planner.plan import change_dose, reset_plan, swap, swap_options
 from planner.progression import DoseSuggestion
+from tui.parse import parse_whole
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
-from tui.validate import parse_whole
 from tui.widgets.checklist import CheckList
 
 FIELDS = [

@@ -25,8 +25,8 @@ from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
 from tui.compat import Footer
+from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
-from tui.validate import InputProblem, parse_note, parse_pain
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.text_fields import WordsArea

@@ -16,7 +16,7 @@ from planner.advice import Advice
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
-from tui.text import printable
+from tui.text import screen_safe
 
 KIND_WORDS = {
     "start": "start",
@@ -127,7 +127,9 @@ class ProgressScreen(MainScreen):
                 if e.from_stage and e.from_stage != e.to_stage
                 else f"{e.to_stage}"
             )
-            table.add_row(f" {e.at:%d %b %Y}", KIND_WORDS[e.kind], move, Text(printable(e.reason)))
+            table.add_row(
+                f" {e.at:%d %b %Y}", KIND_WORDS[e.kind], move, Text(screen_safe(e.reason))
+            )
         self.query_one("#events", Static).update(Group(Text("Stage history", style="bold"), table))
 
     # -- actions -------------------------------------------------------------------------------

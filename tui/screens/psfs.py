@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from planner.models import PsfsItem, PsfsRating
+from tui.parse import InputProblem, parse_whole
 from tui.screens.modals import Problem
-from tui.validate import InputProblem, parse_whole
 from tui.widgets.text_fields import WordsInput
 
 ROWS = 5

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from store import DataFileError, Repository, known_good
+from store import DataFileError, Repository, check_stamp
 from store.repository import _Table
 from tests.store.conftest import a_profile, a_session, mode
 
@@ -31,8 +31,8 @@ def count_full_checks(monkeypatch) -> list[str]:
     return calls
 
 
-def test_our_own_save_is_vouched_for_and_not_checked_again(written, clock, monkeypatch):
-    sidecar = known_good.sidecar(written)
+def test_our_own_save_is_checked_before_and_not_checked_again(written, clock, monkeypatch):
+    sidecar = check_stamp.sidecar(written)
     assert sidecar.exists() and mode(sidecar) == 0o600
     calls = count_full_checks(monkeypatch)
     with Repository.open(written, clock=clock) as repo:
@@ -51,7 +51,7 @@ def test_a_hand_edited_file_is_checked_in_full_and_refused_if_invalid(written, c
     assert written.read_bytes() == before
 
 
-def test_a_valid_hand_edit_is_checked_once_then_vouched_for(written, clock, monkeypatch):
+def test_a_valid_hand_edit_is_checked_once_then_checked_before(written, clock, monkeypatch):
     data = json.loads(written.read_text())
     next(iter(data["sessions"].values()))["note"] = "edited by hand"
     written.write_text(json.dumps(data))
@@ -79,7 +79,7 @@ def test_another_rehab_version_checks_in_full(written, clock, monkeypatch):
     ids=["empty", "not json", "wrong digest", "nested 100,000 deep", "a directory"],
 )
 def test_a_lost_or_damaged_sidecar_only_costs_a_full_check(written, clock, monkeypatch, content):
-    sidecar = known_good.sidecar(written)
+    sidecar = check_stamp.sidecar(written)
     if content == "a directory":
         sidecar.unlink()
         sidecar.mkdir()
@@ -105,12 +105,12 @@ def test_a_file_swapped_in_during_the_check_is_never_stamped_as_checked(
     written, clock, monkeypatch
 ):
     """Issue 14, item 3: the stamp named the file on disk after the check, not the one hashed,
-    so a file swapped in meanwhile (a sync tool, an editor) was trusted unchecked."""
+    so a file swapped in meanwhile (a sync tool, an editor) was taken as checked."""
     good = written.read_bytes()
     tampered = good.replace(b'"pain_before":4', b'"pain_before":99', 1)
     assert tampered != good
     data = json.loads(written.read_text())
-    data["sessions"][next(iter(data["sessions"]))]["note"] = "hand edit"  # not vouched for
+    data["sessions"][next(iter(data["sessions"]))]["note"] = "hand edit"  # not checked before
     written.write_text(json.dumps(data))  # so the next writer checks it in full
     swapped: list[bool] = []
     original = _Table.validate_all

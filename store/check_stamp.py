@@ -45,7 +45,7 @@ def _read_stamp(path: Path) -> dict[str, object]:
     return stamp if isinstance(stamp, dict) else {}
 
 
-def vouched(path: Path, file_digest: str | None, app_version: str) -> bool:
+def was_checked(path: Path, file_digest: str | None, app_version: str) -> bool:
     """True when these exact bytes were fully checked by this version of rehab."""
     if file_digest is None:
         return False
@@ -54,8 +54,8 @@ def vouched(path: Path, file_digest: str | None, app_version: str) -> bool:
     return stamp == _stamp(file_digest, app_version)
 
 
-def known_digest(path: Path, status: os.stat_result, app_version: str) -> str | None:
-    """The digest of the file vouched for, if the file (`status`, from `os.fstat`) is the very
+def checked_digest(path: Path, status: os.stat_result, app_version: str) -> str | None:
+    """The digest of the file checked before, if the file (`status`, from `os.fstat`) is the very
     file it was taken of, untouched since; None when it must be hashed to know."""
     stamp = _read_stamp(path)
     digest = stamp.get("digest")
@@ -72,7 +72,7 @@ def remember(
     `status` is the `fstat` of the descriptor the bytes were read or written through, taken
     before they were read: the stamp names that file, never whatever is at `path` now, which a
     sync tool or an editor may have swapped in meanwhile (issue 14). Without it the stamp
-    names no file, so the next open hashes the bytes before it trusts them.
+    names no file, so the next open hashes the bytes before it takes them as checked.
     """
     target = sidecar(path)
     if file_digest is None:
