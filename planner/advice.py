@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from planner.clock import midnight
@@ -159,3 +159,36 @@ def advise(
         # Only the steps down stay: nothing gets harder while held back.
         advice = replace(advice, doses=[d for d in doses if d.direction == "down"])
     return advice
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the person stands now, from one read of the records: what Today, Progress and Plan
+    draw. A screen reads it once per redraw and asks it, so the records are read (and the plan
+    copied out of the store) once, and every part of a redraw agrees with every other."""
+
+    now: datetime
+    profile: Profile | None
+    plan: Plan | None
+    history: History
+    gate: Gate
+    #: None before the first run (no profile or no plan yet).
+    advice: Advice | None
+
+
+def stand(
+    catalog: Catalog,
+    profile: Profile | None,
+    plan: Plan | None,
+    history: History,
+    safety: SafetyRecords,
+    last_psfs: PsfsRating | None,
+    now: datetime,
+) -> Standing:
+    """The standing these records give at `now`: the advice once there is a plan, and the gate
+    (`planner.gate.may_start`) always."""
+    if profile is None or plan is None:
+        gate = may_start(plan, safety, now, catalog.rules)
+        return Standing(now, profile, plan, history, gate, None)
+    advice = advise(catalog, profile, plan, history, safety, last_psfs, now)
+    return Standing(now, profile, plan, history, advice.gate, advice)

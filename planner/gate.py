@@ -11,7 +11,7 @@ Sources: CLINICAL §3 (NICE NG59, NICE CKS cauda equina) for the signs and their
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import field, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -20,6 +20,7 @@ from planner.models import (
     Clearance,
     Frozen,
     Plan,
+    Record,
     Rules,
     Screening,
     ScreeningResult,
@@ -248,3 +249,22 @@ def settle(plan: Plan | None, gate: Gate, now: datetime) -> StageChange | None:
             ),
         )
     return None
+
+
+def settled(
+    plan: Plan | None,
+    safety: SafetyRecords,
+    records: Sequence[Record],
+    now: datetime,
+    rules: Rules,
+) -> tuple[Gate, list[Record]]:
+    """What to save in one write, `records` and the pause or resume they cause (`settle`),
+    and the gate once all of it is saved. A crash then keeps all or none of them, and since
+    the gate is derived from the records it holds even if the pause were lost."""
+    after = with_records(safety, records)
+    gate = may_start(plan, after, now, rules)
+    change = settle(plan, gate, now)
+    if change is None:
+        return gate, list(records)
+    # The gate as it stands once the plan is paused or resumed too (a resumed plan is open).
+    return may_start(change.plan, after, now, rules), [*records, change.plan, change.event]

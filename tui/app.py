@@ -13,11 +13,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from planner.advice import Advice, advise
+from planner.advice import Advice, Standing, stand
 from planner.clock import Clock
-from planner.gate import Gate, may_start, settle, with_records
+from planner.gate import Gate, may_start, settled
 from planner.models import Catalog, CheckIn, Clearance, Plan, Profile, Record, Screening, Session
-from planner.progression import History
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, start_programme
@@ -120,32 +119,30 @@ class RehabApp(App[int]):
     def now(self) -> datetime:
         return self.clock()
 
-    def history(self) -> History:
-        """The recent history the rules need (not all of it: see history_since)."""
-        plan = self.repo.active_plan()
-        return self.repo.recent_history(self.catalog, plan.stage if plan else 1, self.now())
-
     def profile(self) -> Profile | None:
         return self.repo.profile()
 
     def plan(self) -> Plan | None:
         return self.repo.active_plan()
 
-    def advice(self, history: History | None = None) -> Advice | None:
-        """What is waiting; pass the history you already read to avoid reading it twice."""
-        profile, plan = self.profile(), self.plan()
-        if profile is None or plan is None:
-            return None
-        history = history if history is not None else self.history()
-        return advise(
+    def standing(self) -> Standing:
+        """Where the person stands now (planner.advice.stand), from one read of the store: a
+        redraw asks this once and draws every part from it."""
+        now, plan = self.now(), self.repo.active_plan()
+        stage = plan.stage if plan else 1
+        return stand(
             self.catalog,
-            profile,
+            self.repo.profile(),
             plan,
-            history,
+            self.repo.recent_history(self.catalog, stage, now),
             self.repo.safety_records(),
             self.repo.latest_psfs(),
-            self.now(),
+            now,
         )
+
+    def advice(self) -> Advice | None:
+        """What is waiting (None before the first run)."""
+        return self.standing().advice
 
     def gate(self) -> Gate:
         """May a session start now (planner.gate): the one answer every screen asks."""
@@ -229,15 +226,12 @@ class RehabApp(App[int]):
         return self.saved(lambda: self.repo.save(*records))
 
     def _save_settled(self, *records: Record) -> Gate:
-        """Save records that bear on safety together with the pause or resume they cause, in
-        one atomic write: a crash keeps all or none (the gate is derived, so it holds even
-        then). Returns the gate as it now stands."""
-        plan, now = self.plan(), self.now()
-        safety = self.repo.safety_records()
-        gate = may_start(plan, with_records(safety, records), now, self.catalog.rules)
-        change = settle(plan, gate, now)
-        extra = [] if change is None else [change.plan, change.event]
-        self.repo.save(*records, *extra)
+        """Save records that bear on safety with the pause or resume they cause, in one atomic
+        write (`planner.gate.settled` decides); returns the gate as it now stands."""
+        gate, to_save = settled(
+            self.plan(), self.repo.safety_records(), records, self.now(), self.catalog.rules
+        )
+        self.repo.save(*to_save)
         return gate
 
     def record_session(self, session: Session, symptoms: dict[str, bool] | None = None) -> Gate:

@@ -553,3 +553,25 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
         assert isinstance(app.screen, TodayScreen)
     with reopen(data_file, clock) as repo:
         assert len(repo.checkins()[-1].note) == NOTE_MAX
+
+
+@pytest.mark.parametrize("place", ["today", "progress", "plan"])
+async def test_a_redraw_reads_the_store_once(make_app, place):
+    """Issue 15, item 2: a redraw of Today, Progress or Plan copied the active plan out of the
+    store three times (once per question). It now reads one standing and draws from it."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        app.switch_mode(place)
+        await pilot.pause()
+        reads: list[str] = []
+        for name in ("active_plan", "profile", "safety_records", "recent_history"):
+            real = getattr(app.repo, name)
+
+            def counted(*args, _real=real, _name=name, **kwargs):
+                reads.append(_name)
+                return _real(*args, **kwargs)
+
+            setattr(app.repo, name, counted)
+        app.screen.refresh_view()
+        assert sorted(reads) == ["active_plan", "profile", "recent_history", "safety_records"]

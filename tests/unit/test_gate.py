@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from planner.gate import SafetyRecords, may_start, settle, with_records
+from planner.gate import SafetyRecords, may_start, settle, settled, with_records
 from planner.models import Clearance, Plan, Screening, Session
 from planner.safety import (
     CLEARABLE,
@@ -165,6 +165,24 @@ def test_settle_pauses_an_active_plan_on_a_sign_and_leaves_it_on_an_overdue_resc
     assert change.event.kind == "pause" and "fever" in change.event.reason
     assert settle(PLAN, gate(full(days_ago=30)), NOW) is None
     assert settle(PLAN, gate(full()), NOW) is None
+
+
+def test_settled_saves_what_changed_the_gate_with_the_pause_or_resume_it_causes():
+    """What the app saves in one write after a safety answer: decided here, not in a screen."""
+    safety = SafetyRecords(screenings=(full(days_ago=3),))
+    sign = full(days_ago=0, fever=True)
+    g, to_save = settled(PLAN, safety, [sign], NOW, RULES)
+    assert g.why == "see-doctor" and to_save[0] is sign
+    assert [type(r).__name__ for r in to_save] == ["Screening", "Plan", "StageEvent"]
+    assert to_save[1].status == "paused" and to_save[2].kind == "pause"
+
+    paused = to_save[1]
+    clear = full(days_ago=0)
+    g, to_save = settled(paused, with_records(safety, [sign]), [clear], NOW, RULES)
+    assert g.open and to_save[1].status == "active" and to_save[2].kind == "resume"
+
+    g, to_save = settled(PLAN, safety, [clear], NOW, RULES)
+    assert g.open and to_save == [clear]  # nothing to pause or resume
 
 
 def test_a_screening_from_the_future_never_counts_as_fresh_or_clears_a_sign():

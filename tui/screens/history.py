@@ -17,9 +17,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
@@ -30,6 +30,7 @@ from planner.models import Catalog, CheckIn, ExerciseEntry, PsfsRating, Rules, S
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from tui.screens.base import MainScreen
 from tui.text import literal, screen_safe
+from tui.widgets.commands import Command, PlaceCommands
 
 #: (days back including today, or None for everything; the words for it)
 WINDOWS: list[tuple[int | None, str]] = [
@@ -267,10 +268,12 @@ class PainChart(Widget):
 # ---------------------------------------------------------------------------------------------
 
 
-class HistoryCommands(Provider):
+class HistoryCommands(PlaceCommands):
     """History's actions in the command palette (ctrl+p)."""
 
-    def commands(self) -> list[tuple[str, str, str]]:
+    def commands(self) -> list[Command]:
+        if not isinstance(self.screen, HistoryScreen):
+            return []
         items = [
             (f"History: {label.lower()}", f"window('{n}')", f"Show {label.lower()}")
             for n, (_, label) in enumerate(WINDOWS)
@@ -284,26 +287,7 @@ class HistoryCommands(Provider):
             ("History: open the selected session", "open", "Every detail and the note"),
             ("History: show more sessions", "more", f"The next {PAGE} older sessions"),
         ]
-        return items
-
-    async def discover(self) -> Hits:
-        for text, action, help_text in self.commands():
-            yield DiscoveryHit(text, self._runner(action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, action, help_text in self.commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), self._runner(action), help=help_text)
-
-    def _runner(self, action: str):
-        screen = self.screen
-
-        async def run() -> None:
-            await screen.run_action(action)
-
-        return run
+        return [(name, self.run_action(action), help_text) for name, action, help_text in items]
 
 
 class HistoryScreen(MainScreen):
@@ -321,9 +305,11 @@ class HistoryScreen(MainScreen):
         Binding("i", "checkins", "Check-ins"),
     ]
 
+    #: Which of WINDOWS is shown: setting it redraws the screen (watch_window).
+    window: var[int] = var(DEFAULT_WINDOW, init=False)
+
     def __init__(self) -> None:
         super().__init__()
-        self.window = DEFAULT_WINDOW
         self.rows: list[Session] = []  # the window's sessions, newest first
         self.loaded = 0  # how many of them are in the table
         self.drawn_width = 0
@@ -537,6 +523,8 @@ class HistoryScreen(MainScreen):
 
     def action_window(self, index: str) -> None:
         self.window = int(index)
+
+    def watch_window(self) -> None:
         self.loaded = 0
         self.refresh_view()
         table = self.query_one(DataTable)

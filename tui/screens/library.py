@@ -6,7 +6,7 @@ neighbours, the evidence note and the source articles. Catalog text is never rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import ClassVar
@@ -14,9 +14,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -32,6 +32,7 @@ from planner.models import (
 )
 from planner.plan import why_not
 from tui.screens.base import MainScreen
+from tui.widgets.commands import Command, PlaceCommands
 from tui.widgets.text_fields import WordsInput
 
 StageChoice = int | str | None  # 1–4, "any", or None for all stages
@@ -204,14 +205,16 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
         )
 
 
-class LibraryCommands(Provider):
+class LibraryCommands(PlaceCommands):
     """The Library's actions in the command palette, and any exercise by name or alias."""
 
-    def commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    DISCOVER = len(FILTER_BAR) + 1  # the filters and "clear"; exercises appear when typed
+
+    def commands(self) -> list[Command]:
         screen = self.screen
         if not isinstance(screen, LibraryScreen):
             return []
-        items: list[tuple[str, Callable[[], object], str]] = [
+        items: list[Command] = [
             (
                 f"Library: next {name} filter",
                 partial(screen.action_cycle, name),
@@ -243,18 +246,6 @@ class LibraryCommands(Provider):
             )
         return items
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self.commands():
-            score = matcher.match(name)
-            if score > 0:
-                # Not matcher.highlight(): it reads its text as markup, and names are ours.
-                yield Hit(score, Content(name), callback, text=name, help=help_text)
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self.commands()[: len(FILTER_BAR) + 1]:
-            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
-
 
 class LibraryScreen(MainScreen):
     """All exercises, four filters, and the full detail of the highlighted one."""
@@ -282,9 +273,11 @@ class LibraryScreen(MainScreen):
     #: The list has the keys at first: s, k, e, o filter; / goes to the search box.
     AUTO_FOCUS = "#exercises"
 
+    #: What the list admits: setting it (even to an equal value) redraws the list.
+    filters: var[Filters] = var(Filters, init=False, always_update=True)
+
     def __init__(self) -> None:
         super().__init__()
-        self.filters = Filters()
         self._wide: bool | None = None
         self._shown: tuple[str | None, str | None] | None = None
         #: The exercise the user last moved to: it comes back when a filter shows it again.
@@ -331,6 +324,9 @@ class LibraryScreen(MainScreen):
         if wide != self._wide:
             self._wide = wide
             self.show_list()
+
+    def watch_filters(self) -> None:
+        self.show_list()
 
     def show_list(self) -> None:
         """Redraw the filter bar, the count and the list; keep the highlighted exercise if shown."""
@@ -423,23 +419,19 @@ class LibraryScreen(MainScreen):
 
     def show_exercise(self, exercise_id: str) -> None:
         """Highlight one exercise; the filters are cleared if they hide it."""
-        if not self.filters.admits(self.catalog.exercise(exercise_id)):
-            self.filters = Filters()
         self._chosen = exercise_id
-        self.show_list()
+        admitted = self.filters.admits(self.catalog.exercise(exercise_id))
+        self.filters = self.filters if admitted else Filters()
 
     def set_filter(self, name: str, value: object) -> None:
         self.filters = replace(self.filters, **{name: value})
-        self.show_list()
 
     def action_cycle(self, name: str, step: int = 1) -> None:
         self.filters = self.filters.cycled(name, step)
-        self.show_list()
 
     def action_clear(self) -> None:
-        self.filters = Filters()
         self.query_one("#search", Input).value = ""
-        self.show_list()
+        self.filters = Filters()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -448,7 +440,6 @@ class LibraryScreen(MainScreen):
     def search_changed(self, event: Input.Changed) -> None:
         if event.value != self.filters.text:
             self.filters = replace(self.filters, text=event.value)
-            self.show_list()
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:

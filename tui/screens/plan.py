@@ -146,7 +146,8 @@ class PlanScreen(MainScreen):
 
     def refresh_view(self) -> None:
         app = self.app
-        plan = app.plan()
+        standing = app.standing()  # the store is read once per redraw
+        plan, advice = standing.plan, standing.advice
         if plan is None:
             return
         stage = app.catalog.stage(plan.stage)
@@ -166,7 +167,6 @@ class PlanScreen(MainScreen):
             )
         if plan.prescriptions:
             table.move_cursor(row=min(row, len(plan.prescriptions) - 1))
-        advice = app.advice()
         doses = advice.doses if advice else []
         box = self.query_one("#suggestions", Static)
         if doses:

@@ -46,12 +46,12 @@ class ProgressScreen(MainScreen):
 
     def refresh_view(self) -> None:
         app = self.app
-        plan, history = app.plan(), app.history()
-        advice = app.advice(history)
+        standing = app.standing()  # the store is read once per redraw
+        plan, history, advice = standing.plan, standing.history, standing.advice
         if plan is None or advice is None:
             return
         since = history.stage_started_at(plan.stage) or plan.created_at
-        days = (app.now().date() - since.date()).days
+        days = (standing.now.date() - since.date()).days
         # ✓ only for a stage the person was in and left upwards; one skipped (a higher start,
         # an override) is not ticked as if it were done.
         passed = {

@@ -65,26 +65,25 @@ class TodayScreen(MainScreen):
 
     def refresh_view(self) -> None:
         app = self.app
-        profile, plan = app.profile(), app.plan()
-        if profile is None or plan is None:
+        standing = app.standing()  # the store is read once per redraw
+        profile, plan, advice = standing.profile, standing.plan, standing.advice
+        if profile is None or plan is None or advice is None:
             self.query_one("#stage", Static).update("Welcome. Let us set up your plan.")
             for wid in ("#banner", "#left-open", "#sessions", "#checkin", "#next", "#last-note"):
                 self.query_one(wid, Static).update("")
             self.query_one("#start", Button).display = False
             return
-        now = app.now()
-        history = app.history()
-        advice = app.advice(history)
+        now, history = standing.now, standing.history
         stage = app.catalog.stage(plan.stage)
         self.query_one("#stage", Static).update(
             Content.assemble((f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim)
         )
 
         banner = self.query_one("#banner", Static)
-        lines = advice.banner() if advice else []
+        lines = advice.banner()
         banner.update(Content("\n".join(f"▸ {line}" for line in lines)))
         banner.display = bool(lines)
-        banner.set_class(advice is not None and advice.paused, "-paused")
+        banner.set_class(advice.paused, "-paused")
 
         self.show_left_open(left_open(history.sessions))
 
@@ -132,7 +131,7 @@ class TodayScreen(MainScreen):
         self.show_last_note(history)
         start = self.query_one("#start", Button)
         nxt = self.query_one("#next", Static)
-        gate = advice.gate if advice is not None else app.gate()
+        gate = standing.gate
         if gate.clearable != self.clearable:
             self.clearable = gate.clearable
             self.refresh_bindings()
@@ -236,10 +235,10 @@ class TodayScreen(MainScreen):
         from tui.screens.player import PlayerScreen
 
         app = self.app
-        profile, plan = app.profile(), app.plan()
+        standing = app.standing()
+        profile, plan, gate = standing.profile, standing.plan, standing.gate
         if profile is None or plan is None:
             return
-        gate = app.gate()
         if gate.why == "rescreen-due":
             self.notify("The weekly safety check comes first.", markup=False)
             app.action_rescreen()
@@ -252,8 +251,7 @@ class TodayScreen(MainScreen):
             else:
                 self.notify(gate.reason, severity="warning", markup=False)
             return
-        now = app.now()
-        history = app.history()
+        now, history = standing.now, standing.history
         first_today = not any(c.at.date() == now.date() for c in history.checkins)
         question = "Pain right now, before you start?"
         if first_today:
