@@ -22,6 +22,28 @@ def test_the_speed_ups_are_on_with_the_pinned_textual_only():
     )
 
 
+#: The daily path, and each way it can be stopped: first run, a session saved, "it hurts",
+#: leaving midway, a warning sign at first run, after a session, by import, and the weekly
+#: re-screen coming first. (The rest of the TUI tests run on the speed-ups only: each of these
+#: starts a fresh interpreter, so the whole suite would double the time for little more.)
+DAILY_PATH = [
+    f"tests/tui/test_daily_path.py::test_{name}"
+    for name in (
+        "first_run_to_first_finished_session",
+        "emergency_red_flag_at_first_run_stops_everything",
+        "yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescreen",
+        "it_hurts_stops_the_exercise_and_the_session_counts_as_a_flare",
+        "quitting_midway_saves_a_partial_session",
+    )
+] + [
+    f"tests/tui/test_gate.py::test_{name}"
+    for name in (
+        "an_emergency_arriving_by_import_keeps_the_player_shut",
+        "the_weekly_rescreen_overdue_comes_before_the_next_session",
+    )
+]
+
+
 def test_the_daily_path_runs_on_stock_textual():
     """The first run, a session and its save, and the red-flag paths, with every speed-up
     off: what any Textual but the pinned one gets."""
@@ -35,8 +57,7 @@ def test_the_daily_path_runs_on_stock_textual():
             "no:randomly",
             "-W",
             "ignore",
-            "tests/tui/test_daily_path.py",
-            "tests/tui/test_gate.py",
+            *DAILY_PATH,
             "tests/tui/test_compat.py::test_the_speed_ups_are_on_with_the_pinned_textual_only",
         ],
         cwd=ROOT,
@@ -46,4 +67,4 @@ def test_the_daily_path_runs_on_stock_textual():
         timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert " passed" in run.stdout and "failed" not in run.stdout
+    assert f"{len(DAILY_PATH) + 1} passed" in run.stdout, run.stdout[-3000:]
