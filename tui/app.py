@@ -91,7 +91,7 @@ class RehabApp(App[int]):
         for path in screen.css_path:
             # Read before Textual looks: for a stylesheet it has not seen it re-parses every
             # stylesheet and restyles the app; read here, only this file is parsed, when the
-            # screen's widgets are first styled (~5 ms less at start, ~1-2 ms per first visit).
+            # screen's widgets are first styled (BENCHMARKS.md says how much it saves).
             if not self.stylesheet.has_source(str(path)):
                 self.stylesheet.read(path)
         # A new screen counts as out of date, so Textual would re-parse every stylesheet twice
@@ -108,7 +108,7 @@ class RehabApp(App[int]):
         if self.styled_count is None and self.get_css_variables() == self._variables_at_start:
             # The first refresh (Today appearing) would re-parse every stylesheet with the
             # variables it was just parsed with, and empty the parse cache the widgets then
-            # need: ~25 ms of parsing twice. Restyle only.
+            # need: every stylesheet parsed twice. Restyle only.
             self.stylesheet.update(self.app, animate=animate)
         else:
             super().refresh_css(animate)
@@ -152,7 +152,7 @@ class RehabApp(App[int]):
 
     def on_load(self) -> None:
         # Years of records are ~100k objects that live as long as the app. A full garbage
-        # collection scans every one (~80 ms at ten years, at moments like opening History);
+        # collection scans every one, at moments like opening History (a pause you can see);
         # frozen, they are left out of its scans until the app ends.
         gc.freeze()
 
@@ -178,7 +178,7 @@ class RehabApp(App[int]):
         """Import the other places' code once the first screen is up, one module per turn of
         the event loop so a key pressed meanwhile waits for one import at most. A place's
         first visit then only builds its screen (History's import, with Textual's DataTable,
-        was ~10 ms of ~60 ms first-visit cost)."""
+        was a sixth of its first visit)."""
         if modules:
             importlib.import_module(modules[0])
             self.call_later(self._import_places, modules[1:])

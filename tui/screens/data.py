@@ -99,8 +99,8 @@ class DataScreen(MainScreen):
             size = size_text(os.stat(path).st_size)
         except OSError:
             size = "not written yet"
-        # Counted as stored: asking for the records would read and validate every one (~0.6 s
-        # at ten years) just to count them.
+        # Counted as stored: asking for the records would read and validate every one (most of
+        # a second at ten years) just to count them.
         stored = repo.counts()
         counts = (
             f"{stored['sessions']} sessions · {stored['checkins']} check-ins · "

@@ -334,7 +334,7 @@ class HistoryScreen(MainScreen):
                 ("Note", "note"),
             ):
                 # Text, not a string: a string label is read as markup, and the first markup
-                # read imports Rich's emoji table (~5 ms of opening History).
+                # read imports Rich's emoji table, which History never needs.
                 table.add_column(Text(label), key=key)
             yield table
             yield Static(
