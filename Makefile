@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/rehab
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
