@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from planner.clock import midnight
+from planner.course import see_doctor_advice
 from planner.gate import Gate, SafetyRecords, may_start, rescreen_due
 from planner.models import (
     Catalog,
@@ -39,6 +40,8 @@ class Advice(Frozen):
     doses: list[DoseSuggestion] = field(default_factory=list)
     rescreen_due: bool = False
     psfs_due: bool = False
+    #: Advice to see a doctor (planner.course): shown, never a block.
+    see_doctor: list[str] = field(default_factory=list)
 
     @property
     def paused(self) -> bool:
@@ -72,6 +75,7 @@ class Advice(Frozen):
             return [headline(gate.result) + ": a warning sign is open. No session for now."]
         if gate.stopped:
             return [gate.reason]
+        lines.extend(self.see_doctor)
         if gate.why == "rescreen-due":
             lines.append(
                 "Weekly safety check overdue: answer the questions again (r) before "
@@ -154,6 +158,7 @@ def advise(
         doses=doses,
         rescreen_due=rescreen_due(safety, now, rules),
         psfs_due=psfs,
+        see_doctor=see_doctor_advice(history, now, rules),
     )
     if advice.held_back:
         # Only the steps down stay: nothing gets harder while held back.

@@ -18,6 +18,7 @@ from statistics import mean
 from typing import Any
 
 from planner.clock import midnight
+from planner.course import PsfsChange, psfs_change
 from planner.gate import SafetyRecords, may_start
 from planner.models import (
     CONDITION_LABELS,
@@ -308,6 +309,7 @@ def markdown_report(
         _since(data.events, since, "at"),
     )
     ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
+    every_rating = sorted(data.psfs, key=lambda r: r.at)  # the baseline is the first ever
     today = now.date()
     period = f"from {since.isoformat()} to {today.isoformat()}" if since else "all history"
     lines = [
@@ -324,7 +326,7 @@ def markdown_report(
         "Current stage": _current_section(catalog, data, now),
         "Stage timeline": _timeline_section(catalog, history.events),
         "Pain trend": _pain_section(history),
-        "PSFS trend": _psfs_section(ratings),
+        "PSFS trend": _psfs_section(ratings, psfs_change(every_rating, catalog.rules)),
         "Adherence": _adherence_section(data, history, today, since),
         "Flares": _flares_section(catalog.rules, history, since, data.sessions),
         "Overrides": _overrides_section(catalog, history.events),
@@ -459,7 +461,9 @@ def _pain_section(history: History) -> list[str]:
     ]
 
 
-def _psfs_section(ratings: Sequence[PsfsRating]) -> list[str]:
+def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> list[str]:
+    """The ratings of the period, and the change since the first rating ever (the baseline),
+    with the meaningful change marked and a meaningful fall flagged (CLINICAL §4)."""
     if not ratings:
         return []
     rows = [
@@ -476,13 +480,9 @@ def _psfs_section(ratings: Sequence[PsfsRating]) -> list[str]:
         "",
         *_table(["Date", "Mean", "Activities"], rows),
     ]
-    if len(ratings) > 1:
-        change = ratings[-1].mean - ratings[0].mean
-        lines += [
-            "",
-            f"Change in the mean from the first to the latest: {change:+.1f} "
-            "(2 or more is meaningful).",
-        ]
+    if change is not None:
+        flag = "**Flag for the clinician:** " if change.worse else ""
+        lines += ["", f"{flag}Since the baseline: {md_cell(change.words())}."]
     return lines
 
 

@@ -375,6 +375,17 @@ class Rules(Frozen):
     psfs_days: int = 7
     session_min_exercises: int = 3
     session_max_exercises: int = 6
+    #: See a doctor when, this many days into the programme, pain has not fallen by
+    #: `improvement_points` and is still at least `no_improvement_floor` (planner.course).
+    no_improvement_days: int = 28
+    improvement_points: int = 2
+    no_improvement_floor: Pain = 3
+    #: ... or when pain reached `severe_pain` on `severe_days` days running.
+    severe_pain: Pain = 8
+    severe_days: int = 3
+    #: A meaningful PSFS change: this much of the mean, or `psfs_change_one` on one activity.
+    psfs_change_mean: float = 2.0
+    psfs_change_one: int = 3
 
 
 @frozen

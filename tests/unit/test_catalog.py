@@ -127,6 +127,13 @@ RULES = dict(
     psfs_days=7,
     session_min_exercises=3,
     session_max_exercises=6,
+    no_improvement_days=28,
+    improvement_points=2,
+    no_improvement_floor=3,
+    severe_pain=8,
+    severe_days=3,
+    psfs_change_mean=2.0,
+    psfs_change_one=3,
 )
 
 # Education cards (SPEC §2) and the sources each must cite.
