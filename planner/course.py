@@ -40,6 +40,13 @@ def daily_worst(history: History, since: date) -> dict[date, int]:
     return worst
 
 
+def latest_pain(history: History) -> int | None:
+    """The pain last rated: the latest check-in or pain before a session (None before any)."""
+    rated = [(c.at, c.pain) for c in history.checkins[-1:]]
+    rated += [(s.started_at, s.pain_before) for s in history.sessions[-1:]]
+    return max(rated)[1] if rated else None
+
+
 def severe_days_running(history: History, now: datetime, rules: Rules) -> list[date] | None:
     """The latest run of `severe_days` days in a row, within the last week, each with a pain of
     `severe_pain` or more; None when there is none."""

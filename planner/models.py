@@ -330,6 +330,15 @@ class Exercise(Frozen):
 
 
 @frozen
+class AcuteSet(Frozen):
+    """In acute lumbago at a pain of `min_pain` or more, Calm holds only these exercises, in
+    this order (article 003: the gentle movements it allows; at severe pain, lying down)."""
+
+    min_pain: Pain
+    exercises: Annotated[list[str], Limit(min_len=1)]
+
+
+@frozen
 class MoveOnRule(Frozen):
     """The numbers that must all hold before leaving a stage (SPEC §3)."""
 
@@ -355,6 +364,8 @@ class Stage(Frozen):
     #: How many of the default list are warm-ups to put first (stage 3's two mobility moves).
     warmups: int = 0
     move_on: MoveOnRule | None = None
+    #: Acute lumbago (SPEC §3b): the set for the highest `min_pain` reached replaces the list.
+    acute: list[AcuteSet] = field(default_factory=list)
 
 
 @frozen
@@ -386,6 +397,8 @@ class Rules(Frozen):
     #: A meaningful PSFS change: this much of the mean, or `psfs_change_one` on one activity.
     psfs_change_mean: float = 2.0
     psfs_change_one: int = 3
+    #: An episode is acute for this many days (under 6 weeks, CLINICAL §6).
+    acute_episode_days: int = 42
 
 
 @frozen

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
 from planner.models import (
+    AcuteSet,
     Catalog,
     CautionAbout,
+    Condition,
     Dose,
     DoseBounds,
     Exercise,
@@ -29,15 +32,57 @@ class Placement(Frozen):
     reason: str
 
 
-def place(pain_now: int, episode_start: date, today: date, catalog: Catalog) -> Placement:
+def acute_set(
+    catalog: Catalog,
+    conditions: Iterable[Condition],
+    episode_start: date,
+    stage: int,
+    today: date,
+    pain: int | None,
+) -> AcuteSet | None:
+    """The acute-lumbago set a plan for `stage` keeps to (SPEC §3b, article 003), or None.
+
+    It applies to someone with lumbago in the acute weeks of the episode (rules.
+    acute_episode_days) at a pain (now, or the latest rated) at or above a set's `min_pain`:
+    the set for the highest one reached. Other conditions, later weeks or lower pain: None.
+    """
+    if pain is None or Condition.LUMBAGO not in conditions:
+        return None
+    if (today - episode_start).days >= catalog.rules.acute_episode_days:
+        return None
+    reached = [a for a in catalog.stage(stage).acute if pain >= a.min_pain]
+    return max(reached, key=lambda a: a.min_pain) if reached else None
+
+
+def place(
+    pain_now: int,
+    episode_start: date,
+    today: date,
+    catalog: Catalog,
+    conditions: Iterable[Condition] = (),
+) -> Placement:
     """Where to start, after a clear red-flag screen: stage 1, 2 or 3 (named as the catalog
-    names them)."""
+    names them). In acute lumbago the reason says which of Calm's movements the plan keeps."""
     if not 0 <= pain_now <= 10:
         raise ValueError(f"pain must be 0–10, got {pain_now}")
     days = (today - episode_start).days
     name = {n: s.name for n, s in catalog.stages.items()}
     if pain_now >= 5:
-        return Placement(1, f"Your pain is {pain_now}/10 (5 or more): start gently with {name[1]}.")
+        reason = f"Your pain is {pain_now}/10 (5 or more): start gently with {name[1]}."
+        acute = acute_set(catalog, conditions, episode_start, 1, today, pain_now)
+        if acute is not None:
+            moves = "; ".join(catalog.exercise(i).name.lower() for i in acute.exercises)
+            if acute.min_pain >= catalog.rules.severe_pain:
+                reason += (
+                    " This is acute lumbago at severe pain: the plan holds only what article "
+                    f"003 gives for it, lying down ({moves}). Rest is part of it."
+                )
+            else:
+                reason += (
+                    " This is acute lumbago: the plan keeps to the gentle movements article "
+                    f"003 allows ({moves}). Rest is part of it."
+                )
+        return Placement(1, reason)
     if days < ACUTE_DAYS:
         return Placement(
             1,
@@ -94,18 +139,23 @@ def slot_for(ex: Exercise, profile: Profile) -> SlotOrAny:
     return "any"
 
 
-def build_plan(catalog: Catalog, profile: Profile, stage: int, now: datetime) -> Plan:
+def build_plan(
+    catalog: Catalog, profile: Profile, stage: int, now: datetime, pain: int | None = None
+) -> Plan:
     """The default plan for a stage: its preferred exercises that fit the person and the time.
 
     Sessions stay short (3–6 exercises, within the minutes per session) because adherence
     falls as the number of exercises rises (CLINICAL §2). Optional exercises (the hangs) and
     ones the person lacks equipment for, or that their stenosis makes unwise, are left out.
+    In acute lumbago at `pain` (now, or the latest rated) the stage's acute set replaces its
+    list (`acute_set`): the plan at pain 9 is not the plan at pain 5.
     """
     rules = catalog.rules
     budget = profile.minutes_per_session * 60
     chosen: list[Prescription] = []
     used = 0
-    for ex_id in catalog.stage(stage).default_exercises:
+    acute = acute_set(catalog, profile.conditions, profile.episode_start, stage, now.date(), pain)
+    for ex_id in acute.exercises if acute else catalog.stage(stage).default_exercises:
         ex = catalog.exercise(ex_id)
         if ex.optional or why_not(ex, profile) is not None:
             continue
@@ -222,11 +272,17 @@ def swap(
 
 
 def reset_plan(
-    catalog: Catalog, profile: Profile, plan: Plan, now: datetime, held_back: str | None = None
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    now: datetime,
+    held_back: str | None = None,
+    pain: int | None = None,
 ) -> Plan:
-    """Back to the stage's default plan, keeping the plan's id and its history. While held back
-    (`Advice.held_back`) not if that would raise any exercise's dose (SPEC §3b)."""
-    fresh = build_plan(catalog, profile, plan.stage, now)
+    """Back to the stage's default plan for the latest `pain` (`build_plan`), keeping the
+    plan's id and its history. While held back (`Advice.held_back`) not if that would raise
+    any exercise's dose (SPEC §3b)."""
+    fresh = build_plan(catalog, profile, plan.stage, now, pain)
     if held_back:
         now_doses = {p.exercise_id: p.dose for p in plan.prescriptions}
         if any(

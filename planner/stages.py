@@ -30,10 +30,17 @@ def _archive(plan: Plan, now: datetime) -> Plan:
 
 
 def start_programme(
-    catalog: Catalog, profile: Profile, stage: int, now: datetime, reason: str, recommended: int
+    catalog: Catalog,
+    profile: Profile,
+    stage: int,
+    now: datetime,
+    reason: str,
+    recommended: int,
+    pain: int | None = None,
 ) -> StageChange:
-    """The first plan. A stage above the recommended one is an override and says so."""
-    plan = build_plan(catalog, profile, stage, now)
+    """The first plan, for the pain now (acute lumbago: `build_plan`). A stage above the
+    recommended one is an override and says so."""
+    plan = build_plan(catalog, profile, stage, now, pain)
     kind = "override" if stage > recommended else "start"
     if stage > recommended:
         reason = f"Chose stage {stage} over the recommended {recommended}: {reason}"
@@ -89,10 +96,12 @@ def step_back(
     now: datetime,
     recommendation: StepBack | None = None,
     reason: str = "",
+    pain: int | None = None,
 ) -> StageChange:
-    """Go back one stage (never below 1) with a fresh, lower plan."""
+    """Go back one stage (never below 1) with a fresh, lower plan, for the latest `pain`
+    (back to Calm in acute lumbago: its acute set, `build_plan`)."""
     target = max(plan.stage - 1, 1)
-    new = build_plan(catalog, profile, target, now)
+    new = build_plan(catalog, profile, target, now, pain)
     if target == plan.stage:
         # Already at the bottom: keep the exercises, one step easier each.
         lowered = []

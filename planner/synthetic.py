@@ -120,11 +120,19 @@ def generate(
     initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
     floor = rng.uniform(0.8, 1.6)
     level = initial
-    placement = place(round(level), profile.episode_start, first, catalog)
+    placement = place(round(level), profile.episode_start, first, catalog, profile.conditions)
     out.screenings.append(_clear(start, "first-run"))
     out.checkins.append(CheckIn(at=start, pain=round(level)))
     plan = out.apply(
-        start_programme(catalog, profile, placement.stage, start, placement.reason, placement.stage)
+        start_programme(
+            catalog,
+            profile,
+            placement.stage,
+            start,
+            placement.reason,
+            placement.stage,
+            pain=round(level),
+        )
     )
     flare_days = 0
     for offset in range(days):

@@ -208,6 +208,13 @@ def _cross_check(
                     f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
                     f"field default_exercises.{i}: no exercise '{ex_id}'"
                 )
+        for i, acute in enumerate(stage.acute):
+            for j, ex_id in enumerate(acute.exercises):
+                if ex_id not in exercises:
+                    raise CatalogError(
+                        f"{data_dir / 'stages.toml'}: stage '{stage.number}': "
+                        f"field acute.{i}.exercises.{j}: no exercise '{ex_id}'"
+                    )
         if stage.number < 4 and stage.move_on is None:
             raise CatalogError(
                 f"{data_dir / 'stages.toml'}: stage '{stage.number}': "

@@ -210,7 +210,9 @@ class RehabApp(App[int]):
         """Save the first run's answers and the plan in one write; False (and said why) when
         the disk refused it, and the wizard stays with everything entered."""
         now = self.now()
-        change = start_programme(self.catalog, profile, stage, now, reason, recommended)
+        change = start_programme(
+            self.catalog, profile, stage, now, reason, recommended, pain=pain_now
+        )
         return self.saved(
             lambda: self.repo.save(
                 profile, screening, CheckIn(at=now, pain=pain_now), change.plan, change.event

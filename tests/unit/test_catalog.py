@@ -134,6 +134,7 @@ RULES = dict(
     severe_days=3,
     psfs_change_mean=2.0,
     psfs_change_one=3,
+    acute_episode_days=42,
 )
 
 # Education cards (SPEC §2) and the sources each must cite.

@@ -232,7 +232,10 @@ class FirstRunScreen(Screen):
                 raise InputProblem("Please choose morning, evening, or both.")
             parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
             assert self.episode_start is not None
-            placement = place(self.pain_now, self.episode_start, app.now().date(), app.catalog)
+            conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
+            placement = place(
+                self.pain_now, self.episode_start, app.now().date(), app.catalog, conditions
+            )
             self.recommended = placement.stage
             self.query_one("#recommendation", Static).update(
                 Content.assemble(

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from planner.course import latest_pain
 from planner.models import DeclinedStep, Dose, Exercise
 from planner.plan import change_dose, reset_plan, swap, swap_options
 from planner.progression import DoseSuggestion
@@ -312,8 +313,14 @@ class PlanScreen(MainScreen):
             )
         ):
             try:
+                standing = app.standing()
                 reset = reset_plan(
-                    app.catalog, app.profile(), app.plan(), app.now(), self.held_back()
+                    app.catalog,
+                    app.profile(),
+                    app.plan(),
+                    app.now(),
+                    self.held_back(),
+                    pain=latest_pain(standing.history),
                 )
             except ValueError as exc:
                 self.notify(str(exc), severity="warning", markup=False, timeout=8)

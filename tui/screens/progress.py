@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from planner.advice import Advice
+from planner.course import latest_pain
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
@@ -222,7 +223,12 @@ class ProgressScreen(MainScreen):
         if await app.push_screen_wait(ConfirmScreen(f"{what} {why}", "Step back", "Not now")):
             if not app.apply(
                 step_back(
-                    app.catalog, app.profile(), plan, app.now(), recommendation=advice.step_back
+                    app.catalog,
+                    app.profile(),
+                    plan,
+                    app.now(),
+                    recommendation=advice.step_back,
+                    pain=latest_pain(app.standing().history),
                 )
             ):
                 return
