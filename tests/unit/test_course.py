@@ -136,3 +136,23 @@ def test_a_check_in_dated_later_today_does_not_count_as_now():
     assert no_improvement([*then, later_today], started(40), NOW, RULES) is None  # none now
     with_now = [*then, checkin(day(1), 6), later_today]
     assert no_improvement(with_now, started(40), NOW, RULES) is not None
+
+
+def test_the_report_gives_the_psfs_change_since_the_first_rating_and_flags_a_fall():
+    from planner.export import ReportData, markdown_report
+    from tests.conftest import make_profile
+
+    catalog = load_catalog()
+    better = [rating(40, 4, 4, 4), rating(0, 7, 6, 6)]
+    worse = [rating(40, 6, 6, 6), rating(20, 5, 5, 5), rating(0, 4, 4, 4)]
+    for ratings, words, flagged in (
+        (better, "+2.3 — a meaningful improvement", False),
+        (worse, "-2.0 — worse by a meaningful amount", True),
+    ):
+        data = ReportData(make_profile(), None, psfs=ratings)
+        # The period starts after the first rating: the baseline is still the first ever.
+        report = markdown_report(catalog, data, NOW, since=day(21))
+        section = report.split("## PSFS trend")[1].split("## ")[0]
+        assert f"Since the baseline: PSFS {ratings[-1].mean:.1f} (was " in section
+        assert words in section
+        assert ("**Flag for the clinician:**" in section) is flagged

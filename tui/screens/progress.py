@@ -13,11 +13,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from planner.advice import Advice
-from planner.course import latest_pain
+from planner.course import latest_pain, psfs_change
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
-from tui.text import screen_safe
+from tui.text import literal, screen_safe
 
 KIND_WORDS = {
     "start": "start",
@@ -43,6 +43,7 @@ class ProgressScreen(MainScreen):
             yield Static(id="ladder", markup=False)
             yield Static(id="criteria", markup=False)
             yield Static(id="stepback", markup=False)
+            yield Static(id="psfs", markup=False)
             yield Static(id="events", markup=False)
 
     def refresh_view(self) -> None:
@@ -115,6 +116,18 @@ class ProgressScreen(MainScreen):
             )
         else:
             back.update(Content("No step back advised. (b steps back if you want to.)"))
+
+        change = psfs_change(app.repo.psfs(), app.catalog.rules)
+        psfs = self.query_one("#psfs", Static)
+        if change is None:
+            psfs.update(
+                Content(
+                    "Activities (PSFS): rate them weekly (History, then p) to see the change "
+                    "since your first rating here."
+                )
+            )
+        else:
+            psfs.update(Content.assemble(("Activities: ", "bold"), literal(change.words())))
 
         events = list(reversed(history.events[-12:]))
         # A grid: a long reason wraps under the reasons, not back under the dates.
