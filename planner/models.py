@@ -399,6 +399,14 @@ class Rules(Frozen):
     psfs_change_one: int = 3
     #: An episode is acute for this many days (under 6 weeks, CLINICAL §6).
     acute_episode_days: int = 42
+    #: Today's card (planner.learn): the programme's first days, and the days after a flare.
+    card_first_days: int = 7
+    card_after_flare_days: int = 2
+
+
+#: When a card is the one Today shows (planner.learn): a warning sign or a doctor's advice, a
+#: recent flare, every criterion for moving on met, the first days, or any other day.
+CardMoment = Literal["paused", "after-flare", "before-moving-on", "first-days", "any"]
 
 
 @frozen
@@ -409,6 +417,7 @@ class EducationCard(Frozen):
     title: str
     body: Annotated[list[str], Limit(min_len=1)]
     sources: Annotated[list[str], Limit(min_len=1)]
+    moments: list[CardMoment] = field(default_factory=lambda: ["any"])
 
 
 @frozen

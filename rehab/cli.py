@@ -238,20 +238,35 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
         catalog.exercises.values(), key=lambda e: (0 if e.stage == "any" else e.stage, e.id)
     )
     if args.json:
-        rows = [
-            {
-                "id": e.id,
-                "name": e.name,
-                "stage": e.stage,
-                "kind": e.kind.value,
-                "dose": dump(e.dose),
-                "dose_label": e.dose.label(),
-                "sources": e.sources,
-                "optional": e.optional,
-            }
-            for e in exercises
-        ]
-        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        # An object, so each part can grow: every exercise with how to do it and its
+        # cautions, every education card, and the articles both cite (issue 16, part 5).
+        document = {
+            "exercises": [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "aliases": e.aliases,
+                    "stage": e.stage,
+                    "kind": e.kind.value,
+                    "position": e.position,
+                    "equipment": [q.value for q in e.equipment],
+                    "steps": e.steps,
+                    "cautions": [{"about": c.about.value, "text": c.text} for c in e.cautions],
+                    "dose": dump(e.dose),
+                    "dose_label": e.dose.label(),
+                    "bounds": dump(e.bounds),
+                    "sources": e.sources,
+                    "optional": e.optional,
+                }
+                for e in exercises
+            ],
+            "cards": [
+                {"id": c.id, "title": c.title, "body": c.body, "sources": c.sources}
+                for c in catalog.cards.values()
+            ],
+            "sources": catalog.sources,
+        }
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return 0
     out.write(f"{'stage':<6}{'exercise':<38}{'kind':<14}dose\n")
     for e in exercises:

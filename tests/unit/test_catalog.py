@@ -135,6 +135,8 @@ RULES = dict(
     psfs_change_mean=2.0,
     psfs_change_one=3,
     acute_episode_days=42,
+    card_first_days=7,
+    card_after_flare_days=2,
 )
 
 # Education cards (SPEC §2) and the sources each must cite.

@@ -21,15 +21,23 @@ def test_version_prints_and_exits_zero(capsys):
     assert capsys.readouterr().out.strip() == f"rehab {__version__}"
 
 
-def test_library_json_lists_every_exercise_with_dose_and_sources():
+def test_library_json_lists_every_exercise_card_and_source():
+    """Issue 16, part 5: steps, cautions and the education cards are in it too."""
     out = io.StringIO()
     assert run(["library", "--json"], out=out) == 0
-    rows = json.loads(out.getvalue())
+    document = json.loads(out.getvalue())
     catalog = load_catalog()
+    rows = document["exercises"]
     assert {r["id"] for r in rows} == set(catalog.exercises)
     for row in rows:
-        assert {"id", "name", "stage", "kind", "dose", "sources"} <= row.keys()
-        assert row["sources"] and row["dose"]["sets"] >= 1
+        assert {"id", "name", "stage", "kind", "dose", "sources", "steps", "cautions"} <= row.keys()
+        assert row["sources"] and row["dose"]["sets"] >= 1 and len(row["steps"]) >= 2
+        assert row["steps"] == catalog.exercise(row["id"]).steps
+    cautioned = next(r for r in rows if r["cautions"])
+    assert {"about", "text"} == cautioned["cautions"][0].keys()
+    assert [c["id"] for c in document["cards"]] == list(catalog.cards)
+    assert all(c["title"] and c["body"] and c["sources"] for c in document["cards"])
+    assert document["sources"] == catalog.sources
 
 
 def test_library_table_is_readable_text():

@@ -266,6 +266,7 @@ class LibraryScreen(MainScreen):
         Binding("O", "cycle('condition', -1)", "Condition back", show=False),
         Binding("x", "clear", "Clear"),
         Binding("slash", "search", "Search"),
+        Binding("l", "learn", "Learn"),
         Binding("tab", "focus_detail", "Detail"),
         Binding("tab,escape", "focus_list", "List"),
     ]
@@ -432,6 +433,12 @@ class LibraryScreen(MainScreen):
     def action_clear(self) -> None:
         self.query_one("#search", Input).value = ""
         self.filters = Filters()
+
+    def action_learn(self) -> None:
+        """Every education card in full, with its sources."""
+        from tui.screens.learn import LearnScreen
+
+        self.app.push_screen(LearnScreen(self.catalog))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from planner.advice import closed_as_it_stands, left_open, today_sessions
+from planner.learn import TodaysCard, todays_card
 from planner.models import CheckIn, Session, Slot
 from planner.plan import session_minutes
 from tui.screens.base import MainScreen
@@ -62,6 +63,7 @@ class TodayScreen(MainScreen):
             yield Static(id="next", markup=False)
             yield Static(id="last-note", markup=False)
             yield Button("Start session (s)", id="start", variant="primary", compact=True)
+            yield Static(id="card", markup=False)
 
     def refresh_view(self) -> None:
         app = self.app
@@ -69,7 +71,15 @@ class TodayScreen(MainScreen):
         profile, plan, advice = standing.profile, standing.plan, standing.advice
         if profile is None or plan is None or advice is None:
             self.query_one("#stage", Static).update("Welcome. Let us set up your plan.")
-            for wid in ("#banner", "#left-open", "#sessions", "#checkin", "#next", "#last-note"):
+            for wid in (
+                "#banner",
+                "#left-open",
+                "#sessions",
+                "#checkin",
+                "#next",
+                "#last-note",
+                "#card",
+            ):
                 self.query_one(wid, Static).update("")
             self.query_one("#start", Button).display = False
             return
@@ -129,6 +139,7 @@ class TodayScreen(MainScreen):
             checkin.add_class("-due")
 
         self.show_last_note(history)
+        self.show_card(todays_card(app.catalog, standing))
         start = self.query_one("#start", Button)
         nxt = self.query_one("#next", Static)
         gate = standing.gate
@@ -210,6 +221,23 @@ class TodayScreen(MainScreen):
                 markup=False,
             )
             self.refresh_view()
+
+    def show_card(self, today: TodaysCard | None) -> None:
+        """The education card that fits what is happening (planner.learn): its title and first
+        paragraph; the whole card and its sources are in Library's Learn list."""
+        widget = self.query_one("#card", Static)
+        widget.display = today is not None
+        if today is None:
+            return
+        widget.update(
+            Content.assemble(
+                (f"{today.why}: {today.card.title}", "bold"),
+                "\n",
+                today.card.body[0],
+                "\n",
+                ("All of it, with its sources: Library (5), then l for Learn.", "dim"),
+            )
+        )
 
     def show_last_note(self, history) -> None:
         """The latest session note, so what you wrote last time is there to read."""
