@@ -196,6 +196,23 @@ Slot = Literal["morning", "evening"]
 SlotOrAny = Literal["morning", "evening", "any"]
 Difficulty = Literal["easy", "ok", "hard"]
 
+#: How far down the leg the symptoms reach (SPEC §3b), nearest the spine first: a move toward
+#: the start of this list is centralising (a good sign), toward its end peripheralising (stop).
+Reach = Literal["none", "buttock", "thigh", "below-knee", "foot"]
+REACHES: tuple[Reach, ...] = ("none", "buttock", "thigh", "below-knee", "foot")
+REACH_WORDS: dict[Reach, str] = {
+    "none": "no leg symptoms",
+    "buttock": "the buttock",
+    "thigh": "the thigh",
+    "below-knee": "below the knee",
+    "foot": "the foot",
+}
+
+
+def worse(back: int, leg: int | None) -> int:
+    """The worse of back and leg pain, which the rules decide on (CLINICAL §6)."""
+    return back if leg is None else max(back, leg)
+
 
 # ---------------------------------------------------------------------------------------------
 # The catalog
@@ -464,6 +481,9 @@ class Profile(Record):
     minutes_per_session: Annotated[int, Limit(ge=5, le=60)] = 15
     stenosis: bool = False
     disclaimer_accepted_at: datetime
+    #: Every pain rating is back and leg apart, with the reach (SPEC §3b): set at first run for
+    #: sciatica or a disc herniation, or when leg pain is reported later.
+    leg_symptoms: bool = False
 
     def has(self, items: set[Equipment]) -> bool:
         return items <= set(self.equipment)
@@ -557,6 +577,9 @@ class ExerciseEntry(Record):
     skipped: bool = False
     stopped_hurt: bool = False
     pain_when_stopped: Pain | None = None
+    #: Stopped because the leg symptoms spread further down (peripheralising, SPEC §3b): it
+    #: counts like "it hurts" (stopped_hurt is set too), and says why.
+    spread_down: bool = False
 
     @property
     def done(self) -> bool:
@@ -586,8 +609,14 @@ class Session(Record):
     slot: Slot
     started_at: datetime
     ended_at: datetime | None = None
+    #: Back pain (or the one rating, for someone without leg symptoms).
     pain_before: Pain
     pain_after: Pain | None = None
+    #: For someone with leg symptoms: leg pain and how far down the leg (None: not asked).
+    leg_before: Pain | None = None
+    leg_after: Pain | None = None
+    reach_before: Reach | None = None
+    reach_after: Reach | None = None
     entries: list[ExerciseEntry] = field(default_factory=list)
     difficulty: Difficulty | None = None
     #: The end-of-session question: any new numbness, weakness, bladder or bowel change?
@@ -602,6 +631,16 @@ class Session(Record):
     @property
     def stopped_for_pain(self) -> bool:
         return any(e.stopped_hurt for e in self.entries)
+
+    @property
+    def worse_before(self) -> int:
+        """The worse of back and leg pain before the session: what the rules use."""
+        return worse(self.pain_before, self.leg_before)
+
+    @property
+    def worse_after(self) -> int | None:
+        """The worse of back and leg pain after the session (None before it was asked)."""
+        return None if self.pain_after is None else worse(self.pain_after, self.leg_after)
 
     @property
     def done_share(self) -> float:
@@ -630,8 +669,17 @@ class CheckIn(Record):
 
     id: str = field(default_factory=new_id)
     at: datetime
+    #: Back pain (or the one rating, for someone without leg symptoms).
     pain: Pain
     note: Note = ""
+    #: For someone with leg symptoms: leg pain and how far down the leg (None: not asked).
+    leg_pain: Pain | None = None
+    reach: Reach | None = None
+
+    @property
+    def worse_pain(self) -> int:
+        """The worse of back and leg pain: what the rules use."""
+        return worse(self.pain, self.leg_pain)
 
 
 StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]

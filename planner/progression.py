@@ -13,6 +13,8 @@ from typing import Literal
 
 from planner.clock import midnight
 from planner.models import (
+    REACH_WORDS,
+    REACHES,
     Catalog,
     CheckIn,
     Criterion,
@@ -21,11 +23,14 @@ from planner.models import (
     Frozen,
     MoveOnRule,
     Plan,
+    Reach,
     Rules,
     Session,
     StageEvent,
     value,
 )
+
+ReachMove = Literal["centralising", "peripheralising"]
 
 STAGE_SETTING_KINDS = ("start", "advance", "step-back", "override")
 
@@ -101,21 +106,38 @@ def _day_label(when: datetime) -> str:
 
 
 def flare_reasons(session: Session, rules: Rules) -> list[str]:
-    """Why a session counts as a flare (pain-monitoring model); empty when it does not."""
+    """Why a session counts as a flare (pain-monitoring model); empty when it does not.
+
+    Pain is the worse of back and leg pain (CLINICAL §6). Leg symptoms that reached further
+    down the leg after the session than before it (peripheralising) count as a flare too, and
+    so does an exercise stopped because it hurt or the symptoms spread (SPEC §3b).
+    """
     reasons = []
-    if session.pain_after is not None:
-        if session.pain_after > rules.flare_pain_after_above:
-            reasons.append(
-                f"pain after {session.pain_after} (above {rules.flare_pain_after_above})"
-            )
-        elif session.pain_after >= session.pain_before + rules.flare_rise:
-            reasons.append(
-                f"pain rose {session.pain_before}→{session.pain_after} "
-                f"(+{rules.flare_rise} or more)"
-            )
-    if session.stopped_for_pain:
+    before, after = session.worse_before, session.worse_after
+    if after is not None:
+        if after > rules.flare_pain_after_above:
+            reasons.append(f"pain after {after} (above {rules.flare_pain_after_above})")
+        elif after >= before + rules.flare_rise:
+            reasons.append(f"pain rose {before}→{after} (+{rules.flare_rise} or more)")
+    was, now = session.reach_before, session.reach_after
+    if was is not None and now is not None and reach_moved(was, now) == "peripheralising":
+        reasons.append(
+            f"the leg symptoms spread further down ({REACH_WORDS[was]} → {REACH_WORDS[now]})"
+        )
+    if any(e.spread_down for e in session.entries):
+        reasons.append("an exercise was stopped because the leg symptoms spread further down")
+    elif session.stopped_for_pain:
         reasons.append("an exercise was stopped because it hurt")
     return reasons
+
+
+def reach_moved(before: Reach | None, after: Reach | None) -> ReachMove | None:
+    """Centralising (the leg symptoms retreat toward the spine: a good sign) or peripheralising
+    (they spread further down: stop), from one reach to a later one; None when either is not
+    known or nothing moved (Werneke et al. 2001, CLINICAL §6)."""
+    if before is None or after is None or before == after:
+        return None
+    return "centralising" if REACHES.index(after) < REACHES.index(before) else "peripheralising"
 
 
 def is_flare(session: Session, rules: Rules) -> bool:
@@ -142,12 +164,12 @@ def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
     start = midnight(since - timedelta(days=1))
     pre_pain: dict[date, int] = {}
     for s in history.sessions_since(start):
-        pre_pain.setdefault(s.day, s.pain_before)
+        pre_pain.setdefault(s.day, s.worse_before)
     found = []
     for day, checkin in first_checkins_by_day(history.checkins_since(midnight(since))).items():
         before = pre_pain.get(day - timedelta(days=1))
-        if before is not None and checkin.pain >= before + rules.flare_24h_rise:
-            found.append(Flare24h(day, before, checkin.pain))
+        if before is not None and checkin.worse_pain >= before + rules.flare_24h_rise:
+            found.append(Flare24h(day, before, checkin.worse_pain))
     return found
 
 
@@ -225,7 +247,7 @@ def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Crit
             history.checkins_since(midnight(today - timedelta(days=max(30, rule.min_days + n))))
         ).values()
     )[-n:]
-    pains = [c.pain for c in recent]
+    pains = [c.worse_pain for c in recent]  # the worse of back and leg (CLINICAL §6)
     ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
     shown = ", ".join(str(p) for p in pains) if pains else "none yet"
     have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
@@ -357,14 +379,14 @@ def step_back_check(
     # (an evening session started at 8 is as telling as a morning check-in of 8; SPEC §3b).
     limit = rules.step_back_checkin
     high = [
-        (c.at, c.pain, "a check-in")
+        (c.at, c.worse_pain, "a check-in")
         for c in history.checkins_since(window)
-        if c.at > start and c.pain >= limit
+        if c.at > start and c.worse_pain >= limit
     ]
     high += [
-        (s.started_at, s.pain_before, "pain before a session")
+        (s.started_at, s.worse_before, "pain before a session")
         for s in history.sessions_since(window)
-        if s.started_at > start and s.pain_before >= limit
+        if s.started_at > start and s.worse_before >= limit
     ]
     if high:
         at, pain, what = max(high)
@@ -480,8 +502,8 @@ def dose_suggestions(
             (s, e)
             for s, e in at_dose
             if e.done
-            and s.pain_after is not None
-            and s.pain_after <= rules.dose_step_max_pain
+            and s.worse_after is not None
+            and s.worse_after <= rules.dose_step_max_pain
             and s.difficulty in ("easy", "ok")
             and not is_flare(s, rules)
         ]

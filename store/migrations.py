@@ -27,7 +27,30 @@ def _v2_clearances(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: list[Migration] = [_v2_clearances]
+#: Conditions whose symptoms reach the leg (SPEC §3b): their ratings are back and leg apart.
+_LEG_CONDITIONS = {"sciatica", "ldh"}
+
+
+def _v3_leg_symptoms(tables: Tables) -> Tables:
+    """Schema 3 (issue 16): back and leg pain apart, and how far down the leg. Every pain a
+    file holds is kept as it is, as back pain (one rating meant the back); leg pain and reach
+    are unknown (null) for every older record, never guessed. The profile learns whether to
+    ask for the leg from its conditions, as a first run now does."""
+    for profile in tables.get("profile", {}).values():
+        conditions = set(profile.get("conditions") or ())
+        profile["leg_symptoms"] = bool(conditions & _LEG_CONDITIONS)
+    for checkin in tables.get("checkins", {}).values():
+        checkin.setdefault("leg_pain", None)
+        checkin.setdefault("reach", None)
+    for session in tables.get("sessions", {}).values():
+        for name in ("leg_before", "leg_after", "reach_before", "reach_after"):
+            session.setdefault(name, None)
+        for entry in session.get("entries") or ():
+            entry.setdefault("spread_down", False)
+    return tables
+
+
+MIGRATIONS: list[Migration] = [_v2_clearances, _v3_leg_symptoms]
 
 
 def current_version() -> int:

@@ -46,9 +46,33 @@ def test_schema_two_adds_the_clearances_table_and_keeps_every_record(data_path, 
     with Repository.open(data_path, clock=clock) as repo:
         assert repo.clearances() == []
     on_disk = json.loads(data_path.read_bytes())
-    assert on_disk["meta"]["meta"]["schema_version"] == current_version() == 2
+    assert on_disk["meta"]["meta"]["schema_version"] == current_version()
     assert on_disk["clearances"] == {}
     assert [b.reason for b in list_backups(data_path)] == ["before-migrate"]
+
+
+def test_schema_three_keeps_every_pain_as_back_pain_and_leaves_the_leg_unknown(data_path, clock):
+    """Issue 16, part 1, on a file written by the version before it (schema 2): the one
+    rating becomes back pain, leg pain and reach stay unknown, the profile asks for the leg
+    from now on when its conditions reach the leg; a backup is made first."""
+    data_path.parent.mkdir()
+    old = json.loads((FIXTURES / "schema-2.json").read_bytes())
+    data_path.write_bytes((FIXTURES / "schema-2.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.profile().leg_symptoms  # ldh and sciatica
+        pains = {c.id: (c.pain, c.leg_pain, c.reach) for c in repo.checkins()}
+        assert pains == {i: (d["pain"], None, None) for i, d in old["checkins"].items()}
+        for s in repo.sessions():
+            before = old["sessions"][s.id]
+            assert (s.pain_before, s.pain_after) == (before["pain_before"], before["pain_after"])
+            assert (s.leg_before, s.leg_after, s.reach_before, s.reach_after) == (None,) * 4
+            assert not any(e.spread_down for e in s.entries)
+    assert [b.reason for b in list_backups(data_path)] == ["before-migrate"]
+    assert list_backups(data_path)[0].path.read_bytes() == (FIXTURES / "schema-2.json").read_bytes()
+
+    no_leg = json.loads((FIXTURES / "schema-2.json").read_bytes())
+    no_leg["profile"]["profile"]["conditions"] = ["lumbago"]
+    assert store.migrations.migrate(no_leg, 2)["profile"]["profile"]["leg_symptoms"] is False
 
 
 def test_opening_an_older_file_backs_it_up_then_migrates_it(v1_file, schema_two, data_path, clock):
