@@ -145,6 +145,9 @@ class Condition(StrEnum):
     NONSPECIFIC = "nonspecific"
 
 
+#: Conditions whose symptoms reach the leg: ratings are back and leg apart (SPEC §3b).
+LEG_CONDITIONS = frozenset({Condition.SCIATICA, Condition.LDH})
+
 CONDITION_LABELS: dict[Condition, str] = {
     Condition.LDH: "lumbar disc herniation",
     Condition.LUMBAGO: "acute low back pain (lumbago)",
@@ -212,6 +215,38 @@ REACH_WORDS: dict[Reach, str] = {
 def worse(back: int, leg: int | None) -> int:
     """The worse of back and leg pain, which the rules decide on (CLINICAL §6)."""
     return back if leg is None else max(back, leg)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One pain rating as a form asks it: back pain (the one rating for someone without leg
+    symptoms), and for someone with them leg pain and how far down the leg (SPEC §3b)."""
+
+    back: int
+    leg: int | None = None
+    reach: Reach | None = None
+
+    @property
+    def worse(self) -> int:
+        """The worse of the two: what the rules use."""
+        return worse(self.back, self.leg)
+
+    def words(self) -> str:
+        """ "pain 4/10", or "back 3/10, leg 5/10, to the thigh"."""
+        if self.leg is None:
+            return f"pain {self.back}/10"
+        reach = "" if self.reach is None else f", {REACH_SHORT[self.reach]}"
+        return f"back {self.back}/10, leg {self.leg}/10{reach}"
+
+
+#: The reach in a few words, after a rating ("leg 5/10, to the thigh").
+REACH_SHORT: dict[Reach, str] = {
+    "none": "not down the leg",
+    "buttock": "to the buttock",
+    "thigh": "to the thigh",
+    "below-knee": "below the knee",
+    "foot": "to the foot",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,6 +668,18 @@ class Session(Record):
         return any(e.stopped_hurt for e in self.entries)
 
     @property
+    def before(self) -> Rating:
+        """The rating before the session, back and leg."""
+        return Rating(self.pain_before, self.leg_before, self.reach_before)
+
+    @property
+    def after(self) -> Rating | None:
+        """The rating after the session, back and leg (None before it was asked)."""
+        if self.pain_after is None:
+            return None
+        return Rating(self.pain_after, self.leg_after, self.reach_after)
+
+    @property
     def worse_before(self) -> int:
         """The worse of back and leg pain before the session: what the rules use."""
         return worse(self.pain_before, self.leg_before)
@@ -680,6 +727,11 @@ class CheckIn(Record):
     def worse_pain(self) -> int:
         """The worse of back and leg pain: what the rules use."""
         return worse(self.pain, self.leg_pain)
+
+    @property
+    def rating(self) -> Rating:
+        """The check-in's rating, back and leg."""
+        return Rating(self.pain, self.leg_pain, self.reach)
 
 
 StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]

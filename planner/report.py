@@ -8,7 +8,7 @@ from planner.advice import Advice, left_open
 from planner.clock import midnight
 from planner.gate import Gate
 from planner.models import Catalog, Plan, Profile, Rules, Session
-from planner.progression import History, flare_reasons
+from planner.progression import History, flare_reasons, reach_moved
 from planner.safety import EMERGENCY_ADVICE, SIGNS
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -54,27 +54,39 @@ def session_line(s: Session, catalog: Catalog) -> str:
 
 
 def session_summary(session: Session, rules: Rules) -> str:
-    """What just happened, in plain words, for the moment a session is saved (SPEC §3, §3b)."""
+    """What just happened, in plain words, for the moment a session is saved (SPEC §3, §3b).
+    Pain is the worse of back and leg; the reach moving up is named as the good sign it is."""
     reasons = flare_reasons(session, rules)
+    before, after = session.worse_before, session.worse_after
+    moved = reach_moved(session.reach_before, session.reach_after)
     if reasons:
-        if session.pain_after is not None and session.pain_after > session.pain_before:
-            what = f"Your pain rose from {session.pain_before} to {session.pain_after}"
-        elif session.pain_after is not None and session.pain_after > rules.flare_pain_after_above:
-            what = f"Your pain after the session was {session.pain_after}/10"
+        if after is not None and after > before:
+            what = f"Your pain rose from {before} to {after}"
+        elif after is not None and after > rules.flare_pain_after_above:
+            what = f"Your pain after the session was {after}/10"
+        elif moved == "peripheralising":
+            what = "Your leg symptoms reach further down the leg than before the session"
+        elif any(e.spread_down for e in session.entries):
+            what = "An exercise was stopped as the leg symptoms spread further down"
         else:
             what = "An exercise hurt and was stopped"
         return (
             f"Saved. {what}. That counts as a flare: rest from these exercises today. If it "
             "happens twice in a week, rehab will suggest going back a stage."
         )
+    good = (
+        "Your leg symptoms moved up toward your back: a good sign (centralising). "
+        if moved == "centralising"
+        else ""
+    )
     if session.outcome == "done":
-        return "Session saved. Well done."
+        return f"Session saved. {good}Well done."
     if session.outcome == "partial":
         return (
-            f"Saved as partly done ({round(100 * session.done_share)} % of the work). It "
+            f"Saved as partly done ({round(100 * session.done_share)} % of the work). {good}It "
             "does not count toward moving on; every bit still helps."
         )
-    return "Saved: nothing was done this time. That is all right; try again when you can."
+    return f"Saved: nothing was done this time. {good}That is all right; try again when you can."
 
 
 def gate_lines(gate: Gate) -> list[str]:

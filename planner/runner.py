@@ -47,6 +47,7 @@ class Progress:
     skipped: bool = False
     stopped_hurt: bool = False
     pain_when_stopped: int | None = None
+    spread_down: bool = False
 
     @property
     def dose(self) -> Dose:
@@ -68,6 +69,7 @@ class Progress:
             skipped=self.skipped,
             stopped_hurt=self.stopped_hurt,
             pain_when_stopped=self.pain_when_stopped,
+            spread_down=self.spread_down,
         )
 
 
@@ -147,13 +149,16 @@ class SessionRun:
             item.skipped = True
         self.next()
 
-    def hurt(self, pain: int) -> None:
-        """'It hurts': stop this exercise at once and mark it; the flare rules see it."""
+    def hurt(self, pain: int, spread_down: bool = False) -> None:
+        """'It hurts': stop this exercise at once and mark it; the flare rules see it. With
+        `spread_down` the leg symptoms reached further down the leg (peripheralising, SPEC
+        §3b): stopped just the same, and noted as the reason."""
         item = self.current
         if item is None:
             return
         item.stopped_hurt = True
         item.pain_when_stopped = pain
+        item.spread_down = spread_down
         self.next()
 
     def _leave(self) -> None:

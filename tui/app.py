@@ -140,6 +140,11 @@ class RehabApp(App[int]):
             now,
         )
 
+    def leg(self) -> bool:
+        """Are pain ratings back and leg apart for this person (SPEC §3b)?"""
+        profile = self.repo.profile()
+        return profile is not None and profile.leg_symptoms
+
     def advice(self) -> Advice | None:
         """What is waiting (None before the first run)."""
         return self.standing().advice
@@ -288,7 +293,7 @@ class RehabApp(App[int]):
 
         if self.repo.is_new():
             return
-        self.push_screen(CheckInScreen(self.now()), self._checked_in)
+        self.push_screen(CheckInScreen(self.now(), leg=self.leg()), self._checked_in)
 
     def _checked_in(self, checkin: CheckIn | None) -> None:
         if checkin is None:
@@ -297,9 +302,11 @@ class RehabApp(App[int]):
             from tui.screens.modals import CheckInScreen
 
             # Nothing is lost: the same check-in comes back, to try again.
-            self.push_screen(CheckInScreen(self.now(), kept=checkin), self._checked_in)
+            self.push_screen(
+                CheckInScreen(self.now(), kept=checkin, leg=self.leg()), self._checked_in
+            )
             return
-        self.notify(f"Check-in saved: pain {checkin.pain}/10.", markup=False)
+        self.notify(f"Check-in saved: {checkin.rating.words()}.", markup=False)
         self.refresh_views()
 
     def save_answers(self, save: Callable[[], object]) -> Gate | None:

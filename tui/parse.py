@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from planner.models import Reach
+
 
 class InputProblem(ValueError):
     """The text of the message is shown under the field as is."""
@@ -61,3 +63,32 @@ def parse_episode_start(
     if when > today:
         raise InputProblem("That date is in the future.")
     return when
+
+
+#: What may be typed for how far down the leg: a number from the list, or its word.
+REACH_TYPED: dict[str, Reach] = {
+    "0": "none",
+    "none": "none",
+    "no": "none",
+    "1": "buttock",
+    "buttock": "buttock",
+    "2": "thigh",
+    "thigh": "thigh",
+    "3": "below-knee",
+    "knee": "below-knee",
+    "below knee": "below-knee",
+    "below-knee": "below-knee",
+    "calf": "below-knee",
+    "4": "foot",
+    "foot": "foot",
+}
+
+
+def parse_reach(text: str) -> Reach:
+    """How far down the leg the symptoms reach: 0–4 as listed, or the word."""
+    found = REACH_TYPED.get(" ".join(text.strip().casefold().split()))
+    if found is None:
+        raise InputProblem(
+            "How far down the leg: 0 none, 1 buttock, 2 thigh, 3 below the knee, 4 foot."
+        )
+    return found

@@ -44,8 +44,11 @@ async def first_run(
     episode: str = "40",
     flags: tuple[str, ...] = (),
     stop_at: str | None = None,
+    condition: str = "nonspecific",
 ) -> None:
-    """Walk the wizard with the given answers; `stop_at` leaves it on that step."""
+    """Walk the wizard with the given answers; `stop_at` leaves it on that step. The default
+    condition has no leg symptoms, so ratings are one number (`condition="sciatica"` asks for
+    back and leg apart)."""
     screen = pilot.app.screen
     assert isinstance(screen, FirstRunScreen)
     await press_next(pilot)  # disclaimer
@@ -55,7 +58,7 @@ async def first_run(
     await press_next(pilot)
     if flags:
         return
-    screen.query_one("#conditions", CheckList).select("ldh")
+    screen.query_one("#conditions", CheckList).select(condition)
     await type_into(pilot, "#episode", episode)
     await press_next(pilot)
     await type_into(pilot, "#pain-now", pain)

@@ -230,10 +230,26 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
             assert isinstance(app.screen, CheckInScreen)
             assert "pain" in str(app.screen.query_one(Problem).render()).lower()
         await type_into(pilot, "#pain", "2")
+        # A disc herniation: the leg is asked apart, and its bad input is refused the same way.
+        for field, bad, words in [
+            ("#leg", "", "Leg pain: Please enter"),
+            ("#leg", "12", "Leg pain must be from 0 to 10; 12 is outside that."),
+            ("#reach", "ankle", "How far down the leg: 0 none, 1 buttock"),
+        ]:
+            await type_into(pilot, field, bad)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CheckInScreen)
+            assert words in str(app.screen.query_one(Problem).render())
+            if field == "#leg":
+                await type_into(pilot, "#leg", "5")
+        await type_into(pilot, "#reach", "below knee")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         assert len(app.repo.checkins()) == 2
+        latest = app.repo.checkins()[-1]
+        assert (latest.pain, latest.leg_pain, latest.reach) == (2, 5, "below-knee")
 
 
 async def test_notes_full_of_markup_and_escapes_are_saved_and_shown_literally(

@@ -20,7 +20,14 @@ from textual.widgets import (
     Static,
 )
 
-from planner.models import CONDITION_LABELS, Condition, Equipment, Profile, Screening
+from planner.models import (
+    CONDITION_LABELS,
+    LEG_CONDITIONS,
+    Condition,
+    Equipment,
+    Profile,
+    Screening,
+)
 from planner.plan import place
 from planner.safety import RED_FLAGS, screen
 from tui.compat import Footer
@@ -287,8 +294,10 @@ class FirstRunScreen(Screen):
         equipment = [Equipment.NONE] + [
             Equipment(v) for v in self.query_one("#equipment", CheckList).selected
         ]
+        conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
         profile = Profile(
-            conditions=[Condition(v) for v in self.query_one("#conditions", CheckList).selected],
+            conditions=conditions,
+            leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
             episode_start=self.episode_start,
             equipment=equipment,
             slots=[

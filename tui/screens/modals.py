@@ -13,8 +13,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from planner.models import CheckIn
+from planner.models import CheckIn, Rating
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import WordsInput
 
 T = TypeVar("T")
@@ -91,22 +92,34 @@ class AskScreen(ModalScreen[T]):
 
 
 class CheckInScreen(AskScreen[CheckIn | None]):
-    """Pain 0–10 and an optional note."""
+    """Pain 0–10 (back and leg apart, with the reach, for someone with leg symptoms) and an
+    optional note."""
 
     OK = "Save"
 
     def __init__(
-        self, now: datetime, title: str = "How is your back right now?", kept: CheckIn | None = None
+        self,
+        now: datetime,
+        title: str = "How is your back right now?",
+        kept: CheckIn | None = None,
+        leg: bool = False,
     ) -> None:
         super().__init__(title)
         self.now = now
         #: A check-in that could not be saved, shown again to retry.
         self.kept = kept
+        self.leg = leg
 
     def fields(self) -> ComposeResult:
         kept = self.kept
-        yield Label("Pain from 0 (none) to 10 (worst you can imagine):")
+        yield Label(
+            "Back pain, 0 (none) to 10 (worst you can imagine):"
+            if self.leg
+            else "Pain from 0 (none) to 10 (worst you can imagine):"
+        )
         yield Input(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
+        if self.leg:
+            yield LegFields(kept.rating if kept else None)
         yield Label("Note (optional):")
         yield WordsInput(
             kept.note if kept else "",
@@ -122,6 +135,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         except InputProblem:
             pain_field.focus()
             raise
+        rating = self.query_one(LegFields).rating(pain) if self.leg else Rating(pain)
         at = self.kept.at if self.kept else self.now
         note_field = self.query_one("#note", Input)
         try:
@@ -129,18 +143,34 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         except InputProblem:
             note_field.focus()
             raise
-        return CheckIn(at=at, pain=pain, note=note)
+        return CheckIn(at=at, pain=pain, note=note, leg_pain=rating.leg, reach=rating.reach)
 
 
-class PainScreen(AskScreen[int | None]):
-    """Ask one pain number (for 'it hurts')."""
+class PainScreen(AskScreen[Rating | None]):
+    """Ask for pain now: one number, or back and leg apart with the reach (SPEC §3b)."""
+
+    def __init__(self, question: str, leg: bool = False) -> None:
+        super().__init__(question)
+        self.leg = leg
 
     def fields(self) -> ComposeResult:
-        yield Label("Pain from 0 (none) to 10 (worst):")
+        yield Label(
+            "Back pain, 0 (none) to 10 (worst):"
+            if self.leg
+            else "Pain from 0 (none) to 10 (worst):"
+        )
         yield Input(id="pain", placeholder="0–10", compact=True)
+        if self.leg:
+            yield LegFields()
 
-    def read(self) -> int:
-        return parse_pain(self.query_one(Input).value)
+    def read(self) -> Rating:
+        field = self.query_one("#pain", Input)
+        try:
+            back = parse_pain(field.value)
+        except InputProblem:
+            field.focus()
+            raise
+        return self.query_one(LegFields).rating(back) if self.leg else Rating(back)
 
 
 class ConfirmScreen(ModalScreen[bool]):

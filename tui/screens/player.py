@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
-from planner.models import NOTE_MAX, Plan, Session, Slot, new_id
-from planner.progression import is_flare
+from planner.models import NOTE_MAX, Plan, Rating, Session, Slot, new_id
+from planner.progression import is_flare, reach_moved
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
@@ -29,6 +29,7 @@ from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
+from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import WordsArea
 
 TICK_S = 0.2
@@ -68,11 +69,12 @@ class PlayerScreen(Screen):
         Binding("c", "app.checkin", "Check in", show=False),
     ]
 
-    def __init__(self, plan: Plan, slot: Slot, pain_before: int) -> None:
+    def __init__(self, plan: Plan, slot: Slot, before: Rating) -> None:
         super().__init__()
         self.plan = plan
         self.slot = slot
-        self.pain_before = pain_before
+        #: Pain before the session: back, and for leg symptoms leg pain and the reach.
+        self.before = before
         self.started_at: datetime | None = None
         self.run: SessionRun | None = None
         #: The session's id from the start: kept on disk after each exercise, then replaced by
@@ -209,13 +211,25 @@ class PlayerScreen(Screen):
         if self.run is None or self.run.current is None:
             return
         self.run.toggle(self.app.now()) if self.run.running else None
-        pain = await self.app.push_screen_wait(PainScreen("Stopped. How much does it hurt now?"))
-        if pain is None:
-            pain = self.pain_before
-        self.run.hurt(pain)
-        self.notify(
-            "Exercise stopped and marked. Go gently: skip anything that hurts.", markup=False
+        leg = self.before.leg is not None
+        now = await self.app.push_screen_wait(
+            PainScreen("Stopped. How much does it hurt now?", leg=leg)
         )
+        now = now or self.before
+        spread = reach_moved(self.before.reach, now.reach) == "peripheralising"
+        self.run.hurt(now.worse, spread_down=spread)
+        if spread:
+            self.notify(
+                "Your leg symptoms spread further down: this exercise is stopped, and it counts "
+                "as a flare. Go gently; it will be a step easier next time.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        else:
+            self.notify(
+                "Exercise stopped and marked. Go gently: skip anything that hurts.", markup=False
+            )
         if self.run.finished:
             self.finish(completed=True)
         else:
@@ -244,7 +258,9 @@ class PlayerScreen(Screen):
             stage=self.plan.stage,
             slot=self.slot,
             started_at=self.started_at,
-            pain_before=self.pain_before,
+            pain_before=self.before.back,
+            leg_before=self.before.leg,
+            reach_before=self.before.reach,
             entries=self.run.entries(),
         )
 
@@ -274,7 +290,7 @@ class PlayerScreen(Screen):
             EndSessionScreen(
                 self.plan,
                 self.slot,
-                self.pain_before,
+                self.before,
                 self.started_at,
                 entries,
                 completed,
@@ -293,7 +309,7 @@ class EndSessionScreen(Screen):
         self,
         plan: Plan,
         slot: Slot,
-        pain_before: int,
+        before: Rating,
         started_at: datetime,
         entries,
         completed: bool,
@@ -303,7 +319,7 @@ class EndSessionScreen(Screen):
         super().__init__()
         self.plan_id, self.stage = plan.id, plan.stage
         self.slot = slot
-        self.pain_before = pain_before
+        self.before = before
         self.started_at = started_at
         self.entries = entries
         self.completed = completed
@@ -319,7 +335,7 @@ class EndSessionScreen(Screen):
         form = cls(
             plan,
             session.slot,
-            session.pain_before,
+            session.before,
             session.started_at,
             session.entries,
             session.completed,
@@ -338,7 +354,9 @@ class EndSessionScreen(Screen):
             slot=self.slot,
             started_at=self.started_at,
             ended_at=self.ended_at or self.app.now(),
-            pain_before=self.pain_before,
+            pain_before=self.before.back,
+            leg_before=self.before.leg,
+            reach_before=self.before.reach,
             entries=self.entries,
             completed=self.completed,
             **answers,
@@ -361,8 +379,10 @@ class EndSessionScreen(Screen):
                 markup=False,
             )
             with Horizontal(classes="field"):
-                yield Label("Pain now, 0–10:")
+                yield Label("Back pain, 0–10:" if self.leg else "Pain now, 0–10:")
                 yield Input(id="pain", placeholder="0–10", compact=True)
+            if self.leg:
+                yield LegFields(inline=True)
             # Safety first: the warning-sign questions come before anything else is asked.
             yield Label("Warning signs: answer each, y or n.", classes="question")
             yield AnswerList([(f.id, f.question) for f in SESSION_CHECKS], id="symptoms")
@@ -379,6 +399,15 @@ class EndSessionScreen(Screen):
             yield Button("Save session (ctrl+s)", id="save", variant="primary", compact=True)
         yield Footer()
 
+    @property
+    def leg(self) -> bool:
+        """Back and leg apart: asked before the session, so asked after it too."""
+        return self.before.leg is not None
+
+    def after(self, back: int) -> Rating:
+        """The rating after the session, from the back's pain and the leg fields (if shown)."""
+        return self.query_one(LegFields).rating(back) if self.leg else Rating(back)
+
     def on_mount(self) -> None:
         self.query_one("#pain", Input).focus()
 
@@ -387,12 +416,15 @@ class EndSessionScreen(Screen):
         (a pain that does not parse is left out; the warning signs only if both answered)."""
         try:
             pain: int | None = parse_pain(self.query_one("#pain", Input).value)
+            after = self.after(pain)
         except InputProblem:
-            pain = None
+            pain, after = None, None
         checks = self.query_one("#symptoms", AnswerList)
         symptoms = None if checks.missing else checks.answers
         session = self.session(
             pain_after=pain,
+            leg_after=after.leg if after else None,
+            reach_after=after.reach if after else None,
             difficulty=self.query_one("#difficulty", CheckList).value,
             new_symptoms=None if symptoms is None else any(symptoms.values()),
             # ctrl+q must never fail: a note past the limit keeps its first NOTE_MAX characters.
@@ -410,6 +442,11 @@ class EndSessionScreen(Screen):
         except InputProblem as exc:
             self.query_one(Problem).say(str(exc))
             self.query_one("#pain", Input).focus()
+            return
+        try:
+            after = self.after(pain)
+        except InputProblem as exc:
+            self.query_one(Problem).say(str(exc))
             return
         checks = self.query_one("#symptoms", AnswerList)
         if checks.missing:
@@ -429,6 +466,8 @@ class EndSessionScreen(Screen):
         app = self.app
         session = self.session(
             pain_after=pain,
+            leg_after=after.leg,
+            reach_after=after.reach,
             difficulty=difficulty,
             new_symptoms=any(symptoms.values()),
             note=note,

@@ -284,8 +284,8 @@ class TodayScreen(MainScreen):
         question = "Pain right now, before you start?"
         if first_today:
             question += " (This also counts as today's check-in.)"
-        pain = await app.push_screen_wait(PainScreen(question))
-        if pain is None:
+        before = await app.push_screen_wait(PainScreen(question, leg=profile.leg_symptoms))
+        if before is None:
             return
         left = left_open(history.sessions)
         # A new session closes the one cut off before: it stays as it stood.
@@ -294,11 +294,13 @@ class TodayScreen(MainScreen):
         ):
             return
         if first_today and not app.saved(
-            lambda: app.repo.record_checkin(CheckIn(at=app.now(), pain=pain))
+            lambda: app.repo.record_checkin(
+                CheckIn(at=app.now(), pain=before.back, leg_pain=before.leg, reach=before.reach)
+            )
         ):
             return
         slot = next_slot(today_sessions(plan, profile, history, now), now.hour)
-        await app.push_screen(PlayerScreen(plan, slot, pain))
+        await app.push_screen(PlayerScreen(plan, slot, before))
 
     def action_rescreen(self) -> None:
         self.app.action_rescreen()

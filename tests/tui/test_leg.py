@@ -1,0 +1,88 @@
+"""A sciatica user in Pilot (issue 16, part 1): back and leg pain apart with the reach, leg
+symptoms that centralise over a session (a good sign, said), then spread further down during
+an exercise (stopped like "it hurts", a flare, said)."""
+
+from __future__ import annotations
+
+from planner.progression import flare_reasons, is_flare
+from tests.tui.conftest import SMALL, reopen
+from tests.tui.flows import answer_all, first_run, type_into
+from tests.tui.test_daily_loop import listen
+from tests.tui.test_daily_path import run_to_the_end
+from tui.screens.modals import PainScreen
+from tui.screens.player import EndSessionScreen, PlayerScreen
+from tui.screens.today import TodayScreen
+from tui.widgets.answers import AnswerList
+from tui.widgets.leg_fields import LegFields
+
+
+async def rate(pilot, back: str, leg: str, reach: str) -> None:
+    await type_into(pilot, "#pain", back)
+    await type_into(pilot, "#leg", leg)
+    await type_into(pilot, "#reach", reach)
+
+
+async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercise(
+    make_app, data_file, clock, catalog
+):
+    app = make_app()
+    said = listen(app)
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, condition="sciatica")
+        assert app.profile().leg_symptoms
+
+        # Before: back 3, leg 6, to the thigh (2).
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, PainScreen) and app.screen.query(LegFields)
+        await rate(pilot, "3", "6", "2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        await run_to_the_end(pilot, clock)
+
+        # After: back 2, leg 3, only to the buttock (1): centralising.
+        form = app.screen
+        assert isinstance(form, EndSessionScreen)
+        await rate(pilot, "2", "3", "buttock")
+        answer_all(form.query_one("#symptoms", AnswerList))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert any("moved up toward your back: a good sign" in s for s in said)
+
+        # The next session: the symptoms spread below the knee during the first exercise.
+        await pilot.press("s")
+        await pilot.pause()
+        await rate(pilot, "2", "3", "1")
+        await pilot.press("enter")
+        await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen)
+        spread_id = player.run.current.prescription.exercise_id
+        await pilot.press("space")
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, PainScreen)
+        await rate(pilot, "3", "5", "3")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is player and player.run.index == 1  # that exercise is stopped
+        assert any("spread further down: this exercise is stopped" in s for s in said)
+        await run_to_the_end(pilot, clock)
+        await rate(pilot, "3", "4", "3")
+        answer_all(app.screen.query_one("#symptoms", AnswerList))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("counts as a flare" in s for s in said)
+
+    with reopen(data_file, clock) as repo:
+        first, second = repo.sessions()
+        assert (first.pain_before, first.leg_before, first.reach_before) == (3, 6, "thigh")
+        assert (first.pain_after, first.leg_after, first.reach_after) == (2, 3, "buttock")
+        assert not is_flare(first, catalog.rules)
+        stopped = next(e for e in second.entries if e.exercise_id == spread_id)
+        assert stopped.stopped_hurt and stopped.spread_down and stopped.pain_when_stopped == 5
+        reasons = flare_reasons(second, catalog.rules)
+        assert "the leg symptoms spread further down (the buttock → below the knee)" in reasons
+        assert "an exercise was stopped because the leg symptoms spread further down" in reasons
