@@ -28,6 +28,7 @@ def _v2_clearances(tables: Tables) -> Tables:
 
 
 #: Conditions whose symptoms reach the leg (SPEC §3b): their ratings are back and leg apart.
+#: Spelled out, not planner.models.LEG_CONDITIONS: a migration stays as it was released.
 _LEG_CONDITIONS = {"sciatica", "ldh"}
 
 
