@@ -22,6 +22,8 @@ from planner.course import PsfsChange, psfs_change
 from planner.gate import SafetyRecords, may_start
 from planner.models import (
     CONDITION_LABELS,
+    REACH_WORDS,
+    REACHES,
     Catalog,
     CheckIn,
     Clearance,
@@ -98,6 +100,12 @@ CSV_COLUMNS = (
     "pain_when_stopped",
     "pain_before",
     "pain_after",
+    # Leg symptoms (SPEC §3b): pain_before/after are then the back's; blank when not asked.
+    "leg_before",
+    "leg_after",
+    "reach_before",
+    "reach_after",
+    "stopped_because_it_spread",
     "flare",
     "flare_reason",
     "difficulty",
@@ -125,6 +133,10 @@ def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = Non
             "session_id": s.id,
             "pain_before": s.pain_before,
             "pain_after": _blank(s.pain_after),
+            "leg_before": _blank(s.leg_before),
+            "leg_after": _blank(s.leg_after),
+            "reach_before": _blank(s.reach_before),
+            "reach_after": _blank(s.reach_after),
             "flare": _yes(bool(reasons)),
             "flare_reason": "; ".join(reasons),
             "difficulty": s.difficulty or "",
@@ -149,6 +161,7 @@ def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = Non
                         "seconds_done": e.seconds_done,
                         "skipped": _yes(e.skipped),
                         "stopped_because_it_hurt": _yes(e.stopped_hurt),
+                        "stopped_because_it_spread": _yes(e.spread_down),
                         "pain_when_stopped": _blank(e.pain_when_stopped),
                     }.items()
                 }
@@ -418,17 +431,41 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
 
 
 def _pain_section(history: History) -> list[str]:
+    """Weekly means of the day's first check-in and of pain before and after sessions; with
+    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (SPEC §3b)."""
     firsts = first_checkins_by_day(history.checkins)
-    by_week: dict[date, dict[str, list[int]]] = {}
+    legged = any(c.leg_pain is not None for c in firsts.values()) or any(
+        s.leg_before is not None for s in history.sessions
+    )
+    by_week: dict[date, dict[str, list]] = {}
+
+    def week_of(day: date) -> dict[str, list]:
+        return by_week.setdefault(
+            _week(day), {"in": [], "before": [], "after": [], "leg": [], "reach": []}
+        )
+
     for day, c in firsts.items():
-        by_week.setdefault(_week(day), {"in": [], "before": [], "after": []})["in"].append(c.pain)
+        w = week_of(day)
+        w["in"].append(c.pain)
+        if c.leg_pain is not None:
+            w["leg"].append(c.leg_pain)
     for s in history.sessions:
-        week = by_week.setdefault(_week(s.day), {"in": [], "before": [], "after": []})
-        week["before"].append(s.pain_before)
+        w = week_of(s.day)
+        w["before"].append(s.pain_before)
         if s.pain_after is not None:
-            week["after"].append(s.pain_after)
+            w["after"].append(s.pain_after)
+    for c in history.checkins:
+        if c.reach is not None:
+            week_of(c.at.date())["reach"].append(c.reach)
+    for s in history.sessions:
+        for reach in (s.reach_before, s.reach_after):
+            if reach is not None:
+                week_of(s.day)["reach"].append(reach)
     if not by_week:
         return []
+    head = ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"]
+    if legged:
+        head = [*head[:2], "Leg check-in mean", "Furthest down the leg", *head[2:]]
     rows = []
     previous: date | None = None
     for week in sorted(by_week):
@@ -436,29 +473,32 @@ def _pain_section(history: History) -> list[str]:
         # dated years away, by a wrong clock, must not make a table of ten thousand weeks).
         gap = 0 if previous is None else (week - previous).days // 7 - 1
         if gap == 1:
-            rows.append([(previous + timedelta(days=7)).isoformat(), "–", "0", "–", "–", "0"])
+            row = [(previous + timedelta(days=7)).isoformat(), "–", "0", "–", "–", "0"]
+            rows.append([*row[:2], "–", "–", *row[2:]] if legged else row)
         elif gap > 1:
-            rows.append([f"{gap:,} weeks with no record", "", "", "", "", ""])
+            rows.append([f"{gap:,} weeks with no record"] + [""] * (len(head) - 1))
         w = by_week[week]
-        rows.append(
-            [
-                week.isoformat(),
-                _mean(w["in"]),
-                str(len(w["in"])),
-                _mean(w["before"]),
-                _mean(w["after"]),
-                str(len(w["before"])),
-            ]
-        )
+        row = [
+            week.isoformat(),
+            _mean(w["in"]),
+            str(len(w["in"])),
+            _mean(w["before"]),
+            _mean(w["after"]),
+            str(len(w["before"])),
+        ]
+        if legged:
+            furthest = max(w["reach"], key=REACHES.index) if w["reach"] else None
+            reach = "–" if furthest is None else REACH_WORDS[furthest]
+            row = [*row[:2], _mean(w["leg"]), reach, *row[2:]]
+        rows.append(row)
         previous = week
-    return [
-        "Weekly means: the day's first check-in, and pain before and after sessions.",
-        "",
-        *_table(
-            ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"],
-            rows,
-        ),
-    ]
+    words = "Weekly means: the day's first check-in, and pain before and after sessions."
+    if legged:
+        words = (
+            "Weekly means: the day's first check-in (back, and leg apart), and back pain before "
+            "and after sessions; how far down the leg the symptoms reached at most."
+        )
+    return [words, "", *_table(head, rows)]
 
 
 def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> list[str]:

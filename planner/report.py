@@ -2,46 +2,72 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from planner.advice import Advice, left_open
 from planner.clock import midnight
 from planner.gate import Gate
-from planner.models import Catalog, Plan, Profile, Rules, Session
+from planner.models import REACH_WORDS, Catalog, CheckIn, Plan, Profile, Rating, Rules, Session
 from planner.progression import History, flare_reasons, reach_moved
 from planner.safety import EMERGENCY_ADVICE, SIGNS
 
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-def pain_trend(history: History, now: datetime, days: int = 14) -> str:
-    """The day's first check-in over the last `days` days, and this week against the last."""
-    start = midnight(now.date() - timedelta(days=days - 1))
-    firsts: dict = {}
-    for c in history.checkins_since(start):
-        firsts.setdefault(c.at.date(), c.pain)
-    if not firsts:
-        return "no check-ins in the last two weeks"
+def _spark(values: dict[date, int], start: date, days: int) -> str:
     cells = []
     for i in range(days):
-        day = start.date() + timedelta(days=i)
-        p = firsts.get(day)
+        p = values.get(start + timedelta(days=i))
         cells.append("·" if p is None else SPARK[min(p * len(SPARK) // 11, len(SPARK) - 1)])
+    return "".join(cells)
+
+
+def pain_trend(history: History, now: datetime, days: int = 14) -> str:
+    """The day's first check-in over the last `days` days, and this week against the last;
+    back and leg apart, with the latest reach, once leg pain has been rated (SPEC §3b)."""
+    start = midnight(now.date() - timedelta(days=days - 1))
+    firsts: dict[date, CheckIn] = {}
+    for c in history.checkins_since(start):
+        firsts.setdefault(c.at.date(), c)
+    if not firsts:
+        return "no check-ins in the last two weeks"
+    back = {d: c.pain for d, c in firsts.items()}
+    leg = {d: c.leg_pain for d, c in firsts.items() if c.leg_pain is not None}
+    line = f"{_spark(back, start.date(), days)}  (last {days} days, · = no check-in)"
+    if leg:
+        line = f"back {line}\n  leg  {_spark(leg, start.date(), days)}"
+        reach = next((c.reach for c in reversed(firsts.values()) if c.reach is not None), None)
+        if reach is not None:
+            line += f"  (latest: {REACH_WORDS[reach]})"
     week_start = now.date() - timedelta(days=6)
-    this = [p for d, p in firsts.items() if d >= week_start]
-    last = [p for d, p in firsts.items() if d < week_start]
-    line = f"{''.join(cells)}  (last {days} days, · = no check-in)"
-    if this and last:
-        a, b = sum(last) / len(last), sum(this) / len(this)
-        word = "lower" if b < a else "higher" if b > a else "the same"
-        line += f"\n  average this week {b:.1f}, the week before {a:.1f}: {word}"
-    elif this:
-        line += f"\n  average this week {sum(this) / len(this):.1f}"
+    for name, values in (("", back), ("leg ", leg)) if leg else (("", back),):
+        this = [p for d, p in values.items() if d >= week_start]
+        last = [p for d, p in values.items() if d < week_start]
+        what = ("back " if leg and not name else name) + "average"
+        if this and last:
+            x, y = sum(last) / len(last), sum(this) / len(this)
+            word = "lower" if y < x else "higher" if y > x else "the same"
+            line += f"\n  {what} this week {y:.1f}, the week before {x:.1f}: {word}"
+        elif this:
+            line += f"\n  {what} this week {sum(this) / len(this):.1f}"
     return line
 
 
+def pain_change(before: Rating, after: Rating | None) -> str:
+    """ "pain 3→2", or "back 3→2, leg 6→3 (the thigh → the buttock)" with leg symptoms."""
+    back_after = "?" if after is None else str(after.back)
+    if before.leg is None and (after is None or after.leg is None):
+        return f"pain {before.back}→{back_after}"
+    leg_after = "?" if after is None or after.leg is None else str(after.leg)
+    leg_before = "?" if before.leg is None else str(before.leg)
+    text = f"back {before.back}→{back_after}, leg {leg_before}→{leg_after}"
+    reach_after = None if after is None else after.reach
+    if before.reach is not None and reach_after is not None:
+        text += f" ({REACH_WORDS[before.reach]} → {REACH_WORDS[reach_after]})"
+    return text
+
+
 def session_line(s: Session, catalog: Catalog) -> str:
-    after = "?" if s.pain_after is None else str(s.pain_after)
     flare = (
         "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) else ""
     )
@@ -49,7 +75,7 @@ def session_line(s: Session, catalog: Catalog) -> str:
     done = sum(1 for e in s.entries if e.done)
     return (
         f"{s.started_at:%a %d %b} {s.slot:<8} stage {s.stage}  {done}/{len(s.entries)} done"
-        f"  pain {s.pain_before}→{after}{state}{flare}"
+        f"  {pain_change(s.before, s.after)}{state}{flare}"
     )
 
 
