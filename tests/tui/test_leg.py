@@ -76,6 +76,14 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         await pilot.pause()
         assert any("counts as a flare" in s for s in said)
 
+        # History draws the leg apart from the back, with how far down the leg each day.
+        await pilot.press("4")
+        await pilot.pause()
+        leg_chart = app.screen.query_one("#history-leg-chart")
+        assert leg_chart.display
+        lines = leg_chart.render().plain.splitlines()
+        assert lines[-1].rstrip().endswith("3   how far down")  # below the knee, today
+
     with reopen(data_file, clock) as repo:
         first, second = repo.sessions()
         assert (first.pain_before, first.leg_before, first.reach_before) == (3, 6, "thigh")
@@ -86,3 +94,12 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         reasons = flare_reasons(second, catalog.rules)
         assert "the leg symptoms spread further down (the buttock → below the knee)" in reasons
         assert "an exercise was stopped because the leg symptoms spread further down" in reasons
+
+
+async def test_history_has_no_leg_chart_for_someone_without_leg_symptoms(make_demo_app):
+    app = make_demo_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        assert not app.screen.query_one("#history-leg-chart").display
+        assert not app.screen.query_one("#history-leg-legend").display

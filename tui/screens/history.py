@@ -26,7 +26,16 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from planner.clock import midnight
-from planner.models import Catalog, CheckIn, ExerciseEntry, PsfsRating, Rules, Session, StageEvent
+from planner.models import (
+    REACHES,
+    Catalog,
+    CheckIn,
+    ExerciseEntry,
+    PsfsRating,
+    Rules,
+    Session,
+    StageEvent,
+)
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from tui.screens.base import MainScreen
 from tui.text import literal, screen_safe
@@ -59,8 +68,13 @@ def same_records(a: Sequence[object], b: Sequence[object]) -> bool:
 
 
 def pain_words(session: Session) -> str:
+    """Pain before → after; with leg symptoms the leg's too ("3→2 · leg 6→3")."""
     after = "?" if session.pain_after is None else str(session.pain_after)
-    return f"{session.pain_before}→{after}"
+    words = f"{session.pain_before}→{after}"
+    if session.leg_before is not None:
+        leg_after = "?" if session.leg_after is None else str(session.leg_after)
+        words += f" · leg {session.leg_before}→{leg_after}"
+    return words
 
 
 def one_line(text: str, width: int) -> str:
@@ -175,6 +189,9 @@ class ChartData:
     #: the highest and the latest of every check-in in the window, later ones of a day included
     highest: int | None = None
     latest: int | None = None
+    #: The leg's chart (SPEC §3b): per day, how far down the leg at most (REACHES index). Its
+    #: row of digits takes the place of the session marks.
+    reach: dict[date, int] | None = None
 
     @property
     def days(self) -> int:
@@ -219,6 +236,9 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
         pains[column(day)].append(pain)
     for day, day_runs in data.sessions.items():
         runs[column(day)].extend(day_runs)
+    reach: list[list[int]] = [[] for _ in range(columns)]
+    for day, furthest in (data.reach or {}).items():
+        reach[column(day)].append(furthest)
     rows: list[list[str]] = [[] for _ in range(ROWS)]  # top row first
     marks = []
     for col in range(columns):
@@ -226,7 +246,10 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
         for row in range(ROWS):
             eighths = min(max(n - 8 * (ROWS - 1 - row), 0), 8)
             rows[row].append(BLOCKS[eighths] * cell)
-        marks.append(session_mark(runs[col]).ljust(cell))
+        if data.reach is not None:
+            marks.append((str(max(reach[col])) if reach[col] else " ").ljust(cell))
+        else:
+            marks.append(session_mark(runs[col]).ljust(cell))
     flares = sum(1 for day_runs in data.sessions.values() for *_, f in day_runs if f)
     right = [
         f"  highest {data.highest}" if data.highest is not None else "  no check-in",
@@ -234,8 +257,14 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
     ] + [""] * (ROWS - 2)
     axis = ["10"] + ["  "] * (ROWS - 2) + [" 0"]
     lines = [f"{axis[r]}▕ {''.join(rows[r])}{right[r]}" for r in range(ROWS)]
-    lines.append(f"  ▕ {''.join(marks)}  {flares} flare{'s' if flares != 1 else ''}")
+    if data.reach is not None:
+        lines.append(f"  ▕ {''.join(marks)}  how far down")
+    else:
+        lines.append(f"  ▕ {''.join(marks)}  {flares} flare{'s' if flares != 1 else ''}")
     return lines
+
+
+LEG_LEGEND = "leg bars · how far down: 0 none 1 buttock 2 thigh 3 below knee 4 foot"
 
 
 LEGEND = "bars: each day's first check-in · sessions: ▼ eased • same ▲ worse ⚑ flare"
@@ -323,6 +352,8 @@ class HistoryScreen(MainScreen):
             yield Static(id="history-psfs", markup=False, classes="history-line")
             yield PainChart(id="history-chart")
             yield Static(id="history-legend", markup=False)
+            yield PainChart(id="history-leg-chart")
+            yield Static(LEG_LEGEND, id="history-leg-legend", markup=False)
             table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             for label, key in (
                 ("Date", "date"),
@@ -409,11 +440,47 @@ class HistoryScreen(MainScreen):
             data.sessions.setdefault(s.day, []).append(
                 (s.pain_before, s.pain_after, is_flare(s, rules))
             )
-        self.query_one(PainChart).show(data)
+        self.query_one("#history-chart", PainChart).show(data)
+        self.show_leg(first if since is None else since.date(), today, checkins, sessions)
         # The chart fills the width inside the screen's padding (1 cell each side).
         self.query_one("#history-legend", Static).update(
             Content(legend(data, self.drawn_width - 2))
         )
+
+    def show_leg(
+        self, start: date, today: date, checkins: Sequence[CheckIn], sessions: Sequence[Session]
+    ) -> None:
+        """The leg's own chart under the back's, for someone who rates it (SPEC §3b): the day's
+        first leg rating (a check-in's, or before a session) as bars, and how far down the leg
+        the symptoms reached at most each day."""
+        legs = sorted(
+            [(c.at, c.leg_pain) for c in checkins if c.leg_pain is not None]
+            + [(s.started_at, s.leg_before) for s in sessions if s.leg_before is not None]
+        )
+        chart = self.query_one("#history-leg-chart", PainChart)
+        shown = bool(legs)
+        chart.display = shown
+        self.query_one("#history-leg-legend").display = shown
+        if not shown:
+            return
+        reach: dict[date, int] = {}
+        rated = [(c.at.date(), c.reach) for c in checkins]
+        rated += [(s.day, r) for s in sessions for r in (s.reach_before, s.reach_after)]
+        for day, r in rated:
+            if r is not None:
+                reach[day] = max(reach.get(day, 0), REACHES.index(r))
+        firsts: dict[date, int] = {}
+        for at, pain in legs:
+            firsts.setdefault(at.date(), pain)
+        data = ChartData(
+            start,
+            today,
+            firsts,
+            highest=max(pain for _, pain in legs),
+            latest=legs[-1][1],
+            reach=reach,
+        )
+        chart.show(data)
 
     def _line(self, selector: str, label: str, text: Content) -> None:
         self.query_one(selector, Static).update(
