@@ -249,13 +249,18 @@ def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Crit
     )[-n:]
     pains = [c.worse_pain for c in recent]  # the worse of back and leg (CLINICAL §6)
     ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
-    shown = ", ".join(str(p) for p in pains) if pains else "none yet"
+    shown = "pain " + (", ".join(str(p) for p in pains) if pains else "none yet")
+    if any(c.leg_pain is not None for c in recent):
+        # Both numbers, so the person sees which one holds them back (SPEC §3b).
+        back = ", ".join(str(c.pain) for c in recent)
+        leg = ", ".join("?" if c.leg_pain is None else str(c.leg_pain) for c in recent)
+        shown = f"back {back} · leg {leg} (the worse counts)"
     have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
     return Criterion(
         key="checkins",
         label=f"Last {n} daily check-ins",
         ok=ok,
-        detail=f"pain {shown}{have} — needs ≤ {rule.checkin_max} on each",
+        detail=f"{shown}{have} — needs ≤ {rule.checkin_max} on each",
     )
 
 
