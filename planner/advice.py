@@ -32,6 +32,9 @@ from planner.safety import headline
 
 @value
 class Advice(Frozen):
+    """Everything the planner would tell the person now, each part with its reasons: the gate,
+    moving on, a step back, dose steps, what is due, and advice to see a doctor."""
+
     stage: int
     #: May a session start now (planner.gate): the one answer on safety.
     gate: Gate

@@ -11,7 +11,7 @@
   `__post_init__` checks, without pydantic.
 
 pydantic is imported by the first `validate`, so opening the app on a file checked before and
-`rehab status` never load it (≈110 ms and ≈11 MB; BENCHMARKS.md).
+`rehab status` never load it (its cost in time and memory is in BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -53,6 +53,8 @@ class SafetyRecords(Frozen):
 
 @value
 class OpenSign(Frozen):
+    """A warning sign answered yes and not yet answered no since, nor cleared by a doctor."""
+
     flag: RedFlag
     at: datetime
     #: A doctor's clearance could stand in for this sign (it describes history).

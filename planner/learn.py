@@ -36,6 +36,8 @@ WHY: dict[CardMoment, str] = {
 
 @dataclass(frozen=True)
 class TodaysCard:
+    """The card Today shows, and the moment it was chosen for."""
+
     card: EducationCard
     moment: CardMoment
 

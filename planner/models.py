@@ -29,7 +29,7 @@ class Limit:
 
     It is `annotated_types` metadata (a "grouped metadata" object, which pydantic and
     hypothesis both read) that imports `annotated_types` only when asked for its contents: that
-    import builds some twenty dataclasses, ~10 ms that start-up would otherwise pay for nothing.
+    import builds some twenty dataclasses that start-up would otherwise pay for, for nothing.
     """
 
     __slots__ = ("ge", "le", "min_len", "max_len")
@@ -101,7 +101,7 @@ def field_names(cls: type) -> tuple[str, ...]:
 class Model:
     """What every model shares: `repr` and `==` by fields, written once here rather than
     generated per class (Python 3.11 compiles each generated method at every start: with
-    two dozen models that was ~7 ms of start-up), and unknown fields refused, so a
+    two dozen models that was a visible share of start-up), and unknown fields refused, so a
     hand-edited file is caught, not half-read (pydantic reads `__pydantic_config__`)."""
 
     __slots__ = ()
@@ -139,6 +139,8 @@ class Record(Model):
 
 
 class Condition(StrEnum):
+    """What the person has: a disc herniation, lumbago, sciatica, or back pain of no known cause."""
+
     LDH = "ldh"
     LUMBAGO = "lumbago"
     SCIATICA = "sciatica"
@@ -157,6 +159,8 @@ CONDITION_LABELS: dict[Condition, str] = {
 
 
 class Equipment(StrEnum):
+    """What an exercise needs, and what the person has at home."""
+
     NONE = "none"
     MAT = "mat"
     CHAIR = "chair"
@@ -167,6 +171,8 @@ class Equipment(StrEnum):
 
 
 class Kind(StrEnum):
+    """What an exercise is: mobility, stretch, traction, strength, self-massage or conditioning."""
+
     MOBILITY = "mobility"
     STRETCH = "stretch"
     TRACTION = "traction"
@@ -176,6 +182,8 @@ class Kind(StrEnum):
 
 
 class Position(StrEnum):
+    """The body's position for an exercise (lying, kneeling, seated, standing, hanging)."""
+
     STANDING = "standing"
     SEATED = "seated"
     SUPINE = "lying on the back"

@@ -28,6 +28,8 @@ ACUTE_DAYS = 14
 
 @value
 class Placement(Frozen):
+    """Where to start at first run, and why, in the person's words."""
+
     stage: int
     reason: str
 
@@ -105,6 +107,8 @@ def place(
 
 @value
 class Exclusion(Frozen):
+    """An exercise of the stage this person's plan cannot hold, and why."""
+
     exercise_id: str
     reason: str
 

@@ -141,6 +141,7 @@ def reach_moved(before: Reach | None, after: Reach | None) -> ReachMove | None:
 
 
 def is_flare(session: Session, rules: Rules) -> bool:
+    """Does this session count as a flare (`flare_reasons` says why)?"""
     return bool(flare_reasons(session, rules))
 
 
@@ -154,6 +155,9 @@ def first_checkins_by_day(checkins: tuple[CheckIn, ...] | list[CheckIn]) -> dict
 
 @value
 class Flare24h(Frozen):
+    """A 24-hour flare: the day's first check-in at or above the day before's pre-session pain
+    plus the rule's rise."""
+
     day: date  # the day of the raised check-in
     before: int  # the previous day's pre-session pain
     after: int  # this day's first check-in
@@ -179,6 +183,8 @@ def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
 
 @value
 class MoveOnCheck(Frozen):
+    """Every criterion for moving on to the next stage, each with its numbers; ok when all hold."""
+
     from_stage: int
     to_stage: int | None
     criteria: tuple[Criterion, ...]
@@ -340,6 +346,8 @@ def move_on_check(
 
 @value
 class StepBack(Frozen):
+    """A step back advised: to which stage, and the flares or the high pain that call for it."""
+
     from_stage: int
     to_stage: int
     reason: str
@@ -435,6 +443,8 @@ def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
 
 @value
 class DoseSuggestion(Frozen):
+    """One dose step, up or down, for one exercise, with the sessions behind it."""
+
     exercise_id: str
     current: Dose
     proposed: Dose

@@ -68,6 +68,8 @@ def pain_change(before: Rating, after: Rating | None) -> str:
 
 
 def session_line(s: Session, catalog: Catalog) -> str:
+    """One session on one line for `rehab status`: when, stage, exercises done, pain before
+    and after (back and leg apart with leg symptoms), and a flare's first reason."""
     flare = (
         "  FLARE: " + flare_reasons(s, catalog.rules)[0] if flare_reasons(s, catalog.rules) else ""
     )
@@ -149,6 +151,8 @@ def status_text(
     now: datetime,
     recent: int = 5,
 ) -> str:
+    """What `rehab status` prints: the stage, the gate, each criterion for moving on, any step
+    back, doctor advice or dose suggestion, the last sessions and the pain trend."""
     stage = catalog.stage(plan.stage)
     lines = [f"Stage {stage.number} of 4 — {stage.name}: {stage.aim}"]
     lines.extend(gate_lines(advice.gate))

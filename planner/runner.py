@@ -30,6 +30,8 @@ PHASE_WORDS: dict[str, str] = {
 
 @dataclass
 class Phase:
+    """Where an exercise's timer is: getting ready, holding, resting between reps or sets."""
+
     kind: PhaseKind
     seconds: int
 

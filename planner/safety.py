@@ -15,6 +15,9 @@ Level = Literal["emergency", "urgent"]
 
 @value
 class RedFlag(Frozen):
+    """A warning-sign question, how grave a yes is, and whether a doctor's clearance may stand
+    in for it (signs of history only)."""
+
     id: str
     question: str
     level: Level
@@ -178,10 +181,12 @@ def after_session_screening(answers: dict[str, bool], now: datetime) -> Screenin
 
 
 def headline(result: ScreeningResult) -> str:
+    """The stop screen's headline for a screening result (emergency or see a doctor)."""
     return EMERGENCY_HEADLINE if result == "emergency" else SEE_DOCTOR_HEADLINE
 
 
 def advice(result: ScreeningResult) -> str:
+    """What to do about a screening result, in plain words."""
     if result == "emergency":
         return EMERGENCY_ADVICE
     if result == "see-doctor":

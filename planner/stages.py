@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # advice reads the gate, which builds stage changes: no impor
 
 @value
 class StageChange(Frozen):
+    """A new plan, the stage event that records why, and the old plan archived (if any): saved
+    in one write."""
+
     plan: Plan
     event: StageEvent
     old_plan: Plan | None = None

@@ -57,6 +57,8 @@ WINDOW_DAYS = 45  # every rule looks back at most ~30 days
 
 @dataclass
 class SyntheticHistory:
+    """A made-up history for the demo and the benchmarks, as the records the store keeps."""
+
     profile: Profile
     screenings: list[Screening] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)

@@ -48,6 +48,7 @@ def local_now() -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, for the commands the quick parser does not answer."""
     import argparse  # here, not above: the quick commands never need it (see quick_parse)
 
     parser = argparse.ArgumentParser(
@@ -202,7 +203,7 @@ QUICK_COMMANDS = ("status", "backup")
 
 def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
     """Read `rehab [--data PATH] [--debug] status|backup [--data PATH] [--debug]` without
-    argparse, which takes about 10 ms to import and to build the full parser for; the same
+    argparse, which is slow to import and to build the full parser for; the same
     namespace `build_parser().parse_args(argv)` gives. None for any other line (help, an
     abbreviation, a repeated option, an odd value): the full parser reads those, errors and all.
     """
@@ -230,6 +231,8 @@ def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
 
 
 def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
+    """`rehab library`: the catalog as a table, or with `--json` every exercise (with its steps,
+    cautions and doses), every reading card and the sources, for scripts and clinicians."""
     from planner.codec import dump
     from seeds import load_catalog
 
@@ -350,6 +353,7 @@ def quiet_closed_pipe() -> None:
 
 
 def one_line(exc: BaseException) -> str:
+    """An error as one line: its words with the whitespace folded, or its type's name."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text
 
@@ -360,7 +364,8 @@ READ_ONLY_COMMANDS = ("status",)
 
 
 def main() -> None:
-    # rehab uses no pydantic plugins; looking for them scans every installed package (~30 ms).
+    """The `rehab` command: parse, run, and turn any error into one line and an exit code."""
+    # rehab uses no pydantic plugins; looking for them scans every installed package.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A command lasts a moment and leaves no cycles worth collecting: the collector would only
     # re-walk what the imports just built. Off until the app, which runs for hours, starts.

@@ -16,6 +16,8 @@ class CommandError(Exception):
 
 
 def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab status`: where the person stands, in plain text; reads only, so it works while the
+    app has the file open."""
     from planner.advice import advise
     from planner.report import status_text
     from seeds import load_catalog
@@ -44,6 +46,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab backup`: copy the data file into `backups/` now."""
     from store import resolve_data_path
     from store.repository import backup, missing_file_problem
 
@@ -58,6 +61,8 @@ def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab restore [PATH]`: put a backup back (the newest made, unless one is named); the
+    file it replaces is kept as a backup first."""
     from store import list_backups, resolve_data_path
     from store.repository import restore
 
@@ -93,6 +98,7 @@ def write_demo(path: Path, days: int, seed: int, clock: Clock, adherence: float 
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab demo`: write a file of made-up history (never over an existing one) and open it."""
     if not 1 <= args.days <= 3650 * 3:
         raise CommandError(f"--days must be from 1 to {3650 * 3}, got {args.days}.")
     if args.data is not None:

@@ -43,6 +43,8 @@ def parse_since(value: str | None) -> date | None:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab export`: the report, the CSV, the calendar or the whole file, written privately
+    (0600); `--since` limits the report and the CSV."""
     from rehab.cli import UsageError
 
     if args.since is not None and args.format in ("json", "ics"):
@@ -118,6 +120,8 @@ def write_private(target: Path, text: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """`rehab import FILE`: check a whole-file export, back up the current file, then replace it;
+    a bad file is refused in one line and nothing changes."""
     from store import NewerSchemaError, StoreError, resolve_data_path, write_documents
     from store.schema import Damage
     from store.storage import parse_tables

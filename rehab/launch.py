@@ -36,7 +36,7 @@ def opened(path: Path, clock: Callable[[], datetime]) -> Iterator[RehabApp]:
         # `main` pauses the collector for short commands; the app runs for hours, so it is on
         # again here. Everything made so far (modules, the catalog, ten years' index) lives as
         # long as the app: frozen first, the collector never scans it. Left in, the first full
-        # collection would walk it all (~100 ms at ten years) before the first screen.
+        # collection would walk it all, a pause you can see at ten years, before the first screen.
         gc.freeze()
         gc.enable()
         yield app

@@ -50,9 +50,9 @@ def _load_checked(data_dir: Path, cache: Path) -> Catalog:
     """The catalog in `data_dir`, validated by pydantic unless `cache` holds a copy that was,
     of these very files.
 
-    Parsing TOML costs ~12 ms at every start (tomllib is pure Python) and pydantic ~100 ms
-    more; reading the parsed copy as JSON costs ~0.3 ms. The copy is written only after a full
-    validation, and is keyed on each file's identity, so an edited file is parsed and checked
+    Parsing TOML at every start is slow (tomllib is pure Python), and pydantic slower still; reading
+    the parsed copy as JSON costs next to nothing (BENCHMARKS.md). The copy is written only after a
+    full validation, and is keyed on each file's identity, so an edited file is parsed and checked
     afresh (SPEC §2). Any problem with the copy means doing the work again.
     """
     files = None

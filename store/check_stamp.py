@@ -26,10 +26,12 @@ _HASH = "sha1"
 
 
 def digest(data: bytes) -> str:
+    """The digest that names these bytes in the `.checked` stamp."""
     return hashlib.new(_HASH, data).hexdigest()
 
 
 def sidecar(path: Path) -> Path:
+    """Where the `.checked` stamp of a data file lives: beside it."""
     return path.with_name(path.name + ".checked")
 
 

@@ -42,17 +42,19 @@ Span = tuple[int, int]
 
 
 # Writing uses pydantic_core's JSON encoder, 1.5-2x as fast as `json` on a big file; it is
-# imported on the first write, since its import (~15 ms) costs more than a start-up's reading.
+# imported on the first write, since its import costs more than a start-up's reading saves.
 # A lazy read parses one small line at a time, and `json` does that as quickly.
 
 
 def head(name: str) -> bytes:
+    """A table's opening in rehab's line layout: its name as JSON, then `:{`."""
     import pydantic_core
 
     return pydantic_core.to_json(name) + b":{"
 
 
 def line(key: str, document: Mapping[str, Any]) -> bytes:
+    """One document's line in rehab's line layout: its key and the document, as compact JSON."""
     import pydantic_core
 
     return pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document)
@@ -275,7 +277,7 @@ def full(name: str, documents: dict[str, Document]) -> LazyTable:
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Build many long-lived objects without the garbage collector scanning them all, and
-    every other object in the process, several times over (~50 ms at ten years)."""
+    every other object in the process, several times over (a pause at ten years)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -286,6 +288,8 @@ def gc_paused() -> Iterator[None]:
 
 
 class Index(NamedTuple):
+    """Where each table and document of a file in rehab's line layout lies; the file's digest."""
+
     digest: str
     size: int
     #: None when the file is not in the line layout (it must be read whole).

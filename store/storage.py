@@ -152,27 +152,30 @@ def _same_file_key(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def journal_path(path: Path) -> Path:
+    """Where the journal of a data file lives: beside it, as `<name>.journal`."""
     return path.with_name(path.name + ".journal")
 
 
 def index_path(path: Path) -> Path:
+    """Where an older rehab kept its index of a big file (`<name>.index`): no longer read,
+    because a wrong one could change what was written (issue 14); only removed."""
     return path.with_name(path.name + ".index")
 
 
 class PrivateStorage(Storage):
     """A TinyDB storage that never leaves a half-written file and reads the disk only once.
 
-    Reading: the file is scanned once (hashed, and each document's line noted). When `from_checked`
+    Reading: the file is scanned once (hashed, and each document's line noted). When `was_checked`
     says these bytes were checked in full before (see `check_stamp`), documents stay on disk
     until asked for; otherwise the file is parsed whole, as TinyDB's own storage would.
 
     Saving: a small file is rewritten whole on every save. A big one (ten years of sessions is
-    13 MB, ~50 ms to rewrite) keeps the saves since it was last written in a journal beside it,
-    `rehab.json.journal`, itself replaced atomically on each save; the journal is folded into
-    the file (one atomic rewrite, then the journal is removed) when it grows, before the day's
-    backup, and when the writer closes. A crash leaves at most a journal, which the next reader
-    lays over the file and the next writer folds in. Both files are only ever replaced
-    atomically, so every save that returned is on disk in one of them.
+    13 MB, too slow to rewrite at every save) keeps the saves since it was last written in a journal
+    beside it, `rehab.json.journal`, itself replaced atomically on each save; the journal is folded
+    into the file (one atomic rewrite, then the journal is removed) when it grows, before the day's
+    backup, and when the writer closes. A crash leaves at most a journal, which the next reader lays
+    over the file and the next writer folds in. Both files are only ever replaced atomically, so
+    every save that returned is on disk in one of them.
 
     `clock` dates the daily backup; without one no daily backups are taken (tests, tools).
     A `readonly` storage refuses to write.

@@ -21,7 +21,7 @@ PINNED = "8.2.8"
 
 def _pinned_textual() -> bool:
     """Is the pinned Textual installed? Its dist-info folder says (textual.__version__ asks
-    importlib.metadata, ~25 ms at every start)."""
+    importlib.metadata, at every start)."""
     site = os.path.dirname(os.path.dirname(textual.__file__))
     return os.path.isdir(os.path.join(site, f"textual-{PINNED}.dist-info"))
 
@@ -84,8 +84,8 @@ class QuickFooter(TextualFooter):
     async def show_keys_now(self) -> None:
         """Build the keys before the screen is first painted, once its place has drawn itself
         (and focused what it focuses). Left to Textual, the screen is painted with an empty
-        footer, then laid out and painted again when the bindings are announced (~40 ms on
-        each first visit, and at start); those then match the keys built here."""
+        footer, then laid out and painted again when the bindings are announced (on each first
+        visit, and at start); those then match the keys built here."""
         self._bindings_ready = True
         self._built_for = self._bindings_shown()
         # Each key is bound to this footer's `compact` as it is made, which Textual resolves

@@ -12,6 +12,7 @@ class InputProblem(ValueError):
 
 
 def parse_whole(text: str, low: int, high: int, what: str) -> int:
+    """A whole number from `low` to `high`, or InputProblem saying what was expected."""
     raw = text.strip()
     if not raw:
         raise InputProblem(f"Please enter {what}: a whole number from {low} to {high}.")
@@ -29,6 +30,7 @@ def parse_whole(text: str, low: int, high: int, what: str) -> int:
 
 
 def parse_pain(text: str) -> int:
+    """A pain rating, 0–10."""
     return parse_whole(text, 0, 10, "pain")
 
 

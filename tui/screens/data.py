@@ -66,6 +66,7 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
 
 
 def size_text(n: int) -> str:
+    """A file size as a person reads it: bytes, KB or MB."""
     for unit in ("bytes", "KB", "MB"):
         if n < 1024 or unit == "MB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -74,6 +75,8 @@ def size_text(n: int) -> str:
 
 
 class DataScreen(MainScreen):
+    """Data: where the file is, its size and records, its backups; back up, restore, export."""
+
     PLACE = "data"
     CSS_PATH = "data.tcss"
     BINDINGS = [

@@ -59,6 +59,7 @@ EQUIPMENT_LABELS = {
 
 
 def red_flag_list() -> AnswerList:
+    """The warning-sign questions of the first run, none answered yet."""
     return AnswerList([(f.id, f.question) for f in RED_FLAGS], id="flags-list")
 
 

@@ -114,6 +114,8 @@ def key_line(key: str, what: str, width: int = 64) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every key, by place, and how rehab decides, in a few lines."""
+
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -64,6 +64,7 @@ def day_words(when: date | datetime, today: date) -> str:
 
 
 def same_records(a: Sequence[object], b: Sequence[object]) -> bool:
+    """Are these the very same records (by identity), so the table need not be rebuilt?"""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
@@ -101,6 +102,7 @@ def adherence_line(sessions: Sequence[Session], slots: int, today: date) -> str:
 
 
 def event_words(event: StageEvent, catalog: Catalog, today: date) -> Content:
+    """A stage event in a few words for the Stages line: when, and what changed."""
     when = day_words(event.at, today)
     stage = f"{event.to_stage} {catalog.stage(event.to_stage).name}"
     if event.kind == "pause":
@@ -180,6 +182,9 @@ ROWS = 4  # the bars' height: 32 eighths, so pain 4 and 5 differ by more than a 
 
 @dataclass
 class ChartData:
+    """What the pain chart draws for a window: the day's first check-in, the sessions' pain
+    and flares, and for the leg's chart how far down the leg each day."""
+
     start: date
     end: date
     #: per day: the day's first check-in, the one the rules read (SPEC §3b)
@@ -205,6 +210,7 @@ def level(pain: float) -> int:
 
 
 def session_mark(runs: list[tuple[int, int | None, bool]]) -> str:
+    """The chart's mark for a column's sessions: a flare, eased, the same or worse."""
     if not runs:
         return " "
     if any(flare for _, _, flare in runs):
@@ -217,6 +223,7 @@ def session_mark(runs: list[tuple[int, int | None, bool]]) -> str:
 
 
 def chart_columns(days: int, width: int) -> int:
+    """How many columns the chart has: a day each while they fit, else fewer, each a mean."""
     return min(days, max(width - GUTTER - RIGHT, 8))
 
 
@@ -271,6 +278,7 @@ LEGEND = "bars: each day's first check-in · sessions: ▼ eased • same ▲ wo
 
 
 def legend(data: ChartData, width: int) -> str:
+    """The words under the chart, saying how many days a column holds when it holds several."""
     per_column = data.days / chart_columns(data.days, width)
     if per_column <= 1:
         return LEGEND

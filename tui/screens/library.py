@@ -96,6 +96,7 @@ def searchable(ex: Exercise) -> str:
 
 
 def stage_words(stage: StageChoice, catalog: Catalog) -> str:
+    """The stage filter's value in words."""
     if stage is None:
         return "all"
     if stage == "any":
@@ -104,6 +105,7 @@ def stage_words(stage: StageChoice, catalog: Catalog) -> str:
 
 
 def equipment_words(item: Equipment) -> str:
+    """An equipment filter's value in words."""
     return "none needed" if item is Equipment.NONE else item.value
 
 
@@ -144,6 +146,7 @@ def row(label: str, value: str | Content, classes: str = "") -> Horizontal:
 
 
 def heading(text: str) -> Static:
+    """A heading in the detail pane."""
     return Static(Content.styled(text, "bold underline"), classes="heading")
 
 

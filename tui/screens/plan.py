@@ -31,6 +31,8 @@ FIELDS = [
 
 
 def bounds_text(ex: Exercise) -> str:
+    """The dose limits of an exercise in words ('sets 1–3 · reps 5–15'): a change must stay
+    inside them."""
     parts = []
     for name, label in FIELDS:
         bound = getattr(ex.bounds, name)
@@ -116,6 +118,8 @@ class SwapScreen(ModalScreen[str | None]):
 
 
 class PlanScreen(MainScreen):
+    """Plan: the exercises, their doses and slots; change a dose, swap, take a suggested step."""
+
     PLACE = "plan"
     CSS_PATH = "plan.tcss"
     BINDINGS = [

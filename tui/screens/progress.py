@@ -30,6 +30,8 @@ KIND_WORDS = {
 
 
 class ProgressScreen(MainScreen):
+    """Progress: the stage ladder, each criterion for moving on, step back, stage history."""
+
     PLACE = "progress"
     CSS_PATH = "progress.tcss"
     BINDINGS = [

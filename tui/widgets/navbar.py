@@ -16,6 +16,8 @@ PLACES: list[tuple[str, str, str]] = [
 
 
 class NavBar(Static):
+    """The row of the six places, the current one marked; a number key goes to each."""
+
     DEFAULT_CSS = """
     NavBar {
         height: 1;
