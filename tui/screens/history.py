@@ -237,7 +237,8 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
     runs: list[list[tuple[int, int | None, bool]]] = [[] for _ in range(columns)]
 
     def column(day: date) -> int:
-        return (day - data.start).days * columns // days
+        # Days outside the chart's span land on its first or last column, never past them.
+        return min(max((day - data.start).days * columns // days, 0), columns - 1)
 
     for day, pain in data.checkins.items():
         pains[column(day)].append(pain)
@@ -436,10 +437,15 @@ class HistoryScreen(MainScreen):
         starts = [sessions[0].day] if sessions else []
         starts += [checkins[0].at.date()] if checkins else []
         first = min(starts, default=today)
+        # A record dated after today (a clock that was wrong) is shown where it falls, never
+        # dropped and never a crash: the chart then runs on to its day (issue 14, item 7).
+        ends = [sessions[-1].day] if sessions else []
+        ends += [checkins[-1].at.date()] if checkins else []
+        last = max([today, *ends])
         rules = app.catalog.rules
         data = ChartData(
             first if since is None else since.date(),
-            today,
+            last,
             {d: c.pain for d, c in first_checkins_by_day(checkins).items()},
             highest=max((c.pain for c in checkins), default=None),
             latest=checkins[-1].pain if checkins else None,
@@ -449,7 +455,7 @@ class HistoryScreen(MainScreen):
                 (s.pain_before, s.pain_after, is_flare(s, rules))
             )
         self.query_one("#history-chart", PainChart).show(data)
-        self.show_leg(first if since is None else since.date(), today, checkins, sessions)
+        self.show_leg(first if since is None else since.date(), last, checkins, sessions)
         # The chart fills the width inside the screen's padding (1 cell each side).
         self.query_one("#history-legend", Static).update(
             Content(legend(data, self.drawn_width - 2))

@@ -1,0 +1,28 @@
+"""A record dated after today (a clock that was wrong, a file from another machine) is shown
+in History, never dropped and never a crash (issue 14, item 7; found by `make bench`, whose
+clock is a week behind the demo file it opens)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from planner.models import CheckIn
+from tests.tui.conftest import SMALL
+from tests.tui.flows import first_run
+from tui.screens.history import WINDOWS, HistoryScreen
+
+
+async def test_history_draws_a_check_in_dated_tomorrow_in_every_window(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        app.repo.record_checkin(CheckIn(at=clock.now + timedelta(days=1, hours=1), pain=9))
+        await pilot.press("4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        for window in range(len(WINDOWS)):
+            screen.action_window(str(window))
+            await pilot.pause()
+            chart = screen.query_one("#history-chart").render().plain
+            assert "highest 9" in chart, (WINDOWS[window], chart)
