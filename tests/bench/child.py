@@ -3,6 +3,10 @@
     python -m tests.bench.child start rehab FILE     start to first screen ready (rehab)
     python -m tests.bench.child start bare           the same for a bare Textual app
     python -m tests.bench.child history FILE         key 4 to History shown, in a started app
+    python -m tests.bench.child history-all FILE     History's "All" window drawn, from its key
+    python -m tests.bench.child library-key FILE     one Library filter key, to the list redrawn
+    python -m tests.bench.child saved FILE           peak memory once one session is saved
+    python -m tests.bench.child paint bare           the bare app, in a real terminal (paint.py)
 
 Prints one JSON line: {"seconds": ..., "peak_kb": ...}.
 """
@@ -78,6 +82,80 @@ def start(kind: str, path: Path | None) -> None:
     run(kind, path, ready)
 
 
+def history_all(path: Path) -> None:
+    """History open on its default window, then its "All" window chosen and drawn."""
+
+    async def all_of_it(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        from tui.screens.history import WINDOWS
+
+        began = time.perf_counter()
+        pilot.app.screen.action_window(str(len(WINDOWS) - 1))
+        await pilot.pause()
+        report(time.perf_counter() - began)
+        pilot.app.exit()
+
+    run("rehab", path, all_of_it)
+
+
+def library_key(path: Path) -> None:
+    """Library open, then one filter key (s, the stage) until the list and detail are drawn."""
+
+    async def one_key(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.pause()
+        began = time.perf_counter()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.pause()  # the detail pane is rebuilt after the list
+        report(time.perf_counter() - began)
+        pilot.app.exit()
+
+    run("rehab", path, one_key)
+
+
+def saved(path: Path) -> None:
+    """Peak memory once the app is up and one session is saved (the first save of a day also
+    makes the daily backup, and folds the journal of a big file)."""
+
+    async def save_one(pilot) -> None:
+        await pilot.pause()
+        from planner.models import ExerciseEntry, Session
+
+        app = pilot.app
+        plan = app.repo.active_plan()
+        entries = [
+            ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose)
+            for p in plan.prescriptions
+        ]
+        app.repo.save_session(
+            Session(
+                plan_id=plan.id,
+                stage=plan.stage,
+                slot="morning",
+                started_at=NOW,
+                ended_at=NOW,
+                pain_before=2,
+                pain_after=1,
+                entries=entries,
+            )
+        )
+        await pilot.pause()
+        report(time.perf_counter() - T0)
+        pilot.app.exit()
+
+    run("rehab", path, save_one)
+
+
+def paint_bare() -> None:
+    """The bare app in the terminal it was started in (not headless): paint.py times it."""
+    bare_app().run()
+
+
 def history(path: Path) -> None:
     async def open_history(pilot) -> None:
         await pilot.pause()
@@ -101,5 +179,13 @@ if __name__ == "__main__":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "history":
         history(Path(sys.argv[2]))
+    elif what == "history-all":
+        history_all(Path(sys.argv[2]))
+    elif what == "library-key":
+        library_key(Path(sys.argv[2]))
+    elif what == "saved":
+        saved(Path(sys.argv[2]))
+    elif what == "paint":
+        paint_bare()
     else:
         raise SystemExit(f"unknown measurement {what!r}")
