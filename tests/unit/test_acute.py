@@ -4,7 +4,6 @@ down at severe pain. Table by table, at the edges."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -14,8 +13,7 @@ from planner.models import Condition
 from planner.plan import acute_set, build_plan, place, reset_plan
 from planner.progression import History
 from planner.stages import start_programme, step_back
-from seeds import CatalogError, load_catalog
-from seeds.loader import DATA as CATALOG_DIR
+from seeds import load_catalog
 from tests.conftest import NOW, make_profile
 from tests.unit.worlds import checkin, session
 
@@ -95,13 +93,3 @@ def test_latest_pain_is_the_last_rated_of_check_ins_and_sessions():
     assert latest_pain(history) == 6  # the session (08:00) came after the check-in (07:00)
     history = History.of(sessions=[session(yesterday, before=6)], checkins=[checkin(TODAY, 8)])
     assert latest_pain(history) == 8
-
-
-def test_an_acute_set_naming_an_unknown_exercise_is_refused(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(CATALOG_DIR, data)
-    stages = data / "stages.toml"
-    stages.write_text(stages.read_text().replace('"pelvic-tilt-lying"]', '"no-such-move"]'))
-    with pytest.raises(CatalogError) as refused:
-        load_catalog(data)
-    assert "stage '1': field acute.1.exercises.0: no exercise 'no-such-move'" in str(refused.value)

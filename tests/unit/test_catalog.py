@@ -543,6 +543,13 @@ def edit(path: Path, header: str, old: str, new: str) -> int:
     return text[:at].count("\n") + 1
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace `old`, found exactly once anywhere in the file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not found once in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def drop_section(path: Path, header: str) -> None:
     text = path.read_text(encoding="utf-8")
     start, end = _section(text, header)
@@ -559,14 +566,7 @@ def test_a_clean_copy_of_the_data_loads(data):
     assert load_catalog(data).exercises.keys() == load_catalog().exercises.keys()
 
 
-def test_a_word_where_a_number_belongs_names_file_entry_and_field(data):
-    edit(data / "exercises.toml", "exercises.bridge.dose", "reps = 6", 'reps = "five"')
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "exercises.toml", "'bridge'", "dose.reps")
-
-
-def test_missing_steps_name_file_entry_and_field(data):
+def _drop_bridge_steps(data: Path) -> None:
     path = data / "exercises.toml"
     text = path.read_text(encoding="utf-8")
     start, end = _section(text, "exercises.bridge")
@@ -575,71 +575,90 @@ def test_missing_steps_name_file_entry_and_field(data):
     )
     assert "steps" not in body
     path.write_text(text[:start] + body + text[end:], encoding="utf-8")
+
+
+#: One broken copy of the catalog per row: how it is broken, and the words the refusal must
+#: hold — always the file, then the entry and the field (SPEC §2). `{line}` is the line edited.
+BROKEN = [
+    (
+        "a word where a number belongs",
+        lambda d: edit(d / "exercises.toml", "exercises.bridge.dose", "reps = 6", 'reps = "five"'),
+        ("exercises.toml", "'bridge'", "dose.reps"),
+    ),
+    ("missing steps", _drop_bridge_steps, ("exercises.toml", "'bridge'", "steps")),
+    (
+        "an unknown source",
+        lambda d: edit(
+            d / "exercises.toml", "exercises.bridge", ARTICLES["004"], "999_not_an_article.txt"
+        ),
+        ("exercises.toml", "'bridge'", "sources", "999_not_an_article.txt"),
+    ),
+    (
+        # The parser stops before any entry exists, so the line number is what locates it.
+        "a TOML syntax error",
+        lambda d: edit(
+            d / "exercises.toml", "exercises.bridge", 'name = "Bridge"', 'name = "Bridge'
+        ),
+        ("exercises.toml", "not valid TOML", "line {line}"),
+    ),
+    (
+        "an easier neighbour that does not exist",
+        lambda d: edit(
+            d / "exercises.toml",
+            "exercises.five-point-support",
+            'easier = "bridge"',
+            'easier = "no-such-move"',
+        ),
+        ("exercises.toml", "'five-point-support'", "easier", "no-such-move"),
+    ),
+    (
+        "a default dose outside its bounds",
+        lambda d: edit(d / "exercises.toml", "exercises.bridge.dose", "reps = 6", "reps = 40"),
+        ("exercises.toml", "'bridge'", "reps must be 4–12, got 40"),
+    ),
+    (
+        "a stage listing an unknown exercise",
+        lambda d: edit(d / "stages.toml", "stages.2", '"table-lean",', '"table-leaning",'),
+        ("stages.toml", "stage '2'", "default_exercises", "table-leaning"),
+    ),
+    (
+        "an acute set naming an unknown exercise",
+        lambda d: replace_once(d / "stages.toml", '["pelvic-tilt-lying"]', '["no-such"]'),
+        ("stages.toml", "stage '1'", "acute.1.exercises.0", "no-such"),
+    ),
+    (
+        "a stage without move_on",
+        lambda d: drop_section(d / "stages.toml", "stages.2.move_on"),
+        ("stages.toml", "stage '2'", "move_on"),
+    ),
+    (
+        "a bad rule",
+        lambda d: edit(d / "stages.toml", "rules", "flare_rise = 2 ", 'flare_rise = "two" '),
+        ("stages.toml", "rules", "flare_rise"),
+    ),
+    (
+        "a card citing an unknown source",
+        lambda d: edit(d / "cards.toml", "cards.heat-or-cold", ARTICLES["004"], "made-up.txt"),
+        ("cards.toml", "'heat-or-cold'", "sources", "made-up.txt"),
+    ),
+    (
+        "a card shown at an unknown moment",
+        lambda d: edit(
+            d / "cards.toml", "cards.heat-or-cold", '["after-flare"]', '["after-lunch"]'
+        ),
+        ("cards.toml", "'heat-or-cold'", "moments"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "broken, words", [(b, w) for _, b, w in BROKEN], ids=[i for i, *_ in BROKEN]
+)
+def test_broken_data_is_refused_naming_file_entry_and_field(data, broken, words):
+    line = broken(data)
     with pytest.raises(CatalogError) as exc:
         load_catalog(data)
-    assert_names(exc, "exercises.toml", "'bridge'", "steps")
-
-
-def test_an_unknown_source_names_file_entry_and_field(data):
-    edit(data / "exercises.toml", "exercises.bridge", ARTICLES["004"], "999_not_an_article.txt")
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "exercises.toml", "'bridge'", "sources", "999_not_an_article.txt")
-
-
-def test_a_toml_syntax_error_names_the_file_and_line(data):
-    """The parser stops before any entry exists, so the line number is what locates it."""
-    line = edit(data / "exercises.toml", "exercises.bridge", 'name = "Bridge"', 'name = "Bridge')
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "exercises.toml", "not valid TOML", f"line {line}")
-
-
-def test_an_easier_neighbour_that_does_not_exist_names_file_entry_and_field(data):
-    edit(
-        data / "exercises.toml",
-        "exercises.five-point-support",
-        'easier = "bridge"',
-        'easier = "no-such-move"',
-    )
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "exercises.toml", "'five-point-support'", "easier", "no-such-move")
-
-
-def test_a_default_dose_outside_its_bounds_names_file_entry_and_field(data):
-    edit(data / "exercises.toml", "exercises.bridge.dose", "reps = 6", "reps = 40")
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "exercises.toml", "'bridge'", "reps must be 4–12, got 40")
-
-
-def test_a_stage_listing_an_unknown_exercise_names_file_stage_and_field(data):
-    edit(data / "stages.toml", "stages.2", '"table-lean",', '"table-leaning",')
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "stages.toml", "stage '2'", "default_exercises", "table-leaning")
-
-
-def test_a_stage_without_move_on_names_file_stage_and_field(data):
-    drop_section(data / "stages.toml", "stages.2.move_on")
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "stages.toml", "stage '2'", "move_on")
-
-
-def test_a_bad_rule_names_file_and_field(data):
-    edit(data / "stages.toml", "rules", "flare_rise = 2 ", 'flare_rise = "two" ')
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "stages.toml", "rules", "flare_rise")
-
-
-def test_a_card_citing_an_unknown_source_names_file_card_and_field(data):
-    edit(data / "cards.toml", "cards.heat-or-cold", ARTICLES["004"], "made-up.txt")
-    with pytest.raises(CatalogError) as exc:
-        load_catalog(data)
-    assert_names(exc, "cards.toml", "'heat-or-cold'", "sources", "made-up.txt")
+    assert_names(exc, *(w.format(line=line) for w in words))
 
 
 def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_path, monkeypatch):
