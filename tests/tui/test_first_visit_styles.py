@@ -76,23 +76,3 @@ async def test_a_theme_chosen_before_the_start_is_the_one_today_wears(make_demo_
     async with app.run_test(size=SMALL) as pilot:
         await as_after_a_full_refresh(pilot)
         assert app.screen.styles.background == background(app) != dark
-
-
-async def test_the_other_places_code_is_imported_once_today_is_up(make_demo_app, monkeypatch):
-    """After the first paint, one module per turn of the event loop: a first visit then only
-    builds its screen."""
-    import tui.app
-
-    imported: list[str] = []
-    import_module = tui.app.importlib.import_module
-    monkeypatch.setattr(
-        tui.app.importlib,
-        "import_module",
-        lambda name: imported.append(name) or import_module(name),
-    )
-    app = make_demo_app(days=7)
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        assert type(app.screen) is TodayScreen
-        modules = [tui.app.PLACE_SCREENS[mode].split(":")[0] for _, mode, _ in PLACES]
-        assert imported == modules  # Today's to build it, then the others'
