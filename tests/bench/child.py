@@ -124,31 +124,38 @@ def saved(path: Path) -> None:
 
     async def save_one(pilot) -> None:
         await pilot.pause()
-        from planner.models import ExerciseEntry, Session
-
         app = pilot.app
-        plan = app.repo.active_plan()
-        entries = [
-            ExerciseEntry(exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose)
-            for p in plan.prescriptions
-        ]
-        app.repo.save_session(
-            Session(
-                plan_id=plan.id,
-                stage=plan.stage,
-                slot="morning",
-                started_at=NOW,
-                ended_at=NOW,
-                pain_before=2,
-                pain_after=1,
-                entries=entries,
-            )
-        )
+        app.repo.save_session(bench_session(app.repo.active_plan(), NOW))
         await pilot.pause()
         report(time.perf_counter() - T0)
         pilot.app.exit()
 
     run("rehab", path, save_one)
+
+
+def bench_session(plan, at: datetime):
+    """One whole session of the plan at `at`: what each save-measuring bench saves."""
+    from planner.models import ExerciseEntry, Session
+
+    entries = [
+        ExerciseEntry(
+            exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose, sets_done=p.dose.sets
+        )
+        for p in plan.prescriptions
+    ]
+    return Session(
+        plan_id=plan.id,
+        stage=plan.stage,
+        slot="morning",
+        started_at=at,
+        ended_at=at,
+        pain_before=2,
+        pain_after=1,
+        entries=entries,
+        difficulty="ok",
+        completed=True,
+        note="bench",
+    )
 
 
 def paint_bare() -> None:

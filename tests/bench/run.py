@@ -22,9 +22,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from planner.models import ExerciseEntry, Session
 from rehab.commands import write_demo
 from store import Repository
+from tests.bench.child import bench_session
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 21, 12, 0)
@@ -141,28 +141,7 @@ def save_ms(path: Path, runs: int) -> float:
         plan = repo.active_plan()
         for i in range(runs):
             at = NOW + timedelta(minutes=i)
-            entries = [
-                ExerciseEntry(
-                    exercise_id=p.exercise_id,
-                    name=p.exercise_id,
-                    prescribed=p.dose,
-                    sets_done=p.dose.sets,
-                )
-                for p in plan.prescriptions
-            ]
-            session = Session(
-                plan_id=plan.id,
-                stage=plan.stage,
-                slot="morning",
-                started_at=at,
-                ended_at=at,
-                pain_before=2,
-                pain_after=1,
-                entries=entries,
-                difficulty="ok",
-                completed=True,
-                note="bench",
-            )
+            session = bench_session(plan, at)
             began = time.perf_counter()
             repo.save_session(session)
             times.append(time.perf_counter() - began)

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from planner.models import CheckIn, Rating
@@ -33,6 +34,18 @@ class Problem(Static):
 
     def say(self, text: str) -> None:
         self.update(Content("⚠ " + text) if text else "")
+
+
+def read_rating(form: Widget, leg: bool) -> Rating:
+    """The pain typed in a form's `#pain` field, and with `leg` its LegFields too; a field that
+    does not parse takes the focus, and InputProblem says why."""
+    field = form.query_one("#pain", Input)
+    try:
+        back = parse_pain(field.value)
+    except InputProblem:
+        field.focus()
+        raise
+    return form.query_one(LegFields).rating(back) if leg else Rating(back)
 
 
 class AskScreen(ModalScreen[T]):
@@ -129,13 +142,8 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         )
 
     def read(self) -> CheckIn:
-        pain_field = self.query_one("#pain", Input)
-        try:
-            pain = parse_pain(pain_field.value)
-        except InputProblem:
-            pain_field.focus()
-            raise
-        rating = self.query_one(LegFields).rating(pain) if self.leg else Rating(pain)
+        rating = read_rating(self, self.leg)
+        pain = rating.back
         at = self.kept.at if self.kept else self.now
         note_field = self.query_one("#note", Input)
         try:
@@ -164,13 +172,7 @@ class PainScreen(AskScreen[Rating | None]):
             yield LegFields()
 
     def read(self) -> Rating:
-        field = self.query_one("#pain", Input)
-        try:
-            back = parse_pain(field.value)
-        except InputProblem:
-            field.focus()
-            raise
-        return self.query_one(LegFields).rating(back) if self.leg else Rating(back)
+        return read_rating(self, self.leg)
 
 
 class ConfirmScreen(ModalScreen[bool]):
