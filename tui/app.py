@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,17 @@ from textual.screen import Screen
 from planner.advice import Advice, Standing, stand
 from planner.clock import Clock
 from planner.gate import Gate, may_start, settled
-from planner.models import Catalog, CheckIn, Clearance, Plan, Profile, Record, Screening, Session
+from planner.models import (
+    Catalog,
+    CheckIn,
+    Clearance,
+    Plan,
+    Profile,
+    Rating,
+    Record,
+    Screening,
+    Session,
+)
 from planner.safety import after_session_screening
 from planner.safety import screen as screen_answers
 from planner.stages import StageChange, start_programme
@@ -210,17 +221,21 @@ class RehabApp(App[int]):
         stage: int,
         recommended: int,
         reason: str,
-        pain_now: int,
+        pain_now: Rating,
     ) -> bool:
         """Save the first run's answers and the plan in one write; False (and said why) when
         the disk refused it, and the wizard stays with everything entered."""
         now = self.now()
         change = start_programme(
-            self.catalog, profile, stage, now, reason, recommended, pain=pain_now
+            self.catalog, profile, stage, now, reason, recommended, pain=pain_now.worse
         )
         return self.saved(
             lambda: self.repo.save(
-                profile, screening, CheckIn(at=now, pain=pain_now), change.plan, change.event
+                profile,
+                screening,
+                CheckIn(at=now, pain=pain_now.back, leg_pain=pain_now.leg, reach=pain_now.reach),
+                change.plan,
+                change.event,
             )
         )
 
@@ -298,7 +313,12 @@ class RehabApp(App[int]):
     def _checked_in(self, checkin: CheckIn | None) -> None:
         if checkin is None:
             return
-        if not self.saved(lambda: self.repo.record_checkin(checkin)):
+        records: list[Record] = [checkin]
+        profile = self.repo.profile()
+        if checkin.leg_pain is not None and profile is not None and not profile.leg_symptoms:
+            # Leg pain reported later: rated apart from now on, saved with this check-in.
+            records.append(replace(profile, leg_symptoms=True))
+        if not self.saved(lambda: self.repo.save(*records)):
             from tui.screens.modals import CheckInScreen
 
             # Nothing is lost: the same check-in comes back, to try again.

@@ -122,6 +122,10 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     terminal.keys("Enter")
     terminal.wait_for("How bad is your back pain")
     terminal.type("3")
+    terminal.keys("Tab")  # sciatica: the leg is rated apart, and how far down it reaches
+    terminal.type("4")  # the worse of the two places: 4 → stage 2
+    terminal.keys("Tab")
+    terminal.type("2")
     terminal.keys("Enter")
     terminal.wait_for("What do you have at home")
     terminal.keys("C-n")
@@ -142,34 +146,72 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     assert "open in another rehab window" in second.stderr
     assert "Traceback" not in second.stderr
 
-    terminal.keys("s")
-    terminal.wait_for("before you start")
-    terminal.type("3")
-    terminal.keys("Enter")
+    # A session: leg pain 6 to the thigh before, 3 only to the buttock after (centralising).
+    rate_and_start(terminal, "3", "6", "2")
     screen = terminal.wait_for("exercise 1 of")
     total = int(screen.split("exercise 1 of ")[1].split()[0])
     for _ in range(total):
         terminal.keys("n")
-    terminal.wait_for("Pain now")
+    terminal.wait_for("Back pain, 0–10:")
     terminal.type("2")
+    terminal.keys("Tab")
+    terminal.type("3")
+    terminal.keys("Tab")
+    terminal.type("1")
     # ctrl+s is a priority key, handled as it reaches the app, possibly before the input has
-    # taken the "2": like a person, see the number in the box before saving.
-    terminal.wait_for("0–10:   2")
+    # taken the "1": like a person, see the number in the box before saving.
+    terminal.wait_for("Down the leg:     1")
     terminal.keys("C-s")  # the two warning-sign questions are not answered yet: refused
     terminal.wait_for("Please answer every")
     terminal.keys("n", "n")
     terminal.keys("C-s")
+    terminal.wait_for("a good sign")  # said as the session is saved
     terminal.wait_for("Morning  nothing done")  # every exercise moved past with n
-    terminal.keys("C-q")
+
+    # The next session: the symptoms spread below the knee during the first exercise.
+    rate_and_start(terminal, "2", "3", "1")
+    terminal.wait_for("exercise 1 of")
+    terminal.keys("space", "h")
+    terminal.wait_for("How much does it hurt now")
+    terminal.type("3")
+    terminal.keys("Tab")
+    terminal.type("5")
+    terminal.keys("Tab")
+    terminal.type("3")
+    terminal.keys("Enter")
+    terminal.wait_for("Your leg symptoms spread")
+    terminal.wait_for("exercise 2 of")
+    terminal.keys("q")
+    terminal.wait_for("Stop the session here")
+    terminal.keys("y")
+    terminal.wait_for("Back pain, 0–10:")
+    terminal.keys("C-q")  # the end form unanswered: kept as it stands, asked next time
     assert terminal.exit_status() == "0"
 
     stored = json.loads(data.read_text())
-    [session] = stored["sessions"].values()
-    assert session["pain_before"] == 3 and session["pain_after"] == 2
-    assert len(session["entries"]) == total
+    first, second = sorted(stored["sessions"].values(), key=lambda s: s["started_at"])
+    assert (first["pain_before"], first["leg_before"], first["reach_before"]) == (3, 6, "thigh")
+    assert (first["pain_after"], first["leg_after"], first["reach_after"]) == (2, 3, "buttock")
+    assert len(first["entries"]) == total
+    spread = second["entries"][0]
+    assert spread["stopped_hurt"] and spread["spread_down"] and spread["pain_when_stopped"] == 5
     [profile] = stored["profile"].values()
     assert profile["conditions"] == ["sciatica"] and profile["episode_start"]
+    assert profile["leg_symptoms"] is True
     assert oct(data.stat().st_mode & 0o777) == "0o600"
+
+
+def rate_and_start(terminal: Terminal, back: str, leg: str, reach: str) -> None:
+    """s, then the pain before the session: back, leg and how far down the leg."""
+    terminal.keys("s")
+    terminal.wait_for("before you start")
+    terminal.type(back)
+    terminal.keys("Tab")
+    terminal.type(leg)
+    terminal.keys("Tab")
+    terminal.type(reach)
+    terminal.wait_for(f"│  {reach} ")  # seen in its box before Enter (keys can overtake typing)
+    terminal.keys("Enter")
 
 
 def test_an_emergency_screening_arriving_by_import_keeps_sessions_stopped(terminal, tmp_path):

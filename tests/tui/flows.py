@@ -45,6 +45,8 @@ async def first_run(
     flags: tuple[str, ...] = (),
     stop_at: str | None = None,
     condition: str = "nonspecific",
+    leg: str = "5",
+    reach: str = "2",
 ) -> None:
     """Walk the wizard with the given answers; `stop_at` leaves it on that step. The default
     condition has no leg symptoms, so ratings are one number (`condition="sciatica"` asks for
@@ -62,6 +64,9 @@ async def first_run(
     await type_into(pilot, "#episode", episode)
     await press_next(pilot)
     await type_into(pilot, "#pain-now", pain)
+    if condition in ("sciatica", "ldh"):  # the leg is rated apart (SPEC §3b)
+        await type_into(pilot, "#leg", leg)
+        await type_into(pilot, "#reach", reach)
     await press_next(pilot)
     if stop_at == "setup":
         return

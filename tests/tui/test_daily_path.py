@@ -210,6 +210,10 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
             assert words in str(app.screen.query_one(Problem).render())
             assert app.screen.query_one("#pain-now", Input).value == bad  # kept, not wiped
         await type_into(pilot, "#pain-now", "4")
+        await press_next(pilot)  # a disc herniation: the leg is asked too, and must be rated
+        assert "Leg pain: Please enter" in str(app.screen.query_one(Problem).render())
+        await type_into(pilot, "#leg", "6")
+        await type_into(pilot, "#reach", "thigh")
         await press_next(pilot)
         await type_into(pilot, "#minutes", "3")
         await press_next(pilot)
@@ -218,7 +222,9 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
         await press_next(pilot)
         await press_next(pilot)
         assert isinstance(app.screen, TodayScreen)
-        assert app.profile().minutes_per_session == 20
+        assert app.profile().minutes_per_session == 20 and app.profile().leg_symptoms
+        first = app.repo.checkins()[0]
+        assert (first.pain, first.leg_pain, first.reach) == (4, 6, "thigh")
 
         await pilot.press("c")
         await pilot.pause()

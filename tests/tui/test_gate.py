@@ -179,6 +179,8 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
         await type_into(pilot, "#episode", "40")
         await press_next(pilot)
         await type_into(pilot, "#pain-now", "3")
+        await type_into(pilot, "#leg", "2")  # a disc herniation: the leg is rated apart
+        await type_into(pilot, "#reach", "1")
         await press_next(pilot)
         await press_next(pilot)
         await press_next(pilot)

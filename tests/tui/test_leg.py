@@ -103,3 +103,36 @@ async def test_history_has_no_leg_chart_for_someone_without_leg_symptoms(make_de
         await pilot.pause()
         assert not app.screen.query_one("#history-leg-chart").display
         assert not app.screen.query_one("#history-leg-legend").display
+
+
+async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, data_file, clock):
+    """Someone who set up without sciatica or a disc herniation ticks "pain in a leg too" in a
+    check-in: the leg is rated apart in that check-in and asked in every rating after it."""
+    from textual.widgets import Checkbox
+
+    from tui.screens.modals import CheckInScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        assert not app.profile().leg_symptoms
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInScreen) and not form.query_one(LegFields).display
+        form.query_one("#leg-too", Checkbox).value = True
+        await pilot.pause()
+        assert form.query_one(LegFields).display
+        await rate(pilot, "2", "4", "thigh")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.profile().leg_symptoms
+        await pilot.press("c")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, CheckInScreen) and again.leg
+        assert not again.query("#leg-too") and again.query_one(LegFields).display
+    with reopen(data_file, clock) as repo:
+        latest = repo.checkins()[-1]
+        assert (latest.pain, latest.leg_pain, latest.reach) == (2, 4, "thigh")
+        assert repo.profile().leg_symptoms

@@ -36,6 +36,8 @@ async def test_first_run_screens(make_app, request, size):
         await type_into(pilot, "#episode", "30")
         await press_next(pilot)
         await type_into(pilot, "#pain-now", "4")
+        await type_into(pilot, "#leg", "3")  # sciatica: the leg is rated apart
+        await type_into(pilot, "#reach", "2")
         await press_next(pilot)
         await press_next(pilot)
         assert_snapshot(app, name("first-run-stage", size), request)

@@ -26,6 +26,7 @@ from planner.models import (
     Condition,
     Equipment,
     Profile,
+    Rating,
     Screening,
 )
 from planner.plan import place
@@ -36,6 +37,7 @@ from tui.screens.doctor import DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
+from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import WordsInput
 
 DISCLAIMER = (
@@ -83,7 +85,8 @@ class FirstRunScreen(Screen):
         super().__init__()
         self.step = 0
         self.screening: Screening | None = None
-        self.pain_now = 0
+        #: Pain at first run: back, and for leg symptoms the leg and how far down it.
+        self.pain_now = Rating(0)
         self.episode_start: date | None = None
         self.recommended = 1
 
@@ -111,6 +114,8 @@ class FirstRunScreen(Screen):
                     yield Label("How bad is your back pain right now?")
                     yield Label("0 = no pain · 5 = moderate · 10 = the worst you can imagine")
                     yield Input(id="pain-now", placeholder="0–10", compact=True)
+                    # Shown for sciatica or a disc herniation: the leg is rated apart (§3b).
+                    yield LegFields(id="first-leg")
                 with VerticalScroll(id="setup"):
                     yield Label("What do you have at home? (space to mark)")
                     yield CheckList(
@@ -163,8 +168,15 @@ class FirstRunScreen(Screen):
             self.show_step()
             self.app.push_screen(DoctorScreen(gate, first_run=True), self._after_doctor)
 
+    def leg_symptoms(self) -> bool:
+        """Sciatica or a disc herniation is marked: ratings are back and leg apart."""
+        marked = {Condition(v) for v in self.query_one("#conditions", CheckList).selected}
+        return bool(LEG_CONDITIONS & marked)
+
     def show_step(self) -> None:
         name = STEPS[self.step]
+        if name == "pain":
+            self.query_one("#first-leg", LegFields).display = self.leg_symptoms()
         self.query_one(ContentSwitcher).current = name
         titles = {
             "disclaimer": "Welcome to rehab",
@@ -234,15 +246,17 @@ class FirstRunScreen(Screen):
                 self.query_one("#episode", Input).value, app.now().date()
             )
         elif name == "pain":
-            self.pain_now = parse_pain(self.query_one("#pain-now", Input).value)
+            back = parse_pain(self.query_one("#pain-now", Input).value)
+            leg = self.query_one("#first-leg", LegFields)
+            self.pain_now = leg.rating(back) if leg.display else Rating(back)
         elif name == "setup":
             if not self.query_one("#slots", CheckList).selected:
                 raise InputProblem("Please choose morning, evening, or both.")
             parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
             assert self.episode_start is not None
             conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
-            placement = place(
-                self.pain_now, self.episode_start, app.now().date(), app.catalog, conditions
+            placement = place(  # the worse of back and leg, as every rule reads it
+                self.pain_now.worse, self.episode_start, app.now().date(), app.catalog, conditions
             )
             self.recommended = placement.stage
             self.query_one("#recommendation", Static).update(

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from planner.models import CheckIn, Rating
 from tui.parse import InputProblem, parse_note, parse_pain
@@ -131,8 +131,9 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             else "Pain from 0 (none) to 10 (worst you can imagine):"
         )
         yield Input(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
-        if self.leg:
-            yield LegFields(kept.rating if kept else None)
+        fields = LegFields(kept.rating if kept else None)
+        fields.display = self.leg or (kept is not None and kept.leg_pain is not None)
+        yield fields
         yield Label("Note (optional):")
         yield WordsInput(
             kept.note if kept else "",
@@ -140,9 +141,22 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             placeholder="anything worth remembering",
             compact=True,
         )
+        if not self.leg:
+            # Leg pain reported later (SPEC §3b): ticked, the leg is rated apart from now on.
+            # Last, so the pain and the note stay one Tab apart.
+            yield Checkbox(
+                "Pain in a leg too: rate it apart (asked from now on)",
+                kept is not None and kept.leg_pain is not None,
+                id="leg-too",
+                compact=True,
+            )
+
+    @on(Checkbox.Changed, "#leg-too")
+    def leg_too(self, event: Checkbox.Changed) -> None:
+        self.query_one(LegFields).display = event.value
 
     def read(self) -> CheckIn:
-        rating = read_rating(self, self.leg)
+        rating = read_rating(self, self.query_one(LegFields).display)
         pain = rating.back
         at = self.kept.at if self.kept else self.now
         note_field = self.query_one("#note", Input)
