@@ -575,3 +575,36 @@ async def test_a_redraw_reads_the_store_once(make_app, place):
             setattr(app.repo, name, counted)
         app.screen.refresh_view()
         assert sorted(reads) == ["active_plan", "profile", "recent_history", "safety_records"]
+
+
+async def test_a_full_disk_keeps_the_doctors_clearance_being_entered(make_app, data_file, clock):
+    """The clearance form closed before its save: a refused write lost the date and the note.
+    It now saves first, and stays with what was entered until the save is kept."""
+    from tui.screens.doctor import ClearanceScreen, DoctorScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, flags=("cancer",))
+        assert isinstance(app.screen, DoctorScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ClearanceScreen)
+        await pilot.press("y")
+        await type_into(pilot, "#seen-on", "3")
+        await type_into(pilot, "#note", "GP: fine")
+        said = listen(app)
+        mend = full_disk(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("Could not save: No space left on device" in m for m in said)
+        assert app.screen is form  # still here, with what was typed
+        assert form.query_one("#seen-on", Input).value == "3"
+        assert form.query_one("#note", Input).value == "GP: fine"
+        assert app.repo.clearances() == []
+        mend()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not form
+        [kept] = app.repo.clearances()
+        assert kept.sign == "cancer" and kept.note == "GP: fine"

@@ -117,13 +117,15 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
     if not gate.clearable:
         return
 
+    kept: list[Gate] = []
+
+    def save(clearances: list[Clearance]) -> bool:
+        return app.saved(lambda: kept.append(app.record_clearances(clearances)))
+
     def done(clearances: list[Clearance] | None) -> None:
-        if not clearances:
+        if not clearances or not kept:
             return
-        kept: list[Gate] = []
-        if not app.saved(lambda: kept.append(app.record_clearances(clearances))):
-            return
-        after = kept[0]
+        after = kept[-1]
         app.notify(
             "Thank you, that is kept."
             + (" Some signs are still open." if after.signs else " You may go on."),
@@ -131,7 +133,7 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
         )
         then(after)
 
-    app.push_screen(ClearanceScreen(list(gate.signs)), done)
+    app.push_screen(ClearanceScreen(list(gate.signs), save=save), done)
 
 
 class ClearanceScreen(Screen[list[Clearance] | None]):
@@ -142,9 +144,16 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, signs: list[OpenSign]) -> None:
+    def __init__(
+        self,
+        signs: list[OpenSign],
+        save: Callable[[list[Clearance]], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.signs = [s for s in signs if s.clearable]
+        #: Saves the answers before the form closes; False (the disk refused, said why) keeps
+        #: the form with everything entered, to try again.
+        self.save = save
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,9 +189,14 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
-            self.dismiss(self.read())
+            clearances = self.read()
         except InputProblem as problem:
             self.query_one(Problem).say(str(problem))
+            return
+        if self.save is not None and not self.save(clearances):
+            self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
+            return
+        self.dismiss(clearances)
 
     def read(self) -> list[Clearance]:
         answers = self.query_one(AnswerList)
