@@ -101,11 +101,12 @@ class Advice(Frozen):
 def today_sessions(
     plan: Plan, profile: Profile, history: History, now: datetime
 ) -> dict[Slot, Session | None]:
-    """Each of the person's slots with today's session in it, or None while still to do."""
+    """Each of the person's slots with today's session in it, or None while still to do. A
+    session dated later than now (a clock that was wrong) does not do today's slot for it."""
     today = now.date()
     start = midnight(today)
     done: dict[Slot, Session | None] = {slot: None for slot in profile.slots}
-    for s in history.sessions_since(start):
+    for s in history.until(now).sessions_since(start):
         if s.day == today and s.slot in done and (done[s.slot] is None or s.is_done):
             done[s.slot] = s
     return done

@@ -194,3 +194,16 @@ def test_a_screening_from_the_future_never_counts_as_fresh_or_clears_a_sign():
     assert gate(full(days_ago=1), full(days_ago=-1, foot_drop=True)).why == "emergency"
     future_clearance = Clearance(at=NOW + timedelta(days=2), sign="cancer", seen_on=NOW.date())
     assert gate(full(days_ago=1, cancer=True), future_clearance).why == "see-doctor"
+
+
+def test_a_session_dated_later_today_does_not_do_todays_slot():
+    """Issue 14, item 7: a record dated after now is shown, never drives today."""
+    from planner.advice import today_sessions
+    from planner.progression import History
+    from tests.conftest import make_profile
+
+    profile = make_profile(slots=["morning", "evening"])
+    later = session(NOW.date(), slot="evening")  # 18:00, and now is 12:00
+    earlier = session(NOW.date(), slot="morning")  # 08:00
+    done = today_sessions(PLAN, profile, History.of(sessions=[later, earlier]), NOW)
+    assert done == {"morning": earlier, "evening": None}
