@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from planner.models import CheckIn, PsfsRating, Rules
-from planner.progression import History, first_checkins_by_day
+from planner.models import REACH_WORDS, CheckIn, PsfsRating, Reach, Rules
+from planner.progression import History, first_checkins_by_day, reach_moved
 
 
 def daily_worst(history: History, since: date) -> dict[date, int]:
@@ -45,6 +45,45 @@ def latest_pain(history: History) -> int | None:
     rated = [(c.at, c.pain) for c in history.checkins[-1:]]
     rated += [(s.started_at, s.pain_before) for s in history.sessions[-1:]]
     return max(rated)[1] if rated else None
+
+
+@dataclass(frozen=True)
+class ReachChange:
+    """How far down the leg the symptoms reach today against the last day it was rated."""
+
+    moved: str  # "centralising" or "peripheralising"
+    since: date
+    then: Reach
+    now: Reach
+
+    def words(self) -> str:
+        """One line for Today: a good sign, or go gently."""
+        if self.moved == "centralising":
+            return (
+                f"Your leg symptoms reach less far than on {self.since:%a %d %b} "
+                f"({REACH_WORDS[self.then]} → {REACH_WORDS[self.now]}): a good sign."
+            )
+        return (
+            f"Your leg symptoms reach further down than on {self.since:%a %d %b} "
+            f"({REACH_WORDS[self.then]} → {REACH_WORDS[self.now]}): go gently, and stop any "
+            "exercise that spreads them."
+        )
+
+
+def reach_change(history: History, now: datetime) -> ReachChange | None:
+    """Today's latest rated reach against the last earlier day's (check-ins), over days: the
+    centralising or peripheralising a day-to-day view shows (SPEC §3b); None when it did not
+    move or was not rated on both days."""
+    rated = [(c.at, c.reach) for c in history.until(now).checkins if c.reach is not None]
+    today = now.date()
+    now_reach = next((r for at, r in reversed(rated) if at.date() == today), None)
+    before = next(((at, r) for at, r in reversed(rated) if at.date() < today), None)
+    if now_reach is None or before is None:
+        return None
+    moved = reach_moved(before[1], now_reach)
+    if moved is None:
+        return None
+    return ReachChange(moved, before[0].date(), before[1], now_reach)
 
 
 def severe_days_running(history: History, now: datetime, rules: Rules) -> list[date] | None:

@@ -67,6 +67,16 @@ def pain_change(before: Rating, after: Rating | None) -> str:
     return text
 
 
+def short_change(s: Session) -> str:
+    """Pain before → after in a few characters: "3→2", or "3→2 · leg 6→3" with the leg."""
+    after = "?" if s.pain_after is None else str(s.pain_after)
+    words = f"{s.pain_before}→{after}"
+    if s.leg_before is not None:
+        leg_after = "?" if s.leg_after is None else str(s.leg_after)
+        words += f" · leg {s.leg_before}→{leg_after}"
+    return words
+
+
 def session_line(s: Session, catalog: Catalog) -> str:
     """One session on one line for `rehab status`: when, stage, exercises done, pain before
     and after (back and leg apart with leg symptoms), and a flare's first reason."""

@@ -182,7 +182,7 @@ async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app
         app.refresh_views()
         await pilot.pause()
         words = text_of(app.screen, "#checkin")
-        assert "Latest check-in: pain 5/10" in words and "the day's first, 3/10" in words
+        assert "Latest check-in: pain 5/10" in words and "the day's first, pain 3/10" in words
         await start_session(pilot)
         await to_the_end_form(pilot, clock, "2")
         await pilot.press("ctrl+s")

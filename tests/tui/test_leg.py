@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from planner.progression import flare_reasons, is_flare
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import answer_all, first_run, type_into
+from tests.tui.flows import answer_all, first_run, text_of, type_into
 from tests.tui.test_daily_loop import listen
 from tests.tui.test_daily_path import run_to_the_end
 from tui.screens.modals import PainScreen
@@ -136,3 +136,18 @@ async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, dat
         latest = repo.checkins()[-1]
         assert (latest.pain, latest.leg_pain, latest.reach) == (2, 4, "thigh")
         assert repo.profile().leg_symptoms
+
+
+async def test_today_says_when_the_leg_symptoms_moved_since_the_day_before(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, condition="sciatica", leg="5", reach="3")  # below the knee
+        clock.advance(days=1)
+        await pilot.press("c")
+        await pilot.pause()
+        await rate(pilot, "3", "4", "1")  # only the buttock now
+        await pilot.press("enter")
+        await pilot.pause()
+        words = text_of(app.screen, "#checkin")
+        assert "back 3/10, leg 4/10, to the buttock" in words
+        assert "reach less far than on" in words and "a good sign" in words

@@ -156,3 +156,23 @@ def test_the_report_gives_the_psfs_change_since_the_first_rating_and_flags_a_fal
         assert f"Since the baseline: PSFS {ratings[-1].mean:.1f} (was " in section
         assert words in section
         assert ("**Flag for the clinician:**" in section) is flagged
+
+
+def test_the_reach_over_days_centralising_and_peripheralising():
+    from planner.course import reach_change
+    from planner.models import CheckIn
+
+    def rated(days_ago: int, reach: str, hour: int = 7) -> CheckIn:
+        return CheckIn(at=at(day(days_ago), hour), pain=3, leg_pain=4, reach=reach)
+
+    up = reach_change(History.of(checkins=[rated(3, "foot"), rated(0, "thigh")]), NOW)
+    assert up is not None and up.moved == "centralising" and "a good sign" in up.words()
+    assert up.since == day(3) and (up.then, up.now) == ("foot", "thigh")
+    down = reach_change(History.of(checkins=[rated(1, "buttock"), rated(0, "below-knee")]), NOW)
+    assert down is not None and down.moved == "peripheralising" and "go gently" in down.words()
+    same = History.of(checkins=[rated(1, "thigh"), rated(0, "thigh")])
+    assert reach_change(same, NOW) is None
+    today_only = History.of(checkins=[rated(0, "foot", 7), rated(0, "thigh", 9)])
+    assert reach_change(today_only, NOW) is None  # within a day: the session summary says it
+    later = History.of(checkins=[rated(1, "thigh"), rated(0, "foot", NOW.hour + 2)])
+    assert reach_change(later, NOW) is None  # dated after now: not today's

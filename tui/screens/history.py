@@ -37,6 +37,7 @@ from planner.models import (
     StageEvent,
 )
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
+from planner.report import short_change
 from tui.screens.base import MainScreen
 from tui.text import literal, screen_safe
 from tui.widgets.commands import Command, PlaceCommands
@@ -70,12 +71,7 @@ def same_records(a: Sequence[object], b: Sequence[object]) -> bool:
 
 def pain_words(session: Session) -> str:
     """Pain before → after; with leg symptoms the leg's too ("3→2 · leg 6→3")."""
-    after = "?" if session.pain_after is None else str(session.pain_after)
-    words = f"{session.pain_before}→{after}"
-    if session.leg_before is not None:
-        leg_after = "?" if session.leg_after is None else str(session.leg_after)
-        words += f" · leg {session.leg_before}→{leg_after}"
-    return words
+    return short_change(session)
 
 
 def one_line(text: str, width: int) -> str:

@@ -12,9 +12,11 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from planner.advice import closed_as_it_stands, left_open, today_sessions
+from planner.course import reach_change
 from planner.learn import TodaysCard, todays_card
 from planner.models import CheckIn, Session, Slot
 from planner.plan import session_minutes
+from planner.report import short_change
 from tui.screens.base import MainScreen
 from tui.text import bullet_list, literal
 
@@ -108,12 +110,10 @@ class TodayScreen(MainScreen):
                     s.outcome
                 ]
                 finished = sum(1 for e in s.entries if e.done)
-                after = "?" if s.pain_after is None else s.pain_after
                 rows.append(
                     Content(
                         f"  {mark} {slot.capitalize():<8} {word} · "
-                        f"{finished}/{len(s.entries)} exercises · pain "
-                        f"{s.pain_before}→{after}"
+                        f"{finished}/{len(s.entries)} exercises · pain {short_change(s)}"
                     )
                 )
         self.query_one("#sessions", Static).update(Content("\n").join(rows))
@@ -124,14 +124,17 @@ class TodayScreen(MainScreen):
             first: CheckIn = today_checkins[0]
             last: CheckIn = today_checkins[-1]
             if last is first:
-                words = f"Today's check-in: pain {first.pain}/10 at {first.at:%H:%M}."
+                words = f"Today's check-in: {first.rating.words()} at {first.at:%H:%M}."
             else:
                 words = (
-                    f"Latest check-in: pain {last.pain}/10 at {last.at:%H:%M} "
+                    f"Latest check-in: {last.rating.words()} at {last.at:%H:%M} "
                     f"({len(today_checkins)} today). Moving on uses the day's first, "
-                    f"{first.pain}/10 at {first.at:%H:%M}; any 7 or more counts toward "
+                    f"{first.rating.words()} at {first.at:%H:%M}; any 7 or more counts toward "
                     "a step back."
                 )
+            moved = reach_change(history, now)
+            if moved is not None:
+                words += "\n" + moved.words()
             checkin.update(Content(words))
             checkin.remove_class("-due")
         else:
