@@ -21,7 +21,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/rehab
 
+# Bytecode first: the tests start rehab in fresh processes (the CLI, tmux, the stock-Textual
+# run), and where PYTHONDONTWRITEBYTECODE is set each one would compile every module again.
 test: $(STAMP)
+	$(BIN)/python -m compileall -q planner seeds store tui rehab
 	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)

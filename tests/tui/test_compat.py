@@ -22,10 +22,10 @@ def test_the_speed_ups_are_on_with_the_pinned_textual_only():
     )
 
 
-#: The daily path, and each way it can be stopped: first run, a session saved, "it hurts",
-#: leaving midway, a warning sign at first run, after a session, by import, and the weekly
-#: re-screen coming first. (The rest of the TUI tests run on the speed-ups only: each of these
-#: starts a fresh interpreter, so the whole suite would double the time for little more.)
+#: The daily path, and each way it can be stopped: first run, a session saved, "it hurts", a
+#: warning sign at first run, after a session, and by import. (The rest of the TUI tests run on
+#: the speed-ups only: this starts a fresh interpreter, and the whole suite again would double
+#: the time for little more.)
 DAILY_PATH = [
     f"tests/tui/test_daily_path.py::test_{name}"
     for name in (
@@ -33,14 +33,10 @@ DAILY_PATH = [
         "emergency_red_flag_at_first_run_stops_everything",
         "yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescreen",
         "it_hurts_stops_the_exercise_and_the_session_counts_as_a_flare",
-        "quitting_midway_saves_a_partial_session",
     )
 ] + [
     f"tests/tui/test_gate.py::test_{name}"
-    for name in (
-        "an_emergency_arriving_by_import_keeps_the_player_shut",
-        "the_weekly_rescreen_overdue_comes_before_the_next_session",
-    )
+    for name in ("an_emergency_arriving_by_import_keeps_the_player_shut",)
 ]
 
 
