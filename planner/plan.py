@@ -62,15 +62,18 @@ def place(
     today: date,
     catalog: Catalog,
     conditions: Iterable[Condition] = (),
+    leg: bool = False,
 ) -> Placement:
     """Where to start, after a clear red-flag screen: stage 1, 2 or 3 (named as the catalog
-    names them). In acute lumbago the reason says which of Calm's movements the plan keeps."""
+    names them). In acute lumbago the reason says which of Calm's movements the plan keeps.
+    With `leg`, `pain_now` is the worse of back and leg pain, and the reason says so."""
     if not 0 <= pain_now <= 10:
         raise ValueError(f"pain must be 0–10, got {pain_now}")
     days = (today - episode_start).days
     name = {n: s.name for n, s in catalog.stages.items()}
+    yours = "Your pain (the worse of back and leg)" if leg else "Your pain"
     if pain_now >= 5:
-        reason = f"Your pain is {pain_now}/10 (5 or more): start gently with {name[1]}."
+        reason = f"{yours} is {pain_now}/10 (5 or more): start gently with {name[1]}."
         acute = acute_set(catalog, conditions, episode_start, 1, today, pain_now)
         if acute is not None:
             moves = "; ".join(catalog.exercise(i).name.lower() for i in acute.exercises)
@@ -88,19 +91,19 @@ def place(
     if days < ACUTE_DAYS:
         return Placement(
             1,
-            f"Your pain is {pain_now}/10, but this episode began "
+            f"{yours} is {pain_now}/10, but this episode began "
             f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
             f"in its acute phase, so start with {name[1]}.",
         )
     if pain_now >= 3:
         return Placement(
             2,
-            f"Your pain is {pain_now}/10 (3–4) and the episode is past its "
+            f"{yours} is {pain_now}/10 (3–4) and the episode is past its "
             f"acute phase: start with {name[2]}.",
         )
     return Placement(
         3,
-        f"Your pain is {pain_now}/10 (2 or less) and the episode is past its "
+        f"{yours} is {pain_now}/10 (2 or less) and the episode is past its "
         f"acute phase: start with {name[3]}.",
     )
 

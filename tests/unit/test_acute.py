@@ -93,3 +93,10 @@ def test_latest_pain_is_the_last_rated_of_check_ins_and_sessions():
     assert latest_pain(history) == 6  # the session (08:00) came after the check-in (07:00)
     history = History.of(sessions=[session(yesterday, before=6)], checkins=[checkin(TODAY, 8)])
     assert latest_pain(history) == 8
+
+
+def test_a_leg_users_placement_says_the_pain_is_the_worse_of_the_two():
+    start = TODAY - timedelta(days=40)
+    placed = place(5, start, TODAY, CATALOG, [Condition.SCIATICA], leg=True)
+    assert placed.reason.startswith("Your pain (the worse of back and leg) is 5/10")
+    assert place(5, start, TODAY, CATALOG).reason.startswith("Your pain is 5/10")

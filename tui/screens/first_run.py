@@ -256,7 +256,12 @@ class FirstRunScreen(Screen):
             assert self.episode_start is not None
             conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
             placement = place(  # the worse of back and leg, as every rule reads it
-                self.pain_now.worse, self.episode_start, app.now().date(), app.catalog, conditions
+                self.pain_now.worse,
+                self.episode_start,
+                app.now().date(),
+                app.catalog,
+                conditions,
+                leg=self.pain_now.leg is not None,
             )
             self.recommended = placement.stage
             self.query_one("#recommendation", Static).update(
