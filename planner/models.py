@@ -383,9 +383,11 @@ class Exercise(Frozen):
             raise ValueError("a timed dose is one continuous bout: bounds.sets must be [1, 1]")
 
     def needs(self) -> set[Equipment]:
+        """The equipment this exercise cannot be done without ("none" left out)."""
         return {e for e in self.equipment if e is not Equipment.NONE}
 
     def suits_stage(self, stage: int) -> bool:
+        """Whether it belongs in `stage` (an "any" exercise suits every stage)."""
         return self.stage == "any" or self.stage == stage
 
 
@@ -491,12 +493,15 @@ class Catalog(Frozen):
     sources: dict[str, str]  # file name -> one-line description of the article
 
     def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise with this id; a KeyError for an id the catalog lacks."""
         return self.exercises[exercise_id]
 
     def stage(self, number: int) -> Stage:
+        """The stage with this number."""
         return self.stages[number]
 
     def for_stage(self, stage: int) -> list[Exercise]:
+        """The exercises that suit `stage`, in catalog order."""
         return [e for e in self.exercises.values() if e.suits_stage(stage)]
 
     def source(self, file_name: str) -> tuple[str, str]:
@@ -529,6 +534,7 @@ class Profile(Record):
     leg_symptoms: bool = False
 
     def has(self, items: set[Equipment]) -> bool:
+        """Whether the person has every piece of equipment in `items`."""
         return items <= set(self.equipment)
 
 
@@ -603,6 +609,7 @@ class Plan(Record):
     declined: list[DeclinedStep] = field(default_factory=list)
 
     def for_slot(self, slot: Slot) -> list[Prescription]:
+        """The prescriptions for this time of day, with those meant for any slot."""
         return [p for p in self.prescriptions if p.slot in (slot, "any")]
 
 
@@ -626,6 +633,7 @@ class ExerciseEntry(Record):
 
     @property
     def done(self) -> bool:
+        """Done in full: every prescribed set, neither skipped nor stopped for pain."""
         return not self.skipped and not self.stopped_hurt and self.sets_done >= self.prescribed.sets
 
     @property
@@ -669,10 +677,12 @@ class Session(Record):
 
     @property
     def day(self) -> date:
+        """The day the session started on (a session past midnight keeps its first day)."""
         return self.started_at.date()
 
     @property
     def stopped_for_pain(self) -> bool:
+        """Whether any exercise was stopped with "it hurts" (the flare rules look at it)."""
         return any(e.stopped_hurt for e in self.entries)
 
     @property
@@ -715,6 +725,7 @@ class Session(Record):
 
     @property
     def is_done(self) -> bool:
+        """Whether the session counts as done (see `outcome`)."""
         return self.outcome == "done"
 
 
@@ -786,4 +797,5 @@ class PsfsRating(Record):
 
     @property
     def mean(self) -> float:
+        """The average score over the activities rated, 0–10: what is charted over time."""
         return sum(i.score for i in self.items) / len(self.items)

@@ -47,15 +47,18 @@ class History(Frozen):
 
     @classmethod
     def of(cls, sessions=(), checkins=(), events=()) -> History:
+        """A history from records in any order; each list is sorted oldest first here."""
         s = tuple(sorted(sessions, key=lambda x: x.started_at))
         c = tuple(sorted(checkins, key=lambda x: x.at))
         e = tuple(sorted(events, key=lambda x: x.at))
         return cls(s, c, e, tuple(x.started_at for x in s), tuple(x.at for x in c))
 
     def sessions_since(self, when: datetime) -> tuple[Session, ...]:
+        """The sessions started at or after `when`, oldest first."""
         return self.sessions[bisect.bisect_left(self._session_starts, when) :]
 
     def checkins_since(self, when: datetime) -> tuple[CheckIn, ...]:
+        """The check-ins made at or after `when`, oldest first."""
         return self.checkins[bisect.bisect_left(self._checkin_times, when) :]
 
     def until(self, now: datetime) -> History:
@@ -191,13 +194,16 @@ class MoveOnCheck(Frozen):
 
     @property
     def ok(self) -> bool:
+        """Whether there is a next stage and every criterion for it holds."""
         return self.to_stage is not None and all(c.ok for c in self.criteria)
 
     @property
     def failing(self) -> list[Criterion]:
+        """The criteria that do not hold yet, in order."""
         return [c for c in self.criteria if not c.ok]
 
     def reason(self) -> str:
+        """One sentence for the person: moving on is allowed, or what still stands in the way."""
         if self.to_stage is None:
             return "This is the last stage: keep the routine going."
         if self.ok:

@@ -53,13 +53,16 @@ class Progress:
 
     @property
     def dose(self) -> Dose:
+        """The prescribed dose for this exercise."""
         return self.prescription.dose
 
     @property
     def finished(self) -> bool:
+        """Nothing more to do here: skipped, stopped for pain, or every set done."""
         return self.skipped or self.stopped_hurt or self.sets_done >= self.dose.sets
 
     def entry(self) -> ExerciseEntry:
+        """What was done, as the entry the session record keeps."""
         return ExerciseEntry(
             exercise_id=self.prescription.exercise_id,
             name=self.name,
@@ -88,24 +91,29 @@ class SessionRun:
 
     @classmethod
     def of(cls, prescriptions: list[Prescription], names: dict[str, str]) -> SessionRun:
+        """A run at the first exercise, nothing started; `names` maps ids to shown names."""
         return cls([Progress(p, names.get(p.exercise_id, p.exercise_id)) for p in prescriptions])
 
     # -- reading -------------------------------------------------------------------------------
 
     @property
     def current(self) -> Progress | None:
+        """The exercise shown now (None once every exercise is behind)."""
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
     @property
     def finished(self) -> bool:
+        """Whether the run has moved past the last exercise."""
         return self.index >= len(self.items)
 
     @property
     def running(self) -> bool:
+        """Whether a timer is counting down (started and not paused)."""
         return self.phase is not None and self.paused_left is None
 
     @property
     def paused(self) -> bool:
+        """Whether the timer was paused (it keeps the seconds that were left)."""
         return self.paused_left is not None
 
     def left(self, now: datetime) -> float:
@@ -117,6 +125,7 @@ class SessionRun:
         return max((self.phase_ends - now).total_seconds(), 0.0)
 
     def entries(self) -> list[ExerciseEntry]:
+        """An entry per exercise, for the session record, done or not."""
         return [p.entry() for p in self.items]
 
     # -- keys ----------------------------------------------------------------------------------
@@ -142,10 +151,12 @@ class SessionRun:
         self.index = min(self.index + 1, len(self.items))
 
     def back(self) -> None:
+        """Go back to the previous exercise, keeping what was done of this one."""
         self._leave()
         self.index = max(self.index - 1, 0)
 
     def skip(self) -> None:
+        """Skip this exercise (unless already finished) and move on to the next."""
         item = self.current
         if item is not None and not item.finished:
             item.skipped = True

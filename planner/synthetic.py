@@ -68,6 +68,7 @@ class SyntheticHistory:
     psfs: list[PsfsRating] = field(default_factory=list)
 
     def records(self) -> list[Record]:
+        """Every record, ready to save: the profile first, then each kind in turn."""
         return [
             self.profile,
             *self.screenings,
@@ -79,6 +80,7 @@ class SyntheticHistory:
         ]
 
     def apply(self, change: StageChange) -> Plan:
+        """Record a stage change as the app would: its plans and its event. Returns the new plan."""
         if change.old_plan is not None:
             self.plans[change.old_plan.id] = change.old_plan
         self.plans[change.plan.id] = change.plan

@@ -37,6 +37,7 @@ class Backup:
 
     @property
     def name(self) -> str:
+        """The file's name, as lists of backups show it."""
         return self.path.name
 
 

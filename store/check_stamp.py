@@ -1,11 +1,11 @@
 """Remember which file content was last checked in full, so opening it again need not re-check.
 
 A writer must know every document is valid before it writes (a damaged file is never written
-to). Checking ten years of sessions takes most of a second; hashing the same bytes takes a few
-tens of milliseconds. So after a full check, and when a writer that saved closes (every
-document it wrote was checked), the digest of the file's bytes is kept in `rehab.json.checked`
-(0600). If the file
-still has exactly those bytes, nothing has changed since it was checked. Any other change — a
+to). Checking every document means parsing and validating all of them, which grows with the
+years of sessions and would be felt at every start; hashing the same bytes is far cheaper. So
+after a full check, and when a writer that saved closes (every document it wrote was checked),
+the digest of the file's bytes is kept in `rehab.json.checked` (0600). If the file still has
+exactly those bytes, nothing has changed since it was checked. Any other change — a
 hand edit, a restore, a newer rehab whose models differ — gives another digest or version, and
 the full check runs. The sidecar is only a cache: if it is lost, stale or damaged, the full
 check runs, so it is written without fsync.

@@ -13,9 +13,10 @@
 It is plain JSON, so TinyDB, `json.load` and a text editor read it as ever. Compact JSON never
 holds a raw newline (inside strings it is written `\\n`), so each document is one line, and a
 reader can note where each line is, and the one field it sorts by, without parsing the rest:
-ten years of sessions open in a few tens of milliseconds and take almost no memory until a
-document is asked for. A file not in this layout (hand-edited, written by TinyDB itself) is read
-whole, as before, and is written in this layout the next time it is saved.
+opening costs a scan of the bytes, not a parse of every document, so even ten years of sessions
+open quickly and take almost no memory until a document is asked for. A file not in this
+layout (hand-edited, written by TinyDB itself) is read whole, as before, and is written in this
+layout the next time it is saved.
 """
 
 from __future__ import annotations
@@ -70,9 +71,11 @@ class Written:
 
     @property
     def digest(self) -> str:
+        """The digest of every byte written so far (the whole file, once `render` is done)."""
         return self._hash.hexdigest()
 
     def add(self, chunk: bytes) -> bytes:
+        """Count `chunk` into the digest and size, and hand it on to be written."""
         self._hash.update(chunk)
         self.size += len(chunk)
         return chunk
@@ -168,6 +171,7 @@ class Source:
         self.fd = fd
 
     def read_span(self, span: Span) -> bytes:
+        """One document's line, exactly; Damage if the file is shorter than its index says."""
         offset, length = span
         data = os.pread(self.fd, length, offset)
         if len(data) != length:
@@ -175,6 +179,7 @@ class Source:
         return data
 
     def read_range(self, start: int, end: int) -> Iterator[bytes]:
+        """The bytes from `start` to `end`, in pieces of at most CHUNK, so memory stays flat."""
         while start < end:
             data = os.pread(self.fd, min(CHUNK, end - start), start)
             if not data:
@@ -183,6 +188,7 @@ class Source:
             yield data
 
     def close(self) -> None:
+        """Close the descriptor; safe to call twice."""
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
@@ -262,6 +268,7 @@ class LazyTable(Mapping[str, Document]):
         ]
 
     def put(self, documents: Mapping[str, Document]) -> None:
+        """Hold these documents in memory; they win over any version still on disk."""
         self._documents.update(documents)
 
     def reset(self, source: Source, spans: dict[str, Span], order: dict[str, str]) -> None:

@@ -49,6 +49,7 @@ class WriterLock:
 
     @property
     def held(self) -> bool:
+        """Whether the lock is still held (False once released)."""
         return self._fd is not None
 
     def release(self) -> None:

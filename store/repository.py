@@ -379,6 +379,7 @@ class Repository:
 
     @property
     def storage(self) -> PrivateStorage:
+        """The storage under TinyDB, for what TinyDB's own interface does not reach."""
         return cast(PrivateStorage, self._db.storage)
 
     def _load(self, *, check_now: bool) -> None:

@@ -134,8 +134,8 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-#: Files smaller than this are rewritten whole on every save (a few milliseconds). Bigger ones
-#: take saves into the journal, and are rewritten when the journal is folded in (see below).
+#: Files smaller than this are rewritten whole on every save: cheap at that size, and simplest.
+#: Bigger ones take saves into the journal, and are rewritten when it is folded in (see below).
 JOURNAL_FROM = 1 << 20
 #: A journal bigger than this is folded in at the next save, so it stays quick to read.
 JOURNAL_MAX = 256 << 10
@@ -463,6 +463,8 @@ class PrivateStorage(Storage):
         self.status = None
 
     def close(self) -> None:
+        """TinyDB's close: drop what is held in memory. Saves are on disk already; the
+        repository folds the journal in before it closes."""
         self.forget()
 
     def _backup_due(self) -> bool:

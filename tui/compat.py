@@ -72,8 +72,8 @@ class QuickFooter(TextualFooter):
             yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
-        # Textual's, with one rebuild scheduled at a time, and soon rather than after the next
-        # paint: it reads the bindings as they are when it runs, so changes until then are in it.
+        """Textual's, with one rebuild scheduled at a time, and soon rather than after the next
+        paint: it reads the bindings as they are when it runs, so changes until then are in it."""
         self._bindings_ready = True
         if not screen.app.app_focus:
             return

@@ -37,12 +37,15 @@ class AnswerList(OptionList):
     ]
 
     class Changed(Message):
+        """Posted whenever a question is answered, so the form can update what it shows."""
+
         def __init__(self, answers: AnswerList) -> None:
             super().__init__()
             self.answers = answers
 
         @property
         def control(self) -> AnswerList:
+            """The list that changed, so `@on(..., selector)` can match it."""
             return self.answers
 
     def __init__(self, questions: Iterable[tuple[str, str]], **kwargs) -> None:
@@ -83,6 +86,7 @@ class AnswerList(OptionList):
         self.highlighted = 0
 
     def answer(self, key: str, yes: bool) -> None:
+        """Answer the question `key` and say so with a `Changed` message."""
         self._answers[key] = yes
         self.replace_option_prompt(key, self._prompt(key))
         self.post_message(self.Changed(self))

@@ -27,12 +27,15 @@ class CheckList(OptionList):
     BINDINGS = [Binding("space", "toggle", "Mark", show=True)]
 
     class Changed(Message):
+        """Posted whenever a line is marked or unmarked."""
+
         def __init__(self, checklist: CheckList) -> None:
             super().__init__()
             self.checklist = checklist
 
         @property
         def control(self) -> CheckList:
+            """The list that changed, so `@on(..., selector)` can match it."""
             return self.checklist
 
     def __init__(
@@ -73,6 +76,8 @@ class CheckList(OptionList):
         return chosen[0] if chosen else None
 
     def select(self, value: str, on: bool = True) -> None:
+        """Mark `value` (unmark it with `on=False`); in a single choice, marking one unmarks the
+        rest."""
         changed = {value}
         if self._single and on:
             changed |= self._on

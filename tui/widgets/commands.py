@@ -27,6 +27,7 @@ class PlaceCommands(Provider):
         raise NotImplementedError
 
     async def search(self, query: str) -> Hits:
+        """The commands whose names match what was typed, as literal text."""
         matcher = self.matcher(query)
         for name, callback, help_text in self.commands():
             score = matcher.match(name)
@@ -34,6 +35,7 @@ class PlaceCommands(Provider):
                 yield Hit(score, Content(name), callback, text=name, help=help_text)
 
     async def discover(self) -> Hits:
+        """The first DISCOVER commands, shown before anything is typed."""
         for name, callback, help_text in self.commands()[: self.DISCOVER]:
             yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
