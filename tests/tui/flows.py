@@ -22,10 +22,12 @@ async def press_next(pilot: Pilot) -> None:
 
 
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Fill a field as if typed: focused, then its text set whole (typing key by key costs a
+    Pilot round trip per character; keys typed for real are driven in tests/e2e, in tmux)."""
     field = pilot.app.screen.query_one(selector, Input)
-    field.value = ""
     field.focus()
-    await pilot.press(*text) if text else None
+    field.value = text
+    field.cursor_position = len(text)
     await pilot.pause()
 
 

@@ -22,21 +22,17 @@ def test_the_speed_ups_are_on_with_the_pinned_textual_only():
     )
 
 
-#: The daily path, and each way it can be stopped: first run, a session saved, "it hurts", a
-#: warning sign at first run, after a session, and by import. (The rest of the TUI tests run on
-#: the speed-ups only: this starts a fresh interpreter, and the whole suite again would double
-#: the time for little more.)
+#: The daily path: a first run, a session saved, "it hurts", and the warning-sign question
+#: after a session that pauses the plan. (The other TUI tests, the other red-flag paths among
+#: them, run on the speed-ups only: the speed-ups change how the screen is painted, not what a
+#: rule decides, and each path here costs a fresh interpreter's worth of time in every run.)
 DAILY_PATH = [
     f"tests/tui/test_daily_path.py::test_{name}"
     for name in (
         "first_run_to_first_finished_session",
-        "emergency_red_flag_at_first_run_stops_everything",
         "yes_to_the_symptoms_question_pauses_the_plan_until_a_clear_rescreen",
         "it_hurts_stops_the_exercise_and_the_session_counts_as_a_flare",
     )
-] + [
-    f"tests/tui/test_gate.py::test_{name}"
-    for name in ("an_emergency_arriving_by_import_keeps_the_player_shut",)
 ]
 
 
