@@ -23,9 +23,12 @@ run: $(VENV)/.installed
 
 # Bytecode first: the tests start rehab in fresh processes (the CLI, tmux, the stock-Textual
 # run), and where PYTHONDONTWRITEBYTECODE is set each one would compile every module again.
+# Two workers a core, handing out work as they free up: much of the suite waits on a terminal,
+# a child process or a kill -9 loop, and a waiting worker leaves its core idle.
+WORKERS := $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' 2>/dev/null || echo 4)
 test: $(STAMP)
 	$(BIN)/python -m compileall -q planner seeds store tui rehab
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
