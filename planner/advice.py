@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from planner.bouts import BoutCount, bouts_per_day, bouts_today
 from planner.clock import midnight
 from planner.course import see_doctor_advice
 from planner.gate import Gate, SafetyRecords, may_start, rescreen_due
@@ -16,6 +18,7 @@ from planner.models import (
     PsfsRating,
     Session,
     Slot,
+    Walk,
     value,
 )
 from planner.progression import (
@@ -28,6 +31,7 @@ from planner.progression import (
     step_back_check,
 )
 from planner.safety import headline
+from planner.walking import WalkTarget, walking
 
 
 @value
@@ -149,11 +153,21 @@ def advise(
         last_psfs = None  # a rating from the future does not make this week's unnecessary
     stage = plan.stage
     start = history.stage_started_at(stage) or plan.created_at
-    check = move_on_check(catalog, stage, history, now, slots=len(profile.slots), stage_start=start)
+    check = move_on_check(
+        catalog,
+        stage,
+        history,
+        now,
+        slots=len(profile.slots),
+        stage_start=start,
+        bouts=bouts_per_day(plan, profile.slots),
+    )
     back = step_back_check(catalog, stage, history, now, stage_start=start)
     gate = may_start(plan, safety, now, rules)
     psfs = last_psfs is None or now - last_psfs.at >= timedelta(days=rules.psfs_days)
-    doses = dose_suggestions(catalog, plan, history, budget_s=profile.minutes_per_session * 60)
+    doses = dose_suggestions(
+        catalog, plan, history, budget_s=profile.minutes_per_session * 60, slots=profile.slots
+    )
     advice = Advice(
         stage=stage,
         gate=gate,
@@ -183,6 +197,9 @@ class Standing:
     gate: Gate
     #: None before the first run (no profile or no plan yet).
     advice: Advice | None
+    #: The walking programme today (None: not set up), and the exercises done in bouts.
+    walk: WalkTarget | None = None
+    bouts: tuple[BoutCount, ...] = ()
 
 
 def stand(
@@ -193,11 +210,23 @@ def stand(
     safety: SafetyRecords,
     last_psfs: PsfsRating | None,
     now: datetime,
+    walks: Sequence[Walk] = (),
 ) -> Standing:
-    """The standing these records give at `now`: the advice once there is a plan, and the gate
-    (`planner.gate.may_start`) always."""
+    """The standing these records give at `now`: the advice once there is a plan, the gate
+    (`planner.gate.may_start`) always, and the walking programme from `walks` (every walk since
+    it began: the level is derived from them, week by week)."""
     if profile is None or plan is None:
         gate = may_start(plan, safety, now, catalog.rules)
         return Standing(now, profile, plan, history, gate, None)
     advice = advise(catalog, profile, plan, history, safety, last_psfs, now)
-    return Standing(now, profile, plan, history, advice.gate, advice)
+    rules = catalog.rules
+    walk = walking(
+        profile,
+        [w for w in walks if w.at <= now],
+        rules,
+        now.date(),
+        plan.stage,
+        catalog.exercises.get(rules.backward_walk_exercise),
+    )
+    bouts = bouts_today(catalog, plan, profile.slots, history.bouts, now.date())
+    return Standing(now, profile, plan, history, advice.gate, advice, walk, tuple(bouts))

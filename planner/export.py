@@ -24,6 +24,7 @@ from planner.models import (
     CONDITION_LABELS,
     REACH_WORDS,
     REACHES,
+    Bout,
     Catalog,
     CheckIn,
     Clearance,
@@ -36,11 +37,14 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
+    Walk,
     value,
 )
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
+from planner.walking import WalkTarget, walking
+from planner.walking import is_flare as walk_is_flare
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -111,11 +115,21 @@ CSV_COLUMNS = (
     "difficulty",
     "session_completed",
     "session_note",
+    # The walking programme (SPEC §3b): one row per walk, its slot "walk".
+    "walk_minutes",
+    "walk_backward",
 )
 
 
-def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = None) -> str:
+def csv_text(
+    sessions: Iterable[Session],
+    rules: Rules,
+    since: date | None = None,
+    walks: Iterable[Walk] = (),
+    bouts: Iterable[Bout] = (),
+) -> str:
     """One row per exercise entry, oldest session first; a session with no entries gets one row.
+    Then one row per walk (slot "walk") and per bout (slot "bout"), oldest first.
 
     Quoted by the `csv` module (RFC 4180, CRLF rows), so notes with commas, quotes and newlines
     read back intact with `csv.reader`.
@@ -166,6 +180,31 @@ def csv_text(sessions: Iterable[Session], rules: Rules, since: date | None = Non
                     }.items()
                 }
             )
+    for w in sorted(_since(walks, since, "at"), key=lambda x: x.at):
+        flared = walk_is_flare(w, rules)
+        row = {
+            "date": w.at.date().isoformat(),
+            "time": f"{w.at:%H:%M}",
+            "slot": "walk",
+            "pain_before": _blank(w.day_pain),
+            "pain_after": w.pain_after,
+            "leg_after": _blank(w.leg_after),
+            "flare": _yes(flared),
+            "flare_reason": "pain after the walk" if flared else "",
+            "session_note": w.note,
+            "walk_minutes": w.minutes,
+            "walk_backward": _yes(w.backward),
+        }
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    for b in sorted(_since(bouts, since, "at"), key=lambda x: x.at):
+        row = {
+            "date": b.at.date().isoformat(),
+            "time": f"{b.at:%H:%M}",
+            "slot": "bout",
+            "exercise_id": b.exercise_id,
+            "session_completed": _yes(True),
+        }
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -222,6 +261,7 @@ SECTIONS = (
     "Pain trend",
     "PSFS trend",
     "Adherence",
+    "Walking",
     "Flares",
     "Overrides",
     "Recent notes",
@@ -296,6 +336,9 @@ class ReportData(Frozen):
     psfs: Sequence[PsfsRating] = ()
     screenings: Sequence[Screening] = ()
     clearances: Sequence[Clearance] = ()
+    #: Every walk since the programme began (the level is derived from all of them), and bouts.
+    walks: Sequence[Walk] = ()
+    bouts: Sequence[Bout] = ()
 
     def safety(self) -> SafetyRecords:
         """What the gate reads, from the report's records (the gate skips the older ones)."""
@@ -341,6 +384,7 @@ def markdown_report(
         "Pain trend": _pain_section(history),
         "PSFS trend": _psfs_section(ratings, psfs_change(every_rating, catalog.rules)),
         "Adherence": _adherence_section(data, history, today, since),
+        "Walking": _walking_section(catalog, data, now, since),
         "Flares": _flares_section(catalog.rules, history, since, data.sessions),
         "Overrides": _overrides_section(catalog, history.events),
         "Recent notes": _notes_section(history, notes),
@@ -560,6 +604,57 @@ def _adherence_section(
     ]
 
 
+def _walking_section(
+    catalog: Catalog, data: ReportData, now: datetime, since: date | None
+) -> list[str]:
+    """The walking programme (SPEC §3b): where it stands, and each week in the period with its
+    minutes, walks, flared walks and what that did to the level."""
+    if data.profile is None:
+        return []
+    stage = data.plan.stage if data.plan else 1
+    rules = catalog.rules
+    target = walking(
+        data.profile,
+        data.walks,
+        rules,
+        now.date(),
+        stage,
+        catalog.exercises.get(rules.backward_walk_exercise),
+    )
+    if target is None:
+        return ["Not set up (the person has not said how long they walk comfortably)."]
+    lines = [
+        f"Today's aim: {target.minutes} min on {target.goal_days} days a week, toward "
+        f"{target.goal_minutes} min. {target.reason}",
+        f"This week so far: {target.minutes_this_week} of {target.week_target} min on "
+        f"{target.days_this_week} of {target.goal_days} days.",
+    ]
+    bouts = sorted(_since(data.bouts, since, "at"), key=lambda b: b.at)
+    if bouts:
+        days = len({b.at.date() for b in bouts})
+        lines.append(f"Bouts through the day: {len(bouts)} on {days} days.")
+    weeks = [w for w in target.weeks if since is None or w.start + timedelta(days=7) > since]
+    if weeks:
+        lines += [
+            "",
+            *_table(
+                ["Week of", "Walks", "Minutes", "Flared walks", "Level", "Why"],
+                [
+                    [
+                        w.start.isoformat(),
+                        str(w.walks),
+                        str(w.minutes),
+                        str(w.flares),
+                        f"{w.level_before} → {w.level_after} min",
+                        md_cell(w.change),
+                    ]
+                    for w in weeks[-26:]
+                ],
+            ),
+        ]
+    return lines
+
+
 def _flares_section(
     rules: Rules, history: History, since: date | None, all_sessions: Sequence[Session]
 ) -> list[str]:
@@ -648,6 +743,8 @@ def _notes_section(history: History, count: int) -> list[str]:
 # iCalendar (RFC 5545)
 
 SLOT_TIMES: dict[str, time] = {"morning": time(8, 0), "evening": time(18, 0)}
+#: The day's walk, between the sessions.
+WALK_TIME = time(12, 30)
 CALENDAR_DAYS = 28
 
 
@@ -685,8 +782,10 @@ def icalendar(
     file_key: str,
     version: str,
     days: int = CALENDAR_DAYS,
+    walk: WalkTarget | None = None,
 ) -> str:
-    """The planned sessions from `today` for `days` days, one VEVENT per slot per day.
+    """The planned sessions from `today` for `days` days, one VEVENT per slot per day, and with
+    `walk` the day's walk at its current length (a walk a day; the goal is five a week).
 
     Times are floating (local wherever the calendar is), morning 08:00 and evening 18:00. A UID is
     the day, the slot and `file_key` (one per data file), so exporting again updates events
@@ -707,17 +806,17 @@ def icalendar(
     for offset in range(days):
         day = today + timedelta(days=offset)
         for slot in slots:
-            items = plan.for_slot(slot)
+            items = plan.for_slot(slot, profile.slots)
             if not items:
                 continue
-            minutes = session_minutes(plan, slot)
+            minutes = session_minutes(plan, slot, profile.slots)
             summary = f"rehab: {slot} session, stage {plan.stage} {stage_name}".rstrip()
             description = "\n".join(
                 [
                     f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
                     f"About {minutes} min:",
                     *(
-                        f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label()}"
+                        f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label(daily=False)}"
                         for p in items
                     ),
                     "Stop an exercise that hurts more than usual. General self-care guidance, "
@@ -738,6 +837,23 @@ def icalendar(
                 f"DESCRIPTION:{ics_escape(summary)}",
                 "TRIGGER:PT0M",
                 "END:VALARM",
+                "END:VEVENT",
+            ]
+        if walk is not None:
+            summary = f"rehab: walk {walk.minutes} min"
+            description = (
+                f"The walking programme: {walk.minutes} min at an easy pace, on "
+                f"{walk.goal_days} days a week (today's aim; it grows each week that goes "
+                "well). Log it on Today with w."
+            )
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{day:%Y%m%d}-walk-{file_key}@rehab-planner",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{datetime.combine(day, WALK_TIME):%Y%m%dT%H%M%S}",
+                f"DURATION:PT{walk.minutes}M",
+                f"SUMMARY:{ics_escape(summary)}",
+                f"DESCRIPTION:{ics_escape(description)}",
                 "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")

@@ -17,7 +17,7 @@ a backup) and on every record before it is written. Checks that span fields live
 # `planner.codec` would otherwise evaluate every field's annotation from a string.
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
@@ -73,6 +73,8 @@ StageNo = Annotated[int, Limit(ge=1, le=4)]
 NOTE_MAX = 100_000
 Note = Annotated[str, Limit(max_len=NOTE_MAX)]
 Score = Annotated[int, Limit(ge=0, le=10)]
+#: The longest walk one record holds (and the most a person may say they walk comfortably).
+WALK_MAX_MINUTES = 240
 
 
 def new_id() -> str:
@@ -277,8 +279,9 @@ class Dose(Frozen):
         if self.reps is None and self.hold_s is None and self.minutes is None:
             raise ValueError("a dose needs reps, hold_s or minutes")
 
-    def label(self) -> str:
-        """A short human reading: '2 × 5 reps, hold 6 s, rest 20 s'."""
+    def label(self, *, daily: bool = True) -> str:
+        """A short human reading: '2 × 5 reps, hold 6 s, rest 20 s, 3× a day'. Inside one
+        session or one bout, `daily=False` leaves the times a day out: they are the plan's."""
         parts: list[str] = []
         if self.minutes is not None:
             parts.append(f"{self.minutes} min")
@@ -291,7 +294,7 @@ class Dose(Frozen):
             parts.append(f"hold {self.hold_s} s")
         if self.rest_s:
             parts.append(f"rest {self.rest_s} s")
-        if self.per_day > 1:
+        if daily and self.per_day > 1:
             parts.append(f"{self.per_day}× a day")
         return ", ".join(parts)
 
@@ -464,6 +467,17 @@ class Rules(Frozen):
     #: Today's card (planner.learn): the programme's first days, and the days after a flare.
     card_first_days: int = 7
     card_after_flare_days: int = 2
+    #: The walking programme (SPEC §3b, CLINICAL §2 and §6): start at this share of what the
+    #: person walks comfortably now, add this much a week while the week's walks caused no
+    #: flare, up to the goal minutes on the goal days a week; hold after one flared walk in a
+    #: week, step down after this many.
+    walk_start_pct: Annotated[int, Limit(ge=10, le=100)] = 80
+    walk_step_pct: Annotated[int, Limit(ge=1, le=50)] = 15
+    walk_goal_minutes: Annotated[int, Limit(ge=1, le=240)] = 30
+    walk_goal_days: Annotated[int, Limit(ge=1, le=7)] = 5
+    walk_step_down_flares: Annotated[int, Limit(ge=1)] = 2
+    #: The exercise whose stage and cautions govern walking backwards (article 000).
+    backward_walk_exercise: str = "backward-walking"
 
 
 #: When a card is the one Today shows (planner.learn): a warning sign or a doctor's advice, a
@@ -532,6 +546,10 @@ class Profile(Record):
     #: Every pain rating is back and leg apart, with the reach (SPEC §3b): set at first run for
     #: sciatica or a disc herniation, or when leg pain is reported later.
     leg_symptoms: bool = False
+    #: The walking programme (SPEC §3b): how many minutes the person could walk comfortably
+    #: when asked (None: not asked yet, or no walking track), and the day they said so.
+    walk_comfortable: Annotated[int, Limit(ge=0, le=WALK_MAX_MINUTES)] | None = None
+    walk_since: date | None = None
 
     def has(self, items: set[Equipment]) -> bool:
         """Whether the person has every piece of equipment in `items`."""
@@ -608,9 +626,31 @@ class Plan(Record):
     archived_at: datetime | None = None
     declined: list[DeclinedStep] = field(default_factory=list)
 
-    def for_slot(self, slot: Slot) -> list[Prescription]:
-        """The prescriptions for this time of day, with those meant for any slot."""
-        return [p for p in self.prescriptions if p.slot in (slot, "any")]
+    def for_slot(self, slot: Slot, slots: Sequence[Slot]) -> list[Prescription]:
+        """What this time of day's session holds, for a person whose sessions are `slots`.
+
+        An exercise meant for one time of day goes into that session (into the first, when the
+        person no longer has that time). One meant for any time goes into every session, once:
+        prescribed as often as there are sessions, or less, it is the daily routine. One
+        prescribed more often than that is done in short bouts instead (`bouts`, SPEC §3b).
+        """
+        first = slots[0] if slots else slot
+        return [
+            p
+            for p in self.prescriptions
+            if (p.slot == slot or (p.slot not in slots and p.slot != "any" and slot == first))
+            or (p.slot == "any" and not is_bouts(p, slots))
+        ]
+
+    def bouts(self, slots: Sequence[Slot]) -> list[Prescription]:
+        """The exercises done in short bouts through the day rather than in a session: those
+        meant for any time and prescribed more often than the person has sessions (SPEC §3b)."""
+        return [p for p in self.prescriptions if is_bouts(p, slots)]
+
+
+def is_bouts(p: Prescription, slots: Sequence[Slot]) -> bool:
+    """Whether a prescription is done in bouts through the day (see `Plan.bouts`)."""
+    return p.slot == "any" and p.dose.per_day > len(slots)
 
 
 @record
@@ -751,6 +791,40 @@ class CheckIn(Record):
     def rating(self) -> Rating:
         """The check-in's rating, back and leg."""
         return Rating(self.pain, self.leg_pain, self.reach)
+
+
+@record
+class Bout(Record):
+    """One short bout of an exercise prescribed several times a day (SPEC §3b), logged from
+    Today with one key: adherence counts it."""
+
+    id: str = field(default_factory=new_id)
+    at: datetime
+    exercise_id: str
+    plan_id: str
+
+
+@record
+class Walk(Record):
+    """One walk of the walking programme (SPEC §3b): how long, which way, and the pain after."""
+
+    id: str = field(default_factory=new_id)
+    at: datetime
+    minutes: Annotated[int, Limit(ge=1, le=WALK_MAX_MINUTES)]
+    #: Backward walking (article 000), on flat familiar ground, from the catalog's stage.
+    backward: bool = False
+    #: Back pain after the walk (or the one rating), and leg pain for someone with leg symptoms.
+    pain_after: Pain
+    leg_after: Pain | None = None
+    #: The worse pain of that day's latest check-in before the walk, kept with the walk when it
+    #: is logged, so the flare rule reads the walk alone (None: no check-in that day yet).
+    day_pain: Pain | None = None
+    note: Note = ""
+
+    @property
+    def worse_after(self) -> int:
+        """The worse of back and leg pain after the walk: what the flare rule uses."""
+        return worse(self.pain_after, self.leg_after)
 
 
 StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]

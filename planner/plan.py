@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -300,6 +300,6 @@ def reset_plan(
     return replace(plan, prescriptions=fresh.prescriptions, declined=[])
 
 
-def session_minutes(plan: Plan, slot: Slot) -> int:
+def session_minutes(plan: Plan, slot: Slot, slots: Sequence[Slot]) -> int:
     """About how long one session in this slot takes (Today and the calendar export show it)."""
-    return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot)) / 60))
+    return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot, slots)) / 60))

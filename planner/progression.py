@@ -7,6 +7,7 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -15,6 +16,7 @@ from planner.clock import midnight
 from planner.models import (
     REACH_WORDS,
     REACHES,
+    Bout,
     Catalog,
     CheckIn,
     Criterion,
@@ -26,6 +28,7 @@ from planner.models import (
     Reach,
     Rules,
     Session,
+    Slot,
     StageEvent,
     value,
 )
@@ -42,16 +45,26 @@ class History(Frozen):
     sessions: tuple[Session, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
     events: tuple[StageEvent, ...] = ()
+    #: Short bouts of the exercises done through the day (SPEC §3b), oldest first.
+    bouts: tuple[Bout, ...] = ()
     _session_starts: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
     _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
-    def of(cls, sessions=(), checkins=(), events=()) -> History:
+    def of(cls, sessions=(), checkins=(), events=(), bouts=()) -> History:
         """A history from records in any order; each list is sorted oldest first here."""
         s = tuple(sorted(sessions, key=lambda x: x.started_at))
         c = tuple(sorted(checkins, key=lambda x: x.at))
         e = tuple(sorted(events, key=lambda x: x.at))
-        return cls(s, c, e, tuple(x.started_at for x in s), tuple(x.at for x in c))
+        b = tuple(sorted(bouts, key=lambda x: x.at))
+        return cls(
+            sessions=s,
+            checkins=c,
+            events=e,
+            bouts=b,
+            _session_starts=tuple(x.started_at for x in s),
+            _checkin_times=tuple(x.at for x in c),
+        )
 
     def sessions_since(self, when: datetime) -> tuple[Session, ...]:
         """The sessions started at or after `when`, oldest first."""
@@ -68,9 +81,22 @@ class History(Frozen):
         s = self.sessions[: bisect.bisect_right(self._session_starts, now)]
         c = self.checkins[: bisect.bisect_right(self._checkin_times, now)]
         e = tuple(x for x in self.events if x.at <= now)
-        if len(s) == len(self.sessions) and len(c) == len(self.checkins) and e == self.events:
+        b = tuple(x for x in self.bouts if x.at <= now)
+        if (
+            len(s) == len(self.sessions)
+            and len(c) == len(self.checkins)
+            and e == self.events
+            and len(b) == len(self.bouts)
+        ):
             return self
-        return History(s, c, e, self._session_starts[: len(s)], self._checkin_times[: len(c)])
+        return History(
+            sessions=s,
+            checkins=c,
+            events=e,
+            bouts=b,
+            _session_starts=self._session_starts[: len(s)],
+            _checkin_times=self._checkin_times[: len(c)],
+        )
 
     def stage_started_at(self, stage: int) -> datetime | None:
         """When the current run of `stage` began: its latest start/advance/step-back/override."""
@@ -211,7 +237,11 @@ class MoveOnCheck(Frozen):
         return "Not yet: " + "; ".join(f"{c.label.lower()} ({c.detail})" for c in self.failing)
 
 
-def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> Criterion:
+def _adherence(
+    history: History, rule: MoveOnRule, slots: int, today: date, bouts: dict[str, int]
+) -> Criterion:
+    """Done sessions over planned ones in the window before today, with the day's bouts
+    (`bouts`: exercise id → times a day) counted beside them, each up to its times a day."""
     days = rule.adherence_days or 14
     first = today - timedelta(days=days)
     planned = days * slots
@@ -220,13 +250,25 @@ def _adherence(history: History, rule: MoveOnRule, slots: int, today: date) -> C
         if s.is_done and s.day < today:
             per_day[(s.day, s.slot)] = True
     done = len(per_day)
+    detail = f"{done} of {planned} planned sessions"
+    if bouts:
+        planned_bouts = days * sum(bouts.values())
+        logged: dict[tuple[date, str], int] = {}
+        for b in history.bouts:
+            day = b.at.date()
+            if first <= day < today and b.exercise_id in bouts:
+                logged[(day, b.exercise_id)] = logged.get((day, b.exercise_id), 0) + 1
+        done_bouts = sum(min(n, bouts[ex_id]) for (_, ex_id), n in logged.items())
+        detail += f" and {done_bouts} of {planned_bouts} bouts"
+        done += done_bouts
+        planned += planned_bouts
     pct = round(100 * done / planned) if planned else 0
     need = rule.min_adherence_pct or 0
     return Criterion(
         key="adherence",
         label=f"Adherence over {days} days",
         ok=pct >= need,
-        detail=f"{done} of {planned} planned sessions ({pct} %) — needs ≥ {need} %",
+        detail=f"{detail} ({pct} %) — needs ≥ {need} %",
     )
 
 
@@ -304,8 +346,10 @@ def move_on_check(
     now: datetime,
     slots: int = 1,
     stage_start: datetime | None = None,
+    bouts: dict[str, int] | None = None,
 ) -> MoveOnCheck:
-    """Each move-on criterion of the stage with its numbers; all must hold to advance."""
+    """Each move-on criterion of the stage with its numbers; all must hold to advance.
+    `bouts`: the plan's exercises done in bouts, each with its times a day (adherence)."""
     rule = catalog.stage(stage).move_on
     if rule is None:
         return MoveOnCheck(stage, None, ())
@@ -341,7 +385,7 @@ def move_on_check(
         )
 
     if rule.min_adherence_pct is not None:
-        criteria.append(_adherence(history, rule, slots, today))
+        criteria.append(_adherence(history, rule, slots, today, bouts or {}))
 
     return MoveOnCheck(stage, stage + 1, tuple(criteria))
 
@@ -461,7 +505,12 @@ class DoseSuggestion(Frozen):
 
 
 def dose_suggestions(
-    catalog: Catalog, plan: Plan, history: History, lookback: int = 40, budget_s: int | None = None
+    catalog: Catalog,
+    plan: Plan,
+    history: History,
+    lookback: int = 40,
+    budget_s: int | None = None,
+    slots: Sequence[Slot] = ("morning", "evening"),
 ) -> list[DoseSuggestion]:
     """Suggest a step up after 2 easy sessions at the current dose; a step down after a flare.
 
@@ -470,7 +519,7 @@ def dose_suggestions(
     """
     rules = catalog.rules
     used = max(
-        (sum(p.dose.seconds() for p in plan.for_slot(slot)) for slot in ("morning", "evening")),
+        (sum(p.dose.seconds() for p in plan.for_slot(slot, slots)) for slot in slots),
         default=0,
     )
     need = rules.dose_step_sessions

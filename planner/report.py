@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from planner.advice import Advice, left_open
+from planner.bouts import BoutCount
 from planner.clock import midnight
 from planner.gate import Gate
 from planner.models import REACH_WORDS, Catalog, CheckIn, Plan, Profile, Rating, Rules, Session
 from planner.progression import History, flare_reasons, reach_moved
 from planner.safety import EMERGENCY_ADVICE, SIGNS
+from planner.walking import WalkTarget
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -152,6 +155,19 @@ def cleared_lines(gate: Gate) -> list[str]:
     ]
 
 
+def walk_lines(walk: WalkTarget | None, bouts: Sequence[BoutCount]) -> list[str]:
+    """The day's bouts and the walking programme, for `rehab status` (with a blank line after)."""
+    lines = [f"Bouts: {c.line()}" for c in bouts]
+    if walk is None:
+        lines.append("Walking: not set up yet (w on Today asks how long you walk comfortably).")
+    else:
+        lines.append(
+            f"{walk.line()} · {walk.minutes_this_week} of {walk.week_target} min this week"
+        )
+        lines.append(f"  {walk.reason}")
+    return [*lines, ""]
+
+
 def status_text(
     catalog: Catalog,
     profile: Profile,
@@ -160,9 +176,12 @@ def status_text(
     advice: Advice,
     now: datetime,
     recent: int = 5,
+    walk: WalkTarget | None = None,
+    bouts: Sequence[BoutCount] = (),
 ) -> str:
     """What `rehab status` prints: the stage, the gate, each criterion for moving on, any step
-    back, doctor advice or dose suggestion, the last sessions and the pain trend."""
+    back, doctor advice or dose suggestion, the bouts and the walk, the last sessions and the
+    pain trend."""
     stage = catalog.stage(plan.stage)
     lines = [f"Stage {stage.number} of 4 — {stage.name}: {stage.aim}"]
     lines.extend(gate_lines(advice.gate))
@@ -182,6 +201,7 @@ def status_text(
     for d in advice.doses:
         lines.append(f"Dose suggestion: {d.reason} ({d.current.label()} → {d.proposed.label()})")
     lines.append("")
+    lines.extend(walk_lines(walk, bouts))
     lines.append("Last sessions:")
     last = history.sessions[-recent:]
     lines.extend(f"  {session_line(s, catalog)}" for s in reversed(last))

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from planner.advice import advise
 from planner.gate import SafetyRecords
 from planner.models import (
+    Bout,
     Catalog,
     CheckIn,
     Condition,
@@ -29,11 +30,13 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
+    Walk,
 )
 from planner.plan import place
 from planner.progression import History
 from planner.safety import RED_FLAGS
 from planner.stages import StageChange, advance, start_programme, step_back
+from planner.walking import day_pain_before, walking
 
 NOTES = [
     "Stiff after sitting at work all afternoon.",
@@ -66,6 +69,8 @@ class SyntheticHistory:
     checkins: list[CheckIn] = field(default_factory=list)
     events: list[StageEvent] = field(default_factory=list)
     psfs: list[PsfsRating] = field(default_factory=list)
+    walks: list[Walk] = field(default_factory=list)
+    bouts: list[Bout] = field(default_factory=list)
 
     def records(self) -> list[Record]:
         """Every record, ready to save: the profile first, then each kind in turn."""
@@ -77,6 +82,8 @@ class SyntheticHistory:
             *self.checkins,
             *self.events,
             *self.psfs,
+            *self.walks,
+            *self.bouts,
         ]
 
     def apply(self, change: StageChange) -> Plan:
@@ -118,8 +125,14 @@ def generate(
         minutes_per_session=15,
         stenosis=False,
         disclaimer_accepted_at=_at(first, 7, 0),
+        walk_comfortable=rng.randint(10, 20),
+        walk_since=first,
     )
     out = SyntheticHistory(profile)
+    # Walks and bouts draw on a generator of their own, so the sessions and check-ins a seed
+    # gives stay what they were before there were walks.
+    walk_rng = random.Random(seed * 7919 + 1)
+    walk_minutes = 0
     start = _at(first, 7, 5)
     initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
     floor = rng.uniform(0.8, 1.6)
@@ -168,6 +181,25 @@ def generate(
                             bump > 0,
                         )
                     )
+        if plan.status == "active":
+            for p in plan.bouts(profile.slots):
+                for hour in (11, 14, 16, 20)[: p.dose.per_day]:
+                    if walk_rng.random() < adherence * 0.9:
+                        at = _at(day, hour, walk_rng.randint(0, 50))
+                        out.bouts.append(Bout(at=at, exercise_id=p.exercise_id, plan_id=plan.id))
+        if (day - first).days % 7 == 0:  # the walking level moves once a week
+            target = walking(profile, out.walks, catalog.rules, day, plan.stage)
+            walk_minutes = target.minutes if target else 0
+        if walk_minutes and walk_rng.random() < adherence * 0.8:
+            after = _clip(felt - 0.5 + walk_rng.gauss(0, 0.7) + (1.5 if bump else 0))
+            out.walks.append(
+                Walk(
+                    at=_at(day, 17, walk_rng.randint(0, 50)),
+                    minutes=max(1, walk_minutes + walk_rng.randint(-2, 3)),
+                    pain_after=after,
+                    day_pain=day_pain_before(out.checkins[-3:], _at(day, 17, 0)),
+                )
+            )
         now = _at(day, 21, 0)
         if offset % 7 == 6:
             out.screenings.append(_clear(_at(day, 20, 0), "weekly"))
@@ -192,7 +224,7 @@ def _session(
     before = _clip(felt + rng.gauss(0, 0.5))
     entries = []
     hurt_one = flaring and rng.random() < 0.3
-    items = plan.for_slot(slot)  # type: ignore[arg-type]
+    items = plan.for_slot(slot, ("morning", "evening"))  # type: ignore[arg-type]
     for i, p in enumerate(items):
         ex = catalog.exercises[p.exercise_id]
         skipped = rng.random() < 0.04
@@ -246,6 +278,7 @@ def _follow_advice(
         [s for s in out.sessions[-4 * WINDOW_DAYS :] if s.started_at >= window],
         [c for c in out.checkins[-2 * WINDOW_DAYS :] if c.at >= window],
         out.events,
+        [b for b in out.bouts[-4 * WINDOW_DAYS :] if b.at >= window],
     )
     advice = advise(
         catalog, out.profile, plan, history, SafetyRecords((out.screenings[-1],)), None, now

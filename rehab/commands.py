@@ -18,7 +18,7 @@ class CommandError(Exception):
 def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab status`: where the person stands, in plain text; reads only, so it works while the
     app has the file open."""
-    from planner.advice import advise
+    from planner.advice import stand
     from planner.report import status_text
     from seeds import load_catalog
     from store import Repository, resolve_data_path
@@ -38,10 +38,23 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        advice = advise(
-            catalog, profile, plan, history, repo.safety_records(), repo.latest_psfs(), now
+        walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
+        standing = stand(
+            catalog, profile, plan, history, repo.safety_records(), repo.latest_psfs(), now, walks
         )
-        out.write(status_text(catalog, profile, plan, history, advice, now))
+        assert standing.advice is not None  # there is a profile and a plan
+        out.write(
+            status_text(
+                catalog,
+                profile,
+                plan,
+                history,
+                standing.advice,
+                now,
+                walk=standing.walk,
+                bouts=standing.bouts,
+            )
+        )
     return 0
 
 

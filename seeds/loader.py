@@ -175,6 +175,11 @@ def _load(
         cards[key] = read(EducationCard, path, "card", key, _keyed(raw, "id", key))
 
     _cross_check(data_dir, exercises, stages, cards, sources)
+    if rules.backward_walk_exercise not in exercises:
+        raise CatalogError(
+            f"{path.parent / 'stages.toml'}: rules: field backward_walk_exercise: "
+            f"no exercise '{rules.backward_walk_exercise}'"
+        )
     return Catalog(exercises=exercises, stages=stages, cards=cards, rules=rules, sources=sources)
 
 

@@ -13,6 +13,7 @@ from planner import export
 from planner.gate import may_start
 from planner.models import Catalog
 from planner.version import __version__
+from planner.walking import walking
 from store.errors import StoreError
 from store.schema import ORDER_FIELDS
 
@@ -30,7 +31,9 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
             raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
         return export.json_text(tables, ORDER_FIELDS)
     if fmt == "csv":
-        return export.csv_text(repo.sessions(since), catalog.rules, since)
+        return export.csv_text(
+            repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
+        )
     profile, plan = repo.profile(), repo.active_plan()
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
@@ -43,6 +46,8 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
             psfs=repo.psfs(),
             screenings=repo.screenings(),
             clearances=repo.clearances(),
+            walks=repo.walks(),
+            bouts=repo.bouts(since),
         )
         return export.markdown_report(catalog, data, now, since)
     if fmt != "ics":
@@ -54,7 +59,18 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
         raise NothingToExport("No sessions are planned while sessions are stopped. " + gate.reason)
     meta = repo.documents().get("meta", {}).get("meta", {})
     stamp = now.astimezone(UTC).replace(tzinfo=None)
-    return export.icalendar(catalog, profile, plan, now.date(), stamp, file_key(meta), __version__)
+    walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
+    walk = walking(
+        profile,
+        walks,
+        catalog.rules,
+        now.date(),
+        plan.stage,
+        catalog.exercises.get(catalog.rules.backward_walk_exercise),
+    )
+    return export.icalendar(
+        catalog, profile, plan, now.date(), stamp, file_key(meta), __version__, walk=walk
+    )
 
 
 def file_key(meta: dict) -> str:

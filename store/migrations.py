@@ -51,7 +51,19 @@ def _v3_leg_symptoms(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: list[Migration] = [_v2_clearances, _v3_leg_symptoms]
+def _v4_walks_and_bouts(tables: Tables) -> Tables:
+    """Schema 4 (issue 16): a `walks` table for the walking programme and a `bouts` table for
+    exercises done several times a day. The profile has not been asked about walking: its
+    walking fields are unknown (null) until the person answers, never guessed."""
+    tables.setdefault("walks", {})
+    tables.setdefault("bouts", {})
+    for profile in tables.get("profile", {}).values():
+        profile.setdefault("walk_comfortable", None)
+        profile.setdefault("walk_since", None)
+    return tables
+
+
+MIGRATIONS: list[Migration] = [_v2_clearances, _v3_leg_symptoms, _v4_walks_and_bouts]
 
 
 def current_version() -> int:

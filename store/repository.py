@@ -30,6 +30,7 @@ from planner.clock import Clock, midnight
 from planner.codec import dump
 from planner.gate import FULL_CONTEXTS, SafetyRecords
 from planner.models import (
+    Bout,
     Catalog,
     CheckIn,
     Clearance,
@@ -40,6 +41,7 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
+    Walk,
 )
 from planner.progression import History, history_since
 from store import backups as backup_files
@@ -626,7 +628,7 @@ class Repository:
         """The history the rules need for `stage` at `now` (see `history_since`), not all of it."""
         events = self.stage_events()
         since = history_since(catalog, stage, events, now)
-        return History.of(self.sessions(since), self.checkins(since), events)
+        return History.of(self.sessions(since), self.checkins(since), events, self.bouts(since))
 
     def record_checkin(self, checkin: CheckIn) -> None:
         """Keep a pain check-in (several a day are fine; the day's check-in is the first)."""
@@ -635,6 +637,22 @@ class Repository:
     def checkins(self, since: datetime | date | None = None) -> list[CheckIn]:
         """Check-ins at or after `since`, oldest first."""
         return self._table("checkins").since(_moment(since))
+
+    def record_bout(self, bout: Bout) -> None:
+        """Keep one bout of an exercise done several times a day."""
+        self.save(bout)
+
+    def bouts(self, since: datetime | date | None = None) -> list[Bout]:
+        """Bouts done at or after `since`, oldest first."""
+        return self._table("bouts").since(_moment(since))
+
+    def record_walk(self, walk: Walk) -> None:
+        """Keep one walk of the walking programme."""
+        self.save(walk)
+
+    def walks(self, since: datetime | date | None = None) -> list[Walk]:
+        """Walks at or after `since` (every one by default), oldest first."""
+        return self._table("walks").since(_moment(since))
 
     def log_stage_event(self, event: StageEvent) -> None:
         """Add a start, advance, step back, pause, resume or override to the stage timeline."""

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from planner.codec import Invalid, from_checked, validate
 from planner.models import (
+    Bout,
     CheckIn,
     Clearance,
     Limit,
@@ -26,6 +27,7 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
+    Walk,
 )
 
 Document = dict[str, Any]
@@ -45,6 +47,8 @@ TABLE_MODELS: dict[str, type[Record]] = {
     "stage_events": StageEvent,
     "psfs": PsfsRating,
     "clearances": Clearance,
+    "bouts": Bout,
+    "walks": Walk,
 }
 
 #: The datetime field each table is kept in order by (profile has one document, no order).
@@ -56,6 +60,8 @@ ORDER_FIELDS: dict[str, str] = {
     "stage_events": "at",
     "psfs": "at",
     "clearances": "at",
+    "bouts": "at",
+    "walks": "at",
 }
 
 TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}

@@ -141,14 +141,17 @@ class RehabApp(App[int]):
         redraw asks this once and draws every part from it."""
         now, plan = self.now(), self.repo.active_plan()
         stage = plan.stage if plan else 1
+        profile = self.repo.profile()
+        since = profile.walk_since if profile is not None else None
         return stand(
             self.catalog,
-            self.repo.profile(),
+            profile,
             plan,
             self.repo.recent_history(self.catalog, stage, now),
             self.repo.safety_records(),
             self.repo.latest_psfs(),
             now,
+            self.repo.walks(since) if since is not None else (),
         )
 
     def leg(self) -> bool:

@@ -206,10 +206,16 @@ def _add_tricky_note(path):
 
 def test_csv_has_one_row_per_entry_and_notes_survive_intact(demo_file):
     session_id = _add_tricky_note(demo_file)
-    rows = list(csv.DictReader(io.StringIO(export(demo_file, "csv"), newline="")))
+    every = list(csv.DictReader(io.StringIO(export(demo_file, "csv"), newline="")))
     with Repository.open(demo_file, clock=FakeClock(), readonly=True) as repo:
-        sessions = repo.sessions()
+        sessions, walks, bouts = repo.sessions(), repo.walks(), repo.bouts()
+    rows = [r for r in every if r["slot"] not in ("walk", "bout")]
     assert len(rows) == sum(max(1, len(s.entries)) for s in sessions)
+    # Then a row per walk (issue 16, part 2) and per bout (part 4), oldest first.
+    walked = [r for r in every if r["slot"] == "walk"]
+    assert walks and [int(r["walk_minutes"]) for r in walked] == [w.minutes for w in walks]
+    assert [r["date"] for r in walked] == [w.at.date().isoformat() for w in walks]
+    assert len([r for r in every if r["slot"] == "bout"]) == len(bouts)
     assert tuple(rows[0]) == CSV_COLUMNS
     by_session = {}
     for row in rows:
@@ -291,8 +297,15 @@ def test_calendar_holds_28_days_of_sessions_per_slot(demo_file):
     calendar = parse_ics(text)
     assert calendar["name"] == "VCALENDAR"
     assert calendar["props"]["VERSION"] == ["2.0"] and calendar["props"]["PRODID"]
-    events = [c for c in calendar["children"] if c["name"] == "VEVENT"]
+    every = [c for c in calendar["children"] if c["name"] == "VEVENT"]
+    walks = [e for e in every if "-walk-" in e["props"]["UID"][0]]
+    events = [e for e in every if e not in walks]
     assert len(events) == 28 * 2  # the demo person has morning and evening slots
+    assert len(walks) == 28  # and a walk a day at the programme's current length
+    for walk in walks:
+        assert re.fullmatch(r"rehab: walk \d+ min", _unescape(walk["props"]["SUMMARY"][0]))
+        minutes = re.search(r"\d+", walk["props"]["SUMMARY"][0]).group()
+        assert walk["props"]["DURATION"] == [f"PT{minutes}M"]
     uids = [e["props"]["UID"][0] for e in events]
     assert len(set(uids)) == len(uids)
     days = set()

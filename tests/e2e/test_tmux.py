@@ -40,6 +40,15 @@ class Terminal:
         # process, so its own #{pane_dead_status} may stay empty for a long time.
         self.tmux("respawn-pane", "-k", "-t", "app", f"sh -c '{command}; echo {EXIT_MARK}$?'")
 
+    def restart(self, command: str) -> None:
+        """Run `command` again in the same pane, once the last run has ended (its exit line
+        and scrollback are cleared, so exit_status reads the new run's)."""
+        self.tmux("clear-history", "-t", "app")
+        self.tmux(
+            "respawn-pane", "-k", "-t", "app", f"sh -c 'clear; {command}; echo {EXIT_MARK}$?'"
+        )
+        self.tmux("clear-history", "-t", "app")
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", "app", "-p")
 
@@ -188,7 +197,32 @@ def test_first_run_and_one_session_by_keystrokes(terminal, tmp_path):
     terminal.keys("C-q")  # the end form unanswered: kept as it stands, asked next time
     assert terminal.exit_status() == "0"
 
+    # Back on Today: a walk. w first asks how long they walk comfortably (20: the programme
+    # starts at 16 min), then logs one: 12 minutes, back 2 and leg 3 after.
+    terminal.restart(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("say how long you walk comfortably")
+    terminal.keys("w")
+    terminal.wait_for("how long can you walk comfortably now")
+    terminal.type("20")
+    terminal.wait_for("│  20 ")
+    terminal.keys("Enter")
+    terminal.wait_for("Walk 0 of 16 min today")
+    terminal.keys("w")
+    terminal.wait_for("Minutes walked:")
+    terminal.type("12")
+    terminal.keys("Tab")
+    terminal.type("2")
+    terminal.keys("Tab")
+    terminal.type("3")
+    terminal.wait_for("│  3 ")
+    terminal.keys("Enter")
+    terminal.wait_for("Walk 12 of 16 min today")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+
     stored = json.loads(data.read_text())
+    [walk] = stored["walks"].values()
+    assert (walk["minutes"], walk["pain_after"], walk["leg_after"]) == (12, 2, 3)
     first, second = sorted(stored["sessions"].values(), key=lambda s: s["started_at"])
     assert (first["pain_before"], first["leg_before"], first["reach_before"]) == (3, 6, "thigh")
     assert (first["pain_after"], first["leg_after"], first["reach_after"]) == (2, 3, "buttock")

@@ -75,6 +75,22 @@ def test_schema_three_keeps_every_pain_as_back_pain_and_leaves_the_leg_unknown(d
     assert store.migrations.migrate(no_leg, 2)["profile"]["profile"]["leg_symptoms"] is False
 
 
+def test_schema_four_adds_walks_and_bouts_and_asks_about_walking_afresh(data_path, clock):
+    """Issue 16, parts 2 and 4, on a file written by the version before it (schema 3): empty
+    walks and bouts, the walking question unanswered (never guessed); a backup first."""
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-3.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.walks() == [] and repo.bouts() == []
+        profile = repo.profile()
+        assert (profile.walk_comfortable, profile.walk_since) == (None, None)
+        assert profile.leg_symptoms and len(repo.sessions()) == 2
+    on_disk = json.loads(data_path.read_bytes())
+    assert (on_disk["walks"], on_disk["bouts"]) == ({}, {})
+    assert on_disk["meta"]["meta"]["schema_version"] == current_version()
+    assert list_backups(data_path)[0].path.read_bytes() == (FIXTURES / "schema-3.json").read_bytes()
+
+
 def test_opening_an_older_file_backs_it_up_then_migrates_it(v1_file, schema_two, data_path, clock):
     clock.advance(minutes=10)
     with Repository.open(data_path, clock=clock) as repo:
@@ -170,6 +186,10 @@ def test_a_file_of_every_old_schema_opens_with_every_record(fixture, data_path, 
         assert len(repo.psfs()) == 1
         version = int(fixture.stem.split("-")[1])
         assert [c.sign for c in repo.clearances()] == ([] if version < 2 else ["cancer"])
+        assert [(w.minutes, w.note) for w in repo.walks()] == (
+            [] if version < 4 else [(16, "round the [park]")]
+        )
+        assert len(repo.bouts()) == (version >= 4)
 
 
 def test_there_is_a_fixture_for_every_schema_version():

@@ -84,7 +84,30 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         lines = leg_chart.render().plain.splitlines()
         assert lines[-1].rstrip().endswith("3   how far down")  # below the knee, today
 
+        # Then a walk (issue 16, part 2): w first asks how long they walk comfortably (20 min:
+        # the programme starts at 16), then logs one, with the leg after it rated apart.
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Walking: say how long you walk comfortably" in text_of(app.screen, "#daily")
+        await pilot.press("w")
+        await pilot.pause()
+        await type_into(pilot, "#walk-minutes", "20")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Walk 0 of 16 min today" in text_of(app.screen, "#daily")
+        await pilot.press("w")
+        await pilot.pause()
+        await type_into(pilot, "#walk-minutes", "12")
+        await type_into(pilot, "#walk-pain", "2")
+        await type_into(pilot, "#walk-leg", "3")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Walk 12 of 16 min today" in text_of(app.screen, "#daily")
+
     with reopen(data_file, clock) as repo:
+        [walk] = repo.walks()
+        assert (walk.minutes, walk.backward, walk.pain_after, walk.leg_after) == (12, False, 2, 3)
+        assert repo.profile().walk_comfortable == 20
         first, second = repo.sessions()
         assert (first.pain_before, first.leg_before, first.reach_before) == (3, 6, "thigh")
         assert (first.pain_after, first.leg_after, first.reach_after) == (2, 3, "buttock")
@@ -151,3 +174,46 @@ async def test_today_says_when_the_leg_symptoms_moved_since_the_day_before(make_
         words = text_of(app.screen, "#checkin")
         assert "back 3/10, leg 4/10, to the buttock" in words
         assert "reach less far than on" in words and "a good sign" in words
+
+
+async def test_bouts_through_the_day_are_logged_with_one_key_and_stop_with_the_gate(
+    make_app, data_file, clock
+):
+    """Issue 16, part 4: an exercise prescribed more often than there are sessions leaves the
+    session and becomes bouts on Today ("Table lean 1 of 3 today"), one key each; no bout is
+    logged while sessions are stopped."""
+    from dataclasses import replace
+
+    from planner.models import Dose, Prescription, Screening
+    from planner.safety import RED_FLAGS
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        plan = app.plan()
+        lean = Prescription(exercise_id="table-lean", dose=Dose(hold_s=8, per_day=3))
+        app.repo.save_plan(replace(plan, prescriptions=[*plan.prescriptions, lean]))
+        await pilot.press("2", "1")
+        await pilot.pause()
+        today = app.screen
+        assert "Table lean 0 of 3 today · hold 8 s" in text_of(today, "#daily")
+        assert "Table lean" not in text_of(today, "#next")  # not in the morning session
+        for n in (1, 2):
+            await pilot.press("b")
+            await pilot.pause()
+            assert f"Table lean {n} of 3 today" in text_of(today, "#daily")
+
+        clock.advance(minutes=5)
+        stop = Screening(
+            at=clock(),
+            answers={f.id: f.id == "saddle-numbness" for f in RED_FLAGS},
+            result="emergency",
+            context="re-screen",
+        )
+        app.repo.record_screening(stop)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Table lean 2 of 3 today" in text_of(today, "#daily")  # refused: no third
+
+    with reopen(data_file, clock) as repo:
+        assert [b.exercise_id for b in repo.bouts()] == ["table-lean", "table-lean"]

@@ -25,7 +25,7 @@ def good_session(app, slot: str) -> Session:
         ExerciseEntry(
             exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose, sets_done=p.dose.sets
         )
-        for p in plan.for_slot(slot)
+        for p in plan.for_slot(slot, app.profile().slots)
     ]
     return Session(
         plan_id=plan.id,

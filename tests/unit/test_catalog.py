@@ -137,6 +137,13 @@ RULES = dict(
     acute_episode_days=42,
     card_first_days=7,
     card_after_flare_days=2,
+    # The walking programme (SPEC §3b): 80 % to start, +10-20 % a week, 30 min on 5 days.
+    walk_start_pct=80,
+    walk_step_pct=15,
+    walk_goal_minutes=30,
+    walk_goal_days=5,
+    walk_step_down_flares=2,
+    backward_walk_exercise="backward-walking",
 )
 
 # Education cards (SPEC §2) and the sources each must cite.

@@ -23,6 +23,7 @@ from textual.widgets import (
 from planner.models import (
     CONDITION_LABELS,
     LEG_CONDITIONS,
+    WALK_MAX_MINUTES,
     Condition,
     Equipment,
     Profile,
@@ -135,6 +136,11 @@ class FirstRunScreen(Screen):
                     )
                     yield Label("Minutes per session (5–60):")
                     yield Input("15", id="minutes", compact=True)
+                    yield Label(
+                        "Walking: minutes you can walk comfortably now "
+                        "(0 if not yet, blank to say later):"
+                    )
+                    yield Input(id="walk-now", placeholder="0–240", compact=True)
                 with VerticalScroll(id="stage"):
                     yield Static(id="recommendation", markup=False)
                     yield CheckList(
@@ -253,6 +259,7 @@ class FirstRunScreen(Screen):
             if not self.query_one("#slots", CheckList).selected:
                 raise InputProblem("Please choose morning, evening, or both.")
             parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
+            self.walk_now()
             assert self.episode_start is not None
             conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
             placement = place(  # the worse of back and leg, as every rule reads it
@@ -304,6 +311,17 @@ class FirstRunScreen(Screen):
         value = self.query_one("#stage-choice", CheckList).value
         return int(value) if value else self.recommended
 
+    def walk_now(self) -> int | None:
+        """The minutes typed for a comfortable walk; None when left blank (asked on Today)."""
+        field = self.query_one("#walk-now", Input)
+        if not field.value.strip():
+            return None
+        try:
+            return parse_whole(field.value, 0, WALK_MAX_MINUTES, "walking minutes")
+        except InputProblem:
+            field.focus()
+            raise
+
     def finish(self) -> None:
         app = self.app
         stage = self.chosen_stage()
@@ -328,6 +346,8 @@ class FirstRunScreen(Screen):
             minutes_per_session=minutes,
             stenosis=self.query_one("#stenosis", Checkbox).value,
             disclaimer_accepted_at=app.now(),
+            walk_comfortable=self.walk_now(),
+            walk_since=app.now().date() if self.walk_now() is not None else None,
         )
         assert self.screening is not None
         why = (

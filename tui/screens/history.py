@@ -35,9 +35,11 @@ from planner.models import (
     Rules,
     Session,
     StageEvent,
+    Walk,
 )
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from planner.report import short_change
+from planner.walking import minutes_by_day
 from tui.screens.base import MainScreen
 from tui.text import literal, screen_safe
 from tui.widgets.commands import Command, PlaceCommands
@@ -82,6 +84,25 @@ def one_line(text: str, width: int) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # What each line says: plain functions of records, so they are easy to read and to test.
+
+
+SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def walks_line(walks: Sequence[Walk], today: date, room: int) -> str:
+    """Minutes walked per day: the totals, then the last days as bars (a full bar is the
+    programme's 30 minutes or more; a blank is a day without a walk)."""
+    if not walks:
+        return "none in this period (w on Today logs one)"
+    per_day = minutes_by_day(walks)
+    total = sum(per_day.values())
+    head = f"{len(walks)} walks, {total} min on {len(per_day)} days · "
+    days = max(0, min(28, room - len(head) - 1))
+    bars = "".join(
+        SPARK[min(8, -(-per_day.get(today - timedelta(days=d), 0) * 8 // 30))]
+        for d in range(days - 1, -1, -1)
+    )
+    return head + bars
 
 
 def adherence_line(sessions: Sequence[Session], slots: int, today: date) -> str:
@@ -355,6 +376,7 @@ class HistoryScreen(MainScreen):
             yield Static(id="history-adherence", markup=False, classes="history-line")
             yield Static(id="history-stages", markup=False, classes="history-line")
             yield Static(id="history-psfs", markup=False, classes="history-line")
+            yield Static(id="history-walks", markup=False, classes="history-line")
             yield PainChart(id="history-chart")
             yield Static(id="history-legend", markup=False)
             yield PainChart(id="history-leg-chart")
@@ -427,6 +449,12 @@ class HistoryScreen(MainScreen):
             "#history-psfs",
             "PSFS",
             Content(psfs_line(app.repo.psfs(since), app.repo.latest_psfs(), today, room)),
+        )
+
+        self._line(
+            "#history-walks",
+            "Walks",
+            Content(walks_line(app.repo.walks(since), today, room)),
         )
 
         # "All" begins with the first record; a window with its first day.

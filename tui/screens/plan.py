@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from planner.course import latest_pain
-from planner.models import DeclinedStep, Dose, Exercise
+from planner.models import DeclinedStep, Dose, Exercise, is_bouts
 from planner.plan import change_dose, reset_plan, swap, swap_options
 from planner.progression import DoseSuggestion
 from tui.parse import parse_whole
@@ -129,6 +129,7 @@ class PlanScreen(MainScreen):
         Binding("x", "decline", "Not now"),
         Binding("r", "reset", "Reset"),
         Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
+        Binding("k", "walking", "Walking", show=False),  # said in the help line below
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -140,6 +141,7 @@ class PlanScreen(MainScreen):
             yield Static(
                 Content(
                     "e change the dose · w swap the exercise · r back to the stage's default plan"
+                    " · k how long you walk comfortably (restarts the walking programme)"
                 ),
                 id="plan-help",
                 classes="dim",
@@ -165,10 +167,12 @@ class PlanScreen(MainScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        slots = standing.profile.slots if standing.profile else ["morning"]
         for i, p in enumerate(plan.prescriptions, 1):
             ex = app.catalog.exercise(p.exercise_id)
+            when = "in bouts" if is_bouts(p, slots) else p.slot
             table.add_row(
-                Text(str(i)), Text(ex.name), Text(p.dose.label()), Text(p.slot), key=p.exercise_id
+                Text(str(i)), Text(ex.name), Text(p.dose.label()), Text(when), key=p.exercise_id
             )
         if plan.prescriptions:
             table.move_cursor(row=min(row, len(plan.prescriptions) - 1))
@@ -266,6 +270,27 @@ class PlanScreen(MainScreen):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.save(changed, f"Swapped {ex.name} for {app.catalog.exercise(new_id).name}.")
+
+    @work
+    async def action_walking(self) -> None:
+        """How long the person walks comfortably now: the walking programme starts again from
+        it today (planner.walking)."""
+        from tui.screens.walk import WalkSetupScreen
+
+        app = self.app
+        profile = app.profile()
+        if profile is None:
+            return
+        minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
+        if minutes is None:
+            return
+        changed = replace(profile, walk_comfortable=minutes, walk_since=app.now().date())
+        if app.saved(lambda: app.repo.save_profile(changed)):
+            walk = app.standing().walk
+            self.notify(
+                walk.reason if walk else "Walking stays off until it is comfortable.",
+                markup=False,
+            )
 
     def action_accept(self) -> None:
         step = self.first_suggestion()

@@ -96,12 +96,13 @@ class PlayerScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         self.started_at = app.now()
+        items = self.plan.for_slot(self.slot, app.profile().slots)
         names = {
             p.exercise_id: app.catalog.exercises[p.exercise_id].name
-            for p in self.plan.for_slot(self.slot)
+            for p in items
             if p.exercise_id in app.catalog.exercises
         }
-        self.run = SessionRun.of(self.plan.for_slot(self.slot), names)
+        self.run = SessionRun.of(items, names)
         self.set_interval(TICK_S, self.tick)
         self.draw()
 
@@ -149,7 +150,7 @@ class PlayerScreen(Screen):
             status = "  (done)"
         self.query_one("#name", Static).update(
             Content.assemble(
-                (item.name, "bold"), status, "\n", ("Dose: ", "dim"), item.dose.label()
+                (item.name, "bold"), status, "\n", ("Dose: ", "dim"), item.dose.label(daily=False)
             )
         )
         lines: list[Content] = []

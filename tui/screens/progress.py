@@ -45,8 +45,26 @@ class ProgressScreen(MainScreen):
             yield Static(id="ladder", markup=False)
             yield Static(id="criteria", markup=False)
             yield Static(id="stepback", markup=False)
+            yield Static(id="walking", markup=False)
             yield Static(id="psfs", markup=False)
             yield Static(id="events", markup=False)
+
+    def show_walking(self, walk) -> None:
+        """The walking programme: this week's minutes against the week's aim, and why the
+        day's minutes are what they are (planner.walking)."""
+        widget = self.query_one("#walking", Static)
+        if walk is None:
+            widget.update(Content("Walking: not set up yet. On Today, w asks how long you walk."))
+            return
+        widget.update(
+            Content.assemble(
+                ("Walking this week", "bold"),
+                f": {walk.minutes_this_week} of {walk.week_target} min "
+                f"({walk.minutes} min on {walk.goal_days} days) · "
+                f"{walk.days_this_week} of {walk.goal_days} days so far\n",
+                f" {walk.reason}",
+            )
+        )
 
     def refresh_view(self) -> None:
         app = self.app
@@ -108,6 +126,7 @@ class ProgressScreen(MainScreen):
                 failing = ", ".join(c.label.lower() for c in check.failing)
                 lines.append(Content(f" → Not yet: {failing}. (o moves on anyway, with a reason.)"))
         self.query_one("#criteria", Static).update(Content("\n").join(lines))
+        self.show_walking(standing.walk)
 
         back = self.query_one("#stepback", Static)
         if advice.step_back is not None:

@@ -37,6 +37,10 @@ class TodayScreen(MainScreen):
 
     BINDINGS = [
         Binding("s", "start", "Start session"),
+        # Said on the day's list, beside the bout and the walk they log: the footer keeps its
+        # room for the session's keys (f and x for a session cut off).
+        Binding("b", "bout", "Bout done", show=False),
+        Binding("w", "walk", "Walk", show=False),
         Binding("r", "rescreen", "Re-screen"),
         Binding("d", "clearance", "Doctor checked"),
         Binding("f", "finish_open", "Finish it"),
@@ -47,10 +51,14 @@ class TodayScreen(MainScreen):
     clearable = False
     #: A session cut off before its end form (planner.advice.left_open): f and x show.
     left: Session | None = None
+    #: The plan has exercises done in bouts through the day (shows `b`).
+    has_bouts = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clearance":
             return self.clearable
+        if action == "bout":
+            return self.has_bouts
         if action in ("finish_open", "close_open"):
             return self.left is not None
         return True
@@ -61,6 +69,7 @@ class TodayScreen(MainScreen):
             yield Static(id="banner", markup=False)
             yield Static(id="left-open", markup=False)
             yield Static(id="sessions", markup=False)
+            yield Static(id="daily", markup=False)
             yield Static(id="checkin", markup=False)
             yield Static(id="next", markup=False)
             yield Static(id="last-note", markup=False)
@@ -77,6 +86,7 @@ class TodayScreen(MainScreen):
                 "#banner",
                 "#left-open",
                 "#sessions",
+                "#daily",
                 "#checkin",
                 "#next",
                 "#last-note",
@@ -117,6 +127,7 @@ class TodayScreen(MainScreen):
                     )
                 )
         self.query_one("#sessions", Static).update(Content("\n").join(rows))
+        self.show_daily(standing)
 
         today_checkins = [c for c in history.checkins if c.at.date() == now.date()]
         checkin = self.query_one("#checkin", Static)
@@ -159,8 +170,9 @@ class TodayScreen(MainScreen):
             start.display = False
             return
         slot = next_slot(done, now.hour)
-        items = plan.for_slot(slot)
-        minutes = session_minutes(plan, slot)
+        slots = profile.slots
+        items = plan.for_slot(slot, slots)
+        minutes = session_minutes(plan, slot, slots)
         all_done = all(s is not None and s.is_done for s in done.values())
         lines = []
         if all_done:
@@ -179,7 +191,7 @@ class TodayScreen(MainScreen):
         for i, p in enumerate(items, 1):
             ex = app.catalog.exercises.get(p.exercise_id)
             name = ex.name if ex else p.exercise_id
-            lines.append(Content(f"  {i}. {name} — {p.dose.label()}"))
+            lines.append(Content(f"  {i}. {name} — {p.dose.label(daily=False)}"))
         nxt.update(Content("\n").join(lines))
         start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
         start.display = True
@@ -224,6 +236,90 @@ class TodayScreen(MainScreen):
                 markup=False,
             )
             self.refresh_view()
+
+    def show_daily(self, standing) -> None:
+        """The bouts through the day and the walk, each with the one key that logs it."""
+        if bool(standing.bouts) != self.has_bouts:
+            self.has_bouts = bool(standing.bouts)
+            self.refresh_bindings()
+        rows = []
+        for count in standing.bouts:
+            mark = "✓" if not count.left else "◐" if count.done else "○"
+            rows.append(Content.assemble(f"  {mark} {count.line()}  ", ("b", "bold"), " one done"))
+        walk = standing.walk
+        if walk is None:
+            rows.append(
+                Content.assemble(
+                    "  ○ Walking: say how long you walk comfortably  ", ("w", "bold"), " set up"
+                )
+            )
+        else:
+            mark = "✓" if walk.done_today else "◐" if walk.minutes_today else "○"
+            rows.append(Content.assemble(f"  {mark} {walk.line()}  ", ("w", "bold"), " log a walk"))
+        self.query_one("#daily", Static).update(Content("\n").join(rows))
+
+    def action_bout(self) -> None:
+        """One key: one bout of the first exercise with bouts left today."""
+        from planner.bouts import next_bout
+        from planner.models import Bout
+
+        app = self.app
+        standing = app.standing()
+        if standing.plan is None or not standing.bouts:
+            return
+        if not standing.gate.open:
+            self.notify(standing.gate.reason, severity="warning", markup=False)
+            return
+        count = next_bout(standing.bouts)
+        if count is None:
+            self.notify("Today's bouts are done. Rest is part of the plan.", markup=False)
+            return
+        bout = Bout(at=app.now(), exercise_id=count.exercise_id, plan_id=standing.plan.id)
+        if app.saved(lambda: app.repo.record_bout(bout)):
+            self.notify(f"{count.name}: {count.done + 1} of {count.of} today.", markup=False)
+            self.refresh_view()
+
+    @work
+    async def action_walk(self) -> None:
+        """Log a walk; the first time, ask how long the person walks comfortably now."""
+        from dataclasses import replace
+
+        from planner.walking import day_pain_before
+        from tui.screens.walk import WalkScreen, WalkSetupScreen
+
+        app = self.app
+        standing = app.standing()
+        profile = standing.profile
+        if profile is None or standing.plan is None:
+            return
+        if not standing.gate.open:
+            self.notify(standing.gate.reason, severity="warning", markup=False)
+            return
+        if standing.walk is None:
+            minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
+            if minutes is None:
+                return
+            changed = replace(profile, walk_comfortable=minutes, walk_since=standing.now.date())
+            if app.saved(lambda: app.repo.save_profile(changed)):
+                self.refresh_view()
+                walk = app.standing().walk
+                self.notify(
+                    walk.reason if walk else "Walking stays off until it is comfortable.",
+                    markup=False,
+                )
+            return
+        now = app.now()
+        day_pain = day_pain_before(standing.history.checkins, now)
+        walk = await app.push_screen_wait(
+            WalkScreen(now, standing.walk, profile.leg_symptoms, day_pain)
+        )
+        if walk is None:
+            return
+        if app.saved(lambda: app.repo.record_walk(walk)):
+            self.refresh_view()
+            after = app.standing().walk
+            if after is not None:
+                self.notify(after.line() + ".", markup=False)
 
     def show_card(self, today: TodaysCard | None) -> None:
         """The education card that fits what is happening (planner.learn): its title and first

@@ -1,0 +1,212 @@
+"""The walking programme: a daily walk beside the exercise sessions (SPEC §3b).
+
+Graded activity (CLINICAL §2) and WalkBack (CLINICAL §6, Pocovi et al., Lancet 2024): start
+below tolerance, at 80 % of what the person can walk comfortably now; add 10–20 % a week while
+the week's walks caused no flare, up to 30 minutes on 5 days a week; hold the level after a
+flared walk, step down after two. Every number is in `Rules` ([rules] in seeds/data/stages.toml).
+
+Everything here is derived from the profile and the walks (nothing about the level is stored),
+so Today, Progress, History, `rehab status`, the report, the CSV and the calendar all agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from planner.models import CheckIn, Exercise, Frozen, Profile, Rules, Walk, frozen
+
+
+@frozen
+class WalkWeek(Frozen):
+    """One finished week of the programme and what it did to the level."""
+
+    start: date
+    minutes: int
+    walks: int
+    flares: int
+    level_before: int
+    level_after: int
+    change: str
+
+
+@frozen
+class WalkTarget(Frozen):
+    """Where the walking programme stands today."""
+
+    #: Minutes to walk today (on a walking day), and the goal it grows toward.
+    minutes: int
+    goal_minutes: int
+    goal_days: int
+    #: Why the level is what it is: the start, or what last week's walks did.
+    reason: str
+    #: This programme week (it starts on the day the person said how far they walk).
+    week_start: date
+    minutes_today: int
+    minutes_this_week: int
+    #: Days this week whose walks reached the day's minutes.
+    days_this_week: int
+    weeks: tuple[WalkWeek, ...] = ()
+    #: Walking backwards (article 000) is offered from this stage on; None: not in the catalog.
+    backward_from: int | None = None
+    backward_ok: bool = False
+    #: The longest backward walk: short bouts, the catalog exercise's longest dose.
+    backward_max: int | None = None
+
+    @property
+    def week_target(self) -> int:
+        """The week's minutes to aim at: the day's minutes on the goal days."""
+        return self.minutes * self.goal_days
+
+    @property
+    def done_today(self) -> bool:
+        """Today's walking reached today's minutes."""
+        return self.minutes_today >= self.minutes
+
+    def line(self) -> str:
+        """'Walk 12 of 16 min today · 2 of 5 days this week'."""
+        return (
+            f"Walk {self.minutes_today} of {self.minutes} min today · "
+            f"{self.days_this_week} of {self.goal_days} days this week"
+        )
+
+
+def start_minutes(comfortable: int, rules: Rules) -> int:
+    """The first level: the start share of what the person walks comfortably, at least one
+    minute, at most the goal."""
+    return max(1, min(rules.walk_goal_minutes, round(comfortable * rules.walk_start_pct / 100)))
+
+
+def step_up(level: int, rules: Rules) -> int:
+    """One week's step: the step share more, at least a minute, never past the goal."""
+    return min(
+        rules.walk_goal_minutes, max(level + 1, round(level * (1 + rules.walk_step_pct / 100)))
+    )
+
+
+def step_down(level: int, rules: Rules) -> int:
+    """Back one step: at least a minute less, never below one minute."""
+    return max(1, min(level - 1, round(level / (1 + rules.walk_step_pct / 100))))
+
+
+def is_flare(walk: Walk, rules: Rules) -> bool:
+    """A walk caused a flare, by the session rule (SPEC §3): pain after above the flare line, or
+    up by the flare rise on the day's check-in before it (`Walk.day_pain`)."""
+    after = walk.worse_after
+    if after > rules.flare_pain_after_above:
+        return True
+    return walk.day_pain is not None and after >= walk.day_pain + rules.flare_rise
+
+
+def day_pain_before(checkins: Sequence[CheckIn], when: datetime) -> int | None:
+    """The worse pain of the latest check-in on `when`'s day before it (what a walk logged
+    then keeps as `day_pain`), or None."""
+    for c in reversed(checkins):
+        if c.at <= when:
+            return c.worse_pain if c.at.date() == when.date() else None
+    return None
+
+
+def walking(
+    profile: Profile,
+    walks: Sequence[Walk],
+    rules: Rules,
+    today: date,
+    stage: int,
+    backward: Exercise | None = None,
+) -> WalkTarget | None:
+    """Today's walking target and the week so far; None while the person has not said how far
+    they walk comfortably (or said they cannot walk comfortably yet)."""
+    if not profile.walk_comfortable or profile.walk_since is None:
+        return None
+    since = profile.walk_since
+    walks = sorted((w for w in walks if w.at.date() >= since and w.at.date() <= today), key=_at)
+    level = start_minutes(profile.walk_comfortable, rules)
+    reason = (
+        f"Started at {level} min: {rules.walk_start_pct} % of the {profile.walk_comfortable} min "
+        "you said you walk comfortably."
+    )
+    weeks: list[WalkWeek] = []
+    this_week = since + timedelta(days=7 * ((today - since).days // 7))
+    start = since
+    i = 0
+    while start < this_week:
+        end = start + timedelta(days=7)
+        week: list[Walk] = []
+        while i < len(walks) and walks[i].at.date() < end:
+            week.append(walks[i])
+            i += 1
+        flares = sum(is_flare(w, rules) for w in week)
+        before = level
+        if flares >= rules.walk_step_down_flares:
+            level = step_down(level, rules)
+            change = f"{flares} walks flared that week: one step down"
+        elif flares:
+            change = "a walk flared that week: holding the level"
+        elif not week:
+            change = "no walk that week: holding the level"
+        elif level >= rules.walk_goal_minutes:
+            change = "at the goal: keep it up"
+        else:
+            level = step_up(level, rules)
+            change = "no walk flared that week: a step up"
+        weeks.append(
+            WalkWeek(
+                start=start,
+                minutes=sum(w.minutes for w in week),
+                walks=len(week),
+                flares=flares,
+                level_before=before,
+                level_after=level,
+                change=change,
+            )
+        )
+        reason = f"{level} min: {change} (week of {start:%d %b})."
+        start = end
+    current = walks[i:]
+    per_day: dict[date, int] = {}
+    for w in current:
+        per_day[w.at.date()] = per_day.get(w.at.date(), 0) + w.minutes
+    backward_from = backward.stage if backward and isinstance(backward.stage, int) else None
+    return WalkTarget(
+        minutes=level,
+        goal_minutes=rules.walk_goal_minutes,
+        goal_days=rules.walk_goal_days,
+        reason=reason,
+        week_start=this_week,
+        minutes_today=per_day.get(today, 0),
+        minutes_this_week=sum(per_day.values()),
+        days_this_week=sum(1 for m in per_day.values() if m >= level),
+        weeks=tuple(weeks),
+        backward_from=backward_from,
+        backward_ok=backward_from is not None and stage >= backward_from,
+        backward_max=backward.bounds.minutes[1] if backward and backward.bounds.minutes else None,
+    )
+
+
+def _at(walk: Walk):  # noqa: ANN202 - a sort key
+    return walk.at
+
+
+def minutes_by_day(walks: Sequence[Walk]) -> dict[date, int]:
+    """Minutes walked on each day (History, the CSV and the report)."""
+    out: dict[date, int] = {}
+    for w in walks:
+        out[w.at.date()] = out.get(w.at.date(), 0) + w.minutes
+    return out
+
+
+def check_walk(minutes: int, backward: bool, target: WalkTarget | None) -> str | None:
+    """Why a walk as entered cannot be logged (one line), or None: backward walks stay short
+    and are offered from the catalog's stage (article 000)."""
+    if backward:
+        if target is None or not target.backward_ok:
+            stage = target.backward_from if target else None
+            where = f" from stage {stage}" if stage else ""
+            return f"Walking backwards is offered{where}: log this walk as forwards."
+        if target.backward_max is not None and minutes > target.backward_max:
+            return (
+                f"Backward walks stay short: at most {target.backward_max} min on flat, "
+                "familiar ground (article 000)."
+            )
+    return None

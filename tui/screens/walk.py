@@ -1,0 +1,102 @@
+"""The walking programme's two questions (SPEC §3b): how far you walk comfortably, and a walk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Label
+
+from planner.models import WALK_MAX_MINUTES, Walk
+from planner.walking import WalkTarget, check_walk
+from tui.parse import InputProblem, parse_pain, parse_whole
+from tui.screens.modals import AskScreen
+
+
+class WalkSetupScreen(AskScreen[int | None]):
+    """How many minutes the person can walk comfortably now: the programme starts below it."""
+
+    OK = "Save"
+
+    def __init__(self, kept: int | None = None) -> None:
+        super().__init__("Walking: how long can you walk comfortably now?")
+        self.kept = kept
+
+    def fields(self) -> ComposeResult:
+        yield Label(
+            "Minutes at an easy pace before your back or leg starts to complain. Your daily "
+            "walk starts a little below that and grows each week that goes well, toward 30 "
+            "minutes on 5 days. 0 if walking is not comfortable yet."
+        )
+        kept = "" if self.kept is None else str(self.kept)
+        yield Input(kept, id="walk-minutes", placeholder=f"0–{WALK_MAX_MINUTES}", compact=True)
+
+    def read(self) -> int:
+        field = self.query_one("#walk-minutes", Input)
+        try:
+            return parse_whole(field.value, 0, WALK_MAX_MINUTES, "minutes")
+        except InputProblem:
+            field.focus()
+            raise
+
+
+class WalkScreen(AskScreen[Walk | None]):
+    """One walk: minutes, forwards or backwards (where the stage allows), and the pain after."""
+
+    OK = "Save"
+
+    def __init__(
+        self, now: datetime, target: WalkTarget, leg: bool, day_pain: int | None = None
+    ) -> None:
+        super().__init__(f"A walk · today's aim {target.minutes} min ({target.minutes_today} done)")
+        self.now = now
+        self.target = target
+        self.leg = leg
+        self.day_pain = day_pain
+
+    def fields(self) -> ComposeResult:
+        yield Label("Minutes walked:")
+        yield Input(id="walk-minutes", placeholder=f"1–{WALK_MAX_MINUTES}", compact=True)
+        if self.target.backward_ok:
+            yield Checkbox(
+                f"Backwards (flat, familiar ground; at most {self.target.backward_max} min)",
+                False,
+                id="backward",
+                compact=True,
+            )
+        yield Label("Back pain after, 0–10:" if self.leg else "Pain after, 0–10:")
+        yield Input(id="walk-pain", placeholder="0–10", compact=True)
+        if self.leg:
+            yield Label("Leg pain after, 0–10:")
+            yield Input(id="walk-leg", placeholder="0–10", compact=True)
+
+    def read(self) -> Walk:
+        minutes_field = self.query_one("#walk-minutes", Input)
+        try:
+            minutes = parse_whole(minutes_field.value, 1, WALK_MAX_MINUTES, "minutes")
+        except InputProblem:
+            minutes_field.focus()
+            raise
+        backward = self.target.backward_ok and self.query_one("#backward", Checkbox).value
+        problem = check_walk(minutes, backward, self.target)
+        if problem is not None:
+            minutes_field.focus()
+            raise InputProblem(problem)
+        pain = self._pain("#walk-pain", "")
+        leg = self._pain("#walk-leg", "Leg pain: ") if self.leg else None
+        return Walk(
+            at=self.now,
+            minutes=minutes,
+            backward=backward,
+            pain_after=pain,
+            leg_after=leg,
+            day_pain=self.day_pain,
+        )
+
+    def _pain(self, selector: str, prefix: str) -> int:
+        field = self.query_one(selector, Input)
+        try:
+            return parse_pain(field.value)
+        except InputProblem as problem:
+            field.focus()
+            raise InputProblem(f"{prefix}{problem}") from None
