@@ -31,7 +31,7 @@ from planner.progression import (
     step_back_check,
 )
 from planner.safety import headline
-from planner.walking import WalkTarget, walking
+from planner.walking import WalkTarget, target_for
 
 
 @value
@@ -219,14 +219,6 @@ def stand(
         gate = may_start(plan, safety, now, catalog.rules)
         return Standing(now, profile, plan, history, gate, None)
     advice = advise(catalog, profile, plan, history, safety, last_psfs, now)
-    rules = catalog.rules
-    walk = walking(
-        profile,
-        [w for w in walks if w.at <= now],
-        rules,
-        now.date(),
-        plan.stage,
-        catalog.exercises.get(rules.backward_walk_exercise),
-    )
+    walk = target_for(catalog, profile, [w for w in walks if w.at <= now], now.date(), plan.stage)
     bouts = bouts_today(catalog, plan, profile.slots, history.bouts, now.date())
     return Standing(now, profile, plan, history, advice.gate, advice, walk, tuple(bouts))

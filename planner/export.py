@@ -43,7 +43,7 @@ from planner.models import (
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
-from planner.walking import WalkTarget, walking
+from planner.walking import WalkTarget, target_for
 from planner.walking import is_flare as walk_is_flare
 
 # ---------------------------------------------------------------------------------------------
@@ -612,15 +612,7 @@ def _walking_section(
     if data.profile is None:
         return []
     stage = data.plan.stage if data.plan else 1
-    rules = catalog.rules
-    target = walking(
-        data.profile,
-        data.walks,
-        rules,
-        now.date(),
-        stage,
-        catalog.exercises.get(rules.backward_walk_exercise),
-    )
+    target = target_for(catalog, data.profile, data.walks, now.date(), stage)
     if target is None:
         return ["Not set up (the person has not said how long they walk comfortably)."]
     lines = [

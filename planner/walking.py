@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from planner.models import CheckIn, Exercise, Frozen, Profile, Rules, Walk, frozen
+from planner.models import Catalog, CheckIn, Exercise, Frozen, Profile, Rules, Walk, frozen
 
 
 @frozen
@@ -182,6 +182,16 @@ def walking(
         backward_ok=backward_from is not None and stage >= backward_from,
         backward_max=backward.bounds.minutes[1] if backward and backward.bounds.minutes else None,
     )
+
+
+def target_for(
+    catalog: Catalog, profile: Profile, walks: Sequence[Walk], today: date, stage: int
+) -> WalkTarget | None:
+    """`walking` with the catalog's rules and its backward-walking exercise: what Today,
+    `rehab status`, the report and the calendar all ask."""
+    rules = catalog.rules
+    backward = catalog.exercises.get(rules.backward_walk_exercise)
+    return walking(profile, walks, rules, today, stage, backward)
 
 
 def _at(walk: Walk):  # noqa: ANN202 - a sort key

@@ -13,7 +13,7 @@ from planner import export
 from planner.gate import may_start
 from planner.models import Catalog
 from planner.version import __version__
-from planner.walking import walking
+from planner.walking import target_for
 from store.errors import StoreError
 from store.schema import ORDER_FIELDS
 
@@ -60,14 +60,7 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
     meta = repo.documents().get("meta", {}).get("meta", {})
     stamp = now.astimezone(UTC).replace(tzinfo=None)
     walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
-    walk = walking(
-        profile,
-        walks,
-        catalog.rules,
-        now.date(),
-        plan.stage,
-        catalog.exercises.get(catalog.rules.backward_walk_exercise),
-    )
+    walk = target_for(catalog, profile, walks, now.date(), plan.stage)
     return export.icalendar(
         catalog, profile, plan, now.date(), stamp, file_key(meta), __version__, walk=walk
     )

@@ -275,22 +275,9 @@ class PlanScreen(MainScreen):
     async def action_walking(self) -> None:
         """How long the person walks comfortably now: the walking programme starts again from
         it today (planner.walking)."""
-        from tui.screens.walk import WalkSetupScreen
+        from tui.screens.walk import ask_comfortable
 
-        app = self.app
-        profile = app.profile()
-        if profile is None:
-            return
-        minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
-        if minutes is None:
-            return
-        changed = replace(profile, walk_comfortable=minutes, walk_since=app.now().date())
-        if app.saved(lambda: app.repo.save_profile(changed)):
-            walk = app.standing().walk
-            self.notify(
-                walk.reason if walk else "Walking stays off until it is comfortable.",
-                markup=False,
-            )
+        await ask_comfortable(self)
 
     def action_accept(self) -> None:
         step = self.first_suggestion()

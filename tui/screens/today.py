@@ -282,10 +282,9 @@ class TodayScreen(MainScreen):
     @work
     async def action_walk(self) -> None:
         """Log a walk; the first time, ask how long the person walks comfortably now."""
-        from dataclasses import replace
 
         from planner.walking import day_pain_before
-        from tui.screens.walk import WalkScreen, WalkSetupScreen
+        from tui.screens.walk import WalkScreen, ask_comfortable
 
         app = self.app
         standing = app.standing()
@@ -296,17 +295,8 @@ class TodayScreen(MainScreen):
             self.notify(standing.gate.reason, severity="warning", markup=False)
             return
         if standing.walk is None:
-            minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
-            if minutes is None:
-                return
-            changed = replace(profile, walk_comfortable=minutes, walk_since=standing.now.date())
-            if app.saved(lambda: app.repo.save_profile(changed)):
+            if await ask_comfortable(self):
                 self.refresh_view()
-                walk = app.standing().walk
-                self.notify(
-                    walk.reason if walk else "Walking stays off until it is comfortable.",
-                    markup=False,
-                )
             return
         now = app.now()
         day_pain = day_pain_before(standing.history.checkins, now)

@@ -40,6 +40,28 @@ class WalkSetupScreen(AskScreen[int | None]):
             raise
 
 
+async def ask_comfortable(screen) -> bool:
+    """Ask how long the person walks comfortably and start the walking programme from it today
+    (Today's first `w`, and Plan's `k`); says where it starts. True once saved."""
+    from dataclasses import replace
+
+    app = screen.app
+    profile = app.profile()
+    if profile is None:
+        return False
+    minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
+    if minutes is None:
+        return False
+    changed = replace(profile, walk_comfortable=minutes, walk_since=app.now().date())
+    if not app.saved(lambda: app.repo.save_profile(changed)):
+        return False
+    walk = app.standing().walk
+    screen.notify(
+        walk.reason if walk else "Walking stays off until it is comfortable.", markup=False
+    )
+    return True
+
+
 class WalkScreen(AskScreen[Walk | None]):
     """One walk: minutes, forwards or backwards (where the stage allows), and the pain after."""
 
