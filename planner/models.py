@@ -635,12 +635,13 @@ class Plan(Record):
         prescribed more often than that is done in short bouts instead (`bouts`, SPEC §3b).
         """
         first = slots[0] if slots else slot
-        return [
-            p
-            for p in self.prescriptions
-            if (p.slot == slot or (p.slot not in slots and p.slot != "any" and slot == first))
-            or (p.slot == "any" and not is_bouts(p, slots))
-        ]
+
+        def here(p: Prescription) -> bool:
+            if p.slot == "any":
+                return not is_bouts(p, slots)
+            return p.slot == slot or (p.slot not in slots and slot == first)
+
+        return [p for p in self.prescriptions if here(p)]
 
     def bouts(self, slots: Sequence[Slot]) -> list[Prescription]:
         """The exercises done in short bouts through the day rather than in a session: those

@@ -120,7 +120,7 @@ def walking(
     if not profile.walk_comfortable or profile.walk_since is None:
         return None
     since = profile.walk_since
-    walks = sorted((w for w in walks if w.at.date() >= since and w.at.date() <= today), key=_at)
+    walks = sorted((w for w in walks if since <= w.at.date() <= today), key=lambda w: w.at)
     level = start_minutes(profile.walk_comfortable, rules)
     reason = (
         f"Started at {level} min: {rules.walk_start_pct} % of the {profile.walk_comfortable} min "
@@ -163,10 +163,7 @@ def walking(
         )
         reason = f"{level} min: {change} (week of {start:%d %b})."
         start = end
-    current = walks[i:]
-    per_day: dict[date, int] = {}
-    for w in current:
-        per_day[w.at.date()] = per_day.get(w.at.date(), 0) + w.minutes
+    per_day = minutes_by_day(walks[i:])  # this week's
     backward_from = backward.stage if backward and isinstance(backward.stage, int) else None
     return WalkTarget(
         minutes=level,
@@ -192,10 +189,6 @@ def target_for(
     rules = catalog.rules
     backward = catalog.exercises.get(rules.backward_walk_exercise)
     return walking(profile, walks, rules, today, stage, backward)
-
-
-def _at(walk: Walk):  # noqa: ANN202 - a sort key
-    return walk.at
 
 
 def minutes_by_day(walks: Sequence[Walk]) -> dict[date, int]:

@@ -89,9 +89,9 @@ def one_line(text: str, width: int) -> str:
 SPARK = " ▁▂▃▄▅▆▇█"
 
 
-def walks_line(walks: Sequence[Walk], today: date, room: int) -> str:
+def walks_line(walks: Sequence[Walk], today: date, room: int, goal: int) -> str:
     """Minutes walked per day: the totals, then the last days as bars (a full bar is the
-    programme's 30 minutes or more; a blank is a day without a walk)."""
+    programme's goal, `goal` minutes, or more; a blank is a day without a walk)."""
     if not walks:
         return "none in this period (w on Today logs one)"
     per_day = minutes_by_day(walks)
@@ -99,7 +99,7 @@ def walks_line(walks: Sequence[Walk], today: date, room: int) -> str:
     head = f"{len(walks)} walks, {total} min on {len(per_day)} days · "
     days = max(0, min(28, room - len(head) - 1))
     bars = "".join(
-        SPARK[min(8, -(-per_day.get(today - timedelta(days=d), 0) * 8 // 30))]
+        SPARK[min(8, -(-per_day.get(today - timedelta(days=d), 0) * 8 // goal))]
         for d in range(days - 1, -1, -1)
     )
     return head + bars
@@ -454,7 +454,9 @@ class HistoryScreen(MainScreen):
         self._line(
             "#history-walks",
             "Walks",
-            Content(walks_line(app.repo.walks(since), today, room)),
+            Content(
+                walks_line(app.repo.walks(since), today, room, app.catalog.rules.walk_goal_minutes)
+            ),
         )
 
         # "All" begins with the first record; a window with its first day.
