@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser(
         "export",
         parents=[common],
-        help="your history as CSV, JSON, a Markdown report or a calendar",
-        description="Write your data in one of four formats, to the terminal "
+        help="your history as CSV, JSON, FHIR, a Markdown report or a calendar",
+        description="Write your data in one of five formats, to the terminal "
         "or to a private (0600)\nfile with --out. Needs no lock, so "
         "it works while the planner is open.\n\n"
         "  csv   one row per exercise done: prescribed against done,\n"
@@ -149,20 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
         "  json  the whole data file, for rehab import on another "
         "machine\n"
         "  md    a report for your physiotherapist or doctor\n"
+        "  fhir  a FHIR R4 JSON bundle a clinical system can import:\n"
+        "        conditions, the plan, every pain rating, sessions, walks\n"
         "  ics   your planned sessions for the next 28 days, for any\n"
         "        calendar to remind you",
         epilog="examples:\n"
         "  rehab export --format md --out ~/back-report.md\n"
         "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
         "  rehab export --format json --out ~/rehab-export.json\n"
-        "  rehab export --format ics --out ~/rehab.ics",
+        "  rehab export --format ics --out ~/rehab.ics\n"
+        "  rehab export --format fhir --tz Europe/Berlin --out ~/rehab-fhir.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     exp.add_argument(
         "--format",
         required=True,
-        choices=("csv", "json", "md", "ics"),
-        help="csv, json, md (Markdown) or ics (iCalendar)",
+        choices=("csv", "json", "md", "ics", "fhir"),
+        help="csv, json, md (Markdown), ics (iCalendar) or fhir (FHIR R4 JSON)",
     )
     exp.add_argument(
         "--out",
@@ -174,9 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--since",
         metavar="DATE",
-        help="csv and md only: sessions, check-ins and events from DATE "
+        help="csv, md and fhir only: sessions, check-ins and events from DATE "
         "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
         "it can be imported, nor ics, always the next 28 days",
+    )
+    exp.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="fhir and ics: your time zone, like Europe/Berlin (default: this "
+        "computer's, from TZ or /etc/localtime). Every time in the FHIR bundle "
+        "carries the UTC offset in force then, summer time included",
     )
 
     imp = sub.add_parser(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import TextIO
 
@@ -55,6 +55,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         )
         raise UsageError(f"--since does not apply to --format {args.format}: {why}.")
     since = parse_since(args.since)
+    if args.tz is not None and args.format not in ("fhir", "ics"):
+        raise UsageError(
+            f"--tz does not apply to --format {args.format}: its times are local, as stored."
+        )
+    zone = export_zone(args.tz)
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
@@ -65,7 +70,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
-    text = render_export(args.format, path, clock, since)
+    text = render_export(args.format, path, clock, since, zone)
     if target is None:
         out.write(text)
         return 0
@@ -74,7 +79,21 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     return 0
 
 
-def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str:
+def export_zone(name: str | None) -> tzinfo | None:
+    """The zone `--tz` names, or this computer's (None when nothing names one)."""
+    from store.zone import UnknownZone, local_zone, zone_named
+
+    if name is None:
+        return local_zone()
+    try:
+        return zone_named(name)
+    except UnknownZone as error:
+        raise CommandError(f"--tz: {error}") from None
+
+
+def render_export(
+    fmt: str, path: Path, clock: Clock, since: date | None, zone: tzinfo | None = None
+) -> str:
     """The export of the file at `path`, opened read-only for this command."""
     from seeds import load_catalog
     from store import Repository
@@ -82,7 +101,7 @@ def render_export(fmt: str, path: Path, clock: Clock, since: date | None) -> str
 
     with Repository.open(path, clock=clock, readonly=True) as repo:
         try:
-            return render(fmt, repo, load_catalog(), clock(), since)
+            return render(fmt, repo, load_catalog(), clock(), since, zone)
         except NothingToExport as refused:
             raise CommandError(str(refused)) from None
 

@@ -7,7 +7,8 @@ screen exports without opening the file a second time.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from planner import export
 from planner.gate import may_start
@@ -22,8 +23,16 @@ class NothingToExport(StoreError):
     """The file has nothing this export could hold (one line, in the person's words)."""
 
 
-def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) -> str:
-    """The export `fmt` of what `repo` holds, as text."""
+def render(
+    fmt: str,
+    repo,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    zone: tzinfo | None = None,
+) -> str:
+    """The export `fmt` of what `repo` holds, as text. `zone` is the person's time zone (the
+    FHIR bundle's offsets, the calendar's VTIMEZONE); None: the system's local time."""
     if fmt == "json":
         repo.check_all()  # never hand out a file that import would refuse
         tables = repo.documents()
@@ -35,6 +44,8 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
             repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
         )
     profile, plan = repo.profile(), repo.active_plan()
+    if fmt == "fhir":
+        return _fhir(repo, catalog, now, since, zone, profile, plan)
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
         data = export.ReportData(
@@ -57,15 +68,39 @@ def render(fmt: str, repo, catalog: Catalog, now: datetime, since: date | None) 
     gate = may_start(plan, repo.safety_records(), now, catalog.rules)
     if gate.stopped:
         raise NothingToExport("No sessions are planned while sessions are stopped. " + gate.reason)
-    meta = repo.documents().get("meta", {}).get("meta", {})
     stamp = now.astimezone(UTC).replace(tzinfo=None)
     walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
     walk = target_for(catalog, profile, walks, now.date(), plan.stage)
     return export.icalendar(
-        catalog, profile, plan, now.date(), stamp, file_key(meta), __version__, walk=walk
+        catalog, profile, plan, now.date(), stamp, repo_key(repo), __version__, walk=walk
     )
+
+
+def repo_key(repo) -> str:
+    """`file_key` of the file `repo` holds (its meta record, written as it is stored)."""
+    meta = repo.meta()
+    return file_key({"created": meta.created.isoformat()} if meta else {})
 
 
 def file_key(meta: dict) -> str:
     """A short key for one data file (from when it was created): calendar UIDs stay stable."""
     return hashlib.sha256(str(meta.get("created", "")).encode()).hexdigest()[:12]
+
+
+def _fhir(repo, catalog, now, since, zone, profile, plan) -> str:
+    """The FHIR R4 bundle (planner.fhir), as JSON."""
+    from planner import fhir
+
+    if profile is None and not repo.checkins() and not repo.sessions():
+        raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
+    data = fhir.FhirData(
+        profile=profile,
+        plan=plan,
+        checkins=repo.checkins(since),
+        sessions=repo.sessions(since),
+        walks=repo.walks(since),
+        bouts=repo.bouts(since),
+        psfs=repo.psfs(since),
+    )
+    bundle = fhir.bundle(catalog, data, now, repo_key(repo), zone, since)
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"

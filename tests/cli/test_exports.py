@@ -499,7 +499,7 @@ def test_report_since_keeps_a_24_hour_flare_on_its_first_day(demo_file):
 # Files, read-only use and errors
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "md", "ics"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "md", "ics", "fhir"])
 def test_exported_files_are_private(demo_file, tmp_path, fmt):
     target = tmp_path / f"export.{fmt}"
     target.write_text("old")

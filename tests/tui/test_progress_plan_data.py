@@ -261,3 +261,28 @@ async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
         await pilot.pause()
         assert target.exists() and oct(target.stat().st_mode & 0o777) == "0o600"
         assert target.read_text().startswith("date,")
+
+
+async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await go(pilot, "6")
+        dialog = await go(pilot, "e")
+        path = dialog.query_one("#path", Input)
+        dialog.query_one("#format").select("fhir")
+        await pilot.pause()
+        assert path.value.endswith(".fhir.json")
+        dialog.query_one("#format").select("md")
+        await pilot.pause()
+        assert path.value.endswith(f"{clock().date()}.md")  # not ".fhir.md"
+        dialog.query_one("#format").select("fhir")
+        await pilot.pause()
+        target = tmp_path / "for-the-clinic.fhir.json"
+        path.value = str(target)
+        path.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert oct(target.stat().st_mode & 0o777) == "0o600"
+        assert '"resourceType": "Bundle"' in target.read_text()

@@ -23,8 +23,13 @@ FORMATS = [
     ("md", "a report for your physiotherapist (Markdown)"),
     ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
     ("ics", "the next 4 weeks of sessions, for a calendar (iCalendar)"),
+    ("fhir", "for a clinic's records system (FHIR R4 JSON)"),
     ("json", "everything, to move to another computer (JSON)"),
 ]
+
+
+#: Each format's file name ending (a FHIR bundle is JSON, named so it is not taken for a backup).
+ENDINGS = {fmt: fmt for fmt, _ in FORMATS} | {"fhir": "fhir.json"}
 
 
 class ExportScreen(AskScreen[tuple[str, Path] | None]):
@@ -37,7 +42,7 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
         self.stamp = now.date().isoformat()
 
     def default_path(self, fmt: str) -> str:
-        return str(Path.home() / f"rehab-{self.stamp}.{fmt}")
+        return str(Path.home() / f"rehab-{self.stamp}.{ENDINGS[fmt]}")
 
     def fields(self) -> ComposeResult:
         yield CheckList(FORMATS, selected=["md"], single=True, id="format")
@@ -48,9 +53,10 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
     def format_changed(self, event: CheckList.Changed) -> None:
         fmt = event.checklist.value or "md"
         field = self.query_one("#path", Input)
-        stem, _, ext = field.value.rpartition(".")
-        if ext in {f for f, _ in FORMATS}:
-            field.value = f"{stem}.{fmt}"
+        for ending in sorted(ENDINGS.values(), key=len, reverse=True):
+            if field.value.endswith("." + ending):
+                field.value = field.value[: -len(ending)] + ENDINGS[fmt]
+                break
 
     def read(self) -> tuple[str, Path]:
         fmt = self.query_one("#format", CheckList).value or "md"
@@ -158,10 +164,12 @@ class DataScreen(MainScreen):
         fmt, path = target
         from store.atomic import write_atomic
         from store.exports import NothingToExport, render
+        from store.zone import local_zone
 
         # From the store the app holds: the file is never opened a second time (SPEC §4).
         try:
-            write_atomic(path, render(fmt, app.repo, app.catalog, app.now(), None).encode())
+            text = render(fmt, app.repo, app.catalog, app.now(), None, local_zone())
+            write_atomic(path, text.encode())
         except (NothingToExport, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return

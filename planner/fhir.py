@@ -1,0 +1,469 @@
+"""The FHIR R4 (4.0.1) export: one `Bundle` of type `collection` a clinical system can read.
+
+Pure: it is handed the records, the catalog, a key for the data file and the person's time zone,
+and returns plain JSON-ready dicts. What goes where, and every code used with its source, is in
+the README ("For your physiotherapist"); the tests validate every bundle with `fhir.resources`.
+
+Times: rehab stores naive local times (planner/clock.py). FHIR wants an offset on every time, so
+each moment gets the offset that was in force at that moment in the person's zone (`zone`, an
+IANA zone), which is right on both sides of a daylight-saving change. A wall-clock time that
+happened twice (the hour repeated in autumn) takes the first; one that never happened (the hour
+skipped in spring) takes the offset from before the change. With no zone known, the system's
+own rules for local time give the offset of each moment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from planner.models import (
+    CONDITION_LABELS,
+    Bout,
+    Catalog,
+    CheckIn,
+    Condition,
+    Dose,
+    Plan,
+    Profile,
+    PsfsRating,
+    Session,
+    Walk,
+)
+
+FHIR_VERSION = "4.0.1"
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+#: rehab's own identifiers and the one extension it uses (the number of sets of a dose).
+FILE_SYSTEM = "urn:rehab-planner:data-file"
+SETS_EXTENSION = "urn:rehab-planner:dose-sets"
+
+Code = tuple[str, str, str]  # system, code, display
+
+#: LOINC 72514-3, the 0–10 numeric pain rating (the issue's code; loinc.org/72514-3).
+PAIN: Code = (LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+#: Where a pain rating is felt: SNOMED CT body structures.
+BACK_SITE: Code = (SNOMED, "37822005", "Lower back structure")
+LEG_SITE: Code = (SNOMED, "61685007", "Lower limb structure")
+#: A session or a bout of exercises, and each exercise of the plan: SNOMED CT "Exercise therapy".
+EXERCISE_THERAPY: Code = (SNOMED, "229065009", "Exercise therapy")
+#: A walk: SNOMED CT "Walking" (observable entity); its minutes in UCUM.
+WALKING: Code = (SNOMED, "129006008", "Walking")
+#: The conditions rehab knows, in SNOMED CT where a concept says the same, and in WHO ICD-10.
+CONDITION_CODES: dict[Condition, tuple[Code, ...]] = {
+    Condition.LDH: ((ICD10, "M51.2", "Other specified intervertebral disc displacement"),),
+    Condition.SCIATICA: ((SNOMED, "23056005", "Sciatica"), (ICD10, "M54.3", "Sciatica")),
+    Condition.LUMBAGO: ((SNOMED, "279039007", "Low back pain"), (ICD10, "M54.5", "Low back pain")),
+    Condition.NONSPECIFIC: (
+        (SNOMED, "279039007", "Low back pain"),
+        (ICD10, "M54.5", "Low back pain"),
+    ),
+}
+REACH_WORDS = {
+    "none": "not in the leg",
+    "buttock": "to the buttock",
+    "thigh": "to the thigh",
+    "below-knee": "below the knee",
+    "foot": "to the foot",
+}
+_STATUS = {"done": "completed", "partial": "stopped", "skipped": "not-done"}
+_WHEN = {"morning": ["MORN"], "evening": ["EVE"]}
+
+
+def offset_time(moment: datetime, zone: tzinfo | None) -> str:
+    """`moment` (naive local) as an ISO time with the UTC offset in force then in `zone`."""
+    aware = moment.astimezone() if zone is None else moment.replace(tzinfo=zone, fold=0)
+    return aware.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FhirData:
+    """What the bundle is made of: the records, each list already limited by `--since`."""
+
+    profile: Profile | None
+    plan: Plan | None
+    checkins: Sequence[CheckIn] = ()
+    sessions: Sequence[Session] = ()
+    walks: Sequence[Walk] = ()
+    bouts: Sequence[Bout] = ()
+    psfs: Sequence[PsfsRating] = ()
+    #: Set when the plan came from a physiotherapist's file (`rehab plan import`).
+    clinician: str | None = None
+
+
+def concept(text: str, *codes: Code) -> dict[str, Any]:
+    """A CodeableConcept: the codes that say it, and always the words."""
+    value: dict[str, Any] = {"text": text}
+    if codes:
+        value["coding"] = [{"system": s, "code": c, "display": d} for s, c, d in codes]
+    return value
+
+
+class _Bundle:
+    """Entries with unique `urn:uuid` addresses derived from the file's key and each record."""
+
+    def __init__(self, file_key: str, zone: tzinfo | None) -> None:
+        self.key = file_key
+        self.zone = zone
+        self.entries: list[dict[str, Any]] = []
+
+    def address(self, kind: str, record_id: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"rehab-planner:{self.key}:{kind}:{record_id}"))
+
+    def add(self, kind: str, record_id: str, resource: dict[str, Any]) -> str:
+        """Add `resource` and return the reference other resources use for it."""
+        rid = self.address(kind, record_id)
+        url = f"urn:uuid:{rid}"
+        self.entries.append(
+            {"fullUrl": url, "resource": {"resourceType": kind, "id": rid, **resource}}
+        )
+        return url
+
+    def time(self, moment: datetime) -> str:
+        return offset_time(moment, self.zone)
+
+
+def bundle(
+    catalog: Catalog,
+    data: FhirData,
+    now: datetime,
+    file_key: str,
+    zone: tzinfo | None,
+    since: date | None = None,
+) -> dict[str, Any]:
+    """The FHIR R4 `Bundle` (type `collection`) of what `data` holds."""
+    out = _Bundle(file_key, zone)
+    patient = out.add(
+        "Patient",
+        "patient",
+        {
+            # Pseudonymous: rehab never asks for a name; the id is the data file's.
+            "identifier": [{"system": FILE_SYSTEM, "value": file_key}],
+            "active": True,
+        },
+    )
+    subject = {"reference": patient}
+    conditions = _conditions(out, data.profile, subject)
+    if data.plan is not None:
+        _care_plan(out, catalog, data.plan, subject, conditions, data.clinician)
+    for checkin in data.checkins:
+        _ratings(
+            out,
+            subject,
+            checkin.id,
+            checkin.at,
+            "at a check-in",
+            checkin.pain,
+            checkin.leg_pain,
+            checkin.reach,
+            checkin.note,
+        )
+    for session in data.sessions:
+        _session(out, catalog, subject, session)
+    for walk in data.walks:
+        _walk(out, subject, walk)
+    for bout in data.bouts:
+        name = _name(catalog, bout.exercise_id)
+        out.add(
+            "Procedure",
+            f"bout-{bout.id}",
+            {
+                "status": "completed",
+                "code": concept(f"Exercise bout: {name}", EXERCISE_THERAPY),
+                "subject": subject,
+                "performedDateTime": out.time(bout.at),
+            },
+        )
+    for rating in data.psfs:
+        out.add(
+            "Observation",
+            f"psfs-{rating.id}",
+            {
+                "status": "final",
+                "category": [_category("survey", "Survey")],
+                "code": concept("Patient-Specific Functional Scale (PSFS), 0 unable to 10 able"),
+                "subject": subject,
+                "effectiveDateTime": out.time(rating.at),
+                "component": [
+                    {"code": concept(item.activity), "valueInteger": item.score}
+                    for item in rating.items
+                ],
+                "note": [{"text": f"Mean {rating.mean:.1f} over {len(rating.items)} activities."}],
+            },
+        )
+    result: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": out.address("Bundle", now.isoformat()),
+        "meta": {"tag": [{"system": "urn:rehab-planner:fhir-version", "code": FHIR_VERSION}]},
+        "type": "collection",
+        "timestamp": out.time(now),
+        "entry": out.entries,
+    }
+    if since is not None:
+        result["meta"]["tag"].append(
+            {"system": "urn:rehab-planner:since", "code": since.isoformat()}
+        )
+    return result
+
+
+def _category(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": OBSERVATION_CATEGORY, "code": code, "display": display}]}
+
+
+def _name(catalog: Catalog, exercise_id: str) -> str:
+    exercise = catalog.exercises.get(exercise_id)
+    return exercise.name if exercise else exercise_id
+
+
+def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[dict[str, str]]:
+    if profile is None:
+        return []
+    refs = []
+    for condition in profile.conditions:
+        refs.append(
+            {
+                "reference": out.add(
+                    "Condition",
+                    f"condition-{condition.value}",
+                    {
+                        "clinicalStatus": concept(
+                            "Active", (CONDITION_CLINICAL, "active", "Active")
+                        ),
+                        "code": concept(
+                            CONDITION_LABELS[condition], *CONDITION_CODES.get(condition, ())
+                        ),
+                        "subject": subject,
+                        "onsetDateTime": profile.episode_start.isoformat(),
+                        "recordedDate": out.time(profile.disclaimer_accepted_at),
+                        "asserter": subject,
+                        "note": [{"text": "As the person described it in rehab; not a diagnosis."}],
+                    },
+                )
+            }
+        )
+    if profile.stenosis:
+        refs.append(
+            {
+                "reference": out.add(
+                    "Condition",
+                    "condition-stenosis",
+                    {
+                        "clinicalStatus": concept(
+                            "Active", (CONDITION_CLINICAL, "active", "Active")
+                        ),
+                        "code": concept("Spinal stenosis, as the person told rehab"),
+                        "subject": subject,
+                        "asserter": subject,
+                    },
+                )
+            }
+        )
+    return refs
+
+
+def _ratings(
+    out: _Bundle,
+    subject: dict,
+    record_id: str,
+    at: datetime,
+    when: str,
+    back: int | None,
+    leg: int | None,
+    reach: str | None,
+    note: str = "",
+    part_of: str | None = None,
+) -> None:
+    """One Observation per pain rating (back, leg) and one for the reach, at `at`."""
+    common: dict[str, Any] = {
+        "status": "final",
+        "subject": subject,
+        "effectiveDateTime": out.time(at),
+    }
+    if part_of is not None:
+        common["partOf"] = [{"reference": part_of}]
+    notes = [{"text": when}] + ([{"text": note}] if note else [])
+    for site, value, site_code, words in (
+        ("back", back, BACK_SITE, "Back pain"),
+        ("leg", leg, LEG_SITE, "Leg pain"),
+    ):
+        if value is None:
+            continue
+        out.add(
+            "Observation",
+            f"{record_id}-{when}-{site}",
+            {
+                **common,
+                "category": [_category("survey", "Survey")],
+                "code": concept(f"{words}, 0–10", PAIN),
+                "bodySite": concept(
+                    words.split()[0].lower() if site == "leg" else "lower back", site_code
+                ),
+                "valueInteger": value,
+                "note": notes,
+            },
+        )
+    if reach is not None:
+        out.add(
+            "Observation",
+            f"{record_id}-{when}-reach",
+            {
+                **common,
+                "category": [_category("survey", "Survey")],
+                "code": concept("How far down the leg the symptoms reach"),
+                "bodySite": concept("leg", LEG_SITE),
+                "valueCodeableConcept": concept(REACH_WORDS.get(reach, reach)),
+                "note": [{"text": when}],
+            },
+        )
+
+
+def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) -> None:
+    done = sum(1 for e in session.entries if e.done)
+    minutes = (
+        round((session.ended_at - session.started_at).total_seconds() / 60)
+        if session.ended_at
+        else None
+    )
+    words = f"{done} of {len(session.entries)} exercises done in full"
+    if minutes is not None:
+        words = f"{minutes} min; " + words
+    period: dict[str, str] = {"start": out.time(session.started_at)}
+    if session.ended_at is not None:
+        period["end"] = out.time(session.ended_at)
+    resource: dict[str, Any] = {
+        "status": _STATUS[session.outcome],
+        "code": concept(
+            f"Home exercise session ({session.slot}), stage {session.stage}", EXERCISE_THERAPY
+        ),
+        "subject": subject,
+        "performedPeriod": period,
+        "note": [{"text": words}],
+    }
+    if session.note:
+        resource["note"].append({"text": session.note})
+    ref = out.add("Procedure", f"session-{session.id}", resource)
+    _ratings(
+        out,
+        subject,
+        session.id,
+        session.started_at,
+        "before the session",
+        session.pain_before,
+        session.leg_before,
+        session.reach_before,
+        part_of=ref,
+    )
+    if session.pain_after is not None or session.leg_after is not None:
+        _ratings(
+            out,
+            subject,
+            session.id,
+            session.ended_at or session.started_at,
+            "after the session",
+            session.pain_after,
+            session.leg_after,
+            session.reach_after,
+            part_of=ref,
+        )
+    for index, entry in enumerate(session.entries):
+        if entry.pain_when_stopped is None:
+            continue
+        _ratings(
+            out,
+            subject,
+            f"{session.id}-{index}",
+            session.ended_at or session.started_at,
+            f"when {_name(catalog, entry.exercise_id)} was stopped because it hurt",
+            entry.pain_when_stopped,
+            None,
+            None,
+            part_of=ref,
+        )
+
+
+def _walk(out: _Bundle, subject: dict, walk: Walk) -> None:
+    resource: dict[str, Any] = {
+        "status": "final",
+        "category": [_category("activity", "Activity")],
+        "code": concept("Walk, minutes", WALKING),
+        "subject": subject,
+        "effectiveDateTime": out.time(walk.at),
+        "valueQuantity": {"value": walk.minutes, "unit": "min", "system": UCUM, "code": "min"},
+        "method": concept("backward walking" if walk.backward else "forward walking"),
+    }
+    if walk.note:
+        resource["note"] = [{"text": walk.note}]
+    out.add("Observation", f"walk-{walk.id}", resource)
+    _ratings(
+        out,
+        subject,
+        walk.id,
+        walk.at,
+        f"after a {walk.minutes}-minute walk",
+        walk.pain_after,
+        walk.leg_after,
+        None,
+    )
+
+
+def dose_timing(dose: Dose, slot: str) -> dict[str, Any]:
+    """A dose as a FHIR Timing: times a day, the hold or the minutes, the time of day; the
+    words (`Dose.label`) go with it."""
+    repeat: dict[str, Any] = {"frequency": dose.per_day, "period": 1, "periodUnit": "d"}
+    if dose.minutes is not None:
+        repeat |= {"duration": dose.minutes, "durationUnit": "min"}
+    elif dose.hold_s is not None:
+        repeat |= {"duration": dose.hold_s, "durationUnit": "s"}
+    if slot in _WHEN:
+        repeat["when"] = _WHEN[slot]
+    return {"repeat": repeat, "code": {"text": dose.label()}}
+
+
+def _care_plan(
+    out: _Bundle,
+    catalog: Catalog,
+    plan: Plan,
+    subject: dict,
+    conditions: Iterable[dict[str, str]],
+    clinician: str | None,
+) -> None:
+    stage = catalog.stages.get(plan.stage)
+    activities = []
+    for p in plan.prescriptions:
+        detail: dict[str, Any] = {
+            "code": concept(_name(catalog, p.exercise_id), EXERCISE_THERAPY),
+            "status": "in-progress" if plan.status == "active" else "on-hold",
+            "description": f"{p.dose.label()} ({'any time' if p.slot == 'any' else p.slot})",
+            "scheduledTiming": dose_timing(p.dose, p.slot),
+            "extension": [{"url": SETS_EXTENSION, "valueInteger": p.dose.sets}],
+        }
+        if p.dose.reps is not None:
+            detail["quantity"] = {"value": p.dose.reps, "unit": "repetitions per set"}
+        activities.append({"detail": detail})
+    resource: dict[str, Any] = {
+        "status": "active" if plan.status == "active" else "on-hold",
+        "intent": "plan",
+        "title": f"Stage {plan.stage}: {stage.name if stage else ''}".rstrip(": "),
+        "subject": subject,
+        "period": {"start": out.time(plan.created_at)},
+        "created": out.time(plan.created_at),
+        "addresses": list(conditions),
+        "activity": activities,
+    }
+    if stage is not None:
+        resource["description"] = stage.aim
+    notes = []
+    if plan.status == "paused" and plan.pause_reason:
+        notes.append({"text": f"Paused: {plan.pause_reason}"})
+    if clinician is not None:
+        notes.append({"text": f"From your physiotherapist{': ' + clinician if clinician else ''}."})
+    if notes:
+        resource["note"] = notes
+    out.add("CarePlan", f"plan-{plan.id}", resource)
