@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import mean
 from typing import Any
 
@@ -732,37 +732,12 @@ def _notes_section(history: History, count: int) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# iCalendar (RFC 5545)
+# iCalendar (RFC 5545), written by the `icalendar` library
 
 SLOT_TIMES: dict[str, time] = {"morning": time(8, 0), "evening": time(18, 0)}
 #: The day's walk, between the sessions.
 WALK_TIME = time(12, 30)
 CALENDAR_DAYS = 28
-
-
-def ics_escape(text: str) -> str:
-    """A TEXT value: backslash, semicolon, comma and line breaks escaped; controls neutralised."""
-    text = export_safe(text).replace("\t", " ")
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-
-
-def ics_fold(line: str) -> str:
-    """One content line folded at 75 octets (continuations start with a space), CRLF-ended.
-
-    Folds fall between characters, never inside a UTF-8 sequence.
-    """
-    chunks: list[str] = []
-    current, size, limit = [], 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            chunks.append("".join(current))
-            current, size, limit = [], 0, 74  # the leading space takes one octet
-        current.append(char)
-        size += width
-    chunks.append("".join(current))
-    return "\r\n ".join(chunks) + "\r\n"
 
 
 def icalendar(
@@ -775,25 +750,45 @@ def icalendar(
     version: str,
     days: int = CALENDAR_DAYS,
     walk: WalkTarget | None = None,
+    zone: tzinfo | None = None,
 ) -> str:
     """The planned sessions from `today` for `days` days, one VEVENT per slot per day, and with
-    `walk` the day's walk at its current length (a walk a day; the goal is five a week).
+    `walk` the day's walk at its current length (a walk a day; the goal is five a week). Each
+    event reminds at its start (VALARM).
 
-    Times are floating (local wherever the calendar is), morning 08:00 and evening 18:00. A UID is
-    the day, the slot and `file_key` (one per data file), so exporting again updates events
-    instead of duplicating them.
+    Morning is 08:00 and evening 18:00 in `zone` (an IANA zone): the calendar carries a VTIMEZONE
+    for it, so 08:00 stays 08:00 across a change to or from summer time in every calendar app.
+    With no zone, times are floating (08:00 wherever the calendar is). A UID is the day, the slot
+    and `file_key` (one per data file), so exporting again updates events instead of duplicating
+    them. Escaping, folding and line ends are the library's.
     """
+    import icalendar as ical
+
     stage = catalog.stages.get(plan.stage)
     stage_name = stage.name if stage else ""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//rehab-planner//rehab {ics_escape(version)}//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:rehab sessions",
-    ]
-    stamp = f"{dtstamp_utc:%Y%m%dT%H%M%S}Z"
+    calendar = ical.Calendar()
+    calendar.add("prodid", f"-//rehab-planner//rehab {export_safe(version)}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "rehab sessions")
+    stamp = dtstamp_utc.replace(tzinfo=UTC)
+
+    def event(uid: str, start: datetime, minutes: int, summary: str, description: str) -> None:
+        item = ical.Event()
+        item.add("uid", f"{uid}-{file_key}@rehab-planner")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", start if zone is None else start.replace(tzinfo=zone))
+        item.add("duration", timedelta(minutes=minutes))
+        item.add("summary", export_safe(summary))
+        item.add("description", export_safe(description))
+        alarm = ical.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", export_safe(summary))
+        alarm.add("trigger", timedelta(0))
+        item.add_component(alarm)
+        calendar.add_component(item)
+
     slots = sorted(profile.slots, key=lambda s: SLOT_TIMES[s])
     for offset in range(days):
         day = today + timedelta(days=offset)
@@ -816,37 +811,24 @@ def icalendar(
                 ]
             )
             start = datetime.combine(day, SLOT_TIMES[slot])
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{day:%Y%m%d}-{slot}-{file_key}@rehab-planner",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{start:%Y%m%dT%H%M%S}",
-                f"DURATION:PT{minutes}M",
-                f"SUMMARY:{ics_escape(summary)}",
-                f"DESCRIPTION:{ics_escape(description)}",
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                f"DESCRIPTION:{ics_escape(summary)}",
-                "TRIGGER:PT0M",
-                "END:VALARM",
-                "END:VEVENT",
-            ]
+            event(f"{day:%Y%m%d}-{slot}", start, minutes, summary, description)
         if walk is not None:
-            summary = f"rehab: walk {walk.minutes} min"
             description = (
                 f"The walking programme: {walk.minutes} min at an easy pace, on "
                 f"{walk.goal_days} days a week (today's aim; it grows each week that goes "
                 "well). Log it on Today with w."
             )
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{day:%Y%m%d}-walk-{file_key}@rehab-planner",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{datetime.combine(day, WALK_TIME):%Y%m%dT%H%M%S}",
-                f"DURATION:PT{walk.minutes}M",
-                f"SUMMARY:{ics_escape(summary)}",
-                f"DESCRIPTION:{ics_escape(description)}",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) for line in lines)
+            start = datetime.combine(day, WALK_TIME)
+            event(
+                f"{day:%Y%m%d}-walk",
+                start,
+                walk.minutes,
+                f"rehab: walk {walk.minutes} min",
+                description,
+            )
+    if zone is not None:
+        # The zone's rules for a year from today, whatever the calendar app shows around them.
+        calendar.add_missing_timezones(
+            first_date=today - timedelta(days=1), last_date=today + timedelta(days=max(days, 366))
+        )
+    return calendar.to_ical().decode("utf-8")

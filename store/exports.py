@@ -72,7 +72,15 @@ def render(
     walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
     walk = target_for(catalog, profile, walks, now.date(), plan.stage)
     return export.icalendar(
-        catalog, profile, plan, now.date(), stamp, repo_key(repo), __version__, walk=walk
+        catalog,
+        profile,
+        plan,
+        now.date(),
+        stamp,
+        repo_key(repo),
+        __version__,
+        walk=walk,
+        zone=zone,
     )
 
 

@@ -10,11 +10,11 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from planner.export import CSV_COLUMNS, SECTIONS, ics_escape, ics_fold, md_cell
+from planner.export import CSV_COLUMNS, SECTIONS, md_cell
 from planner.models import CheckIn, PsfsItem, PsfsRating, Screening, StageEvent
 from planner.plan import build_plan
 from planner.safety import RED_FLAGS
@@ -258,97 +258,83 @@ def test_csv_of_a_file_without_sessions_is_just_the_header(tmp_path):
 # iCalendar
 
 
-def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+def read_ics(text: str):
+    """The calendar read back by the library that wrote it; RFC 5545's line ends and folding."""
+    import icalendar
 
-
-def parse_ics(text: str) -> dict:
-    """A small RFC 5545 reader: checks CRLF and folding, unfolds, builds the component tree."""
-    assert text.endswith("\r\n")
-    assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
-    physical = text.split("\r\n")[:-1]
-    assert all(len(line.encode("utf-8")) <= 75 for line in physical)
-    lines: list[str] = []
-    for line in physical:
-        if line.startswith((" ", "\t")):
-            lines[-1] += line[1:]
-        else:
-            lines.append(line)
-    root: dict = {"name": None, "props": {}, "children": []}
-    stack = [root]
-    for line in lines:
-        name, sep, value = line.partition(":")
-        assert sep and name == name.upper(), line
-        if name == "BEGIN":
-            component = {"name": value, "props": {}, "children": []}
-            stack[-1]["children"].append(component)
-            stack.append(component)
-        elif name == "END":
-            assert stack.pop()["name"] == value, f"END:{value} does not close its BEGIN"
-        else:
-            stack[-1]["props"].setdefault(name.split(";")[0], []).append(value)
-    assert stack == [root], "BEGIN/END not balanced"
-    [calendar] = root["children"]
-    return calendar
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    return icalendar.Calendar.from_ical(text)
 
 
 def test_calendar_holds_28_days_of_sessions_per_slot(demo_file):
-    text = export(demo_file, "ics")
-    calendar = parse_ics(text)
-    assert calendar["name"] == "VCALENDAR"
-    assert calendar["props"]["VERSION"] == ["2.0"] and calendar["props"]["PRODID"]
-    every = [c for c in calendar["children"] if c["name"] == "VEVENT"]
-    walks = [e for e in every if "-walk-" in e["props"]["UID"][0]]
+    text = export(demo_file, "ics", "--tz", "Europe/Berlin")
+    calendar = read_ics(text)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    every = calendar.walk("VEVENT")
+    walks = [e for e in every if "-walk-" in str(e["UID"])]
     events = [e for e in every if e not in walks]
     assert len(events) == 28 * 2  # the demo person has morning and evening slots
     assert len(walks) == 28  # and a walk a day at the programme's current length
     for walk in walks:
-        assert re.fullmatch(r"rehab: walk \d+ min", _unescape(walk["props"]["SUMMARY"][0]))
-        minutes = re.search(r"\d+", walk["props"]["SUMMARY"][0]).group()
-        assert walk["props"]["DURATION"] == [f"PT{minutes}M"]
-    uids = [e["props"]["UID"][0] for e in events]
+        minutes = int(re.fullmatch(r"rehab: walk (\d+) min", str(walk["SUMMARY"])).group(1))
+        assert walk.decoded("DURATION") == timedelta(minutes=minutes)
+        assert walk.decoded("DTSTART").time() == time(12, 30)
+        assert [c.name for c in walk.subcomponents] == ["VALARM"]
+    uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
     days = set()
     for event in events:
-        props = event["props"]
         for required in ("UID", "DTSTAMP", "DTSTART", "DURATION", "SUMMARY", "DESCRIPTION"):
-            assert len(props.get(required, [])) == 1, required
-        assert re.fullmatch(r"\d{8}T\d{6}Z", props["DTSTAMP"][0])
-        start = props["DTSTART"][0]
-        assert re.fullmatch(r"\d{8}T(080000|180000)", start)
-        days.add(start[:8])
-        assert re.fullmatch(r"PT\d+M", props["DURATION"][0])
-        summary = _unescape(props["SUMMARY"][0])
+            assert required in event, required
+        assert event.decoded("DTSTAMP").utcoffset() == timedelta(0)
+        start = event.decoded("DTSTART")
+        assert start.time() in (time(8, 0), time(18, 0))
+        assert str(start.tzinfo) == "Europe/Berlin"
+        days.add(start.date())
+        summary = str(event["SUMMARY"])
         assert re.fullmatch(r"rehab: (morning|evening) session, stage [1-4] \w+", summary)
-        assert "\\," in props["SUMMARY"][0]  # the comma is escaped on the wire
-        description = _unescape(props["DESCRIPTION"][0])
-        assert description.count("\n- ") >= 3  # the exercises, one per line
-        assert [c["name"] for c in event["children"]] == ["VALARM"]
-    first = NOW.date()
-    assert days == {f"{first + timedelta(days=i):%Y%m%d}" for i in range(28)}
+        assert "\\," in text  # the comma is escaped on the wire
+        assert str(event["DESCRIPTION"]).count("\n- ") >= 3  # the exercises, one per line
+        assert [c.name for c in event.subcomponents] == ["VALARM"]
+    assert days == {NOW.date() + timedelta(days=i) for i in range(28)}
     assert any(line.startswith(" ") for line in text.split("\r\n"))  # long lines were folded
-    assert text == export(demo_file, "ics")  # stable: same UIDs next time
+    assert text == export(demo_file, "ics", "--tz", "Europe/Berlin")  # stable: same UIDs
 
 
-def test_calendar_for_one_slot_and_summary_names_the_stage(tmp_path):
+def test_calendar_keeps_eight_oclock_across_a_change_of_summer_time(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json", slots=("morning",))
+    spring = FakeClock(datetime(2027, 3, 20, 7, 0))  # Berlin goes to summer time on 28 March
+    calendar = read_ics(export(path, "ics", "--tz", "Europe/Berlin", clock=spring))
+    starts = [e.decoded("DTSTART") for e in calendar.walk("VEVENT")]
+    assert {s.time() for s in starts} == {time(8, 0)}
+    assert {s.utcoffset() for s in starts} == {timedelta(hours=1), timedelta(hours=2)}
+    assert min(s.astimezone(UTC).hour for s in starts) == 6  # 08:00 CEST is 06:00 UTC
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert {c.name for c in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+
+
+def test_calendar_without_a_known_zone_has_floating_times(tmp_path, monkeypatch):
+    monkeypatch.setattr("store.zone.local_zone", lambda *a, **k: None)
     path = fresh_file(tmp_path / "rehab.json", slots=("evening",))
-    calendar = parse_ics(export(path, "ics"))
-    events = [c for c in calendar["children"] if c["name"] == "VEVENT"]
-    assert len(events) == 28
-    assert _unescape(events[0]["props"]["SUMMARY"][0]) == "rehab: evening session, stage 1 Calm"
+    calendar = read_ics(export(path, "ics"))
+    events = calendar.walk("VEVENT")
+    assert len(events) == 28 and not calendar.walk("VTIMEZONE")
+    assert events[0].decoded("DTSTART") == datetime.combine(NOW.date(), time(18, 0))
+    assert str(events[0]["SUMMARY"]) == "rehab: evening session, stage 1 Calm"
 
 
-def test_ics_text_escaping_and_folding_round_trip():
-    text = 'back\\slash; semi, comma\nnew line "quoted"'
-    escaped = ics_escape(text)
-    assert escaped == 'back\\\\slash\\; semi\\, comma\\nnew line "quoted"'
-    assert _unescape(escaped) == text
-    for line in ["X:" + "é" * 100, "X:" + "a" * 73, "X:" + "a" * 74, "X:" + "🦴ab" * 40]:
-        folded = ics_fold(line)
-        physical = folded.split("\r\n")[:-1]
-        assert all(len(p.encode()) <= 75 for p in physical)
-        assert "".join(p[1:] if i else p for i, p in enumerate(physical)) == line
-    assert ics_fold("X:" + "a" * 73).count("\r\n") == 1  # exactly 75 octets: not folded
+def test_calendar_text_with_every_kind_of_character_reads_back_intact(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json", slots=("evening",))
+    with Repository.open(path, clock=FakeClock()) as repo:
+        plan = repo.active_plan()
+    from planner.export import icalendar as write_calendar
+    from seeds import load_catalog
+
+    version = 'v1; "odd", \\ back\nslash ' + "é🦴" * 30
+    text = write_calendar(load_catalog(), make_profile(), plan, NOW.date(), NOW, "k", version)
+    assert version.replace("\n", "") in str(read_ics(text)["PRODID"]).replace("\n", "")
 
 
 def test_calendar_of_a_paused_plan_or_no_plan_is_refused(tmp_path):
@@ -627,10 +613,10 @@ def test_export_and_the_pure_module_never_import_textual_or_tinydb(demo_file):
 def test_calendar_days_follow_the_clock(tmp_path):
     path = fresh_file(tmp_path / "rehab.json", slots=("morning",))
     later = FakeClock(NOW + timedelta(days=3))
-    calendar = parse_ics(export(path, "ics", clock=later))
-    starts = sorted(e["props"]["DTSTART"][0] for e in calendar["children"])
-    assert starts[0] == f"{date(2026, 11, 24):%Y%m%d}T080000"
-    assert starts[-1] == f"{date(2026, 11, 24) + timedelta(days=27):%Y%m%d}T080000"
+    calendar = read_ics(export(path, "ics", clock=later))
+    starts = sorted(e.decoded("DTSTART").replace(tzinfo=None) for e in calendar.walk("VEVENT"))
+    assert starts[0] == datetime(2026, 11, 24, 8, 0)
+    assert starts[-1] == datetime(2026, 11, 24, 8, 0) + timedelta(days=27)
 
 
 # ---------------------------------------------------------------------------------------------
