@@ -441,6 +441,15 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
             f"{_SCREEN_WORDS.get(last.result, last.result)}.",
             "",
         ]
+    if plan.source is not None:
+        who = f" ({md_cell(plan.source.clinician)})" if plan.source.clinician else ""
+        lines += [
+            f"**From your physiotherapist**{who}, loaded {_when(plan.source.imported_at)}. "
+            "Dose steps stay within their doses.",
+            "",
+        ]
+        if plan.source.note:
+            lines += ["Their note:", "", md_code_block(plan.source.note), ""]
     lines.append("Current exercises:")
     lines.append("")
     for p in plan.prescriptions:

@@ -94,8 +94,6 @@ class FhirData:
     walks: Sequence[Walk] = ()
     bouts: Sequence[Bout] = ()
     psfs: Sequence[PsfsRating] = ()
-    #: Set when the plan came from a physiotherapist's file (`rehab plan import`).
-    clinician: str | None = None
 
 
 def concept(text: str, *codes: Code) -> dict[str, Any]:
@@ -152,7 +150,7 @@ def bundle(
     subject = {"reference": patient}
     conditions = _conditions(out, data.profile, subject)
     if data.plan is not None:
-        _care_plan(out, catalog, data.plan, subject, conditions, data.clinician)
+        _care_plan(out, catalog, data.plan, subject, conditions)
     for checkin in data.checkins:
         _ratings(
             out,
@@ -432,7 +430,6 @@ def _care_plan(
     plan: Plan,
     subject: dict,
     conditions: Iterable[dict[str, str]],
-    clinician: str | None,
 ) -> None:
     stage = catalog.stages.get(plan.stage)
     activities = []
@@ -462,8 +459,16 @@ def _care_plan(
     notes = []
     if plan.status == "paused" and plan.pause_reason:
         notes.append({"text": f"Paused: {plan.pause_reason}"})
-    if clinician is not None:
-        notes.append({"text": f"From your physiotherapist{': ' + clinician if clinician else ''}."})
+    if plan.source is not None:
+        who = f" ({plan.source.clinician})" if plan.source.clinician else ""
+        notes.append(
+            {
+                "text": f"From your physiotherapist{who}: written by them, loaded by the "
+                "person; dose steps stay within these doses."
+            }
+        )
+        if plan.source.note:
+            notes.append({"text": plan.source.note})
     if notes:
         resource["note"] = notes
     out.add("CarePlan", f"plan-{plan.id}", resource)

@@ -72,6 +72,8 @@ StageNo = Annotated[int, Limit(ge=1, le=4)]
 #: keeps one record's line short enough to scan quickly (issue 14, item 10).
 NOTE_MAX = 100_000
 Note = Annotated[str, Limit(max_len=NOTE_MAX)]
+#: A clinician's name as the plan file gives it.
+CLINICIAN_MAX = 200
 Score = Annotated[int, Limit(ge=0, le=10)]
 #: The longest walk one record holds (and the most a person may say they walk comfortably).
 WALK_MAX_MINUTES = 240
@@ -613,6 +615,18 @@ class DeclinedStep(Record):
     session_id: str | None = None
 
 
+@frozen
+class PlanSource(Frozen):
+    """Where a plan came from when a physiotherapist wrote it (`rehab plan import`): who, their
+    note for the person, and their dose of each exercise. Dose suggestions stay inside those
+    doses; the person may still change a dose on Plan themselves (issue 17)."""
+
+    imported_at: datetime
+    clinician: Annotated[str, Limit(max_len=CLINICIAN_MAX)] = ""
+    note: Note = ""
+    doses: dict[str, Dose] = field(default_factory=dict)
+
+
 @record
 class Plan(Record):
     """The exercises for one stage; one plan is active at a time."""
@@ -625,6 +639,8 @@ class Plan(Record):
     pause_reason: str | None = None
     archived_at: datetime | None = None
     declined: list[DeclinedStep] = field(default_factory=list)
+    #: Set when a physiotherapist wrote this plan (None: rehab built it).
+    source: PlanSource | None = None
 
     def for_slot(self, slot: Slot, slots: Sequence[Slot]) -> list[Prescription]:
         """What this time of day's session holds, for a person whose sessions are `slots`.

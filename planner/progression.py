@@ -491,6 +491,18 @@ def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
     return None
 
 
+def within_physio(plan: Plan, exercise_id: str, dose: Dose) -> bool:
+    """Whether `dose` stays inside the dose a physiotherapist gave this exercise (True when the
+    plan is rehab's own, or they gave it none): no more sets, reps, seconds held or minutes."""
+    cap = plan.source.doses.get(exercise_id) if plan.source is not None else None
+    if cap is None:
+        return True
+    return all(
+        getattr(dose, name) is None or getattr(dose, name) <= (getattr(cap, name) or 0)
+        for name in ("sets", "reps", "hold_s", "minutes")
+    )
+
+
 @value
 class DoseSuggestion(Frozen):
     """One dose step, up or down, for one exercise, with the sessions behind it."""
@@ -579,6 +591,8 @@ def dose_suggestions(
         ]
         if len(at_dose) == need and len(good) == need:
             higher = step_up(p.dose, ex.bounds)
+            if higher is not None and not within_physio(plan, p.exercise_id, higher):
+                higher = None  # the physiotherapist's dose is the ceiling (issue 17)
             too_long = (
                 budget_s is not None
                 and higher is not None

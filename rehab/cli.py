@@ -189,6 +189,38 @@ def build_parser() -> argparse.ArgumentParser:
         "carries the UTC offset in force then, summer time included",
     )
 
+    plan = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="the plan as a file a physiotherapist can edit, and loading it back",
+        description="Hand your plan to a physiotherapist and load the one they send back.\n\n"
+        "  export  write the plan in force as a small TOML file: the stage and\n"
+        "          each exercise by its catalog id, with its dose and time of day\n"
+        "  import  check a plan file against the catalog and each exercise's\n"
+        "          limits, back up, then make it the plan in force, marked as\n"
+        "          from your physiotherapist. Refused, with nothing changed,\n"
+        "          while a warning sign is open or when the file has a problem",
+        epilog="examples:\n"
+        "  rehab plan export --out ~/my-plan.toml\n"
+        "  rehab plan import ~/plan-from-my-physio.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    plan_out = plan_sub.add_parser(
+        "export", parents=[common], help="write the plan in force as a TOML file"
+    )
+    plan_out.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        help="file to write (created 0600; replaced if it exists); "
+        "default or -: print to the terminal",
+    )
+    plan_in = plan_sub.add_parser(
+        "import", parents=[common], help="make a physiotherapist's plan file the plan in force"
+    )
+    plan_in.add_argument("path", type=Path, metavar="FILE", help="the plan file (TOML)")
+
     imp = sub.add_parser(
         "import",
         parents=[common],
@@ -299,6 +331,10 @@ def _command(name: str) -> Callable[..., int]:
     should not pay for the others' imports (exports brings hashlib, csv and more)."""
     if name == "library":
         return cmd_library
+    if name == "plan":
+        from rehab.plans import cmd_plan
+
+        return cmd_plan
     if name in ("export", "import"):
         from rehab import exports
 
@@ -346,7 +382,8 @@ def run_parsed(
     except Exception as exc:
         if args.debug:
             raise
-        err.write(f"rehab: {one_line(exc)}\n")
+        lines = getattr(exc, "lines", None)  # one line per problem (a plan file's)
+        err.write("".join(f"rehab: {one_line(line)}\n" for line in lines or [exc]))
         return 1
 
 

@@ -63,7 +63,20 @@ def _v4_walks_and_bouts(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: list[Migration] = [_v2_clearances, _v3_leg_symptoms, _v4_walks_and_bouts]
+def _v5_plan_source(tables: Tables) -> Tables:
+    """Schema 5 (issue 17): a plan may come from a physiotherapist's file (`source`). Every
+    older plan was built by rehab: its source is none."""
+    for plan in tables.get("plans", {}).values():
+        plan.setdefault("source", None)
+    return tables
+
+
+MIGRATIONS: list[Migration] = [
+    _v2_clearances,
+    _v3_leg_symptoms,
+    _v4_walks_and_bouts,
+    _v5_plan_source,
+]
 
 
 def current_version() -> int:

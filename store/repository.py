@@ -708,12 +708,13 @@ class Repository:
         """This file's backups, newest first."""
         return backup_files.list_backups(self.path)
 
-    def backup_now(self) -> Path | None:
-        """Copy the file to `backups/` now (None if nothing has been saved yet)."""
+    def backup_now(self, reason: str = "manual") -> Path | None:
+        """Copy the file to `backups/` now (None if nothing has been saved yet); `reason` goes
+        into its name (lower-case words joined by '-')."""
         self._require_writer()
         self.check_all()
         self.storage.fold()
-        return backup_files.backup_now(self.path, self._clock(), "manual")
+        return backup_files.backup_now(self.path, self._clock(), reason)
 
     def restore(self, backup_path: str | os.PathLike[str]) -> Path | None:
         """Replace the file with a backup (checked first; the current file is backed up first).

@@ -91,6 +91,34 @@ def test_schema_four_adds_walks_and_bouts_and_asks_about_walking_afresh(data_pat
     assert list_backups(data_path)[0].path.read_bytes() == (FIXTURES / "schema-3.json").read_bytes()
 
 
+def test_schema_five_marks_every_older_plan_as_built_by_rehab(data_path, clock):
+    """Issue 17, on a file written by the version before it (schema 4): every plan keeps what it
+    held and has no physiotherapist's source; a backup first."""
+    data_path.parent.mkdir()
+    old = json.loads((FIXTURES / "schema-4.json").read_bytes())
+    assert old["plans"], "the fixture holds a plan"
+    data_path.write_bytes((FIXTURES / "schema-4.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        plans = repo.plans()
+        assert [p.source for p in plans] == [None] * len(old["plans"])
+        assert [p.id for p in plans] == list(old["plans"])
+    on_disk = json.loads(data_path.read_bytes())
+    for plan_id, plan in old["plans"].items():
+        assert on_disk["plans"][plan_id] == {**plan, "source": None}
+    assert on_disk["meta"]["meta"]["schema_version"] == current_version() == 5
+    assert list_backups(data_path)[0].path.read_bytes() == (FIXTURES / "schema-4.json").read_bytes()
+
+
+def test_a_schema_five_file_keeps_the_physiotherapists_plan(data_path, clock):
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-5.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        source = repo.active_plan().source
+        assert (source.clinician, source.note) == ("A. Physio", "Gently.")
+        assert set(source.doses) == {p.exercise_id for p in repo.active_plan().prescriptions}
+    assert not list_backups(data_path)  # the current schema: nothing to migrate
+
+
 def test_opening_an_older_file_backs_it_up_then_migrates_it(v1_file, schema_two, data_path, clock):
     clock.advance(minutes=10)
     with Repository.open(data_path, clock=clock) as repo:

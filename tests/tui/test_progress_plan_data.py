@@ -286,3 +286,26 @@ async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, t
         await pilot.pause()
         assert oct(target.stat().st_mode & 0o777) == "0o600"
         assert '"resourceType": "Bundle"' in target.read_text()
+
+
+async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_app, clock):
+    from dataclasses import replace
+
+    from planner.models import PlanSource
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        plan = app.repo.active_plan()
+        doses = {p.exercise_id: p.dose for p in plan.prescriptions}
+        source = PlanSource(
+            imported_at=clock(), clinician="Dr [b]Kim", note="[red]Go gently", doses=doses
+        )
+        app.repo.save_plan(replace(plan, id="physio", source=source))
+        await go(pilot, "3")
+        shown = str(app.screen.query_one("#plan-source").render())
+        assert "From your physiotherapist, Dr [b]Kim" in shown
+        assert "Their note: [red]Go gently" in shown
+        assert "up to your physiotherapist's dose" in str(
+            app.screen.query_one("#suggestions").render()
+        )

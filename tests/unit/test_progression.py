@@ -323,3 +323,35 @@ def test_any_checkin_of_seven_counts_not_only_the_days_first(catalog):
     later = checkin(TODAY, 7, hour=15)
     history = History.of(history.sessions, [*history.checkins, later], history.events)
     assert step_back_check(catalog, 2, history, NOW) is not None
+
+
+def test_a_physiotherapists_dose_is_the_ceiling_for_steps_up_but_not_for_steps_down(catalog):
+    """Issue 17: after `rehab plan import`, steps up stay inside the physiotherapist's doses;
+    a step down after it hurt is still offered."""
+    from planner.models import PlanSource
+
+    ex = catalog.exercise("bridge")
+    two = [
+        session(
+            TODAY - timedelta(days=d),
+            stage=3,
+            after=2,
+            difficulty="easy",
+            entries=[_entry(ex, ex.dose)],
+        )
+        for d in (2, 1)
+    ]
+    own = _plan_with(catalog, ex.id, ex.dose)
+    at_their_dose = replace(own, source=PlanSource(imported_at=NOW, doses={ex.id: ex.dose}))
+    assert dose_suggestions(catalog, at_their_dose, History.of(two)) == []
+    higher = step_up(ex.dose, ex.bounds)
+    room = replace(own, source=PlanSource(imported_at=NOW, doses={ex.id: higher}))
+    [up] = dose_suggestions(catalog, room, History.of(two))
+    assert up.proposed == higher
+    other = replace(own, source=PlanSource(imported_at=NOW, doses={"cat-camel": ex.dose}))
+    assert len(dose_suggestions(catalog, other, History.of(two))) == 1
+    high = _plan_with(catalog, ex.id, higher)
+    capped = replace(high, source=PlanSource(imported_at=NOW, doses={ex.id: higher}))
+    hurt = [session(TODAY, stage=3, after=4, entries=[_entry(ex, higher, stopped_hurt=True)])]
+    [down] = dose_suggestions(catalog, capped, History.of(hurt))
+    assert down.direction == "down"

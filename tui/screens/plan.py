@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from planner.course import latest_pain
-from planner.models import DeclinedStep, Dose, Exercise, is_bouts
+from planner.models import DeclinedStep, Dose, Exercise, PlanSource, is_bouts
 from planner.plan import change_dose, reset_plan, swap, swap_options
 from planner.progression import DoseSuggestion
 from tui.parse import parse_whole
@@ -135,6 +135,7 @@ class PlanScreen(MainScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="plan-body"):
             yield Static(id="plan-title", markup=False)
+            yield Static(id="plan-source", markup=False)
             yield DataTable(id="prescriptions", cursor_type="row", zebra_stripes=True)
             yield Static(id="limits", markup=False)
             yield Static(id="suggestions", markup=False)
@@ -164,6 +165,10 @@ class PlanScreen(MainScreen):
                 f" · {len(plan.prescriptions)} exercises",
             )
         )
+        source = self.query_one("#plan-source", Static)
+        source.display = plan.source is not None
+        if plan.source is not None:
+            source.update(source_line(plan.source))
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -190,7 +195,8 @@ class PlanScreen(MainScreen):
             lines = [
                 Content(
                     "No dose step suggested right now. After two easy sessions at a "
-                    "dose, a step up is offered here."
+                    "dose, a step up is offered here"
+                    + (", up to your physiotherapist's dose." if plan.source else ".")
                 )
             ]
         if advice is not None and advice.held_back:
@@ -342,3 +348,17 @@ class PlanScreen(MainScreen):
                 self.notify(str(exc), severity="warning", markup=False, timeout=8)
                 return
             self.save(reset, "Plan reset to the stage default.")
+
+
+def source_line(source: PlanSource) -> Content:
+    """Who wrote a physiotherapist's plan and the start of their note (two lines at most)."""
+    who = f", {source.clinician}" if source.clinician else ""
+    head = Content.assemble(
+        ("From your physiotherapist", "bold"), f"{who} · loaded {source.imported_at:%d %b %Y}"
+    )
+    note = " ".join(source.note.split())
+    if not note:
+        return head
+    if len(note) > 150:
+        note = note[:149].rstrip() + "…"
+    return Content.assemble(head, "\n", ("Their note: ", "italic"), note)

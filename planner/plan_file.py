@@ -1,0 +1,264 @@
+"""The plan file a physiotherapist can read and write: `rehab plan export` / `rehab plan import`.
+
+A small TOML file (README, "For your physiotherapist"):
+
+    format = 1
+    stage = 2
+    clinician = "A. Physio"          # optional
+    note = "Walk every day."         # optional, for the person
+
+    [[exercise]]
+    id = "pelvic-tilt-lying"         # a catalog id, as `rehab library --json` lists them
+    name = "Pelvic tilt, lying"      # for reading; the id decides
+    slot = "any"                     # morning, evening or any
+    sets = 2
+    reps = 10
+    hold_s = 5
+    rest_s = 20
+    per_day = 1
+
+Pure: reading checks the file against the catalog and each exercise's dose bounds and returns
+every problem found, one line each, naming the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from planner.models import (
+    CLINICIAN_MAX,
+    NOTE_MAX,
+    Catalog,
+    Plan,
+    PlanSource,
+    Prescription,
+)
+
+FORMAT = 1
+#: Characters a terminal would act on rather than show (escape sequences and the like).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: The dose fields a file may set, and the limits of those without per-exercise bounds.
+DOSE_FIELDS = ("sets", "reps", "hold_s", "minutes", "rest_s", "per_day")
+_FIXED_LIMITS = {"rest_s": (0, 300), "per_day": (1, 10)}
+_TOP = ("format", "stage", "clinician", "note", "exercise")
+_EXERCISE = ("id", "name", "slot", *DOSE_FIELDS)
+_SLOTS = ("morning", "evening", "any")
+HEADER = """\
+# A rehab plan. A physiotherapist may edit it and send it back; the person loads it with
+#   rehab plan import FILE
+# stage: 1 Calm, 2 Mobilise, 3 Strengthen, 4 Condition. Each [[exercise]] names a catalog id
+# (rehab library --json lists them) with its dose: sets, reps, hold_s (seconds held), minutes,
+# rest_s, per_day (times a day), and slot: morning, evening or any. Doses are checked against
+# each exercise's limits. clinician and note are optional; the note is shown to the person.
+"""
+
+
+class PlanFileProblems(ValueError):
+    """A plan file that cannot be used: one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """What a checked plan file says."""
+
+    stage: int
+    prescriptions: list[Prescription]
+    clinician: str = ""
+    note: str = ""
+
+    def plan(self, now: datetime) -> Plan:
+        """The file as the plan in force, marked as the physiotherapist's."""
+        source = PlanSource(
+            imported_at=now,
+            clinician=self.clinician,
+            note=self.note,
+            doses={p.exercise_id: p.dose for p in self.prescriptions},
+        )
+        return Plan(
+            stage=self.stage, created_at=now, prescriptions=self.prescriptions, source=source
+        )
+
+
+def write(plan: Plan, catalog: Catalog) -> str:
+    """The plan in force as a plan file (the physiotherapist's name and note kept, if any)."""
+    import tomli_w
+
+    top: dict[str, Any] = {"format": FORMAT, "stage": plan.stage}
+    if plan.source is not None:
+        if plan.source.clinician:
+            top["clinician"] = plan.source.clinician
+        if plan.source.note:
+            top["note"] = plan.source.note
+    exercises = []
+    for p in plan.prescriptions:
+        exercise = catalog.exercises.get(p.exercise_id)
+        item: dict[str, Any] = {"id": p.exercise_id}
+        if exercise is not None:
+            item["name"] = exercise.name
+        item["slot"] = p.slot
+        for name in DOSE_FIELDS:
+            value = getattr(p.dose, name)
+            if value is not None:
+                item[name] = value
+        exercises.append(item)
+    top["exercise"] = exercises
+    return HEADER + "\n" + tomli_w.dumps(top, multiline_strings=True)
+
+
+class _Lines:
+    """Finds the line a key is on: at the top of the file, or inside the n-th [[exercise]]."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers = [i for i, line in enumerate(self.lines) if re.match(r"\s*\[\[", line)]
+
+    def of(self, key: str | None, table: int | None = None) -> int:
+        if table is None:
+            start, end = 0, self.headers[0] if self.headers else len(self.lines)
+        else:
+            exercise_headers = [
+                i for i in self.headers if re.match(r"\s*\[\[\s*exercise\s*\]\]", self.lines[i])
+            ]
+            if table >= len(exercise_headers):
+                return len(self.lines)
+            start = exercise_headers[table]
+            later = [i for i in self.headers if i > start]
+            end = later[0] if later else len(self.lines)
+        if key is not None:
+            pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+            for i in range(start, end):
+                if pattern.match(self.lines[i]):
+                    return i + 1
+        return start + 1 if table is not None else 1
+
+
+def read(text: str, catalog: Catalog) -> PlanFile:
+    """The plan `text` describes, checked; `PlanFileProblems` naming every line that is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        words = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        line = f"line {where.group(1)}" if where else "the file"
+        raise PlanFileProblems([f"{line}: not a TOML file rehab can read ({words})."]) from None
+    lines = _Lines(text)
+    problems: list[str] = []
+
+    def problem(key: str | None, table: int | None, words: str) -> None:
+        name = key if table is None else f"exercise {table + 1}{', ' + key if key else ''}"
+        problems.append(f"line {lines.of(key, table)}: {name}: {words}")
+
+    for key in data:
+        if key not in _TOP:
+            problem(key, None, f"rehab does not know this field (it knows {', '.join(_TOP)}).")
+    version = data.get("format", FORMAT)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problem("format", None, "must be a whole number, 1.")
+    elif version > FORMAT:
+        raise PlanFileProblems(
+            [
+                f"line {lines.of('format')}: format: {version} was written by a newer rehab; "
+                "this one reads format 1. Update rehab, or ask for a format 1 file."
+            ]
+        )
+    stage = data.get("stage")
+    if stage is None:
+        problem(None, None, "the file names no stage (stage = 1 to 4).")
+    elif not _whole(stage) or stage not in catalog.stages:
+        known = ", ".join(str(n) for n in sorted(catalog.stages))
+        problem("stage", None, f"must be one of {known}; got {stage!r}.")
+    clinician, note = data.get("clinician", ""), data.get("note", "")
+    if not isinstance(clinician, str) or len(clinician) > CLINICIAN_MAX:
+        problem("clinician", None, f"must be a name in quotes, at most {CLINICIAN_MAX} characters.")
+    elif _CONTROLS.search(clinician.replace("\t", " ")) or "\n" in clinician:
+        problem("clinician", None, "must be one line of plain text (it holds a control character).")
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        problem("note", None, "must be text in quotes.")
+    elif _CONTROLS.search(note.replace("\n", " ").replace("\t", " ")):
+        problem("note", None, "must be plain text (it holds a control character).")
+    exercises = data.get("exercise", [])
+    if not isinstance(exercises, list) or not all(isinstance(e, dict) for e in exercises):
+        problem("exercise", None, "write each exercise as an [[exercise]] table.")
+        exercises = []
+    if not exercises and "exercise" not in [p.split(": ")[1] for p in problems]:
+        problems.append(f"line {len(lines.lines) or 1}: exercise: the plan has no exercises.")
+    prescriptions: list[Prescription] = []
+    seen: set[str] = set()
+    for index, item in enumerate(exercises):
+        found = _exercise(item, index, catalog, problem)
+        if found is None:
+            continue
+        if found.exercise_id in seen:
+            problem("id", index, f"{found.exercise_id} is in the plan twice.")
+            continue
+        seen.add(found.exercise_id)
+        prescriptions.append(found)
+    if problems:
+        raise PlanFileProblems(problems)
+    return PlanFile(stage, prescriptions, clinician.strip(), note)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription | None:
+    """One [[exercise]] as a prescription, or None after reporting what is wrong with it."""
+    bad = False
+    for key in item:
+        if key not in _EXERCISE:
+            problem(
+                key, index, f"rehab does not know this field (it knows {', '.join(_EXERCISE)})."
+            )
+            bad = True
+    exercise_id = item.get("id")
+    exercise = catalog.exercises.get(exercise_id) if isinstance(exercise_id, str) else None
+    if exercise is None:
+        if exercise_id is None:
+            problem(None, index, "has no id (the catalog id, from rehab library --json).")
+        else:
+            problem("id", index, f"{exercise_id!r} is not an exercise in rehab's catalog.")
+        return None
+    slot = item.get("slot", "any")
+    if slot not in _SLOTS:
+        problem("slot", index, f"must be morning, evening or any; got {slot!r}.")
+        bad = True
+    values: dict[str, int | None] = {}
+    bounds = exercise.bounds
+    for name in DOSE_FIELDS:
+        if name not in item:
+            continue
+        value = item[name]
+        if not _whole(value):
+            problem(name, index, f"must be a whole number; got {value!r}.")
+            bad = True
+            continue
+        limits = _FIXED_LIMITS.get(name) or getattr(bounds, name)
+        if limits is None:
+            problem(name, index, f"{exercise.name} is not dosed in {_words(name)}.")
+            bad = True
+        elif not limits[0] <= value <= limits[1]:
+            problem(
+                name,
+                index,
+                f"{value} is outside {exercise.name}'s limits, {limits[0]} to {limits[1]}.",
+            )
+            bad = True
+        else:
+            values[name] = value
+    if bad:
+        return None
+    dose = replace(exercise.dose, **values)
+    return Prescription(exercise_id=exercise.id, dose=dose, slot=slot)
+
+
+def _words(name: str) -> str:
+    return {"reps": "repetitions", "hold_s": "seconds held", "minutes": "minutes"}.get(name, name)
