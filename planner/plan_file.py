@@ -50,7 +50,7 @@ _SLOTS = ("morning", "evening", "any")
 HEADER = """\
 # A rehab plan. A physiotherapist may edit it and send it back; the person loads it with
 #   rehab plan import FILE
-# stage: 1 Calm, 2 Mobilise, 3 Strengthen, 4 Condition. Each [[exercise]] names a catalog id
+# stage: {stages}. Each [[exercise]] names a catalog id
 # (rehab library --json lists them) with its dose: sets, reps, hold_s (seconds held), minutes,
 # rest_s, per_day (times a day), and slot: morning, evening or any. Doses are checked against
 # each exercise's limits. clinician and note are optional; the note is shown to the person.
@@ -110,7 +110,8 @@ def write(plan: Plan, catalog: Catalog) -> str:
                 item[name] = value
         exercises.append(item)
     top["exercise"] = exercises
-    return HEADER + "\n" + tomli_w.dumps(top, multiline_strings=True)
+    stages = ", ".join(f"{n} {stage.name}" for n, stage in sorted(catalog.stages.items()))
+    return HEADER.format(stages=stages) + "\n" + tomli_w.dumps(top, multiline_strings=True)
 
 
 class _Lines:

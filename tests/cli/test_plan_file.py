@@ -200,3 +200,13 @@ def test_the_fhir_care_plan_says_whose_plan_it_is(demo, tmp_path):
     code, out, err = cli("export", "--format", "fhir", "--tz", "UTC", "--data", str(demo))
     (care_plan,) = resources(valid_bundle(out), "CarePlan")
     assert care_plan["note"][0]["text"].startswith("From your physiotherapist (A. Physio)")
+
+
+def test_the_readmes_example_plan_file_is_one_rehab_accepts():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    (example,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    checked = plan_file.read(example, load_catalog())
+    assert checked.stage == 2 and checked.clinician == "A. Physio"
+    assert [p.exercise_id for p in checked.prescriptions] == ["knee-to-chest-single"]
