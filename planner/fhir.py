@@ -277,8 +277,10 @@ def _ratings(
     reach: str | None,
     note: str = "",
     part_of: str | None = None,
+    pain: int | None = None,
 ) -> None:
-    """One Observation per pain rating (back, leg) and one for the reach, at `at`."""
+    """One Observation per pain rating (back, leg, or `pain` where it was not said) and one for
+    the reach, at `at`."""
     common: dict[str, Any] = {
         "status": "final",
         "subject": subject,
@@ -287,26 +289,23 @@ def _ratings(
     if part_of is not None:
         common["partOf"] = [{"reference": part_of}]
     notes = [{"text": when}] + ([{"text": note}] if note else [])
-    for site, value, site_code, words in (
-        ("back", back, BACK_SITE, "Back pain"),
-        ("leg", leg, LEG_SITE, "Leg pain"),
+    for site, value, body, words in (
+        ("back", back, concept("lower back", BACK_SITE), "Back pain"),
+        ("leg", leg, concept("leg", LEG_SITE), "Leg pain"),
+        ("anywhere", pain, None, "Pain"),
     ):
         if value is None:
             continue
-        out.add(
-            "Observation",
-            f"{record_id}-{when}-{site}",
-            {
-                **common,
-                "category": [_category("survey", "Survey")],
-                "code": concept(f"{words}, 0–10", PAIN),
-                "bodySite": concept(
-                    words.split()[0].lower() if site == "leg" else "lower back", site_code
-                ),
-                "valueInteger": value,
-                "note": notes,
-            },
-        )
+        rating = {
+            **common,
+            "category": [_category("survey", "Survey")],
+            "code": concept(f"{words}, 0–10", PAIN),
+            "valueInteger": value,
+            "note": notes,
+        }
+        if body is not None:
+            rating["bodySite"] = body
+        out.add("Observation", f"{record_id}-{when}-{site}", rating)
     if reach is not None:
         out.add(
             "Observation",
@@ -379,10 +378,11 @@ def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) ->
             f"{session.id}-{index}",
             session.ended_at or session.started_at,
             f"when {_name(catalog, entry.exercise_id)} was stopped because it hurt",
-            entry.pain_when_stopped,
+            None,
             None,
             None,
             part_of=ref,
+            pain=entry.pain_when_stopped,
         )
 
 

@@ -255,3 +255,25 @@ def test_a_paused_plan_is_an_on_hold_care_plan(tmp_path):
 
 
 NOW_DAY = (FakeClock()() - timedelta(0)).date().isoformat()
+
+
+def test_the_pain_said_when_an_exercise_was_stopped_has_no_body_site(tmp_path):
+    from tests.unit.worlds import session
+
+    path = fresh_file(tmp_path / "stop" / "rehab.json")
+    done = session(FakeClock()().date(), before=3, after=4)
+    stopped = replace(done.entries[0], stopped_hurt=True, pain_when_stopped=6)
+    with Repository.open(path, clock=FakeClock()) as repo:
+        repo.save(replace(done, entries=[stopped, *done.entries[1:]]))
+    bundle = fhir(path)
+    (procedure,) = resources(bundle, "Procedure")
+    unsited = [
+        o
+        for o in resources(bundle, "Observation")
+        if "bodySite" not in o and o["code"]["coding"][0]["code"] == PAIN[1]
+    ]
+    assert [o["valueInteger"] for o in unsited] == [6]
+    assert "stopped because it hurt" in unsited[0]["note"][0]["text"]
+    assert len(pains(bundle, BACK_SITE)) == 2  # before and after
+    (session_url,) = [e["fullUrl"] for e in bundle["entry"] if e["resource"] is procedure]
+    assert unsited[0]["partOf"] == [{"reference": session_url}]
