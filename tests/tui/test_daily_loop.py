@@ -322,6 +322,39 @@ def full_disk(app):
     return lambda: setattr(app.repo, "save", real)
 
 
+async def test_a_full_disk_keeps_the_walk_being_logged(make_app, data_file, clock):
+    """The walk form closed before its save: a refused save lost the walk typed."""
+    from tui.screens.walk import WalkScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        await type_into(pilot, "#walk-minutes", "20")  # how long they walk comfortably
+        await pilot.press("enter")
+        await pilot.pause()
+        said = listen(app)
+        mend = full_disk(app)
+        await pilot.press("w")
+        await pilot.pause()
+        await type_into(pilot, "#walk-minutes", "12")
+        await type_into(pilot, "#walk-pain", "2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("Could not save: No space left on device" in m for m in said)
+        form = app.screen
+        assert isinstance(form, WalkScreen)  # back, with what was typed
+        assert form.query_one("#walk-minutes", Input).value == "12"
+        assert form.query_one("#walk-pain", Input).value == "2"
+        mend()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    with reopen(data_file, clock) as repo:
+        assert [(w.minutes, w.pain_after) for w in repo.walks()] == [(12, 2)]
+
+
 async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file, clock):
     """Issue 14, item 8: a full disk crashed the app and lost the check-in."""
     app = make_app()

@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 from planner.advice import closed_as_it_stands, left_open, today_sessions
 from planner.course import reach_change
 from planner.learn import TodaysCard, todays_card
-from planner.models import CheckIn, Session, Slot
+from planner.models import CheckIn, Session, Slot, Walk
 from planner.plan import session_minutes
 from planner.report import short_change
 from tui.screens.base import MainScreen
@@ -300,16 +300,20 @@ class TodayScreen(MainScreen):
             return
         now = app.now()
         day_pain = day_pain_before(standing.history.checkins, now)
-        walk = await app.push_screen_wait(
-            WalkScreen(now, standing.walk, profile.leg_symptoms, day_pain)
-        )
-        if walk is None:
-            return
-        if app.saved(lambda: app.repo.record_walk(walk)):
-            self.refresh_view()
-            after = app.standing().walk
-            if after is not None:
-                self.notify(after.line() + ".", markup=False)
+        kept: Walk | None = None
+        while True:
+            walk = await app.push_screen_wait(
+                WalkScreen(now, standing.walk, profile.leg_symptoms, day_pain, kept=kept)
+            )
+            if walk is None:
+                return
+            if app.saved(lambda w=walk: app.repo.record_walk(w)):
+                break
+            kept = walk  # the disk refused: the same walk comes back, to try again
+        self.refresh_view()
+        after = app.standing().walk
+        if after is not None:
+            self.notify(after.line() + ".", markup=False)
 
     def show_card(self, today: TodaysCard | None) -> None:
         """The education card that fits what is happening (planner.learn): its title and first

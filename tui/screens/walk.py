@@ -68,29 +68,47 @@ class WalkScreen(AskScreen[Walk | None]):
     OK = "Save"
 
     def __init__(
-        self, now: datetime, target: WalkTarget, leg: bool, day_pain: int | None = None
+        self,
+        now: datetime,
+        target: WalkTarget,
+        leg: bool,
+        day_pain: int | None = None,
+        kept: Walk | None = None,
     ) -> None:
         super().__init__(f"A walk · today's aim {target.minutes} min ({target.minutes_today} done)")
-        self.now = now
+        self.now = kept.at if kept else now
         self.target = target
         self.leg = leg
-        self.day_pain = day_pain
+        self.day_pain = kept.day_pain if kept else day_pain
+        #: A walk the disk refused to save: the form comes back filled in, to try again.
+        self.kept = kept
 
     def fields(self) -> ComposeResult:
         yield Label("Minutes walked:")
-        yield Input(id="walk-minutes", placeholder=f"1–{WALK_MAX_MINUTES}", compact=True)
+        kept = self.kept
+        yield Input(
+            str(kept.minutes) if kept else "",
+            id="walk-minutes",
+            placeholder=f"1–{WALK_MAX_MINUTES}",
+            compact=True,
+        )
         if self.target.backward_ok:
             yield Checkbox(
                 f"Backwards (flat, familiar ground; at most {self.target.backward_max} min)",
-                False,
+                bool(kept and kept.backward),
                 id="backward",
                 compact=True,
             )
         yield Label("Back pain after, 0–10:" if self.leg else "Pain after, 0–10:")
-        yield Input(id="walk-pain", placeholder="0–10", compact=True)
+        yield Input(
+            str(kept.pain_after) if kept else "", id="walk-pain", placeholder="0–10", compact=True
+        )
         if self.leg:
             yield Label("Leg pain after, 0–10:")
-            yield Input(id="walk-leg", placeholder="0–10", compact=True)
+            leg = kept.leg_after if kept else None
+            yield Input(
+                "" if leg is None else str(leg), id="walk-leg", placeholder="0–10", compact=True
+            )
 
     def read(self) -> Walk:
         minutes_field = self.query_one("#walk-minutes", Input)
