@@ -87,6 +87,18 @@ class PlanFile:
         )
 
 
+def replaces_theirs(plan: Plan | None) -> str:
+    """What a new plan would mean for a physiotherapist's plan in force, as a sentence to add to
+    a question ("" when the plan is rehab's own): the person may choose, and should know."""
+    if plan is None or plan.source is None:
+        return ""
+    who = f" ({plan.source.clinician})" if plan.source.clinician else ""
+    return (
+        f" This replaces the plan from your physiotherapist{who}; rehab plan import loads "
+        "theirs again."
+    )
+
+
 def write(plan: Plan, catalog: Catalog) -> str:
     """The plan in force as a plan file (the physiotherapist's name and note kept, if any)."""
     import tomli_w

@@ -309,3 +309,10 @@ async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_
         assert "up to your physiotherapist's dose" in str(
             app.screen.query_one("#suggestions").render()
         )
+        await pilot.press("r")  # reset to rehab's plan: the question says whose plan goes
+        await pilot.pause()
+        question = str(app.screen.query_one(".dialog-title").render())
+        assert "This replaces the plan from your physiotherapist (Dr [b]Kim)" in question
+        await pilot.press("enter")  # the safe answer: keep theirs
+        await pilot.pause()
+        assert app.repo.active_plan().id == "physio"

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from planner.course import latest_pain
 from planner.models import DeclinedStep, Dose, Exercise, PlanSource, is_bouts
 from planner.plan import change_dose, reset_plan, swap, swap_options
+from planner.plan_file import replaces_theirs
 from planner.progression import DoseSuggestion
 from tui.parse import parse_whole
 from tui.screens.base import MainScreen
@@ -329,7 +330,8 @@ class PlanScreen(MainScreen):
         app = self.app
         if await app.push_screen_wait(
             ConfirmScreen(
-                "Put the plan back to this stage's default exercises and doses?",
+                "Put the plan back to this stage's default exercises and doses?"
+                + replaces_theirs(app.plan()),
                 "Reset",
                 "Keep mine",
             )

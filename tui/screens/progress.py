@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from planner.advice import Advice
 from planner.course import latest_pain, psfs_change
+from planner.plan_file import replaces_theirs
 from planner.stages import advance, step_back
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
@@ -198,7 +199,7 @@ class ProgressScreen(MainScreen):
         if await app.push_screen_wait(
             ConfirmScreen(
                 f"Move on to stage {check.to_stage}, {name}? A new plan is made for it; the "
-                "old one is kept in your history.",
+                "old one is kept in your history." + replaces_theirs(app.plan()),
                 "Move on",
                 "Not now",
             )
@@ -221,7 +222,7 @@ class ProgressScreen(MainScreen):
         reason = await app.push_screen_wait(
             ReasonScreen(
                 f"Move on to stage {check.to_stage} before every criterion holds? Say why; it is "
-                "kept and shown in reports."
+                "kept and shown in reports." + replaces_theirs(app.plan())
             )
         )
         if not reason:
@@ -254,7 +255,8 @@ class ProgressScreen(MainScreen):
             else "You are at stage 1: lower every dose by one step?"
         )
         why = advice.step_back.reason if advice.step_back else "You chose this."
-        if await app.push_screen_wait(ConfirmScreen(f"{what} {why}", "Step back", "Not now")):
+        question = f"{what} {why}" + (replaces_theirs(plan) if target < plan.stage else "")
+        if await app.push_screen_wait(ConfirmScreen(question, "Step back", "Not now")):
             if not app.apply(
                 step_back(
                     app.catalog,
