@@ -44,7 +44,7 @@ from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
 from planner.walking import WalkTarget, target_for
-from planner.walking import is_flare as walk_is_flare
+from planner.walking import flare_reason as walk_flare_reason
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -181,7 +181,7 @@ def csv_text(
                 }
             )
     for w in sorted(_since(walks, since, "at"), key=lambda x: x.at):
-        flared = walk_is_flare(w, rules)
+        why = walk_flare_reason(w, rules)
         row = {
             "date": w.at.date().isoformat(),
             "time": f"{w.at:%H:%M}",
@@ -189,8 +189,8 @@ def csv_text(
             "pain_before": _blank(w.day_pain),
             "pain_after": w.pain_after,
             "leg_after": _blank(w.leg_after),
-            "flare": _yes(flared),
-            "flare_reason": "pain after the walk" if flared else "",
+            "flare": _yes(bool(why)),
+            "flare_reason": why,
             "session_note": w.note,
             "walk_minutes": w.minutes,
             "walk_backward": _yes(w.backward),

@@ -89,13 +89,24 @@ def step_down(level: int, rules: Rules) -> int:
     return max(1, min(level - 1, round(level / (1 + rules.walk_step_pct / 100))))
 
 
-def is_flare(walk: Walk, rules: Rules) -> bool:
-    """A walk caused a flare, by the session rule (SPEC §3): pain after above the flare line, or
-    up by the flare rise on the day's check-in before it (`Walk.day_pain`)."""
+def flare_reason(walk: Walk, rules: Rules) -> str:
+    """Why a walk caused a flare, in words ("" when it did not), by the session rule (SPEC §3):
+    pain after above the flare line, or up by the flare rise on the day's check-in before it
+    (`Walk.day_pain`). The session rule's thresholds, read from the same `Rules`."""
     after = walk.worse_after
     if after > rules.flare_pain_after_above:
-        return True
-    return walk.day_pain is not None and after >= walk.day_pain + rules.flare_rise
+        return f"pain after the walk {after} (above {rules.flare_pain_after_above})"
+    if walk.day_pain is not None and after >= walk.day_pain + rules.flare_rise:
+        return (
+            f"pain rose {walk.day_pain}→{after} from the day's check-in "
+            f"(+{rules.flare_rise} or more)"
+        )
+    return ""
+
+
+def is_flare(walk: Walk, rules: Rules) -> bool:
+    """A walk caused a flare (see `flare_reason`)."""
+    return bool(flare_reason(walk, rules))
 
 
 def day_pain_before(checkins: Sequence[CheckIn], when: datetime) -> int | None:

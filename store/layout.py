@@ -42,7 +42,7 @@ HASH = "sha1"
 Span = tuple[int, int]
 
 
-# Writing uses pydantic_core's JSON encoder, 1.5-2x as fast as `json` on a big file; it is
+# Writing uses pydantic_core's JSON encoder, faster than `json` on a big file; it is
 # imported on the first write, since its import costs more than a start-up's reading saves.
 # A lazy read parses one small line at a time, and `json` does that as quickly.
 

@@ -89,7 +89,7 @@ def migrate(tables: Tables, from_version: int) -> Tables:
 
     Each step's result is stamped with its version, so a migration only has to move the data.
     """
-    # A deep copy (through JSON, several times faster than copy.deepcopy) keeps the caller's
+    # A deep copy (through JSON, quicker than copy.deepcopy for plain data) keeps the caller's
     # tables intact if a step fails halfway.
     import pydantic_core
 

@@ -224,7 +224,7 @@ class _Table(Generic[R]):
         return (moment, self._saved[record_id])
 
     def _key(self, record_id: str) -> str:
-        # Parsing the one field is ~100x cheaper than validating the document, which waits
+        # Parsing the one field costs far less than validating the document, which waits
         # until the record is asked for; a document still on disk is not even parsed.
         field = cast(str, self._order_field)
         documents = self.documents

@@ -100,7 +100,7 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
     so the slower look for one is not needed."""
     if not data:
         raise Damage("it is empty: 0 bytes")
-    import pydantic_core  # 1.5-2x as fast as `json` on a whole file; see store.layout
+    import pydantic_core  # faster than `json` on a whole file; see store.layout
 
     try:
         tables = pydantic_core.from_json(data)

@@ -250,3 +250,25 @@ def test_adherence_counts_the_bouts_up_to_their_times_a_day():
     assert "(100 %)" in pct(3) and "(100 %)" in pct(5)  # a fourth and fifth bout add nothing
     assert "(25 %)" in pct(0)  # the sessions alone: 1 of every 4 things planned a day
     assert bouts_per_day(PLAN, ["morning"]) == {"five-point-support": 2, "table-lean": 3}
+
+
+def test_the_csv_says_which_flare_rule_a_walk_met():
+    """A walk's flare reason names the rule it met, as a session's does: pain after above the
+    line, or a rise on the day's check-in (not "pain after" for both)."""
+    import csv
+    import io
+
+    from planner.export import csv_text
+
+    day = NOW.date()
+    walks = [
+        walk(day, 10, after=RULES.flare_pain_after_above + 1, hour=9),
+        walk(day, 10, after=4, day_pain=2, hour=12),
+        walk(day, 10, after=3, day_pain=2, hour=15),
+    ]
+    rows = list(csv.DictReader(io.StringIO(csv_text([], RULES, None, walks, []), newline="")))
+    assert [r["flare"] for r in rows] == ["yes", "yes", "no"]
+    high, rise, calm = (r["flare_reason"] for r in rows)
+    assert high.startswith(f"pain after the walk {RULES.flare_pain_after_above + 1}")
+    assert rise.startswith("pain rose 2→4 from the day's check-in")
+    assert calm == ""
