@@ -29,6 +29,8 @@ KEYS = [
             ("r", "answer the red-flag questions again"),
             ("d", "a doctor has checked a sign of your history (when one is open)"),
             ("f / x", "finish / close a session cut off before its questions"),
+            ("w", "log a walk: minutes, forwards or backwards, pain after"),
+            ("b", "log the next short bout of an exercise done several times a day"),
         ],
     ),
     (
@@ -46,6 +48,7 @@ KEYS = [
             ("w", "swap it for an easier, harder or other exercise of the stage"),
             ("y / x", "take / leave the suggested dose step"),
             ("r", "reset to the stage's default plan"),
+            ("k", "how long you walk comfortably now (restarts the walking programme)"),
         ],
     ),
     (
@@ -55,6 +58,7 @@ KEYS = [
             ("Enter", "open the selected session"),
             ("m", "200 more sessions (long lists)"),
             ("p", "rate the activities you find hard (PSFS)"),
+            ("i", "every check-in of the window, with its note"),
         ],
     ),
     (
@@ -64,7 +68,10 @@ KEYS = [
             ("s k e o", "cycle the stage / kind / equipment / condition filter"),
             ("S K E O", "the same filter, backwards"),
             ("x", "clear the filters"),
-            ("tab  Enter", "read the highlighted exercise; Esc or tab: back to the list"),
+            ("/", "search by name"),
+            ("l", "Learn: every reading card in full, with its sources"),
+            ("tab  Enter", "read the highlighted exercise"),
+            ("Esc  tab", "from the exercise, back to the list"),
         ],
     ),
     (
@@ -72,7 +79,7 @@ KEYS = [
         [
             ("b", "back up now"),
             ("r", "restore the selected backup"),
-            ("e", "export: report, spreadsheet, calendar or everything"),
+            ("e", "export: report, spreadsheet, calendar, FHIR or everything"),
         ],
     ),
     (
