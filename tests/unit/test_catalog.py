@@ -697,6 +697,29 @@ def test_the_checked_catalog_is_kept_and_every_edit_is_checked_afresh(data, tmp_
     assert bridge_name_in(cache) == "Bridge 2"  # the copy of the good files is left as it was
 
 
+def test_the_checked_copy_answers_for_the_bytes_not_the_files_times(data, tmp_path, monkeypatch):
+    """The copy is keyed on what the files hold: an edit that keeps the size and puts the
+    modification time back is still checked afresh; a byte-identical copy elsewhere is not."""
+    cache = tmp_path / "cache" / "catalog.json"
+    loader._load_checked(data, cache)
+    path = data / "exercises.toml"
+    before = path.stat()
+    text = path.read_text()
+    assert text.count('name = "Bridge"') == 1
+    path.write_text(text.replace('name = "Bridge"', 'name = "Bridgf"'))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert loader._load_checked(data, cache).exercise("bridge").name == "Bridgf"
+    moved = tmp_path / "moved"
+    shutil.copytree(data, moved)
+
+    def never(*args, **kwargs):
+        raise AssertionError("parsed or validated the catalog again")
+
+    monkeypatch.setattr(tomllib, "load", never)
+    assert loader._load_checked(moved, cache).exercise("bridge").name == "Bridgf"
+
+
 def bridge_name_in(cache: Path) -> str:
     return json.loads(cache.read_text())["documents"]["exercises"]["exercises"]["bridge"]["name"]
 
