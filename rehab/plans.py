@@ -81,7 +81,8 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             or f"{path} does not exist yet: run rehab first, so the plan has someone to belong to."
         )
     with Repository.open(path, clock=clock) as repo:
-        if repo.profile() is None:
+        profile = repo.profile()
+        if profile is None:
             raise CommandError(f"{path} has no profile yet: run rehab first.")
         now = clock()
         signs, _ = open_signs(repo.safety_records(), now)
@@ -109,7 +110,25 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     )
     if kept is not None:
         out.write(f"The file was backed up first to {kept}\n")
+    out.write(_chosen_notes(plan, profile, catalog))
     return 0
+
+
+def _chosen_notes(plan, profile, catalog) -> str:
+    """One line for each exercise rehab would have left out of its own plan for this person:
+    kept, since the physiotherapist chose it, but said, so the person knows."""
+    from planner.plan import why_not
+
+    lines = []
+    for p in plan.prescriptions:
+        exercise = catalog.exercises[p.exercise_id]
+        reason = why_not(exercise, profile)
+        if reason is not None:
+            lines.append(
+                f"Note: rehab would leave {exercise.name} out of its own plan for you ({reason}); "
+                "it is in because your physiotherapist chose it. Stop it if it hurts.\n"
+            )
+    return "".join(lines)
 
 
 class PlanRefused(CommandError):

@@ -210,3 +210,27 @@ def test_the_readmes_example_plan_file_is_one_rehab_accepts():
     checked = plan_file.read(example, load_catalog())
     assert checked.stage == 2 and checked.clinician == "A. Physio"
     assert [p.exercise_id for p in checked.prescriptions] == ["knee-to-chest-single"]
+
+
+def test_an_exercise_rehab_would_leave_out_is_loaded_and_said(tmp_path):
+    """A physiotherapist may choose an exercise rehab's own rules leave out for this person
+    (here: a back bend with spinal stenosis); it is loaded, and the person is told why rehab
+    would not have chosen it."""
+    from dataclasses import replace
+
+    path = fresh_file(tmp_path / "stenosis" / "rehab.json")
+    with Repository.open(path, clock=FakeClock()) as repo:
+        repo.save_profile(replace(repo.profile(), stenosis=True))
+    catalog = load_catalog()
+    bend = next(
+        e
+        for e in catalog.exercises.values()
+        if any(c.about.value == "stenosis" for c in e.cautions)
+    )
+    text = plan_text(path) + f'\n[[exercise]]\nid = "{bend.id}"\n'
+    (tmp_path / "p.toml").write_text(text)
+    code, out, err = cli("plan", "import", str(tmp_path / "p.toml"), "--data", str(path))
+    assert code == 0, err
+    assert f"Note: rehab would leave {bend.name} out of its own plan for you" in out
+    assert "spinal stenosis" in out
+    assert out.count("Note:") == 1
