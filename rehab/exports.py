@@ -65,7 +65,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from store.repository import missing_file_problem
 
     path = resolve_data_path(args.data)
-    target = _check_target(args.out, path, args.format)
+    target = check_target(args.out, path, args.format)
     if not path.exists():
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
@@ -106,7 +106,7 @@ def render_export(
             raise CommandError(str(refused)) from None
 
 
-def _check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
+def check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
     """Where `--out` writes (None: stdout), or one clear line on why it cannot."""
     if out is None or str(out) == "-":
         return None

@@ -21,13 +21,13 @@ def cmd_plan(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """Write the plan in force as a plan file, to the terminal or privately (0600) to --out."""
     from planner import plan_file
-    from rehab.exports import _check_target, write_private
+    from rehab.exports import check_target, write_private
     from seeds import load_catalog
     from store import Repository, resolve_data_path
     from store.repository import missing_file_problem
 
     path = resolve_data_path(args.data)
-    target = _check_target(args.out, path, "toml")
+    target = check_target(args.out, path, "toml")
     if not path.exists():
         raise CommandError(missing_file_problem(path) or f"{path} does not exist yet: no plan.")
     with Repository.open(path, clock=clock, readonly=True) as repo:
