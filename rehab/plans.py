@@ -92,6 +92,12 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
                 "answer the safety questions again in rehab. Nothing was changed."
             )
         before = repo.active_plan()
+        if before is not None and before.status == "paused":
+            # A pause ends by answering the safety questions again; a new plan must not end it.
+            raise CommandError(
+                "Your plan is paused after a warning sign: answer the safety questions again in "
+                "rehab first, then load the new plan. Nothing was changed."
+            )
         kept = repo.backup_now("before-plan-import")
         plan = checked.plan(now)
         who = f" ({checked.clinician})" if checked.clinician else ""

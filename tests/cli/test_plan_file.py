@@ -170,6 +170,22 @@ def test_import_is_refused_while_a_warning_sign_is_open(demo, tmp_path):
     assert demo.read_bytes() == before
 
 
+def test_import_is_refused_while_the_plan_is_paused_and_no_sign_is_open(demo, tmp_path):
+    """A pause ends by answering the safety questions again; loading a plan must not end it."""
+    from dataclasses import replace
+
+    target = tmp_path / "plan.toml"
+    target.write_text(plan_text(demo))
+    with Repository.open(demo, clock=FakeClock()) as repo:
+        plan = repo.active_plan()
+        repo.save_plan(replace(plan, status="paused", pause_reason="warning sign"))
+    before = demo.read_bytes()
+    code, _, err = cli("plan", "import", str(target), "--data", str(demo))
+    assert code == 1 and err.count("\n") == 1 and "paused" in err
+    assert demo.read_bytes() == before
+    assert active(demo)[0].status == "paused"
+
+
 def test_import_of_a_missing_file_or_while_the_planner_is_open_is_one_line(demo, tmp_path):
     code, _, err = cli("plan", "import", str(tmp_path / "nope.toml"), "--data", str(demo))
     assert code == 1 and err.count("\n") == 1 and "does not exist" in err
