@@ -50,13 +50,13 @@ from planner.walking import flare_reason as walk_flare_reason
 # Shared helpers
 
 #: C0 controls except tab/newline/carriage return, DEL, and C1 controls: terminal escapes live here.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def export_safe(text: str) -> str:
     """Text with control characters shown as U+FFFD, so no export can drive a terminal (the
     screen shows them as pictures instead: `tui.text.screen_safe`)."""
-    return _CONTROLS.sub("\ufffd", text)
+    return CONTROLS.sub("\ufffd", text)
 
 
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").

@@ -104,6 +104,10 @@ def concept(text: str, *codes: Code) -> dict[str, Any]:
     return value
 
 
+#: A condition's clinical status.
+ACTIVE = concept("Active", (CONDITION_CLINICAL, "active", "Active"))
+
+
 class _Bundle:
     """Entries with unique `urn:uuid` addresses derived from the file's key and each record."""
 
@@ -231,9 +235,7 @@ def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[di
                     "Condition",
                     f"condition-{condition.value}",
                     {
-                        "clinicalStatus": concept(
-                            "Active", (CONDITION_CLINICAL, "active", "Active")
-                        ),
+                        "clinicalStatus": ACTIVE,
                         "code": concept(
                             CONDITION_LABELS[condition], *CONDITION_CODES.get(condition, ())
                         ),
@@ -253,9 +255,7 @@ def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[di
                     "Condition",
                     "condition-stenosis",
                     {
-                        "clinicalStatus": concept(
-                            "Active", (CONDITION_CLINICAL, "active", "Active")
-                        ),
+                        "clinicalStatus": ACTIVE,
                         "code": concept("Spinal stenosis, as the person told rehab"),
                         "subject": subject,
                         "asserter": subject,
@@ -460,11 +460,10 @@ def _care_plan(
     if plan.status == "paused" and plan.pause_reason:
         notes.append({"text": f"Paused: {plan.pause_reason}"})
     if plan.source is not None:
-        who = f" ({plan.source.clinician})" if plan.source.clinician else ""
         notes.append(
             {
-                "text": f"From your physiotherapist{who}: written by them, loaded by the "
-                "person; dose steps stay within these doses."
+                "text": f"From {plan.source.who}: written by them, loaded by the person; dose "
+                "steps stay within these doses."
             }
         )
         if plan.source.note:

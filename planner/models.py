@@ -626,6 +626,11 @@ class PlanSource(Frozen):
     note: Note = ""
     doses: dict[str, Dose] = field(default_factory=dict)
 
+    @property
+    def who(self) -> str:
+        """ "your physiotherapist", with their name when the file gave one."""
+        return "your physiotherapist" + (f" ({self.clinician})" if self.clinician else "")
+
 
 @record
 class Plan(Record):

@@ -24,10 +24,9 @@ every problem found, one line each, naming the line and the field.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.models import (
     CLINICIAN_MAX,
@@ -38,9 +37,10 @@ from planner.models import (
     Prescription,
 )
 
+if TYPE_CHECKING:
+    from planner.gate import SafetyRecords
+
 FORMAT = 1
-#: Characters a terminal would act on rather than show (escape sequences and the like).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: The dose fields a file may set, and the limits of those without per-exercise bounds.
 DOSE_FIELDS = ("sets", "reps", "hold_s", "minutes", "rest_s", "per_day")
 _FIXED_LIMITS = {"rest_s": (0, 300), "per_day": (1, 10)}
@@ -92,11 +92,26 @@ def replaces_theirs(plan: Plan | None) -> str:
     a question ("" when the plan is rehab's own): the person may choose, and should know."""
     if plan is None or plan.source is None:
         return ""
-    who = f" ({plan.source.clinician})" if plan.source.clinician else ""
-    return (
-        f" This replaces the plan from your physiotherapist{who}; rehab plan import loads "
-        "theirs again."
-    )
+    return f" This replaces the plan from {plan.source.who}; rehab plan import loads theirs again."
+
+
+def import_refusal(plan: Plan | None, safety: SafetyRecords, now: datetime) -> str | None:
+    """Why a physiotherapist's plan may not be loaded now (None: it may). Not while a warning
+    sign is open (the gate's own `open_signs`), nor while the plan is paused after one: only
+    answering the safety questions again ends a pause, never a new plan."""
+    from planner.gate import open_signs
+
+    if open_signs(safety, now)[0]:
+        return (
+            "A warning sign is open, so no new plan is loaded: see a doctor first, then "
+            "answer the safety questions again in rehab. Nothing was changed."
+        )
+    if plan is not None and plan.status == "paused":
+        return (
+            "Your plan is paused after a warning sign: answer the safety questions again in "
+            "rehab first, then load the new plan. Nothing was changed."
+        )
+    return None
 
 
 def write(plan: Plan, catalog: Catalog) -> str:
@@ -132,17 +147,17 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.headers = [i for i, line in enumerate(self.lines) if re.match(r"\s*\[\[", line)]
+        self.exercises = [
+            i for i in self.headers if re.match(r"\s*\[\[\s*exercise\s*\]\]", self.lines[i])
+        ]
 
     def of(self, key: str | None, table: int | None = None) -> int:
         if table is None:
             start, end = 0, self.headers[0] if self.headers else len(self.lines)
         else:
-            exercise_headers = [
-                i for i in self.headers if re.match(r"\s*\[\[\s*exercise\s*\]\]", self.lines[i])
-            ]
-            if table >= len(exercise_headers):
+            if table >= len(self.exercises):
                 return len(self.lines)
-            start = exercise_headers[table]
+            start = self.exercises[table]
             later = [i for i in self.headers if i > start]
             end = later[0] if later else len(self.lines)
         if key is not None:
@@ -155,6 +170,10 @@ class _Lines:
 
 def read(text: str, catalog: Catalog) -> PlanFile:
     """The plan `text` describes, checked; `PlanFileProblems` naming every line that is wrong."""
+    import tomllib  # only here: Plan and Progress import this module at start-up
+
+    from planner.export import CONTROLS
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -173,35 +192,35 @@ def read(text: str, catalog: Catalog) -> PlanFile:
         if key not in _TOP:
             problem(key, None, f"rehab does not know this field (it knows {', '.join(_TOP)}).")
     version = data.get("format", FORMAT)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not _whole(version) or version < 1:
         problem("format", None, "must be a whole number, 1.")
     elif version > FORMAT:
         raise PlanFileProblems(
             [
                 f"line {lines.of('format')}: format: {version} was written by a newer rehab; "
-                "this one reads format 1. Update rehab, or ask for a format 1 file."
+                f"this one reads format {FORMAT}. Update rehab, or ask for a format {FORMAT} file."
             ]
         )
     stage = data.get("stage")
+    known = ", ".join(str(n) for n in sorted(catalog.stages))
     if stage is None:
-        problem(None, None, "the file names no stage (stage = 1 to 4).")
+        problem(None, None, f"the file names no stage (stage = one of {known}).")
     elif not _whole(stage) or stage not in catalog.stages:
-        known = ", ".join(str(n) for n in sorted(catalog.stages))
         problem("stage", None, f"must be one of {known}; got {stage!r}.")
     clinician, note = data.get("clinician", ""), data.get("note", "")
     if not isinstance(clinician, str) or len(clinician) > CLINICIAN_MAX:
         problem("clinician", None, f"must be a name in quotes, at most {CLINICIAN_MAX} characters.")
-    elif _CONTROLS.search(clinician.replace("\t", " ")) or "\n" in clinician:
+    elif CONTROLS.search(clinician) or "\n" in clinician or "\r" in clinician:
         problem("clinician", None, "must be one line of plain text (it holds a control character).")
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         problem("note", None, "must be text in quotes.")
-    elif _CONTROLS.search(note.replace("\n", " ").replace("\t", " ")):
+    elif CONTROLS.search(note):
         problem("note", None, "must be plain text (it holds a control character).")
     exercises = data.get("exercise", [])
     if not isinstance(exercises, list) or not all(isinstance(e, dict) for e in exercises):
         problem("exercise", None, "write each exercise as an [[exercise]] table.")
         exercises = []
-    if not exercises and "exercise" not in [p.split(": ")[1] for p in problems]:
+    elif not exercises:
         problems.append(f"line {len(lines.lines) or 1}: exercise: the plan has no exercises.")
     prescriptions: list[Prescription] = []
     seen: set[str] = set()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from planner.clock import Clock
+from planner.models import Catalog, Plan, Profile
 from rehab.commands import CommandError
 
 
@@ -48,7 +49,6 @@ def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """Check a plan file, then (no warning sign open) back up and make it the plan in force."""
     from planner import plan_file
-    from planner.gate import open_signs
     from planner.models import StageEvent
     from seeds import load_catalog
     from store import Repository, resolve_data_path
@@ -85,34 +85,24 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         if profile is None:
             raise CommandError(f"{path} has no profile yet: run rehab first.")
         now = clock()
-        signs, _ = open_signs(repo.safety_records(), now)
-        if signs:
-            raise CommandError(
-                "A warning sign is open, so no new plan is loaded: see a doctor first, then "
-                "answer the safety questions again in rehab. Nothing was changed."
-            )
         before = repo.active_plan()
-        if before is not None and before.status == "paused":
-            # A pause ends by answering the safety questions again; a new plan must not end it.
-            raise CommandError(
-                "Your plan is paused after a warning sign: answer the safety questions again in "
-                "rehab first, then load the new plan. Nothing was changed."
-            )
+        refused = plan_file.import_refusal(before, repo.safety_records(), now)
+        if refused is not None:
+            raise CommandError(refused)
         kept = repo.backup_now("before-plan-import")
         plan = checked.plan(now)
-        who = f" ({checked.clinician})" if checked.clinician else ""
+        who = plan.source.who
         event = StageEvent(
             at=now,
             from_stage=before.stage if before else None,
             to_stage=plan.stage,
             kind="override",
-            reason=f"A plan from your physiotherapist{who} was loaded from {source.name}.",
+            reason=f"A plan from {who} was loaded from {source.name}.",
         )
         repo.save_plan(plan)
         repo.log_stage_event(event)
     out.write(
-        f"Loaded the plan from your physiotherapist{who}: stage {plan.stage}, "
-        f"{len(plan.prescriptions)} exercises.\n"
+        f"Loaded the plan from {who}: stage {plan.stage}, {len(plan.prescriptions)} exercises.\n"
     )
     if kept is not None:
         out.write(f"The file was backed up first to {kept}\n")
@@ -120,7 +110,7 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     return 0
 
 
-def _chosen_notes(plan, profile, catalog) -> str:
+def _chosen_notes(plan: Plan, profile: Profile, catalog: Catalog) -> str:
     """One line for each exercise rehab would have left out of its own plan for this person:
     kept, since the physiotherapist chose it, but said, so the person knows."""
     from planner.plan import why_not

@@ -76,22 +76,19 @@ def render(
         plan,
         now.date(),
         stamp,
-        repo_key(repo),
+        file_key(repo),
         __version__,
         walk=walk,
         zone=zone,
     )
 
 
-def repo_key(repo) -> str:
-    """`file_key` of the file `repo` holds (its meta record, written as it is stored)."""
+def file_key(repo) -> str:
+    """A short key for the data file `repo` holds, from when it was created (its meta record,
+    as stored): calendar UIDs and the FHIR bundle's addresses stay the same export to export."""
     meta = repo.meta()
-    return file_key({"created": meta.created.isoformat()} if meta else {})
-
-
-def file_key(meta: dict) -> str:
-    """A short key for one data file (from when it was created): calendar UIDs stay stable."""
-    return hashlib.sha256(str(meta.get("created", "")).encode()).hexdigest()[:12]
+    created = meta.created.isoformat() if meta else ""
+    return hashlib.sha256(created.encode()).hexdigest()[:12]
 
 
 def _fhir(repo, catalog, now, since, zone, profile, plan) -> str:
@@ -109,7 +106,7 @@ def _fhir(repo, catalog, now, since, zone, profile, plan) -> str:
         bouts=repo.bouts(since),
         psfs=repo.psfs(since),
     )
-    bundle = fhir.bundle(catalog, data, now, repo_key(repo), zone, since)
+    bundle = fhir.bundle(catalog, data, now, file_key(repo), zone, since)
     import pydantic_core  # the C encoder: json's indenting one is pure Python, seconds at ten years
 
     return pydantic_core.to_json(bundle, indent=2).decode("utf-8") + "\n"
