@@ -43,7 +43,7 @@ from planner.models import (
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
-from planner.walking import WalkTarget, target_for
+from planner.walking import WalkTarget, target_for, walk_days
 from planner.walking import flare_reason as walk_flare_reason
 
 # ---------------------------------------------------------------------------------------------
@@ -762,7 +762,7 @@ def icalendar(
     zone: tzinfo | None = None,
 ) -> str:
     """The planned sessions from `today` for `days` days, one VEVENT per slot per day, and with
-    `walk` the day's walk at its current length (a walk a day; the goal is five a week). Each
+    `walk` a walk at its current length on the goal's days a week (`walking.walk_days`). Each
     event reminds at its start (VALARM).
 
     Morning is 08:00 and evening 18:00 in `zone` (an IANA zone): the calendar carries a VTIMEZONE
@@ -799,6 +799,7 @@ def icalendar(
         calendar.add_component(item)
 
     slots = sorted(profile.slots, key=lambda s: SLOT_TIMES[s])
+    walking_days = set(walk_days(walk, today, days)) if walk is not None else set()
     for offset in range(days):
         day = today + timedelta(days=offset)
         for slot in slots:
@@ -821,10 +822,10 @@ def icalendar(
             )
             start = datetime.combine(day, SLOT_TIMES[slot])
             event(f"{day:%Y%m%d}-{slot}", start, minutes, summary, description)
-        if walk is not None:
+        if walk is not None and day in walking_days:
             description = (
                 f"The walking programme: {walk.minutes} min at an easy pace, on "
-                f"{walk.goal_days} days a week (today's aim; it grows each week that goes "
+                f"{walk.goal_days} days a week (today's length; it grows each week that goes "
                 "well). Log it on Today with w."
             )
             start = datetime.combine(day, WALK_TIME)

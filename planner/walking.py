@@ -71,6 +71,35 @@ class WalkTarget(Frozen):
         )
 
 
+def spread(k: int, n: int) -> list[int]:
+    """Which of `n` days (0…n-1) hold `k` walks, spread as evenly as whole days allow, the first
+    day always one of them: 5 of 7 is days 0, 1, 2, 4, 5 (rest on 3 and 6)."""
+    k = max(0, min(k, n))
+    return [i for i in range(n) if -(-(i + 1) * k // n) > -(-i * k // n)]
+
+
+def walk_days(target: WalkTarget, today: date, days: int) -> list[date]:
+    """The days from `today` (for `days` days) on which the plan puts a walk: the goal's days
+    a week, not every day (SPEC §3b, "up to 30 minutes on 5 days a week").
+
+    This programme week gets only the walks it still needs (the goal less the days already
+    walked in full), spread over its days left, today among them unless today's walk is done.
+    Each later programme week gets the goal's days, spread by `spread`. What the calendar asks.
+    """
+    week_end = target.week_start + timedelta(days=7)
+    first = today + timedelta(days=1) if target.done_today else today
+    left = [first + timedelta(days=i) for i in range((week_end - first).days)]
+    needed = target.goal_days - target.days_this_week
+    chosen = [left[i] for i in spread(needed, len(left))]
+    pattern = spread(target.goal_days, 7)
+    start = week_end
+    last = today + timedelta(days=days)
+    while start < last:
+        chosen += [start + timedelta(days=i) for i in pattern]
+        start += timedelta(days=7)
+    return [d for d in chosen if today <= d < last]
+
+
 def start_minutes(comfortable: int, rules: Rules) -> int:
     """The first level: the start share of what the person walks comfortably, at least one
     minute, at most the goal."""

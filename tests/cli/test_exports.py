@@ -276,7 +276,14 @@ def test_calendar_holds_28_days_of_sessions_per_slot(demo_file):
     walks = [e for e in every if "-walk-" in str(e["UID"])]
     events = [e for e in every if e not in walks]
     assert len(events) == 28 * 2  # the demo person has morning and evening slots
-    assert len(walks) == 28  # and a walk a day at the programme's current length
+    # and a walk at the programme's current length on five days a week: the days this week
+    # still needs, then five in each later week (planner.walking.walk_days, tested there)
+    walk_days = sorted(walk.decoded("DTSTART").date() for walk in walks)
+    assert len(set(walk_days)) == len(walk_days) and 5 * 3 <= len(walks) <= 5 * 3 + 7
+    first = min(e.decoded("DTSTART").date() for e in events)  # today
+    for n in range(7, 22):  # any seven days after this programme week hold five walks
+        window = first + timedelta(days=n)
+        assert len([d for d in walk_days if window <= d < window + timedelta(days=7)]) == 5
     for walk in walks:
         minutes = int(re.fullmatch(r"rehab: walk (\d+) min", str(walk["SUMMARY"])).group(1))
         assert walk.decoded("DURATION") == timedelta(minutes=minutes)

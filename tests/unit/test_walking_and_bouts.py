@@ -13,9 +13,11 @@ from planner.progression import History, move_on_check
 from planner.walking import (
     check_walk,
     day_pain_before,
+    spread,
     start_minutes,
     step_down,
     step_up,
+    walk_days,
     walking,
 )
 from seeds import load_catalog
@@ -127,6 +129,60 @@ def test_today_and_the_week_so_far():
     assert (now.minutes, now.minutes_today, now.minutes_this_week) == (21, 14, 35)
     assert now.days_this_week == 1 and not now.done_today
     assert now.line() == "Walk 14 of 21 min today · 1 of 5 days this week"
+
+
+@pytest.mark.parametrize(
+    "k, n, days",
+    [
+        (5, 7, [0, 1, 2, 4, 5]),  # the goal: rest on the fourth and the seventh day
+        (7, 7, [0, 1, 2, 3, 4, 5, 6]),
+        (9, 7, [0, 1, 2, 3, 4, 5, 6]),  # never more than one a day
+        (1, 7, [0]),
+        (0, 7, []),
+        (-2, 7, []),
+        (2, 3, [0, 1]),
+        (1, 1, [0]),
+        (3, 0, []),
+    ],
+)
+def test_walks_are_spread_over_the_days_they_have(k, n, days):
+    assert spread(k, n) == days
+
+
+def _calendar_days(walks, today, days=28):
+    now = target(walks, today=today)
+    return now, walk_days(now, today, days)
+
+
+def test_the_calendar_walks_on_five_days_a_week_not_every_day():
+    today = SINCE + timedelta(days=14)  # the first day of programme week 2, nothing walked yet
+    now, days = _calendar_days([*week(0, 16), *week(1, 18)], today)
+    assert len(days) == 4 * RULES.walk_goal_days == 20
+    for n in range(4):
+        start = today + timedelta(days=7 * n)
+        assert [(d - start).days for d in days if start <= d < start + timedelta(days=7)] == [
+            0,
+            1,
+            2,
+            4,
+            5,
+        ]
+
+
+def test_this_week_gets_only_the_walks_it_still_needs():
+    today = SINCE + timedelta(days=18)  # week 2, its fifth day: three days left (18, 19, 20)
+    done = [walk(SINCE + timedelta(days=14 + i), 21) for i in range(3)]  # three full walks
+    now, days = _calendar_days([*week(0, 16), *week(1, 18), *done], today, days=3)
+    assert now.days_this_week == 3
+    assert days == [today, today + timedelta(days=1)]  # two more make five
+    walked_today = [*done, walk(today, 21)]
+    now, days = _calendar_days([*week(0, 16), *week(1, 18), *walked_today], today, days=3)
+    assert now.done_today and days == [today + timedelta(days=1)]  # not today: done
+    five = [walk(SINCE + timedelta(days=14 + i), 21) for i in range(5)]
+    assert _calendar_days([*week(0, 16), *week(1, 18), *five], today, days=3)[1] == []
+    short = [walk(SINCE + timedelta(days=14 + i), 5) for i in range(5)]  # short walks: no day
+    now, days = _calendar_days([*week(0, 16), *week(1, 18), *short], today, days=3)
+    assert now.days_this_week == 0 and days == [today + timedelta(days=i) for i in range(3)]
 
 
 def test_no_programme_until_the_person_says_how_far_they_walk():
