@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from planner.advice import advise
 from planner.gate import SafetyRecords
 from planner.models import (
+    LEG_CONDITIONS,
+    REACHES,
     Bout,
     Catalog,
     CheckIn,
@@ -26,6 +28,7 @@ from planner.models import (
     Profile,
     PsfsItem,
     PsfsRating,
+    Reach,
     Record,
     Screening,
     Session,
@@ -128,10 +131,15 @@ def generate(
         walk_comfortable=rng.randint(10, 20),
         walk_since=first,
     )
+    # Disc-related pain that goes down the leg: back and leg are rated apart (SPEC §3b).
+    profile = replace(profile, leg_symptoms=bool(LEG_CONDITIONS & set(profile.conditions)))
     out = SyntheticHistory(profile)
     # Walks and bouts draw on a generator of their own, so the sessions and check-ins a seed
     # gives stay what they were before there were walks.
     walk_rng = random.Random(seed * 7919 + 1)
+    # The leg, likewise: its own generator, and never worse than the back on the same rating,
+    # so every decision (made on the worse of the two) is the one the back pain alone gave.
+    leg = _Leg(random.Random(seed * 104_729 + 3))
     walk_minutes = 0
     start = _at(first, 7, 5)
     initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
@@ -139,7 +147,7 @@ def generate(
     level = initial
     placement = place(round(level), profile.episode_start, first, catalog, profile.conditions)
     out.screenings.append(_clear(start, "first-run"))
-    out.checkins.append(CheckIn(at=start, pain=round(level)))
+    out.checkins.append(leg.checkin(CheckIn(at=start, pain=round(level)), 0, False))
     plan = out.apply(
         start_programme(
             catalog,
@@ -165,22 +173,16 @@ def generate(
         if offset > 0 and rng.random() < 0.9:
             pain = _clip(felt + rng.gauss(0, 0.6))
             note = rng.choice(NOTES) if rng.random() < 0.05 else ""
-            out.checkins.append(CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain, note=note))
+            checkin = CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain, note=note)
+            out.checkins.append(leg.checkin(checkin, offset, bump > 0))
         if plan.status == "active":
             for slot, hour in (("morning", 8), ("evening", 18)):
                 # On a flare day people often rest instead.
                 if rng.random() < (0.35 * adherence / 0.86 if bump else adherence):
-                    out.sessions.append(
-                        _session(
-                            rng,
-                            catalog,
-                            plan,
-                            slot,
-                            _at(day, hour, rng.randint(0, 50)),
-                            felt,
-                            bump > 0,
-                        )
+                    session = _session(
+                        rng, catalog, plan, slot, _at(day, hour, rng.randint(0, 50)), felt, bump > 0
                     )
+                    out.sessions.append(leg.session(session, offset, bump > 0))
         if plan.status == "active":
             for p in plan.bouts(profile.slots):
                 for hour in (11, 14, 16, 20)[: p.dose.per_day]:
@@ -192,20 +194,73 @@ def generate(
             walk_minutes = target.minutes if target else 0
         if walk_minutes and walk_rng.random() < adherence * 0.8:
             after = _clip(felt - 0.5 + walk_rng.gauss(0, 0.7) + (1.5 if bump else 0))
-            out.walks.append(
-                Walk(
-                    at=_at(day, 17, walk_rng.randint(0, 50)),
-                    minutes=max(1, walk_minutes + walk_rng.randint(-2, 3)),
-                    pain_after=after,
-                    day_pain=day_pain_before(out.checkins[-3:], _at(day, 17, 0)),
-                )
+            walked = Walk(
+                at=_at(day, 17, walk_rng.randint(0, 50)),
+                minutes=max(1, walk_minutes + walk_rng.randint(-2, 3)),
+                pain_after=after,
+                day_pain=day_pain_before(out.checkins[-3:], _at(day, 17, 0)),
             )
+            out.walks.append(leg.walk(walked, offset, bump > 0))
         now = _at(day, 21, 0)
         if offset % 7 == 6:
             out.screenings.append(_clear(_at(day, 20, 0), "weekly"))
             out.psfs.append(_psfs(rng, now, level))
         plan = _follow_advice(rng, catalog, out, plan, now)
     return out
+
+
+class _Leg:
+    """The leg side of a sciatica history: leg pain that settles faster than the back pain and
+    symptoms that retreat up the leg (centralising) over the first weeks, a step further down on
+    flare days, now and then easing up the leg within a session."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.start = rng.uniform(5.0, 7.0)
+
+    def level(self, offset: int, flaring: bool) -> float:
+        return self.start * math.exp(-offset / 12) + (2.0 if flaring else 0.0)
+
+    def reach(self, offset: int, flaring: bool) -> Reach:
+        level = self.level(offset, flaring)
+        return (
+            "below-knee"
+            if level >= 4.5
+            else "thigh"
+            if level >= 3
+            else ("buttock" if level >= 1.5 else "none")
+        )
+
+    def pain(self, offset: int, flaring: bool, back: int) -> int:
+        return min(back, _clip(self.level(offset, flaring) + self.rng.gauss(0, 0.6)))
+
+    def checkin(self, c: CheckIn, offset: int, flaring: bool) -> CheckIn:
+        leg = self.pain(offset, flaring, c.pain)
+        return replace(c, leg_pain=leg, reach=self.reach(offset, flaring))
+
+    def session(self, s: Session, offset: int, flaring: bool) -> Session:
+        before = self.reach(offset, flaring)
+        at = REACHES.index(before)
+        after = before
+        if flaring and self.rng.random() < 0.5 and at + 1 < len(REACHES):
+            after = REACHES[at + 1]  # spread down the leg: a flare (the pain already made it one)
+        elif at > 0 and self.rng.random() < 0.3:
+            after = REACHES[at - 1]  # eased up the leg during the session: a good sign
+        entries = s.entries
+        if after != before and REACHES.index(after) > at:
+            entries = [replace(e, spread_down=True) if e.stopped_hurt else e for e in entries]
+        assert s.pain_after is not None
+        return replace(
+            s,
+            entries=entries,
+            leg_before=self.pain(offset, flaring, s.pain_before),
+            leg_after=self.pain(offset, flaring, s.pain_after),
+            reach_before=before,
+            reach_after=after,
+        )
+
+    def walk(self, w: Walk, offset: int, flaring: bool) -> Walk:
+        return replace(w, leg_after=self.pain(offset, flaring, w.pain_after))
 
 
 def _clip(x: float) -> int:

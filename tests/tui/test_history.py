@@ -390,6 +390,17 @@ def test_the_chart_is_four_rows_tall_and_a_recorded_zero_still_shows():
     assert column[3] == [" ", " ", " ", " "]  # no check-in: a gap
 
 
+def test_a_short_chart_is_two_rows_and_still_tells_four_from_five():
+    data = ChartData(date(2026, 11, 1), date(2026, 11, 3), {date(2026, 11, 1): 0})
+    data.checkins |= {date(2026, 11, 2): 4, date(2026, 11, 3): 5}
+    lines = chart_lines(data, 80, rows=2)
+    assert len(lines) == 3 and lines[0].startswith("10▕") and lines[1].startswith(" 0▕")
+    bars = [line[4 : 4 + 3 * 3] for line in lines[:2]]
+    column = [[row[c * 3] for row in bars] for c in range(3)]
+    assert column[0] == [" ", "▁"]  # 0: a low bar
+    assert column[1] != column[2]  # 4 and 5 differ
+
+
 async def test_the_chart_says_the_highest_and_latest_of_every_check_in_not_only_the_first(
     make_app, data_file, clock
 ):

@@ -4,11 +4,14 @@ an exercise (stopped like "it hurts", a flare, said)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.progression import flare_reasons, is_flare
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import answer_all, first_run, text_of, type_into
 from tests.tui.test_daily_loop import listen
 from tests.tui.test_daily_path import run_to_the_end
+from tui.screens.history import ROWS, SHORT_ROWS, PainChart
 from tui.screens.modals import PainScreen
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
@@ -119,13 +122,35 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         assert "an exercise was stopped because the leg symptoms spread further down" in reasons
 
 
-async def test_history_has_no_leg_chart_for_someone_without_leg_symptoms(make_demo_app):
-    app = make_demo_app()
+async def test_history_has_a_leg_chart_only_for_someone_with_leg_symptoms(make_demo_app):
+    app = make_demo_app()  # the demo person has sciatica: back and leg rated apart
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.screen.query_one("#history-leg-chart").display
+        assert app.screen.query_one("#history-leg-legend").display
+        # Two charts at 80×24: both are short, so the sessions keep rows of their own.
+        assert [c.rows for c in app.screen.query(PainChart)] == [SHORT_ROWS, SHORT_ROWS]
+        assert app.screen.query_one("#history-table").size.height >= 1 + 5  # header, 5 rows
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert [c.rows for c in app.screen.query(PainChart)] == [ROWS, ROWS]
+    app = make_demo_app(seed=8)  # the same person with back pain alone: no leg ratings
+    repo = app.repo
+    repo.save(
+        replace(app.profile(), leg_symptoms=False),
+        *(replace(c, leg_pain=None, reach=None) for c in repo.checkins()),
+        *(
+            replace(s, leg_before=None, leg_after=None, reach_before=None, reach_after=None)
+            for s in repo.sessions()
+        ),
+    )
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("4")
         await pilot.pause()
         assert not app.screen.query_one("#history-leg-chart").display
         assert not app.screen.query_one("#history-leg-legend").display
+        assert app.screen.query_one("#history-chart", PainChart).rows == ROWS  # room enough
 
 
 async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, data_file, clock):

@@ -195,6 +195,10 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 GUTTER = 4  # "10▕ "
 RIGHT = 12  # "  highest 7"
 ROWS = 4  # the bars' height: 32 eighths, so pain 4 and 5 differ by more than a sliver
+#: On a short terminal with the leg's chart too, both charts are this tall (16 eighths: pain
+#: 4 and 5 still differ) and lose their top margin, so the sessions keep rows of their own.
+SHORT_ROWS = 2
+SHORT_BELOW = 32  # terminal lines
 
 
 @dataclass
@@ -220,9 +224,10 @@ class ChartData:
         return (self.end - self.start).days + 1
 
 
-def level(pain: float) -> int:
-    """Pain 0–10 as 1–32 eighths of the bars' rows: a recorded 0 still shows as a low bar."""
-    top = ROWS * 8
+def level(pain: float, rows: int = ROWS) -> int:
+    """Pain 0–10 as 1–(8 × rows) eighths of the bars' rows: a recorded 0 still shows as a low
+    bar."""
+    top = rows * 8
     return 1 + int((pain * (top - 1) + 5) // 10)
 
 
@@ -244,8 +249,8 @@ def chart_columns(days: int, width: int) -> int:
     return min(days, max(width - GUTTER - RIGHT, 8))
 
 
-def chart_lines(data: ChartData, width: int) -> list[str]:
-    """ROWS lines of check-in bars, then a mark per column for the sessions."""
+def chart_lines(data: ChartData, width: int, rows: int = ROWS) -> list[str]:
+    """`rows` lines of check-in bars (two or more), then a mark per column for the sessions."""
     room = max(width - GUTTER - RIGHT, 8)
     days = data.days
     columns = chart_columns(days, width)
@@ -264,13 +269,13 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
     reach: list[list[int]] = [[] for _ in range(columns)]
     for day, furthest in (data.reach or {}).items():
         reach[column(day)].append(furthest)
-    rows: list[list[str]] = [[] for _ in range(ROWS)]  # top row first
+    bars: list[list[str]] = [[] for _ in range(rows)]  # top row first
     marks = []
     for col in range(columns):
-        n = level(sum(pains[col]) / len(pains[col])) if pains[col] else 0
-        for row in range(ROWS):
-            eighths = min(max(n - 8 * (ROWS - 1 - row), 0), 8)
-            rows[row].append(BLOCKS[eighths] * cell)
+        n = level(sum(pains[col]) / len(pains[col]), rows) if pains[col] else 0
+        for row in range(rows):
+            eighths = min(max(n - 8 * (rows - 1 - row), 0), 8)
+            bars[row].append(BLOCKS[eighths] * cell)
         if data.reach is not None:
             marks.append((str(max(reach[col])) if reach[col] else " ").ljust(cell))
         else:
@@ -279,9 +284,9 @@ def chart_lines(data: ChartData, width: int) -> list[str]:
     right = [
         f"  highest {data.highest}" if data.highest is not None else "  no check-in",
         f"  latest {data.latest}" if data.latest is not None else "",
-    ] + [""] * (ROWS - 2)
-    axis = ["10"] + ["  "] * (ROWS - 2) + [" 0"]
-    lines = [f"{axis[r]}▕ {''.join(rows[r])}{right[r]}" for r in range(ROWS)]
+    ] + [""] * (rows - 2)
+    axis = ["10"] + ["  "] * (rows - 2) + [" 0"]
+    lines = [f"{axis[r]}▕ {''.join(bars[r])}{right[r]}" for r in range(rows)]
     if data.reach is not None:
         lines.append(f"  ▕ {''.join(marks)}  how far down")
     else:
@@ -309,6 +314,12 @@ class PainChart(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.data: ChartData | None = None
+        self.rows = ROWS
+
+    def set_rows(self, rows: int) -> None:
+        if rows != self.rows:
+            self.rows = rows
+            self.refresh(layout=True)
 
     def show(self, data: ChartData) -> None:
         self.data = data
@@ -317,7 +328,7 @@ class PainChart(Widget):
     def render(self) -> Content:
         if self.data is None or not (self.data.checkins or self.data.sessions):
             return Content("No check-ins or sessions in this period yet: press c to check in.")
-        return Content("\n".join(chart_lines(self.data, self.size.width)))
+        return Content("\n".join(chart_lines(self.data, self.size.width, self.rows)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,6 +424,16 @@ class HistoryScreen(MainScreen):
     def on_resize(self) -> None:
         if self.app.size.width != self.drawn_width:
             self.refresh_view()  # the lines and the note column fit the new width
+        self._fit_charts()
+
+    def _fit_charts(self) -> None:
+        """Short charts on a short terminal when the leg has one too (80×24 would otherwise
+        leave the sessions' table no row), full ones otherwise."""
+        leg = self.query_one("#history-leg-chart", PainChart)
+        short = leg.display and self.app.size.height < SHORT_BELOW
+        self.query_one("#history").set_class(short, "-short")
+        for chart in self.query(PainChart):
+            chart.set_rows(SHORT_ROWS if short else ROWS)
 
     def refresh_view(self) -> None:
         app = self.app
@@ -501,6 +522,7 @@ class HistoryScreen(MainScreen):
         shown = bool(legs)
         chart.display = shown
         self.query_one("#history-leg-legend").display = shown
+        self._fit_charts()
         if not shown:
             return
         reach: dict[date, int] = {}
