@@ -86,7 +86,7 @@ async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(mak
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
         labels = {b.id: str(b.label) for b in dialog.query(Button)}
-        assert labels == {"no": "Keep mine (n)", "yes": "Reset (y)"}
+        assert labels == {"no": "Keep this plan (n)", "yes": "Reset (y)"}
         for button in dialog.query(Button):
             assert button.region.height >= 1 and button.region.width >= len(str(button.label))
         assert app.focused is dialog.query_one("#no")

@@ -304,7 +304,7 @@ async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_
         app.repo.save_plan(replace(plan, id="physio", source=source))
         await go(pilot, "3")
         shown = str(app.screen.query_one("#plan-source").render())
-        assert "From your physiotherapist, Dr [b]Kim" in shown
+        assert "From your physiotherapist (Dr [b]Kim) · loaded" in shown
         assert "Their note: [red]Go gently" in shown
         assert "up to your physiotherapist's dose" in str(
             app.screen.query_one("#suggestions").render()

@@ -333,7 +333,7 @@ class PlanScreen(MainScreen):
                 "Put the plan back to this stage's default exercises and doses?"
                 + replaces_theirs(app.plan()),
                 "Reset",
-                "Keep mine",
+                "Keep this plan",
             )
         ):
             try:
@@ -354,7 +354,7 @@ class PlanScreen(MainScreen):
 
 def source_line(source: PlanSource) -> Content:
     """Who wrote a physiotherapist's plan and the start of their note (two lines at most)."""
-    who = f", {source.clinician}" if source.clinician else ""
+    who = f" ({source.clinician})" if source.clinician else ""
     head = Content.assemble(
         ("From your physiotherapist", "bold"), f"{who} · loaded {source.imported_at:%d %b %Y}"
     )
