@@ -91,8 +91,7 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(f"No backup file at {chosen}.")
     kept = restore(path, chosen, clock=clock)
     out.write(f"Restored {path}\n    from {chosen}\n")
-    if kept is not None:
-        out.write(f"The file it replaced is kept as {kept}\n")
+    out.writelines(f"{line}\n" for line in kept.lines(path))
     return 0
 
 

@@ -172,8 +172,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     counts = ", ".join(f"{len(tables.get(name, {}))} {words}" for name, words in _TABLE_WORDS)
     profile = "a profile" if tables.get("profile") else "no profile"
     out.write(f"Imported {source}\n    into {path}: {profile}, {counts}.\n")
-    if kept is not None:
-        out.write(f"The file it replaced is kept as {kept}\n")
+    out.writelines(f"{line}\n" for line in kept.lines(path))
     out.write(_gate_after_import(path, clock))
     return 0
 

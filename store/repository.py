@@ -20,7 +20,7 @@ import functools
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -716,10 +716,10 @@ class Repository:
         self.storage.fold()
         return backup_files.backup_now(self.path, self._clock(), reason)
 
-    def restore(self, backup_path: str | os.PathLike[str]) -> Path | None:
+    def restore(self, backup_path: str | os.PathLike[str]) -> Replaced:
         """Replace the file with a backup (checked first; the current file is backed up first).
 
-        Returns the backup taken of the current file. The repository then shows the restored data.
+        Says what it kept of the file replaced. The repository then shows the restored data.
         """
         self._require_writer()
         self.storage.fold()
@@ -733,6 +733,36 @@ class Repository:
 
 # ---------------------------------------------------------------------------------------------
 # Replacing the whole file: restore and import
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What replacing the whole file (restore, import) kept of what was there: nothing of it is
+    lost, and the person is told where each part went (`lines`)."""
+
+    #: A backup of the file replaced (`before-restore`, `before-import`), when it was whole.
+    backup: Path | None = None
+    #: The file replaced, kept aside when it was damaged (never offered for a restore).
+    damaged: Path | None = None
+    #: Changes a crash left in the journal that the file could not take, kept aside.
+    journal: Path | None = None
+
+    def lines(self, path: Path) -> list[str]:
+        """One line for each thing kept, for the command that replaced `path`."""
+        said = []
+        if self.backup is not None:
+            said.append(f"The file it replaced is kept as {self.backup}")
+        if self.damaged is not None:
+            said.append(
+                f"The file it replaced was damaged; it is kept aside as {self.damaged} "
+                "(never offered as a backup)"
+            )
+        if self.journal is not None:
+            said.append(
+                f"Changes a crash left in {journal_path(path).name} could not be added to the "
+                f"file it replaced; they are kept as {self.journal}"
+            )
+        return said
 
 
 def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
@@ -750,26 +780,26 @@ def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
 
 def restore(
     path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, clock: Clock
-) -> Path | None:
+) -> Replaced:
     """Replace the data file with the backup at `backup_path`, for `rehab restore`.
 
     Works on a damaged data file too (that is what it is for).
 
     The backup is validated first; the current file is backed up if it is readable (a damaged one
     is kept aside as `backups/rehab.damaged-….json`). Takes the writer's lock for the duration.
-    Returns the backup taken of the current file, if one was.
+    Says what it kept of the file replaced.
     """
     return write_documents(path, _read_backup(Path(backup_path)), clock=clock, reason="restore")
 
 
 def write_documents(
     path: str | os.PathLike[str], tables: Tables, *, clock: Clock, reason: str = "import"
-) -> Path | None:
+) -> Replaced:
     """Replace the data file with `tables` (`{table: {id: document}}` with a meta record).
 
     Every document is checked first (an older schema is migrated; a newer one is refused), then
     the current file is backed up (`before-<reason>`), then the file is replaced atomically.
-    Takes the writer's lock. Returns the backup taken of the current file, if one was.
+    Takes the writer's lock. Says what it kept of the file replaced.
     """
     data_path = real_data_path(path)
     try:
@@ -820,41 +850,44 @@ def _checked(tables: Tables) -> Tables:
     return tables
 
 
-def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -> Path | None:
+def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -> Replaced:
     """Back up (or keep aside) the current file, then write `tables`. The caller holds the lock."""
     payload = serialize(tables)
-    _fold_left_journal(path, now)
+    journal = _fold_left_journal(path, now)
     current = read_bytes(path)
-    made = None
+    made = damaged = None
     if current is not None:
         try:
             _checked(parse_tables(current))
         except (Damage, TooNew):
-            backup_files.keep_aside(path, current, now)
+            damaged = backup_files.keep_aside(path, current, now)
         else:
             made = backup_files.backup_now(path, now, f"before-{reason}")
     remove_stray_temps(path)
     write_atomic(path, payload)
-    return made
+    return Replaced(made, damaged, journal)
 
 
-def _fold_left_journal(path: Path, now: datetime) -> None:
+def _fold_left_journal(path: Path, now: datetime) -> Path | None:
     """Before replacing the file: fold in a journal a crash left, so the backup taken of the
-    current file holds it too; if the file cannot take it (damaged), keep the journal aside.
-    The caller holds the lock."""
+    current file holds it too; if the file cannot take it (damaged), keep the journal aside and
+    return where. The caller holds the lock."""
     journal = journal_path(path)
     if not journal.exists():
-        return
+        return None
     storage = PrivateStorage(path, order_fields=ORDER_FIELDS, clock=lambda: now)
+    kept = None
     try:
         storage.fold()
+        kept = storage.set_aside  # a journal not of this file: kept aside, never laid over it
     except (Damage, StoreError):
         data = read_bytes(journal)
         if data is not None:
-            backup_files.keep_aside(journal, data, now)
+            kept = backup_files.keep_aside(journal, data, now, label="not-applied")
         remove_durably(journal)
     finally:
         storage.close()
+    return kept
 
 
 def missing_file_problem(data_path: Path) -> str | None:

@@ -13,6 +13,7 @@ import pytest
 from planner.models import StageEvent
 from rehab.cli import local_now, run
 from store import Repository, StoreError, list_backups
+from store.storage import journal_path
 from tests.conftest import FakeClock
 
 
@@ -153,11 +154,25 @@ def test_restore_a_damaged_file_from_a_named_backup(demo_file, clock):
     assert cli("backup", "--data", str(demo_file), clock=clock)[0] == 0
     [made] = list_backups(demo_file)
     demo_file.write_bytes(b"{trunc")
+    journal = journal_path(demo_file)
+    journal.write_bytes(b'{"base": "not this file"}\n')  # a crash's changes it cannot take
     code, out, err = cli("status", "--data", str(demo_file))
     assert code == 1 and "rehab" in err and "restore" in err
     code, out, err = cli("restore", str(made.path), "--data", str(demo_file), clock=clock)
     assert code == 0, err
     assert cli("status", "--data", str(demo_file))[0] == 0
+    # Both parts of what was there are kept, and the person is told where (each on its line).
+    backups = demo_file.parent / "backups"
+    [damaged] = backups.glob("rehab.damaged-*.json")
+    [changes] = backups.glob("rehab.json.not-applied-*.json")
+    assert damaged.read_bytes() == b"{trunc" and changes.read_bytes().startswith(b'{"base"')
+    assert f"The file it replaced was damaged; it is kept aside as {damaged} " in out
+    assert (
+        f"Changes a crash left in rehab.json.journal could not be added to the file it "
+        f"replaced; they are kept as {changes}\n"
+    ) in out
+    assert "The file it replaced is kept as" not in out  # no backup of a damaged file
+    assert not journal.exists()
 
 
 def test_restore_without_backups_or_with_a_missing_one_is_one_clear_line(tmp_path, clock):
@@ -232,3 +247,4 @@ def test_a_journal_without_its_data_file_gets_one_message_everywhere(demo_file, 
     assert code == 0, err
     [kept] = (demo_file.parent / "backups").glob("rehab.json.not-applied-*.json")
     assert b"only in the journal" in kept.read_bytes()  # the changes are kept, not lost
+    assert f"they are kept as {kept}" in out  # and the person is told where

@@ -128,7 +128,7 @@ def test_restore_replaces_the_file_after_backing_up_the_current_one(data_path, c
     current = data_path.read_bytes()
 
     clock.advance(hours=1)
-    made = restore(data_path, good_day, clock=clock)
+    made = restore(data_path, good_day, clock=clock).backup
 
     assert made is not None and made.name == "rehab-2026-11-21-093000-before-restore.json"
     assert made.read_bytes() == current
@@ -188,7 +188,7 @@ def test_an_open_writer_can_restore_and_then_shows_the_restored_data(data_path, 
         repo.record_checkin(make.checkin())
         assert len(repo.checkins()) == 1
         clock.advance(minutes=5)
-        made = repo.restore(backup)
+        made = repo.restore(backup).backup
         assert made is not None and "before-restore" in made.name
         assert repo.checkins() == []
         repo.record_checkin(make.checkin(2))
@@ -223,7 +223,7 @@ def test_write_documents_checks_everything_and_backs_up_first(data_path, clock, 
         write_documents(data_path, newer, clock=clock)
     assert data_path.read_bytes() == before
 
-    made = write_documents(data_path, tables, clock=clock)
+    made = write_documents(data_path, tables, clock=clock).backup
     assert made is not None and made.read_bytes() == before
     assert "before-import" in made.name
     with Repository.open(data_path, clock=clock) as repo:

@@ -255,7 +255,7 @@ def test_a_readers_backup_and_a_restore_keep_what_a_journal_held(
     for name, data in left.items():
         (data_path.parent / name).write_bytes(data)
     clock.advance(minutes=5)
-    before = restore(data_path, made, clock=clock)
+    before = restore(data_path, made, clock=clock).backup
     assert "j2" in json.loads(before.read_bytes())["sessions"]  # the journal was kept
     assert not journal_path(data_path).exists()
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
