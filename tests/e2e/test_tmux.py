@@ -321,13 +321,11 @@ def _lock_held(lock: Path) -> bool:
 
 
 def _into_a_session(terminal: Terminal, tmp_path: Path, data: Path) -> int:
-    """Open rehab on `data`, start the next session with pain 3; the number of exercises."""
+    """Open rehab on `data`, start the next session with back pain 3 (the demo person has
+    sciatica: leg pain 1, to the buttock); the number of exercises."""
     terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
     terminal.wait_for("Next: morning session")
-    terminal.keys("s")
-    terminal.wait_for("before you start")
-    terminal.type("3")
-    terminal.keys("Enter")
+    rate_and_start(terminal, "3", "1", "1")
     screen = terminal.wait_for("exercise 1 of")
     return int(screen.split("exercise 1 of ")[1].split()[0])
 
@@ -338,8 +336,13 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
     data = _demo(tmp_path)
     total = _into_a_session(terminal, tmp_path, data)
     terminal.keys(*["n"] * total)
-    terminal.wait_for("Pain now")
+    terminal.wait_for("Back pain, 0–10:")
     terminal.type("2")
+    terminal.keys("Tab")
+    terminal.type("1")  # leg pain
+    terminal.keys("Tab")
+    terminal.type("1")  # to the buttock
+    terminal.wait_for("Down the leg:     1")
     terminal.keys("Tab", "n", "n", "Tab", "Tab")  # the two warning signs, then the note
     note = "+2 reps felt ok \U0001f9d8\u200d\u2640\ufe0f"
     # One burst: the text, then ctrl+s straight after, as a fast typist sends them.
@@ -430,7 +433,7 @@ def test_a_closed_terminal_mid_session_keeps_the_exercises_done(terminal, tmp_pa
     terminal.wait_for("was cut off with")
     assert "f Finish it" in terminal.wait_for("x Close it")  # the footer offers both
     terminal.keys("f")
-    terminal.wait_for("Pain now")
+    terminal.wait_for("Back pain, 0–10:")  # the end form, back and leg apart
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
     [left] = [s for s in _today_sessions(data) if "ended_at" not in s]
