@@ -107,7 +107,7 @@ def _first_odd_time(
             )
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        items: Any = ((name, getattr(value, name)) for name in field_names(type(value)))
+        items: Any = ((name, getattr(value, name)) for name in _time_fields(type(value)))
     elif isinstance(value, (list, tuple)):
         items = enumerate(value)
     elif isinstance(value, dict):
@@ -119,6 +119,39 @@ def _first_odd_time(
         if found is not None:
             return found
     return None
+
+
+@functools.cache
+def _time_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model that can hold a date, in order: the only ones `_first_odd_time`
+    needs to walk. A validated model's values are of their annotated types, so a field typed
+    `str`, `int`, an enum or a `Literal` (or lists and dicts of them, or models of only such
+    fields) never holds one; anything else is walked, `Any` and the unforeseen included."""
+    return _time_fields_of(cls, ())
+
+
+def _may_hold_time(hint: Any, seen: tuple[type, ...]) -> bool:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Annotated:
+        return _may_hold_time(args[0], seen)
+    if origin is Literal or hint in (str, int, bool, float, type(None)):
+        return False
+    if isinstance(hint, type) and issubclass(hint, date):
+        return True
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return False
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if hint in seen:
+            return True  # a model that holds itself: walk it rather than reason about it
+        return bool(_time_fields_of(hint, seen))
+    if origin in (Union, types.UnionType, list, tuple, dict, set, frozenset) and args:
+        return any(_may_hold_time(a, seen) for a in args if a is not Ellipsis)
+    return True
+
+
+def _time_fields_of(cls: type, seen: tuple[type, ...]) -> tuple[str, ...]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return tuple(name for name in field_names(cls) if _may_hold_time(hints[name], (*seen, cls)))
 
 
 def _plain(problem: Any) -> dict[str, Any]:
