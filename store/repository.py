@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
@@ -87,10 +88,33 @@ R = TypeVar("R", bound=Record)
 
 
 def app_version() -> str:
-    """This rehab's version, for the file's meta record and the `.checked` stamp."""
+    """This rehab's version, for the file's meta record."""
     from planner.version import __version__
 
     return __version__
+
+
+def checks_version() -> str:
+    """What a `.checked` stamp holds for: this rehab's version and the source of what a valid
+    record is (`RULE_SOURCES`). A change to any of those (a new time rule, a new field check)
+    re-checks every file once, even when nobody raised the version number."""
+    return f"{app_version()}+{_rules_digest()}"
+
+
+@functools.cache
+def _rules_digest() -> str:
+    import importlib
+
+    digest = hashlib.sha1()
+    for name in RULE_SOURCES:
+        module = importlib.import_module(name)
+        digest.update(Path(module.__file__ or name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: The modules that say what a valid record is: the models and their checks, the codec (the
+#: time rule), the schema and its migrations. Each is imported already when a file is opened.
+RULE_SOURCES = ("planner.models", "planner.codec", "store.schema", "store.migrations")
 
 
 class _Table(Generic[R]):
@@ -349,7 +373,7 @@ class Repository:
                     check_stamp.remember(
                         self.path,
                         self.storage.current_digest(),
-                        app_version(),
+                        checks_version(),
                         self.storage.status,
                     )
         self._db.close()
@@ -686,7 +710,7 @@ class Repository:
             check_stamp.remember(
                 self.path,
                 self.storage.current_digest(),
-                app_version(),
+                checks_version(),
                 self.storage.status,
             )
 
@@ -919,11 +943,11 @@ def refuse_hard_links(data_path: Path) -> None:
 
 
 def _was_checked(path: Path, digest: str) -> bool:
-    return check_stamp.was_checked(path, digest, app_version())
+    return check_stamp.was_checked(path, digest, checks_version())
 
 
 def _checked_digest(path: Path, status: os.stat_result) -> str | None:
-    return check_stamp.checked_digest(path, status, app_version())
+    return check_stamp.checked_digest(path, status, checks_version())
 
 
 # ---------------------------------------------------------------------------------------------

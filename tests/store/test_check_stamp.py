@@ -73,6 +73,26 @@ def test_another_rehab_version_checks_in_full(written, clock, monkeypatch):
     assert calls
 
 
+def test_changed_rules_check_in_full_though_the_version_is_the_same(written, clock, monkeypatch):
+    """A new check in the models or the codec (a time rule, say) re-checks a file checked by
+    the code before it, without anyone raising the version number."""
+    calls = count_full_checks(monkeypatch)
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls == []  # checked before, by these very rules
+    import store.repository
+
+    assert set(store.repository.RULE_SOURCES) >= {"planner.models", "planner.codec"}
+    monkeypatch.setattr("store.repository._rules_digest", lambda: "rules edited since")
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls  # checked in full
+    calls.clear()
+    with Repository.open(written, clock=clock):
+        pass
+    assert calls == []  # and remembered under the new rules
+
+
 @pytest.mark.parametrize(
     "content",
     ["", "{not json", '{"digest": "0"}', "[" * 100_000 + "]" * 100_000, "a directory"],

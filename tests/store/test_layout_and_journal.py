@@ -137,7 +137,7 @@ def test_a_big_file_takes_saves_into_a_private_journal_and_folds_it_in_on_close(
     assert not journal.exists()
     assert set(json.loads(data_path.read_bytes())["sessions"]) >= {"j1", "j2"}
     digest = check_stamp.digest(data_path.read_bytes())
-    assert check_stamp.was_checked(data_path, digest, store.repository.app_version())
+    assert check_stamp.was_checked(data_path, digest, store.repository.checks_version())
 
 
 def crashed_with_a_journal(data_path, clock, tmp_path):
