@@ -15,7 +15,7 @@ own rules for local time give the offset of each moment.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -119,6 +119,11 @@ class _Bundle:
     def address(self, kind: str, record_id: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"rehab-planner:{self.key}:{kind}:{record_id}"))
 
+    def drain(self) -> list[dict[str, Any]]:
+        """The entries added since the last drain, handed out once (`entries` streams them)."""
+        added, self.entries = self.entries, []
+        return added
+
     def add(self, kind: str, record_id: str, resource: dict[str, Any]) -> str:
         """Add `resource` and return the reference other resources use for it."""
         rid = self.address(kind, record_id)
@@ -140,7 +145,34 @@ def bundle(
     zone: tzinfo | None,
     since: date | None = None,
 ) -> dict[str, Any]:
-    """The FHIR R4 `Bundle` (type `collection`) of what `data` holds."""
+    """The FHIR R4 `Bundle` (type `collection`) of what `data` holds, whole: `head` with every
+    one of `entries` in its "entry"."""
+    whole = list(entries(catalog, data, file_key, zone))
+    return {**head(now, file_key, zone, since), "entry": whole}
+
+
+def head(now: datetime, file_key: str, zone: tzinfo | None, since: date | None) -> dict[str, Any]:
+    """The bundle without its entries: "entry" comes last, after these."""
+    out = _Bundle(file_key, zone)
+    result: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": out.address("Bundle", now.isoformat()),
+        "meta": {"tag": [{"system": "urn:rehab-planner:fhir-version", "code": FHIR_VERSION}]},
+        "type": "collection",
+        "timestamp": out.time(now),
+    }
+    if since is not None:
+        result["meta"]["tag"].append(
+            {"system": "urn:rehab-planner:since", "code": since.isoformat()}
+        )
+    return result
+
+
+def entries(
+    catalog: Catalog, data: FhirData, file_key: str, zone: tzinfo | None
+) -> Iterator[dict[str, Any]]:
+    """The bundle's entries in order, a record's at a time: ten years of them need never be
+    held at once (store.exports writes them as they come)."""
     out = _Bundle(file_key, zone)
     patient = out.add(
         "Patient",
@@ -155,6 +187,7 @@ def bundle(
     conditions = _conditions(out, data.profile, subject)
     if data.plan is not None:
         _care_plan(out, catalog, data.plan, subject, conditions)
+    yield from out.drain()
     for checkin in data.checkins:
         _ratings(
             out,
@@ -167,10 +200,13 @@ def bundle(
             checkin.reach,
             checkin.note,
         )
+        yield from out.drain()
     for session in data.sessions:
         _session(out, catalog, subject, session)
+        yield from out.drain()
     for walk in data.walks:
         _walk(out, subject, walk)
+        yield from out.drain()
     for bout in data.bouts:
         name = _name(catalog, bout.exercise_id)
         out.add(
@@ -183,6 +219,7 @@ def bundle(
                 "performedDateTime": out.time(bout.at),
             },
         )
+        yield from out.drain()
     for rating in data.psfs:
         out.add(
             "Observation",
@@ -200,19 +237,7 @@ def bundle(
                 "note": [{"text": f"Mean {rating.mean:.1f} over {len(rating.items)} activities."}],
             },
         )
-    result: dict[str, Any] = {
-        "resourceType": "Bundle",
-        "id": out.address("Bundle", now.isoformat()),
-        "meta": {"tag": [{"system": "urn:rehab-planner:fhir-version", "code": FHIR_VERSION}]},
-        "type": "collection",
-        "timestamp": out.time(now),
-        "entry": out.entries,
-    }
-    if since is not None:
-        result["meta"]["tag"].append(
-            {"system": "urn:rehab-planner:since", "code": since.isoformat()}
-        )
-    return result
+    yield from out.drain()
 
 
 def _category(code: str, display: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import TextIO
@@ -72,7 +73,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         )
     text = render_export(args.format, path, clock, since, zone)
     if target is None:
-        out.write(text)
+        out.writelines(text)
         return 0
     write_private(target, text)
     out.write(f"Exported {args.format} to {target}\n")
@@ -93,15 +94,16 @@ def export_zone(name: str | None) -> tzinfo | None:
 
 def render_export(
     fmt: str, path: Path, clock: Clock, since: date | None, zone: tzinfo | None = None
-) -> str:
-    """The export of the file at `path`, opened read-only for this command."""
+) -> Iterator[str]:
+    """The export of the file at `path`, opened read-only for this command, in pieces to write
+    as they come (`store.exports.pieces`)."""
     from seeds import load_catalog
     from store import Repository
-    from store.exports import NothingToExport, render
+    from store.exports import NothingToExport, pieces
 
     with Repository.open(path, clock=clock, readonly=True) as repo:
         try:
-            return render(fmt, repo, load_catalog(), clock(), since, zone)
+            return pieces(fmt, repo, load_catalog(), clock(), since, zone)
         except NothingToExport as refused:
             raise CommandError(str(refused)) from None
 
@@ -125,12 +127,14 @@ def check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
     return target
 
 
-def write_private(target: Path, text: str) -> None:
-    """Write the export atomically as a 0600 file (a new temp file, then renamed into place)."""
+def write_private(target: Path, text: str | Iterable[str]) -> None:
+    """Write the export atomically as a 0600 file (a new temp file, then renamed into place),
+    whole or in pieces as they come."""
     from store.atomic import write_atomic
 
+    texts = [text] if isinstance(text, str) else text
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, (piece.encode("utf-8") for piece in texts))
     except OSError as error:
         raise CommandError(f"Cannot write {target}: {error.strerror or error}.") from None
 

@@ -7,7 +7,9 @@ screen exports without opening the file a second time.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
 from planner import export
 from planner.gate import may_start
@@ -32,6 +34,8 @@ def render(
 ) -> str:
     """The export `fmt` of what `repo` holds, as text. `zone` is the person's time zone (the
     FHIR bundle's offsets, the calendar's VTIMEZONE); None: the system's local time."""
+    if fmt == "fhir":
+        return "".join(pieces(fmt, repo, catalog, now, since, zone))
     if fmt == "json":
         repo.check_all()  # never hand out a file that import would refuse
         tables = repo.documents()
@@ -43,8 +47,6 @@ def render(
             repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
         )
     profile, plan = repo.profile(), repo.active_plan()
-    if fmt == "fhir":
-        return _fhir(repo, catalog, now, since, zone, profile, plan)
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
         data = export.ReportData(
@@ -91,22 +93,65 @@ def file_key(repo) -> str:
     return hashlib.sha256(created.encode()).hexdigest()[:12]
 
 
-def _fhir(repo, catalog, now, since, zone, profile, plan) -> str:
-    """The FHIR R4 bundle (planner.fhir), as JSON."""
+def pieces(
+    fmt: str,
+    repo,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    zone: tzinfo | None = None,
+) -> Iterator[str]:
+    """The export as text in pieces, to write as they come (`render` joins them): the FHIR
+    bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
+    was 270 MB at its peak); any other export in one piece. Everything is read from `repo`
+    before this returns, so the pieces may be written after it is closed."""
+    if fmt != "fhir":
+        return iter([render(fmt, repo, catalog, now, since, zone)])
     from planner import fhir
 
+    profile = repo.profile()
     if profile is None and not repo.checkins() and not repo.sessions():
         raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
     data = fhir.FhirData(
         profile=profile,
-        plan=plan,
+        plan=repo.active_plan(),
         checkins=repo.checkins(since),
         sessions=repo.sessions(since),
         walks=repo.walks(since),
         bouts=repo.bouts(since),
         psfs=repo.psfs(since),
     )
-    bundle = fhir.bundle(catalog, data, now, file_key(repo), zone, since)
+    key = file_key(repo)
+    head = fhir.head(now, key, zone, since)
+    return _chunked(_json_array_last(head, "entry", fhir.entries(catalog, data, key, zone)))
+
+
+def _json_array_last(
+    head: dict[str, Any], name: str, items: Iterator[dict[str, Any]]
+) -> Iterator[str]:
+    """`{**head, name: [*items]}` as JSON indented by two, the very text pydantic_core gives for
+    the whole (the tests hold them equal), with the items encoded one at a time."""
     import pydantic_core  # the C encoder: json's indenting one is pure Python, seconds at ten years
 
-    return pydantic_core.to_json(bundle, indent=2).decode("utf-8") + "\n"
+    empty = pydantic_core.to_json({**head, name: []}, indent=2).decode("utf-8")
+    yield empty.removesuffix("[]\n}")
+    opened = "["
+    for item in items:
+        text = pydantic_core.to_json(item, indent=2).decode("utf-8")
+        yield opened + "\n    " + text.replace("\n", "\n    ")
+        opened = ","
+    yield "[]\n}\n" if opened == "[" else "\n  ]\n}\n"
+
+
+def _chunked(texts: Iterator[str], size: int = 256 * 1024) -> Iterator[str]:
+    """The same text in pieces of about `size` characters: one write each, not one per entry."""
+    batch: list[str] = []
+    held = 0
+    for text in texts:
+        batch.append(text)
+        held += len(text)
+        if held >= size:
+            yield "".join(batch)
+            batch, held = [], 0
+    if batch:
+        yield "".join(batch)

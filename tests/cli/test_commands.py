@@ -205,13 +205,15 @@ def test_the_interface_refuses_a_damaged_or_newer_file_in_one_line(demo_file, tm
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
-    """`rehab library | head` and `rehab status | head`: exit 0, nothing on stderr."""
+    """`rehab library | head`, `rehab status | head` and an export written in pieces: exit 0,
+    nothing on stderr."""
     from rehab.commands import write_demo
 
     data = tmp_path / "rehab.json"
     write_demo(data, 3, 7, FakeClock())
     rehab = os.path.join(os.path.dirname(sys.executable), "rehab")
-    for argv in (["library"], ["status", "--data", str(data)]):
+    fhir = ["export", "--format", "fhir", "--tz", "UTC", "--data", str(data)]
+    for argv in (["library"], ["status", "--data", str(data)], fhir):
         reader = subprocess.Popen(
             [str(rehab), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )

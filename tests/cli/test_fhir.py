@@ -142,6 +142,43 @@ def test_the_patient_id_is_stable_and_the_same_export_is_the_same_bundle(demo_fi
     assert resources(first, "Patient")[0]["identifier"][0]["value"]
 
 
+def test_the_bundle_written_in_pieces_is_the_whole_bundle_to_the_byte(demo_file, tmp_path):
+    """The export is written as it is made (store.exports.pieces): it must be the very text the
+    whole bundle encodes to, for the demo, a file with only a profile, and with --since."""
+    import pydantic_core
+
+    import store.exports
+    from planner import fhir as planner_fhir
+    from seeds import load_catalog
+
+    catalog, now, zone = load_catalog(), FakeClock()(), ZoneInfo("Europe/Berlin")
+    fresh = fresh_file(tmp_path / "new" / "rehab.json")
+    week_ago = now.date() - timedelta(days=9)
+    for path, since in ((demo_file, None), (demo_file, week_ago), (fresh, None)):
+        with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
+            pieces = store.exports.pieces("fhir", repo, catalog, now, since, zone)
+            data = planner_fhir.FhirData(
+                profile=repo.profile(),
+                plan=repo.active_plan(),
+                checkins=repo.checkins(since),
+                sessions=repo.sessions(since),
+                walks=repo.walks(since),
+                bouts=repo.bouts(since),
+                psfs=repo.psfs(since),
+            )
+            key = store.exports.file_key(repo)
+        whole = planner_fhir.bundle(catalog, data, now, key, zone, since)
+        expected = pydantic_core.to_json(whole, indent=2).decode("utf-8") + "\n"
+        chunks = list(pieces)  # made after the store is closed, as the writers do
+        assert "".join(chunks) == expected
+        if path == demo_file and since is None:  # 42 days: a few pieces of about 256 KB
+            assert len(chunks) > 1 and all(len(c) >= 256 * 1024 for c in chunks[:-1])
+    assert list(store.exports._json_array_last({"a": 1}, "entry", iter([]))) == [
+        '{\n  "a": 1,\n  "entry": ',
+        "[]\n}\n",
+    ]
+
+
 def test_an_empty_profile_is_a_valid_bundle(tmp_path):
     bundle = fhir(fresh_file(tmp_path / "new" / "rehab.json"))
     assert len(resources(bundle, "Condition")) == 1

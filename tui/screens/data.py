@@ -163,13 +163,13 @@ class DataScreen(MainScreen):
             return
         fmt, path = target
         from store.atomic import write_atomic
-        from store.exports import NothingToExport, render
+        from store.exports import NothingToExport, pieces
         from store.zone import local_zone
 
         # From the store the app holds: the file is never opened a second time (SPEC §4).
         try:
-            text = render(fmt, app.repo, app.catalog, app.now(), None, local_zone())
-            write_atomic(path, text.encode())
+            texts = pieces(fmt, app.repo, app.catalog, app.now(), None, local_zone())
+            write_atomic(path, (text.encode() for text in texts))
         except (NothingToExport, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
