@@ -9,7 +9,17 @@ from planner.advice import Advice, left_open
 from planner.bouts import BoutCount
 from planner.clock import midnight
 from planner.gate import Gate
-from planner.models import REACH_WORDS, Catalog, CheckIn, Plan, Profile, Rating, Rules, Session
+from planner.models import (
+    REACH_SHORT,
+    REACH_WORDS,
+    Catalog,
+    CheckIn,
+    Plan,
+    Profile,
+    Rating,
+    Rules,
+    Session,
+)
 from planner.progression import History, flare_reasons, reach_moved
 from planner.safety import EMERGENCY_ADVICE, SIGNS
 from planner.walking import WalkTarget
@@ -57,7 +67,8 @@ def pain_trend(history: History, now: datetime, days: int = 14) -> str:
 
 
 def pain_change(before: Rating, after: Rating | None) -> str:
-    """ "pain 3→2", or "back 3→2, leg 6→3 (the thigh → the buttock)" with leg symptoms."""
+    """ "pain 3→2", or "back 3→2, leg 6→3 (the thigh → the buttock)" with leg symptoms, or
+    "(to the thigh)" when the reach did not move."""
     back_after = "?" if after is None else str(after.back)
     if before.leg is None and (after is None or after.leg is None):
         return f"pain {before.back}→{back_after}"
@@ -65,7 +76,9 @@ def pain_change(before: Rating, after: Rating | None) -> str:
     leg_before = "?" if before.leg is None else str(before.leg)
     text = f"back {before.back}→{back_after}, leg {leg_before}→{leg_after}"
     reach_after = None if after is None else after.reach
-    if before.reach is not None and reach_after is not None:
+    if before.reach is not None and reach_after == before.reach:
+        text += f" ({REACH_SHORT[before.reach]})"
+    elif before.reach is not None and reach_after is not None:
         text += f" ({REACH_WORDS[before.reach]} → {REACH_WORDS[reach_after]})"
     return text
 

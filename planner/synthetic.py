@@ -232,7 +232,9 @@ class _Leg:
         )
 
     def pain(self, offset: int, flaring: bool, back: int) -> int:
-        return min(back, _clip(self.level(offset, flaring) + self.rng.gauss(0, 0.6)))
+        """Leg pain, never above the back's, and none while the symptoms do not reach the leg."""
+        felt = min(back, _clip(self.level(offset, flaring) + self.rng.gauss(0, 0.6)))
+        return 0 if self.reach(offset, flaring) == "none" else felt
 
     def checkin(self, c: CheckIn, offset: int, flaring: bool) -> CheckIn:
         leg = self.pain(offset, flaring, c.pain)
@@ -254,7 +256,7 @@ class _Leg:
             s,
             entries=entries,
             leg_before=self.pain(offset, flaring, s.pain_before),
-            leg_after=self.pain(offset, flaring, s.pain_after),
+            leg_after=0 if after == "none" else self.pain(offset, flaring, s.pain_after),
             reach_before=before,
             reach_after=after,
         )

@@ -84,3 +84,16 @@ def test_without_leg_symptoms_nothing_changes(tmp_path):
     assert code == 0 and "leg" not in out.lower()
     report = export(path, "md")
     assert "Leg check-in mean" not in report
+
+
+def test_a_reach_that_did_not_move_is_said_once():
+    from planner.models import Rating
+    from planner.report import pain_change
+
+    assert pain_change(Rating(3, 6, "thigh"), Rating(2, 3, "thigh")) == (
+        "back 3→2, leg 6→3 (to the thigh)"
+    )
+    assert pain_change(Rating(1, 0, "none"), Rating(1, 0, "none")) == (
+        "back 1→1, leg 0→0 (not down the leg)"
+    )
+    assert pain_change(Rating(3, 6, "thigh"), None) == "back 3→?, leg 6→?"

@@ -174,7 +174,8 @@ def odd(when: date, kind: str) -> date:
     if kind == "zone":
         moment = when if isinstance(when, datetime) else datetime.combine(when, time())
         return moment.replace(tzinfo=UTC)
-    return when.replace(year=YEARS[1] + 1 if kind == "late" else YEARS[0] - 1)
+    # The first of the month: 29 February has no day in most years past the edges.
+    return when.replace(year=YEARS[1] + 1 if kind == "late" else YEARS[0] - 1, day=1)
 
 
 def check_every_date_of(record) -> int:
