@@ -109,11 +109,20 @@ def pieces(
         return iter([render(fmt, repo, catalog, now, since, zone)])
     from planner import fhir
 
-    profile = repo.profile()
-    if profile is None and not repo.checkins() and not repo.sessions():
+    if repo.profile() is None and not repo.checkins() and not repo.sessions():
         raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
-    data = fhir.FhirData(
-        profile=profile,
+    data = fhir_data(repo, since)
+    key = file_key(repo)
+    head = fhir.head(now, key, zone, since)
+    return _chunked(_json_array_last(head, "entry", fhir.entries(catalog, data, key, zone)))
+
+
+def fhir_data(repo, since: date | None):
+    """What the FHIR bundle holds of `repo` (`planner.fhir.FhirData`), from `since` on."""
+    from planner import fhir
+
+    return fhir.FhirData(
+        profile=repo.profile(),
         plan=repo.active_plan(),
         checkins=repo.checkins(since),
         sessions=repo.sessions(since),
@@ -121,9 +130,6 @@ def pieces(
         bouts=repo.bouts(since),
         psfs=repo.psfs(since),
     )
-    key = file_key(repo)
-    head = fhir.head(now, key, zone, since)
-    return _chunked(_json_array_last(head, "entry", fhir.entries(catalog, data, key, zone)))
 
 
 def _json_array_last(

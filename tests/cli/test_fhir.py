@@ -157,15 +157,7 @@ def test_the_bundle_written_in_pieces_is_the_whole_bundle_to_the_byte(demo_file,
     for path, since in ((demo_file, None), (demo_file, week_ago), (fresh, None)):
         with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
             pieces = store.exports.pieces("fhir", repo, catalog, now, since, zone)
-            data = planner_fhir.FhirData(
-                profile=repo.profile(),
-                plan=repo.active_plan(),
-                checkins=repo.checkins(since),
-                sessions=repo.sessions(since),
-                walks=repo.walks(since),
-                bouts=repo.bouts(since),
-                psfs=repo.psfs(since),
-            )
+            data = store.exports.fhir_data(repo, since)
             key = store.exports.file_key(repo)
         whole = planner_fhir.bundle(catalog, data, now, key, zone, since)
         expected = pydantic_core.to_json(whole, indent=2).decode("utf-8") + "\n"
