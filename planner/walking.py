@@ -12,6 +12,7 @@ so Today, Progress, History, `rehab status`, the report, the CSV and the calenda
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.models import Catalog, CheckIn, Exercise, Frozen, Profile, Rules, Walk, frozen
@@ -52,6 +53,9 @@ class WalkTarget(Frozen):
     backward_ok: bool = False
     #: The longest backward walk: short bouts, the catalog exercise's longest dose.
     backward_max: int | None = None
+    #: Nothing walked yet today, and the week's walks are on track without one today: the
+    #: calendar (`walk_days`) gives today no walk, and Today says a day off is fine.
+    rest_today: bool = False
 
     @property
     def week_target(self) -> int:
@@ -64,11 +68,12 @@ class WalkTarget(Frozen):
         return self.minutes_today >= self.minutes
 
     def line(self) -> str:
-        """'Walk 12 of 16 min today · 2 of 5 days this week'."""
-        return (
-            f"Walk {self.minutes_today} of {self.minutes} min today · "
-            f"{self.days_this_week} of {self.goal_days} days this week"
-        )
+        """'Walk 12 of 16 min today · 2 of 5 days this week', or on a day off 'No walk needed
+        today · 4 of 5 days this week'."""
+        week = f"{self.days_this_week} of {self.goal_days} days this week"
+        if self.rest_today:
+            return f"No walk needed today · {week}"
+        return f"Walk {self.minutes_today} of {self.minutes} min today · {week}"
 
 
 def spread(k: int, n: int) -> list[int]:
@@ -205,7 +210,7 @@ def walking(
         start = end
     per_day = minutes_by_day(walks[i:])  # this week's
     backward_from = backward.stage if backward and isinstance(backward.stage, int) else None
-    return WalkTarget(
+    target = WalkTarget(
         minutes=level,
         goal_minutes=rules.walk_goal_minutes,
         goal_days=rules.walk_goal_days,
@@ -219,6 +224,9 @@ def walking(
         backward_ok=backward_from is not None and stage >= backward_from,
         backward_max=backward.bounds.minutes[1] if backward and backward.bounds.minutes else None,
     )
+    if target.minutes_today == 0 and walk_days(target, today, 1) == []:
+        target = replace(target, rest_today=True)
+    return target
 
 
 def target_for(

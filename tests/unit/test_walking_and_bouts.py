@@ -180,6 +180,20 @@ def test_this_week_gets_only_the_walks_it_still_needs():
     assert now.done_today and days == [today + timedelta(days=1)]  # not today: done
     five = [walk(SINCE + timedelta(days=14 + i), 21) for i in range(5)]
     assert _calendar_days([*week(0, 16), *week(1, 18), *five], today, days=3)[1] == []
+
+
+def test_today_says_a_day_off_is_fine_only_once_the_week_is_walked():
+    earlier = [*week(0, 16), *week(1, 18)]
+    today = SINCE + timedelta(days=19)  # week 2, its sixth day
+    four = [walk(SINCE + timedelta(days=14 + i), 21) for i in range(4)]
+    now = target([*earlier, *four], today=today)
+    assert not now.rest_today and now.line() == "Walk 0 of 21 min today · 4 of 5 days this week"
+    five = [*four, walk(SINCE + timedelta(days=18), 21)]
+    now = target([*earlier, *five], today=today)
+    assert now.rest_today and now.line() == "No walk needed today · 5 of 5 days this week"
+    assert walk_days(now, today, 2) == []  # the calendar agrees: none left this week
+    now = target([*earlier, *five, walk(today, 6)], today=today)  # walked a little anyway
+    assert not now.rest_today and now.line() == "Walk 6 of 21 min today · 5 of 5 days this week"
     short = [walk(SINCE + timedelta(days=14 + i), 5) for i in range(5)]  # short walks: no day
     now, days = _calendar_days([*week(0, 16), *week(1, 18), *short], today, days=3)
     assert now.days_this_week == 0 and days == [today + timedelta(days=i) for i in range(3)]
