@@ -108,7 +108,10 @@ def _rules_digest() -> str:
     digest = hashlib.sha1()
     for name in RULE_SOURCES:
         module = importlib.import_module(name)
-        digest.update(Path(module.__file__ or name).read_bytes())
+        try:
+            digest.update(Path(module.__file__ or name).read_bytes())
+        except OSError:  # no source to read (a zip, say): the version alone names the rules
+            digest.update(name.encode())
     return digest.hexdigest()[:16]
 
 
