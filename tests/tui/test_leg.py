@@ -47,6 +47,8 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         # After: back 2, leg 3, only to the buttock (1): centralising.
         form = app.screen
         assert isinstance(form, EndSessionScreen)
+        # At 80×24 the three ratings are one block, so the note is in sight, not below the fold.
+        assert form.query_one("#note-label").region.bottom <= app.size.height - 1
         await rate(pilot, "2", "3", "buttock")
         answer_all(form.query_one("#symptoms", AnswerList))
         await pilot.press("ctrl+s")

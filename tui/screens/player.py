@@ -394,7 +394,9 @@ class EndSessionScreen(Screen):
                 single=True,
                 id="difficulty",
             )
-            yield Label("Note (optional, as long as you like):", classes="question")
+            yield Label(
+                "Note (optional, as long as you like):", classes="question", id="note-label"
+            )
             yield WordsArea(id="note", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Problem()
             yield Button("Save session (ctrl+s)", id="save", variant="primary", compact=True)
