@@ -22,7 +22,7 @@ from tui.widgets.checklist import CheckList
 FORMATS = [
     ("md", "a report for your physiotherapist (Markdown)"),
     ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
-    ("ics", "the next 4 weeks of sessions, for a calendar (iCalendar)"),
+    ("ics", "the next 4 weeks' sessions and walks (iCalendar)"),
     ("fhir", "for a clinic's records system (FHIR R4 JSON)"),
     ("json", "everything, to move to another computer (JSON)"),
 ]
