@@ -24,18 +24,29 @@ class NothingToExport(StoreError):
     """The file has nothing this export could hold (one line, in the person's words)."""
 
 
-def render(
+def pieces(
     fmt: str,
     repo,
     catalog: Catalog,
     now: datetime,
     since: date | None,
     zone: tzinfo | None = None,
-) -> str:
-    """The export `fmt` of what `repo` holds, as text. `zone` is the person's time zone (the
-    FHIR bundle's offsets, the calendar's VTIMEZONE); None: the system's local time."""
+) -> Iterator[str]:
+    """The export `fmt` of what `repo` holds, as text in pieces to write as they come: the FHIR
+    bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
+    was 532 MB at its peak), any other export in one piece. Everything is read from `repo`
+    before this returns, so the pieces may be written after it is closed. `zone` is the
+    person's time zone (the FHIR bundle's offsets, the calendar's VTIMEZONE); None: the
+    system's local time."""
     if fmt == "fhir":
-        return "".join(pieces(fmt, repo, catalog, now, since, zone))
+        return _fhir(repo, catalog, now, since, zone)
+    return iter([_text(fmt, repo, catalog, now, since, zone)])
+
+
+def _text(
+    fmt: str, repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
+) -> str:
+    """Every export but FHIR, whole."""
     if fmt == "json":
         repo.check_all()  # never hand out a file that import would refuse
         tables = repo.documents()
@@ -93,20 +104,10 @@ def file_key(repo) -> str:
     return hashlib.sha256(created.encode()).hexdigest()[:12]
 
 
-def pieces(
-    fmt: str,
-    repo,
-    catalog: Catalog,
-    now: datetime,
-    since: date | None,
-    zone: tzinfo | None = None,
+def _fhir(
+    repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
 ) -> Iterator[str]:
-    """The export as text in pieces, to write as they come (`render` joins them): the FHIR
-    bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
-    was 270 MB at its peak); any other export in one piece. Everything is read from `repo`
-    before this returns, so the pieces may be written after it is closed."""
-    if fmt != "fhir":
-        return iter([render(fmt, repo, catalog, now, since, zone)])
+    """The FHIR R4 bundle (planner.fhir) as JSON, its entries encoded as they are made."""
     from planner import fhir
 
     if repo.profile() is None and not repo.checkins() and not repo.sessions():
