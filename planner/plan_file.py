@@ -23,7 +23,9 @@ every problem found, one line each, naming the line and the field.
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,8 @@ from planner.models import (
     CLINICIAN_MAX,
     NOTE_MAX,
     Catalog,
+    Dose,
+    Limit,
     Plan,
     PlanSource,
     Prescription,
@@ -41,9 +45,10 @@ if TYPE_CHECKING:
     from planner.gate import SafetyRecords
 
 FORMAT = 1
-#: The dose fields a file may set, and the limits of those without per-exercise bounds.
+#: The dose fields a file may set; those the catalog gives no bounds for are held to the
+#: `Dose` model's own limits.
 DOSE_FIELDS = ("sets", "reps", "hold_s", "minutes", "rest_s", "per_day")
-_FIXED_LIMITS = {"rest_s": (0, 300), "per_day": (1, 10)}
+_MODEL_LIMITED = ("rest_s", "per_day")
 _TOP = ("format", "stage", "clinician", "note", "exercise")
 _EXERCISE = ("id", "name", "slot", *DOSE_FIELDS)
 _SLOTS = ("morning", "evening", "any")
@@ -273,7 +278,7 @@ def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription
             problem(name, index, f"must be a whole number; got {value!r}.")
             bad = True
             continue
-        limits = _FIXED_LIMITS.get(name) or getattr(bounds, name)
+        limits = _model_limits(name) if name in _MODEL_LIMITED else getattr(bounds, name)
         if limits is None:
             problem(name, index, f"{exercise.name} is not dosed in {_words(name)}.")
             bad = True
@@ -290,6 +295,15 @@ def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription
         return None
     dose = replace(exercise.dose, **values)
     return Prescription(exercise_id=exercise.id, dose=dose, slot=slot)
+
+
+@functools.cache
+def _model_limits(name: str) -> tuple[int, int]:
+    """A `Dose` field's limits as the model declares them (what validation holds it to)."""
+    hint = typing.get_type_hints(Dose, include_extras=True)[name]
+    limit = next(m for m in typing.get_args(hint)[1:] if isinstance(m, Limit))
+    assert limit.ge is not None and limit.le is not None
+    return limit.ge, limit.le
 
 
 def _words(name: str) -> str:

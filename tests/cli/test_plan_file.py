@@ -104,6 +104,10 @@ SPOILERS = {
         lambda t: _replace_once(t, "sets = ", "minutes = 5\nsets = "),
         r"exercise 1, minutes: .* is not dosed in minutes",
     ),
+    "times a day past the model's limit": (
+        lambda t: _replace_once(t, "per_day = 1", "per_day = 11"),
+        r"exercise 1, per_day: 11 is outside .*'s limits, 1 to 10",
+    ),
     "not a number": (
         lambda t: _replace_once(t, "per_day = 1", 'per_day = "twice"'),
         r"per_day: must be a whole number; got 'twice'",
