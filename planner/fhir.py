@@ -22,6 +22,7 @@ from typing import Any
 
 from planner.models import (
     CONDITION_LABELS,
+    REACH_SHORT,
     Bout,
     Catalog,
     CheckIn,
@@ -65,13 +66,6 @@ CONDITION_CODES: dict[Condition, tuple[Code, ...]] = {
         (SNOMED, "279039007", "Low back pain"),
         (ICD10, "M54.5", "Low back pain"),
     ),
-}
-REACH_WORDS = {
-    "none": "not in the leg",
-    "buttock": "to the buttock",
-    "thigh": "to the thigh",
-    "below-knee": "below the knee",
-    "foot": "to the foot",
 }
 _STATUS = {"done": "completed", "partial": "stopped", "skipped": "not-done"}
 _WHEN = {"morning": ["MORN"], "evening": ["EVE"]}
@@ -340,7 +334,7 @@ def _ratings(
                 "category": [_category("survey", "Survey")],
                 "code": concept("How far down the leg the symptoms reach"),
                 "bodySite": concept("leg", LEG_SITE),
-                "valueCodeableConcept": concept(REACH_WORDS.get(reach, reach)),
+                "valueCodeableConcept": concept(REACH_SHORT[reach]),
                 "note": [{"text": when}],
             },
         )
