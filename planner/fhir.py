@@ -31,6 +31,7 @@ from planner.models import (
     Plan,
     Profile,
     PsfsRating,
+    Reach,
     Session,
     Walk,
 )
@@ -293,7 +294,7 @@ def _ratings(
     when: str,
     back: int | None,
     leg: int | None,
-    reach: str | None,
+    reach: Reach | None,
     note: str = "",
     part_of: str | None = None,
     pain: int | None = None,
