@@ -50,8 +50,7 @@ def bouts_today(
             counts[b.exercise_id] = counts.get(b.exercise_id, 0) + 1
     out = []
     for p in plan.bouts(slots):
-        ex = catalog.exercises.get(p.exercise_id)
-        name = ex.name if ex else p.exercise_id
+        name = catalog.name_of(p.exercise_id)
         out.append(
             BoutCount(
                 exercise_id=p.exercise_id,

@@ -311,11 +311,6 @@ def _stage_label(catalog: Catalog, number: int | None) -> str:
     return f"{number} {stage.name}" if stage else str(number)
 
 
-def _exercise_name(catalog: Catalog, exercise_id: str) -> str:
-    ex = catalog.exercises.get(exercise_id)
-    return ex.name if ex else exercise_id
-
-
 def _mean(values: Sequence[int]) -> str:
     return f"{mean(values):.1f}" if values else "–"
 
@@ -454,9 +449,7 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
     lines.append("")
     for p in plan.prescriptions:
         where = "" if p.slot == "any" else f" ({p.slot} only)"
-        lines.append(
-            f"- {md_cell(_exercise_name(catalog, p.exercise_id))}: {p.dose.label()}{where}"
-        )
+        lines.append(f"- {md_cell(catalog.name_of(p.exercise_id))}: {p.dose.label()}{where}")
     if not plan.prescriptions:
         lines.append("- none")
     return lines
@@ -813,7 +806,7 @@ def icalendar(
                     f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
                     f"About {minutes} min:",
                     *(
-                        f"- {_exercise_name(catalog, p.exercise_id)}: {p.dose.label(daily=False)}"
+                        f"- {catalog.name_of(p.exercise_id)}: {p.dose.label(daily=False)}"
                         for p in items
                     ),
                     "Stop an exercise that hurts more than usual. General self-care guidance, "

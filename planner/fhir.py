@@ -203,7 +203,7 @@ def entries(
         _walk(out, subject, walk)
         yield from out.drain()
     for bout in data.bouts:
-        name = _name(catalog, bout.exercise_id)
+        name = catalog.name_of(bout.exercise_id)
         out.add(
             "Procedure",
             f"bout-{bout.id}",
@@ -237,11 +237,6 @@ def entries(
 
 def _category(code: str, display: str) -> dict[str, Any]:
     return {"coding": [{"system": OBSERVATION_CATEGORY, "code": code, "display": display}]}
-
-
-def _name(catalog: Catalog, exercise_id: str) -> str:
-    exercise = catalog.exercises.get(exercise_id)
-    return exercise.name if exercise else exercise_id
 
 
 def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[dict[str, str]]:
@@ -397,7 +392,7 @@ def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) ->
             subject,
             f"{session.id}-{index}",
             session.ended_at or session.started_at,
-            f"when {_name(catalog, entry.exercise_id)} was stopped because it hurt",
+            f"when {catalog.name_of(entry.exercise_id)} was stopped because it hurt",
             None,
             None,
             None,
@@ -455,7 +450,7 @@ def _care_plan(
     activities = []
     for p in plan.prescriptions:
         detail: dict[str, Any] = {
-            "code": concept(_name(catalog, p.exercise_id), EXERCISE_THERAPY),
+            "code": concept(catalog.name_of(p.exercise_id), EXERCISE_THERAPY),
             "status": "in-progress" if plan.status == "active" else "on-hold",
             "description": f"{p.dose.label()} ({'any time' if p.slot == 'any' else p.slot})",
             "scheduledTiming": dose_timing(p.dose, p.slot),

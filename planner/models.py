@@ -512,6 +512,12 @@ class Catalog(Frozen):
         """The exercise with this id; a KeyError for an id the catalog lacks."""
         return self.exercises[exercise_id]
 
+    def name_of(self, exercise_id: str) -> str:
+        """An exercise's name, or its id when the catalog has no such exercise (a record made
+        with an older catalog)."""
+        exercise = self.exercises.get(exercise_id)
+        return exercise.name if exercise else exercise_id
+
     def stage(self, number: int) -> Stage:
         """The stage with this number."""
         return self.stages[number]

@@ -189,8 +189,7 @@ class TodayScreen(MainScreen):
             )
         )
         for i, p in enumerate(items, 1):
-            ex = app.catalog.exercises.get(p.exercise_id)
-            name = ex.name if ex else p.exercise_id
+            name = app.catalog.name_of(p.exercise_id)
             lines.append(Content(f"  {i}. {name} — {p.dose.label(daily=False)}"))
         nxt.update(Content("\n").join(lines))
         start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
