@@ -354,9 +354,8 @@ class PlanScreen(MainScreen):
 
 def source_line(source: PlanSource) -> Content:
     """Who wrote a physiotherapist's plan and the start of their note (two lines at most)."""
-    who = f" ({source.clinician})" if source.clinician else ""
     head = Content.assemble(
-        ("From your physiotherapist", "bold"), f"{who} · loaded {source.imported_at:%d %b %Y}"
+        (f"From {source.who}", "bold"), f" · loaded {source.imported_at:%d %b %Y}"
     )
     note = " ".join(source.note.split())
     if not note:
