@@ -253,15 +253,12 @@ class TodayScreen(MainScreen):
                 )
             )
         else:
-            mark = (
-                "✓"
-                if walk.done_today
-                else "◐"
-                if walk.minutes_today
-                else "·"
-                if walk.rest_today
-                else "○"
-            )
+            if walk.done_today:
+                mark = "✓"
+            elif walk.minutes_today:
+                mark = "◐"
+            else:
+                mark = "·" if walk.rest_today else "○"
             rows.append(Content.assemble(f"  {mark} {walk.line()}  ", ("w", "bold"), " log a walk"))
         self.query_one("#daily", Static).update(Content("\n").join(rows))
 
