@@ -61,7 +61,7 @@ class Advice(Frozen):
         """Why nothing may get harder now (no step up, harder swap or advance), or None.
 
         While the gate is closed (a warning sign, a pause, an overdue re-screen) or a step back
-        is advised, the advice must not also say "go on" (SPEC §3b).
+        is advised, the advice must not also say "go on" (README, safety rules).
         """
         if not self.gate.open:
             return self.gate.reason

@@ -1,8 +1,8 @@
 """Exercises prescribed more often than the person has sessions: short bouts through the day.
 
 Table lean three times a day for someone with one session a day is not three table leans in a
-row: it is three short bouts, one now and then (SPEC §3b). Which prescriptions those are is
-`Plan.bouts`; this module counts what was done of them today, for Today's one-key log and for
+row: it is three short bouts, one now and then (README, safety rules). Which prescriptions those
+are is `Plan.bouts`; this module counts what was done of them today, for Today's one-key log and for
 adherence (`planner.progression`).
 """
 

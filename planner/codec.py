@@ -87,7 +87,7 @@ def _first_odd_time(
 ) -> tuple[tuple[Any, ...], date, str, str] | None:
     """The first time in a model that rehab does not keep, where it is, and why. One rule at
     every entrance (validation, import, migration): times are naive local times, so two can
-    always be compared, and fall within `YEARS` (issue 14)."""
+    always be compared, and fall within `YEARS`."""
     if isinstance(value, date):
         if isinstance(value, datetime) and value.tzinfo is not None:
             return (

@@ -1,16 +1,16 @@
 """How the episode is going over weeks: when to advise a doctor, and what the PSFS says.
 
-These are advice, never a block (SPEC §3b, "Acute phase"): the gate (`planner.gate`) alone
-decides whether a session may start. The thresholds are data ([rules] in
-seeds/data/stages.toml), with their sources in CLINICAL.md:
+These are advice, never a block (README, safety rules, "Acute phase"): the gate (`planner.gate`)
+alone decides whether a session may start. The thresholds are data ([rules] in
+seeds/data/stages.toml), with their sources in docs/clinical.md:
 
-- No improvement after four weeks is a reason to see a doctor (CLINICAL §3 and §6). "No
+- No improvement after four weeks is a reason to see a doctor (docs/clinical.md §3 and §6). "No
   improvement" is a fall of less than the minimal important change of the 0–10 scale, 2 points
-  (Ostelo et al. 2008, CLINICAL §2), between the week four weeks ago and the last days — and
+  (Ostelo et al. 2008, docs/clinical.md §2), between the week four weeks ago and the last days — and
   only while it still hurts (a pain that stays at 1/10 is no reason to worry).
-- Pain of 8 or more on three days running (SPEC §3b).
+- Pain of 8 or more on three days running (README, safety rules).
 - The PSFS change since the first rating: 2 points of the mean, or 3 on one activity, is a
-  meaningful change (CLINICAL §4); a fall of 2 or more (mean) is flagged for the clinician.
+  meaningful change (docs/clinical.md §4); a fall of 2 or more (mean) is flagged for the clinician.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class ReachChange:
 
 def reach_change(history: History, now: datetime) -> ReachChange | None:
     """Today's latest rated reach against the last earlier day's (check-ins), over days: the
-    centralising or peripheralising a day-to-day view shows (SPEC §3b); None when it did not
-    move or was not rated on both days."""
+    centralising or peripheralising a day-to-day view shows (README, safety rules); None when it
+    did not move or was not rated on both days."""
     rated = [(c.at, c.reach) for c in history.until(now).checkins if c.reach is not None]
     today = now.date()
     now_reach = next((r for at, r in reversed(rated) if at.date() == today), None)
@@ -167,7 +167,7 @@ class PsfsChange:
     latest: PsfsRating
     #: latest mean − baseline mean.
     change: float
-    #: 2 points of the mean, or 3 on one activity named in both (CLINICAL §4).
+    #: 2 points of the mean, or 3 on one activity named in both (docs/clinical.md §4).
     meaningful: bool
     #: The mean fell by the meaningful change or more: flagged for the clinician.
     worse: bool

@@ -104,7 +104,8 @@ CSV_COLUMNS = (
     "pain_when_stopped",
     "pain_before",
     "pain_after",
-    # Leg symptoms (SPEC §3b): pain_before/after are then the back's; blank when not asked.
+    # Leg symptoms (README, safety rules): pain_before/after are then the back's; blank when not
+    # asked.
     "leg_before",
     "leg_after",
     "reach_before",
@@ -115,7 +116,7 @@ CSV_COLUMNS = (
     "difficulty",
     "session_completed",
     "session_note",
-    # The walking programme (SPEC §3b): one row per walk, its slot "walk".
+    # The walking programme (README, safety rules): one row per walk, its slot "walk".
     "walk_minutes",
     "walk_backward",
 )
@@ -478,7 +479,8 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
 
 def _pain_section(history: History) -> list[str]:
     """Weekly means of the day's first check-in and of pain before and after sessions; with
-    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (SPEC §3b)."""
+    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
+    rules)."""
     firsts = first_checkins_by_day(history.checkins)
     legged = any(c.leg_pain is not None for c in firsts.values()) or any(
         s.leg_before is not None for s in history.sessions
@@ -549,7 +551,7 @@ def _pain_section(history: History) -> list[str]:
 
 def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> list[str]:
     """The ratings of the period, and the change since the first rating ever (the baseline),
-    with the meaningful change marked and a meaningful fall flagged (CLINICAL §4)."""
+    with the meaningful change marked and a meaningful fall flagged (docs/clinical.md §4)."""
     if not ratings:
         return []
     rows = [
@@ -609,8 +611,8 @@ def _adherence_section(
 def _walking_section(
     catalog: Catalog, data: ReportData, now: datetime, since: date | None
 ) -> list[str]:
-    """The walking programme (SPEC §3b): where it stands, and each week in the period with its
-    minutes, walks, flared walks and what that did to the level."""
+    """The walking programme (README, safety rules): where it stands, and each week in the period
+    with its minutes, walks, flared walks and what that did to the level."""
     if data.profile is None:
         return []
     stage = data.plan.stage if data.plan else 1

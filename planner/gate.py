@@ -1,4 +1,5 @@
-"""The gate: may a session start now, and if not, why — derived from the records alone (SPEC §3b).
+"""The gate: may a session start now, and if not, why — derived from the records alone (README,
+safety rules).
 
 Nothing here trusts a flag written beside the records. The plan's "paused" status is what the
 gate last concluded, saved with the screening that caused it in one write (`settle`); the gate
@@ -6,7 +7,7 @@ itself reads the screenings, the sessions' end-of-session answers and the doctor
 so a crash between two writes, or an import, can never open it. Today, the palette,
 `rehab status`, the calendar and the report all ask `may_start`; nothing else decides.
 
-Sources: CLINICAL §3 (NICE NG59, NICE CKS cauda equina) for the signs and their grading.
+Sources: docs/clinical.md §3 (NICE NG59, NICE CKS cauda equina) for the signs and their grading.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Which education card Today shows: the one that fits what is happening (issue 16, part 5).
+"""Which education card Today shows: the one that fits what is happening.
 
-Kaia and selfBACK pair each day's exercise with a short piece of education (CLINICAL §5); the
-catalog's cards (seeds/data/cards.toml) say in `moments` when each one fits. The moment is
+Kaia and selfBACK pair each day's exercise with a short piece of education (docs/clinical.md §5);
+the catalog's cards (seeds/data/cards.toml) say in `moments` when each one fits. The moment is
 chosen in this order, the first that holds:
 
 1. "paused": the gate has stopped sessions, or a doctor's opinion is advised (planner.course);

@@ -69,7 +69,7 @@ class Limit:
 Pain = Annotated[int, Limit(ge=0, le=10)]
 StageNo = Annotated[int, Limit(ge=1, le=4)]
 #: The longest note kept: a whole page is ~3,000 characters, so this is room for any note and
-#: keeps one record's line short enough to scan quickly (issue 14, item 10).
+#: keeps one record's line short enough to scan quickly.
 NOTE_MAX = 100_000
 Note = Annotated[str, Limit(max_len=NOTE_MAX)]
 #: A clinician's name as the plan file gives it.
@@ -151,7 +151,7 @@ class Condition(StrEnum):
     NONSPECIFIC = "nonspecific"
 
 
-#: Conditions whose symptoms reach the leg: ratings are back and leg apart (SPEC §3b).
+#: Conditions whose symptoms reach the leg: ratings are back and leg apart (README, safety rules).
 LEG_CONDITIONS = frozenset({Condition.SCIATICA, Condition.LDH})
 
 CONDITION_LABELS: dict[Condition, str] = {
@@ -211,8 +211,9 @@ Slot = Literal["morning", "evening"]
 SlotOrAny = Literal["morning", "evening", "any"]
 Difficulty = Literal["easy", "ok", "hard"]
 
-#: How far down the leg the symptoms reach (SPEC §3b), nearest the spine first: a move toward
-#: the start of this list is centralising (a good sign), toward its end peripheralising (stop).
+#: How far down the leg the symptoms reach (README, safety rules), nearest the spine first: a move
+#: toward the start of this list is centralising (a good sign), toward its end peripheralising
+#: (stop).
 Reach = Literal["none", "buttock", "thigh", "below-knee", "foot"]
 REACHES: tuple[Reach, ...] = ("none", "buttock", "thigh", "below-knee", "foot")
 REACH_WORDS: dict[Reach, str] = {
@@ -225,14 +226,15 @@ REACH_WORDS: dict[Reach, str] = {
 
 
 def worse(back: int, leg: int | None) -> int:
-    """The worse of back and leg pain, which the rules decide on (CLINICAL §6)."""
+    """The worse of back and leg pain, which the rules decide on (docs/clinical.md §6)."""
     return back if leg is None else max(back, leg)
 
 
 @dataclass(frozen=True)
 class Rating:
     """One pain rating as a form asks it: back pain (the one rating for someone without leg
-    symptoms), and for someone with them leg pain and how far down the leg (SPEC §3b)."""
+    symptoms), and for someone with them leg pain and how far down the leg (README, safety
+    rules)."""
 
     back: int
     leg: int | None = None
@@ -407,7 +409,7 @@ class AcuteSet(Frozen):
 
 @frozen
 class MoveOnRule(Frozen):
-    """The numbers that must all hold before leaving a stage (SPEC §3)."""
+    """The numbers that must all hold before leaving a stage (README, safety rules)."""
 
     min_days: Annotated[int, Limit(ge=0)]
     min_sessions: Annotated[int, Limit(ge=0)]
@@ -431,7 +433,8 @@ class Stage(Frozen):
     #: How many of the default list are warm-ups to put first (stage 3's two mobility moves).
     warmups: int = 0
     move_on: MoveOnRule | None = None
-    #: Acute lumbago (SPEC §3b): the set for the highest `min_pain` reached replaces the list.
+    #: Acute lumbago (README, safety rules): the set for the highest `min_pain` reached replaces
+    #: the list.
     acute: list[AcuteSet] = field(default_factory=list)
 
 
@@ -448,7 +451,8 @@ class Rules(Frozen):
     dose_step_sessions: int = 2
     dose_step_max_pain: Pain = 3
     rescreen_days: int = 7
-    #: Past rescreen_days plus this grace, no session starts until the re-screen (SPEC §3b).
+    #: Past rescreen_days plus this grace, no session starts until the re-screen (README, safety
+    #: rules).
     rescreen_grace_days: int = 1
     psfs_days: int = 7
     session_min_exercises: int = 3
@@ -464,15 +468,15 @@ class Rules(Frozen):
     #: A meaningful PSFS change: this much of the mean, or `psfs_change_one` on one activity.
     psfs_change_mean: float = 2.0
     psfs_change_one: int = 3
-    #: An episode is acute for this many days (under 6 weeks, CLINICAL §6).
+    #: An episode is acute for this many days (under 6 weeks, docs/clinical.md §6).
     acute_episode_days: int = 42
     #: Today's card (planner.learn): the programme's first days, and the days after a flare.
     card_first_days: int = 7
     card_after_flare_days: int = 2
-    #: The walking programme (SPEC §3b, CLINICAL §2 and §6): start at this share of what the
-    #: person walks comfortably now, add this much a week while the week's walks caused no
-    #: flare, up to the goal minutes on the goal days a week; hold after one flared walk in a
-    #: week, step down after this many.
+    #: The walking programme (README, safety rules, docs/clinical.md §2 and §6): start at this
+    #: share of what the person walks comfortably now, add this much a week while the week's walks
+    #: caused no flare, up to the goal minutes on the goal days a week; hold after one flared walk
+    #: in a week, step down after this many.
     walk_start_pct: Annotated[int, Limit(ge=10, le=100)] = 80
     walk_step_pct: Annotated[int, Limit(ge=1, le=50)] = 15
     walk_goal_minutes: Annotated[int, Limit(ge=1, le=240)] = 30
@@ -551,11 +555,11 @@ class Profile(Record):
     minutes_per_session: Annotated[int, Limit(ge=5, le=60)] = 15
     stenosis: bool = False
     disclaimer_accepted_at: datetime
-    #: Every pain rating is back and leg apart, with the reach (SPEC §3b): set at first run for
-    #: sciatica or a disc herniation, or when leg pain is reported later.
+    #: Every pain rating is back and leg apart, with the reach (README, safety rules): set at first
+    #: run for sciatica or a disc herniation, or when leg pain is reported later.
     leg_symptoms: bool = False
-    #: The walking programme (SPEC §3b): how many minutes the person could walk comfortably
-    #: when asked (None: not asked yet, or no walking track), and the day they said so.
+    #: The walking programme (README, safety rules): how many minutes the person could walk
+    #: comfortably when asked (None: not asked yet, or no walking track), and the day they said so.
     walk_comfortable: Annotated[int, Limit(ge=0, le=WALK_MAX_MINUTES)] | None = None
     walk_since: date | None = None
 
@@ -584,7 +588,7 @@ class Clearance(Record):
     """A doctor has seen a sign of history (say, cancer history) and said exercise is fine.
 
     Only signs that describe the past can be cleared (`planner.safety.RedFlag.history`); a sign
-    that something is changing now never can (SPEC §3b, CLINICAL §3).
+    that something is changing now never can (README, safety rules, docs/clinical.md §3).
     """
 
     id: str = field(default_factory=new_id)
@@ -617,7 +621,7 @@ class DeclinedStep(Record):
     current: Dose
     proposed: Dose
     #: For a step down: the session in which it hurt. Declining it answers that session only,
-    #: so a later "it hurts" at the same dose is suggested again (SPEC §3b).
+    #: so a later "it hurts" at the same dose is suggested again (README, safety rules).
     session_id: str | None = None
 
 
@@ -625,7 +629,7 @@ class DeclinedStep(Record):
 class PlanSource(Frozen):
     """Where a plan came from when a physiotherapist wrote it (`rehab plan import`): who, their
     note for the person, and their dose of each exercise. Dose suggestions stay inside those
-    doses; the person may still change a dose on Plan themselves (issue 17)."""
+    doses; the person may still change a dose on Plan themselves."""
 
     imported_at: datetime
     clinician: Annotated[str, Limit(max_len=CLINICIAN_MAX)] = ""
@@ -659,7 +663,8 @@ class Plan(Record):
         An exercise meant for one time of day goes into that session (into the first, when the
         person no longer has that time). One meant for any time goes into every session, once:
         prescribed as often as there are sessions, or less, it is the daily routine. One
-        prescribed more often than that is done in short bouts instead (`bouts`, SPEC §3b).
+        prescribed more often than that is done in short bouts instead (`bouts`, README, safety
+        rules).
         """
         first = slots[0] if slots else slot
 
@@ -672,7 +677,8 @@ class Plan(Record):
 
     def bouts(self, slots: Sequence[Slot]) -> list[Prescription]:
         """The exercises done in short bouts through the day rather than in a session: those
-        meant for any time and prescribed more often than the person has sessions (SPEC §3b)."""
+        meant for any time and prescribed more often than the person has sessions (README, safety
+        rules)."""
         return [p for p in self.prescriptions if is_bouts(p, slots)]
 
 
@@ -695,8 +701,8 @@ class ExerciseEntry(Record):
     skipped: bool = False
     stopped_hurt: bool = False
     pain_when_stopped: Pain | None = None
-    #: Stopped because the leg symptoms spread further down (peripheralising, SPEC §3b): it
-    #: counts like "it hurts" (stopped_hurt is set too), and says why.
+    #: Stopped because the leg symptoms spread further down (peripheralising, README, safety
+    #: rules): it counts like "it hurts" (stopped_hurt is set too), and says why.
     spread_down: bool = False
 
     @property
@@ -785,9 +791,9 @@ class Session(Record):
 
     @property
     def outcome(self) -> SessionOutcome:
-        """The one definition of "done" (SPEC §3b): at least half the prescribed exercises done,
-        a partly done exercise counting by its fraction; otherwise partial (something done) or
-        skipped (nothing). Every screen, rule and export asks this."""
+        """The one definition of "done" (README, safety rules): at least half the prescribed
+        exercises done, a partly done exercise counting by its fraction; otherwise partial
+        (something done) or skipped (nothing). Every screen, rule and export asks this."""
         share = self.done_share
         return "done" if share >= 0.5 else "partial" if share > 0 else "skipped"
 
@@ -823,8 +829,8 @@ class CheckIn(Record):
 
 @record
 class Bout(Record):
-    """One short bout of an exercise prescribed several times a day (SPEC §3b), logged from
-    Today with one key: adherence counts it."""
+    """One short bout of an exercise prescribed several times a day (README, safety rules), logged
+    from Today with one key: adherence counts it."""
 
     id: str = field(default_factory=new_id)
     at: datetime
@@ -834,7 +840,8 @@ class Bout(Record):
 
 @record
 class Walk(Record):
-    """One walk of the walking programme (SPEC §3b): how long, which way, and the pain after."""
+    """One walk of the walking programme (README, safety rules): how long, which way, and the pain
+    after."""
 
     id: str = field(default_factory=new_id)
     at: datetime

@@ -1,4 +1,4 @@
-"""First-run placement and the plan for a stage, built from the profile (SPEC §3)."""
+"""First-run placement and the plan for a stage, built from the profile (README, safety rules)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def acute_set(
     today: date,
     pain: int | None,
 ) -> AcuteSet | None:
-    """The acute-lumbago set a plan for `stage` keeps to (SPEC §3b, article 003), or None.
+    """The acute-lumbago set a plan for `stage` keeps to (README, safety rules, article 003), or
+    None.
 
     It applies to someone with lumbago in the acute weeks of the episode (rules.
     acute_episode_days) at a pain (now, or the latest rated) at or above a set's `min_pain`:
@@ -152,7 +153,7 @@ def build_plan(
     """The default plan for a stage: its preferred exercises that fit the person and the time.
 
     Sessions stay short (3–6 exercises, within the minutes per session) because adherence
-    falls as the number of exercises rises (CLINICAL §2). Optional exercises (the hangs) and
+    falls as the number of exercises rises (docs/clinical.md §2). Optional exercises (the hangs) and
     ones the person lacks equipment for, or that their stenosis makes unwise, are left out.
     In acute lumbago at `pain` (now, or the latest rated) the stage's acute set replaces its
     list (`acute_set`): the plan at pain 9 is not the plan at pain 5.
@@ -218,7 +219,7 @@ def change_dose(
     catalog: Catalog, plan: Plan, exercise_id: str, dose: Dose, held_back: str | None = None
 ) -> Plan:
     """Set a dose by hand; it must stay within the exercise's bounds, and may not go up while
-    the advice holds the person back (`Advice.held_back`, SPEC §3b)."""
+    the advice holds the person back (`Advice.held_back`, README, safety rules)."""
     ex = catalog.exercise(exercise_id)
     problems = ex.bounds.allows(dose)
     if problems:
@@ -236,7 +237,8 @@ def swap_options(
 ) -> list[tuple[Exercise, str]]:
     """What an exercise may be swapped for: its easier and harder neighbours first, then the
     other exercises of the stage, each with a word on why; only ones that suit the person.
-    While held back (`Advice.held_back`) the harder neighbour is not offered (SPEC §3b)."""
+    While held back (`Advice.held_back`) the harder neighbour is not offered (README, safety
+    rules)."""
     ex = catalog.exercise(exercise_id)
     taken = {p.exercise_id for p in plan.prescriptions}
     out: list[tuple[Exercise, str]] = []
@@ -288,7 +290,7 @@ def reset_plan(
 ) -> Plan:
     """Back to the stage's default plan for the latest `pain` (`build_plan`), keeping the
     plan's id and its history. While held back (`Advice.held_back`) not if that would raise
-    any exercise's dose (SPEC §3b)."""
+    any exercise's dose (README, safety rules)."""
     fresh = build_plan(catalog, profile, plan.stage, now, pain)
     if held_back:
         now_doses = {p.exercise_id: p.dose for p in plan.prescriptions}

@@ -1,4 +1,4 @@
-"""The progression engine: flares, moving on, stepping back, dose steps (SPEC §3).
+"""The progression engine: flares, moving on, stepping back, dose steps (README, safety rules).
 
 Every function is pure: it takes the catalog's rules, the history and `now`, and returns a
 result with its reasons and numbers. Nothing here reads a clock or a file.
@@ -45,7 +45,7 @@ class History(Frozen):
     sessions: tuple[Session, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
     events: tuple[StageEvent, ...] = ()
-    #: Short bouts of the exercises done through the day (SPEC §3b), oldest first.
+    #: Short bouts of the exercises done through the day (README, safety rules), oldest first.
     bouts: tuple[Bout, ...] = ()
     _session_starts: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
     _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
@@ -77,7 +77,7 @@ class History(Frozen):
     def until(self, now: datetime) -> History:
         """What had happened by `now`. A record dated later (the clock was wrong when it was
         made, or a file came from a machine whose clock was) is shown where records are
-        listed, but never drives today's advice (issue 14, item 7)."""
+        listed, but never drives today's advice."""
         s = self.sessions[: bisect.bisect_right(self._session_starts, now)]
         c = self.checkins[: bisect.bisect_right(self._checkin_times, now)]
         e = tuple(x for x in self.events if x.at <= now)
@@ -137,9 +137,9 @@ def _day_label(when: datetime) -> str:
 def flare_reasons(session: Session, rules: Rules) -> list[str]:
     """Why a session counts as a flare (pain-monitoring model); empty when it does not.
 
-    Pain is the worse of back and leg pain (CLINICAL §6). Leg symptoms that reached further
+    Pain is the worse of back and leg pain (docs/clinical.md §6). Leg symptoms that reached further
     down the leg after the session than before it (peripheralising) count as a flare too, and
-    so does an exercise stopped because it hurt or the symptoms spread (SPEC §3b).
+    so does an exercise stopped because it hurt or the symptoms spread (README, safety rules).
     """
     reasons = []
     before, after = session.worse_before, session.worse_after
@@ -163,7 +163,7 @@ def flare_reasons(session: Session, rules: Rules) -> list[str]:
 def reach_moved(before: Reach | None, after: Reach | None) -> ReachMove | None:
     """Centralising (the leg symptoms retreat toward the spine: a good sign) or peripheralising
     (they spread further down: stop), from one reach to a later one; None when either is not
-    known or nothing moved (Werneke et al. 2001, CLINICAL §6)."""
+    known or nothing moved (Werneke et al. 2001, docs/clinical.md §6)."""
     if before is None or after is None or before == after:
         return None
     return "centralising" if REACHES.index(after) < REACHES.index(before) else "peripheralising"
@@ -301,11 +301,11 @@ def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Crit
             history.checkins_since(midnight(today - timedelta(days=max(30, rule.min_days + n))))
         ).values()
     )[-n:]
-    pains = [c.worse_pain for c in recent]  # the worse of back and leg (CLINICAL §6)
+    pains = [c.worse_pain for c in recent]  # the worse of back and leg (docs/clinical.md §6)
     ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
     shown = "pain " + (", ".join(str(p) for p in pains) if pains else "none yet")
     if any(c.leg_pain is not None for c in recent):
-        # Both numbers, so the person sees which one holds them back (SPEC §3b).
+        # Both numbers, so the person sees which one holds them back (README, safety rules).
         back = ", ".join(str(c.pain) for c in recent)
         leg = ", ".join("?" if c.leg_pain is None else str(c.leg_pain) for c in recent)
         shown = f"back {back} · leg {leg} (the worse counts)"
@@ -439,7 +439,8 @@ def step_back_check(
             f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.",
         )
     # Any pain report of 7 or more counts: every check-in, and the pain before each session
-    # (an evening session started at 8 is as telling as a morning check-in of 8; SPEC §3b).
+    # (an evening session started at 8 is as telling as a morning check-in of 8; README, safety
+    # rules).
     limit = rules.step_back_checkin
     high = [
         (c.at, c.worse_pain, "a check-in")
@@ -592,7 +593,7 @@ def dose_suggestions(
         if len(at_dose) == need and len(good) == need:
             higher = step_up(p.dose, ex.bounds)
             if higher is not None and not within_physio(plan, p.exercise_id, higher):
-                higher = None  # the physiotherapist's dose is the ceiling (issue 17)
+                higher = None  # the physiotherapist's dose is the ceiling
             too_long = (
                 budget_s is not None
                 and higher is not None

@@ -37,7 +37,8 @@ def _spark(values: dict[date, int], start: date, days: int) -> str:
 
 def pain_trend(history: History, now: datetime, days: int = 14) -> str:
     """The day's first check-in over the last `days` days, and this week against the last;
-    back and leg apart, with the latest reach, once leg pain has been rated (SPEC §3b)."""
+    back and leg apart, with the latest reach, once leg pain has been rated (README, safety
+    rules)."""
     start = midnight(now.date() - timedelta(days=days - 1))
     firsts: dict[date, CheckIn] = {}
     for c in history.checkins_since(start):
@@ -108,7 +109,7 @@ def session_line(s: Session, catalog: Catalog) -> str:
 
 
 def session_summary(session: Session, rules: Rules) -> str:
-    """What just happened, in plain words, for the moment a session is saved (SPEC §3, §3b).
+    """What just happened, in plain words, for the moment a session is saved (README, safety rules).
     Pain is the worse of back and leg; the reach moving up is named as the good sign it is."""
     reasons = flare_reasons(session, rules)
     before, after = session.worse_before, session.worse_after

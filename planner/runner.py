@@ -164,8 +164,8 @@ class SessionRun:
 
     def hurt(self, pain: int, spread_down: bool = False) -> None:
         """'It hurts': stop this exercise at once and mark it; the flare rules see it. With
-        `spread_down` the leg symptoms reached further down the leg (peripheralising, SPEC
-        §3b): stopped just the same, and noted as the reason."""
+        `spread_down` the leg symptoms reached further down the leg (peripheralising, see the
+        README's safety rules): stopped just the same, and noted as the reason."""
         item = self.current
         if item is None:
             return

@@ -1,4 +1,5 @@
-"""Red flags: the questions that stop the programme and send someone to a doctor (CLINICAL §3).
+"""Red flags: the questions that stop the programme and send someone to a doctor (docs/clinical.md
+§3).
 
 Sources: NICE NG59, NICE CKS on cauda equina syndrome, NHS pathways; wording is the project's own.
 """
@@ -23,7 +24,7 @@ class RedFlag(Frozen):
     level: Level
     #: A sign that describes the past (cancer history, age at onset, steroids, immune
     #: suppression, an old injury): it stays true after a doctor has checked it, so a doctor's
-    #: clearance may stand in for a "no" (SPEC §3b). Never an emergency sign.
+    #: clearance may stand in for a "no" (README, safety rules). Never an emergency sign.
     history: bool = False
 
     def __post_init__(self) -> None:
@@ -90,8 +91,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
 
 RED_FLAG_IDS = frozenset(flag.id for flag in RED_FLAGS)
 
-#: Asked at the end of every session (SPEC §3b, CLINICAL §3): the same-day signs together, then
-#: the one-leg sign on its own, because they call for different answers (today / soon).
+#: Asked at the end of every session (README, safety rules, docs/clinical.md §3): the same-day
+#: signs together, then the one-leg sign on its own, because they call for different answers (today
+#: / soon).
 SESSION_CHECKS: tuple[RedFlag, ...] = (
     RedFlag(
         "same-day",

@@ -61,7 +61,7 @@ def advance(
     """Move to the next stage: only when every criterion holds, or as a reasoned override.
 
     Never while the advice holds the person back (a warning sign, a pause, a step back
-    advised): not even as an override (SPEC §3b).
+    advised): not even as an override (README, safety rules).
     """
     check = advice.move_on
     if check.to_stage is None:

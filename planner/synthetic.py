@@ -131,7 +131,7 @@ def generate(
         walk_comfortable=rng.randint(10, 20),
         walk_since=first,
     )
-    # Disc-related pain that goes down the leg: back and leg are rated apart (SPEC §3b).
+    # Disc-related pain that goes down the leg: back and leg are rated apart (README, safety rules).
     profile = replace(profile, leg_symptoms=bool(LEG_CONDITIONS & set(profile.conditions)))
     out = SyntheticHistory(profile)
     # Walks and bouts draw on a generator of their own, so the sessions and check-ins a seed
@@ -162,7 +162,8 @@ def generate(
     flare_days = 0
     for offset in range(days):
         day = first + timedelta(days=offset)
-        # Most episodes settle within weeks (CLINICAL §2); now and then a flare of a few days.
+        # Most episodes settle within weeks (docs/clinical.md §2); now and then a flare of a few
+        # days.
         level = floor + (initial - floor) * math.exp(-offset / 18)
         if flare_days == 0 and offset > 10 and rng.random() < 0.012:
             flare_days = rng.randint(2, 4)

@@ -1,9 +1,10 @@
-"""The walking programme: a daily walk beside the exercise sessions (SPEC §3b).
+"""The walking programme: a daily walk beside the exercise sessions (README, safety rules).
 
-Graded activity (CLINICAL §2) and WalkBack (CLINICAL §6, Pocovi et al., Lancet 2024): start
-below tolerance, at 80 % of what the person can walk comfortably now; add 10–20 % a week while
-the week's walks caused no flare, up to 30 minutes on 5 days a week; hold the level after a
-flared walk, step down after two. Every number is in `Rules` ([rules] in seeds/data/stages.toml).
+Graded activity (docs/clinical.md §2) and WalkBack (docs/clinical.md §6, Pocovi et al., Lancet
+2024): start below tolerance, at 80 % of what the person can walk comfortably now; add 10–20 % a
+week while the week's walks caused no flare, up to 30 minutes on 5 days a week; hold the level
+after a flared walk, step down after two. Every number is in `Rules` ([rules] in
+seeds/data/stages.toml).
 
 Everything here is derived from the profile and the walks (nothing about the level is stored),
 so Today, Progress, History, `rehab status`, the report, the CSV and the calendar all agree.
@@ -85,7 +86,7 @@ def spread(k: int, n: int) -> list[int]:
 
 def walk_days(target: WalkTarget, today: date, days: int) -> list[date]:
     """The days from `today` (for `days` days) on which the plan puts a walk: the goal's days
-    a week, not every day (SPEC §3b, "up to 30 minutes on 5 days a week").
+    a week, not every day (README, safety rules, "up to 30 minutes on 5 days a week").
 
     This programme week gets only the walks it still needs (the goal less the days already
     walked in full), spread over its days left, today among them unless today's walk is done.
@@ -124,9 +125,9 @@ def step_down(level: int, rules: Rules) -> int:
 
 
 def flare_reason(walk: Walk, rules: Rules) -> str:
-    """Why a walk caused a flare, in words ("" when it did not), by the session rule (SPEC §3):
-    pain after above the flare line, or up by the flare rise on the day's check-in before it
-    (`Walk.day_pain`). The session rule's thresholds, read from the same `Rules`."""
+    """Why a walk caused a flare, in words ("" when it did not), by the session rule (README,
+    safety rules): pain after above the flare line, or up by the flare rise on the day's check-in
+    before it (`Walk.day_pain`). The session rule's thresholds, read from the same `Rules`."""
     after = walk.worse_after
     if after > rules.flare_pain_after_above:
         return f"pain after the walk {after} (above {rules.flare_pain_after_above})"

@@ -284,7 +284,7 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     )
     if args.json:
         # An object, so each part can grow: every exercise with how to do it and its
-        # cautions, every education card, and the articles both cite (issue 16, part 5).
+        # cautions, every education card, and the articles both cite.
         document = {
             "exercises": [
                 {

@@ -54,7 +54,7 @@ def _load_checked(data_dir: Path, cache: Path) -> Catalog:
     Parsing TOML at every start is slow (tomllib is pure Python), and pydantic slower still; reading
     the parsed copy as JSON costs next to nothing (BENCHMARKS.md). The copy is written only after a
     full validation, and is keyed on a digest of each file's bytes, so it is used only for the very
-    bytes that were checked: any edit is parsed and checked afresh (SPEC §2), whatever the file's
+    bytes that were checked: any edit is parsed and checked afresh, whatever the file's
     times say. Any problem with the copy means doing the work again.
     """
     files = None

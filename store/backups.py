@@ -7,7 +7,7 @@
 The newest `KEEP` are kept. Backups are 0600 in a 0700 directory, written atomically. The clock
 is always passed in, and names the backups; their order is the order they were made in (each
 one's modification time is set after every other's), so a clock that jumped, and names dated
-in the future, can never make an older copy pass for the newest (issue 14, item 7).
+in the future, can never make an older copy pass for the newest.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def backup_now(
 
 def _unused(directory: Path, stamp: str, tail: str) -> Path:
     """`stamp + tail` in `directory`, or `stamp.2 + tail`, `.3`…: a backup never replaces
-    another (two imports in the same second kept only the second's, issue 14)."""
+    another (two imports in the same second kept only the second's)."""
     target, n = directory / f"{stamp}{tail}", 1
     while target.exists():
         n += 1

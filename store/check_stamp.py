@@ -73,7 +73,7 @@ def remember(
 
     `status` is the `fstat` of the descriptor the bytes were read or written through, taken
     before they were read: the stamp names that file, never whatever is at `path` now, which a
-    sync tool or an editor may have swapped in meanwhile (issue 14). Without it the stamp
+    sync tool or an editor may have swapped in meanwhile. Without it the stamp
     names no file, so the next open hashes the bytes before it takes them as checked.
     """
     target = sidecar(path)

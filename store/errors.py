@@ -27,7 +27,7 @@ def _restore_hint(newest_backup: Path | None, restore_command: str) -> str:
 
 def journal_advice(journal: Path) -> str:
     """What to do about a damaged journal. Not a restore: that would roll back the data file,
-    which is fine, to an older copy (issue 14, item 10)."""
+    which is fine, to an older copy."""
     return (
         f"Your data file itself is fine: only the changes saved since it was last merged are "
         f"in {journal.name}. To open rehab without them, move that file aside, for example: "

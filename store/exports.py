@@ -1,6 +1,6 @@
 """Exports rendered from an open repository: the one the app holds, or the one a command opened.
 
-Reading through the caller's repository keeps one store per file (SPEC §4): the app's Data
+Reading through the caller's repository keeps one store per file (README, Your data): the app's Data
 screen exports without opening the file a second time.
 """
 

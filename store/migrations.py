@@ -19,7 +19,7 @@ Migration = Callable[[Tables], Tables]
 
 
 def _v2_clearances(tables: Tables) -> Tables:
-    """Schema 2 (issue 12): a `clearances` table for "a doctor has checked this" records, an
+    """Schema 2: a `clearances` table for "a doctor has checked this" records, an
     optional `session_id` on a declined dose step, and the end-of-session question split in
     two. Older records need no change: the new fields default, and an old after-session answer
     still reads as a warning sign (planner.safety.LEGACY_SESSION_ANSWER)."""
@@ -27,13 +27,13 @@ def _v2_clearances(tables: Tables) -> Tables:
     return tables
 
 
-#: Conditions whose symptoms reach the leg (SPEC §3b): their ratings are back and leg apart.
-#: Spelled out, not planner.models.LEG_CONDITIONS: a migration stays as it was released.
+#: Conditions whose symptoms reach the leg (README, safety rules): their ratings are back and leg
+#: apart. Spelled out, not planner.models.LEG_CONDITIONS: a migration stays as it was released.
 _LEG_CONDITIONS = {"sciatica", "ldh"}
 
 
 def _v3_leg_symptoms(tables: Tables) -> Tables:
-    """Schema 3 (issue 16): back and leg pain apart, and how far down the leg. Every pain a
+    """Schema 3: back and leg pain apart, and how far down the leg. Every pain a
     file holds is kept as it is, as back pain (one rating meant the back); leg pain and reach
     are unknown (null) for every older record, never guessed. The profile learns whether to
     ask for the leg from its conditions, as a first run now does."""
@@ -52,7 +52,7 @@ def _v3_leg_symptoms(tables: Tables) -> Tables:
 
 
 def _v4_walks_and_bouts(tables: Tables) -> Tables:
-    """Schema 4 (issue 16): a `walks` table for the walking programme and a `bouts` table for
+    """Schema 4: a `walks` table for the walking programme and a `bouts` table for
     exercises done several times a day. The profile has not been asked about walking: its
     walking fields are unknown (null) until the person answers, never guessed."""
     tables.setdefault("walks", {})
@@ -64,7 +64,7 @@ def _v4_walks_and_bouts(tables: Tables) -> Tables:
 
 
 def _v5_plan_source(tables: Tables) -> Tables:
-    """Schema 5 (issue 17): a plan may come from a physiotherapist's file (`source`). Every
+    """Schema 5: a plan may come from a physiotherapist's file (`source`). Every
     older plan was built by rehab: its source is none."""
     for plan in tables.get("plans", {}).values():
         plan.setdefault("source", None)

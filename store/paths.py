@@ -31,7 +31,7 @@ def resolve_data_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 
 def real_data_path(path: str | os.PathLike[str]) -> Path:
-    """The file itself, a symbolic link followed to what it names (issue 14, item 5). Every
+    """The file itself, a symbolic link followed to what it names. Every
     write, the lock, the journal and the backups go by this name, so a save through a link
     updates the real file (in a synced folder, say) instead of replacing the link, and the
     same file opened by two names has one lock."""

@@ -919,7 +919,7 @@ def _fold_left_journal(path: Path, now: datetime) -> Path | None:
 
 def missing_file_problem(data_path: Path) -> str | None:
     """One line when the data file is gone but its journal is not: the file was moved or
-    deleted, and neither a reader nor a new first run may pass over that (issue 14, item 10).
+    deleted, and neither a reader nor a new first run may pass over that.
     None otherwise."""
     if data_path.exists() or not journal_path(data_path).exists():
         return None
@@ -933,7 +933,7 @@ def missing_file_problem(data_path: Path) -> str | None:
 def refuse_hard_links(data_path: Path) -> None:
     """A writer refuses a file with more than one name (hard links): every save replaces the
     file, so the other names would silently keep the old one and a second rehab could write
-    there at once (issue 14, item 5). A symbolic link is followed instead."""
+    there at once. A symbolic link is followed instead."""
     try:
         links = os.stat(data_path).st_nlink
     except FileNotFoundError:

@@ -66,7 +66,7 @@ def parse(path: Path, data: bytes, unique_known: bool = False) -> Tables:
 
 def _refuse_repeats(data: bytes) -> None:
     """`Damage` if a table or a document id appears twice. A JSON parser keeps the last one
-    without a word, so one of two records would silently vanish (issue 14, item 10). Only
+    without a word, so one of two records would silently vanish. Only
     files not in the line layout need this slower parse (hand-edited ones, mostly)."""
     import json
 
@@ -158,7 +158,7 @@ def journal_path(path: Path) -> Path:
 
 def index_path(path: Path) -> Path:
     """Where an older rehab kept its index of a big file (`<name>.index`): no longer read,
-    because a wrong one could change what was written (issue 14); only removed."""
+    because a wrong one could change what was written; only removed."""
     return path.with_name(path.name + ".index")
 
 
@@ -239,13 +239,13 @@ class PrivateStorage(Storage):
                 break
             # The path names another file than the one just read: a writer folded its journal
             # in (new file, journal gone) while we read. Read both again, or a save it had
-            # acknowledged would be missed (issue 14, item 9).
+            # acknowledged would be missed.
             self.forget()
         if journal is None:
             return
         base, documents = journal
         if base != self.digest:
-            # Not a journal of these bytes (issue 14, item 6): one whose file was folded
+            # Not a journal of these bytes: one whose file was folded
             # already, or one a crash left over a file that has since been replaced (a backup
             # restored by hand, another person's file copied in). Never lay it over them.
             if not self.readonly:
@@ -310,7 +310,7 @@ class PrivateStorage(Storage):
             with gc_paused():
                 # Spans come from the bytes this process reads, never from a file beside them:
                 # a kept index that was wrong (a table left out, an offset one byte off) once
-                # destroyed data when a journal was folded over it (issue 14).
+                # destroyed data when a journal was folded over it.
                 index = scan(fd, self._order_fields, digest)
             self.digest, self.size = index.digest, index.size
             checked = self.checked_before = self._was_checked is not None and self._was_checked(

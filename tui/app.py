@@ -155,7 +155,7 @@ class RehabApp(App[int]):
         )
 
     def leg(self) -> bool:
-        """Are pain ratings back and leg apart for this person (SPEC §3b)?"""
+        """Are pain ratings back and leg apart for this person (README, safety rules)?"""
         profile = self.repo.profile()
         return profile is not None and profile.leg_symptoms
 

@@ -1,4 +1,4 @@
-"""Every use of Textual's private parts, in one guarded place (issue 15).
+"""Every use of Textual's private parts, in one guarded place.
 
 rehab's speed-ups lean on Textual 8.2.8's internals: a screen's `_css_update_count`, the
 footer's `FooterKey` and `_bindings_ready`, and `textual._context.active_message_pump`. They are

@@ -166,7 +166,7 @@ class DataScreen(MainScreen):
         from store.exports import NothingToExport, pieces
         from store.zone import local_zone
 
-        # From the store the app holds: the file is never opened a second time (SPEC §4).
+        # From the store the app holds: the file is never opened a second time (README, Your data).
         try:
             texts = pieces(fmt, app.repo, app.catalog, app.now(), None, local_zone())
             write_atomic(path, (text.encode() for text in texts))

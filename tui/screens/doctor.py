@@ -1,6 +1,6 @@
 """The stop screen: a warning sign is open. Plain words, graded, no way to start a session.
 
-And the one honest way past a sign of history (SPEC §3b): "a doctor has checked this".
+And the one honest way past a sign of history (README, safety rules): "a doctor has checked this".
 """
 
 from __future__ import annotations

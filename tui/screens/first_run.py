@@ -77,7 +77,7 @@ class FirstRunScreen(Screen):
     """Set up the profile and the first plan."""
 
     BINDINGS = [
-        # Not a priority key: it waits its turn behind the keys typed before it (issue 13).
+        # Not a priority key: it waits its turn behind the keys typed before it.
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
     ]
@@ -166,7 +166,7 @@ class FirstRunScreen(Screen):
     def on_mount(self) -> None:
         self.show_step()
         # A warning sign from an earlier first run is kept: start where it left off, on the
-        # stop screen, rather than as if nothing had been said (issue 13, item 6).
+        # stop screen, rather than as if nothing had been said.
         gate = self.app.gate()
         if gate.signs:
             self.screening = self.app.repo.latest_screening()

@@ -208,15 +208,15 @@ class ChartData:
 
     start: date
     end: date
-    #: per day: the day's first check-in, the one the rules read (SPEC §3b)
+    #: per day: the day's first check-in, the one the rules read (README, safety rules)
     checkins: dict[date, int] = field(default_factory=dict)
     #: per day: (pain before, pain after or None, flare?)
     sessions: dict[date, list[tuple[int, int | None, bool]]] = field(default_factory=dict)
     #: the highest and the latest of every check-in in the window, later ones of a day included
     highest: int | None = None
     latest: int | None = None
-    #: The leg's chart (SPEC §3b): per day, how far down the leg at most (REACHES index). Its
-    #: row of digits takes the place of the session marks.
+    #: The leg's chart (README, safety rules): per day, how far down the leg at most (REACHES
+    #: index). Its row of digits takes the place of the session marks.
     reach: dict[date, int] | None = None
 
     @property
@@ -485,7 +485,7 @@ class HistoryScreen(MainScreen):
         starts += [checkins[0].at.date()] if checkins else []
         first = min(starts, default=today)
         # A record dated after today (a clock that was wrong) is shown where it falls, never
-        # dropped and never a crash: the chart then runs on to its day (issue 14, item 7).
+        # dropped and never a crash: the chart then runs on to its day.
         ends = [sessions[-1].day] if sessions else []
         ends += [checkins[-1].at.date()] if checkins else []
         last = max([today, *ends])
@@ -511,9 +511,9 @@ class HistoryScreen(MainScreen):
     def show_leg(
         self, start: date, today: date, checkins: Sequence[CheckIn], sessions: Sequence[Session]
     ) -> None:
-        """The leg's own chart under the back's, for someone who rates it (SPEC §3b): the day's
-        first leg rating (a check-in's, or before a session) as bars, and how far down the leg
-        the symptoms reached at most each day."""
+        """The leg's own chart under the back's, for someone who rates it (README, safety rules):
+        the day's first leg rating (a check-in's, or before a session) as bars, and how far down
+        the leg the symptoms reached at most each day."""
         legs = sorted(
             [(c.at, c.leg_pain) for c in checkins if c.leg_pain is not None]
             + [(s.started_at, s.leg_before) for s in sessions if s.leg_before is not None]

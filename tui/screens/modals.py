@@ -142,8 +142,8 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             compact=True,
         )
         if not self.leg:
-            # Leg pain reported later (SPEC §3b): ticked, the leg is rated apart from now on.
-            # Last, so the pain and the note stay one Tab apart.
+            # Leg pain reported later (README, safety rules): ticked, the leg is rated apart from
+            # now on. Last, so the pain and the note stay one Tab apart.
             yield Checkbox(
                 "Pain in a leg too: rate it apart (asked from now on)",
                 kept is not None and kept.leg_pain is not None,
@@ -169,7 +169,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
 
 
 class PainScreen(AskScreen[Rating | None]):
-    """Ask for pain now: one number, or back and leg apart with the reach (SPEC §3b)."""
+    """Ask for pain now: one number, or back and leg apart with the reach (README, safety rules)."""
 
     def __init__(self, question: str, leg: bool = False) -> None:
         super().__init__(question)

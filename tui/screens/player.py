@@ -303,7 +303,7 @@ class PlayerScreen(Screen):
 class EndSessionScreen(Screen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
-    # Not a priority key: a save sees every key typed before it (issue 13).
+    # Not a priority key: a save sees every key typed before it.
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(

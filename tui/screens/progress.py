@@ -172,7 +172,7 @@ class ProgressScreen(MainScreen):
 
     def _ready(self, harder: bool = True) -> Advice | None:
         """The advice, or None (with a word why) when this change may not be made now: while
-        held back nothing gets harder (SPEC §3b); while stopped, nothing changes."""
+        held back nothing gets harder (README, safety rules); while stopped, nothing changes."""
         advice = self.app.advice()
         if advice is None:
             return None

@@ -1,4 +1,5 @@
-"""The walking programme's two questions (SPEC §3b): how far you walk comfortably, and a walk."""
+"""The walking programme's two questions (README, safety rules): how far you walk comfortably, and
+a walk."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Safety questions, each answered yes or no, none answered in advance (SPEC §3b).
+"""Safety questions, each answered yes or no, none answered in advance (README, safety rules).
 
 A line reads "[ ? ] question" until answered, then "[YES] question" or "[ no] question". `y` and
 `n` answer the highlighted question and move to the next one not yet answered; space or Enter

@@ -1,4 +1,5 @@
-"""The leg's part of a pain rating (SPEC §3b): leg pain 0–10, and how far down the leg."""
+"""The leg's part of a pain rating (README, safety rules): leg pain 0–10, and how far down the
+leg."""
 
 from __future__ import annotations
 
