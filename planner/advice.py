@@ -116,6 +116,15 @@ def today_sessions(
     return done
 
 
+def next_slot(done: dict[Slot, Session | None], hour: int) -> Slot:
+    """The first slot not done today; once all are done, the one that fits the time of day."""
+    for slot, session in done.items():
+        if session is None or not session.is_done:
+            return slot
+    slots = list(done)
+    return "evening" if hour >= 14 and "evening" in slots else slots[0]
+
+
 def left_open(sessions: list[Session] | tuple[Session, ...]) -> Session | None:
     """The newest session, if it was left open.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
-from planner.gate import SafetyRecords, may_start
+from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start
 from planner.models import (
     CONDITION_LABELS,
     REACH_WORDS,
@@ -43,6 +43,7 @@ from planner.models import (
 from planner.plan import session_minutes
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
+from planner.safety import SIGNS
 from planner.walking import WalkTarget, target_for, walk_days
 from planner.walking import flare_reason as walk_flare_reason
 
@@ -437,6 +438,10 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
             f"{_SCREEN_WORDS.get(last.result, last.result)}.",
             "",
         ]
+    alarms = _alarm_lines(screenings)
+    if alarms:
+        lines += ["Same-day warning signs (patient-reported), and how each ended:", ""]
+        lines += alarms + [""]
     if plan.source is not None:
         who = f" ({md_cell(plan.source.clinician)})" if plan.source.clinician else ""
         lines += [
@@ -453,6 +458,25 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
         lines.append(f"- {md_cell(catalog.name_of(p.exercise_id))}: {p.dose.label()}{where}")
     if not plan.prescriptions:
         lines.append("- none")
+    return lines
+
+
+def _alarm_lines(screenings: Sequence[Screening]) -> list[str]:
+    """Every same-day warning sign answered yes, and every all-clear that said why one ended
+    (a doctor's visit, or a yes given by mistake), oldest first."""
+    lines = []
+    for s in screenings:
+        if is_alarm(s):
+            signs = [
+                SIGNS[key].question
+                for key, yes in s.answers.items()
+                if yes and key in SIGNS and SIGNS[key].level == "emergency"
+            ]
+            what = "; ".join(signs) or "a same-day sign (answers not recorded)"
+            lines.append(f"- {_when(s.at)}: answered yes: {md_cell(what)}")
+        ended = alarm_end_words(s)
+        if ended:
+            lines.append(f"- {_when(s.at)}: {_SCREEN_WORDS.get(s.result, s.result)}; {ended}")
     return lines
 
 

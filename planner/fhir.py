@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from planner.gate import alarm_end_words, is_alarm
 from planner.models import (
     CONDITION_LABELS,
     REACH_SHORT,
@@ -32,9 +33,11 @@ from planner.models import (
     Profile,
     PsfsRating,
     Reach,
+    Screening,
     Session,
     Walk,
 )
+from planner.safety import SIGNS
 
 FHIR_VERSION = "4.0.1"
 LOINC = "http://loinc.org"
@@ -89,6 +92,8 @@ class FhirData:
     walks: Sequence[Walk] = ()
     bouts: Sequence[Bout] = ()
     psfs: Sequence[PsfsRating] = ()
+    #: Screenings: those with a same-day sign, and those that said why one ended, go in.
+    screenings: Sequence[Screening] = ()
 
 
 def concept(text: str, *codes: Code) -> dict[str, Any]:
@@ -214,6 +219,9 @@ def entries(
                 "performedDateTime": out.time(bout.at),
             },
         )
+        yield from out.drain()
+    for screening in data.screenings:
+        _alarm(out, subject, screening)
         yield from out.drain()
     for rating in data.psfs:
         out.add(
@@ -398,6 +406,46 @@ def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) ->
             None,
             part_of=ref,
             pain=entry.pain_when_stopped,
+        )
+
+
+def _alarm(out: _Bundle, subject: dict, screening: Screening) -> None:
+    """A same-day warning sign answered yes, and an all-clear that said why one ended, each
+    as a patient-reported Observation (words only: no code is claimed for them)."""
+    if is_alarm(screening):
+        signs = [
+            SIGNS[key].question
+            for key, yes in screening.answers.items()
+            if yes and key in SIGNS and SIGNS[key].level == "emergency"
+        ]
+        out.add(
+            "Observation",
+            f"alarm-{screening.id}",
+            {
+                "status": "final",
+                "category": [_category("survey", "Survey")],
+                "code": concept("Warning sign needing medical help the same day"),
+                "subject": subject,
+                "performer": [subject],
+                "effectiveDateTime": out.time(screening.at),
+                "valueBoolean": True,
+                "note": [{"text": "Answered yes: " + ("; ".join(signs) or "not recorded")}],
+            },
+        )
+    ended = alarm_end_words(screening)
+    if ended:
+        out.add(
+            "Observation",
+            f"alarm-ended-{screening.id}",
+            {
+                "status": "final",
+                "category": [_category("survey", "Survey")],
+                "code": concept("Why a same-day warning sign ended"),
+                "subject": subject,
+                "performer": [subject],
+                "effectiveDateTime": out.time(screening.at),
+                "valueString": ended[0].upper() + ended[1:] + ".",
+            },
         )
 
 

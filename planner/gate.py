@@ -109,6 +109,39 @@ def _full(screenings: tuple[Screening, ...], now: datetime | None = None) -> Scr
     return max(reversed(full), key=lambda s: s.at) if full else None
 
 
+def is_alarm(screening: Screening) -> bool:
+    """Did this screening answer yes to a same-day (emergency) sign?"""
+    if screening.result == "emergency" and not any(screening.answers.values()):
+        return True  # a result with no answers behind it: believe it (see open_signs)
+    return any(
+        answer and key in SIGNS and SIGNS[key].level == "emergency"
+        for key, answer in screening.answers.items()
+    )
+
+
+def ends_alarm(screening: Screening) -> bool:
+    """Does this full screening say why a same-day sign before it ended?"""
+    return screening.after_emergency is not None and screening.context in FULL_CONTEXTS
+
+
+def unanswered_emergency(
+    screenings: Sequence[Screening], now: datetime | None = None
+) -> Screening | None:
+    """The newest screening with a same-day sign, unless a full screening after it said why
+    the alarm ended (`Screening.after_emergency`): a doctor has seen the person, or the yes was
+    a mistake. A bare all-clear is not enough (docs/clinical.md, "after an alarm"). Of records
+    at the same moment, the one saved later counts as after. A reason dated after `now` (a
+    clock that jumped) ends nothing."""
+    ordered = sorted(screenings, key=lambda s: s.at)  # stable: ties keep the order saved
+    last = None
+    for screening in ordered:
+        if is_alarm(screening):
+            last = screening
+        elif last is not None and ends_alarm(screening) and (now is None or screening.at <= now):
+            last = None
+    return last
+
+
 def open_signs(
     safety: SafetyRecords, now: datetime | None = None
 ) -> tuple[list[OpenSign], list[Clearance]]:
@@ -156,6 +189,17 @@ def open_signs(
                 ),
                 screening.at,
             )
+    alarm = unanswered_emergency(safety.screenings, now)
+    if alarm is not None and alarm.at <= since:
+        # A same-day sign stays open past a later all-clear that did not say why it ended
+        # (docs/clinical.md, "after an alarm"): only the emergency signs, since the later
+        # screening answered the rest.
+        for key, answer in alarm.answers.items():
+            flag = SIGNS.get(key)
+            if answer and flag is not None and flag.level == "emergency":
+                add(flag, alarm.at)
+        if alarm.result == "emergency" and not any(alarm.answers.values()):
+            add(RedFlag("recorded", "A same-day warning sign recorded", "emergency"), alarm.at)
     for session in safety.sessions:
         if session.new_symptoms and (session.ended_at or session.started_at) > since:
             answered = any(
@@ -221,11 +265,34 @@ def rescreen_due(safety: SafetyRecords, now: datetime, rules: Rules) -> bool:
     return full is None or now - full.at >= timedelta(days=rules.rescreen_days)
 
 
-def settle(plan: Plan | None, gate: Gate, now: datetime) -> StageChange | None:
+def carried_forward(
+    ours: Iterable[Screening | Clearance], theirs: Iterable[Screening | Clearance]
+) -> list[Screening | Clearance]:
+    """Safety records are never rolled back: of the answers and clearances in the file about
+    to be replaced (`ours`), every one the data coming in (`theirs`) lacks, oldest first. The
+    gate then reads the union, so a sign answered since the backup (or on this computer only)
+    still stops sessions, and only a new record can end it, never a file operation."""
+    known = {record.id for record in theirs}
+    return sorted((r for r in ours if r.id not in known), key=lambda r: r.at)
+
+
+def alarm_end_words(screening: Screening) -> str:
+    """Why a same-day sign ended, in a few words for the person and their clinician, or ""."""
+    if screening.after_emergency == "seen-doctor" and screening.seen_on is not None:
+        return f"the same-day warning sign ended: seen by a doctor on {screening.seen_on:%d %b %Y}"
+    if screening.after_emergency == "mistake":
+        return "the same-day warning sign ended: the yes was a mistake"
+    return ""
+
+
+def settle(
+    plan: Plan | None, gate: Gate, now: datetime, ended: Screening | None = None
+) -> StageChange | None:
     """The pause or resume the gate calls for, to save in the same write as what changed it.
 
-    An open sign pauses an active plan; when no sign is open any more, a paused plan resumes.
-    A closed gate for any other reason (the re-screen is due) leaves the plan as it is.
+    An open sign pauses an active plan; when no sign is open any more, a paused plan resumes
+    (its event says why an alarm ended, when `ended` is the screening that said so). A closed
+    gate for any other reason (the re-screen is due) leaves the plan as it is.
     """
     if plan is None or plan.status == "archived":
         return None
@@ -245,6 +312,8 @@ def settle(plan: Plan | None, gate: Gate, now: datetime) -> StageChange | None:
             + ", ".join(c.sign for c in gate.cleared)
             + ")"
         )
+        if ended is not None and alarm_end_words(ended):
+            why += "; " + alarm_end_words(ended)
         return StageChange(
             replace(plan, status="active", pause_reason=None),
             StageEvent(
@@ -266,7 +335,8 @@ def settled(
     the gate is derived from the records it holds even if the pause were lost."""
     after = with_records(safety, records)
     gate = may_start(plan, after, now, rules)
-    change = settle(plan, gate, now)
+    ended = next((r for r in records if isinstance(r, Screening) and r.after_emergency), None)
+    change = settle(plan, gate, now, ended)
     if change is None:
         return gate, list(records)
     # The gate as it stands once the plan is paused or resumed too (a resumed plan is open).

@@ -569,6 +569,9 @@ class Profile(Record):
 
 
 ScreeningResult = Literal["clear", "see-doctor", "emergency"]
+#: Why an all-clear ends a same-day warning sign: a doctor has seen the person, or the yes was
+#: answered by mistake (`Screening.after_emergency`).
+AfterEmergency = Literal["seen-doctor", "mistake"]
 
 
 @record
@@ -581,6 +584,17 @@ class Screening(Record):
     result: ScreeningResult
     #: Where the question was asked: first run, the weekly re-screen, or after a session.
     context: Literal["first-run", "weekly", "after-session", "re-screen"] = "first-run"
+    #: After a same-day (emergency) sign, the all-clear that ends it says why, explicitly
+    #: (docs/clinical.md, "after an alarm"): a doctor has seen the person (on `seen_on`), or
+    #: the yes was a mistake. None on every other screening.
+    after_emergency: AfterEmergency | None = None
+    seen_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.after_emergency is not None and self.context == "after-session":
+            raise ValueError("only a full screening can end a same-day warning sign")
+        if (self.after_emergency == "seen-doctor") != (self.seen_on is not None):
+            raise ValueError("seen_on is the day a doctor saw you, given with seen-doctor only")
 
 
 @record

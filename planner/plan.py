@@ -109,6 +109,16 @@ def place(
     )
 
 
+def stages_offered(catalog: Catalog, placement: Placement, pain: int) -> tuple[int, ...]:
+    """The stages a person may choose at first run: any at or below the recommended one, and a
+    higher one (with a reason, logged) only while the pain does not itself advise a step back:
+    at 7 or more (`rules.step_back_checkin`) nothing above the recommendation is offered, since
+    nothing gets harder while a step back is advised (docs/clinical.md, "pain decides")."""
+    if pain >= catalog.rules.step_back_checkin:
+        return tuple(n for n in sorted(catalog.stages) if n <= placement.stage)
+    return tuple(sorted(catalog.stages))
+
+
 @value
 class Exclusion(Frozen):
     """An exercise of the stage this person's plan cannot hold, and why."""
@@ -233,13 +243,25 @@ def change_dose(
 
 
 def swap_options(
-    catalog: Catalog, profile: Profile, plan: Plan, exercise_id: str, held_back: str | None = None
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    exercise_id: str,
+    held_back: str | None = None,
+    pain: int | None = None,
+    today: date | None = None,
 ) -> list[tuple[Exercise, str]]:
     """What an exercise may be swapped for: its easier and harder neighbours first, then the
     other exercises of the stage, each with a word on why; only ones that suit the person.
-    While held back (`Advice.held_back`) the harder neighbour is not offered (README, safety
-    rules)."""
+    While held back (`Advice.held_back`) the harder neighbour is not offered. In acute lumbago
+    at the latest `pain` (`acute_set`, on `today`) only the acute set's own movements are: a
+    swap never takes a plan outside what article 003 allows at that pain."""
     ex = catalog.exercise(exercise_id)
+    acute = (
+        None
+        if today is None
+        else acute_set(catalog, profile.conditions, profile.episode_start, plan.stage, today, pain)
+    )
     taken = {p.exercise_id for p in plan.prescriptions}
     out: list[tuple[Exercise, str]] = []
     for target, why in ((ex.easier, "easier"), (ex.harder, "harder")):
@@ -254,8 +276,22 @@ def swap_options(
     return [
         (e, why)
         for e, why in out
-        if why_not(e, profile) is None and not (held_back and e.id == ex.harder)
+        if why_not(e, profile) is None
+        and not (held_back and e.id == ex.harder)
+        and (acute is None or e.id in acute.exercises)
     ]
+
+
+def why_no_swap(
+    catalog: Catalog, profile: Profile, plan: Plan, pain: int | None, today: date
+) -> str:
+    """Why `swap_options` offers nothing, in the person's words."""
+    if acute_set(catalog, profile.conditions, profile.episode_start, plan.stage, today, pain):
+        return (
+            "At this pain the plan keeps to the gentle movements article 003 allows in acute "
+            "lumbago: nothing to swap for now."
+        )
+    return "Nothing else of this stage suits your set-up."
 
 
 def swap(
@@ -265,14 +301,23 @@ def swap(
     exercise_id: str,
     new_id: str,
     held_back: str | None = None,
+    pain: int | None = None,
+    today: date | None = None,
 ) -> Plan:
-    """Replace one exercise with another that suits the person, at the new one's default dose."""
-    allowed = {e.id for e, _ in swap_options(catalog, profile, plan, exercise_id, held_back)}
+    """Replace one exercise with another of `swap_options`, at the new one's default dose."""
+    options = swap_options(catalog, profile, plan, exercise_id, held_back, pain, today)
     new = catalog.exercise(new_id)
     if held_back and new_id == catalog.exercise(exercise_id).harder:
         raise ValueError(f"Not harder now. {held_back}")
-    if new_id not in allowed:
-        reason = why_not(new, profile) or "it is already in the plan or not of this stage"
+    if new_id not in {e.id for e, _ in options}:
+        reason = why_not(new, profile) or (
+            "at this pain the plan keeps to the gentle movements of the acute phase"
+            if today is not None
+            and acute_set(
+                catalog, profile.conditions, profile.episode_start, plan.stage, today, pain
+            )
+            else "it is already in the plan or not of this stage"
+        )
         raise ValueError(f"{new.name} cannot go in: {reason}")
     i = _index(plan, exercise_id)
     items = list(plan.prescriptions)

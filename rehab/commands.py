@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from planner.clock import Clock
 
 if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
     import argparse
 
+    from door import Result
+
+T = TypeVar("T")
+
 
 class CommandError(Exception):
     """A problem the person can act on; its text is the one line printed."""
+
+
+def done(result: Result[T]) -> T:
+    """What the door made, or its refusal as the one line the command prints (exit 1)."""
+    from door import Refused
+
+    if isinstance(result, Refused):
+        raise CommandError(result.reason)
+    return result.value
+
+
+def sessions_stopped(path: Path, clock: Clock) -> str:
+    """One line when the file as now written stops sessions (an open warning sign, a pause):
+    after a restore or an import, the person hears it at once."""
+    from planner.gate import may_start
+    from seeds import load_catalog
+    from store import Repository
+
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        plan = repo.active_plan()
+        if plan is None:
+            return ""
+        gate = may_start(plan, repo.safety_records(), clock(), load_catalog().rules)
+    return f"Sessions are stopped. {gate.reason}\n" if gate.stopped else ""
 
 
 def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
@@ -60,15 +88,16 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab backup`: copy the data file into `backups/` now."""
+    from door.files import backup_file
     from store import resolve_data_path
-    from store.repository import backup, missing_file_problem
+    from store.repository import missing_file_problem
 
     path = resolve_data_path(args.data)
     if not path.exists():
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist: nothing to back up."
         )
-    made = backup(path, clock=clock)
+    made = done(backup_file(path, clock=clock))
     out.write(f"Backed up {path}\n      to {made}\n")
     return 0
 
@@ -76,8 +105,9 @@ def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab restore [PATH]`: put a backup back (the newest made, unless one is named); the
     file it replaces is kept as a backup first."""
+    from door.files import restore_file
+    from seeds import load_catalog
     from store import list_backups, resolve_data_path
-    from store.repository import restore
 
     path = resolve_data_path(args.data)
     chosen = args.backup
@@ -89,24 +119,24 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     chosen = Path(chosen)
     if not chosen.is_file():
         raise CommandError(f"No backup file at {chosen}.")
-    kept = restore(path, chosen, clock=clock)
+    # Every safety record the backup lacks is carried into the restored file (door.files).
+    kept = done(restore_file(path, chosen, clock=clock, catalog=load_catalog()))
     out.write(f"Restored {path}\n    from {chosen}\n")
     out.writelines(f"{line}\n" for line in kept.lines(path))
+    out.write(sessions_stopped(path, clock))
     return 0
 
 
 def write_demo(path: Path, days: int, seed: int, clock: Clock, adherence: float = 0.86) -> int:
     """Fill a new file with `days` days of synthetic history; returns the number of sessions."""
+    from door.files import write_new_file
     from planner.synthetic import generate
     from seeds import load_catalog
-    from store import Repository
 
     if path.exists():
         raise CommandError(f"{path} already exists: the demo only writes a new file.")
     history = generate(load_catalog(), days, clock(), seed=seed, adherence=adherence)
-    with Repository.open(path, clock=clock) as repo:
-        repo.save(*history.records())
-    return len(history.sessions)
+    return done(write_new_file(path, history.records(), clock=clock))
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from planner.clock import Clock
-from rehab.commands import CommandError
+from rehab.commands import CommandError, done, sessions_stopped
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
@@ -145,7 +145,9 @@ def write_private(target: Path, text: str | Iterable[str]) -> None:
 def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab import FILE`: check a whole-file export, back up the current file, then replace it;
     a bad file is refused in one line and nothing changes."""
-    from store import NewerSchemaError, StoreError, resolve_data_path, write_documents
+    from door.files import import_file
+    from seeds import load_catalog
+    from store import resolve_data_path
     from store.schema import Damage
     from store.storage import parse_tables
 
@@ -165,31 +167,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             f"{source} is not a rehab JSON export ({problem.reason}). Nothing was changed."
         ) from None
-    try:
-        kept = write_documents(path, tables, clock=clock, reason="import")
-    except NewerSchemaError as error:
-        raise CommandError(f"{source}: {error}") from None
-    except StoreError as error:
-        if type(error) is StoreError:  # the data did not validate; name the file it came from
-            raise CommandError(f"{source}: {error}") from None
-        raise
+    # Every safety record the export lacks is carried into the file written (door.files).
+    kept = done(import_file(path, tables, source, clock=clock, catalog=load_catalog()))
     counts = ", ".join(f"{len(tables.get(name, {}))} {words}" for name, words in _TABLE_WORDS)
     profile = "a profile" if tables.get("profile") else "no profile"
     out.write(f"Imported {source}\n    into {path}: {profile}, {counts}.\n")
     out.writelines(f"{line}\n" for line in kept.lines(path))
-    out.write(_gate_after_import(path, clock))
+    out.write(sessions_stopped(path, clock))
     return 0
-
-
-def _gate_after_import(path: Path, clock: Clock) -> str:
-    """One line when what was imported stops sessions (an open warning sign, a pause)."""
-    from planner.gate import may_start
-    from seeds import load_catalog
-    from store import Repository
-
-    with Repository.open(path, clock=clock, readonly=True) as repo:
-        plan = repo.active_plan()
-        if plan is None:
-            return ""
-        gate = may_start(plan, repo.safety_records(), clock(), load_catalog().rules)
-    return f"Sessions are stopped. {gate.reason}\n" if gate.stopped else ""

@@ -18,13 +18,13 @@ def launch(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     """Open the data file as its single writer, run the app, and return its exit code."""
     from store import resolve_data_path
 
-    with opened(resolve_data_path(args.data), clock) as app:
+    with opened(resolve_data_path(args.data), clock, debug=getattr(args, "debug", False)) as app:
         app.run()
     return app.return_code or 0
 
 
 @contextmanager
-def opened(path: Path, clock: Callable[[], datetime]) -> Iterator[RehabApp]:
+def opened(path: Path, clock: Callable[[], datetime], debug: bool = False) -> Iterator[RehabApp]:
     """The app on `path`, ready to run; the file is closed (and its journal folded) after.
     `make bench` starts the app through here too, so it measures what `rehab` does."""
     from seeds import load_catalog
@@ -32,7 +32,7 @@ def opened(path: Path, clock: Callable[[], datetime]) -> Iterator[RehabApp]:
     from tui.app import RehabApp
 
     with Repository.open(path, clock=clock) as repo:
-        app = RehabApp(repo, load_catalog(), clock, data_path=path)
+        app = RehabApp(repo, load_catalog(), clock, data_path=path, debug=debug)
         # `main` pauses the collector for short commands; the app runs for hours, so it is on
         # again here. Everything made so far (modules, the catalog, ten years' index) lives as
         # long as the app: frozen first, the collector never scans it. Left in, the first full

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.models import Catalog, Plan, Profile
-from rehab.commands import CommandError
+from rehab.commands import CommandError, done
 
 
 def cmd_plan(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
@@ -48,8 +48,8 @@ def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
 def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """Check a plan file, then (no warning sign open) back up and make it the plan in force."""
+    from door import Door
     from planner import plan_file
-    from planner.models import StageEvent
     from seeds import load_catalog
     from store import Repository, resolve_data_path
     from store.repository import missing_file_problem
@@ -84,28 +84,15 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         profile = repo.profile()
         if profile is None:
             raise CommandError(f"{path} has no profile yet: run rehab first.")
-        now = clock()
-        before = repo.active_plan()
-        refused = plan_file.import_refusal(before, repo.safety_records(), now)
-        if refused is not None:
-            raise CommandError(refused)
-        kept = repo.backup_now("before-plan-import")
-        plan = checked.plan(now)
-        who = plan.source.who
-        event = StageEvent(
-            at=now,
-            from_stage=before.stage if before else None,
-            to_stage=plan.stage,
-            kind="override",
-            reason=f"A plan from {who} was loaded from {source.name}.",
-        )
-        repo.save_plan(plan)
-        repo.log_stage_event(event)
+        # The door refuses while a warning sign is open or the plan is paused, and a higher
+        # stage while a step back is advised; it backs up, then saves in one write.
+        result = Door(repo, catalog, clock).import_plan(checked, source.name)
+        plan = done(result)
+    who = plan.source.who if plan.source else "your physiotherapist"
     out.write(
         f"Loaded the plan from {who}: stage {plan.stage}, {len(plan.prescriptions)} exercises.\n"
     )
-    if kept is not None:
-        out.write(f"The file was backed up first to {kept}\n")
+    out.writelines(f"{line}\n" for line in result.said)
     out.write(_chosen_notes(plan, profile, catalog))
     return 0
 

@@ -121,6 +121,7 @@ def _fhir(
 def fhir_data(repo, since: date | None):
     """What the FHIR bundle holds of `repo` (`planner.fhir.FhirData`), from `since` on."""
     from planner import fhir
+    from planner.gate import is_alarm
 
     return fhir.FhirData(
         profile=repo.profile(),
@@ -130,6 +131,11 @@ def fhir_data(repo, since: date | None):
         walks=repo.walks(since),
         bouts=repo.bouts(since),
         psfs=repo.psfs(since),
+        screenings=[
+            s
+            for s in repo.screenings()
+            if (since is None or s.at.date() >= since) and (s.after_emergency or is_alarm(s))
+        ],
     )
 
 

@@ -71,11 +71,23 @@ def _v5_plan_source(tables: Tables) -> Tables:
     return tables
 
 
+def _v6_after_emergency(tables: Tables) -> Tables:
+    """Schema 6: a full screening that ends a same-day warning sign says why (a doctor has seen
+    the person, on a day; or the yes was a mistake). No older screening said so: none is
+    guessed, so a same-day sign an older file closed with a bare all-clear is open again until
+    the person answers once more and says why (docs/clinical.md, "after an alarm")."""
+    for screening in tables.get("screenings", {}).values():
+        screening.setdefault("after_emergency", None)
+        screening.setdefault("seen_on", None)
+    return tables
+
+
 MIGRATIONS: list[Migration] = [
     _v2_clearances,
     _v3_leg_symptoms,
     _v4_walks_and_bouts,
     _v5_plan_source,
+    _v6_after_emergency,
 ]
 
 

@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from planner.clock import Clock, midnight
 from planner.codec import dump
-from planner.gate import FULL_CONTEXTS, SafetyRecords
+from planner.gate import FULL_CONTEXTS, SafetyRecords, ends_alarm, is_alarm
 from planner.models import (
     Bout,
     Catalog,
@@ -174,9 +174,13 @@ class _Table(Generic[R]):
         ids = self._ordered()
         return self.get(ids[-1]) if ids else None
 
-    def newest_where(self, wanted: Callable[[R], bool]) -> R | None:
-        """The newest record `wanted` says yes to, validating only those newer than it."""
-        for record_id in reversed(self._ordered()):
+    def newest_where(self, wanted: Callable[[R], bool], before: datetime | None = None) -> R | None:
+        """The newest record `wanted` says yes to (of those before `before`, if given),
+        validating only those newer than it."""
+        ids = self._ordered()
+        if before is not None:
+            ids = ids[: bisect_left(self._keys, (before.isoformat(), -1))]
+        for record_id in reversed(ids):
             record = cast(R, self.get(record_id))
             if wanted(record):
                 return record
@@ -594,9 +598,15 @@ class Repository:
         # Not one dated after now (the clock jumped back): the gate reads it as from the future.
         full = table.newest_where(lambda s: s.context in FULL_CONTEXTS and s.at <= now)
         since = full.at if full is not None else None
-        screenings = [s for s in table.since(since) if s is not full]
-        if full is not None:
-            screenings.insert(0, full)
+        screenings = table.since(since)
+        if since is not None:
+            # A same-day sign before it stays open until an all-clear says why it ended
+            # (planner.gate.unanswered_emergency): the newest alarm, unless a reason came after.
+            older = table.newest_where(
+                lambda s: s.at < since and (is_alarm(s) or ends_alarm(s)), before=since
+            )
+            if older is not None and is_alarm(older):
+                screenings = [older, *screenings]
         # With no full screening the gate is closed whatever the sessions say: none are read.
         sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
         return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()))
@@ -743,15 +753,20 @@ class Repository:
         self.storage.fold()
         return backup_files.backup_now(self.path, self._clock(), reason)
 
-    def restore(self, backup_path: str | os.PathLike[str]) -> Replaced:
+    def restore(self, backup_path: str | os.PathLike[str], carry: Carry | None = None) -> Replaced:
         """Replace the file with a backup (checked first; the current file is backed up first).
 
-        Says what it kept of the file replaced. The repository then shows the restored data.
+        `carry` may add records of the file replaced to what is written (see `Carry`). Says
+        what it kept of the file replaced. The repository then shows the restored data.
         """
         self._require_writer()
         self.storage.fold()
         made = _replace_locked(
-            self.path, _read_backup(Path(backup_path)), now=self._clock(), reason="restore"
+            self.path,
+            _read_backup(Path(backup_path)),
+            now=self._clock(),
+            reason="restore",
+            carry=carry,
         )
         self.storage.forget()
         self._load(check_now=True)
@@ -760,6 +775,12 @@ class Repository:
 
 # ---------------------------------------------------------------------------------------------
 # Replacing the whole file: restore and import
+
+
+#: What a restore or an import keeps of the file it replaces, decided above the store: given
+#: the current file's tables and the ones about to be written (both checked), the tables to
+#: write instead and one line for each thing it kept.
+Carry = Callable[[Tables, Tables], tuple[Tables, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -773,10 +794,12 @@ class Replaced:
     damaged: Path | None = None
     #: Changes a crash left in the journal that the file could not take, kept aside.
     journal: Path | None = None
+    #: What `carry` kept of the file replaced in the file written, one line each.
+    carried: tuple[str, ...] = ()
 
     def lines(self, path: Path) -> list[str]:
         """One line for each thing kept, for the command that replaced `path`."""
-        said = []
+        said = list(self.carried)
         if self.backup is not None:
             said.append(f"The file it replaced is kept as {self.backup}")
         if self.damaged is not None:
@@ -806,7 +829,11 @@ def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
 
 
 def restore(
-    path: str | os.PathLike[str], backup_path: str | os.PathLike[str], *, clock: Clock
+    path: str | os.PathLike[str],
+    backup_path: str | os.PathLike[str],
+    *,
+    clock: Clock,
+    carry: Carry | None = None,
 ) -> Replaced:
     """Replace the data file with the backup at `backup_path`, for `rehab restore`.
 
@@ -816,11 +843,18 @@ def restore(
     is kept aside as `backups/rehab.damaged-….json`). Takes the writer's lock for the duration.
     Says what it kept of the file replaced.
     """
-    return write_documents(path, _read_backup(Path(backup_path)), clock=clock, reason="restore")
+    return write_documents(
+        path, _read_backup(Path(backup_path)), clock=clock, reason="restore", carry=carry
+    )
 
 
 def write_documents(
-    path: str | os.PathLike[str], tables: Tables, *, clock: Clock, reason: str = "import"
+    path: str | os.PathLike[str],
+    tables: Tables,
+    *,
+    clock: Clock,
+    reason: str = "import",
+    carry: Carry | None = None,
 ) -> Replaced:
     """Replace the data file with `tables` (`{table: {id: document}}` with a meta record).
 
@@ -842,7 +876,7 @@ def write_documents(
     ensure_private_dir(data_path.parent)
     with WriterLock.acquire(data_path):
         refuse_hard_links(data_path)
-        return _replace_locked(data_path, checked, now=clock(), reason=reason)
+        return _replace_locked(data_path, checked, now=clock(), reason=reason, carry=carry)
 
 
 def _read_backup(backup: Path) -> Tables:
@@ -877,22 +911,30 @@ def _checked(tables: Tables) -> Tables:
     return tables
 
 
-def _replace_locked(path: Path, tables: Tables, *, now: datetime, reason: str) -> Replaced:
-    """Back up (or keep aside) the current file, then write `tables`. The caller holds the lock."""
-    payload = serialize(tables)
+def _replace_locked(
+    path: Path, tables: Tables, *, now: datetime, reason: str, carry: Carry | None = None
+) -> Replaced:
+    """Back up (or keep aside) the current file, then write `tables` (with what `carry` keeps
+    of the current file, checked like the rest). The caller holds the lock."""
     journal = _fold_left_journal(path, now)
     current = read_bytes(path)
     made = damaged = None
+    carried: list[str] = []
     if current is not None:
         try:
-            _checked(parse_tables(current))
+            ours = _checked(parse_tables(current))
         except (Damage, TooNew):
             damaged = backup_files.keep_aside(path, current, now)
         else:
-            made = backup_files.backup_now(path, now, f"before-{reason}")
+            if carry is not None:
+                tables, carried = carry(ours, tables)
+                tables = _checked(tables)  # what is kept is checked like what comes in
+    payload = serialize(tables)  # before anything on disk changes
+    if current is not None and damaged is None:
+        made = backup_files.backup_now(path, now, f"before-{reason}")
     remove_stray_temps(path)
     write_atomic(path, payload)
-    return Replaced(made, damaged, journal)
+    return Replaced(made, damaged, journal, tuple(carried))
 
 
 def _fold_left_journal(path: Path, now: datetime) -> Path | None:

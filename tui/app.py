@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from planner.advice import Advice, Standing, stand
+from door import Done, Door, Refused, Result
+from planner.advice import Advice, Standing
 from planner.clock import Clock
-from planner.gate import Gate, may_start, settled
-from planner.models import (
-    Catalog,
-    CheckIn,
-    Clearance,
-    Plan,
-    Profile,
-    Rating,
-    Record,
-    Screening,
-    Session,
-)
-from planner.safety import after_session_screening
-from planner.safety import screen as screen_answers
-from planner.stages import StageChange, start_programme
-from store import Repository, StoreError
+from planner.gate import Gate
+from planner.models import Catalog, CheckIn, Plan, Profile, Session
+from store import Repository
 from tui import compat
 from tui.widgets.navbar import PLACES
 from tui.widgets.scrollbar import use_whole_cell_thumbs
@@ -64,7 +52,7 @@ def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
             )
 
 
-class RehabApp(App[int]):
+class RehabApp(compat.CalmCrashes, App[int]):
     """rehab: a calm planner for a staged low-back-pain programme."""
 
     TITLE = "rehab"
@@ -81,19 +69,36 @@ class RehabApp(App[int]):
     ]
 
     def __init__(
-        self, repo: Repository, catalog: Catalog, clock: Clock, data_path: Path | None = None
+        self,
+        repo: Repository,
+        catalog: Catalog,
+        clock: Clock,
+        data_path: Path | None = None,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        #: `--debug`: an unexpected error shows Textual's traceback (see `crashed`).
+        self.debug = debug
         use_whole_cell_thumbs()
-        self.repo = repo
         self.catalog = catalog
         self.clock = clock
+        #: Every change to the records goes through here (door/): the screens only read `repo`.
+        self.door = Door(repo, catalog, clock)
         self.data_path = data_path
         #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
         self.styled_count: int | None = None
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
         for _, mode, _ in PLACES:
             self.add_mode(mode, partial(self._new_place, mode))
+
+    @property
+    def repo(self) -> Repository:
+        """The records, for screens to read (every change goes through `door`)."""
+        return self.door.repo
+
+    @repo.setter
+    def repo(self, repo: Repository) -> None:
+        self.door.repo = repo
 
     def _new_place(self, mode: str) -> Screen:
         """A main place's screen, imported only when first visited: start-up stays quick."""
@@ -139,20 +144,7 @@ class RehabApp(App[int]):
     def standing(self) -> Standing:
         """Where the person stands now (planner.advice.stand), from one read of the store: a
         redraw asks this once and draws every part from it."""
-        now, plan = self.now(), self.repo.active_plan()
-        stage = plan.stage if plan else 1
-        profile = self.repo.profile()
-        since = profile.walk_since if profile is not None else None
-        return stand(
-            self.catalog,
-            profile,
-            plan,
-            self.repo.recent_history(self.catalog, stage, now),
-            self.repo.safety_records(),
-            self.repo.latest_psfs(),
-            now,
-            self.repo.walks(since) if since is not None else (),
-        )
+        return self.door.standing()
 
     def leg(self) -> bool:
         """Are pain ratings back and leg apart for this person (README, safety rules)?"""
@@ -165,7 +157,7 @@ class RehabApp(App[int]):
 
     def gate(self) -> Gate:
         """May a session start now (planner.gate): the one answer every screen asks."""
-        return may_start(self.plan(), self.repo.safety_records(), self.now(), self.catalog.rules)
+        return self.door.gate()
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -208,6 +200,16 @@ class RehabApp(App[int]):
 
         return self.repo.is_new() or not isinstance(self.screen, MainScreen)
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed before the safety questions on screen were shown never answers one
+        (tui.widgets.answers): typed fast, it can reach the app while one screen gives way to
+        the next. Every key a widget has not used comes here before the bindings are looked
+        up, whichever screen it was first sent to."""
+        typed_ahead = getattr(self.focused, "typed_ahead", None)
+        if typed_ahead is not None and typed_ahead(event):
+            event.prevent_default()
+            event.stop()
+
     def action_go(self, mode: str) -> None:
         if self.in_a_task():
             self.notify("Finish or leave this screen first (Esc).", markup=False)
@@ -215,66 +217,53 @@ class RehabApp(App[int]):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
-    # -- what screens change (the planner decides, the store remembers) --------------------------
+    # -- what the door answers (every change goes through `self.door`) --------------------------
 
-    def complete_first_run(
-        self,
-        profile: Profile,
-        screening: Screening,
-        stage: int,
-        recommended: int,
-        reason: str,
-        pain_now: Rating,
-    ) -> bool:
-        """Save the first run's answers and the plan in one write; False (and said why) when
-        the disk refused it, and the wizard stays with everything entered."""
-        now = self.now()
-        change = start_programme(
-            self.catalog, profile, stage, now, reason, recommended, pain=pain_now.worse
-        )
-        return self.saved(
-            lambda: self.repo.save(
-                profile,
-                screening,
-                CheckIn(at=now, pain=pain_now.back, leg_pain=pain_now.leg, reach=pain_now.reach),
-                change.plan,
-                change.event,
-            )
-        )
+    def said(self, result: Result[object], *, done: str | None = None) -> bool:
+        """Tell the person how a change went: a refusal in one calm line (a disk that refused
+        a write says what to do, and that what they entered is kept); what it did, one line
+        each, with `done` first. True when it happened."""
+        if isinstance(result, Refused):
+            if result.need == "disk":
+                self.notify(
+                    f"{result.reason} What you entered is kept: free some space or fix the "
+                    "problem, then try again.",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
+            else:
+                self.notify(result.reason, severity="warning", markup=False, timeout=8)
+            return False
+        for line in ([done] if done else []) + list(result.said):
+            self.notify(line, markup=False, timeout=10)
+        return True
 
-    def apply(self, change: StageChange) -> bool:
-        """Save a stage change in one atomic write: old plan, new plan, and the event. False
-        (and said why) when the disk refused it: nothing changed."""
-        records = [change.plan, change.event]
-        if change.old_plan is not None:
-            records.insert(0, change.old_plan)
-        return self.saved(lambda: self.repo.save(*records))
+    def settled(self, result: Result[Gate]) -> Gate | None:
+        """After answers that bear on safety (a re-screen, the end of a session): None when
+        nothing was kept (said why; the form stays); otherwise the gate as it now stands, and
+        when a sign is open the form gives way to the stop screen."""
+        if not self.said(result):
+            return None
+        assert isinstance(result, Done)
+        gate = result.value
+        if gate.signs:
+            from tui.screens.doctor import DoctorScreen
 
-    def _save_settled(self, *records: Record) -> Gate:
-        """Save records that bear on safety with the pause or resume they cause, in one atomic
-        write (`planner.gate.settled` decides); returns the gate as it now stands."""
-        gate, to_save = settled(
-            self.plan(), self.repo.safety_records(), records, self.now(), self.catalog.rules
-        )
-        self.repo.save(*to_save)
+            self.switch_screen(DoctorScreen(gate))
         return gate
 
-    def record_session(self, session: Session, symptoms: dict[str, bool] | None = None) -> Gate:
-        """Save a finished or partial session with its end-of-session answers; a yes stops
-        the plan in the same write."""
-        if symptoms is None:
-            return self._save_settled(session)
-        return self._save_settled(session, after_session_screening(symptoms, self.now()))
+    def crashed(self, error: BaseException) -> str:
+        """An error nothing else caught (tui.compat.CalmCrashes): keep the session a screen
+        holds, write the details to the private log beside the data file, and return the one
+        calm line the app exits with. Never a traceback, which would show private data."""
+        from store.crash_log import keep_error
 
-    def record_rescreen(self, answers: dict[str, bool]) -> Screening:
-        """A new red-flag screen: clear lifts a pause; anything else pauses the plan."""
-        screening = screen_answers(answers, self.now(), "re-screen")
-        self._save_settled(screening)
-        return screening
-
-    def record_clearances(self, clearances: list[Clearance]) -> Gate:
-        """A doctor has checked these signs of history: kept, and the gate asked again."""
-        return self._save_settled(*clearances)
+        try:
+            self.keep_unsaved()
+        finally:
+            log = keep_error(self.repo.path, error, self.clock())
+        return f"rehab: Something went wrong; nothing you entered was lost. Details: {log}"
 
     # -- actions available everywhere ----------------------------------------------------------
 
@@ -282,15 +271,7 @@ class RehabApp(App[int]):
         """ctrl+q: never loses a session. One in progress, or finished but not yet saved, is
         kept as it stands (partial if it was not finished) before the app closes; without its
         end-of-session answers it is left open, and the next start offers to finish it."""
-        kept = None
-        for screen in reversed(self.screen_stack):
-            unsaved = getattr(screen, "unsaved", None)
-            found = unsaved() if unsaved is not None else None
-            if found is not None:
-                session, symptoms = found
-                self.record_session(session, symptoms)
-                kept = session
-                break
+        kept = self.keep_unsaved()
         if kept is None:
             self.exit()
             return
@@ -299,6 +280,18 @@ class RehabApp(App[int]):
             message=f"rehab: your {kept.slot} session so far was kept "
             f"({kept.outcome}).{later} Come back when you are ready."
         )
+
+    def keep_unsaved(self) -> Session | None:
+        """Keep the session a screen holds and has not saved (the player's, an end form's), as
+        it stands; the session kept, or None when there was none (or the disk refused)."""
+        for screen in reversed(self.screen_stack):
+            unsaved = getattr(screen, "unsaved", None)
+            found = unsaved() if unsaved is not None else None
+            if found is not None:
+                session, symptoms = found
+                result = self.door.finish_session(session, symptoms)
+                return session if isinstance(result, Done) else None
+        return None
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -316,12 +309,7 @@ class RehabApp(App[int]):
     def _checked_in(self, checkin: CheckIn | None) -> None:
         if checkin is None:
             return
-        records: list[Record] = [checkin]
-        profile = self.repo.profile()
-        if checkin.leg_pain is not None and profile is not None and not profile.leg_symptoms:
-            # Leg pain reported later: rated apart from now on, saved with this check-in.
-            records.append(replace(profile, leg_symptoms=True))
-        if not self.saved(lambda: self.repo.save(*records)):
+        if not self.said(self.door.check_in(checkin)):
             from tui.screens.modals import CheckInScreen
 
             # Nothing is lost: the same check-in comes back, to try again.
@@ -331,37 +319,6 @@ class RehabApp(App[int]):
             return
         self.notify(f"Check-in saved: {checkin.rating.words()}.", markup=False)
         self.refresh_views()
-
-    def save_answers(self, save: Callable[[], object]) -> Gate | None:
-        """Save answers that bear on safety (a re-screen, the end of a session). None when the
-        disk refused (the form stays, said why); otherwise the gate as it now stands, and when
-        a sign is open the form gives way to the stop screen."""
-        if not self.saved(save):
-            return None
-        gate = self.gate()
-        if gate.signs:
-            from tui.screens.doctor import DoctorScreen
-
-            self.switch_screen(DoctorScreen(gate))
-        return gate
-
-    def saved(self, save: Callable[[], object]) -> bool:
-        """Run a save; if the disk refuses it (full, gone, read-only), say so in one line and
-        return False. The store changes nothing on disk when a write fails, and the caller
-        keeps what was entered so the person can try again."""
-        try:
-            save()
-        except (OSError, StoreError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            self.notify(
-                f"Could not save: {reason}. Nothing was changed, and what you entered "
-                "is kept: free some space or fix the problem, then try again.",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-            return False
-        return True
 
     def refresh_views(self) -> None:
         """The data changed: redraw the main place on screen (others redraw when shown)."""

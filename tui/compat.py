@@ -122,3 +122,38 @@ class StockFooter(TextualFooter):
 
 #: The footer every screen uses.
 Footer: type[TextualFooter] = QuickFooter if SPEEDUPS else StockFooter
+
+
+class CalmCrashes:
+    """The app's answer to an error nothing else caught: one calm line instead of Textual's
+    traceback, whose locals would put the person's profile and notes on the screen.
+
+    Textual 8.2.8 sends such an error to the private `App._handle_exception`, which shows a
+    traceback with its locals as the app exits. Here it goes to the app's public `crashed`,
+    which keeps what can be kept and writes the details to a private log, and returns the one
+    line the app then exits with (code 1), as Textual's own handler would. As Textual's
+    handler does, the first error is kept for `run_test` to raise, so a test still sees it.
+    On any other Textual version, with the stock Textual the tests can ask for, or with
+    `--debug`, Textual's own handler runs."""
+
+    #: `--debug`: Textual's traceback, locals and all.
+    debug = False
+
+    def crashed(self, error: BaseException) -> str:
+        raise NotImplementedError
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not SPEEDUPS or self.debug:
+            super()._handle_exception(error)  # type: ignore[misc]
+            return
+        app: App = self  # type: ignore[assignment]
+        app._return_code = 1
+        if app._exception is None:
+            app._exception = error
+            app._exception_event.set()
+        try:
+            line = self.crashed(error)
+        except Exception:  # keeping the details failed too: still no traceback on the screen
+            line = "rehab: Something went wrong; nothing you entered was lost."
+        app._exit_renderables.append(line)
+        app._close_messages_no_wait()

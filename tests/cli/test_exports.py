@@ -122,7 +122,27 @@ def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
     assert "kept as" in out
     backups = list((other.parent / "backups").iterdir())
     assert any(b.read_bytes() == before for b in backups)
-    assert export(other, "json") == exported.read_text()
+    # Everything imported, and the safety check the replaced file held that the export lacks:
+    # safety records are never rolled back, and the line says so.
+    assert "Kept 1 newer safety check the file coming in did not have" in out
+    ours = json.loads(before)["screenings"]
+    expected = json.loads(exported.read_text())
+    expected["screenings"] |= ours
+    got = json.loads(export(other, "json"))
+    assert got["screenings"] == expected["screenings"]
+    assert {k: v for k, v in got.items() if k not in ("meta", "screenings")} == {
+        k: v for k, v in expected.items() if k not in ("meta", "screenings")
+    }
+
+
+def test_import_into_a_new_file_is_the_export_to_the_byte(demo_file, tmp_path):
+    exported = tmp_path / "export.json"
+    cli("export", "--format", "json", "--out", str(exported), "--data", str(demo_file))
+    new = tmp_path / "new" / "rehab.json"
+    code, out, err = cli("import", str(exported), "--data", str(new))
+    assert code == 0, err
+    assert "safety check" not in out
+    assert export(new, "json") == exported.read_text()
 
 
 def _truncated(text: str) -> str:
@@ -667,6 +687,8 @@ def test_status_calendar_and_report_tell_the_truth_about_an_open_sign(tmp_path):
         context="re-screen",
         result="see-doctor",
         answers={f.id: False for f in RED_FLAGS} | {"cancer": True},
+        after_emergency="seen-doctor",  # the same-day sign before it ended: a doctor saw them
+        seen_on=clock().date(),
     )
     _with_records(
         path,

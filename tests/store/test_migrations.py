@@ -7,14 +7,17 @@ fixtures of every released schema.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import store.migrations
+from seeds import load_catalog
 from store import DataFileError, NewerSchemaError, Repository, current_version, list_backups
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RULES = load_catalog().rules
 
 
 def _shout_notes(tables):
@@ -105,18 +108,44 @@ def test_schema_five_marks_every_older_plan_as_built_by_rehab(data_path, clock):
     on_disk = json.loads(data_path.read_bytes())
     for plan_id, plan in old["plans"].items():
         assert on_disk["plans"][plan_id] == {**plan, "source": None}
-    assert on_disk["meta"]["meta"]["schema_version"] == current_version() == 5
+    assert on_disk["meta"]["meta"]["schema_version"] == current_version()
     assert list_backups(data_path)[0].path.read_bytes() == (FIXTURES / "schema-4.json").read_bytes()
 
 
-def test_a_schema_five_file_keeps_the_physiotherapists_plan(data_path, clock):
+def test_a_schema_six_file_keeps_the_physiotherapists_plan_and_the_reason_an_alarm_ended(
+    data_path, clock
+):
     data_path.parent.mkdir()
-    data_path.write_bytes((FIXTURES / "schema-5.json").read_bytes())
+    data_path.write_bytes((FIXTURES / "schema-6.json").read_bytes())
     with Repository.open(data_path, clock=clock) as repo:
         source = repo.active_plan().source
         assert (source.clinician, source.note) == ("A. Physio", "Gently.")
         assert set(source.doses) == {p.exercise_id for p in repo.active_plan().prescriptions}
+        first = repo.screenings()[0]
+        assert (first.after_emergency, first.seen_on) == ("seen-doctor", date(2026, 11, 19))
     assert not list_backups(data_path)  # the current schema: nothing to migrate
+
+
+def test_schema_six_reopens_a_same_day_sign_that_a_bare_all_clear_had_closed(data_path, clock):
+    """An older file closed an emergency with a later all-clear and no word on why: nothing is
+    guessed, so the sign is open again until the person says why it ended."""
+    from planner.gate import may_start
+
+    data_path.parent.mkdir()
+    tables = json.loads((FIXTURES / "schema-5.json").read_bytes())
+    first = tables["screenings"]["screen-1"]
+    first["answers"] = {"bladder-bowel": True}
+    first["result"] = "emergency"
+    second = tables["screenings"]["screen-2"]
+    second["answers"] = {"bladder-bowel": False}
+    second["result"] = "clear"
+    data_path.write_text(json.dumps(tables))
+    with Repository.open(data_path, clock=clock) as repo:
+        assert [s.after_emergency for s in repo.screenings()] == [None, None]
+        gate = may_start(repo.active_plan(), repo.safety_records(), clock(), RULES)
+    assert gate.why == "emergency"
+    assert [s.flag.id for s in gate.signs] == ["bladder-bowel"]
+    assert list_backups(data_path)[0].reason == "before-migrate"
 
 
 def test_opening_an_older_file_backs_it_up_then_migrates_it(v1_file, schema_two, data_path, clock):

@@ -188,9 +188,9 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
         assert app.gate().open
         # Next week's honest "yes" needs no new visit; a new sign still stops at once.
         clock.advance(days=7)
-        app.record_rescreen(ALL_NO | {"cancer": True})
+        app.door.answer_screening(ALL_NO | {"cancer": True})
         assert app.gate().open and app.plan().status == "active"
-        app.record_rescreen(ALL_NO | {"cancer": True, "night-pain": True})
+        app.door.answer_screening(ALL_NO | {"cancer": True, "night-pain": True})
         assert not app.gate().open and app.plan().status == "paused"
     with reopen(data_file, clock) as repo:
         [kept] = repo.clearances()

@@ -207,3 +207,68 @@ def test_a_session_dated_later_today_does_not_do_todays_slot():
     earlier = session(NOW.date(), slot="morning")  # 08:00
     done = today_sessions(PLAN, profile, History.of(sessions=[later, earlier]), NOW)
     assert done == {"morning": earlier, "evening": None}
+
+
+# -- After an alarm: a same-day sign ends only with an all-clear that says why ------------------
+
+
+def reason(days_ago: float, why: str | None, **yes: bool) -> Screening:
+    """A full re-screen, all no unless told, ending an alarm for `why` (None: a bare all-clear)."""
+    screening = full(days_ago, **yes)
+    if why is None:
+        return screening
+    at = screening.at
+    seen = at.date() - timedelta(days=1) if why == "seen-doctor" else None
+    return Screening(
+        at=at,
+        answers=screening.answers,
+        result=screening.result,
+        context="re-screen",
+        after_emergency=why,
+        seen_on=seen,
+    )
+
+
+SAME_DAY = after_session_screening({"same-day": True, "one-leg": False}, NOW - timedelta(days=3))
+
+
+@pytest.mark.parametrize(
+    "records, why",
+    [
+        # The case that was wrong: a bare all-clear a minute later reopened everything.
+        ((full(5), SAME_DAY, reason(2, None)), "emergency"),
+        ((full(5), full(3, bladder_bowel=True), reason(2, None)), "emergency"),
+        # Two bare all-clears, weeks of them: still open.
+        ((full(5), SAME_DAY, reason(2, None), reason(1, None)), "emergency"),
+        # Its neighbours: a reason ends it, either reason.
+        ((full(5), SAME_DAY, reason(2, "seen-doctor")), "ok"),
+        ((full(5), SAME_DAY, reason(2, "mistake")), "ok"),
+        # A reason before the alarm ends nothing after it.
+        ((reason(5, "mistake"), SAME_DAY, reason(2, None)), "emergency"),
+        # A reason ends the alarm, not a new yes in the same answers.
+        ((full(5), SAME_DAY, reason(2, "seen-doctor", fever=True)), "see-doctor"),
+        ((full(5), SAME_DAY, reason(2, "seen-doctor", foot_drop=True)), "emergency"),
+        # A see-a-doctor sign needs no reason: a bare all-clear answers it, as before.
+        ((full(5, fever=True), reason(2, None)), "ok"),
+    ],
+)
+def test_a_same_day_sign_ends_only_with_an_all_clear_that_says_why(records, why):
+    assert gate(*records).why == why
+
+
+def test_an_open_alarm_names_only_its_same_day_signs():
+    """The later all-clear answered the other questions: only the emergency stays open."""
+    alarm = full(3, bladder_bowel=True, fever=True)
+    g = gate(full(5), alarm, reason(2, None))
+    assert [s.flag.id for s in g.signs] == ["bladder-bowel"]
+    assert g.signs[0].at == alarm.at
+
+
+def test_a_reason_saved_at_the_same_moment_as_the_alarm_but_after_it_ends_it():
+    alarm = after_session_screening({"same-day": True, "one-leg": False}, NOW)
+    assert gate(full(5), alarm, reason(0, "mistake")).open
+
+
+def test_a_reason_dated_after_now_ends_nothing():
+    """A clock that jumped back: a reason from the future is not yet given."""
+    assert gate(full(5), SAME_DAY, reason(-1, "seen-doctor"), reason(1, None)).why == "emergency"

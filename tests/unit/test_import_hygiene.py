@@ -11,6 +11,7 @@ import planner, planner.models, planner.plan, planner.progression, planner.advic
 import planner.stages, planner.safety
 import seeds; seeds.load_catalog()
 import store
+import door, door.files
 import rehab.cli
 bad = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
 tiny = sorted(m for m in sys.modules if m == "tinydb" or m.startswith("tinydb."))

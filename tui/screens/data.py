@@ -148,10 +148,10 @@ class DataScreen(MainScreen):
         )
 
     def action_backup(self) -> None:
-        kept: list[Path | None] = []
-        if not self.app.saved(lambda: kept.append(self.app.repo.backup_now())):
+        result = self.app.door.backup()
+        if not self.app.said(result):
             return
-        made = kept[0]
+        made = result.value
         self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.", markup=False)
         self.refresh_view()
 
@@ -191,10 +191,7 @@ class DataScreen(MainScreen):
             )
         ):
             return
-        try:
-            self.app.repo.restore(key)
-        except Exception as exc:  # a damaged backup is refused with its one-line reason
-            self.notify(str(exc), severity="error", markup=False, timeout=10)
-            return
-        self.notify(f"Restored {name}.", markup=False)
-        self.refresh_view()
+        # The door carries every safety record the backup lacks into the file it restores: a
+        # warning sign answered since is never undone by putting an old file back.
+        if self.app.said(self.app.door.restore(key), done=f"Restored {name}."):
+            self.app.refresh_views()

@@ -6,18 +6,18 @@ And the one honest way past a sign of history (README, safety rules): "a doctor 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
 from planner.gate import Gate, OpenSign
-from planner.models import Clearance
+from planner.models import AfterEmergency
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start
@@ -119,11 +119,15 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
 
     kept: list[Gate] = []
 
-    def save(clearances: list[Clearance]) -> bool:
-        return app.saved(lambda: kept.append(app.record_clearances(clearances)))
+    def save(signs: list[str], seen_on: date, note: str) -> bool:
+        result = app.door.record_clearances(signs, seen_on, note)
+        if not app.said(result):
+            return False
+        kept.append(result.value)
+        return True
 
-    def done(clearances: list[Clearance] | None) -> None:
-        if not clearances or not kept:
+    def done(saved: bool | None) -> None:
+        if not saved or not kept:
             return
         after = kept[-1]
         app.notify(
@@ -136,7 +140,75 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
     app.push_screen(ClearanceScreen(list(gate.signs), save=save), done)
 
 
-class ClearanceScreen(Screen[list[Clearance] | None]):
+class AfterAlarmScreen(ModalScreen[tuple[AfterEmergency, date | None] | None]):
+    """After a same-day warning sign, an all-clear must say why the alarm ended (docs/
+    clinical.md, "after an alarm"): a doctor has seen you (on a day), or the yes was a mistake.
+    The safe answer, "not yet", has the focus: Enter and Esc leave sessions stopped."""
+
+    BINDINGS = [
+        Binding("n,escape", "not_yet", "Not yet"),
+        Binding("d", "seen", "Doctor has seen me"),
+        Binding("m", "mistake", "Yes by mistake"),
+    ]
+
+    def __init__(self, alarm_at: datetime) -> None:
+        super().__init__()
+        self.alarm_at = alarm_at
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                Content.assemble(
+                    ("You answered yes to a same-day warning sign", "bold"),
+                    f" on {self.alarm_at:%a %d %b}. Before sessions start again: has a doctor "
+                    "seen you since, or was that yes a mistake?",
+                ),
+                classes="dialog-title",
+            )
+            with Vertical(id="seen-box", classes="field-box"):
+                yield Label("The day the doctor saw you (YYYY-MM-DD, or days ago):")
+                yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 1", compact=True)
+            yield Problem()
+            with Vertical(classes="choices"):
+                stay = Content("Not yet: stay stopped (n)")
+                yield Button(stay, id="not-yet", variant="primary", compact=True)
+                yield Button(Content("A doctor has seen me (d)"), id="seen", compact=True)
+                yield Button(Content("Yes by mistake (m)"), id="mistake", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#seen-box").display = False
+        self.query_one("#not-yet", Button).focus()
+
+    @on(Button.Pressed, "#not-yet")
+    def action_not_yet(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#mistake")
+    def action_mistake(self) -> None:
+        self.dismiss(("mistake", None))
+
+    @on(Button.Pressed, "#seen")
+    @on(Input.Submitted, "#seen-on")
+    def action_seen(self) -> None:
+        box = self.query_one("#seen-box")
+        field = self.query_one("#seen-on", Input)
+        if not box.display:
+            box.display = True  # first press: ask the day
+            field.focus()
+            return
+        try:
+            seen_on = parse_episode_start(
+                field.value, self.app.now().date(), "When did the doctor see you?"
+            )
+        except InputProblem as problem:
+            self.query_one(Problem).say(str(problem))
+            field.focus()
+            return
+        self.dismiss(("seen-doctor", seen_on))
+
+
+class ClearanceScreen(Screen[bool | None]):
     """For each sign of history: has a doctor checked it and said you may exercise? When?"""
 
     BINDINGS = [
@@ -147,7 +219,7 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
     def __init__(
         self,
         signs: list[OpenSign],
-        save: Callable[[list[Clearance]], bool] | None = None,
+        save: Callable[[list[str], date, str], bool] | None = None,
     ) -> None:
         super().__init__()
         self.signs = [s for s in signs if s.clearable]
@@ -185,29 +257,34 @@ class ClearanceScreen(Screen[list[Clearance] | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @on(AnswerList.Finished)
+    def answered(self) -> None:
+        self.query_one("#seen-on", Input).focus()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
-            clearances = self.read()
+            signs, seen_on, note = self.read()
         except InputProblem as problem:
             self.query_one(Problem).say(str(problem))
             return
-        if self.save is not None and not self.save(clearances):
+        if self.save is not None and not self.save(signs, seen_on, note):
             self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
             return
-        self.dismiss(clearances)
+        self.dismiss(True)
 
-    def read(self) -> list[Clearance]:
+    def read(self) -> tuple[list[str], date, str]:
+        """The signs a doctor has checked, the day, and what they said."""
         answers = self.query_one(AnswerList)
         if answers.missing:
             raise InputProblem(answers.show_missing())
         yes = [key for key, answer in answers.answers.items() if answer]
         if not yes:
             raise InputProblem("Nothing to record: see a doctor first, then come back (d).")
-        now = self.app.now()
         seen_on: date = parse_episode_start(
-            self.query_one("#seen-on", Input).value, now.date(), "When did the doctor see you?"
+            self.query_one("#seen-on", Input).value,
+            self.app.now().date(),
+            "When did the doctor see you?",
         )
-        note = self.query_one("#note", Input).value.strip()
-        return [Clearance(at=now, sign=key, seen_on=seen_on, note=note) for key in yes]
+        return yes, seen_on, self.query_one("#note", Input).value.strip()

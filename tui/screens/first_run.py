@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +21,8 @@ from textual.widgets import (
     Static,
 )
 
+from door import Done, Refused
+from planner.gate import Gate
 from planner.models import (
     CONDITION_LABELS,
     LEG_CONDITIONS,
@@ -28,13 +31,11 @@ from planner.models import (
     Equipment,
     Profile,
     Rating,
-    Screening,
 )
-from planner.plan import place
-from planner.safety import RED_FLAGS, screen
+from planner.safety import RED_FLAGS
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
-from tui.screens.doctor import DoctorScreen
+from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -85,7 +86,8 @@ class FirstRunScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.step = 0
-        self.screening: Screening | None = None
+        #: The stages the rules offer at the pain given (door.FirstRunOffer).
+        self.offered: tuple[int, ...] = ()
         #: Pain at first run: back, and for leg symptoms the leg and how far down it.
         self.pain_now = Rating(0)
         self.episode_start: date | None = None
@@ -169,7 +171,6 @@ class FirstRunScreen(Screen):
         # stop screen, rather than as if nothing had been said.
         gate = self.app.gate()
         if gate.signs:
-            self.screening = self.app.repo.latest_screening()
             self.step = STEPS.index("flags")
             self.show_step()
             self.app.push_screen(DoctorScreen(gate, first_run=True), self._after_doctor)
@@ -220,32 +221,45 @@ class FirstRunScreen(Screen):
             self.step -= 1
             self.show_step()
 
+    @on(AnswerList.Finished)
+    def answered(self) -> None:
+        self.query_one("#next", Button).focus()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#next")
-    def action_next(self) -> None:
+    @work(exclusive=True)
+    async def action_next(self) -> None:
+        name = STEPS[self.step]
         try:
-            done = self.check_step(STEPS[self.step])
+            if name == "flags":
+                if not await self.keep_answers():
+                    return
+            elif self.check_step(name):
+                return
         except InputProblem as exc:
             self.query_one(Problem).say(str(exc))
-            return
-        if done:
             return
         self.step += 1
         self.show_step()
 
-    def check_step(self, name: str) -> bool:
-        """Validate the step; True when the wizard has ended (red flag, or finished)."""
+    async def keep_answers(self) -> bool:
+        """Keep the warning-sign answers (through the door, as every screening is kept); True
+        to go on. A sign sends the person to the stop screen; an all-clear after a same-day
+        sign first asks why it ended."""
         app = self.app
-        if name == "flags":
-            self.screening = screen(
-                answers_from(self.query_one("#flags-list", AnswerList)), app.now(), "first-run"
-            )
-            if self.screening.result != "clear":
-                if not app.saved(lambda: app.repo.record_screening(self.screening)):
-                    raise InputProblem("Not saved yet: see the message, then Next again.")
-                app.push_screen(DoctorScreen(app.gate(), first_run=True), self._after_doctor)
-                return True
-        elif name == "about":
+        answers = answers_from(self.query_one("#flags-list", AnswerList))
+        gate = await answer_screening(app, answers, "first-run")
+        if gate is None:
+            raise InputProblem("Nothing was kept yet: your answers are still here.")
+        if gate.signs:
+            app.push_screen(DoctorScreen(gate, first_run=True), self._after_doctor)
+            return False
+        return True
+
+    def check_step(self, name: str) -> bool:
+        """Validate the step; True when the wizard has ended (finished)."""
+        app = self.app
+        if name == "about":
             if not self.query_one("#conditions", CheckList).selected:
                 raise InputProblem("Please mark at least one (or “cause not known”).")
             self.episode_start = parse_episode_start(
@@ -260,17 +274,18 @@ class FirstRunScreen(Screen):
                 raise InputProblem("Please choose morning, evening, or both.")
             parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
             self.walk_now()
-            assert self.episode_start is not None
-            conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
-            placement = place(  # the worse of back and leg, as every rule reads it
-                self.pain_now.worse,
-                self.episode_start,
-                app.now().date(),
-                app.catalog,
-                conditions,
-                leg=self.pain_now.leg is not None,
-            )
+            offer = app.door.first_run_offer(self.draft_profile(), self.pain_now)
+            placement = offer.placement
             self.recommended = placement.stage
+            self.offered = offer.stages
+            choices = (
+                "You may pick a lower stage freely. A higher one is logged as your choice."
+                if max(offer.stages) > placement.stage
+                else "At this pain only Calm is offered: nothing harder until it settles. "
+                "Progress (2) shows when you may move on."
+                if placement.stage == 1
+                else "You may pick a lower stage. Nothing harder at this pain."
+            )
             self.query_one("#recommendation", Static).update(
                 Content.assemble(
                     ("Recommended: stage ", "bold"),
@@ -278,14 +293,28 @@ class FirstRunScreen(Screen):
                     "\n",
                     placement.reason,
                     "\n\n",
-                    "You may pick a lower stage freely. A higher one is logged as your choice.",
+                    choices,
                 )
             )
-            self.query_one("#stage-choice", CheckList).select(str(placement.stage))
+            stages = self.query_one("#stage-choice", CheckList)
+            stages.show_only([str(n) for n in offer.stages])
+            stages.select(str(placement.stage))
         elif name == "stage":
             self.finish()
             return True
         return False
+
+    def draft_profile(self) -> Profile:
+        """The profile as the answers so far give it (what placement reads: the conditions
+        and when the episode began)."""
+        assert self.episode_start is not None
+        conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
+        return Profile(
+            conditions=conditions,
+            leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
+            episode_start=self.episode_start,
+            disclaimer_accepted_at=self.app.now(),
+        )
 
     def _after_doctor(self, outcome: str | None) -> None:
         """Back from the stop screen: a doctor's clearance goes on; otherwise stay here."""
@@ -326,17 +355,13 @@ class FirstRunScreen(Screen):
         app = self.app
         stage = self.chosen_stage()
         reason = self.query_one("#override", Input).value.strip()
-        if stage > self.recommended and not reason:
-            raise InputProblem("Please say why you want to start above the recommended stage.")
         minutes = parse_whole(self.query_one("#minutes", Input).value, 5, 60, "minutes per session")
         equipment = [Equipment.NONE] + [
             Equipment(v) for v in self.query_one("#equipment", CheckList).selected
         ]
-        conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
-        profile = Profile(
-            conditions=conditions,
-            leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
-            episode_start=self.episode_start,
+        walk = self.walk_now()
+        profile = replace(
+            self.draft_profile(),
             equipment=equipment,
             slots=[
                 s
@@ -345,25 +370,15 @@ class FirstRunScreen(Screen):
             ],
             minutes_per_session=minutes,
             stenosis=self.query_one("#stenosis", Checkbox).value,
-            disclaimer_accepted_at=app.now(),
-            walk_comfortable=self.walk_now(),
-            walk_since=app.now().date() if self.walk_now() is not None else None,
+            walk_comfortable=walk,
+            walk_since=app.now().date() if walk is not None else None,
         )
-        assert self.screening is not None
-        why = (
-            reason
-            if stage > self.recommended
-            else (
-                "recommended at first run"
-                if stage == self.recommended
-                else f"chose stage {stage}, below the recommended {self.recommended}"
-            )
-        )
-        if not app.complete_first_run(
-            profile, self.screening, stage, self.recommended, why, self.pain_now
-        ):
-            # Said why; everything entered is still here to try again.
-            raise InputProblem("Not saved yet: see the message, then Next again.")
+        result = app.door.first_run(profile, self.pain_now, stage, reason)
+        if isinstance(result, Refused):
+            if result.need == "disk":
+                app.said(result)
+                raise InputProblem("Not saved yet: see the message, then Next again.")
+            raise InputProblem(result.reason)
         app.pop_screen()
         app.refresh_views()
 
@@ -392,19 +407,25 @@ class RescreenScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(AnswerList).focus()
 
+    @on(AnswerList.Finished)
+    def answered(self) -> None:
+        self.query_one("#save", Button).focus()
+
     @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
+    @work(exclusive=True)
+    async def action_save(self) -> None:
         app = self.app
         try:
             answers = answers_from(self.query_one(AnswerList))
         except InputProblem as problem:
             self.query_one(Problem).say(str(problem))
             return
-        gate = app.save_answers(lambda: app.record_rescreen(answers))
+        gate = await answer_screening(app, answers, "re-screen")
         if gate is None:
-            self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
+            self.query_one(Problem).say("Nothing was kept yet: your answers are still here.")
             return
         if gate.signs:
+            app.switch_screen(DoctorScreen(gate))
             return
         app.notify(
             "All clear. Thank you."
@@ -414,3 +435,26 @@ class RescreenScreen(Screen):
         )
         app.pop_screen()
         app.refresh_views()
+
+
+async def answer_screening(app, answers: dict[str, bool], context) -> Gate | None:
+    """Keep a full screening through the door; after a same-day sign an all-clear must say why
+    it ended, asked here with the safe answer first (stay stopped). The gate as it then stands,
+    or None when nothing was kept (said why)."""
+    result = app.door.answer_screening(answers, context)
+    if isinstance(result, Refused) and result.need == "after-emergency":
+        alarm = app.door.alarm()
+        why = await app.push_screen_wait(AfterAlarmScreen(alarm.at if alarm else app.now()))
+        if why is None:
+            app.notify(
+                "Nothing changed: sessions stay stopped until a doctor has seen you.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+            return None
+        result = app.door.answer_screening(answers, context, *why)
+    if not app.said(result):
+        return None
+    assert isinstance(result, Done)
+    return result.value

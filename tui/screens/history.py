@@ -33,6 +33,7 @@ from planner.models import (
     ExerciseEntry,
     PsfsRating,
     Rules,
+    Screening,
     Session,
     StageEvent,
     Walk,
@@ -132,33 +133,57 @@ def event_words(event: StageEvent, catalog: Catalog, today: date) -> Content:
     return Content(f"{when} {verb} {stage}")
 
 
+def alarm_words(screening: Screening, today: date) -> str:
+    """An all-clear that ended a same-day sign, in a few words for the Stages line."""
+    if screening.after_emergency == "seen-doctor" and screening.seen_on is not None:
+        return f"seen by a doctor {day_words(screening.seen_on, today)}"
+    return "the yes was a mistake"
+
+
 def timeline_line(
     events: Sequence[StageEvent],
     since: datetime | None,
     catalog: Catalog,
     today: date,
     room: int = 200,
+    alarms_ended: Sequence[Screening] = (),
 ) -> Content:
     """The stage changes in the window, from the one in force when it began; as many of the
-    latest as fit in `room` cells (at least one), after "…" when earlier ones are left out."""
-    if not events:
+    latest as fit in `room` cells (at least one), after "…" when earlier ones are left out.
+    An all-clear that ended a same-day warning sign says why, beside the resume it allowed
+    (or on its own, when there was no plan to resume)."""
+    if not events and not alarms_ended:
         return Content("no stage yet")
     inside = [e for e in events if since is None or e.at >= since]
     before = [
         e for e in events if since is not None and e.at < since and e.kind in STAGE_SETTING_KINDS
     ]
     shown = ([before[-1]] if before else []) + inside
-    if not inside:
+    ended = [a for a in alarms_ended if since is None or a.at >= since]
+    if not inside and not ended:
         last = shown[-1]
         return Content(
             f"{last.to_stage} {catalog.stage(last.to_stage).name} since "
             f"{day_words(last.at, today)} (no change in this period)"
         )
-    words = [event_words(e, catalog, today) for e in shown]
-    line = words[-1]
-    for count in range(1, len(shown) + 1):
-        lead = Content("… ") if shown[-count] is not events[0] else Content("")
-        candidate = lead + Content(" → ").join(words[-count:])
+    # (when, words, the first of all): an alarm's end joins the resume of the same moment.
+    by_moment = {a.at: a for a in ended}
+    items: list[tuple[datetime, Content, bool]] = []
+    for e in shown:
+        words = event_words(e, catalog, today)
+        alarm = by_moment.pop(e.at, None) if e.kind == "resume" else None
+        if alarm is not None:
+            words = words + Content(f" ({alarm_words(alarm, today)})")
+        items.append((e.at, words, e is events[0]))
+    for alarm in by_moment.values():
+        words = Content(f"{day_words(alarm.at, today)} alarm ended ({alarm_words(alarm, today)})")
+        first = alarm is alarms_ended[0] and (not events or alarm.at < events[0].at)
+        items.append((alarm.at, words, first))
+    items.sort(key=lambda item: item[0])
+    line = items[-1][1]
+    for count in range(1, len(items) + 1):
+        lead = Content("") if items[-count][2] else Content("… ")
+        candidate = lead + Content(" → ").join(words for _, words, _ in items[-count:])
         if count > 1 and candidate.cell_length > room:
             break
         line = candidate
@@ -464,7 +489,14 @@ class HistoryScreen(MainScreen):
         self._line(
             "#history-stages",
             "Stages",
-            timeline_line(app.repo.stage_events(), since, app.catalog, today, room),
+            timeline_line(
+                app.repo.stage_events(),
+                since,
+                app.catalog,
+                today,
+                room,
+                [s for s in app.repo.screenings() if s.after_emergency],
+            ),
         )
         self._line(
             "#history-psfs",
@@ -681,7 +713,7 @@ class HistoryScreen(MainScreen):
             PsfsScreen(
                 self.app.now(),
                 ratings[-1] if ratings else None,
-                save=lambda rating: self.app.saved(lambda: self.app.repo.record_psfs(rating)),
+                save=lambda rating: self.app.said(self.app.door.rate_activities(rating)),
             ),
             self._rated,
         )

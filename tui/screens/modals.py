@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from planner.models import CheckIn, Rating
+from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import WordsInput
@@ -55,7 +56,8 @@ class AskScreen(ModalScreen[T]):
     or returns the answer. Enter in a field or OK answers; Esc or Cancel returns None.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # ctrl+s saves every form (README); not a priority key, so it sees every key typed before it.
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "answer", "Save")]
     OK = "OK"
 
     def __init__(self, question: str) -> None:
@@ -70,6 +72,7 @@ class AskScreen(ModalScreen[T]):
             with Horizontal(classes="buttons"):
                 yield Button(self.OK, id="ok", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()  # its keys, ctrl+s among them, as every form shows them
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -79,7 +82,7 @@ class AskScreen(ModalScreen[T]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    def answer(self) -> None:
+    def action_answer(self) -> None:
         try:
             value = self.read()
         except InputProblem as exc:

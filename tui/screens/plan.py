@@ -13,11 +13,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from planner.course import latest_pain
-from planner.models import DeclinedStep, Dose, Exercise, PlanSource, is_bouts
-from planner.plan import change_dose, reset_plan, swap, swap_options
+from door import Done, Result
+from planner.models import Dose, Exercise, PlanSource, is_bouts
 from planner.plan_file import replaces_theirs
-from planner.progression import DoseSuggestion
 from tui.parse import parse_whole
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
@@ -79,10 +77,13 @@ class SwapScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, exercise: Exercise, options: list[tuple[Exercise, str]]) -> None:
+    def __init__(
+        self, exercise: Exercise, options: list[tuple[Exercise, str]], why_none: str = ""
+    ) -> None:
         super().__init__()
         self.exercise = exercise
         self.options = options
+        self.why_none = why_none or "Nothing else of this stage suits your set-up."
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -90,7 +91,7 @@ class SwapScreen(ModalScreen[str | None]):
                 Content.styled(f"Swap {self.exercise.name} for…", "bold"), classes="dialog-title"
             )
             if not self.options:
-                yield Static("Nothing else of this stage suits your set-up.")
+                yield Static(Content(self.why_none))
             else:
                 yield CheckList(
                     [(e.id, f"{e.name} ({why})") for e, why in self.options],
@@ -223,19 +224,10 @@ class PlanScreen(MainScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def save(self, plan, message: str) -> None:
-        if self.app.saved(lambda: self.app.repo.save_plan(plan)):
-            self.notify(message, markup=False)
+    def done(self, result: Result[object], message: str | None = None) -> None:
+        """Say how a change went (the door's refusal, or `message`), then redraw."""
+        self.app.said(result, done=message)
         self.refresh_view()
-
-    def held_back(self) -> str | None:
-        """Why nothing may get harder now (a sign, a pause, a step back advised), or None."""
-        advice = self.app.advice()
-        return advice.held_back if advice else None
-
-    def first_suggestion(self) -> DoseSuggestion | None:
-        advice = self.app.advice()
-        return advice.doses[0] if advice and advice.doses else None
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -243,20 +235,14 @@ class PlanScreen(MainScreen):
     async def action_edit(self) -> None:
         app = self.app
         ex_id = self.selected()
-        if ex_id is None:
-            return
         plan = app.plan()
+        if ex_id is None or plan is None:
+            return
         current = next(p.dose for p in plan.prescriptions if p.exercise_id == ex_id)
-        ex = app.catalog.exercise(ex_id)
-        dose = await app.push_screen_wait(DoseScreen(ex, current))
+        dose = await app.push_screen_wait(DoseScreen(app.catalog.exercise(ex_id), current))
         if dose is None or dose == current:
             return
-        try:
-            changed = change_dose(app.catalog, plan, ex_id, dose, self.held_back())
-        except ValueError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.save(changed, f"{ex.name}: {dose.label()}.")
+        self.done(app.door.change_dose(ex_id, dose))
 
     @work
     async def action_swap(self) -> None:
@@ -264,19 +250,16 @@ class PlanScreen(MainScreen):
         ex_id = self.selected()
         if ex_id is None:
             return
-        plan, profile = app.plan(), app.profile()
-        ex = app.catalog.exercise(ex_id)
+        # Only what the rules allow now: never harder while held back, and in the acute phase
+        # only its gentle movements (door.Door.swap_options).
+        options = app.door.swap_options(ex_id)
+        why_none = "" if options else app.door.why_no_swap()
         new_id = await app.push_screen_wait(
-            SwapScreen(ex, swap_options(app.catalog, profile, plan, ex_id, self.held_back()))
+            SwapScreen(app.catalog.exercise(ex_id), options, why_none)
         )
         if new_id is None:
             return
-        try:
-            changed = swap(app.catalog, profile, plan, ex_id, new_id, self.held_back())
-        except ValueError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.save(changed, f"Swapped {ex.name} for {app.catalog.exercise(new_id).name}.")
+        self.done(app.door.swap(ex_id, new_id))
 
     @work
     async def action_walking(self) -> None:
@@ -287,43 +270,23 @@ class PlanScreen(MainScreen):
         await ask_comfortable(self)
 
     def action_accept(self) -> None:
-        step = self.first_suggestion()
-        if step is None:
-            self.notify("No dose step is waiting.", markup=False)
-            return
-        app = self.app
-        try:
-            changed = change_dose(
-                app.catalog, app.plan(), step.exercise_id, step.proposed, self.held_back()
-            )
-        except ValueError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.save(
-            changed, f"{app.catalog.exercise(step.exercise_id).name}: {step.proposed.label()}."
-        )
+        result = self.app.door.take_dose_step()
+        message = None
+        if isinstance(result, Done):
+            step = result.value
+            message = f"{self.app.catalog.name_of(step.exercise_id)}: {step.proposed.label()}."
+        self.done(result, message)
 
     def action_decline(self) -> None:
-        step = self.first_suggestion()
-        if step is None:
-            self.notify("No dose step is waiting.", markup=False)
-            return
-        plan = self.app.plan()
-        declined = [
-            *plan.declined,
-            DeclinedStep(
-                exercise_id=step.exercise_id,
-                current=step.current,
-                proposed=step.proposed,
-                session_id=step.session_id,
-            ),
-        ]
-        self.save(
-            replace(plan, declined=declined),
-            "Kept as it is; not suggested again at this dose."
-            if step.direction == "up"
-            else "Kept as it is. If it hurts again, a step down is offered again.",
-        )
+        result = self.app.door.decline_dose_step()
+        message = None
+        if isinstance(result, Done):
+            message = (
+                "Kept as it is; not suggested again at this dose."
+                if result.value.direction == "up"
+                else "Kept as it is. If it hurts again, a step down is offered again."
+            )
+        self.done(result, message)
 
     @work
     async def action_reset(self) -> None:
@@ -336,20 +299,7 @@ class PlanScreen(MainScreen):
                 "Keep this plan",
             )
         ):
-            try:
-                standing = app.standing()
-                reset = reset_plan(
-                    app.catalog,
-                    app.profile(),
-                    app.plan(),
-                    app.now(),
-                    self.held_back(),
-                    pain=latest_pain(standing.history),
-                )
-            except ValueError as exc:
-                self.notify(str(exc), severity="warning", markup=False, timeout=8)
-                return
-            self.save(reset, "Plan reset to the stage default.")
+            self.done(app.door.reset_plan())
 
 
 def source_line(source: PlanSource) -> Content:

@@ -274,7 +274,7 @@ class PlayerScreen(Screen):
         self.kept_index = self.run.index
         session = self.in_progress()
         if session is not None:
-            self.app.saved(lambda: self.app.repo.save_session(session))
+            self.app.said(self.app.door.keep_session(session))
 
     def unsaved(self) -> tuple[Session, None] | None:
         """What was done so far, kept if the app is closed now: left open for the next start."""
@@ -414,6 +414,10 @@ class EndSessionScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#pain", Input).focus()
 
+    @on(AnswerList.Finished)
+    def answered(self) -> None:
+        self.query_one("#difficulty", CheckList).focus()
+
     def unsaved(self) -> tuple[Session, dict[str, bool] | None]:
         """The form as it stands, to keep if the app is closed now: what can be read of it
         (a pain that does not parse is left out; the warning signs only if both answered)."""
@@ -475,7 +479,7 @@ class EndSessionScreen(Screen):
             new_symptoms=any(symptoms.values()),
             note=note,
         )
-        gate = app.save_answers(lambda: app.record_session(session, symptoms))
+        gate = app.settled(app.door.finish_session(session, symptoms))
         if gate is None:
             self.query_one(Problem).say("Not saved yet: see the message, then ctrl+s again.")
             return

@@ -12,10 +12,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from door import Result
 from planner.advice import Advice
-from planner.course import latest_pain, psfs_change
+from planner.course import psfs_change
 from planner.plan_file import replaces_theirs
-from planner.stages import advance, step_back
+from planner.stages import StageChange
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
 from tui.text import literal, screen_safe
@@ -169,10 +170,12 @@ class ProgressScreen(MainScreen):
         self.query_one("#events", Static).update(Group(Text("Stage history", style="bold"), table))
 
     # -- actions -------------------------------------------------------------------------------
+    # Each asks the door, which refuses (in one line) what the rules do not allow now; the
+    # first check only spares a question that would be refused anyway.
 
-    def _ready(self, harder: bool = True) -> Advice | None:
+    def _may(self, harder: bool = True) -> Advice | None:
         """The advice, or None (with a word why) when this change may not be made now: while
-        held back nothing gets harder (README, safety rules); while stopped, nothing changes."""
+        held back nothing gets harder; while stopped, nothing changes."""
         advice = self.app.advice()
         if advice is None:
             return None
@@ -182,10 +185,14 @@ class ProgressScreen(MainScreen):
             return None
         return advice
 
+    def _changed(self, result: Result[StageChange], message: str) -> None:
+        if self.app.said(result, done=message):
+            self.refresh_view()
+
     @work
     async def action_advance(self) -> None:
         app = self.app
-        advice = self._ready()
+        advice = self._may()
         if advice is None:
             return
         check = advice.move_on
@@ -204,15 +211,12 @@ class ProgressScreen(MainScreen):
                 "Not now",
             )
         ):
-            if not app.apply(advance(app.catalog, app.profile(), app.plan(), advice, app.now())):
-                return
-            self.notify(f"Welcome to stage {check.to_stage}, {name}.", markup=False)
-            self.refresh_view()
+            self._changed(app.door.move_on(), f"Welcome to stage {check.to_stage}, {name}.")
 
     @work
     async def action_override(self) -> None:
         app = self.app
-        advice = self._ready()
+        advice = self._may()
         if advice is None:
             return
         check = advice.move_on
@@ -227,27 +231,18 @@ class ProgressScreen(MainScreen):
         )
         if not reason:
             return
-        if not app.apply(
-            advance(
-                app.catalog,
-                app.profile(),
-                app.plan(),
-                app.advice(),
-                app.now(),
-                override_reason=reason,
-            )
-        ):
-            return
-        self.notify(f"Moved on to stage {check.to_stage} (override, reason kept).", markup=False)
-        self.refresh_view()
+        self._changed(
+            app.door.move_on_early(reason),
+            f"Moved on to stage {check.to_stage} (override, reason kept).",
+        )
 
     @work
     async def action_step_back(self) -> None:
         app = self.app
-        advice = self._ready(harder=False)
-        if advice is None:
-            return
+        advice = self._may(harder=False)
         plan = app.plan()
+        if advice is None or plan is None:
+            return
         target = max(plan.stage - 1, 1)
         what = (
             f"Go back to stage {target}?"
@@ -257,16 +252,4 @@ class ProgressScreen(MainScreen):
         why = advice.step_back.reason if advice.step_back else "You chose this."
         question = f"{what} {why}" + (replaces_theirs(plan) if target < plan.stage else "")
         if await app.push_screen_wait(ConfirmScreen(question, "Step back", "Not now")):
-            if not app.apply(
-                step_back(
-                    app.catalog,
-                    app.profile(),
-                    plan,
-                    app.now(),
-                    recommendation=advice.step_back,
-                    pain=latest_pain(app.standing().history),
-                )
-            ):
-                return
-            self.notify("Stepped back. Go gently.", markup=False)
-            self.refresh_view()
+            self._changed(app.door.step_back(), "Stepped back. Go gently.")

@@ -11,23 +11,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from planner.advice import closed_as_it_stands, left_open, today_sessions
+from planner.advice import left_open, next_slot, today_sessions
 from planner.course import reach_change
 from planner.learn import TodaysCard, todays_card
-from planner.models import CheckIn, Session, Slot, Walk
+from planner.models import CheckIn, Session, Walk
 from planner.plan import session_minutes
 from planner.report import short_change
 from tui.screens.base import MainScreen
 from tui.text import bullet_list, literal
-
-
-def next_slot(done: dict[Slot, Session | None], hour: int) -> Slot:
-    """The first slot not done today; once all are done, the one that fits the time of day."""
-    for slot, session in done.items():
-        if session is None or not session.is_done:
-            return slot
-    slots = list(done)
-    return "evening" if hour >= 14 and "evening" in slots else slots[0]
 
 
 class TodayScreen(MainScreen):
@@ -229,7 +220,7 @@ class TodayScreen(MainScreen):
         session = self.left
         if session is None:
             return
-        if self.app.saved(lambda: self.app.repo.save_session(closed_as_it_stands(session))):
+        if self.app.said(self.app.door.close_open_session()):
             self.notify(
                 f"Your {session.slot} session was closed as it stood ({session.outcome}).",
                 markup=False,
@@ -264,23 +255,10 @@ class TodayScreen(MainScreen):
 
     def action_bout(self) -> None:
         """One key: one bout of the first exercise with bouts left today."""
-        from planner.bouts import next_bout
-        from planner.models import Bout
-
-        app = self.app
-        standing = app.standing()
-        if standing.plan is None or not standing.bouts:
-            return
-        if not standing.gate.open:
-            self.notify(standing.gate.reason, severity="warning", markup=False)
-            return
-        count = next_bout(standing.bouts)
-        if count is None:
-            self.notify("Today's bouts are done. Rest is part of the plan.", markup=False)
-            return
-        bout = Bout(at=app.now(), exercise_id=count.exercise_id, plan_id=standing.plan.id)
-        if app.saved(lambda: app.repo.record_bout(bout)):
-            self.notify(f"{count.name}: {count.done + 1} of {count.of} today.", markup=False)
+        result = self.app.door.log_bout()
+        if self.app.said(result):
+            count = result.value
+            self.notify(f"{count.name}: {count.done} of {count.of} today.", markup=False)
             self.refresh_view()
 
     @work
@@ -311,11 +289,14 @@ class TodayScreen(MainScreen):
             )
             if walk is None:
                 return
-            if app.saved(lambda w=walk: app.repo.record_walk(w)):
+            result = app.door.log_walk(walk)
+            if app.said(result):
                 break
+            if result.need != "disk":
+                return  # the rules said no (and why): nothing to try again
             kept = walk  # the disk refused: the same walk comes back, to try again
         self.refresh_view()
-        after = app.standing().walk
+        after = result.value
         if after is not None:
             self.notify(after.line() + ".", markup=False)
 
@@ -384,20 +365,12 @@ class TodayScreen(MainScreen):
         before = await app.push_screen_wait(PainScreen(question, leg=profile.leg_symptoms))
         if before is None:
             return
-        left = left_open(history.sessions)
-        # A new session closes the one cut off before: it stays as it stood.
-        if left is not None and not app.saved(
-            lambda: app.repo.save_session(closed_as_it_stands(left))
-        ):
+        # The door asks the gate again (time has passed while the pain was asked), closes a
+        # session cut off before, and keeps the pain as the day's first check-in.
+        result = app.door.start_session(before)
+        if not app.said(result):
             return
-        if first_today and not app.saved(
-            lambda: app.repo.record_checkin(
-                CheckIn(at=app.now(), pain=before.back, leg_pain=before.leg, reach=before.reach)
-            )
-        ):
-            return
-        slot = next_slot(today_sessions(plan, profile, history, now), now.hour)
-        await app.push_screen(PlayerScreen(plan, slot, before))
+        await app.push_screen(PlayerScreen(result.value.plan, result.value.slot, before))
 
     def action_rescreen(self) -> None:
         self.app.action_rescreen()

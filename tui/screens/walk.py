@@ -44,8 +44,6 @@ class WalkSetupScreen(AskScreen[int | None]):
 async def ask_comfortable(screen) -> bool:
     """Ask how long the person walks comfortably and start the walking programme from it today
     (Today's first `w`, and Plan's `k`); says where it starts. True once saved."""
-    from dataclasses import replace
-
     app = screen.app
     profile = app.profile()
     if profile is None:
@@ -53,10 +51,10 @@ async def ask_comfortable(screen) -> bool:
     minutes = await app.push_screen_wait(WalkSetupScreen(profile.walk_comfortable))
     if minutes is None:
         return False
-    changed = replace(profile, walk_comfortable=minutes, walk_since=app.now().date())
-    if not app.saved(lambda: app.repo.save_profile(changed)):
+    result = app.door.set_walking(minutes)
+    if not app.said(result):
         return False
-    walk = app.standing().walk
+    walk = result.value
     screen.notify(
         walk.reason if walk else "Walking stays off until it is comfortable.", markup=False
     )

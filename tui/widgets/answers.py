@@ -1,23 +1,60 @@
 """Safety questions, each answered yes or no, none answered in advance (README, safety rules).
 
-A line reads "[ ? ] question" until answered, then "[YES] question" or "[ no] question". `y` and
-`n` answer the highlighted question and move to the next one not yet answered; space or Enter
-turns an answer over. The form that holds the list refuses to go on while `missing` is not
-empty, and `show_missing()` takes the person to the first question left.
+A line reads "[ ? ] question" until answered, then "[YES] question" or "[ no] question". Only
+`y` and `n` answer (the highlighted question, then the highlight moves to the next one not yet
+answered); a click on the footer's Yes or No does the same. Enter never changes an answer: it
+moves to the next question not yet answered, and once all are answered the list says so
+(`Finished`) so the form can move on to its next field. Space does nothing here. A key typed
+before the list was shown (typed ahead while one screen gave way to another) is dropped, so it
+can never answer a question the person has not seen.
+
+The form that holds the list refuses to go on while `missing` is not empty, and
+`show_missing()` takes the person to the first question left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 MARKS = {None: "[ ? ]", True: "[YES]", False: "[ no]"}
+
+#: The keys that answer, and the answer each gives.
+ANSWER_KEYS = {"y": True, "n": False}
+
+
+def press(
+    keys: Sequence[str], answers: Sequence[bool | None], at: int, key: str
+) -> tuple[list[bool | None], int, bool]:
+    """What one key does to a list of answers with the highlight `at`: the answers after it,
+    where the highlight goes, and whether the list is finished (Enter with nothing left).
+
+    `y` and `n` answer the highlighted question and move on to the next one not yet answered
+    (going round to the top; the next line once all are answered); Enter only moves to the next
+    one not yet answered; any other key (space among them) changes nothing. The widget below
+    runs exactly this.
+    """
+    now = list(answers)
+    if key not in ANSWER_KEYS and key != "enter":
+        return now, at, False
+    if key in ANSWER_KEYS:
+        now[at] = ANSWER_KEYS[key]
+    # The next question not yet answered, going round to the top; once all are answered, y
+    # and n step to the next line (to change an answer below) and Enter says it is finished.
+    left = [i for i in range(at + 1, len(keys)) if now[i] is None]
+    left = left or [i for i in range(at + 1) if now[i] is None]
+    if left:
+        return now, left[0], False
+    if key == "enter":
+        return now, at, True
+    return now, min(at + 1, len(keys) - 1), False
 
 
 class AnswerList(OptionList):
@@ -31,9 +68,9 @@ class AnswerList(OptionList):
     """
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", show=True),
-        Binding("n", "answer(False)", "No", show=True),
-        Binding("space", "turn", "Change", show=False),
+        Binding("y", "answer('y')", "Yes", show=True),
+        Binding("n", "answer('n')", "No", show=True),
+        Binding("enter", "answer('enter')", "Next question", show=False),
     ]
 
     class Changed(Message):
@@ -48,10 +85,16 @@ class AnswerList(OptionList):
             """The list that changed, so `@on(..., selector)` can match it."""
             return self.answers
 
+    class Finished(Changed):
+        """Enter with every question answered: the form may move on to what comes next."""
+
     def __init__(self, questions: Iterable[tuple[str, str]], **kwargs) -> None:
         self._questions = list(questions)
         self._text = dict(self._questions)
         self._answers: dict[str, bool | None] = {key: None for key, _ in self._questions}
+        #: When the list was last given the focus (the message clock): earlier keys were
+        #: typed before it was shown, for whatever was there before.
+        self._shown_at: float | None = None
         super().__init__(
             *[Option(self._prompt(key), id=key) for key, _ in self._questions], **kwargs
         )
@@ -67,9 +110,13 @@ class AnswerList(OptionList):
         return grid
 
     @property
+    def keys(self) -> list[str]:
+        return [key for key, _ in self._questions]
+
+    @property
     def missing(self) -> list[str]:
         """The questions not answered yet, in order."""
-        return [key for key, _ in self._questions if self._answers[key] is None]
+        return [key for key in self.keys if self._answers[key] is None]
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -80,7 +127,7 @@ class AnswerList(OptionList):
 
     def clear_answers(self) -> None:
         """Every question unanswered again, the first highlighted (to answer afresh)."""
-        for key, _ in self._questions:
+        for key in self.keys:
             self._answers[key] = None
             self.replace_option_prompt(key, self._prompt(key))
         self.highlighted = 0
@@ -95,7 +142,7 @@ class AnswerList(OptionList):
         """Highlight the first unanswered question; a one-line message saying how many."""
         left = self.missing
         if left:
-            self.highlighted = [key for key, _ in self._questions].index(left[0])
+            self.highlighted = self.keys.index(left[0])
             self.focus()
         n = len(left)
         return (
@@ -103,23 +150,27 @@ class AnswerList(OptionList):
             "answer (y for yes, n for no)."
         )
 
-    def action_answer(self, yes: bool) -> None:
-        if self.highlighted is None:
-            return
-        keys = [key for key, _ in self._questions]
-        self.answer(keys[self.highlighted], yes)
-        after = [k for k in keys[self.highlighted + 1 :] if self._answers[k] is None]
-        if after:
-            self.highlighted = keys.index(after[0])
-        elif self.highlighted < len(keys) - 1:
-            self.highlighted += 1
+    # -- keys ------------------------------------------------------------------------------------
 
-    def action_turn(self) -> None:
-        """Space or Enter: unanswered or no → yes; yes → no."""
+    def on_focus(self, event: events.Focus) -> None:
+        self._shown_at = event.time
+
+    def typed_ahead(self, event: events.Key) -> bool:
+        """Was this key typed before the list was shown (before it first had the focus)?"""
+        return self._shown_at is None or event.time < self._shown_at
+
+    def action_answer(self, key: str) -> None:
         if self.highlighted is None:
             return
-        key = self._questions[self.highlighted][0]
-        self.answer(key, not self._answers[key])
+        keys = self.keys
+        before = [self._answers[k] for k in keys]
+        after, at, finished = press(keys, before, self.highlighted, key)
+        for name, old, new in zip(keys, before, after, strict=True):
+            if new != old and new is not None:
+                self.answer(name, new)
+        self.highlighted = at
+        if finished:
+            self.post_message(self.Finished(self))
 
     def action_select(self) -> None:
-        self.action_turn()
+        """A click on a line only highlights it: an answer is given with y or n."""

@@ -52,7 +52,20 @@ class CheckList(OptionList):
         self._on = set(selected)
         self._single = single
         self._marks = marks or (("(•)", "( )") if single else ("[x]", "[ ]"))
-        super().__init__(*[Option(self._prompt(v), id=v) for v, _ in self._items], **kwargs)
+        self._shown = [v for v, _ in self._items]  # the lines offered, in list order
+        super().__init__(*[Option(self._prompt(v), id=v) for v in self._shown], **kwargs)
+
+    def show_only(self, values: Iterable[str]) -> None:
+        """Offer only these lines (in list order): a choice the rules do not allow is not
+        shown at all. A marked line no longer offered is unmarked."""
+        keep = set(values)
+        self._on &= keep
+        self._shown = [v for v, _ in self._items if v in keep]
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options([Option(self._prompt(v), id=v) for v in self._shown])
+        if self._shown:
+            self.highlighted = min(highlighted or 0, len(self._shown) - 1)
 
     def _prompt(self, value: str) -> Content:
         on_mark, off_mark = self._marks
@@ -77,20 +90,22 @@ class CheckList(OptionList):
 
     def select(self, value: str, on: bool = True) -> None:
         """Mark `value` (unmark it with `on=False`); in a single choice, marking one unmarks the
-        rest."""
+        rest. A line not offered (`show_only`) cannot be marked."""
+        if value not in self._shown:
+            return
         changed = {value}
         if self._single and on:
             changed |= self._on
             self._on = set()
         (self._on.add if on else self._on.discard)(value)
-        for v in changed:
+        for v in changed & set(self._shown):
             self.replace_option_prompt(v, self._prompt(v))
         self.post_message(self.Changed(self))
 
     def action_toggle(self) -> None:
         if self.highlighted is None:
             return
-        value = self._items[self.highlighted][0]
+        value = self._shown[self.highlighted]
         if self._single:
             self.select(value)
         else:

@@ -1,0 +1,384 @@
+"""The door (door/): each use case asks the rules, saves in one write, and says no in one line.
+
+These are the entries where people and files met the rules and got past them: a restore or an
+import that rolled back an emergency, a bare all-clear that reopened it, a first run at pain 9
+that started at stage 4, a swap out of the acute set, a refusal that came as an exception.
+Each is shown here on the door; tests/tui/test_one_door.py shows them on the screens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from door import Done, Door, Refused
+from door.files import import_file, restore_file
+from planner.models import CheckIn, Condition, Rating, Session
+from planner.safety import RED_FLAGS, SESSION_CHECKS
+from store import Repository
+from tests.conftest import make_profile
+
+ALL_NO = {flag.id: False for flag in RED_FLAGS}
+SESSION_NO = {flag.id: False for flag in SESSION_CHECKS}
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "data" / "rehab.json"
+
+
+@pytest.fixture
+def open_door(path, clock, catalog):
+    opened: list[Repository] = []
+
+    def open_() -> Door:
+        repo = Repository.open(path, clock=clock)
+        opened.append(repo)
+        return Door(repo, catalog, clock)
+
+    yield open_
+    for repo in opened:
+        repo.close()
+
+
+def started(door: Door, pain: int = 3, stage: int | None = None, **profile) -> Door:
+    """A person past the first run: all-clear answers, then the profile and the first plan."""
+    assert isinstance(door.answer_screening(ALL_NO, "first-run"), Done)
+    person = make_profile(**profile)
+    offer = door.first_run_offer(person, Rating(pain))
+    done = door.first_run(person, Rating(pain), stage or offer.placement.stage, "my physio")
+    assert isinstance(done, Done), done
+    return door
+
+
+def done(result):
+    assert isinstance(result, Done), result
+    return result.value
+
+
+def refused(result) -> Refused:
+    assert isinstance(result, Refused), result
+    return result
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {**ALL_NO, "fever": None},
+        {key: False for key in list(ALL_NO)[:-1]},
+        {**ALL_NO, "made-up": False},
+    ],
+    ids=["none", "one blank", "one missing", "one unknown"],
+)
+def test_a_screening_is_kept_only_with_every_question_answered_explicitly(open_door, answers):
+    door = open_door()
+    no = refused(door.answer_screening(answers))
+    assert "Please answer every question" in no.reason or "Unknown" in no.reason
+    assert door.repo.screenings() == []
+
+
+def test_the_end_of_session_answers_must_both_be_given(open_door, clock):
+    door = started(open_door())
+    session = _session(door, clock)
+    assert refused(door.finish_session(session, {"same-day": False, "one-leg": None}))
+    assert door.repo.sessions() == []
+
+
+# -- after an alarm --------------------------------------------------------------------------
+
+
+def _session(door: Door, clock) -> Session:
+    start = done(door.start_session(Rating(3)))
+    return Session(
+        plan_id=start.plan.id,
+        stage=start.plan.stage,
+        slot=start.slot,
+        started_at=clock(),
+        ended_at=clock() + timedelta(minutes=10),
+        pain_before=3,
+        pain_after=3,
+    )
+
+
+def alarm_after_a_session(door: Door, clock) -> None:
+    gate = done(door.finish_session(_session(door, clock), {**SESSION_NO, "same-day": True}))
+    assert gate.why == "emergency"
+
+
+def test_a_bare_all_clear_after_an_alarm_is_refused_and_keeps_nothing(open_door, clock):
+    door = started(open_door())
+    alarm_after_a_session(door, clock)
+    clock.advance(minutes=1)
+    before = len(door.repo.screenings())
+    no = refused(door.answer_screening(ALL_NO))
+    assert no.need == "after-emergency"
+    assert "a doctor has seen you" in no.reason
+    assert len(door.repo.screenings()) == before
+    assert door.gate().why == "emergency"
+
+
+@pytest.mark.parametrize(
+    "why, seen, ok",
+    [
+        ("seen-doctor", 0, True),
+        ("seen-doctor", None, False),  # a visit needs its day
+        ("seen-doctor", -1, False),  # before the alarm: it does not answer it
+        ("seen-doctor", 2, False),  # in the future
+        ("mistake", None, True),
+    ],
+)
+def test_an_alarm_ends_with_a_dated_visit_or_a_mistake(open_door, clock, why, seen, ok):
+    door = started(open_door())
+    alarm_after_a_session(door, clock)
+    clock.advance(days=1)
+    seen_on = None if seen is None else clock().date() - timedelta(days=1) + timedelta(days=seen)
+    result = door.answer_screening(ALL_NO, after_emergency=why, seen_on=seen_on)
+    if not ok:
+        refused(result)
+        assert door.gate().why == "emergency"
+        return
+    assert done(result).open
+    kept = door.repo.screenings()[-1]
+    assert (kept.after_emergency, kept.seen_on) == (why, seen_on)
+    assert door.repo.active_plan().status == "active"
+    assert "resume" in [e.kind for e in door.repo.stage_events()]
+
+
+def test_a_reason_is_not_asked_for_or_kept_when_no_alarm_is_open(open_door, clock):
+    door = started(open_door())
+    clock.advance(days=1)
+    assert done(door.answer_screening(ALL_NO, after_emergency="mistake")).open
+    assert door.repo.screenings()[-1].after_emergency is None
+
+
+def test_a_new_yes_to_a_same_day_sign_needs_no_reason_and_stays_stopped(open_door, clock):
+    door = started(open_door())
+    alarm_after_a_session(door, clock)
+    clock.advance(minutes=5)
+    gate = done(door.answer_screening({**ALL_NO, "foot-drop": True}))
+    assert gate.why == "emergency"
+
+
+# -- restore and import never roll back a safety record -------------------------------------
+
+
+def test_restore_carries_a_newer_emergency_into_the_restored_file(open_door, path, clock, catalog):
+    """Item 2: the morning's backup put back after the after-session bladder "yes" undid it."""
+    door = started(open_door())
+    morning = done(door.backup())
+    clock.advance(hours=3)
+    alarm_after_a_session(door, clock)
+    kept = door.repo.screenings()[-1]
+    clock.advance(minutes=10)
+    replaced = done(door.restore(morning))
+    assert any("Kept 1 newer safety check" in line for line in replaced.lines(path))
+    assert any("sessions stay stopped" in line for line in replaced.lines(path))
+    assert kept.id in {s.id for s in door.repo.screenings()}
+    assert door.gate().why == "emergency"
+    assert door.repo.active_plan().status == "paused"  # in the same write
+    assert refused(door.start_session(Rating(2))).need == "signs"
+
+
+def test_the_command_line_restore_carries_it_too(open_door, path, clock, catalog):
+    door = started(open_door())
+    morning = done(door.backup())
+    clock.advance(hours=3)
+    alarm_after_a_session(door, clock)
+    door.repo.close()
+    replaced = done(restore_file(path, morning, clock=clock, catalog=catalog))
+    assert "sessions stay stopped" in " ".join(replaced.carried)
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        assert Door(repo, catalog, clock).gate().why == "emergency"
+
+
+def test_import_carries_every_safety_record_the_export_lacks(open_door, path, clock, catalog):
+    """An export from before a clearance and a sign: both come along, and only they do."""
+    door = started(open_door())
+    export = json.loads(json.dumps(door.repo.documents()))
+    clock.advance(days=1)
+    done(door.answer_screening({**ALL_NO, "cancer": True}))
+    done(door.record_clearances(["cancer"], clock().date(), "GP"))
+    clock.advance(minutes=1)
+    done(door.check_in(CheckIn(at=clock(), pain=2)))  # not a safety record: not carried
+    door.repo.close()
+    replaced = done(import_file(path, export, path, clock=clock, catalog=catalog))
+    assert replaced.carried == (
+        "Kept 2 newer safety checks the file coming in did not have: nothing is rolled back.",
+    )
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        assert len(repo.screenings()) == 2 and len(repo.clearances()) == 1
+        assert len(repo.checkins()) == 1  # the first run's only
+        assert Door(repo, catalog, clock).gate().open
+
+
+def test_restoring_a_backup_that_holds_every_safety_record_carries_nothing(open_door, path):
+    door = started(open_door())
+    backup = done(door.backup())
+    assert done(door.restore(backup)).carried == ()
+
+
+# -- the first run ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pain, stages",
+    [(9, (1,)), (7, (1,)), (6, (1, 2, 3, 4)), (3, (1, 2, 3, 4))],
+)
+def test_the_first_run_offers_no_higher_stage_at_a_pain_that_advises_a_step_back(
+    open_door, pain, stages
+):
+    door = open_door()
+    person = make_profile(conditions=[Condition.LUMBAGO], episode_start=date(2026, 11, 19))
+    assert door.first_run_offer(person, Rating(pain)).stages == stages
+
+
+def test_first_run_at_pain_nine_cannot_start_at_stage_four(open_door):
+    """Item 5: lumbago, pain 9, stage 4 with a reason planned Bridge and Back raise."""
+    door = open_door()
+    done(door.answer_screening(ALL_NO, "first-run"))
+    person = make_profile(conditions=[Condition.LUMBAGO], episode_start=date(2026, 11, 19))
+    no = refused(door.first_run(person, Rating(9), 4, "I feel fine"))
+    assert "stage 1" in no.reason
+    assert door.repo.is_new()
+    plan = done(door.first_run(person, Rating(9), 1)).plan
+    assert [p.exercise_id for p in plan.prescriptions] == ["pelvic-tilt-lying"]
+
+
+def test_first_run_needs_the_answers_first_and_a_reason_to_start_higher(open_door):
+    door = open_door()
+    assert refused(door.first_run(make_profile(), Rating(3), 2)).reason
+    done(door.answer_screening(ALL_NO, "first-run"))
+    assert "say why" in refused(door.first_run(make_profile(), Rating(3), 4)).reason
+    assert done(door.first_run(make_profile(), Rating(3), 4, "my physio said so")).plan.stage == 4
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+
+def test_swap_stays_inside_the_acute_set_at_pain_nine(open_door, catalog):
+    """Item 4: at pain 9 in acute lumbago Calm holds the lying tilt only; Swap offered the
+    seated tilt "(harder)", knee to chest and the lengthening holds."""
+    door = open_door()
+    done(door.answer_screening(ALL_NO, "first-run"))
+    person = make_profile(conditions=[Condition.LUMBAGO], episode_start=date(2026, 11, 19))
+    done(door.first_run(person, Rating(9), 1))
+    assert door.swap_options("pelvic-tilt-lying") == []
+    no = refused(door.swap("pelvic-tilt-lying", "pelvic-tilt-seated"))
+    assert "acute" in no.reason
+    assert [p.exercise_id for p in door.repo.active_plan().prescriptions] == ["pelvic-tilt-lying"]
+
+
+def test_swap_offers_the_acute_sets_own_movements_at_pain_five(open_door, clock, catalog):
+    door = open_door()
+    done(door.answer_screening(ALL_NO, "first-run"))
+    person = make_profile(conditions=[Condition.LUMBAGO], episode_start=date(2026, 11, 19))
+    plan = done(door.first_run(person, Rating(5), 1)).plan
+    allowed = set(catalog.stage(1).acute[0].exercises) | {
+        a for s in catalog.stage(1).acute for a in s.exercises if s.min_pain <= 5
+    }
+    for p in plan.prescriptions:
+        assert {e.id for e, _ in door.swap_options(p.exercise_id)} <= allowed
+
+
+def test_nothing_harder_while_a_step_back_is_advised(open_door, clock):
+    door = started(open_door(), pain=3)  # stage 2
+    clock.advance(hours=2)
+    done(door.check_in(CheckIn(at=clock(), pain=8)))
+    advice = door.standing().advice
+    assert advice.step_back is not None
+    first = door.repo.active_plan().prescriptions[0]
+    bigger = replace(first.dose, sets=first.dose.sets + 1)
+    assert "Not harder now" in refused(door.change_dose(first.exercise_id, bigger)).reason
+    assert refused(door.move_on_early("I feel fine")).reason
+    assert door.repo.active_plan().stage == 2
+
+
+def test_a_refusal_is_never_an_exception(open_door, clock):
+    """Item 6: `o` after the weekly check fell overdue raised from inside the planner."""
+    door = started(open_door(), pain=3)
+    clock.advance(days=9)  # the weekly check is overdue: the gate is closed
+    assert "safety check" in refused(door.move_on_early("my physio said so")).reason
+    assert refused(door.move_on())
+    assert refused(door.start_session(Rating(2))).need == "rescreen-due"
+    assert refused(door.log_bout())
+    assert door.repo.active_plan().stage == 2
+
+
+def test_a_full_disk_is_a_refusal_and_changes_nothing(open_door, clock, monkeypatch):
+    import store.atomic
+
+    door = started(open_door())
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.atomic, "_write_all", full)
+    door.repo.close()
+    door.repo = Repository.open(door.repo.path, clock=clock)
+    no = refused(door.check_in(CheckIn(at=clock(), pain=2)))
+    assert no.need == "disk" and "No space left on device" in no.reason
+    door.repo.close()
+
+
+# -- the reason an alarm ended is kept and shown ----------------------------------------------
+
+
+def test_why_an_alarm_ended_is_in_the_timeline_the_report_and_the_fhir_bundle(
+    open_door, path, clock, catalog
+):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from store.exports import pieces
+    from tui.screens.history import timeline_line
+
+    door = started(open_door())
+    alarm_after_a_session(door, clock)
+    clock.advance(days=1)
+    seen = clock().date()
+    done(door.answer_screening(ALL_NO, after_emergency="seen-doctor", seen_on=seen))
+    [resume] = [e for e in door.repo.stage_events() if e.kind == "resume"]
+    assert resume.reason.endswith(f"seen by a doctor on {seen:%d %b %Y}")
+
+    ended = [s for s in door.repo.screenings() if s.after_emergency]
+    line = str(timeline_line(door.repo.stage_events(), None, catalog, seen, 200, ended))
+    assert f"resumed (seen by a doctor {seen.day} {seen:%b})" in line
+
+    report = "".join(pieces("md", door.repo, catalog, clock(), None, None))
+    assert "Same-day warning signs (patient-reported), and how each ended:" in report
+    assert "answered yes: Since you started: numbness between your legs" in report
+    assert f"all clear; the same-day warning sign ended: seen by a doctor on {seen:%d %b %Y}" in (
+        report
+    )
+
+    bundle = json.loads("".join(pieces("fhir", door.repo, catalog, clock(), None, None)))
+    Bundle.model_validate(bundle)
+    said = {
+        e["resource"]["code"]["text"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    }
+    assert said["Warning sign needing medical help the same day"]["valueBoolean"] is True
+    assert said["Why a same-day warning sign ended"]["valueString"] == (
+        f"The same-day warning sign ended: seen by a doctor on {seen:%d %b %Y}."
+    )
+
+
+def test_an_alarm_ended_with_no_plan_to_resume_is_on_the_stages_line_on_its_own(catalog):
+    from datetime import datetime
+
+    from planner.models import Screening
+    from tui.screens.history import timeline_line
+
+    at = datetime(2026, 11, 20, 9, 0)
+    ended = Screening(
+        at=at, answers=ALL_NO, result="clear", context="first-run", after_emergency="mistake"
+    )
+    line = str(timeline_line([], None, catalog, at.date(), 200, [ended]))
+    assert line == "20 Nov alarm ended (the yes was a mistake)"

@@ -1,0 +1,72 @@
+"""The machine that walks every path bites: break each safety promise once, in the code that
+keeps it, and tests/unit/door_machine.py reports it broken.
+
+Each mutant takes out exactly one guard:
+1. the gate ignores an open sign;
+2. a step back advised no longer holds back a step up (or any harder change);
+3. a restore or an import drops the newer safety records instead of carrying them;
+4. Enter turns an answer over (as it once did).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import Phase, settings
+
+import door.files
+import planner.gate
+import tui.widgets.answers
+from planner.advice import Advice
+from tests.unit.test_door_machine import FAST, walk_every_path
+
+pytestmark = pytest.mark.slow  # seconds each: the machine runs until it finds the break
+
+#: As the fast run, without shrinking: the first failure is all this needs.
+FIND = settings(FAST, phases=[Phase.explicit, Phase.generate])
+
+
+def _gate_ignores_an_open_sign(monkeypatch) -> None:
+    monkeypatch.setattr(planner.gate, "open_signs", lambda safety, now=None: ([], []))
+
+
+def _step_back_holds_nothing_back(monkeypatch) -> None:
+    monkeypatch.setattr(
+        Advice, "held_back", property(lambda self: None if self.gate.open else self.gate.reason)
+    )
+
+
+def _restore_drops_newer_safety_records(monkeypatch) -> None:
+    monkeypatch.setattr(door.files, "carried_forward", lambda ours, theirs: [])
+
+
+def _enter_turns_an_answer_over(monkeypatch) -> None:
+    real = tui.widgets.answers.press
+
+    def press(keys, answers, at, key):
+        if key == "enter":  # unanswered or no -> yes; yes -> no, and stay
+            now = list(answers)
+            now[at] = not now[at]
+            return now, at, False
+        return real(keys, answers, at, key)
+
+    monkeypatch.setattr(tui.widgets.answers, "press", press)
+
+
+MUTANTS = {
+    "gate ignores an open sign": _gate_ignores_an_open_sign,
+    "step back holds nothing back": _step_back_holds_nothing_back,
+    "restore drops newer safety records": _restore_drops_newer_safety_records,
+    "Enter turns an answer over": _enter_turns_an_answer_over,
+}
+
+
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_the_machine_catches_the_mutant(name, monkeypatch):
+    MUTANTS[name](monkeypatch)
+    with pytest.raises(AssertionError):
+        walk_every_path(FIND)
+
+
+def test_the_machine_passes_without_a_mutant():
+    """The same settings pass on the real code: a mutant's failure is the mutant's."""
+    walk_every_path(FIND)
