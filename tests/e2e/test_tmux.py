@@ -438,3 +438,37 @@ def test_a_closed_terminal_mid_session_keeps_the_exercises_done(terminal, tmp_pa
     assert terminal.exit_status() == "0"
     [left] = [s for s in _today_sessions(data) if "ended_at" not in s]
     assert len(left["entries"]) > 1 and left["pain_before"] == 3
+
+
+def test_keys_typed_ahead_and_enter_out_of_habit_never_answer_a_warning_sign(terminal, tmp_path):
+    """One burst, as a fast typist sends it: Enter on the welcome screen and three answers
+    meant for questions not yet shown. Then every question answered no, and Enter pressed out
+    of habit on the last: nothing may read YES."""
+    data = tmp_path / "data" / "rehab.json"
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Welcome to rehab")
+    terminal.tmux("send-keys", "-t", "app", "Enter", "y", "y", "n")  # one burst, no pause
+    screen = terminal.wait_for("warning signs")
+    time.sleep(0.5)
+    screen = terminal.screen()
+    assert "[YES]" not in screen and "[ no]" not in screen, screen
+    terminal.keys(*["n"] * 17)
+    terminal.keys("Enter", "space", "Enter")  # habit: on to Next, never turning an answer over
+    screen = terminal.screen()
+    assert "[YES]" not in screen, screen
+    terminal.keys("Enter")  # Enter now presses Next
+    terminal.wait_for("What have you been told")
+
+
+def test_keys_typed_ahead_into_the_re_screen_answer_nothing(terminal, tmp_path):
+    """r and three answers in one burst: the questions open with none answered."""
+    data = _demo(tmp_path)
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Start")
+    terminal.tmux("send-keys", "-t", "app", "r", "y", "y", "n")
+    terminal.wait_for("Safety check: warning signs")
+    time.sleep(0.5)
+    screen = terminal.screen()
+    assert "[YES]" not in screen and "[ no]" not in screen, screen
+    terminal.keys("y")  # typed once the questions are there: it answers
+    assert "[YES]" in terminal.wait_for("[YES]")
