@@ -241,6 +241,11 @@ class LazyTable(Mapping[str, Document]):
     def __contains__(self, key: object) -> bool:
         return key in self._spans or key in self._documents
 
+    def read_raw(self, span: Span) -> bytes:
+        """The bytes of a document on disk, unparsed."""
+        assert self.source is not None
+        return self.source.read_span(span)
+
     def on_disk(self, key: str) -> Span | None:
         """The span of a document whose latest version is the one in the file."""
         return None if key in self._documents else self._spans.get(key)

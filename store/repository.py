@@ -144,6 +144,7 @@ class _Table(Generic[R]):
         self._keys: list[tuple[str, int]] = []  # their sort keys, for bisecting
         self._saved: dict[str, int] = {}  # each id's place in the file: the order of saving
         self._records: list[R] | None = None  # the models in that order, once all are validated
+        self.saves = 0  # how many saves changed this table: what a remembered answer was for
 
     def get(self, record_id: str) -> R | None:
         model = self._models.get(record_id)
@@ -174,13 +175,28 @@ class _Table(Generic[R]):
         ids = self._ordered()
         return self.get(ids[-1]) if ids else None
 
-    def newest_where(self, wanted: Callable[[R], bool], before: datetime | None = None) -> R | None:
+    def newest_where(
+        self,
+        wanted: Callable[[R], bool],
+        before: datetime | None = None,
+        holding: tuple[bytes, ...] = (),
+    ) -> R | None:
         """The newest record `wanted` says yes to (of those before `before`, if given),
-        validating only those newer than it."""
+        validating only those newer than it. With `holding`, a document still on disk whose
+        bytes hold none of those words is passed over unread: it cannot be wanted (the caller
+        vouches), and ten years of screenings are searched without parsing each."""
         ids = self._ordered()
         if before is not None:
             ids = ids[: bisect_left(self._keys, (before.isoformat(), -1))]
+        documents = self.documents
+        on_disk = documents.on_disk if holding and isinstance(documents, LazyTable) else None
         for record_id in reversed(ids):
+            if on_disk is not None and record_id not in self._models:
+                span = on_disk(record_id)
+                if span is not None:
+                    raw = cast(LazyTable, documents).read_raw(span)
+                    if not any(word in raw for word in holding):
+                        continue
             record = cast(R, self.get(record_id))
             if wanted(record):
                 return record
@@ -192,6 +208,7 @@ class _Table(Generic[R]):
 
     def replace(self, documents: Mapping[str, dict[str, Any]], models: Mapping[str, R]) -> None:
         """After a successful write: the table as now stored, and the models just saved."""
+        self.saves += 1
         self.documents = documents  # the storage's own table, kept current in place
         self._models.update(models)
         if self._ids is None:
@@ -308,6 +325,8 @@ class Repository:
         self._tables: dict[str, _Table[Any]] = {}
         self._checked = False  # every document validated
         self._closed = False
+        #: `_alarm_before`'s last answer, with what it was for: (since, saves) → screening.
+        self._alarm_memo: tuple[tuple[datetime, int], Screening | None] | None = None
         self._stamp_on_close = False
 
     # -----------------------------------------------------------------------------------------
@@ -445,6 +464,7 @@ class Repository:
             name: _Table(name, tables.get(name, {}), self.path, self._checked_before)
             for name in TABLE_MODELS
         }
+        self._alarm_memo = None  # it was of the tables as they were
         self._checked = False
         self._check_journal()
         if check_now:
@@ -599,17 +619,32 @@ class Repository:
         full = table.newest_where(lambda s: s.context in FULL_CONTEXTS and s.at <= now)
         since = full.at if full is not None else None
         screenings = table.since(since)
-        if since is not None:
+        if full is not None and not ends_alarm(full):
             # A same-day sign before it stays open until an all-clear says why it ended
             # (planner.gate.unanswered_emergency): the newest alarm, unless a reason came after.
-            older = table.newest_where(
-                lambda s: s.at < since and (is_alarm(s) or ends_alarm(s)), before=since
-            )
+            older = self._alarm_before(full.at)
             if older is not None and is_alarm(older):
                 screenings = [older, *screenings]
         # With no full screening the gate is closed whatever the sessions say: none are read.
         sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
         return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()))
+
+    def _alarm_before(self, since: datetime) -> Screening | None:
+        """The newest screening before `since` that raised a same-day alarm or said why one
+        ended; remembered until the next save (a redraw asks on every key), and found without
+        reading the screenings that could not be either (`_Table.newest_where`'s `holding`:
+        an alarm answers `true` or says `emergency`, an ending says `after_emergency`, and a
+        document that spells a word in escapes is read to be sure)."""
+        table = self._table("screenings")
+        key = (since, table.saves)
+        if self._alarm_memo is None or self._alarm_memo[0] != key:
+            found = table.newest_where(
+                lambda s: s.at < since and (is_alarm(s) or ends_alarm(s)),
+                before=since,
+                holding=(b"true", b"emergency", b"\\u"),  # \u: a word spelled in escapes
+            )
+            self._alarm_memo = (key, found)
+        return self._alarm_memo[1]
 
     def clearances(self) -> list[Clearance]:
         """Every "a doctor has checked this" record, oldest first."""

@@ -355,3 +355,54 @@ def test_records_at_the_same_moment_keep_the_order_they_were_saved_in(data_path,
     assert in_memory == [e.id for e in events]
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
         assert [e.id for e in repo.stage_events()] == in_memory
+
+
+def test_an_alarm_before_the_newest_screening_is_found_read_whole_or_from_disk(data_path, clock):
+    """A same-day sign answered before weeks of bare all-clears (an older file, an import) is
+    still handed to the gate; and once an all-clear says why it ended, no longer."""
+    from datetime import timedelta
+
+    from planner.models import Screening
+    from planner.safety import RED_FLAGS
+    from store import check_stamp
+
+    no = {flag.id: False for flag in RED_FLAGS}
+    start = clock()
+    alarm = Screening(
+        at=start, answers={**no, "bladder-bowel": True}, result="emergency", context="re-screen"
+    )
+    later = [
+        Screening(
+            at=start + timedelta(days=day, hours=hour),
+            answers={"same-day": False, "one-leg": hour == 12},  # an urgent yes: read, passed
+            result="see-doctor" if hour == 12 else "clear",
+            context="after-session",
+        )
+        for day in range(1, 30)
+        for hour in (9, 12)
+    ]
+    weekly = [
+        Screening(at=start + timedelta(days=d), answers=no, result="clear", context="weekly")
+        for d in (7, 14, 21, 28)
+    ]
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(alarm, *later, *weekly)
+    clock.advance(days=30)
+    for lazy in (True, False):  # the checked file read from disk, then one read whole
+        if not lazy:
+            check_stamp.sidecar(data_path).unlink()
+        with Repository.open(data_path, clock=clock, readonly=True) as repo:
+            assert repo.storage.lazy is lazy
+            assert alarm.id in [s.id for s in repo.safety_records().screenings]
+    with Repository.open(data_path, clock=clock) as repo:
+        assert alarm.id in [s.id for s in repo.safety_records().screenings]
+        repo.save(
+            Screening(
+                at=clock(),
+                answers=no,
+                result="clear",
+                context="re-screen",
+                after_emergency="mistake",
+            )
+        )
+        assert alarm.id not in [s.id for s in repo.safety_records().screenings]
