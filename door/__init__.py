@@ -583,23 +583,14 @@ class Door:
     def move_on(self) -> Result[StageChange]:
         """Move on to the next stage: only when every criterion holds and nothing holds the
         person back."""
-        from planner.stages import advance
-
-        found = self._plan_and_advice()
-        if isinstance(found, Refused):
-            return found
-        profile, plan, advice, _ = found
-        if advice.move_on.to_stage is None:
-            return Refused("This is the last stage.")
-        if advice.held_back:
-            return Refused(advice.held_back, gate=advice.gate)
-        if not advice.recommend_move_on:
-            return Refused(advice.move_on.reason())
-        return self._change_stage(advance(self.catalog, profile, plan, advice, self.clock()))
+        return self._advance(None)
 
     def move_on_early(self, reason: str) -> Result[StageChange]:
         """Move on before every criterion holds, with a typed reason that is kept; never while
         held back."""
+        return self._advance(reason)
+
+    def _advance(self, reason: str | None) -> Result[StageChange]:
         from planner.stages import advance
 
         found = self._plan_and_advice()
@@ -610,7 +601,9 @@ class Door:
             return Refused("This is the last stage.")
         if advice.held_back:
             return Refused(advice.held_back, gate=advice.gate)
-        if not reason.strip():
+        if reason is None and not advice.recommend_move_on:
+            return Refused(advice.move_on.reason())
+        if reason is not None and not reason.strip():
             return Refused("Please type a reason; it is kept with your history.")
         change = advance(self.catalog, profile, plan, advice, self.clock(), override_reason=reason)
         return self._change_stage(change)
