@@ -61,6 +61,7 @@ from planner.plan import Placement, place, stages_offered
 from planner.progression import DoseSuggestion
 from planner.safety import (
     RED_FLAG_IDS,
+    RED_FLAGS,
     SESSION_CHECK_IDS,
     SIGNS,
     after_session_screening,
@@ -171,6 +172,16 @@ class Door:
         return may_start(
             self.repo.active_plan(), self.repo.safety_records(), self.clock(), self.catalog.rules
         )
+
+    def questions(self) -> list[tuple[str, str]]:
+        """The warning-sign questions as they are put now, by sign: one a doctor has checked
+        asks about anything new since that visit (a yes to it is a new sign)."""
+        now = self.clock()
+        seen: dict[str, date] = {}
+        for c in self.repo.clearances():
+            if c.at <= now:
+                seen[c.sign] = c.seen_on  # oldest first: the latest visit wins
+        return [(flag.id, flag.asked(seen.get(flag.id))) for flag in RED_FLAGS]
 
     def alarm(self) -> Screening | None:
         """The screening with a same-day sign that no all-clear has yet said why it ended: an

@@ -24,8 +24,9 @@ from planner.progression import History, first_checkins_by_day, reach_moved
 
 
 def daily_worst(history: History, since: date) -> dict[date, int]:
-    """The highest pain rated on each day from `since` on: check-ins, and the pain before and
-    after each session. A day with no rating has no entry."""
+    """The highest pain rated on each day from `since` on, the worse of back and leg
+    (docs/clinical.md §6): check-ins, and the pain before and after each session. A day with no
+    rating has no entry."""
     worst: dict[date, int] = {}
 
     def rate(day: date, pain: int | None) -> None:
@@ -33,17 +34,18 @@ def daily_worst(history: History, since: date) -> dict[date, int]:
             worst[day] = max(worst.get(day, pain), pain)
 
     for c in history.checkins:
-        rate(c.at.date(), c.pain)
+        rate(c.at.date(), c.worse_pain)
     for s in history.sessions:
-        rate(s.day, s.pain_before)
-        rate(s.day, s.pain_after)
+        rate(s.day, s.worse_before)
+        rate(s.day, s.worse_after)
     return worst
 
 
 def latest_pain(history: History) -> int | None:
-    """The pain last rated: the latest check-in or pain before a session (None before any)."""
-    rated = [(c.at, c.pain) for c in history.checkins[-1:]]
-    rated += [(s.started_at, s.pain_before) for s in history.sessions[-1:]]
+    """The pain last rated, the worse of back and leg: the latest check-in or pain before a
+    session (None before any)."""
+    rated = [(c.at, c.worse_pain) for c in history.checkins[-1:]]
+    rated += [(s.started_at, s.worse_before) for s in history.sessions[-1:]]
     return max(rated)[1] if rated else None
 
 
@@ -120,16 +122,16 @@ class NoImprovement:
 def no_improvement(
     checkins: Iterable[CheckIn], started: datetime | None, now: datetime, rules: Rules
 ) -> NoImprovement | None:
-    """Four weeks on (from `started`, the programme's start), the day's first check-in has not
-    come down by the minimal important change and still hurts; None otherwise, or when there
-    are too few check-ins to say."""
+    """Four weeks on (from `started`, the programme's start), the day's first check-in (the
+    worse of back and leg) has not come down by the minimal important change and still hurts;
+    None otherwise, or when there are too few check-ins to say."""
     if started is None or now - started < timedelta(days=rules.no_improvement_days):
         return None
     days = first_checkins_by_day([c for c in checkins if c.at <= now])
     today = now.date()
     back = today - timedelta(days=rules.no_improvement_days)
-    then = _mean(c.pain for d, c in days.items() if back - timedelta(days=6) <= d <= back)
-    recent = _mean(c.pain for d, c in days.items() if today - timedelta(days=6) <= d <= today)
+    then = _mean(c.worse_pain for d, c in days.items() if back - timedelta(days=6) <= d <= back)
+    recent = _mean(c.worse_pain for d, c in days.items() if today - timedelta(days=6) <= d <= today)
     if then is None or recent is None:
         return None
     if recent < rules.no_improvement_floor or then - recent >= rules.improvement_points:

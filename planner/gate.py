@@ -153,15 +153,19 @@ def open_signs(
     """
     full = _full(safety.screenings, now)
     since = full.at if full is not None else datetime.min
-    cleared = {
-        c.sign: c for c in safety.clearances if c.sign in CLEARABLE and (now is None or c.at <= now)
-    }
+    clearances = sorted(
+        (c for c in safety.clearances if c.sign in CLEARABLE and (now is None or c.at <= now)),
+        key=lambda c: c.at,
+    )
     found: dict[str, OpenSign] = {}
     used: dict[str, Clearance] = {}
 
     def add(flag: RedFlag, at: datetime) -> None:
-        if flag.id in cleared:
-            used[flag.id] = cleared[flag.id]
+        # A clearance answers what was known when it was given: a yes at or before it. A yes
+        # after it is something new (a new fall, new drugs) and needs its own visit.
+        covering = next((c for c in clearances if c.sign == flag.id and c.at >= at), None)
+        if covering is not None:
+            used[flag.id] = covering
             return
         found.setdefault(flag.id, OpenSign(flag, at, flag.id in CLEARABLE))
 

@@ -96,17 +96,16 @@ def place(
             f"{max(days, 0)} days ago (under {ACUTE_DAYS}): the back is still "
             f"in its acute phase, so start with {name[1]}.",
         )
+    # One acute phase: its first six weeks (rules.acute_episode_days), as the acute sets have.
+    # The first two weeks start in Calm whatever the pain; after them, the words say which
+    # part of the episode this is.
+    if days < catalog.rules.acute_episode_days:
+        when = f"the episode began {days} days ago (past its first {ACUTE_DAYS} days)"
+    else:
+        when = "the episode is past its acute phase (six weeks)"
     if pain_now >= 3:
-        return Placement(
-            2,
-            f"{yours} is {pain_now}/10 (3–4) and the episode is past its "
-            f"acute phase: start with {name[2]}.",
-        )
-    return Placement(
-        3,
-        f"{yours} is {pain_now}/10 (2 or less) and the episode is past its "
-        f"acute phase: start with {name[3]}.",
-    )
+        return Placement(2, f"{yours} is {pain_now}/10 (3–4) and {when}: start with {name[2]}.")
+    return Placement(3, f"{yours} is {pain_now}/10 (2 or less) and {when}: start with {name[3]}.")
 
 
 def stages_offered(catalog: Catalog, placement: Placement, pain: int) -> tuple[int, ...]:

@@ -6,7 +6,7 @@ Sources: NICE NG59, NICE CKS on cauda equina syndrome, NHS pathways; wording is 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from planner.models import Frozen, Screening, ScreeningResult, value
@@ -26,10 +26,23 @@ class RedFlag(Frozen):
     #: suppression, an old injury): it stays true after a doctor has checked it, so a doctor's
     #: clearance may stand in for a "no" (README, safety rules). Never an emergency sign.
     history: bool = False
+    #: For a sign of history a doctor has checked: the question asked from then on, about
+    #: anything new since ({day} is the visit). A yes to it is a new sign (docs/clinical.md
+    #: §7, clearances in time).
+    since: str = ""
 
     def __post_init__(self) -> None:
         if self.history and self.level == "emergency":
             raise ValueError(f"{self.id}: a same-day sign can never be cleared")
+        if self.history != bool(self.since):
+            raise ValueError(f"{self.id}: a sign of history asks what is new since a clearance")
+
+    def asked(self, cleared_on: date | None) -> str:
+        """The question as it is put: about anything new since a doctor checked it, once one
+        has (`cleared_on`, the day of the visit)."""
+        if cleared_on is None or not self.since:
+            return self.question
+        return self.since.format(day=f"{cleared_on:%d %b %Y}")
 
 
 #: One question per line, answered yes or no. Emergency ones come first: they matter most.
@@ -41,7 +54,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     RedFlag(
         "bladder-bowel",
-        "New trouble passing urine, or losing control of your bladder or bowels?",
+        "New trouble passing urine, losing control of your bladder or bowels, or not feeling "
+        "when your bladder or bowel is full?",
         "emergency",
     ),
     RedFlag(
@@ -56,13 +70,21 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "emergency",
     ),
     RedFlag("one-leg", "New or spreading numbness, tingling or weakness in one leg?", "urgent"),
-    RedFlag("cancer", "Have you ever had cancer?", "urgent", history=True),
+    RedFlag(
+        "cancer",
+        "Have you ever had cancer?",
+        "urgent",
+        history=True,
+        since="Since a doctor checked your cancer history ({day}): a new cancer, or its return?",
+    ),
     RedFlag("weight-loss", "Have you lost weight without trying?", "urgent"),
     RedFlag(
         "age",
         "Did this back pain first start before age 20 or after age 50?",
         "urgent",
         history=True,
+        since="Since a doctor checked when your back pain began ({day}): a new, different "
+        "back pain?",
     ),
     RedFlag("night-pain", "Pain at night that does not ease when you rest?", "urgent"),
     RedFlag(
@@ -76,6 +98,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "A weakened immune system (from an illness or medicines), or do you inject drugs?",
         "urgent",
         history=True,
+        since="Since a doctor checked your immune system ({day}): a new illness or medicine "
+        "that weakens it, or injecting drugs?",
     ),
     RedFlag("infection", "A recent bacterial infection?", "urgent"),
     RedFlag(
@@ -84,6 +108,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "or take steroids long-term?",
         "urgent",
         history=True,
+        since="Since a doctor checked this ({day}): a new fall or accident, or a small knock "
+        "while you have osteoporosis or take steroids long-term?",
     ),
     RedFlag("shape", "A visible change in the shape of your spine?", "urgent"),
     RedFlag("worsening", "Is the pain getting steadily worse even when you rest?", "urgent"),
@@ -97,8 +123,9 @@ RED_FLAG_IDS = frozenset(flag.id for flag in RED_FLAGS)
 SESSION_CHECKS: tuple[RedFlag, ...] = (
     RedFlag(
         "same-day",
-        "Since you started: numbness between your legs, a change in bladder or bowel "
-        "control, both legs weak or numb, or a foot that drops?",
+        "Since you started: numbness between your legs; a change in bladder or bowel control "
+        "or feeling (not feeling when the bladder is full); sciatica or weakness in both legs; "
+        "new problems with sexual function; or a foot that drops?",
         "emergency",
     ),
     RedFlag(

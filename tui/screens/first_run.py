@@ -32,7 +32,6 @@ from planner.models import (
     Profile,
     Rating,
 )
-from planner.safety import RED_FLAGS
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
 from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
@@ -62,9 +61,9 @@ EQUIPMENT_LABELS = {
 }
 
 
-def red_flag_list() -> AnswerList:
-    """The warning-sign questions of the first run, none answered yet."""
-    return AnswerList([(f.id, f.question) for f in RED_FLAGS], id="flags-list")
+def red_flag_list(app) -> AnswerList:
+    """The warning-sign questions as the door puts them now, none answered yet."""
+    return AnswerList(app.door.questions(), id="flags-list")
 
 
 def answers_from(questions: AnswerList) -> dict[str, bool]:
@@ -104,7 +103,7 @@ class FirstRunScreen(Screen):
                     yield Label(
                         "Is any of this true for you now? Answer each: y for yes, n for no."
                     )
-                    yield red_flag_list()
+                    yield red_flag_list(self.app)
                 with VerticalScroll(id="about"):
                     yield Label("What have you been told you have? (space to mark)")
                     yield CheckList(
@@ -393,7 +392,7 @@ class RescreenScreen(Screen):
         with Vertical(id="wizard"):
             yield Static(Content.assemble(("Safety check: warning signs", "bold")))
             yield Label("Is any of this true for you now? y for yes, n for no; then ctrl+s.")
-            yield red_flag_list()
+            yield red_flag_list(self.app)
             yield Problem()
             with Horizontal(classes="buttons"):
                 yield Button("Save answers (ctrl+s)", id="save", variant="primary", compact=True)

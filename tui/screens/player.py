@@ -385,8 +385,11 @@ class EndSessionScreen(Screen):
             if self.leg:
                 yield LegFields(inline=True)
             # Safety first: the warning-sign questions come before anything else is asked.
-            yield Label("Warning signs: answer each, y or n.", classes="question")
-            yield AnswerList([(f.id, f.question) for f in SESSION_CHECKS], id="symptoms")
+            # Said on the list's own border: the same-day question names every sign (five
+            # lines at 80 columns), and the note below must stay in sight.
+            checks = AnswerList([(f.id, f.question) for f in SESSION_CHECKS], id="symptoms")
+            checks.border_title = "Warning signs: answer each, y or n"
+            yield checks
             yield Label("How did it feel?", classes="question")
             yield CheckList(
                 [("easy", "easy"), ("ok", "ok"), ("hard", "hard")],
