@@ -28,6 +28,7 @@ from planner.progression import (
     StepBack,
     dose_suggestions,
     move_on_check,
+    settled_words,
     step_back_check,
 )
 from planner.safety import headline
@@ -49,6 +50,8 @@ class Advice(Frozen):
     psfs_due: bool = False
     #: Advice to see a doctor (planner.course): shown, never a block.
     see_doctor: list[str] = field(default_factory=list)
+    #: A single high pain that no longer advises a step back, and why (it settled), or None.
+    settled: str | None = None
 
     @property
     def paused(self) -> bool:
@@ -172,6 +175,7 @@ def advise(
         bouts=bouts_per_day(plan, profile.slots),
     )
     back = step_back_check(catalog, stage, history, now, stage_start=start)
+    settled = None if back is not None else settled_words(catalog, stage, history, now, start)
     gate = may_start(plan, safety, now, rules)
     psfs = last_psfs is None or now - last_psfs.at >= timedelta(days=rules.psfs_days)
     doses = dose_suggestions(
@@ -186,6 +190,7 @@ def advise(
         rescreen_due=rescreen_due(safety, now, rules),
         psfs_due=psfs,
         see_doctor=see_doctor_advice(history, now, rules),
+        settled=settled,
     )
     if advice.held_back:
         # Only the steps down stay: nothing gets harder while held back.

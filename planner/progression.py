@@ -169,6 +169,18 @@ def reach_moved(before: Reach | None, after: Reach | None) -> ReachMove | None:
     return "centralising" if REACHES.index(after) < REACHES.index(before) else "peripheralising"
 
 
+def load_flare(session: Session, rules: Rules) -> bool:
+    """A flare of the session's load as a whole: the pain after it, or the leg symptoms after
+    it (not an exercise stopped because it hurt: that one is the exercise's alone)."""
+    before, after = session.worse_before, session.worse_after
+    if after is not None and (
+        after > rules.flare_pain_after_above or after >= before + rules.flare_rise
+    ):
+        return True
+    was, now = session.reach_before, session.reach_after
+    return was is not None and now is not None and reach_moved(was, now) == "peripheralising"
+
+
 def is_flare(session: Session, rules: Rules) -> bool:
     """Does this session count as a flare (`flare_reasons` says why)?"""
     return bool(flare_reasons(session, rules))
@@ -292,24 +304,40 @@ def _sessions_criterion(rule: MoveOnRule, in_stage: list[Session]) -> Criterion:
     )
 
 
-def _checkins_criterion(rule: MoveOnRule, history: History, today: date) -> Criterion:
-    """The last n days' first check-ins, each at most the stage's limit."""
+#: The move-on check-ins must be fresh: the newest at most this many days old, the oldest at
+#: most FRESH_OLDEST (docs/clinical.md §2: the pain now, not a month ago, decides).
+FRESH_NEWEST = 3
+FRESH_OLDEST = 7
+
+
+def _checkins_criterion(
+    rule: MoveOnRule, history: History, today: date, start: datetime
+) -> Criterion:
+    """The day's first check-in on each of the last n days that have one, each at most the
+    stage's limit: on n different days, all since the stage began, the newest at most
+    FRESH_NEWEST days old and the oldest at most FRESH_OLDEST. Otherwise it says what is
+    missing."""
     n = rule.checkin_count
-    # Look back far enough to find n days with a check-in, but never through all of history.
-    recent = list(
-        first_checkins_by_day(
-            history.checkins_since(midnight(today - timedelta(days=max(30, rule.min_days + n))))
-        ).values()
-    )[-n:]
+    oldest = max(midnight(today - timedelta(days=FRESH_OLDEST)), start)
+    recent = list(first_checkins_by_day(history.checkins_since(oldest)).values())[-n:]
     pains = [c.worse_pain for c in recent]  # the worse of back and leg (docs/clinical.md §6)
-    ok = len(pains) == n and all(p <= rule.checkin_max for p in pains)
+    newest_age = (today - recent[-1].at.date()).days if recent else None
+    fresh = newest_age is not None and newest_age <= FRESH_NEWEST
+    ok = len(pains) == n and fresh and all(p <= rule.checkin_max for p in pains)
     shown = "pain " + (", ".join(str(p) for p in pains) if pains else "none yet")
     if any(c.leg_pain is not None for c in recent):
         # Both numbers, so the person sees which one holds them back (README, safety rules).
         back = ", ".join(str(c.pain) for c in recent)
         leg = ", ".join("?" if c.leg_pain is None else str(c.leg_pain) for c in recent)
         shown = f"back {back} · leg {leg} (the worse counts)"
-    have = "" if len(pains) == n else f" ({len(pains)} of {n} so far)"
+    missing = n - len(pains)
+    if missing:
+        have = f" (check in on {missing} more {plural(missing, 'day')}"
+        have += f" within {FRESH_OLDEST} days)" if pains else ")"
+    elif not fresh:
+        have = f" (the newest is {newest_age} days old: check in today)"
+    else:
+        have = ""
     return Criterion(
         key="checkins",
         label=f"Last {n} daily check-ins",
@@ -360,7 +388,7 @@ def move_on_check(
     criteria = [
         _days_criterion(rule, start, today),
         _sessions_criterion(rule, in_stage),
-        _checkins_criterion(rule, history, today),
+        _checkins_criterion(rule, history, today, start),
         _flares_criterion(rule, rules, in_stage),
     ]
     if rule.no_24h_flare_days:
@@ -438,28 +466,99 @@ def step_back_check(
             f"{count} flares in the last {rules.step_back_flare_days} "
             f"days (the limit is {rules.step_back_flares - 1}): go back to {where}.",
         )
-    # Any pain report of 7 or more counts: every check-in, and the pain before each session
-    # (an evening session started at 8 is as telling as a morning check-in of 8; README, safety
-    # rules).
+    high = high_pains(catalog, stage, history, now, start)
+    unsettled = [h for h in high if settled_by(catalog, stage, history, h) is None]
+    if unsettled:
+        at, pain, what = max(unsettled)
+        return StepBack(
+            stage,
+            target,
+            f"{what} of {pain}/10 on {_day_label(at)} ({rules.step_back_checkin} or more): "
+            f"go back to {where}.",
+        )
+    return None
+
+
+#: (when, the worse pain, what it was: "a check-in", "pain before a session", ...)
+HighPain = tuple[datetime, int, str]
+
+
+def high_pains(
+    catalog: Catalog, stage: int, history: History, now: datetime, start: datetime
+) -> list[HighPain]:
+    """Every pain of 7 or more (`rules.step_back_checkin`) in the step-back window since the
+    stage began: every check-in, the pain before each session (an evening session started at
+    8 is as telling as a morning check-in of 8), and the pain rated at the first run, which is
+    a check-in like any other (docs/clinical.md §7, pain decides). The pain that made someone
+    step back, rated before that step, does not send them back again."""
+    rules = catalog.rules
+    window = max(start, now - timedelta(days=rules.step_back_flare_days))
+    # The first run's check-in is kept at the very moment the programme starts.
+    first_run = any(e.kind == "start" and e.at == start for e in history.events)
     limit = rules.step_back_checkin
+
+    def counts(at: datetime) -> bool:
+        return at > start or (first_run and at == start)
+
     high = [
         (c.at, c.worse_pain, "a check-in")
         for c in history.checkins_since(window)
-        if c.at > start and c.worse_pain >= limit
+        if counts(c.at) and c.worse_pain >= limit
     ]
     high += [
         (s.started_at, s.worse_before, "pain before a session")
         for s in history.sessions_since(window)
-        if s.started_at > start and s.worse_before >= limit
+        if counts(s.started_at) and s.worse_before >= limit
     ]
-    if high:
-        at, pain, what = max(high)
-        return StepBack(
-            stage,
-            target,
-            f"{what} of {pain}/10 on {_day_label(at)} ({limit} or more): go back to {where}.",
-        )
+    return high
+
+
+def settle_limit(catalog: Catalog, stage: int) -> int:
+    """The pain a daily check-in must not pass for a high pain to count as settled: the
+    stage's own move-on limit (the last stage, which has none, the one before it's)."""
+    rule = catalog.stage(stage).move_on or catalog.stage(max(stage - 1, 1)).move_on
+    return rule.checkin_max if rule is not None else catalog.rules.dose_step_max_pain
+
+
+#: A single high pain settles after this many later daily check-ins within the stage's limit.
+SETTLE_CHECKINS = 3
+
+
+def settled_by(
+    catalog: Catalog, stage: int, history: History, high: HighPain
+) -> list[CheckIn] | None:
+    """The later days' first check-ins that settled a single high pain: SETTLE_CHECKINS in a
+    row on the days after it, each within the stage's limit; None while it has not settled
+    (any later day above the limit starts the count again)."""
+    at, _, _ = high
+    limit = settle_limit(catalog, stage)
+    run: list[CheckIn] = []
+    later = first_checkins_by_day(history.checkins_since(midnight(at.date() + timedelta(days=1))))
+    for c in later.values():
+        run = [*run, c] if c.worse_pain <= limit else []
+        if len(run) >= SETTLE_CHECKINS:
+            return run[:SETTLE_CHECKINS]
     return None
+
+
+def settled_words(
+    catalog: Catalog, stage: int, history: History, now: datetime, start: datetime
+) -> str | None:
+    """What Progress says when a single high pain has settled and no longer advises a step
+    back, or None."""
+    done = [
+        (h, run)
+        for h in high_pains(catalog, stage, history, now, start)
+        if (run := settled_by(catalog, stage, history, h)) is not None
+    ]
+    if not done:
+        return None
+    (at, pain, what), run = max(done, key=lambda item: item[0])
+    limit = settle_limit(catalog, stage)
+    return (
+        f"{what.capitalize()} of {pain}/10 on {_day_label(at)} has settled: "
+        f"{len(run)} daily check-ins since at {limit} or less."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,19 +649,25 @@ def dose_suggestions(
         ]
         if not runs:
             continue
-        last_s, last_e = runs[-1]
-        if last_e.stopped_hurt or is_flare(last_s, rules):
-            # One step down per time it hurt: once the dose has changed since that session, or
-            # the person declined this step for it, it is answered.
-            answered = last_e.prescribed != p.dose or any(
+        # One step down per time it hurt, for the exercise that hurt (or every exercise of a
+        # session that flared by its pain), and only that: it stays offered until it is taken
+        # (the dose changes) or declined for that session, however many sessions come after.
+        hurt = [
+            (s, e)
+            for s, e in runs
+            if e.prescribed == p.dose and (e.stopped_hurt or load_flare(s, rules))
+        ]
+        if hurt:
+            last_s, last_e = hurt[-1]
+            declined = any(
                 d.exercise_id == p.exercise_id and d.session_id == last_s.id for d in plan.declined
             )
             lower = step_down(p.dose, ex.bounds)
-            if lower is not None and not answered:
+            if lower is not None and not declined:
                 why = (
                     "it was stopped because it hurt"
                     if last_e.stopped_hurt
-                    else "the last session with it was a flare"
+                    else "a session with it was a flare"
                 )
                 out.append(
                     DoseSuggestion(
@@ -574,7 +679,10 @@ def dose_suggestions(
                         session_id=last_s.id,
                     )
                 )
-            continue
+                continue
+        last_s, last_e = runs[-1]
+        if last_e.stopped_hurt or is_flare(last_s, rules):
+            continue  # no step up straight after it hurt
         if any(
             d.exercise_id == p.exercise_id and d.current == p.dose and d.session_id is None
             for d in plan.declined

@@ -211,6 +211,8 @@ def status_text(
         lines.append("  → ready to move on" if advice.recommend_move_on else "  → not yet")
     if advice.step_back is not None:
         lines.append(f"Step back suggested: {advice.step_back.reason}")
+    elif advice.settled:
+        lines.append(f"No step back: {advice.settled}")
     lines.extend(advice.see_doctor)
     for d in advice.doses:
         lines.append(f"Dose suggestion: {d.reason} ({d.current.label()} → {d.proposed.label()})")

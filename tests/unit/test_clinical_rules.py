@@ -166,3 +166,151 @@ def test_the_weekly_check_is_asked_on_day_seven_and_required_after_day_eight(day
     gate_now = may_start(PLAN, safety, NOW, RULES)
     assert gate_now.open is open_
     assert open_ or gate_now.why == "rescreen-due"
+
+
+# -- 4. Fresh check-ins only ----------------------------------------------------------------------
+
+
+def _moving_on(checkin_days_ago: list[int], pains: list[int], stage_days: int = 30):
+    from planner.models import StageEvent
+    from planner.progression import move_on_check
+
+    start = at(NOW.date() - timedelta(days=stage_days), 6)
+    events = [StageEvent(at=start, to_stage=1, kind="start")]
+    checkins = [
+        CheckIn(at=at(NOW.date() - timedelta(days=d), 7), pain=p)
+        for d, p in zip(checkin_days_ago, pains, strict=True)
+    ]
+    check = move_on_check(CATALOG, 1, History.of(checkins=checkins, events=events), NOW)
+    return next(c for c in check.criteria if c.key == "checkins")
+
+
+@pytest.mark.parametrize(
+    "days_ago, ok, words",
+    [
+        ([25, 24, 23], False, "check in on 3 more days"),  # the case that was wrong: a month old
+        ([3, 2, 1], True, ""),
+        ([7, 5, 3], True, ""),  # the oldest 7 days, the newest 3: just fresh
+        ([8, 5, 3], False, "check in on 1 more day within 7 days"),
+        ([6, 5, 4], False, "the newest is 4 days old: check in today"),
+        ([1, 1, 0], False, "check in on 1 more day"),  # two on one day count once
+    ],
+)
+def test_the_move_on_check_ins_are_on_three_recent_days(days_ago, ok, words):
+    criterion = _moving_on(days_ago, [2] * len(days_ago))
+    assert criterion.ok is ok and words in criterion.detail
+
+
+def test_check_ins_from_before_the_stage_began_do_not_count():
+    criterion = _moving_on([4, 3, 2], [2, 2, 2], stage_days=3)
+    assert not criterion.ok and "check in on 1 more day" in criterion.detail
+
+
+# -- 3 and 5. Every pain counts, and a single high pain settles -----------------------------------
+
+
+def _stepping(checkins: list[tuple[int, int]], kind: str = "start"):
+    """A stage 2 begun 10 days ago; `checkins` are (days ago, pain)."""
+    from planner.advice import advise
+    from tests.conftest import make_profile
+
+    start = at(NOW.date() - timedelta(days=10), 6)
+    from planner.models import StageEvent
+
+    events = [StageEvent(at=start, to_stage=2, kind=kind)]
+    made = [CheckIn(at=at(NOW.date() - timedelta(days=d), 7), pain=p) for d, p in checkins]
+    plan = Plan(id="plan", stage=2, created_at=start, prescriptions=[])
+    history = History.of(checkins=made, events=events)
+    safety = with_records(SafetyRecords(), [full(1)])
+    return advise(CATALOG, make_profile(), plan, history, safety, None, NOW)
+
+
+@pytest.mark.parametrize(
+    "checkins, step_back, settled",
+    [
+        ([(5, 8)], True, False),  # a single 8, nothing since: step back advised
+        ([(5, 8), (4, 3), (3, 3)], True, False),  # two days within the limit: not yet
+        ([(5, 8), (4, 3), (3, 3), (2, 3)], False, True),  # three: settled
+        ([(5, 8), (4, 3), (3, 5), (2, 3), (1, 3)], True, False),  # a 5 above the limit: again
+        ([(5, 8), (4, 3), (3, 3), (2, 3), (1, 9)], True, False),  # a new 9 after it settled
+    ],
+)
+def test_a_single_high_pain_settles_after_three_check_ins_within_the_limit(
+    checkins, step_back, settled
+):
+    advice = _stepping(checkins)
+    assert (advice.step_back is not None) is step_back
+    assert (advice.settled is not None) is settled
+    if settled:
+        assert "has settled: 3 daily check-ins since at 3 or less" in advice.settled
+
+
+# -- 6. One "it hurts", one step ----------------------------------------------------------------
+
+
+def _plan_and_session():
+    """A plan of three exercises; the entries of a session of it (the first stopped because it
+    hurt, if asked); and the dose steps a list of sessions gives."""
+    from planner.models import ExerciseEntry, Prescription
+    from planner.progression import dose_suggestions
+
+    ids = ["bridge", "abdominal-curl", "back-extension-superman"]
+    plan = Plan(
+        id="plan",
+        stage=3,
+        created_at=NOW - timedelta(days=20),
+        prescriptions=[
+            Prescription(exercise_id=i, dose=CATALOG.exercise(i).dose, slot="any") for i in ids
+        ],
+    )
+
+    def entries(hurt: bool) -> list[ExerciseEntry]:
+        return [
+            ExerciseEntry(
+                exercise_id=i,
+                name=i,
+                prescribed=CATALOG.exercise(i).dose,
+                sets_done=CATALOG.exercise(i).dose.sets,
+                stopped_hurt=hurt and n == 0,
+            )
+            for n, i in enumerate(ids)
+        ]
+
+    def suggest(sessions):
+        return dose_suggestions(CATALOG, plan, History.of(sessions=sessions), slots=["morning"])
+
+    return plan, entries, suggest
+
+
+def test_one_it_hurts_suggests_one_step_down_for_that_exercise_only():
+    """The case that was wrong: five suggestions, one for every exercise of the session."""
+    plan, entries, suggest = _plan_and_session()
+    hurt = session(NOW.date() - timedelta(days=2), stage=3, entries=entries(True))
+    steps = suggest([hurt])
+    assert [(s.exercise_id, s.direction) for s in steps] == [("bridge", "down")]
+
+
+def test_the_step_down_stays_offered_until_taken_or_declined():
+    """It vanished when the next session started; it stays until answered."""
+    from planner.models import DeclinedStep
+
+    plan, entries, suggest = _plan_and_session()
+    hurt = session(NOW.date() - timedelta(days=2), stage=3, entries=entries(True))
+    later = session(NOW.date() - timedelta(days=1), stage=3, entries=entries(False))
+    [step] = suggest([hurt, later])
+    assert step.exercise_id == "bridge" and step.session_id == hurt.id
+    declined = DeclinedStep(
+        exercise_id="bridge", current=step.current, proposed=step.proposed, session_id=hurt.id
+    )
+    plan.declined.append(declined)
+    assert suggest([hurt, later]) == []
+
+
+def test_a_session_that_flared_by_its_pain_steps_every_exercise_down_once():
+    plan, entries, suggest = _plan_and_session()
+    flared = session(NOW.date() - timedelta(days=1), stage=3, after=7, entries=entries(False))
+    assert {s.exercise_id for s in suggest([flared])} == {
+        "bridge",
+        "abdominal-curl",
+        "back-extension-superman",
+    }

@@ -270,7 +270,10 @@ def test_swap_stays_inside_the_acute_set_at_pain_nine(open_door, catalog):
     person = make_profile(conditions=[Condition.LUMBAGO], episode_start=date(2026, 11, 19))
     done(door.first_run(person, Rating(9), 1))
     assert door.swap_options("pelvic-tilt-lying") == []
-    no = refused(door.swap("pelvic-tilt-lying", "pelvic-tilt-seated"))
+    # The seated tilt is the harder neighbour (and the pain 9 advises a step back): refused.
+    assert "Not harder now" in refused(door.swap("pelvic-tilt-lying", "pelvic-tilt-seated")).reason
+    # Knee to chest is of the stage but not of the set at this pain: refused for that.
+    no = refused(door.swap("pelvic-tilt-lying", "knee-to-chest-single"))
     assert "acute" in no.reason
     assert [p.exercise_id for p in door.repo.active_plan().prescriptions] == ["pelvic-tilt-lying"]
 

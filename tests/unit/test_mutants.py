@@ -43,7 +43,7 @@ def _no_checkin_criterion(monkeypatch) -> None:
     monkeypatch.setattr(
         planner.progression,
         "_checkins_criterion",
-        lambda rule, history, today: Criterion(
+        lambda rule, history, today, start: Criterion(
             key="checkins", label="Check-ins", ok=True, detail="mutant"
         ),
     )

@@ -72,7 +72,7 @@ def test_a_checkin_one_above_the_limit_blocks_move_on(catalog, stage, days, sess
 def test_fewer_than_three_checkins_block_move_on(catalog):
     result = check(catalog, 1, passing_world(1, 3, 4, 4, checkins=[2, 2]))
     assert [c.key for c in result.failing] == ["checkins"]
-    assert "2 of 3 so far" in result.failing[0].detail
+    assert "check in on 1 more day" in result.failing[0].detail
 
 
 @pytest.mark.parametrize("stage,days,sessions,cmax,nf", TABLE)
@@ -216,17 +216,25 @@ def test_two_easy_sessions_suggest_one_step_up_and_a_hurt_suggests_one_down(cata
     assert down.direction == "down" and down.proposed == step_down(higher, ex.bounds)
 
 
-def test_the_pain_that_placed_someone_does_not_send_them_back(catalog):
-    # First run: pain 7 recorded at the same moment stage 1 starts.
-    start = NOW - timedelta(hours=2)
+def test_the_pain_rated_at_the_first_run_counts_but_the_one_before_a_step_back_does_not(
+    catalog,
+):
+    """The first run's pain is a check-in for every rule (docs/clinical.md §7): a 7 there
+    advises lower doses in Calm. The pain that made someone step back is not counted again."""
     from planner.models import StageEvent
 
-    events = [StageEvent(at=start, to_stage=1, kind="start")]
-    first = checkin(TODAY, 7)
-    first = replace(first, at=start)
-    assert step_back_check(catalog, 1, History.of([], [first], events), NOW) is None
+    start = NOW - timedelta(hours=2)
+    first = replace(checkin(TODAY, 7), at=start)
+    began = [StageEvent(at=start, to_stage=1, kind="start")]
+    assert step_back_check(catalog, 1, History.of([], [first], began), NOW) is not None
+    stepped = [
+        StageEvent(at=start - timedelta(days=20), to_stage=2, kind="start"),
+        StageEvent(at=start, from_stage=2, to_stage=1, kind="step-back"),
+    ]
+    before = replace(checkin(TODAY, 8), at=start - timedelta(minutes=5))
+    assert step_back_check(catalog, 1, History.of([], [before], stepped), NOW) is None
     later = replace(checkin(TODAY, 7), at=NOW - timedelta(hours=1))
-    assert step_back_check(catalog, 1, History.of([], [first, later], events), NOW) is not None
+    assert step_back_check(catalog, 1, History.of([], [before, later], stepped), NOW) is not None
 
 
 def test_no_step_up_that_would_make_the_session_longer_than_the_person_chose(catalog):

@@ -193,6 +193,8 @@ class PlanScreen(MainScreen):
                 lines.append(
                     Content(f" {arrow}  {name}: {d.current.label()} → {d.proposed.label()}")
                 )
+        elif advice is not None and advice.step_back is not None:
+            lines = []  # the step back is what is advised, said below: never "no step" beside it
         else:
             lines = [
                 Content(
@@ -203,7 +205,10 @@ class PlanScreen(MainScreen):
             ]
         if advice is not None and advice.held_back:
             # Said here, so no one wonders why no step up or harder swap is offered.
-            lines.append(Content.assemble(("Nothing gets harder now. ", "bold"), advice.held_back))
+            where = " Progress (2) takes the step back with b." if advice.step_back else ""
+            lines.append(
+                Content.assemble(("Nothing gets harder now. ", "bold"), advice.held_back, where)
+            )
         box.update(Content("\n").join(lines))
 
     @on(DataTable.RowHighlighted)

@@ -138,7 +138,10 @@ class ProgressScreen(MainScreen):
                 )
             )
         else:
-            back.update(Content("No step back advised. (b steps back if you want to.)"))
+            words = "No step back advised. (b steps back if you want to.)"
+            if advice.settled:
+                words = f"No step back advised: {advice.settled} (b steps back if you want to.)"
+            back.update(Content(words))
 
         change = psfs_change(app.repo.psfs(), app.catalog.rules)
         psfs = self.query_one("#psfs", Static)
