@@ -68,7 +68,7 @@ from planner.safety import (
     screen,
 )
 from planner.stages import StageChange
-from planner.walking import WalkTarget, check_walk
+from planner.walking import WalkTarget, check_walk, day_pain_before, day_reach_before
 from store import Repository, StoreError
 from store.repository import Replaced
 
@@ -419,6 +419,13 @@ class Door:
         problem = check_walk(walk.minutes, walk.backward, standing.walk)
         if problem is not None:
             return Refused(problem)
+        # What the day's check-in said before the walk, kept with it: the walk's flare rule
+        # reads the walk alone.
+        checkins = standing.history.checkins
+        if walk.day_pain is None:
+            walk = replace(walk, day_pain=day_pain_before(checkins, walk.at))
+        if walk.reach_after is not None and walk.day_reach is None:
+            walk = replace(walk, day_reach=day_reach_before(checkins, walk.at))
         saved = self._save(None, walk)
         if isinstance(saved, Refused):
             return saved

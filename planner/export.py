@@ -191,6 +191,8 @@ def csv_text(
             "pain_before": _blank(w.day_pain),
             "pain_after": w.pain_after,
             "leg_after": _blank(w.leg_after),
+            "reach_before": _blank(w.day_reach),
+            "reach_after": _blank(w.reach_after),
             "flare": _yes(bool(why)),
             "flare_reason": why,
             "session_note": w.note,

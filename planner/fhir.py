@@ -470,7 +470,7 @@ def _walk(out: _Bundle, subject: dict, walk: Walk) -> None:
         f"after a {walk.minutes}-minute walk",
         walk.pain_after,
         walk.leg_after,
-        None,
+        walk.reach_after,
     )
 
 

@@ -869,6 +869,10 @@ class Walk(Record):
     #: is logged, so the flare rule reads the walk alone (None: no check-in that day yet).
     day_pain: Pain | None = None
     note: Note = ""
+    #: For someone with leg symptoms, how far down the leg they reach after the walk, and as
+    #: that day's latest check-in before it said (the walk's own flare rule compares them).
+    reach_after: Reach | None = None
+    day_reach: Reach | None = None
 
     @property
     def worse_after(self) -> int:

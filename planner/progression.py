@@ -30,8 +30,10 @@ from planner.models import (
     Session,
     Slot,
     StageEvent,
+    Walk,
     value,
 )
+from planner.walking import is_flare as walk_flared
 
 ReachMove = Literal["centralising", "peripheralising"]
 
@@ -47,11 +49,14 @@ class History(Frozen):
     events: tuple[StageEvent, ...] = ()
     #: Short bouts of the exercises done through the day (README, safety rules), oldest first.
     bouts: tuple[Bout, ...] = ()
+    #: The walks of the walking programme, oldest first: a walk that flared counts toward a
+    #: step back as a session's flare does.
+    walks: tuple[Walk, ...] = ()
     _session_starts: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
     _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
-    def of(cls, sessions=(), checkins=(), events=(), bouts=()) -> History:
+    def of(cls, sessions=(), checkins=(), events=(), bouts=(), walks=()) -> History:
         """A history from records in any order; each list is sorted oldest first here."""
         s = tuple(sorted(sessions, key=lambda x: x.started_at))
         c = tuple(sorted(checkins, key=lambda x: x.at))
@@ -62,6 +67,7 @@ class History(Frozen):
             checkins=c,
             events=e,
             bouts=b,
+            walks=tuple(sorted(walks, key=lambda x: x.at)),
             _session_starts=tuple(x.started_at for x in s),
             _checkin_times=tuple(x.at for x in c),
         )
@@ -82,11 +88,13 @@ class History(Frozen):
         c = self.checkins[: bisect.bisect_right(self._checkin_times, now)]
         e = tuple(x for x in self.events if x.at <= now)
         b = tuple(x for x in self.bouts if x.at <= now)
+        w = tuple(x for x in self.walks if x.at <= now)
         if (
             len(s) == len(self.sessions)
             and len(c) == len(self.checkins)
             and e == self.events
             and len(b) == len(self.bouts)
+            and len(w) == len(self.walks)
         ):
             return self
         return History(
@@ -94,6 +102,7 @@ class History(Frozen):
             checkins=c,
             events=e,
             bouts=b,
+            walks=w,
             _session_starts=self._session_starts[: len(s)],
             _checkin_times=self._checkin_times[: len(c)],
         )
@@ -439,8 +448,8 @@ def step_back_check(
     now: datetime,
     stage_start: datetime | None = None,
 ) -> StepBack | None:
-    """2 flares within 7 days, or a pain of 7 or more (any check-in, or before a session), since
-    this stage began → go back one stage.
+    """2 flares within 7 days (a session's, a next morning's, or a walk's), or a pain of 7 or
+    more (any check-in, or before a session), since this stage began → go back one stage.
 
     Only what happened after the stage began counts: the pain that placed someone in a stage
     (or made them step back) must not send them back again.
@@ -453,7 +462,10 @@ def step_back_check(
         s for s in history.sessions_since(window) if s.started_at > start and is_flare(s, rules)
     ]
     day_flares = [f for f in flares_24h(history, rules, window.date()) if midnight(f.day) > start]
-    count = len(session_flares) + len(day_flares)
+    walk_flares = [
+        w for w in history.walks if w.at >= window and w.at > start and walk_flared(w, rules)
+    ]
+    count = len(session_flares) + len(day_flares) + len(walk_flares)
     where = (
         f"stage {target}"
         if target < stage

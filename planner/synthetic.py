@@ -39,7 +39,7 @@ from planner.plan import place
 from planner.progression import History
 from planner.safety import RED_FLAGS
 from planner.stages import StageChange, advance, start_programme, step_back
-from planner.walking import day_pain_before, walking
+from planner.walking import day_pain_before, day_reach_before, walking
 
 NOTES = [
     "Stiff after sitting at work all afternoon.",
@@ -201,7 +201,8 @@ def generate(
                 pain_after=after,
                 day_pain=day_pain_before(out.checkins[-3:], _at(day, 17, 0)),
             )
-            out.walks.append(leg.walk(walked, offset, bump > 0))
+            day_reach = day_reach_before(out.checkins[-3:], walked.at)
+            out.walks.append(leg.walk(walked, offset, bump > 0, day_reach))
         now = _at(day, 21, 0)
         if offset % 7 == 6:
             out.screenings.append(_clear(_at(day, 20, 0), "weekly"))
@@ -262,8 +263,13 @@ class _Leg:
             reach_after=after,
         )
 
-    def walk(self, w: Walk, offset: int, flaring: bool) -> Walk:
-        return replace(w, leg_after=self.pain(offset, flaring, w.pain_after))
+    def walk(self, w: Walk, offset: int, flaring: bool, day_reach: Reach | None) -> Walk:
+        return replace(
+            w,
+            leg_after=self.pain(offset, flaring, w.pain_after),
+            reach_after=self.reach(offset, flaring),
+            day_reach=day_reach,
+        )
 
 
 def _clip(x: float) -> int:
@@ -337,6 +343,7 @@ def _follow_advice(
         [c for c in out.checkins[-2 * WINDOW_DAYS :] if c.at >= window],
         out.events,
         [b for b in out.bouts[-4 * WINDOW_DAYS :] if b.at >= window],
+        [w for w in out.walks[-2 * WINDOW_DAYS :] if w.at >= window],
     )
     advice = advise(
         catalog, out.profile, plan, history, SafetyRecords((out.screenings[-1],)), None, now

@@ -16,7 +16,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from planner.models import Catalog, CheckIn, Exercise, Frozen, Profile, Rules, Walk, frozen
+from planner.models import (
+    REACH_WORDS,
+    REACHES,
+    Catalog,
+    CheckIn,
+    Exercise,
+    Frozen,
+    Profile,
+    Reach,
+    Rules,
+    Walk,
+    frozen,
+)
 
 
 @frozen
@@ -127,7 +139,9 @@ def step_down(level: int, rules: Rules) -> int:
 def flare_reason(walk: Walk, rules: Rules) -> str:
     """Why a walk caused a flare, in words ("" when it did not), by the session rule (README,
     safety rules): pain after above the flare line, or up by the flare rise on the day's check-in
-    before it (`Walk.day_pain`). The session rule's thresholds, read from the same `Rules`."""
+    before it (`Walk.day_pain`), or leg symptoms reaching further down the leg than that
+    check-in said (`Walk.day_reach`). The session rule's thresholds, read from the same
+    `Rules`."""
     after = walk.worse_after
     if after > rules.flare_pain_after_above:
         return f"pain after the walk {after} (above {rules.flare_pain_after_above})"
@@ -136,12 +150,23 @@ def flare_reason(walk: Walk, rules: Rules) -> str:
             f"pain rose {walk.day_pain}→{after} from the day's check-in "
             f"(+{rules.flare_rise} or more)"
         )
+    was, now = walk.day_reach, walk.reach_after
+    if was is not None and now is not None and REACHES.index(now) > REACHES.index(was):
+        return f"the leg symptoms spread further down ({REACH_WORDS[was]} → {REACH_WORDS[now]})"
     return ""
 
 
 def is_flare(walk: Walk, rules: Rules) -> bool:
     """A walk caused a flare (see `flare_reason`)."""
     return bool(flare_reason(walk, rules))
+
+
+def day_reach_before(checkins: Sequence[CheckIn], when: datetime) -> Reach | None:
+    """How far down the leg that day's latest check-in before `when` said, or None."""
+    for c in reversed(checkins):
+        if c.at <= when:
+            return c.reach if c.at.date() == when.date() else None
+    return None
 
 
 def day_pain_before(checkins: Sequence[CheckIn], when: datetime) -> int | None:

@@ -72,13 +72,19 @@ def _v5_plan_source(tables: Tables) -> Tables:
 
 
 def _v6_after_emergency(tables: Tables) -> Tables:
-    """Schema 6: a full screening that ends a same-day warning sign says why (a doctor has seen
+    """Schema 6: a walk records how far down the leg the symptoms reach after it; and a full
+    screening that ends a same-day warning sign says why (a doctor has seen
     the person, on a day; or the yes was a mistake). No older screening said so: none is
     guessed, so a same-day sign an older file closed with a bare all-clear is open again until
     the person answers once more and says why (docs/clinical.md, "after an alarm")."""
     for screening in tables.get("screenings", {}).values():
         screening.setdefault("after_emergency", None)
         screening.setdefault("seen_on", None)
+    # Walks are symptoms too: how far down the leg after a walk, and before it. Not asked
+    # before: unknown, never guessed.
+    for walk in tables.get("walks", {}).values():
+        walk.setdefault("reach_after", None)
+        walk.setdefault("day_reach", None)
     return tables
 
 

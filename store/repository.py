@@ -700,7 +700,9 @@ class Repository:
         """The history the rules need for `stage` at `now` (see `history_since`), not all of it."""
         events = self.stage_events()
         since = history_since(catalog, stage, events, now)
-        return History.of(self.sessions(since), self.checkins(since), events, self.bouts(since))
+        return History.of(
+            self.sessions(since), self.checkins(since), events, self.bouts(since), self.walks(since)
+        )
 
     def record_checkin(self, checkin: CheckIn) -> None:
         """Keep a pain check-in (several a day are fine; the day's check-in is the first)."""

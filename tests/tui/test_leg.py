@@ -105,6 +105,7 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         await type_into(pilot, "#walk-minutes", "12")
         await type_into(pilot, "#walk-pain", "2")
         await type_into(pilot, "#walk-leg", "3")
+        await type_into(pilot, "#walk-reach", "1")  # walks are symptoms too
         await pilot.press("enter")
         await pilot.pause()
         assert "Walk 12 of 16 min today" in text_of(app.screen, "#daily")
@@ -112,6 +113,8 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
     with reopen(data_file, clock) as repo:
         [walk] = repo.walks()
         assert (walk.minutes, walk.backward, walk.pain_after, walk.leg_after) == (12, False, 2, 3)
+        # As far as the day's check-in said before it (the thigh), and after it (the buttock).
+        assert (walk.day_reach, walk.reach_after) == ("thigh", "buttock")
         assert repo.profile().walk_comfortable == 20
         first, second = repo.sessions()
         assert (first.pain_before, first.leg_before, first.reach_before) == (3, 6, "thigh")

@@ -314,3 +314,58 @@ def test_a_session_that_flared_by_its_pain_steps_every_exercise_down_once():
         "abdominal-curl",
         "back-extension-superman",
     }
+
+
+# -- 7. Walks are symptoms too --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day_pain, after, day_reach, reach, flare",
+    [
+        (3, 3, "thigh", "below-knee", True),  # the case that was missed: spread down the leg
+        (3, 3, "thigh", "thigh", False),
+        (3, 3, "thigh", "buttock", False),  # centralising: a good sign
+        (3, 5, None, None, True),  # up by 2
+        (3, 6, None, None, True),  # above 5
+        (3, 4, None, "foot", False),  # no reach before it to compare with
+    ],
+)
+def test_a_walk_flares_by_its_pain_or_by_symptoms_spreading_down_the_leg(
+    day_pain, after, day_reach, reach, flare
+):
+    from planner.models import Walk
+    from planner.walking import is_flare
+
+    walk = Walk(
+        at=NOW,
+        minutes=10,
+        pain_after=after,
+        day_pain=day_pain,
+        day_reach=day_reach,
+        reach_after=reach,
+    )
+    assert is_flare(walk, RULES) is flare
+
+
+def test_two_flared_walks_in_a_week_advise_a_step_back():
+    from planner.models import StageEvent, Walk
+    from planner.progression import step_back_check
+
+    start = at(NOW.date() - timedelta(days=20), 6)
+    events = [StageEvent(at=start, to_stage=2, kind="start")]
+
+    def walk(days_ago: int, reach: str) -> Walk:
+        return Walk(
+            at=at(NOW.date() - timedelta(days=days_ago), 17),
+            minutes=10,
+            pain_after=2,
+            day_pain=2,
+            day_reach="buttock",
+            reach_after=reach,
+        )
+
+    one = History.of(events=events, walks=[walk(3, "below-knee"), walk(2, "buttock")])
+    assert step_back_check(CATALOG, 2, one, NOW) is None
+    two = History.of(events=events, walks=[walk(3, "below-knee"), walk(2, "thigh")])
+    back = step_back_check(CATALOG, 2, two, NOW)
+    assert back is not None and "2 flares" in back.reason

@@ -8,10 +8,11 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label
 
-from planner.models import WALK_MAX_MINUTES, Walk
+from planner.models import REACHES, WALK_MAX_MINUTES, Walk
 from planner.walking import WalkTarget, check_walk
-from tui.parse import InputProblem, parse_pain, parse_whole
+from tui.parse import InputProblem, parse_pain, parse_reach, parse_whole
 from tui.screens.modals import AskScreen
+from tui.widgets.leg_fields import REACH_HINT
 
 
 class WalkSetupScreen(AskScreen[int | None]):
@@ -108,6 +109,15 @@ class WalkScreen(AskScreen[Walk | None]):
             yield Input(
                 "" if leg is None else str(leg), id="walk-leg", placeholder="0–10", compact=True
             )
+            # Walks are symptoms too: leg symptoms that spread further down make it a flare.
+            yield Label(f"How far down the leg now?\n{REACH_HINT}")
+            reach = kept.reach_after if kept else None
+            yield Input(
+                "" if reach is None else str(REACHES.index(reach)),
+                id="walk-reach",
+                placeholder="0–4",
+                compact=True,
+            )
 
     def read(self) -> Walk:
         minutes_field = self.query_one("#walk-minutes", Input)
@@ -123,6 +133,14 @@ class WalkScreen(AskScreen[Walk | None]):
             raise InputProblem(problem)
         pain = self._pain("#walk-pain", "")
         leg = self._pain("#walk-leg", "Leg pain: ") if self.leg else None
+        reach = None
+        if self.leg:
+            reach_field = self.query_one("#walk-reach", Input)
+            try:
+                reach = parse_reach(reach_field.value)
+            except InputProblem:
+                reach_field.focus()
+                raise
         return Walk(
             at=self.now,
             minutes=minutes,
@@ -130,6 +148,7 @@ class WalkScreen(AskScreen[Walk | None]):
             pain_after=pain,
             leg_after=leg,
             day_pain=self.day_pain,
+            reach_after=reach,
         )
 
     def _pain(self, selector: str, prefix: str) -> int:
