@@ -53,11 +53,12 @@ from planner.models import (
     Record,
     Screening,
     Session,
+    SessionChoice,
     Slot,
     StageEvent,
     Walk,
 )
-from planner.plan import Placement, place, stages_offered
+from planner.plan import Placement, SessionOffer, for_choice, offer, place, stages_offered
 from planner.progression import DoseSuggestion
 from planner.safety import (
     RED_FLAG_IDS,
@@ -79,8 +80,9 @@ T = TypeVar("T")
 
 #: What would let a refused change go through: an all-clear after a same-day sign must say why
 #: ("after-emergency"); the weekly safety check is due ("rescreen-due"); a warning sign is open
-#: ("signs"); the disk refused the write ("disk"); or the rules say no for now ("").
-Need = Literal["", "after-emergency", "rescreen-due", "signs", "disk"]
+#: ("signs"); the disk refused the write ("disk"); a session at a high pain must be chosen
+#: ("choice": `Door.session_offer`); or the rules say no for now ("").
+Need = Literal["", "after-emergency", "rescreen-due", "signs", "disk", "choice"]
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,16 @@ class FirstRunOffer:
 
 @dataclass(frozen=True)
 class SessionStart:
-    """A session may start: its plan and its time of day."""
+    """A session may start: the plan it runs (the lighter or lower stage's one, when chosen at a
+    high pain: a copy, never saved as the plan), its time of day, and what was chosen."""
 
     plan: Plan
     slot: Slot
+    chosen: SessionChoice | None = None
+
+
+#: What a person may answer at a high pain before a session: one of the sessions, or rest.
+StartChoice = SessionChoice | Literal["rest"]
 
 
 def everything_answered(answers: Mapping[str, bool | None], keys: frozenset[str]) -> str | None:
@@ -341,10 +349,22 @@ class Door:
             records.append(replace(profile, leg_symptoms=True))
         return self._save(checkin, *records)
 
-    def start_session(self, before: Rating) -> Result[SessionStart]:
-        """May a session start now, with this pain before it? Only through an open gate. A
-        session cut off before is closed as it stood, and the pain counts as the day's
-        check-in when it is the first, both in one write."""
+    def session_offer(self, before: Rating) -> SessionOffer:
+        """What a session may be at this pain before it (`planner.plan.offer`): nothing to ask
+        at 5 or less; a lighter session or rest first above 5; the stage below's (or rest)
+        first at 7 or more, with a step back advised."""
+        plan = self.repo.active_plan()
+        if plan is None:
+            return SessionOffer(before.worse, (), "")
+        return offer(self.catalog, plan, before.worse)
+
+    def start_session(
+        self, before: Rating, choice: StartChoice | None = None
+    ) -> Result[SessionStart | None]:
+        """May a session start now, with this pain before it? Only through an open gate, and at
+        a pain above 5 only as chosen (`session_offer`: the planned session is a choice too;
+        "rest" starts none). A session cut off before is closed as it stood, and the pain
+        counts as the day's check-in when it is the first, all in one write."""
         standing = self.standing()
         profile, plan, gate = standing.profile, standing.plan, standing.gate
         if profile is None or plan is None:
@@ -352,17 +372,26 @@ class Door:
         if not gate.open:
             need: Need = "rescreen-due" if gate.why == "rescreen-due" else "signs"
             return Refused(gate.reason, need=need, gate=gate)
+        offered = offer(self.catalog, plan, before.worse)
+        if offered.choices and choice is None:
+            return Refused(offered.reason, need="choice")
+        if choice is not None and choice not in (*offered.choices, "planned", "rest"):
+            return Refused(offered.reason or "That session is not offered at this pain.")
         now, history = standing.now, standing.history
         records: list[Record] = []
         left = left_open(history.sessions)
-        if left is not None:
+        if left is not None and choice != "rest":
             records.append(closed_as_it_stands(left))
         if not any(c.at.date() == now.date() for c in history.checkins):
             records.append(
                 CheckIn(at=now, pain=before.back, leg_pain=before.leg, reach=before.reach)
             )
+        if choice == "rest":
+            return self._save(None, *records, said=("Rest today: that is part of the plan.",))
         slot = next_slot(today_sessions(plan, profile, history, now), now.hour)
-        return self._save(SessionStart(plan, slot), *records)
+        chosen = choice if offered.choices else None
+        runs = for_choice(self.catalog, profile, plan, chosen or "planned", now, before.worse)
+        return self._save(SessionStart(runs, slot, chosen), *records)
 
     def keep_session(self, session: Session) -> Result[Session]:
         """Keep a session as it stands while it runs (after each exercise), so a crash or a

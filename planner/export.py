@@ -712,10 +712,32 @@ def _flares_section(
                     ],
                 )
             )
+    for s in history.sessions:
+        if s.chosen is not None:
+            found.append(
+                (
+                    s.started_at,
+                    [
+                        _when(s.started_at),
+                        "high pain before a session",
+                        md_cell(
+                            f"pain {s.worse_before} before it: chose {CHOSEN_WORDS[s.chosen]}"
+                        ),
+                    ],
+                )
+            )
     if not found:
         return []
     found.sort(key=lambda x: x[0])
     return _table(["Date", "Kind", "Reason"], [row for _, row in found])
+
+
+#: What was chosen at a high pain before a session, for the report.
+CHOSEN_WORDS = {
+    "lighter": "the lighter session offered",
+    "lower-stage": "the stage below's session offered",
+    "planned": "the planned session anyway (a lighter one was offered first)",
+}
 
 
 def _overrides_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[str]:

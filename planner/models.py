@@ -736,6 +736,9 @@ class ExerciseEntry(Record):
 
 
 SessionOutcome = Literal["done", "partial", "skipped"]
+#: A session chosen at a high pain before it: the stage's lighter doses, the stage below's
+#: session, or the planned one anyway.
+SessionChoice = Literal["lighter", "lower-stage", "planned"]
 
 
 @record
@@ -762,6 +765,9 @@ class Session(Record):
     new_symptoms: bool | None = None
     note: Note = ""
     completed: bool = False
+    #: What the person chose when the pain before it was above 5 (`planner.plan.offer`): the
+    #: lighter session, the lower stage's, or the planned one anyway. None: nothing was asked.
+    chosen: SessionChoice | None = None
 
     @property
     def day(self) -> date:

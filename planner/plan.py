@@ -18,6 +18,7 @@ from planner.models import (
     Plan,
     Prescription,
     Profile,
+    SessionChoice,
     Slot,
     SlotOrAny,
     value,
@@ -349,3 +350,75 @@ def reset_plan(
 def session_minutes(plan: Plan, slot: Slot, slots: Sequence[Slot]) -> int:
     """About how long one session in this slot takes (Today and the calendar export show it)."""
     return max(1, round(sum(p.dose.seconds() for p in plan.for_slot(slot, slots)) / 60))
+
+
+# ---------------------------------------------------------------------------------------------
+# Before a session: the pain decides what is offered (docs/clinical.md §2, §7)
+
+
+@value
+class SessionOffer(Frozen):
+    """What a session may be at the pain rated before it. Above 5: the stage's lighter session
+    or rest first; 7 or more: a step back is advised now, and the stage below's session (at
+    stage 1, the lighter one) or rest first. The planned session stays possible, chosen on
+    purpose; `choices` lists the lighter ones first, as the question puts them."""
+
+    pain: int
+    #: The lighter sessions offered first, by name, and why; empty: nothing to ask.
+    choices: tuple[SessionChoice, ...]
+    reason: str
+
+
+def offer(catalog: Catalog, plan: Plan, pain: int) -> SessionOffer:
+    """What the pain before a session offers (`SessionOffer`)."""
+    rules = catalog.rules
+    if pain >= rules.step_back_checkin:
+        first: SessionChoice = "lower-stage" if plan.stage > 1 else "lighter"
+        return SessionOffer(
+            pain,
+            (first,),
+            f"A pain of {pain}/10 before a session ({rules.step_back_checkin} or more) advises "
+            "a step back now: "
+            + (
+                f"stage {plan.stage - 1}'s session, or rest today."
+                if plan.stage > 1
+                else "a lighter session, or rest today."
+            ),
+        )
+    if pain > rules.flare_pain_after_above:
+        return SessionOffer(
+            pain,
+            ("lighter",),
+            f"A pain of {pain}/10 before a session (above {rules.flare_pain_after_above}): "
+            "a lighter session, or rest today.",
+        )
+    return SessionOffer(pain, (), "")
+
+
+def lighter(catalog: Catalog, plan: Plan) -> Plan:
+    """The plan at the low end of each exercise's doses: the stage's lighter session (a copy,
+    never saved as the plan)."""
+    items = [
+        replace(p, dose=smallest(p.dose, catalog.exercise(p.exercise_id).bounds))
+        for p in plan.prescriptions
+    ]
+    return replace(plan, prescriptions=items)
+
+
+def for_choice(
+    catalog: Catalog,
+    profile: Profile,
+    plan: Plan,
+    choice: SessionChoice,
+    now: datetime,
+    pain: int,
+) -> Plan:
+    """The plan a chosen session runs (a copy, never saved as the plan): the planned one, the
+    lighter one, or the stage below's (for the pain now: in acute lumbago, its acute set)."""
+    if choice == "lighter":
+        return lighter(catalog, plan)
+    if choice == "lower-stage" and plan.stage > 1:
+        below = build_plan(catalog, profile, plan.stage - 1, now, pain)
+        return replace(below, id=plan.id, created_at=plan.created_at)
+    return plan
+

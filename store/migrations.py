@@ -72,7 +72,9 @@ def _v5_plan_source(tables: Tables) -> Tables:
 
 
 def _v6_after_emergency(tables: Tables) -> Tables:
-    """Schema 6: a walk records how far down the leg the symptoms reach after it; and a full
+    """Schema 6: a session at a high pain says what the person chose (a lighter session, the
+    lower stage's, or the planned one); a walk records how far down the leg the symptoms reach
+    after it; and a full
     screening that ends a same-day warning sign says why (a doctor has seen
     the person, on a day; or the yes was a mistake). No older screening said so: none is
     guessed, so a same-day sign an older file closed with a bare all-clear is open again until
@@ -85,6 +87,9 @@ def _v6_after_emergency(tables: Tables) -> Tables:
     for walk in tables.get("walks", {}).values():
         walk.setdefault("reach_after", None)
         walk.setdefault("day_reach", None)
+    # A session at a high pain before it says what was chosen; no older one was asked.
+    for session in tables.get("sessions", {}).values():
+        session.setdefault("chosen", None)
     return tables
 
 

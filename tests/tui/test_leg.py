@@ -41,6 +41,13 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         await rate(pilot, "3", "6", "2")
         await pilot.press("enter")
         await pilot.pause()
+        # Leg 6 is above 5: a lighter session or rest is offered first; the planned one on
+        # purpose (p), and that choice is kept with the session.
+        from tui.screens.modals import SessionChoiceScreen
+
+        assert isinstance(app.screen, SessionChoiceScreen)
+        await pilot.press("p")
+        await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
         await run_to_the_end(pilot, clock)
 
@@ -118,6 +125,7 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         assert repo.profile().walk_comfortable == 20
         first, second = repo.sessions()
         assert (first.pain_before, first.leg_before, first.reach_before) == (3, 6, "thigh")
+        assert first.chosen == "planned"
         assert (first.pain_after, first.leg_after, first.reach_after) == (2, 3, "buttock")
         assert not is_flare(first, catalog.rules)
         stopped = next(e for e in second.entries if e.exercise_id == spread_id)

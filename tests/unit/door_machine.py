@@ -75,6 +75,7 @@ GUARDED = (
     "a restore or import over a newer safety record",
     "a session refused at a closed gate",
     "a first run at a pain of 7 or more",
+    "a session at a high pain, as chosen",
 )
 
 
@@ -298,15 +299,30 @@ class Person(RuleBasedStateMachine):
         hurt=st.booleans(),
         yes=st.lists(st.sampled_from(SESSION_KEYS), max_size=2) | st.just([]),
         noise=st.lists(st.sampled_from(["enter", "space"]), max_size=2),
+        choice=st.sampled_from(["lighter", "lower-stage", "planned", "rest", None]),
     )
-    def session(self, before_pain, after_pain, done, hurt, yes, noise):
+    def session(self, before_pain, after_pain, done, hurt, yes, noise, choice):
         before = self.ids()
         gate = self.door.gate()
-        start = self.keep(self.door.start_session(Rating(before_pain)), before)
+        offered = self.door.session_offer(Rating(before_pain))
+        start = self.keep(self.door.start_session(Rating(before_pain), choice), before)
         if isinstance(start, Refused):
             if start.need in ("signs", "rescreen-due"):
                 REACHED["a session refused at a closed gate"] += 1
+            if start.need == "choice":
+                assert offered.choices and choice is None
             return
+        if offered.choices:
+            REACHED["a session at a high pain, as chosen"] += 1
+            assert choice is not None, "a session at a high pain started with nothing chosen"
+        if start.value is None:  # rest today
+            assert choice == "rest"
+            return
+        harder_than_offered = offered.choices and start.value.chosen not in (
+            *offered.choices,
+            "planned",
+        )
+        assert not harder_than_offered
         assert not self.oracle.open, "a session started while a warning sign is open"
         assert self.oracle.last_full is not None, "a session started with no safety check"
         assert self.clock() - self.oracle.last_full <= WEEKLY, "a session past the weekly check"
@@ -341,6 +357,7 @@ class Person(RuleBasedStateMachine):
             entries=entries,
             difficulty="ok",
             completed=True,
+            chosen=start.value.chosen,
         )
         meant, given = self.screening(SESSION_KEYS, yes, noise)
         before = self.ids()

@@ -385,3 +385,66 @@ def test_an_alarm_ended_with_no_plan_to_resume_is_on_the_stages_line_on_its_own(
     )
     line = str(timeline_line([], None, catalog, at.date(), 200, [ended]))
     assert line == "20 Nov alarm ended (the yes was a mistake)"
+
+
+# -- before a session: the pain decides what is offered first --------------------------------
+
+
+@pytest.mark.parametrize(
+    "pain, stage_pain, choices",
+    [
+        (5, 3, ()),  # 5 or less: nothing to ask
+        (6, 3, ("lighter",)),  # above 5: the stage's lighter session, or rest
+        (7, 3, ("lower-stage",)),  # 7 or more: a step back now, the stage below's, or rest
+        (7, 6, ("lighter",)),  # ... at stage 1 (pain 6 at the first run places in Calm)
+    ],
+)
+def test_the_pain_before_a_session_offers_the_lighter_choice_first(
+    open_door, pain, stage_pain, choices
+):
+    door = started(open_door(), pain=stage_pain)
+    assert door.session_offer(Rating(pain)).choices == choices
+
+
+def test_a_session_at_a_high_pain_starts_only_as_chosen_and_the_choice_is_kept(
+    open_door, clock, catalog
+):
+    door = started(open_door(), pain=3)  # stage 2
+    plan = door.repo.active_plan()
+    assert refused(door.start_session(Rating(6))).need == "choice"
+    assert door.repo.sessions() == []
+    light = done(door.start_session(Rating(6), "lighter"))
+    for p in light.plan.prescriptions:
+        bounds = catalog.exercise(p.exercise_id).bounds
+        assert p.dose.sets == bounds.sets[0]
+    assert light.chosen == "lighter" and light.plan.stage == 2
+    assert door.repo.active_plan().prescriptions == plan.prescriptions  # a copy, not saved
+    lower = done(door.start_session(Rating(8), "lower-stage"))
+    assert lower.plan.stage == 1 and lower.chosen == "lower-stage"
+    assert refused(door.start_session(Rating(6), "lower-stage"))  # not offered at 6
+    assert done(door.start_session(Rating(3))).chosen is None
+    # The choice goes into the session record and the report.
+    session = Session(
+        plan_id=lower.plan.id,
+        stage=lower.plan.stage,
+        slot=lower.slot,
+        started_at=clock(),
+        ended_at=clock() + timedelta(minutes=10),
+        pain_before=8,
+        pain_after=6,
+        chosen=lower.chosen,
+    )
+    done(door.finish_session(session, SESSION_NO))
+    assert door.repo.sessions()[-1].chosen == "lower-stage"
+    from store.exports import pieces
+
+    report = "".join(pieces("md", door.repo, catalog, clock(), None, None))
+    assert "pain 8 before it: chose the stage below's session offered" in report
+
+
+def test_rest_today_starts_no_session_and_keeps_the_pain_as_the_days_check_in(open_door, clock):
+    door = started(open_door(), pain=3)
+    clock.advance(days=1)
+    assert done(door.start_session(Rating(7), "rest")) is None
+    assert door.repo.checkins()[-1].pain == 7
+    assert door.repo.sessions() == []

@@ -236,3 +236,51 @@ class ReasonScreen(AskScreen[str | None]):
         if not text:
             raise InputProblem("Please type a reason; it is kept with your history.")
         return text
+
+
+class SessionChoiceScreen(ModalScreen[str | None]):
+    """At a high pain before a session: the lighter choice first (Enter takes it), rest today,
+    or the planned session chosen on purpose. Esc starts nothing."""
+
+    BINDINGS = [
+        Binding("l", "choose('light')", "Lighter"),
+        Binding("r", "choose('rest')", "Rest today"),
+        Binding("p", "choose('planned')", "Planned anyway"),
+        Binding("escape", "choose('')", "Cancel"),
+    ]
+
+    WORDS = {
+        "lighter": "A lighter session: this stage's lowest doses (l)",
+        "lower-stage": "Stage {below}'s session instead (l)",
+    }
+
+    def __init__(self, reason: str, first: str, stage: int) -> None:
+        super().__init__()
+        self.reason = reason
+        #: The lighter choice the rules put first: "lighter" or "lower-stage".
+        self.first = first
+        self.stage = stage
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.reason), classes="dialog-title")
+            with Vertical(classes="choices"):
+                light = self.WORDS[self.first].format(below=self.stage - 1)
+                yield Button(Content(light), id="light", variant="primary", compact=True)
+                yield Button(Content("Rest today (r)"), id="rest", compact=True)
+                yield Button(
+                    Content("The planned session anyway (p)"), id="planned", compact=True
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#light", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id or "")
+
+    def action_choose(self, which: str) -> None:
+        choice = {"light": self.first, "rest": "rest", "planned": "planned"}.get(which)
+        self.dismiss(choice)
+

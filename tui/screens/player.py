@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
-from planner.models import NOTE_MAX, Plan, Rating, Session, Slot, new_id
+from planner.models import NOTE_MAX, Plan, Rating, Session, SessionChoice, Slot, new_id
 from planner.progression import is_flare, reach_moved
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
@@ -69,10 +69,15 @@ class PlayerScreen(Screen):
         Binding("c", "app.checkin", "Check in", show=False),
     ]
 
-    def __init__(self, plan: Plan, slot: Slot, before: Rating) -> None:
+    def __init__(
+        self, plan: Plan, slot: Slot, before: Rating, chosen: SessionChoice | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.slot = slot
+        #: What was chosen at a high pain before it (the lighter session, the stage below's,
+        #: or the planned one), kept with the session.
+        self.chosen = chosen
         #: Pain before the session: back, and for leg symptoms leg pain and the reach.
         self.before = before
         self.started_at: datetime | None = None
@@ -263,6 +268,7 @@ class PlayerScreen(Screen):
             leg_before=self.before.leg,
             reach_before=self.before.reach,
             entries=self.run.entries(),
+            chosen=self.chosen,
         )
 
     def keep_progress(self) -> None:
@@ -296,6 +302,7 @@ class PlayerScreen(Screen):
                 entries,
                 completed,
                 session_id=self.session_id,
+                chosen=self.chosen,
             )
         )
 
@@ -316,9 +323,11 @@ class EndSessionScreen(Screen):
         completed: bool,
         session_id: str | None = None,
         ended_at: datetime | None = None,
+        chosen: SessionChoice | None = None,
     ) -> None:
         super().__init__()
         self.plan_id, self.stage = plan.id, plan.stage
+        self.chosen = chosen
         self.slot = slot
         self.before = before
         self.started_at = started_at
@@ -342,6 +351,7 @@ class EndSessionScreen(Screen):
             session.completed,
             session_id=session.id,
             ended_at=closed_as_it_stands(session).ended_at,
+            chosen=session.chosen,
         )
         form.plan_id, form.stage = session.plan_id, session.stage  # as it was done
         return form
@@ -360,6 +370,7 @@ class EndSessionScreen(Screen):
             reach_before=self.before.reach,
             entries=self.entries,
             completed=self.completed,
+            chosen=self.chosen,
             **answers,
         )
 

@@ -337,7 +337,7 @@ class TodayScreen(MainScreen):
 
     @work
     async def _start(self) -> None:
-        from tui.screens.modals import PainScreen
+        from tui.screens.modals import PainScreen, SessionChoiceScreen
         from tui.screens.player import PlayerScreen
 
         app = self.app
@@ -365,12 +365,26 @@ class TodayScreen(MainScreen):
         before = await app.push_screen_wait(PainScreen(question, leg=profile.leg_symptoms))
         if before is None:
             return
+        # Above 5 the pain offers a lighter session or rest first (7 or more: the stage below's);
+        # the planned one is a choice too, made on purpose.
+        offered = app.door.session_offer(before)
+        choice = None
+        if offered.choices:
+            choice = await app.push_screen_wait(
+                SessionChoiceScreen(offered.reason, offered.choices[0], plan.stage)
+            )
+            if choice is None:
+                return
         # The door asks the gate again (time has passed while the pain was asked), closes a
         # session cut off before, and keeps the pain as the day's first check-in.
-        result = app.door.start_session(before)
+        result = app.door.start_session(before, choice)
         if not app.said(result):
             return
-        await app.push_screen(PlayerScreen(result.value.plan, result.value.slot, before))
+        start = result.value
+        if start is None:  # rest today
+            self.refresh_view()
+            return
+        await app.push_screen(PlayerScreen(start.plan, start.slot, before, start.chosen))
 
     def action_rescreen(self) -> None:
         self.app.action_rescreen()
