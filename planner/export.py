@@ -720,9 +720,7 @@ def _flares_section(
                     [
                         _when(s.started_at),
                         "high pain before a session",
-                        md_cell(
-                            f"pain {s.worse_before} before it: chose {CHOSEN_WORDS[s.chosen]}"
-                        ),
+                        md_cell(f"pain {s.worse_before} before it: chose {CHOSEN_WORDS[s.chosen]}"),
                     ],
                 )
             )

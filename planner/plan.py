@@ -421,4 +421,3 @@ def for_choice(
         below = build_plan(catalog, profile, plan.stage - 1, now, pain)
         return replace(below, id=plan.id, created_at=plan.created_at)
     return plan
-

@@ -268,9 +268,7 @@ class SessionChoiceScreen(ModalScreen[str | None]):
                 light = self.WORDS[self.first].format(below=self.stage - 1)
                 yield Button(Content(light), id="light", variant="primary", compact=True)
                 yield Button(Content("Rest today (r)"), id="rest", compact=True)
-                yield Button(
-                    Content("The planned session anyway (p)"), id="planned", compact=True
-                )
+                yield Button(Content("The planned session anyway (p)"), id="planned", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -283,4 +281,3 @@ class SessionChoiceScreen(ModalScreen[str | None]):
     def action_choose(self, which: str) -> None:
         choice = {"light": self.first, "rest": "rest", "planned": "planned"}.get(which)
         self.dismiss(choice)
-
