@@ -4,12 +4,13 @@ Kaia and selfBACK pair each day's exercise with a short piece of education (docs
 the catalog's cards (seeds/data/cards.toml) say in `moments` when each one fits. The moment is
 chosen in this order, the first that holds:
 
-1. "paused": the gate has stopped sessions, or a doctor's opinion is advised (planner.course);
-2. "after-flare": a session in the last `card_after_flare_days` days was a flare, or a step back
+1. "paused": the gate has stopped sessions;
+2. "see-doctor": a doctor's opinion is advised (planner.course), though sessions go on;
+3. "after-flare": a session in the last `card_after_flare_days` days was a flare, or a step back
    is advised;
-3. "before-moving-on": every criterion for the next stage holds;
-4. "first-days": the programme began less than `card_first_days` days ago;
-5. "any" other day.
+4. "before-moving-on": every criterion for the next stage holds;
+5. "first-days": the programme began less than `card_first_days` days ago;
+6. "any" other day.
 
 Among the cards of a moment, the day of the year picks one, so the card changes day by day and
 each is seen in turn. The choice is a pure function of the standing: every screen agrees.
@@ -27,6 +28,7 @@ from planner.progression import is_flare
 #: What Today says above the card, by moment.
 WHY: dict[CardMoment, str] = {
     "paused": "While you wait to see a doctor",
+    "see-doctor": "Before you see a doctor",
     "after-flare": "After a flare",
     "before-moving-on": "Before you move on",
     "first-days": "For your first days",
@@ -52,8 +54,10 @@ def moment(catalog: Catalog, standing: Standing) -> CardMoment:
     advice, rules, now = standing.advice, catalog.rules, standing.now
     if advice is None:
         return "first-days"
-    if advice.paused or advice.see_doctor:
+    if advice.paused:
         return "paused"
+    if advice.see_doctor:
+        return "see-doctor"
     history = standing.history.until(now)
     recent = history.sessions_since(now - timedelta(days=rules.card_after_flare_days))
     if advice.step_back is not None or any(is_flare(s, rules) for s in recent):

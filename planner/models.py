@@ -486,9 +486,9 @@ class Rules(Frozen):
     backward_walk_exercise: str = "backward-walking"
 
 
-#: When a card is the one Today shows (planner.learn): a warning sign or a doctor's advice, a
+#: When a card is the one Today shows (planner.learn): a warning sign, advice to see a doctor, a
 #: recent flare, every criterion for moving on met, the first days, or any other day.
-CardMoment = Literal["paused", "after-flare", "before-moving-on", "first-days", "any"]
+CardMoment = Literal["paused", "see-doctor", "after-flare", "before-moving-on", "first-days", "any"]
 
 
 @frozen

@@ -62,10 +62,14 @@ def test_the_moment_in_order_of_importance(history, safety, expected):
     assert moment(CATALOG, standing(history, safety)) == expected
 
 
-def test_advice_to_see_a_doctor_counts_as_paused():
+def test_advice_to_see_a_doctor_has_its_own_moment_and_the_card_on_scans_among_its_cards():
     history = world(1, days=20, sessions=2, checkins=[8, 8, 8], pain=2)
     assert standing(history).advice.see_doctor
-    assert moment(CATALOG, standing(history)) == "paused"
+    assert moment(CATALOG, standing(history)) == "see-doctor"
+    cards = {c.id for c in CATALOG.cards.values() if "see-doctor" in c.moments}
+    assert cards == {"when-to-see-a-doctor", "scans-rarely-needed"}
+    first_days = {c.id for c in CATALOG.cards.values() if "first-days" in c.moments}
+    assert "scans-rarely-needed" in first_days
 
 
 def test_a_moment_shows_its_own_cards_and_over_the_days_each_of_them():
@@ -86,6 +90,6 @@ def test_a_sign_shows_when_to_see_a_doctor():
 
 
 def test_every_card_is_shown_at_some_moment():
-    moments = {"paused", "after-flare", "before-moving-on", "first-days", "any"}
+    moments = {"paused", "see-doctor", "after-flare", "before-moving-on", "first-days", "any"}
     for card in CATALOG.cards.values():
         assert card.moments and set(card.moments) <= moments, card.id
