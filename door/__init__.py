@@ -36,7 +36,7 @@ from planner.advice import (
 from planner.bouts import BoutCount, next_bout
 from planner.clock import Clock
 from planner.course import latest_pain
-from planner.gate import Gate, may_start, settled, unanswered_emergency
+from planner.gate import GO_AHEAD, Gate, may_start, settled, unanswered_emergency
 from planner.models import (
     AfterEmergency,
     Bout,
@@ -265,6 +265,17 @@ class Door:
         return self._settle(
             *(Clearance(at=now, sign=sign, seen_on=seen_on, note=note) for sign in signs)
         )
+
+    def record_go_ahead(self, seen_on: date, note: str = "") -> Result[Gate]:
+        """After recent spinal surgery: the surgeon's or physiotherapist's go-ahead, with the
+        day they gave it; sessions may then start (docs/clinical.md §7)."""
+        gate = self.gate()
+        if gate.why != "surgery":
+            return Refused("No go-ahead is being waited for.")
+        now = self.clock()
+        if seen_on > now.date():
+            return Refused("The day of the go-ahead cannot be in the future.")
+        return self._settle(Clearance(at=now, sign=GO_AHEAD, seen_on=seen_on, note=note.strip()))
 
     def _settle(self, *records: Record) -> Result[Gate]:
         """Save records that bear on safety with the pause or resume they cause

@@ -36,10 +36,12 @@ def keep_safety(catalog: Catalog, now: datetime) -> Carry:
         if not kept:
             return theirs, []
         plan = _plan_in_force(theirs)
+        profile = next(iter(_records(theirs, ("profile",))), None)
         safety = SafetyRecords(
             tuple(sorted(_records(theirs, ("screenings",)), key=lambda r: r.at)),
             tuple(s for s in _records(theirs, ("sessions",)) if s.new_symptoms),
             tuple(_records(theirs, ("clearances",))),
+            profile is not None and bool(profile.recent_surgery),
         )
         gate, records = settled(plan, safety, kept, now, catalog.rules)
         tables = {name: dict(documents) for name, documents in theirs.items()}

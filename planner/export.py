@@ -345,6 +345,7 @@ class ReportData(Frozen):
             tuple(self.screenings),
             tuple(s for s in self.sessions if s.new_symptoms),
             tuple(self.clearances),
+            self.profile is not None and bool(self.profile.recent_surgery),
         )
 
 
@@ -402,11 +403,18 @@ def _profile_section(profile: Profile | None) -> list[str]:
         "- Conditions: " + "; ".join(CONDITION_LABELS[c] for c in profile.conditions),
         f"- Episode began: {profile.episode_start.isoformat()}",
         f"- Spinal stenosis reported: {_yes(profile.stenosis)}",
+        f"- Pregnant: {_asked(profile.pregnant)}",
+        f"- Spinal surgery in the last three months: {_asked(profile.recent_surgery)}",
+        f"- Osteoporosis or long-term steroids: {_asked(profile.osteoporosis)}",
         "- Equipment: " + (", ".join(equipment) if equipment else "none"),
         "- Sessions: "
         + " and ".join(profile.slots)
         + f", {profile.minutes_per_session} minutes each",
     ]
+
+
+def _asked(answer: bool | None) -> str:
+    return "not asked" if answer is None else _yes(answer)
 
 
 def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[str]:

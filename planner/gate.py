@@ -35,7 +35,13 @@ from planner.stages import StageChange
 #: Screenings that ask the whole list; the newest one is where the gate starts reading.
 FULL_CONTEXTS = frozenset({"first-run", "weekly", "re-screen"})
 
-Why = Literal["ok", "no-plan", "no-screen", "emergency", "see-doctor", "rescreen-due", "paused"]
+Why = Literal[
+    "ok", "no-plan", "no-screen", "emergency", "see-doctor", "surgery", "rescreen-due", "paused"
+]
+
+#: The sign of a Clearance that is the go-ahead of a surgeon or physiotherapist after recent
+#: spinal surgery (docs/clinical.md §7): recorded with the day they said so, like a clearance.
+GO_AHEAD = "surgery-go-ahead"
 
 
 @value
@@ -50,6 +56,9 @@ class SafetyRecords(Frozen):
     screenings: tuple[Screening, ...] = ()
     sessions: tuple[Session, ...] = ()
     clearances: tuple[Clearance, ...] = ()
+    #: The person said they had spinal surgery in the last three months (Profile.recent_surgery):
+    #: sessions wait for a go-ahead (GO_AHEAD).
+    surgery: bool = False
 
 
 @value
@@ -98,6 +107,7 @@ def with_records(safety: SafetyRecords, records: Iterable[object]) -> SafetyReco
         safety.screenings + tuple(screenings),
         safety.sessions + tuple(sessions),
         safety.clearances + tuple(clearances),
+        safety.surgery,
     )
 
 
@@ -243,6 +253,14 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
         )
     if plan is None:
         return Gate(False, "no-plan", "There is no plan yet.", cleared=tuple(cleared))
+    if safety.surgery and not any(c.sign == GO_AHEAD and c.at <= now for c in safety.clearances):
+        return Gate(
+            False,
+            "surgery",
+            "After spinal surgery in the last three months, sessions wait for your surgeon's "
+            "or physiotherapist's go-ahead: once they say you may start, record it (d).",
+            cleared=tuple(cleared),
+        )
     if plan.status == "paused":
         return Gate(
             False,

@@ -73,10 +73,16 @@ def moment(catalog: Catalog, standing: Standing) -> CardMoment:
 def todays_card(catalog: Catalog, standing: Standing) -> TodaysCard | None:
     """The card Today shows, or None when the catalog has none for this moment or any day."""
     when = moment(catalog, standing)
-    cards = [c for c in catalog.cards.values() if when in c.moments]
+    pregnant = standing.profile is not None and bool(standing.profile.pregnant)
+    # A card for a pregnant person alone (pregnancy back pain is the midwife's or doctor's to
+    # advise on, docs/clinical.md §7) comes first for them; nobody else sees it.
+    suits = [c for c in catalog.cards.values() if pregnant or not c.pregnant_only]
+    cards = [c for c in suits if when in c.moments]
+    if pregnant and any(c.pregnant_only for c in cards):
+        cards = [c for c in cards if c.pregnant_only]
     if not cards:
         when = "any"
-        cards = [c for c in catalog.cards.values() if "any" in c.moments]
+        cards = [c for c in suits if "any" in c.moments]
     if not cards:
         return None
     day = standing.now.timetuple().tm_yday

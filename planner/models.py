@@ -363,6 +363,9 @@ class Exercise(Frozen):
     kind: Kind
     #: True for moves that bend the lower back backwards: these carry the stenosis caution.
     extension: bool = False
+    #: True for moves that bend the spine fully forward under load (a curl, both knees hard to
+    #: the chest): left out with osteoporosis or long-term steroids (docs/clinical.md §7).
+    flexion_load: bool = False
     #: The stage an exercise belongs to; "any" for ones that fit every stage (self-massage).
     stage: StageNo | Literal["any"]
     position: Position
@@ -500,6 +503,8 @@ class EducationCard(Frozen):
     body: Annotated[list[str], Limit(min_len=1)]
     sources: Annotated[list[str], Limit(min_len=1)]
     moments: list[CardMoment] = field(default_factory=lambda: ["any"])
+    #: Shown only to a person who said they are pregnant (a card for them alone).
+    pregnant_only: bool = False
 
 
 @frozen
@@ -554,6 +559,13 @@ class Profile(Record):
     slots: Annotated[list[Slot], Limit(min_len=1)] = field(default_factory=lambda: ["morning"])
     minutes_per_session: Annotated[int, Limit(ge=5, le=60)] = 15
     stenosis: bool = False
+    #: What a physiotherapist asks about before exercise (docs/clinical.md §7), each answered
+    #: yes or no at the first run (None: a file from before it was asked). Pregnant now; spinal
+    #: surgery in the last three months (sessions wait for a dated go-ahead); osteoporosis or
+    #: long-term steroids.
+    pregnant: bool | None = None
+    recent_surgery: bool | None = None
+    osteoporosis: bool | None = None
     disclaimer_accepted_at: datetime
     #: Every pain rating is back and leg apart, with the reach (README, safety rules): set at first
     #: run for sciatica or a disc herniation, or when leg pain is reported later.

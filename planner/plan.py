@@ -16,6 +16,7 @@ from planner.models import (
     Exercise,
     Frozen,
     Plan,
+    Position,
     Prescription,
     Profile,
     SessionChoice,
@@ -134,6 +135,14 @@ def why_not(ex: Exercise, profile: Profile) -> str | None:
         return "needs " + ", ".join(sorted(m.value for m in missing))
     if profile.stenosis and any(c.about is CautionAbout.STENOSIS for c in ex.cautions):
         return "bends the back backwards, which can aggravate spinal stenosis"
+    # docs/clinical.md §7: no lying on the front in pregnancy, nor long on the back (from about
+    # week 20, which is not asked: no exercise that keeps you on your back for minutes).
+    if profile.pregnant and ex.position is Position.PRONE:
+        return "is done lying on the front, which pregnancy makes unwise"
+    if profile.pregnant and ex.position is Position.SUPINE and (ex.dose.minutes or 0) > 2:
+        return "keeps you lying on your back for minutes, which is avoided in pregnancy"
+    if profile.osteoporosis and ex.flexion_load:
+        return "bends the spine fully forward under load, unwise with osteoporosis or steroids"
     if not set(ex.conditions) & set(profile.conditions):
         return "not suggested for your condition"
     return None

@@ -87,6 +87,11 @@ def _v6_after_emergency(tables: Tables) -> Tables:
     for walk in tables.get("walks", {}).values():
         walk.setdefault("reach_after", None)
         walk.setdefault("day_reach", None)
+    # The three questions a physiotherapist asks (pregnancy, recent spinal surgery,
+    # osteoporosis or steroids) were not asked before: unknown, never guessed.
+    for profile in tables.get("profile", {}).values():
+        for name in ("pregnant", "recent_surgery", "osteoporosis"):
+            profile.setdefault(name, None)
     # A session at a high pain before it says what was chosen; no older one was asked.
     for session in tables.get("sessions", {}).values():
         session.setdefault("chosen", None)

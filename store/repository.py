@@ -627,7 +627,9 @@ class Repository:
                 screenings = [older, *screenings]
         # With no full screening the gate is closed whatever the sessions say: none are read.
         sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
-        return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()))
+        profile = self._table("profile").get("profile")
+        surgery = profile is not None and bool(profile.recent_surgery)
+        return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()), surgery)
 
     def _alarm_before(self, since: datetime) -> Screening | None:
         """The newest screening before `since` that raised a same-day alarm or said why one

@@ -49,6 +49,7 @@ async def first_run(
     condition: str = "nonspecific",
     leg: str = "5",
     reach: str = "2",
+    health: tuple[str, ...] = (),
 ) -> None:
     """Walk the wizard with the given answers; `stop_at` leaves it on that step. The default
     condition has no leg symptoms, so ratings are one number (`condition="sciatica"` asks for
@@ -64,6 +65,7 @@ async def first_run(
         return
     screen.query_one("#conditions", CheckList).select(condition)
     await type_into(pilot, "#episode", episode)
+    answer_all(screen.query_one("#health-list", AnswerList), yes=health)
     await press_next(pilot)
     await type_into(pilot, "#pain-now", pain)
     if condition in ("sciatica", "ldh"):  # the leg is rated apart (SPEC §3b)

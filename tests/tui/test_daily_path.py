@@ -198,6 +198,7 @@ async def test_bad_pain_input_gets_one_clear_line_and_loses_nothing(make_app, cl
             problem = str(app.screen.query_one(Problem).render())
             assert words in problem, problem
         await type_into(pilot, "#episode", "30")
+        answer_all(app.screen.query_one("#health-list", AnswerList))
         await press_next(pilot)
         for bad, words in [
             ("11", "from 0 to 10"),

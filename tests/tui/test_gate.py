@@ -177,6 +177,7 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
         screen = app.screen
         screen.query_one("#conditions").select("ldh")
         await type_into(pilot, "#episode", "40")
+        answer_all(screen.query_one("#health-list", AnswerList))
         await press_next(pilot)
         await type_into(pilot, "#pain-now", "3")
         await type_into(pilot, "#leg", "2")  # a disc herniation: the leg is rated apart

@@ -241,6 +241,7 @@ async def first_run_with_lumbago_at(pilot, pain: str) -> FirstRunScreen:
     await press_next(pilot)
     screen.query_one("#conditions", CheckList).select("lumbago")
     await type_into(pilot, "#episode", "2")
+    answer_all(screen.query_one("#health-list", AnswerList))
     await press_next(pilot)
     await type_into(pilot, "#pain-now", pain)
     await press_next(pilot)

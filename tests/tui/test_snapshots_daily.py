@@ -34,6 +34,7 @@ async def test_first_run_screens(make_app, request, size):
         await press_next(pilot)
         app.screen.query_one("#conditions").select("sciatica")
         await type_into(pilot, "#episode", "30")
+        answer_all(app.screen.query_one("#health-list"))
         await press_next(pilot)
         await type_into(pilot, "#pain-now", "4")
         await type_into(pilot, "#leg", "3")  # sciatica: the leg is rated apart

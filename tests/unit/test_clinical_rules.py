@@ -369,3 +369,65 @@ def test_two_flared_walks_in_a_week_advise_a_step_back():
     two = History.of(events=events, walks=[walk(3, "below-knee"), walk(2, "thigh")])
     back = step_back_check(CATALOG, 2, two, NOW)
     assert back is not None and "2 flares" in back.reason
+
+
+# -- 11. Contraindications a physiotherapist asks about -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "health, exercise, left_out",
+    [
+        ({"pregnant": True}, "prone-lengthen", "lying on the front"),
+        ({"pregnant": True}, "prone-on-elbows", "lying on the front"),
+        ({"pregnant": True}, "five-point-support", "lying on your back for minutes"),
+        ({"pregnant": True}, "pelvic-tilt-lying", None),  # a short time on the back: kept
+        ({"pregnant": False}, "prone-lengthen", None),
+        ({"osteoporosis": True}, "abdominal-curl", "bends the spine fully forward under load"),
+        ({"osteoporosis": True}, "knee-to-chest-double", "fully forward under load"),
+        ({"osteoporosis": True}, "knee-to-chest-single", None),
+        ({"osteoporosis": True}, "back-extension-superman", None),  # extension is encouraged
+        ({}, "abdominal-curl", None),  # not asked (a file from before): nothing assumed
+    ],
+)
+def test_each_contraindication_leaves_out_what_the_catalog_marks(health, exercise, left_out):
+    from planner.plan import why_not
+    from tests.conftest import make_profile
+
+    profile = make_profile(
+        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC],
+        **health,
+    )
+    reason = why_not(CATALOG.exercise(exercise), profile)
+    if left_out is None:
+        assert reason is None
+    else:
+        assert reason is not None and left_out in reason
+
+
+def test_a_pregnant_persons_plans_hold_nothing_lying_on_the_front():
+    from planner.models import Position
+    from planner.plan import build_plan
+    from tests.conftest import make_profile
+
+    profile = make_profile(pregnant=True)
+    for stage in (1, 2, 3, 4):
+        plan = build_plan(CATALOG, profile, stage, NOW)
+        positions = {CATALOG.exercise(p.exercise_id).position for p in plan.prescriptions}
+        assert Position.PRONE not in positions, stage
+
+
+def test_recent_surgery_waits_for_a_dated_go_ahead():
+    from planner.gate import GO_AHEAD
+
+    surgery = SafetyRecords(surgery=True)
+    waiting = may_start(PLAN, with_records(surgery, [full(1)]), NOW, RULES)
+    assert waiting.why == "surgery" and waiting.stopped
+    go = Clearance(at=NOW - timedelta(hours=1), sign=GO_AHEAD, seen_on=NOW.date())
+    assert may_start(PLAN, with_records(surgery, [full(1), go]), NOW, RULES).open
+    later = Clearance(at=NOW + timedelta(hours=1), sign=GO_AHEAD, seen_on=NOW.date())
+    assert may_start(PLAN, with_records(surgery, [full(1), later]), NOW, RULES).why == "surgery"
+
+
+def test_the_pregnancy_card_is_for_a_pregnant_person_alone():
+    assert CATALOG.cards["pregnancy-back-pain"].pregnant_only
+    assert not any(c.pregnant_only for c in CATALOG.cards.values() if c.id != "pregnancy-back-pain")

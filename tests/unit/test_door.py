@@ -448,3 +448,13 @@ def test_rest_today_starts_no_session_and_keeps_the_pain_as_the_days_check_in(op
     assert done(door.start_session(Rating(7), "rest")) is None
     assert door.repo.checkins()[-1].pain == 7
     assert door.repo.sessions() == []
+
+
+def test_after_recent_spinal_surgery_sessions_wait_for_the_go_ahead(open_door, clock):
+    door = started(open_door(), pain=3, recent_surgery=True)
+    assert door.gate().why == "surgery"
+    assert refused(door.start_session(Rating(2))).gate.why == "surgery"
+    assert refused(door.record_go_ahead(clock().date() + timedelta(days=1)))  # in the future
+    assert done(door.record_go_ahead(clock().date(), "surgeon: walk and exercise gently")).open
+    assert done(door.start_session(Rating(2))) is not None
+    assert refused(door.record_go_ahead(clock().date()))  # nothing waits for one now

@@ -80,7 +80,21 @@ def test_a_moment_shows_its_own_cards_and_over_the_days_each_of_them():
         assert today is not None and "first-days" in today.card.moments
         assert today.why == "For your first days"
         seen.add(today.card.id)
-    assert seen == {c.id for c in CATALOG.cards.values() if "first-days" in c.moments}
+    everyone = {c.id for c in CATALOG.cards.values() if not c.pregnant_only}
+    assert seen == {c.id for c in CATALOG.cards.values() if "first-days" in c.moments} & everyone
+
+
+def test_a_pregnant_person_is_shown_the_card_for_them_first_and_nobody_else_is():
+    from dataclasses import replace
+
+    history = world(1, days=0, sessions=0, checkins=[2], pain=2)
+    plain = standing(history)
+    pregnant = replace(plain, profile=replace(plain.profile, pregnant=True))
+    assert todays_card(CATALOG, pregnant).card.id == "pregnancy-back-pain"
+    for k in range(30):
+        later = replace(plain, now=NOW + timedelta(days=k))
+        card = todays_card(CATALOG, later)
+        assert card is None or card.card.id != "pregnancy-back-pain"
 
 
 def test_a_sign_shows_when_to_see_a_doctor():

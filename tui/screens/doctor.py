@@ -21,7 +21,7 @@ from planner.models import AfterEmergency
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start
-from tui.screens.modals import Problem
+from tui.screens.modals import AskScreen, Problem
 from tui.text import bullet_list
 from tui.widgets.answers import AnswerList
 from tui.widgets.text_fields import WordsInput
@@ -288,3 +288,34 @@ class ClearanceScreen(Screen[bool | None]):
             "When did the doctor see you?",
         )
         return yes, seen_on, self.query_one("#note", Input).value.strip()
+
+
+class GoAheadScreen(AskScreen[date | None]):
+    """After recent spinal surgery: the day the surgeon or physiotherapist said you may start
+    exercising (docs/clinical.md §7)."""
+
+    OK = "Save"
+
+    def __init__(self) -> None:
+        super().__init__("Your surgeon's or physiotherapist's go-ahead")
+
+    def fields(self) -> ComposeResult:
+        yield Label("The day they said you may start (YYYY-MM-DD, or days ago):")
+        yield Input(id="go-ahead", placeholder="e.g. 2026-11-20 or 2", compact=True)
+
+    def read(self) -> date:
+        field = self.query_one("#go-ahead", Input)
+        try:
+            return parse_episode_start(field.value, self.app.now().date(), "When did they say so?")
+        except InputProblem:
+            field.focus()
+            raise
+
+
+async def ask_go_ahead(screen) -> bool:
+    """Ask for the go-ahead after recent surgery and keep it; True once sessions may start."""
+    app = screen.app
+    day = await app.push_screen_wait(GoAheadScreen())
+    if day is None:
+        return False
+    return app.said(app.door.record_go_ahead(day), done="Thank you: the go-ahead is kept.")

@@ -51,6 +51,12 @@ DISCLAIMER = (
 )
 
 STEPS = ["disclaimer", "flags", "about", "pain", "setup", "stage"]
+#: What a physiotherapist asks about before exercise (docs/clinical.md §7), each answered.
+HEALTH_QUESTIONS = [
+    ("pregnant", "Are you pregnant?"),
+    ("recent-surgery", "Have you had an operation on your spine in the last three months?"),
+    ("osteoporosis", "Osteoporosis (thin bones), or steroid tablets taken for months?"),
+]
 EQUIPMENT_LABELS = {
     Equipment.MAT: "a mat (or a firm carpet) to lie on",
     Equipment.CHAIR: "a steady chair",
@@ -112,6 +118,8 @@ class FirstRunScreen(Screen):
                     yield Label("When did this episode begin? A date (YYYY-MM-DD) or days ago:")
                     yield Input(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
                     yield Checkbox("A doctor has told me I have spinal stenosis", id="stenosis")
+                    yield Label("Three more, each y or n: what would not suit you is left out.")
+                    yield AnswerList(HEALTH_QUESTIONS, id="health-list")
                 with Vertical(id="pain"):
                     yield Label("How bad is your back pain right now?")
                     yield Label("0 = no pain · 5 = moderate · 10 = the worst you can imagine")
@@ -264,6 +272,9 @@ class FirstRunScreen(Screen):
             self.episode_start = parse_episode_start(
                 self.query_one("#episode", Input).value, app.now().date()
             )
+            health = self.query_one("#health-list", AnswerList)
+            if health.missing:
+                raise InputProblem(health.show_missing())
         elif name == "pain":
             back = parse_pain(self.query_one("#pain-now", Input).value)
             leg = self.query_one("#first-leg", LegFields)
@@ -308,11 +319,15 @@ class FirstRunScreen(Screen):
         and when the episode began)."""
         assert self.episode_start is not None
         conditions = [Condition(v) for v in self.query_one("#conditions", CheckList).selected]
+        health = self.query_one("#health-list", AnswerList).answers
         return Profile(
             conditions=conditions,
             leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
             episode_start=self.episode_start,
             disclaimer_accepted_at=self.app.now(),
+            pregnant=health["pregnant"],
+            recent_surgery=health["recent-surgery"],
+            osteoporosis=health["osteoporosis"],
         )
 
     def _after_doctor(self, outcome: str | None) -> None:

@@ -40,6 +40,8 @@ class TodayScreen(MainScreen):
 
     #: Every open warning sign is one a doctor's clearance may stand in for (shows `d`).
     clearable = False
+    #: Sessions wait for the go-ahead after recent spinal surgery (`d` records it).
+    go_ahead = False
     #: A session cut off before its end form (planner.advice.left_open): f and x show.
     left: Session | None = None
     #: The plan has exercises done in bouts through the day (shows `b`).
@@ -47,7 +49,7 @@ class TodayScreen(MainScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clearance":
-            return self.clearable
+            return self.clearable or self.go_ahead
         if action == "bout":
             return self.has_bouts
         if action in ("finish_open", "close_open"):
@@ -148,8 +150,8 @@ class TodayScreen(MainScreen):
         start = self.query_one("#start", Button)
         nxt = self.query_one("#next", Static)
         gate = standing.gate
-        if gate.clearable != self.clearable:
-            self.clearable = gate.clearable
+        if (gate.clearable, gate.why == "surgery") != (self.clearable, self.go_ahead):
+            self.clearable, self.go_ahead = gate.clearable, gate.why == "surgery"
             self.refresh_bindings()
         if not gate.open:
             reason = Text.assemble(("No session now. ", "bold"), gate.reason)
@@ -389,7 +391,13 @@ class TodayScreen(MainScreen):
     def action_rescreen(self) -> None:
         self.app.action_rescreen()
 
-    def action_clearance(self) -> None:
-        from tui.screens.doctor import ask_clearance
+    @work
+    async def action_clearance(self) -> None:
+        from tui.screens.doctor import ask_clearance, ask_go_ahead
 
-        ask_clearance(self.app, self.app.gate(), lambda gate: self.refresh_view())
+        gate = self.app.gate()
+        if gate.why == "surgery":
+            if await ask_go_ahead(self):
+                self.refresh_view()
+            return
+        ask_clearance(self.app, gate, lambda gate: self.refresh_view())
