@@ -15,6 +15,7 @@ a new user found, each shown closed (tests/unit/test_door.py shows the door unde
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 from textual import events
@@ -378,3 +379,30 @@ def test_every_form_s_ctrl_s_is_in_its_footer():
     from tui.screens.modals import AskScreen
 
     assert any(b.key == "ctrl+s" and b.show for b in AskScreen.BINDINGS)
+
+
+async def test_after_recent_spinal_surgery_today_waits_for_the_go_ahead_and_d_records_it(
+    make_app, data_file, clock
+):
+    from tui.screens.doctor import GoAheadScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, health=("recent-surgery",))
+        assert isinstance(app.screen, TodayScreen)
+        assert "go-ahead" in text_of(app.screen, "#next")
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, GoAheadScreen)
+        await type_into(pilot, "#go-ahead", "tomorrow")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, GoAheadScreen)  # not a date: said, kept
+        await type_into(pilot, "#go-ahead", "1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen) and app.gate().open
+    with reopen(data_file, clock) as repo:
+        assert repo.profile().recent_surgery is True
+        [go] = repo.clearances()
+        assert go.seen_on == clock().date() - timedelta(days=1)

@@ -21,7 +21,7 @@ from planner.models import AfterEmergency
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start
-from tui.screens.modals import AskScreen, Problem
+from tui.screens.modals import AskScreen, Problem, read_field
 from tui.text import bullet_list
 from tui.widgets.answers import AnswerList
 from tui.widgets.text_fields import WordsInput
@@ -304,12 +304,10 @@ class GoAheadScreen(AskScreen[date | None]):
         yield Input(id="go-ahead", placeholder="e.g. 2026-11-20 or 2", compact=True)
 
     def read(self) -> date:
-        field = self.query_one("#go-ahead", Input)
-        try:
-            return parse_episode_start(field.value, self.app.now().date(), "When did they say so?")
-        except InputProblem:
-            field.focus()
-            raise
+        today = self.app.now().date()
+        return read_field(
+            self, "#go-ahead", lambda text: parse_episode_start(text, today, "When was it?")
+        )
 
 
 async def ask_go_ahead(screen) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
@@ -37,15 +38,20 @@ class Problem(Static):
         self.update(Content("⚠ " + text) if text else "")
 
 
-def read_rating(form: Widget, leg: bool) -> Rating:
-    """The pain typed in a form's `#pain` field, and with `leg` its LegFields too; a field that
-    does not parse takes the focus, and InputProblem says why."""
-    field = form.query_one("#pain", Input)
+def read_field(form: Widget, selector: str, parse: Callable[[str], T]) -> T:
+    """What a form's field holds, read by `parse`; a field that does not parse takes the focus,
+    and InputProblem says why."""
+    field = form.query_one(selector, Input)
     try:
-        back = parse_pain(field.value)
+        return parse(field.value)
     except InputProblem:
         field.focus()
         raise
+
+
+def read_rating(form: Widget, leg: bool) -> Rating:
+    """The pain typed in a form's `#pain` field, and with `leg` its LegFields too."""
+    back = read_field(form, "#pain", parse_pain)
     return form.query_one(LegFields).rating(back) if leg else Rating(back)
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Label
 from planner.models import REACHES, WALK_MAX_MINUTES, Walk
 from planner.walking import WalkTarget, check_walk
 from tui.parse import InputProblem, parse_pain, parse_reach, parse_whole
-from tui.screens.modals import AskScreen
+from tui.screens.modals import AskScreen, read_field
 from tui.widgets.leg_fields import REACH_HINT
 
 
@@ -133,14 +133,7 @@ class WalkScreen(AskScreen[Walk | None]):
             raise InputProblem(problem)
         pain = self._pain("#walk-pain", "")
         leg = self._pain("#walk-leg", "Leg pain: ") if self.leg else None
-        reach = None
-        if self.leg:
-            reach_field = self.query_one("#walk-reach", Input)
-            try:
-                reach = parse_reach(reach_field.value)
-            except InputProblem:
-                reach_field.focus()
-                raise
+        reach = read_field(self, "#walk-reach", parse_reach) if self.leg else None
         return Walk(
             at=self.now,
             minutes=minutes,
