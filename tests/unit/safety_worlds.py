@@ -69,12 +69,13 @@ def safety_states(draw, plan: Plan, state: str | None = None):
     if state == "clear":
         return state, SafetyRecords((_full(ALL_NO, recent),)), plan
     if state == "cleared":
+        # The yes, then a doctor's clearance of it: a clearance covers the answers before it.
         signs = draw(st.sets(st.sampled_from(history_signs), min_size=1))
         clearances = tuple(
             Clearance(
-                at=at(TODAY - timedelta(days=recent + 1)),
+                at=at(TODAY - timedelta(days=recent), 7),
                 sign=s,
-                seen_on=TODAY - timedelta(days=recent + 2),
+                seen_on=TODAY - timedelta(days=recent),
             )
             for s in signs
         )
@@ -105,9 +106,9 @@ def safety_states(draw, plan: Plan, state: str | None = None):
         cleared = draw(st.sampled_from(history_signs))
         new = draw(st.sampled_from([k for k in urgent + emergency if k not in history_signs]))
         clearance = Clearance(
-            at=at(TODAY - timedelta(days=recent + 1)),
+            at=at(TODAY - timedelta(days=recent), 7),
             sign=cleared,
-            seen_on=TODAY - timedelta(days=recent + 1),
+            seen_on=TODAY - timedelta(days=recent),
         )
         answers = ALL_NO | {cleared: True, new: True}
         return state, SafetyRecords((_full(answers, recent),), (), (clearance,)), plan
@@ -293,15 +294,33 @@ def criteria_hold(stage: int, history: History) -> list[str]:
 
 
 def high_pain(history: History, stage: int) -> bool:
-    """A pain of 7 or more reported in the stage's last week: any check-in, or before any
-    session."""
+    """A pain of 7 or more reported in the stage's last week (any check-in, or before any
+    session) that has not settled: three later days' first check-ins in a row within the
+    stage's own move-on limit (docs/clinical.md §7). Worked out here on its own, not by the
+    engine's functions."""
     start = history.stage_started_at(stage)
     assert start is not None
     since = max(start, NOW - timedelta(days=CATALOG.rules.step_back_flare_days))
     limit = CATALOG.rules.step_back_checkin
-    return any(c.pain >= limit and c.at > since for c in history.checkins) or any(
-        s.pain_before >= limit and s.started_at > since for s in history.sessions
-    )
+    highs = [c.at for c in history.checkins if c.worse_pain >= limit and c.at > since]
+    highs += [
+        s.started_at for s in history.sessions if s.worse_before >= limit and s.started_at > since
+    ]
+    return any(not _settled(history, stage, at) for at in highs)
+
+
+def _settled(history: History, stage: int, at) -> bool:
+    rule = CATALOG.stage(stage).move_on or CATALOG.stage(stage - 1).move_on
+    firsts: dict = {}
+    for c in sorted(history.checkins, key=lambda c: c.at):
+        if c.at.date() > at.date():
+            firsts.setdefault(c.at.date(), c.worse_pain)
+    run = 0
+    for day in sorted(firsts):
+        run = run + 1 if firsts[day] <= rule.checkin_max else 0
+        if run >= 3:
+            return True
+    return False
 
 
 def violations(w: World) -> list[str]:
