@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="put a backup back in place",
         description="Validate a backup, keep a copy of the current file, then "
-        "put the backup in its place. With no BACKUP, the newest.",
+        "put the backup in its place. With no BACKUP, the newest. Answers to the "
+        "warning-sign questions and doctor's clearances the backup lacks are kept: a "
+        "restore never ends a warning sign.",
         epilog="examples:\n  rehab restore\n"
         "  rehab restore ~/.local/share/rehab-planner/backups/"
         "rehab-2026-11-20.json",
@@ -231,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "one from a newer rehab, is refused and nothing changes. "
         "The current file is\nbacked up before it is replaced "
         "(rehab restore puts it back). A data file that\ndoes not "
-        "exist yet is created.",
+        "exist yet is created. Safety records the export lacks are kept.",
         epilog="example:\n  rehab import ~/rehab-export.json --data ~/back.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
