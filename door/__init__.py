@@ -18,7 +18,7 @@ imports textual, nor the command line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -445,9 +445,6 @@ class Door:
         bout = Bout(at=self.clock(), exercise_id=count.exercise_id, plan_id=standing.plan.id)
         return self._save(replace(count, done=count.done + 1), bout)
 
-    def walk_target(self) -> WalkTarget | None:
-        return self.standing().walk
-
     def log_walk(self, walk: Walk) -> Result[WalkTarget | None]:
         """Keep a walk of the walking programme; not while sessions are stopped, and only as
         the programme allows (backwards only from its stage, and not too long)."""
@@ -495,8 +492,14 @@ class Door:
             return Refused("Set up your plan first.")
         return standing.profile, standing.plan, standing.advice, standing
 
-    def _save_plan(self, plan: Plan, said: str) -> Result[Plan]:
-        return self._save(plan, plan, said=(said,))
+    def _edited(self, edit: Callable[[], Plan], said: str = "") -> Result[Plan]:
+        """Save the plan `edit` makes (the planner's own check refuses with ValueError, said
+        in one line); `said` after it."""
+        try:
+            changed = edit()
+        except ValueError as problem:
+            return Refused(str(problem))
+        return self._save(changed, changed, said=(said,) if said else ())
 
     def change_dose(self, exercise_id: str, dose: Dose) -> Result[Plan]:
         """Set one dose by hand: within the exercise's limits, and never higher while held
@@ -507,11 +510,10 @@ class Door:
         if isinstance(found, Refused):
             return found
         _, plan, advice, _ = found
-        try:
-            changed = change_dose(self.catalog, plan, exercise_id, dose, advice.held_back)
-        except ValueError as problem:
-            return Refused(str(problem))
-        return self._save_plan(changed, f"{self.catalog.name_of(exercise_id)}: {dose.label()}.")
+        return self._edited(
+            lambda: change_dose(self.catalog, plan, exercise_id, dose, advice.held_back),
+            f"{self.catalog.name_of(exercise_id)}: {dose.label()}.",
+        )
 
     def swap_options(self, exercise_id: str) -> list[tuple[Exercise, str]]:
         """What an exercise may be swapped for now: never harder while held back, and in the
@@ -555,8 +557,9 @@ class Door:
         if isinstance(found, Refused):
             return found
         profile, plan, advice, standing = found
-        try:
-            changed = swap(
+        name = self.catalog.name_of
+        return self._edited(
+            lambda: swap(
                 self.catalog,
                 profile,
                 plan,
@@ -565,11 +568,9 @@ class Door:
                 advice.held_back,
                 pain=latest_pain(standing.history),
                 today=standing.now.date(),
-            )
-        except ValueError as problem:
-            return Refused(str(problem))
-        name = self.catalog.name_of
-        return self._save_plan(changed, f"Swapped {name(exercise_id)} for {name(new_id)}.")
+            ),
+            f"Swapped {name(exercise_id)} for {name(new_id)}.",
+        )
 
     def take_dose_step(self) -> Result[DoseSuggestion]:
         """Take the first dose step suggested (only steps down are suggested while held back)."""
@@ -582,13 +583,12 @@ class Door:
         if not advice.doses:
             return Refused("No dose step is waiting.")
         step = advice.doses[0]
-        try:
-            changed = change_dose(
+        taken = self._edited(
+            lambda: change_dose(
                 self.catalog, plan, step.exercise_id, step.proposed, advice.held_back
             )
-        except ValueError as problem:
-            return Refused(str(problem))
-        return self._save(step, changed)
+        )
+        return taken if isinstance(taken, Refused) else Done(step)
 
     def decline_dose_step(self) -> Result[DoseSuggestion]:
         """Say no to the first dose step suggested: it is not suggested again at this dose (a
@@ -617,18 +617,17 @@ class Door:
         if isinstance(found, Refused):
             return found
         profile, plan, advice, standing = found
-        try:
-            reset = reset_plan(
+        return self._edited(
+            lambda: reset_plan(
                 self.catalog,
                 profile,
                 plan,
                 self.clock(),
                 advice.held_back,
                 pain=latest_pain(standing.history),
-            )
-        except ValueError as problem:
-            return Refused(str(problem))
-        return self._save_plan(reset, "Plan reset to the stage default.")
+            ),
+            "Plan reset to the stage default.",
+        )
 
     # -- stages ----------------------------------------------------------------------------------
 
