@@ -266,11 +266,7 @@ def swap_options(
     at the latest `pain` (`acute_set`, on `today`) only the acute set's own movements are: a
     swap never takes a plan outside what article 003 allows at that pain."""
     ex = catalog.exercise(exercise_id)
-    acute = (
-        None
-        if today is None
-        else acute_set(catalog, profile.conditions, profile.episode_start, plan.stage, today, pain)
-    )
+    acute = _acute_now(catalog, profile, plan, pain, today)
     taken = {p.exercise_id for p in plan.prescriptions}
     out: list[tuple[Exercise, str]] = []
     for target, why in ((ex.easier, "easier"), (ex.harder, "harder")):
@@ -291,11 +287,20 @@ def swap_options(
     ]
 
 
+def _acute_now(
+    catalog: Catalog, profile: Profile, plan: Plan, pain: int | None, today: date | None
+) -> AcuteSet | None:
+    """The acute set the plan's stage keeps to for this person at `pain` on `today`."""
+    if today is None:
+        return None
+    return acute_set(catalog, profile.conditions, profile.episode_start, plan.stage, today, pain)
+
+
 def why_no_swap(
     catalog: Catalog, profile: Profile, plan: Plan, pain: int | None, today: date
 ) -> str:
     """Why `swap_options` offers nothing, in the person's words."""
-    if acute_set(catalog, profile.conditions, profile.episode_start, plan.stage, today, pain):
+    if _acute_now(catalog, profile, plan, pain, today) is not None:
         return (
             "At this pain the plan keeps to the gentle movements article 003 allows in acute "
             "lumbago: nothing to swap for now."
@@ -319,14 +324,11 @@ def swap(
     if held_back and new_id == catalog.exercise(exercise_id).harder:
         raise ValueError(f"Not harder now. {held_back}")
     if new_id not in {e.id for e, _ in options}:
-        reason = why_not(new, profile) or (
-            "at this pain the plan keeps to the gentle movements of the acute phase"
-            if today is not None
-            and acute_set(
-                catalog, profile.conditions, profile.episode_start, plan.stage, today, pain
-            )
-            else "it is already in the plan or not of this stage"
-        )
+        reason = why_not(new, profile)
+        if reason is None and _acute_now(catalog, profile, plan, pain, today) is not None:
+            reason = "at this pain the plan keeps to the gentle movements of the acute phase"
+        if reason is None:
+            reason = "it is already in the plan or not of this stage"
         raise ValueError(f"{new.name} cannot go in: {reason}")
     i = _index(plan, exercise_id)
     items = list(plan.prescriptions)
