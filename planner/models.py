@@ -197,6 +197,20 @@ class Position(StrEnum):
     WALKING = "walking"
 
 
+class Direction(StrEnum):
+    """Which way an exercise moves the lower back (docs/clinical.md §7, directional preference):
+    the direction that spreads leg symptoms is left for the one that centralises them."""
+
+    FORWARD = "bending forward"
+    BACK = "bending back"
+    NEUTRAL = "neutral"
+
+    @property
+    def other(self) -> "Direction | None":
+        """The opposite way (none for neutral)."""
+        return {Direction.FORWARD: Direction.BACK, Direction.BACK: Direction.FORWARD}.get(self)
+
+
 class CautionAbout(StrEnum):
     """What a caution is about, so the plan builder can act on it, not only show it."""
 
@@ -361,8 +375,8 @@ class Exercise(Frozen):
     name: Annotated[str, Limit(min_len=1)]
     aliases: list[str] = field(default_factory=list)
     kind: Kind
-    #: True for moves that bend the lower back backwards: these carry the stenosis caution.
-    extension: bool = False
+    #: Which way it moves the lower back. Bending back is what carries the stenosis caution.
+    direction: Direction
     #: True for moves that bend the spine fully forward under load (a curl, both knees hard to
     #: the chest): left out with osteoporosis or long-term steroids (docs/clinical.md §7).
     flexion_load: bool = False
@@ -391,6 +405,11 @@ class Exercise(Frozen):
             raise ValueError("default dose outside its bounds: " + "; ".join(problems))
         if self.dose.minutes is not None and self.dose.reps is None and self.bounds.sets[1] > 1:
             raise ValueError("a timed dose is one continuous bout: bounds.sets must be [1, 1]")
+
+    @property
+    def extension(self) -> bool:
+        """Whether it bends the lower back backwards (the moves stenosis can make worse)."""
+        return self.direction is Direction.BACK
 
     def needs(self) -> set[Equipment]:
         """The equipment this exercise cannot be done without ("none" left out)."""

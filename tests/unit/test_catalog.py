@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.models import CautionAbout, Condition, Equipment, Position, Rules
+from planner.models import CautionAbout, Condition, Direction, Equipment, Position, Rules
 from seeds import CatalogError, load_catalog, loader
 from seeds.loader import DATA
 
@@ -55,6 +55,15 @@ SPEC_TABLE = [
 ]
 
 EXTENSION_MOVES = ["prone-on-elbows", "standing-extension", "back-extension-superman", "prone-bow"]
+#: The moves that round the lower back forward (docs/clinical.md §7, directional preference).
+FLEXION_MOVES = [
+    "package-seat",
+    "package-seat-dynamic",
+    "knee-to-chest-single",
+    "knee-to-chest-double",
+    "toe-pull-chin-tuck",
+    "abdominal-curl",
+]
 HANGS = ["bar-hang", "half-hang", "wall-bar-hang-leg-swings"]
 
 # (easier, harder) pairs that must point at each other.
@@ -206,6 +215,17 @@ def test_spec_exercise_is_present_with_its_kind_stage_and_sources(
 @pytest.mark.parametrize("ex_id", EXTENSION_MOVES)
 def test_backward_bending_moves_are_marked_as_extension(catalog, ex_id):
     assert catalog.exercise(ex_id).extension
+
+
+def test_every_exercise_says_which_way_it_bends_the_back(catalog):
+    """Bending back is exactly the extension moves, bending forward exactly the flexion moves,
+    the rest neutral: the directional-preference rule swaps between the first two."""
+
+    def going(way: Direction) -> list[str]:
+        return sorted(e.id for e in catalog.exercises.values() if e.direction is way)
+
+    assert going(Direction.BACK) == sorted(EXTENSION_MOVES)
+    assert going(Direction.FORWARD) == sorted(FLEXION_MOVES)
 
 
 def test_every_extension_move_carries_a_stenosis_caution(catalog):

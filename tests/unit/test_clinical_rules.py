@@ -431,3 +431,40 @@ def test_recent_surgery_waits_for_a_dated_go_ahead():
 def test_the_pregnancy_card_is_for_a_pregnant_person_alone():
     assert CATALOG.cards["pregnancy-back-pain"].pregnant_only
     assert not any(c.pregnant_only for c in CATALOG.cards.values() if c.id != "pregnancy-back-pain")
+
+
+#: Every piece of equipment, so only the health answer leaves an exercise out.
+CATALOG_EQUIPMENT = {eq for e in CATALOG.exercises.values() for eq in e.equipment}
+
+
+@pytest.mark.parametrize("health", [{"pregnant": True}, {"osteoporosis": True}])
+def test_an_exercise_left_out_for_a_health_answer_cites_its_source_in_the_evidence(health):
+    from planner.plan import why_not
+    from tests.conftest import make_profile
+
+    profile = make_profile(
+        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC],
+        equipment=list(CATALOG_EQUIPMENT),
+        **health,
+    )
+    source = "ACOG Committee Opinion 804" if "pregnant" in health else "Too Fit To Fracture"
+    left_out = [e for e in CATALOG.exercises.values() if why_not(e, profile) is not None]
+    assert left_out, "the answer leaves nothing out: the table above would say so"
+    uncited = [e.id for e in left_out if source not in (e.evidence or "")]
+    assert uncited == []
+
+
+def test_no_exercise_cites_a_health_source_it_is_not_left_out_for():
+    """The evidence says "left out" only where the rule really leaves it out."""
+    from planner.plan import why_not
+    from tests.conftest import make_profile
+
+    everyone = [Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC]
+    kit = list(CATALOG_EQUIPMENT)
+    pregnant = make_profile(conditions=everyone, equipment=kit, pregnant=True)
+    brittle = make_profile(conditions=everyone, equipment=kit, osteoporosis=True)
+    for e in CATALOG.exercises.values():
+        if "ACOG" in (e.evidence or ""):
+            assert why_not(e, pregnant) is not None, e.id
+        if "Too Fit To Fracture" in (e.evidence or ""):
+            assert why_not(e, brittle) is not None, e.id
