@@ -572,6 +572,24 @@ class Door:
             f"Swapped {name(exercise_id)} for {name(new_id)}.",
         )
 
+    def favour_direction(self) -> Result[Plan]:
+        """Take Plan's suggestion to favour the direction that eases the leg symptoms
+        (`planner.direction`): never while no session may start, never harder."""
+        from planner.direction import favoured
+
+        found = self._plan_and_advice()
+        if isinstance(found, Refused):
+            return found
+        profile, plan, _, standing = found
+        if not standing.gate.open:
+            return Refused(standing.gate.reason, gate=standing.gate)
+        leaning = standing.favour
+        if leaning is None:
+            return Refused("Your sessions do not point to a direction to favour.")
+        return self._edited(
+            lambda: favoured(self.catalog, profile, plan, leaning), leaning.words(self.catalog)
+        )
+
     def take_dose_step(self) -> Result[DoseSuggestion]:
         """Take the first dose step suggested (only steps down are suggested while held back)."""
         from planner.plan import change_dose

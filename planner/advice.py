@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from planner.bouts import BoutCount, bouts_per_day, bouts_today
 from planner.clock import midnight
-from planner.course import see_doctor_advice
+from planner.course import latest_pain, see_doctor_advice
+from planner.direction import Favour, favour
 from planner.gate import Gate, SafetyRecords, may_start, rescreen_due
 from planner.models import (
     Catalog,
@@ -214,6 +215,9 @@ class Standing:
     #: The walking programme today (None: not set up), and the exercises done in bouts.
     walk: WalkTarget | None = None
     bouts: tuple[BoutCount, ...] = ()
+    #: The direction the leg symptoms favour and what Plan suggests for it (planner.direction),
+    #: never while no session may start.
+    favour: Favour | None = None
 
 
 def stand(
@@ -235,4 +239,8 @@ def stand(
     advice = advise(catalog, profile, plan, history, safety, last_psfs, now)
     walk = target_for(catalog, profile, [w for w in walks if w.at <= now], now.date(), plan.stage)
     bouts = bouts_today(catalog, plan, profile.slots, history.bouts, now.date())
-    return Standing(now, profile, plan, history, advice.gate, advice, walk, tuple(bouts))
+    leaning = None
+    if advice.gate.open:
+        pain = latest_pain(history)
+        leaning = favour(catalog, profile, plan, history.until(now).sessions, now, pain)
+    return Standing(now, profile, plan, history, advice.gate, advice, walk, tuple(bouts), leaning)

@@ -13,12 +13,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import mean
 from typing import Any
 
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
+from planner.direction import preference
 from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start
 from planner.models import (
     CONDITION_LABELS,
@@ -28,6 +30,7 @@ from planner.models import (
     Catalog,
     CheckIn,
     Clearance,
+    Condition,
     Equipment,
     Frozen,
     Plan,
@@ -40,7 +43,7 @@ from planner.models import (
     Walk,
     value,
 )
-from planner.plan import session_minutes
+from planner.plan import session_minutes, why_not
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
 from planner.safety import SIGNS
@@ -267,6 +270,7 @@ SECTIONS = (
     "Adherence",
     "Walking",
     "Flares",
+    "Directional preference",
     "Overrides",
     "Recent notes",
 )
@@ -386,6 +390,7 @@ def markdown_report(
         "Adherence": _adherence_section(data, history, today, since),
         "Walking": _walking_section(catalog, data, now, since),
         "Flares": _flares_section(catalog.rules, history, since, data.sessions),
+        "Directional preference": _direction_section(catalog, data, history, now),
         "Overrides": _overrides_section(catalog, history.events),
         "Recent notes": _notes_section(history, notes),
     }
@@ -468,6 +473,58 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
         lines.append(f"- {md_cell(catalog.name_of(p.exercise_id))}: {p.dose.label()}{where}")
     if not plan.prescriptions:
         lines.append("- none")
+    left_out = _left_out(catalog, data.profile, plan)
+    if left_out:
+        lines += ["", "Left out for this person (rehab would not choose them):", ""]
+        lines += [f"- {md_cell(line)}" for line in left_out]
+    return lines
+
+
+def _left_out(catalog: Catalog, profile: Profile | None, plan: Plan) -> list[str]:
+    """The stage's exercises a health answer (stenosis, pregnancy, osteoporosis) leaves out,
+    and why; one the plan holds anyway (a physiotherapist's choice) says so."""
+    if profile is None:
+        return []
+    held = {p.exercise_id for p in plan.prescriptions}
+    health = replace(profile, equipment=list(Equipment), conditions=list(Condition))
+    lines = []
+    for ex in catalog.for_stage(plan.stage):
+        reason = why_not(ex, health)
+        if reason is not None:
+            whose = ": their physiotherapist's choice" if plan.source else ""
+            kept = f" (in the plan all the same{whose})" if ex.id in held else ""
+            lines.append(f"{ex.name}: {reason}{kept}")
+    return lines
+
+
+def _direction_section(
+    catalog: Catalog, data: ReportData, history: History, now: datetime
+) -> list[str]:
+    """Which way of bending eased or spread the leg symptoms over the report's sessions."""
+    if data.profile is None or not data.profile.leg_symptoms:
+        return []
+    pref = preference(catalog, history.sessions, now, window=None)
+    if pref is None:
+        return [
+            "No direction stood out: no exercises bending one way spread the leg symptoms in "
+            "two sessions while the other way eased or kept them."
+        ]
+    lines = [md_cell(pref.numbers()), ""]
+    held = [
+        p.exercise_id
+        for p in (data.plan.prescriptions if data.plan else [])
+        if catalog.exercise(p.exercise_id).direction is pref.avoid
+    ]
+    if held:
+        names = ", ".join(catalog.name_of(e) for e in held)
+        lines.append(
+            md_cell(
+                f"The plan still holds exercises {pref.avoid.value}: {names}. "
+                f"rehab suggests favouring {pref.favour.value}."
+            )
+        )
+    else:
+        lines.append(md_cell(f"The plan in force holds no exercise {pref.avoid.value}."))
     return lines
 
 

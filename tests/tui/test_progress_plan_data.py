@@ -316,3 +316,29 @@ async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_
         await pilot.press("enter")  # the safe answer: keep theirs
         await pilot.pause()
         assert app.repo.active_plan().id == "physio"
+
+
+async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_the_plan(
+    make_app, clock
+):
+    from planner.models import Direction
+    from tests.unit.test_door import spreading_world
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, condition="sciatica", episode="120", pain="3")
+        spreading_world(app.door, clock)
+        screen = await go(pilot, "3")
+        assert isinstance(screen, PlanScreen)
+        said = text_of(screen, "#suggestions")
+        assert "Your leg: Leg symptoms spread further down after exercises bending forward" in said
+        assert "f Favour bending back: swap " in said
+        before = app.plan()
+        assert isinstance(await go(pilot, "f"), ConfirmScreen)
+        await go(pilot, "enter")  # out of habit: the plan stays as it is
+        assert app.plan() == before
+        await go(pilot, "f")
+        await go(pilot, "y")
+        ways = {app.catalog.exercise(p.exercise_id).direction for p in app.plan().prescriptions}
+        assert Direction.FORWARD not in ways
+        assert "Your leg" not in text_of(screen, "#suggestions")

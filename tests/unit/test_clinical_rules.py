@@ -468,3 +468,170 @@ def test_no_exercise_cites_a_health_source_it_is_not_left_out_for():
             assert why_not(e, pregnant) is not None, e.id
         if "Too Fit To Fracture" in (e.evidence or ""):
             assert why_not(e, brittle) is not None, e.id
+
+
+# -- 12. Directional preference ------------------------------------------------------------------
+
+
+def leg_session(days_ago: int, reach: tuple[str, str], *done: str, spread: str = ""):
+    """A session of a person with leg symptoms: `done` exercises in full, `spread` stopped
+    because the symptoms spread further down, the reach before and after."""
+    from planner.models import Dose, ExerciseEntry
+
+    def entry(ex_id: str, spread_down: bool) -> ExerciseEntry:
+        return ExerciseEntry(
+            exercise_id=ex_id,
+            name=CATALOG.name_of(ex_id),
+            prescribed=Dose(sets=1, reps=5),
+            sets_done=0 if spread_down else 1,
+            reps_done=2 if spread_down else 5,
+            stopped_hurt=spread_down,
+            spread_down=spread_down,
+        )
+
+    entries = [entry(e, False) for e in done] + ([entry(spread, True)] if spread else [])
+    s = session((NOW - timedelta(days=days_ago)).date(), stage=2, entries=entries)
+    from dataclasses import replace
+
+    return replace(s, leg_before=4, leg_after=4, reach_before=reach[0], reach_after=reach[1])
+
+
+FWD, BCK, NEUTRAL = "knee-to-chest-double", "prone-on-elbows", "table-lean"
+
+
+@pytest.mark.parametrize(
+    "sessions, favoured",
+    [
+        # Forward bending spread the symptoms twice; bending back brought them up once.
+        (
+            [
+                leg_session(5, ("thigh", "below-knee"), FWD),
+                leg_session(3, ("thigh", "thigh"), NEUTRAL, spread=FWD),
+                leg_session(1, ("below-knee", "thigh"), BCK),
+            ],
+            "bending back",
+        ),
+        # The mirror: bending back spread them, bending forward left them be.
+        (
+            [
+                leg_session(6, ("thigh", "thigh"), spread=BCK),
+                leg_session(4, ("thigh", "foot"), BCK, NEUTRAL),
+                leg_session(2, ("thigh", "thigh"), FWD),
+            ],
+            "bending forward",
+        ),
+        # Once is not a pattern.
+        ([leg_session(5, ("thigh", "foot"), FWD), leg_session(1, ("foot", "thigh"), BCK)], None),
+        # Both directions spread them: no preference to follow.
+        (
+            [
+                leg_session(5, ("thigh", "foot"), FWD),
+                leg_session(4, ("thigh", "foot"), FWD),
+                leg_session(3, ("thigh", "thigh"), spread=BCK),
+                leg_session(1, ("thigh", "thigh"), BCK),
+            ],
+            None,
+        ),
+        # The other direction was never tried: nothing shows it helps.
+        (
+            [leg_session(5, ("thigh", "foot"), FWD), leg_session(3, ("thigh", "foot"), FWD)],
+            None,
+        ),
+        # A spread in a session of both directions, with nothing stopped, blames neither.
+        (
+            [
+                leg_session(5, ("thigh", "foot"), FWD, BCK),
+                leg_session(3, ("thigh", "foot"), FWD, BCK),
+                leg_session(1, ("foot", "thigh"), BCK),
+            ],
+            None,
+        ),
+        # Older than four weeks: about another time.
+        (
+            [
+                leg_session(40, ("thigh", "foot"), FWD),
+                leg_session(35, ("thigh", "foot"), FWD),
+                leg_session(1, ("foot", "thigh"), BCK),
+            ],
+            None,
+        ),
+    ],
+)
+def test_the_direction_that_centralises_is_favoured(sessions, favoured):
+    from planner.direction import preference
+
+    pref = preference(CATALOG, sessions, NOW)
+    assert (pref and pref.favour.value) == favoured
+
+
+def test_plan_suggests_swapping_the_spreading_exercises_for_the_other_direction():
+    from planner.direction import favour, favoured
+    from planner.models import Direction, Prescription
+    from tests.conftest import make_profile
+
+    profile = make_profile(leg_symptoms=True, episode_start=(NOW - timedelta(days=90)).date())
+    plan = Plan(
+        id="plan",
+        stage=2,
+        created_at=NOW - timedelta(days=20),
+        prescriptions=[
+            Prescription(exercise_id=e, dose=CATALOG.exercise(e).dose)
+            for e in ("knee-to-chest-double", "toe-pull-chin-tuck", "table-lean")
+        ],
+    )
+    sessions = [
+        leg_session(5, ("thigh", "below-knee"), "knee-to-chest-double"),
+        leg_session(3, ("thigh", "below-knee"), "toe-pull-chin-tuck"),
+        leg_session(1, ("below-knee", "thigh"), "prone-on-elbows"),
+    ]
+    suggestion = favour(CATALOG, profile, plan, sessions, NOW, pain=3)
+    assert suggestion is not None
+    words = suggestion.words(CATALOG)
+    assert words.startswith("Favour bending back: swap ")
+    assert "in 2 sessions" in suggestion.preference.numbers()
+    after = favoured(CATALOG, profile, plan, suggestion)
+    ways = [CATALOG.exercise(p.exercise_id).direction for p in after.prescriptions]
+    assert Direction.FORWARD not in ways and Direction.BACK in ways
+    stages = {CATALOG.exercise(p.exercise_id).stage for p in after.prescriptions}
+    assert stages <= {2, "any"}, "never harder: the same stage's exercises only"
+    # Nothing left to swap: no suggestion.
+    assert favour(CATALOG, profile, after, sessions, NOW, pain=3) is None
+    # Without leg symptoms there is no reach to go by.
+    assert favour(CATALOG, make_profile(), plan, sessions, NOW, pain=3) is None
+
+
+def section(report: str, title: str) -> str:
+    return report.split(f"## {title}\n")[1].split("\n## ")[0]
+
+
+def test_the_report_shows_the_clinician_the_direction_and_what_was_left_out():
+    from planner.export import ReportData, markdown_report
+    from planner.models import Prescription
+    from tests.conftest import make_profile
+
+    profile = make_profile(
+        conditions=[Condition.SCIATICA], leg_symptoms=True, pregnant=True, osteoporosis=False
+    )
+    held = ("knee-to-chest-double", "prone-on-elbows", "table-lean")
+    plan = Plan(
+        id="plan",
+        stage=2,
+        created_at=NOW - timedelta(days=20),
+        prescriptions=[Prescription(exercise_id=e, dose=CATALOG.exercise(e).dose) for e in held],
+    )
+    sessions = [
+        leg_session(5, ("thigh", "below-knee"), "knee-to-chest-double"),
+        leg_session(3, ("thigh", "below-knee"), "toe-pull-chin-tuck"),
+        leg_session(1, ("below-knee", "thigh"), "table-lean", "standing-extension"),
+    ]
+    report = markdown_report(CATALOG, ReportData(profile, plan, sessions), NOW)
+    direction = section(report, "Directional preference")
+    assert "spread further down after exercises bending forward in 2 sessions" in direction
+    assert "still holds exercises bending forward: Knees to chest, both legs" in direction
+    current = section(report, "Current stage")
+    assert "Left out for this person" in current
+    assert "Lying on your elbows: is done lying on the front" in current
+    assert "pregnancy makes unwise (in the plan all the same)" in current
+    # Without leg symptoms there is no reach to go by, and nothing is claimed.
+    calm = markdown_report(CATALOG, ReportData(make_profile(), plan, sessions), NOW)
+    assert section(calm, "Directional preference").strip() == "None yet."

@@ -458,3 +458,67 @@ def test_after_recent_spinal_surgery_sessions_wait_for_the_go_ahead(open_door, c
     assert done(door.record_go_ahead(clock().date(), "surgeon: walk and exercise gently")).open
     assert done(door.start_session(Rating(2))) is not None
     assert refused(door.record_go_ahead(clock().date()))  # nothing waits for one now
+
+
+# -- directional preference -------------------------------------------------------------------
+
+
+def spreading_world(door: Door, clock) -> None:
+    """A stage-2 plan with bending-forward exercises that spread the leg symptoms twice, and a
+    bending-back one that brought them nearer the spine."""
+    from planner.models import Prescription
+    from tests.unit.test_clinical_rules import leg_session
+
+    plan = door.repo.active_plan()
+    forward = ("knee-to-chest-double", "toe-pull-chin-tuck", "table-lean")
+    catalog = door.catalog
+    door.repo.save_plan(
+        replace(
+            plan,
+            stage=2,
+            prescriptions=[
+                Prescription(exercise_id=e, dose=catalog.exercise(e).dose) for e in forward
+            ],
+        )
+    )
+    for s in (
+        leg_session(5, ("thigh", "below-knee"), "knee-to-chest-double"),
+        leg_session(3, ("thigh", "below-knee"), "toe-pull-chin-tuck"),
+        leg_session(1, ("below-knee", "thigh"), "prone-on-elbows"),
+    ):
+        door.repo.save_session(replace(s, plan_id=plan.id))
+
+
+def test_favouring_a_direction_swaps_the_spreading_exercises_in_one_write(open_door, clock):
+    from planner.models import Direction
+
+    door = started(
+        open_door(),
+        conditions=[Condition.SCIATICA],
+        leg_symptoms=True,
+        episode_start=date(2026, 8, 1),
+    )
+    spreading_world(door, clock)
+    standing = door.standing()
+    assert standing.favour is not None
+    plan = done(door.favour_direction())
+    ways = {door.catalog.exercise(p.exercise_id).direction for p in plan.prescriptions}
+    assert Direction.FORWARD not in ways
+    assert door.repo.active_plan() == plan
+    assert door.standing().favour is None  # taken: nothing more to suggest
+    refused(door.favour_direction())
+
+
+def test_no_direction_is_favoured_while_sessions_are_stopped(open_door, clock):
+    door = started(
+        open_door(),
+        conditions=[Condition.SCIATICA],
+        leg_symptoms=True,
+        episode_start=date(2026, 8, 1),
+    )
+    spreading_world(door, clock)
+    assert isinstance(door.answer_screening({**ALL_NO, "saddle-numbness": True}, "re-screen"), Done)
+    assert door.standing().favour is None
+    before = door.repo.active_plan()
+    refused(door.favour_direction())
+    assert door.repo.active_plan() == before

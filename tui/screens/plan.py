@@ -130,6 +130,7 @@ class PlanScreen(MainScreen):
         Binding("y", "accept", "Take step"),
         Binding("x", "decline", "Not now"),
         Binding("r", "reset", "Reset"),
+        Binding("f", "favour", "Favour", show=False),  # said on the line that suggests it
         Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
         Binding("k", "walking", "Walking", show=False),  # said in the help line below
     ]
@@ -203,6 +204,16 @@ class PlanScreen(MainScreen):
                     + (", up to your physiotherapist's dose." if plan.source else ".")
                 )
             ]
+        if standing.favour is not None:
+            lines.append(
+                Content.assemble(
+                    ("Your leg: ", "bold"),
+                    standing.favour.preference.numbers(),
+                    "\n",
+                    ("f ", "bold"),
+                    standing.favour.words(app.catalog),
+                )
+            )
         if advice is not None and advice.held_back:
             # Said here, so no one wonders why no step up or harder swap is offered.
             where = " Progress (2) takes the step back with b." if advice.step_back else ""
@@ -292,6 +303,23 @@ class PlanScreen(MainScreen):
                 else "Kept as it is. If it hurts again, a step down is offered again."
             )
         self.done(result, message)
+
+    @work
+    async def action_favour(self) -> None:
+        """Favour the direction that eases the leg symptoms (planner.direction), once asked."""
+        app = self.app
+        leaning = app.standing().favour
+        if leaning is None:
+            app.notify("Your sessions do not point to a direction to favour.", markup=False)
+            return
+        if await app.push_screen_wait(
+            ConfirmScreen(
+                leaning.preference.numbers() + " " + leaning.words(app.catalog),
+                f"Favour {leaning.preference.favour.value}",
+                "Keep this plan",
+            )
+        ):
+            self.done(app.door.favour_direction())
 
     @work
     async def action_reset(self) -> None:
