@@ -104,7 +104,7 @@ def _sessions(days: Sequence[date]) -> str:
 
 
 def _days(days: Iterable[date]) -> str:
-    return ", ".join(f"{d.day} {d:%b}" for d in days)
+    return ", ".join(f"{d.day} {d:%b}" for d in sorted(set(days)))
 
 
 def preference(
@@ -179,17 +179,13 @@ def favour(
     swaps: list[tuple[str, str | None]] = []
     kept = len(plan.prescriptions)
     for p in going:
-        ex = catalog.exercise(p.exercise_id)
+        # Asked as while held back: swap_options then never offers the harder neighbour.
         options = [
             e.id
             for e, why in swap_options(
                 catalog, profile, plan, p.exercise_id, "favouring a direction", pain, now.date()
             )
-            if e.direction is pref.favour
-            and e.id != ex.harder
-            and e.id not in taken
-            and why != "optional, same stage"
-            and e.suits_stage(plan.stage)
+            if e.direction is pref.favour and e.id not in taken and why != "optional, same stage"
         ]
         if options:
             taken.add(options[0])

@@ -76,6 +76,7 @@ GUARDED = (
     "a session refused at a closed gate",
     "a first run at a pain of 7 or more",
     "a session at a high pain, as chosen",
+    "a direction favoured",
 )
 
 
@@ -366,6 +367,71 @@ class Person(RuleBasedStateMachine):
         self.note_screenings(before, meant)
         self.oracle.after_session(given)
 
+    @precondition(lambda self: not self.repo.is_new())
+    @rule(way=st.sampled_from(["bending forward", "bending back"]), hours=st.integers(1, 30))
+    def leaning(self, way, hours):
+        """Three sessions `hours` apart: exercises bending `way` spread the leg symptoms in two,
+        the other way's left them be in the third (a directional preference, when the plan
+        holds both ways and the gate lets the sessions start)."""
+        other = "bending back" if way == "bending forward" else "bending forward"
+        for this, spread in ((way, True), (way, True), (other, False)):
+            self.leg_session(this, spread)
+            self.clock.advance(hours=hours)
+        self.favour_direction()  # while it is fresh: other steps may well come between
+
+    def leg_session(self, way, spread):
+        """A session at a low pain in which only the exercises bending `way` are done: they
+        spread the leg symptoms further down, or leave them where they were."""
+        profile = self.repo.profile()
+        rating = Rating(2, 2, "thigh") if profile.leg_symptoms else Rating(2)
+        before = self.ids()
+        start = self.keep(self.door.start_session(rating, None), before)
+        if isinstance(start, Refused) or start.value is None:
+            return
+        from planner.models import ExerciseEntry
+
+        plan, slot = start.value.plan, start.value.slot
+        entries = []
+        for p in plan.for_slot(slot, profile.slots):
+            this_way = CATALOG.exercise(p.exercise_id).direction.value == way
+            entries.append(
+                ExerciseEntry(
+                    exercise_id=p.exercise_id,
+                    name=CATALOG.name_of(p.exercise_id),
+                    prescribed=p.dose,
+                    sets_done=p.dose.sets if this_way and not spread else 0,
+                    stopped_hurt=this_way and spread,
+                    spread_down=this_way and spread,
+                    skipped=not this_way,
+                )
+            )
+        self.clock.advance(minutes=15)
+        leg = (
+            {"leg_before": 2, "leg_after": 3, "reach_before": "thigh"}
+            | {"reach_after": "foot" if spread else "thigh"}
+            if profile.leg_symptoms
+            else {}
+        )
+        session = Session(
+            plan_id=plan.id,
+            stage=plan.stage,
+            slot=slot,
+            started_at=self.clock() - timedelta(minutes=15),
+            ended_at=self.clock(),
+            pain_before=2,
+            pain_after=3,
+            entries=entries,
+            difficulty="ok",
+            completed=True,
+            **leg,
+        )
+        answers = dict.fromkeys(SESSION_KEYS, False)
+        before = self.ids()
+        result = self.keep(self.door.finish_session(session, answers), before)
+        assert isinstance(result, Done), result
+        self.note_screenings(before, answers)
+        self.oracle.after_session(answers)
+
     @rule()
     def bout(self):
         before = self.ids()
@@ -419,6 +485,27 @@ class Person(RuleBasedStateMachine):
             assert new_id in {e.id for e, _ in options}, "a swap the offer did not hold"
         if held and new_id == harder_one:
             self.refused_harder(result)
+
+    @rule()
+    def favour_direction(self):
+        plan = self.repo.active_plan()
+        gate = self.door.gate()
+        before = self.ids()
+        suggested = self.door.standing().favour
+        result = self.keep(self.door.favour_direction(), before)
+        if isinstance(result, Refused):
+            return
+        REACHED["a direction favoured"] += 1
+        assert suggested is not None and plan is not None
+        assert gate.open and not self.oracle.open, "a plan changed past a closed gate"
+        now = {p.exercise_id for p in result.value.prescriptions}
+        avoid = suggested.preference.avoid
+        assert all(CATALOG.exercise(e).direction is not avoid for e in now)
+        stages = {
+            CATALOG.exercise(e).stage for e in now - {p.exercise_id for p in plan.prescriptions}
+        }
+        assert stages <= {*range(1, plan.stage + 1), "any"}, "a harder stage's exercise swapped in"
+        assert result.value.stage == plan.stage
 
     @rule(take=st.booleans())
     def dose_step(self, take):

@@ -5,7 +5,8 @@ Each mutant takes out exactly one guard:
 1. the gate ignores an open sign;
 2. a step back advised no longer holds back a step up (or any harder change);
 3. a restore or an import drops the newer safety records instead of carrying them;
-4. Enter turns an answer over (as it once did).
+4. Enter turns an answer over (as it once did);
+5. favouring a direction swaps in exercises of any stage, not the plan's own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import Phase, settings
 
 import door.files
+import planner.direction
 import planner.gate
 import tui.widgets.answers
 from planner.advice import Advice
@@ -52,11 +54,19 @@ def _enter_turns_an_answer_over(monkeypatch) -> None:
     monkeypatch.setattr(tui.widgets.answers, "press", press)
 
 
+def _favour_reaches_any_stage(monkeypatch) -> None:
+    def every_exercise(catalog, *args, **kwargs):
+        return [(e, "same stage") for e in reversed(list(catalog.exercises.values()))]
+
+    monkeypatch.setattr(planner.direction, "swap_options", every_exercise)
+
+
 MUTANTS = {
     "gate ignores an open sign": _gate_ignores_an_open_sign,
     "step back holds nothing back": _step_back_holds_nothing_back,
     "restore drops newer safety records": _restore_drops_newer_safety_records,
     "Enter turns an answer over": _enter_turns_an_answer_over,
+    "favouring a direction reaches any stage": _favour_reaches_any_stage,
 }
 
 
