@@ -129,6 +129,20 @@ class SessionStart:
 StartChoice = SessionChoice | Literal["rest"]
 
 
+#: The questions a physiotherapist asks, by answer key, and the profile field each sets.
+HEALTH_FIELDS = {
+    "pregnant": "pregnant",
+    "recent-surgery": "recent_surgery",
+    "osteoporosis": "osteoporosis",
+}
+#: Each answer in the timeline's words.
+HEALTH_WORDS = {
+    "pregnant": "pregnant",
+    "recent_surgery": "spinal surgery in the last three months",
+    "osteoporosis": "osteoporosis or long-term steroids",
+}
+
+
 def everything_answered(answers: Mapping[str, bool | None], keys: frozenset[str]) -> str | None:
     """Why a set of safety answers cannot be kept (None: it can): every question answered yes
     or no, explicitly; none missing, none left blank, none unknown."""
@@ -479,6 +493,67 @@ class Door:
         if isinstance(saved, Refused):
             return saved
         return Done(self.standing().walk)
+
+    def change_health(self, answers: Mapping[str, bool | None]) -> Result[Profile]:
+        """New answers to the questions a physiotherapist asks (pregnant, recent spinal surgery,
+        osteoporosis or steroids), each given explicitly. Kept with a "health" stage event in
+        the timeline; a plan rehab built loses what they now leave out (`fit_plan`); a
+        physiotherapist's plan stays theirs, with a line for each such exercise; a new yes to
+        surgery makes sessions wait for a go-ahead given after it. One write."""
+        from planner.plan import fit_plan, why_not
+
+        problem = everything_answered(answers, frozenset(HEALTH_FIELDS))
+        if problem is not None:
+            return Refused(problem.replace("warning-sign ", ""))
+        standing = self.standing()
+        profile, plan = standing.profile, standing.plan
+        if profile is None or plan is None:
+            return Refused("Set up your plan first.")
+        new = {name: bool(answers[key]) for key, name in HEALTH_FIELDS.items()}
+        changed = [name for name, yes in new.items() if getattr(profile, name) is not yes]
+        if not changed:
+            return Refused("Nothing changed: these are the answers you gave before.")
+        now = self.clock()
+        said_at = profile.surgery_said_at if new["recent_surgery"] else None
+        if new["recent_surgery"] and not profile.recent_surgery:
+            said_at = now
+        person = replace(profile, **new, surgery_said_at=said_at)
+        words = "; ".join(
+            f"{HEALTH_WORDS[name]}: {'yes' if new[name] else 'no'}" for name in changed
+        )
+        event = StageEvent(
+            at=now,
+            from_stage=plan.stage,
+            to_stage=plan.stage,
+            kind="health",
+            reason="Answers changed: " + words,
+        )
+        records: list[Record] = [person, event]
+        said = [f"Kept: {words}."]
+        if plan.source is None:
+            fitted = fit_plan(self.catalog, person, plan, now, latest_pain(standing.history))
+            if fitted != plan:
+                records.append(fitted)
+                gone = {p.exercise_id for p in plan.prescriptions} - {
+                    p.exercise_id for p in fitted.prescriptions
+                }
+                names = ", ".join(sorted(self.catalog.name_of(e) for e in gone))
+                said.append(f"Your plan leaves out {names} now; the stage's others stand in.")
+        else:
+            for p in plan.prescriptions:
+                ex = self.catalog.exercise(p.exercise_id)
+                reason = why_not(ex, person)
+                if reason is not None:
+                    said.append(
+                        f"rehab would leave {ex.name} out ({reason}); it stays because your "
+                        "physiotherapist chose it. Ask them, and stop it if it hurts."
+                    )
+        if said_at == now:
+            said.append(
+                "Sessions now wait for your surgeon's or physiotherapist's go-ahead: "
+                "record it on Today (d) once they say you may start."
+            )
+        return self._save(person, *records, said=said)
 
     def rate_activities(self, rating: PsfsRating) -> Result[PsfsRating]:
         """Keep a PSFS rating."""

@@ -15,7 +15,7 @@ from typing import Any
 from door import Done, Refused, Result, not_saved
 from planner.clock import Clock
 from planner.codec import dump
-from planner.gate import SafetyRecords, carried_forward, settled
+from planner.gate import SafetyRecords, carried_forward, settled, surgery_wait
 from planner.models import Catalog, Plan, Record, Session
 from store import StoreError
 from store.repository import Carry, Replaced
@@ -41,7 +41,7 @@ def keep_safety(catalog: Catalog, now: datetime) -> Carry:
             tuple(sorted(_records(theirs, ("screenings",)), key=lambda r: r.at)),
             tuple(s for s in _records(theirs, ("sessions",)) if s.new_symptoms),
             tuple(_records(theirs, ("clearances",))),
-            profile is not None and bool(profile.recent_surgery),
+            **surgery_wait(profile),
         )
         gate, records = settled(plan, safety, kept, now, catalog.rules)
         tables = {name: dict(documents) for name, documents in theirs.items()}

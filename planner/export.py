@@ -21,7 +21,7 @@ from typing import Any
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
 from planner.direction import preference
-from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start
+from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start, surgery_wait
 from planner.models import (
     CONDITION_LABELS,
     REACH_WORDS,
@@ -349,7 +349,7 @@ class ReportData(Frozen):
             tuple(self.screenings),
             tuple(s for s in self.sessions if s.new_symptoms),
             tuple(self.clearances),
-            self.profile is not None and bool(self.profile.recent_surgery),
+            **surgery_wait(self.profile),
         )
 
 

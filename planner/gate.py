@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import field, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from planner.models import (
     Clearance,
     Frozen,
     Plan,
+    Profile,
     Record,
     Rules,
     Screening,
@@ -57,8 +58,16 @@ class SafetyRecords(Frozen):
     sessions: tuple[Session, ...] = ()
     clearances: tuple[Clearance, ...] = ()
     #: The person said they had spinal surgery in the last three months (Profile.recent_surgery):
-    #: sessions wait for a go-ahead (GO_AHEAD).
+    #: sessions wait for a go-ahead (GO_AHEAD) given at or after `surgery_since` (when known).
     surgery: bool = False
+    surgery_since: datetime | None = None
+
+
+def surgery_wait(profile: Profile | None) -> dict[str, Any]:
+    """The `SafetyRecords` fields a profile sets: whether sessions wait for a go-ahead after
+    spinal surgery, and since when (`Profile.go_ahead_since`)."""
+    since = profile.go_ahead_since if profile is not None else None
+    return {"surgery": since is not None, "surgery_since": since}
 
 
 @value
@@ -108,6 +117,7 @@ def with_records(safety: SafetyRecords, records: Iterable[object]) -> SafetyReco
         safety.sessions + tuple(sessions),
         safety.clearances + tuple(clearances),
         safety.surgery,
+        safety.surgery_since,
     )
 
 
@@ -253,7 +263,11 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
         )
     if plan is None:
         return Gate(False, "no-plan", "There is no plan yet.", cleared=tuple(cleared))
-    if safety.surgery and not any(c.sign == GO_AHEAD and c.at <= now for c in safety.clearances):
+    since = safety.surgery_since
+    if safety.surgery and not any(
+        c.sign == GO_AHEAD and c.at <= now and (since is None or c.at >= since)
+        for c in safety.clearances
+    ):
         return Gate(
             False,
             "surgery",

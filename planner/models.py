@@ -585,6 +585,9 @@ class Profile(Record):
     pregnant: bool | None = None
     recent_surgery: bool | None = None
     osteoporosis: bool | None = None
+    #: When a later answer (on Plan) said there was recent spinal surgery: a go-ahead must come
+    #: after it (None: said at the first run, or no surgery).
+    surgery_said_at: datetime | None = None
     disclaimer_accepted_at: datetime
     #: Every pain rating is back and leg apart, with the reach (README, safety rules): set at first
     #: run for sciatica or a disc herniation, or when leg pain is reported later.
@@ -597,6 +600,14 @@ class Profile(Record):
     def has(self, items: set[Equipment]) -> bool:
         """Whether the person has every piece of equipment in `items`."""
         return items <= set(self.equipment)
+
+    @property
+    def go_ahead_since(self) -> datetime | None:
+        """Since when sessions wait for a surgeon's or physiotherapist's go-ahead (one given
+        before it answers an older operation), or None when they do not wait."""
+        if not self.recent_surgery:
+            return None
+        return self.surgery_said_at or self.disclaimer_accepted_at
 
 
 ScreeningResult = Literal["clear", "see-doctor", "emergency"]
@@ -917,7 +928,8 @@ class Walk(Record):
         return worse(self.pain_after, self.leg_after)
 
 
-StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override"]
+#: "health": the answers to the questions a physiotherapist asks changed (Plan, h).
+StageEventKind = Literal["start", "advance", "step-back", "pause", "resume", "override", "health"]
 
 
 @record

@@ -336,6 +336,32 @@ def swap(
     return replace(plan, prescriptions=items)
 
 
+def fit_plan(
+    catalog: Catalog, profile: Profile, plan: Plan, now: datetime, pain: int | None
+) -> Plan:
+    """The plan with every exercise this person's answers now leave out (`why_not`) replaced by
+    one the stage's default plan would hold instead, at its default dose (as a swap), or left
+    out when there is none. The rest, and their doses, stay as they are."""
+    fits = [
+        p for p in plan.prescriptions if why_not(catalog.exercise(p.exercise_id), profile) is None
+    ]
+    if len(fits) == len(plan.prescriptions):
+        return plan
+    held = {p.exercise_id for p in fits}
+    spare = iter(
+        p
+        for p in build_plan(catalog, profile, plan.stage, now, pain).prescriptions
+        if p.exercise_id not in held
+    )
+    out = []
+    for p in plan.prescriptions:
+        if p.exercise_id in held:
+            out.append(p)
+        elif (instead := next(spare, None)) is not None:
+            out.append(instead)
+    return replace(plan, prescriptions=out)
+
+
 def reset_plan(
     catalog: Catalog,
     profile: Profile,

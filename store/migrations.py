@@ -98,12 +98,22 @@ def _v6_after_emergency(tables: Tables) -> Tables:
     return tables
 
 
+def _v7_health_answers(tables: Tables) -> Tables:
+    """Schema 7: the answers to the questions a physiotherapist asks can change later (a
+    "health" stage event says when), and a later yes to recent spinal surgery is dated
+    (`surgery_said_at`) so only a go-ahead after it counts. No older file changed them."""
+    for profile in tables.get("profile", {}).values():
+        profile.setdefault("surgery_said_at", None)
+    return tables
+
+
 MIGRATIONS: list[Migration] = [
     _v2_clearances,
     _v3_leg_symptoms,
     _v4_walks_and_bouts,
     _v5_plan_source,
     _v6_after_emergency,
+    _v7_health_answers,
 ]
 
 

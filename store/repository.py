@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from planner.clock import Clock, midnight
 from planner.codec import dump
-from planner.gate import FULL_CONTEXTS, SafetyRecords, ends_alarm, is_alarm
+from planner.gate import FULL_CONTEXTS, SafetyRecords, ends_alarm, is_alarm, surgery_wait
 from planner.models import (
     Bout,
     Catalog,
@@ -628,8 +628,9 @@ class Repository:
         # With no full screening the gate is closed whatever the sessions say: none are read.
         sessions = [] if since is None else [s for s in self.sessions(since) if s.new_symptoms]
         profile = self._table("profile").get("profile")
-        surgery = profile is not None and bool(profile.recent_surgery)
-        return SafetyRecords(tuple(screenings), tuple(sessions), tuple(self.clearances()), surgery)
+        return SafetyRecords(
+            tuple(screenings), tuple(sessions), tuple(self.clearances()), **surgery_wait(profile)
+        )
 
     def _alarm_before(self, since: datetime) -> Screening | None:
         """The newest screening before `since` that raised a same-day alarm or said why one

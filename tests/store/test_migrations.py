@@ -7,7 +7,7 @@ fixtures of every released schema.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -123,6 +123,24 @@ def test_a_schema_six_file_keeps_the_physiotherapists_plan_and_the_reason_an_ala
         assert set(source.doses) == {p.exercise_id for p in repo.active_plan().prescriptions}
         first = repo.screenings()[0]
         assert (first.after_emergency, first.seen_on) == ("seen-doctor", date(2026, 11, 19))
+        # Schema 7: no answer was changed later, so no later surgery answer is dated.
+        assert repo.profile().surgery_said_at is None
+    backup = list_backups(data_path)[0].path
+    assert backup.read_bytes() == (FIXTURES / "schema-6.json").read_bytes()
+
+
+def test_a_schema_seven_file_keeps_a_changed_health_answer_and_when_it_was_given(data_path, clock):
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-7.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        profile = repo.profile()
+        assert profile.recent_surgery is True
+        assert profile.go_ahead_since == datetime(2026, 11, 22, 9, 0)
+        health = [e for e in repo.stage_events() if e.kind == "health"]
+        assert [e.reason for e in health] == [
+            "Answers changed: pregnant: no; spinal surgery in the last three months: yes; "
+            "osteoporosis or long-term steroids: no"
+        ]
     assert not list_backups(data_path)  # the current schema: nothing to migrate
 
 
@@ -239,9 +257,11 @@ def test_a_file_of_every_old_schema_opens_with_every_record(fixture, data_path, 
         assert repo.active_plan().id == "plan-2"
         assert len(repo.sessions()) == 2 and len(repo.checkins()) == 2
         assert len(repo.screenings()) == 2 and repo.latest_screening().result == "see-doctor"
-        assert [e.kind for e in repo.stage_events()] == ["start", "advance"]
-        assert len(repo.psfs()) == 1
         version = int(fixture.stem.split("-")[1])
+        kinds = [e.kind for e in repo.stage_events()]
+        assert [k for k in kinds if k != "health"] == ["start", "advance"]
+        assert kinds.count("health") == (version >= 7)
+        assert len(repo.psfs()) == 1
         assert [c.sign for c in repo.clearances()] == ([] if version < 2 else ["cancer"])
         assert [(w.minutes, w.note) for w in repo.walks()] == (
             [] if version < 4 else [(16, "round the [park]")]

@@ -342,3 +342,30 @@ async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_th
         ways = {app.catalog.exercise(p.exercise_id).direction for p in app.plan().prescriptions}
         assert Direction.FORWARD not in ways
         assert "Your leg" not in text_of(screen, "#suggestions")
+
+
+async def test_health_answers_change_on_plan_each_by_y_or_n_and_the_plan_follows(make_app):
+    from planner.models import Position
+    from tui.screens.plan import HealthScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="5")
+        positions = {app.catalog.exercise(p.exercise_id).position for p in app.plan().prescriptions}
+        assert Position.PRONE in positions
+        screen = await go(pilot, "3")
+        dialog = await go(pilot, "h")
+        assert isinstance(dialog, HealthScreen)
+        assert "Before: pregnant no;" in text_of(dialog, ".dim")
+        await go(pilot, "enter")  # out of habit: answers nothing, saves nothing
+        assert isinstance(app.screen, HealthScreen) and app.profile().pregnant is False
+        for key in ("up", "y", "n", "n"):  # back to the first question (Enter moved on)
+            await go(pilot, key)
+        await go(pilot, "enter")  # every question answered: saved
+        assert app.screen is screen
+        assert app.profile().pregnant is True
+        positions = {app.catalog.exercise(p.exercise_id).position for p in app.plan().prescriptions}
+        assert Position.PRONE not in positions
+        assert app.repo.stage_events()[-1].kind == "health"
+        history = await go(pilot, "4")
+        assert "health answers changed" in text_of(history, "#history-stages")

@@ -635,3 +635,31 @@ def test_the_report_shows_the_clinician_the_direction_and_what_was_left_out():
     # Without leg symptoms there is no reach to go by, and nothing is claimed.
     calm = markdown_report(CATALOG, ReportData(make_profile(), plan, sessions), NOW)
     assert section(calm, "Directional preference").strip() == "None yet."
+
+
+# -- 11. The health answers change later ---------------------------------------------------------
+
+
+def test_a_go_ahead_answers_the_operation_it_came_after_not_a_later_one():
+    """A go-ahead given for an operation last year does not let a new one through."""
+    from planner.gate import GO_AHEAD
+
+    said = NOW - timedelta(days=2)
+    old = Clearance(at=NOW - timedelta(days=300), sign=GO_AHEAD, seen_on=date(2026, 1, 25))
+    new = Clearance(at=NOW - timedelta(days=1), sign=GO_AHEAD, seen_on=(NOW - timedelta(1)).date())
+    waiting = SafetyRecords(surgery=True, surgery_since=said)
+    assert may_start(PLAN, with_records(waiting, [full(1), old]), NOW, RULES).why == "surgery"
+    assert may_start(PLAN, with_records(waiting, [full(1), old, new]), NOW, RULES).open
+    # A file from before the answer was dated: any go-ahead so far counts, as it did.
+    undated = SafetyRecords(surgery=True)
+    assert may_start(PLAN, with_records(undated, [full(1), old]), NOW, RULES).open
+
+
+def test_a_profile_waits_from_when_it_said_so():
+    from tests.conftest import make_profile
+
+    assert make_profile(recent_surgery=False).go_ahead_since is None
+    first = make_profile(recent_surgery=True)
+    assert first.go_ahead_since == first.disclaimer_accepted_at
+    later = make_profile(recent_surgery=True, surgery_said_at=NOW)
+    assert later.go_ahead_since == NOW

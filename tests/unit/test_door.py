@@ -522,3 +522,76 @@ def test_no_direction_is_favoured_while_sessions_are_stopped(open_door, clock):
     before = door.repo.active_plan()
     refused(door.favour_direction())
     assert door.repo.active_plan() == before
+
+
+# -- the health answers, changed later --------------------------------------------------------
+
+HEALTH_NO = {"pregnant": False, "recent-surgery": False, "osteoporosis": False}
+HEALTH_NO_PROFILE = {"pregnant": False, "recent_surgery": False, "osteoporosis": False}
+
+
+def test_a_later_yes_to_pregnancy_takes_the_front_lying_exercises_out_and_is_in_the_timeline(
+    open_door,
+):
+    from planner.models import Position
+
+    door = started(open_door(), pain=3, stage=1, **HEALTH_NO_PROFILE)
+    before = door.repo.active_plan()
+    assert any(
+        door.catalog.exercise(p.exercise_id).position is Position.PRONE
+        for p in before.prescriptions
+    ), "the world needs a front-lying exercise to take out"
+    result = door.change_health({**HEALTH_NO, "pregnant": True})
+    person = done(result)
+    assert person.pregnant is True and door.repo.profile().pregnant is True
+    plan = door.repo.active_plan()
+    positions = {door.catalog.exercise(p.exercise_id).position for p in plan.prescriptions}
+    assert Position.PRONE not in positions
+    assert len(plan.prescriptions) == len(before.prescriptions)  # another stands in
+    event = door.repo.stage_events()[-1]
+    assert (event.kind, event.reason) == ("health", "Answers changed: pregnant: yes")
+    assert any("leaves out" in line for line in result.said)
+
+
+@pytest.mark.parametrize(
+    "answers, why",
+    [
+        ({"pregnant": True, "recent-surgery": False}, "Please answer every question"),
+        ({**HEALTH_NO, "pregnant": None}, "Please answer every question"),
+        (HEALTH_NO, "Nothing changed"),
+    ],
+)
+def test_health_answers_are_kept_only_whole_and_changed(open_door, answers, why):
+    door = started(open_door(), **HEALTH_NO_PROFILE)
+    before = door.repo.documents()
+    assert why in refused(door.change_health(answers)).reason
+    assert door.repo.documents() == before
+
+
+def test_a_later_yes_to_surgery_waits_for_a_go_ahead_given_after_it(open_door, clock):
+    door = started(open_door(), **HEALTH_NO_PROFILE)
+    assert door.gate().open
+    said = done(door.change_health({**HEALTH_NO, "recent-surgery": True}))
+    assert said.surgery_said_at == clock()
+    assert door.gate().why == "surgery"
+    clock.advance(days=1)
+    done(door.record_go_ahead(clock().date(), ""))
+    assert door.gate().open
+    # No surgery any more, then a new one: the old go-ahead does not answer it.
+    done(door.change_health(HEALTH_NO))
+    clock.advance(days=30)
+    done(door.change_health({**HEALTH_NO, "recent-surgery": True}))
+    assert door.gate().why == "surgery"
+
+
+def test_a_physiotherapists_plan_stays_theirs_when_an_answer_changes(open_door):
+    from planner.plan_file import PlanFile
+
+    door = started(open_door(), pain=3, stage=1, **HEALTH_NO_PROFILE)
+    theirs = door.repo.active_plan().prescriptions
+    done(door.import_plan(PlanFile(1, theirs, "A. Physio"), "p.toml"))
+    plan = door.repo.active_plan()
+    result = door.change_health({**HEALTH_NO, "pregnant": True})
+    assert door.repo.active_plan().prescriptions == plan.prescriptions
+    done(result)
+    assert any("your physiotherapist chose it" in line for line in result.said)

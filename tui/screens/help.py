@@ -49,6 +49,8 @@ KEYS = [
             ("y / x", "take / leave the suggested dose step"),
             ("r", "reset to the stage's default plan"),
             ("k", "how long you walk comfortably now (restarts the walking programme)"),
+            ("h", "answer the health questions again (pregnancy, surgery, osteoporosis)"),
+            ("f", "favour the way of bending that eases your leg, when Plan suggests it"),
         ],
     ),
     (

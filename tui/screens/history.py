@@ -129,6 +129,8 @@ def event_words(event: StageEvent, catalog: Catalog, today: date) -> Content:
         return Content(f"{when} resumed")
     if event.kind == "override":
         return Content.assemble(f"{when} {stage} (override: ", literal(event.reason), ")")
+    if event.kind == "health":
+        return Content(f"{when} health answers changed")
     verb = {"start": "start", "advance": "advance", "step-back": "step back"}[event.kind]
     return Content(f"{when} {verb} {stage}")
 

@@ -13,12 +13,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from door import Done, Result
-from planner.models import Dose, Exercise, PlanSource, is_bouts
+from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
+from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
 from planner.plan_file import replaces_theirs
-from tui.parse import parse_whole
+from tui.parse import InputProblem, parse_whole
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
+from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 
 FIELDS = [
@@ -119,6 +120,43 @@ class SwapScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class HealthScreen(AskScreen[dict[str, bool] | None]):
+    """The three questions a physiotherapist asks, answered afresh: what was said before is
+    shown above them, never pre-selected (y or n each)."""
+
+    OK = "Save"
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__("Your health answers")
+        self.profile = profile
+
+    def fields(self) -> ComposeResult:
+        from tui.screens.first_run import HEALTH_QUESTIONS
+
+        def said(name: str) -> str:
+            answer = getattr(self.profile, name)
+            return "not asked" if answer is None else ("yes" if answer else "no")
+
+        before = "; ".join(f"{HEALTH_WORDS[n]} {said(n)}" for n in HEALTH_FIELDS.values())
+        yield Static(Content(f"Before: {before}."), classes="dim")
+        yield Static(Content("Answer each again, y or n: what would not suit you is left out."))
+        yield AnswerList(HEALTH_QUESTIONS, id="health-list")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(AnswerList).focus()
+
+    @on(AnswerList.Finished)
+    def all_answered(self) -> None:
+        self.action_answer()
+
+    def read(self) -> dict[str, bool]:
+        answers = self.query_one(AnswerList)
+        if answers.missing:
+            raise InputProblem(answers.show_missing())
+        return answers.answers
+
+
 class PlanScreen(MainScreen):
     """Plan: the exercises, their doses and slots; change a dose, swap, take a suggested step."""
 
@@ -131,6 +169,7 @@ class PlanScreen(MainScreen):
         Binding("x", "decline", "Not now"),
         Binding("r", "reset", "Reset"),
         Binding("f", "favour", "Favour", show=False),  # said on the line that suggests it
+        Binding("h", "health", "Health", show=False),  # said in the help line below
         Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
         Binding("k", "walking", "Walking", show=False),  # said in the help line below
     ]
@@ -146,6 +185,7 @@ class PlanScreen(MainScreen):
                 Content(
                     "e change the dose · w swap the exercise · r back to the stage's default plan"
                     " · k how long you walk comfortably (restarts the walking programme)"
+                    " · h your health answers (pregnancy, surgery, osteoporosis)"
                 ),
                 id="plan-help",
                 classes="dim",
@@ -303,6 +343,17 @@ class PlanScreen(MainScreen):
                 else "Kept as it is. If it hurts again, a step down is offered again."
             )
         self.done(result, message)
+
+    @work
+    async def action_health(self) -> None:
+        """Answer the three health questions again: kept in the timeline, the plan fitted."""
+        app = self.app
+        profile = app.profile()
+        if profile is None:
+            return
+        answers = await app.push_screen_wait(HealthScreen(profile))
+        if answers is not None:
+            self.done(app.door.change_health(answers))
 
     @work
     async def action_favour(self) -> None:
