@@ -58,7 +58,7 @@ class SafetyRecords(Frozen):
     sessions: tuple[Session, ...] = ()
     clearances: tuple[Clearance, ...] = ()
     #: The person said they had spinal surgery in the last three months (Profile.recent_surgery):
-    #: sessions wait for a go-ahead (GO_AHEAD) given at or after `surgery_since` (when known).
+    #: sessions wait for a go-ahead (GO_AHEAD) given after `surgery_since` (when known).
     surgery: bool = False
     surgery_since: datetime | None = None
 
@@ -265,7 +265,7 @@ def may_start(plan: Plan | None, safety: SafetyRecords, now: datetime, rules: Ru
         return Gate(False, "no-plan", "There is no plan yet.", cleared=tuple(cleared))
     since = safety.surgery_since
     if safety.surgery and not any(
-        c.sign == GO_AHEAD and c.at <= now and (since is None or c.at >= since)
+        c.sign == GO_AHEAD and c.at <= now and (since is None or c.at > since)
         for c in safety.clearances
     ):
         return Gate(

@@ -3,7 +3,8 @@
 `Person` is a hypothesis state machine. Its rules are the use cases of `door/` (first run,
 screenings with or without a reason after an alarm, clearances, check-ins, sessions with their
 end-of-session answers, walks, bouts, dose changes, swaps, dose steps, resets, moving on, early
-or back, a physiotherapist's plan, back-ups, restores, imports) and the clock moving forward by
+or back, health answers changed, sessions leaning one way and the direction favoured, a
+physiotherapist's plan, back-ups, restores, imports) and the clock moving forward by
 minutes to weeks. After every step it checks the promises:
 
 - no session starts while a warning sign is open (not cleared by a doctor, and after an alarm
@@ -77,6 +78,8 @@ GUARDED = (
     "a first run at a pain of 7 or more",
     "a session at a high pain, as chosen",
     "a direction favoured",
+    "a new yes to spinal surgery",
+    "waiting for a go-ahead",
 )
 
 
@@ -153,6 +156,10 @@ class Person(RuleBasedStateMachine):
         self.meant: dict[str, dict[str, bool]] = {}
         self.exports: list[dict] = []
         self.backups_made = 0
+        #: When the person last said yes to recent spinal surgery (None: no surgery), and every
+        #: go-ahead they recorded: sessions wait until one comes after the yes.
+        self.surgery_since: datetime | None = None
+        self.go_aheads: list[datetime] = []
 
     def teardown(self) -> None:
         self.door.repo.close()
@@ -486,12 +493,64 @@ class Person(RuleBasedStateMachine):
         if held and new_id == harder_one:
             self.refused_harder(result)
 
+    @rule(
+        pregnant=st.booleans(), surgery=st.sampled_from([False, False, True]), bones=st.booleans()
+    )
+    def health(self, pregnant, surgery, bones):
+        """New answers to the questions a physiotherapist asks."""
+        from planner.plan import why_not
+
+        was = self.repo.profile()
+        before = self.ids()
+        answers = {"pregnant": pregnant, "recent-surgery": surgery, "osteoporosis": bones}
+        result = self.keep(self.door.change_health(answers), before)
+        if isinstance(result, Refused):
+            return
+        person, plan = result.value, self.repo.active_plan()
+        if plan.source is None:
+            unfit = [
+                p.exercise_id
+                for p in plan.prescriptions
+                if why_not(CATALOG.exercise(p.exercise_id), person)
+            ]
+            assert not unfit, f"a plan kept what the answers leave out: {unfit}"
+        if surgery and not was.recent_surgery:
+            REACHED["a new yes to spinal surgery"] += 1
+            self.surgery_since = self.clock()
+            assert not self.door.gate().open, "sessions went on after a new yes to surgery"
+        elif not surgery:
+            self.surgery_since = None
+
+    @precondition(lambda self: not self.repo.is_new())
+    @rule(days=st.sampled_from([1, 30, 200]))
+    def another_operation(self, days):
+        """An operation, the surgeon's go-ahead, better, and `days` later another operation:
+        the first go-ahead does not answer the second."""
+        self.health(False, True, False)
+        self.clock.advance(days=1)
+        self.go_ahead(0)
+        self.health(False, False, False)
+        self.clock.advance(days=days)
+        self.health(False, True, False)
+
+    @rule(days_ago=st.integers(0, 3))
+    def go_ahead(self, days_ago):
+        before = self.ids()
+        seen = self.clock().date() - timedelta(days=days_ago)
+        if isinstance(self.keep(self.door.record_go_ahead(seen, ""), before), Done):
+            self.go_aheads.append(self.clock())
+
     @rule()
     def favour_direction(self):
         plan = self.repo.active_plan()
         gate = self.door.gate()
         before = self.ids()
         suggested = self.door.standing().favour
+        # What a swap of each exercise may bring in: favouring a direction brings in no other.
+        allowed = {
+            old: {e.id for e, _ in self.door.swap_options(old)}
+            for old, _ in (suggested.swaps if suggested else ())
+        }
         result = self.keep(self.door.favour_direction(), before)
         if isinstance(result, Refused):
             return
@@ -506,6 +565,10 @@ class Person(RuleBasedStateMachine):
         }
         assert stages <= {*range(1, plan.stage + 1), "any"}, "a harder stage's exercise swapped in"
         assert result.value.stage == plan.stage
+        for old, new in suggested.swaps:
+            assert new is None or new in allowed[old], (
+                f"{new} for {old}: not a swap the rules allow"
+            )
 
     @rule(take=st.booleans())
     def dose_step(self, take):
@@ -617,6 +680,9 @@ class Person(RuleBasedStateMachine):
         lost = kept - self.ids() - aside
         assert not lost, f"records lost by a file operation: {sorted(lost)}"
         self.kept &= self.ids()  # those set aside are the backup's now
+        # The profile is the file's: its answer on surgery is what the gate now reads.
+        profile = self.repo.profile()
+        self.surgery_since = profile.surgery_said_at if profile is not None else None
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -635,6 +701,13 @@ class Person(RuleBasedStateMachine):
             f"the gate says {gate.why} {[s.flag.id for s in gate.signs]}, the oracle "
             f"alarm={self.oracle.alarm} urgent={sorted(self.oracle.urgent)}"
         )
+
+    @invariant()
+    def sessions_wait_for_a_go_ahead_after_a_yes_to_surgery(self):
+        since = self.surgery_since
+        if since is not None and not any(t > since for t in self.go_aheads):
+            REACHED["waiting for a go-ahead"] += 1
+            assert not self.door.gate().open, "sessions open after surgery with no go-ahead since"
 
     @invariant()
     def every_record_kept_is_still_there(self):

@@ -6,7 +6,8 @@ Each mutant takes out exactly one guard:
 2. a step back advised no longer holds back a step up (or any harder change);
 3. a restore or an import drops the newer safety records instead of carrying them;
 4. Enter turns an answer over (as it once did);
-5. favouring a direction swaps in exercises of any stage, not the plan's own.
+5. favouring a direction swaps in exercises of any stage, not the plan's own;
+6. a go-ahead given before a later yes to spinal surgery still counts.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from tests.unit.test_door_machine import FAST, walk_every_path
 
 pytestmark = pytest.mark.slow  # seconds each: the machine runs until it finds the break
 
-#: As the fast run, without shrinking: the first failure is all this needs.
-FIND = settings(FAST, phases=[Phase.explicit, Phase.generate])
+#: As the fast run but twice as long (a mutant may hide in a rarer path), without shrinking: the
+#: first failure is all this needs.
+FIND = settings(FAST, max_examples=200, phases=[Phase.explicit, Phase.generate])
 
 
 def _gate_ignores_an_open_sign(monkeypatch) -> None:
@@ -61,12 +63,23 @@ def _favour_reaches_any_stage(monkeypatch) -> None:
     monkeypatch.setattr(planner.direction, "swap_options", every_exercise)
 
 
+def _any_go_ahead_counts(monkeypatch) -> None:
+    from planner.models import Profile
+
+    monkeypatch.setattr(
+        Profile,
+        "go_ahead_since",
+        property(lambda self: self.disclaimer_accepted_at if self.recent_surgery else None),
+    )
+
+
 MUTANTS = {
     "gate ignores an open sign": _gate_ignores_an_open_sign,
     "step back holds nothing back": _step_back_holds_nothing_back,
     "restore drops newer safety records": _restore_drops_newer_safety_records,
     "Enter turns an answer over": _enter_turns_an_answer_over,
     "favouring a direction reaches any stage": _favour_reaches_any_stage,
+    "any go-ahead counts": _any_go_ahead_counts,
 }
 
 
