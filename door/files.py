@@ -90,18 +90,19 @@ def import_file(
     """Replace the data file with the tables of an export read from `source` (checked first;
     the current file backed up), carrying every safety record they lack (`keep_safety`)."""
     from store import NewerSchemaError
+    from store.errors import IncomingDataError
     from store.repository import write_documents
 
     try:
         kept = write_documents(
             path, tables, clock=clock, reason="import", carry=keep_safety(catalog, clock())
         )
-    except NewerSchemaError as error:
+    except (IncomingDataError, NewerSchemaError) as error:
+        # The data coming in is refused: name the file it came from.
         return Refused(f"{source}: {error}")
     except StoreError as error:
-        # The data coming in did not validate: name the file it came from. (A lock held
-        # elsewhere, or a damaged data file, names its own file.)
-        return Refused(f"{source}: {error}" if type(error) is StoreError else str(error))
+        # A lock held elsewhere, a damaged or hard-linked data file: each names its own file.
+        return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
     return Done(kept, tuple(kept.lines(path)))

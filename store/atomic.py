@@ -135,6 +135,26 @@ def remove_stray_temps(target: Path) -> list[Path]:
     return removed
 
 
+def stray_links(target: Path) -> int:
+    """How many temp files a crashed writer left beside `target` are other names of `target`
+    itself: a save killed between keeping the previous file (`_keep_previous`'s link) and the
+    rename leaves one, and `target` then has two names until it is removed."""
+    try:
+        status = os.stat(target)
+        names = os.listdir(target.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    prefix, found = temp_prefix(target), 0
+    for name in names:
+        if name.startswith(prefix):
+            try:
+                other = os.stat(target.parent / name)
+            except FileNotFoundError:
+                continue
+            found += (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino)
+    return found
+
+
 # ---------------------------------------------------------------------------------------------
 # The steps, one function each so a test can fail any one of them.
 

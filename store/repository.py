@@ -52,9 +52,17 @@ from store.atomic import (
     read_bytes,
     remove_durably,
     remove_stray_temps,
+    stray_links,
     write_atomic,
 )
-from store.errors import DataFileError, NewerSchemaError, StoreError, journal_advice
+from store.errors import (
+    DataFileError,
+    HardLinkedError,
+    IncomingDataError,
+    NewerSchemaError,
+    StoreError,
+    journal_advice,
+)
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
@@ -356,18 +364,8 @@ class Repository:
         missing = missing_file_problem(data_path)
         if missing is not None:
             raise StoreError(missing)
-        lock = None
-        if not readonly:
-            ensure_private_dir(data_path.parent)
-            lock = WriterLock.acquire(data_path)
+        lock = None if readonly else lock_to_write(data_path)
         try:
-            if not readonly:
-                remove_stray_temps(data_path)
-                remove_stray_temps(journal_path(data_path))
-                remove_stray_temps(check_stamp.sidecar(data_path))
-                remove_stray_temps(index_path(data_path))
-                backup_files.remove_stray_temps(data_path)
-                refuse_hard_links(data_path)
             db = RehabDB(
                 data_path,
                 clock=None if readonly else clock,
@@ -931,16 +929,14 @@ def write_documents(
     try:
         checked = _checked(tables)
     except Damage as problem:
-        raise StoreError(
+        raise IncomingDataError(
             f"The data to {reason} is not valid ({problem.reason}). Nothing was changed."
         ) from None
     except TooNew as newer:
         raise NewerSchemaError(
             data_path, newer.found, current_version(), subject=f"The data to {reason}"
         ) from None
-    ensure_private_dir(data_path.parent)
-    with WriterLock.acquire(data_path):
-        refuse_hard_links(data_path)
+    with lock_to_write(data_path):
         return _replace_locked(data_path, checked, now=clock(), reason=reason, carry=carry)
 
 
@@ -1037,19 +1033,41 @@ def missing_file_problem(data_path: Path) -> str | None:
     )
 
 
-def refuse_hard_links(data_path: Path) -> None:
+def lock_to_write(data_path: Path) -> WriterLock:
+    """What every writer does first (an open to save, an import, a restore): take the lock,
+    remove the temp files a crash left behind (beside the file and in `backups/`), then refuse
+    a file with a second name (`refuse_hard_links`).
+
+    A name a crashed save left (`.rehab.json.tmp-…-previous`) is such a temp file, so it never
+    counts; a real second name is refused before the lock is taken, leaving no `.lock` behind.
+    """
+    refuse_hard_links(data_path, ignoring=stray_links(data_path))
+    ensure_private_dir(data_path.parent)
+    lock = WriterLock.acquire(data_path)
+    try:
+        remove_stray_temps(data_path)
+        remove_stray_temps(journal_path(data_path))
+        remove_stray_temps(check_stamp.sidecar(data_path))
+        remove_stray_temps(index_path(data_path))
+        backup_files.remove_stray_temps(data_path)
+        refuse_hard_links(data_path)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def refuse_hard_links(data_path: Path, *, ignoring: int = 0) -> None:
     """A writer refuses a file with more than one name (hard links): every save replaces the
     file, so the other names would silently keep the old one and a second rehab could write
-    there at once. A symbolic link is followed instead."""
+    there at once. A symbolic link is followed instead. `ignoring`: names about to be removed
+    (temp files a crash left)."""
     try:
-        links = os.stat(data_path).st_nlink
+        links = os.stat(data_path).st_nlink - ignoring
     except FileNotFoundError:
         return
     if links > 1:
-        raise StoreError(
-            f"{data_path} has {links} names (hard links): a save would leave the others "
-            "behind. Keep one name, or use a symbolic link instead. Nothing was changed."
-        )
+        raise HardLinkedError(data_path, links)
 
 
 def _was_checked(path: Path, digest: str) -> bool:
