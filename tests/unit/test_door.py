@@ -458,3 +458,49 @@ def test_after_recent_spinal_surgery_sessions_wait_for_the_go_ahead(open_door, c
     assert done(door.record_go_ahead(clock().date(), "surgeon: walk and exercise gently")).open
     assert done(door.start_session(Rating(2))) is not None
     assert refused(door.record_go_ahead(clock().date()))  # nothing waits for one now
+
+
+# -- a physiotherapist's plan ------------------------------------------------------------------
+
+
+def test_a_plan_file_is_loaded_in_one_write_with_its_event(open_door, clock, catalog):
+    """Issue 29, item 7: the plan and the "loaded from …" stage event (and the plan it
+    archives) are one write, so a crash keeps all of them or none. The backup before it
+    copies the file and writes no record."""
+    from planner.plan import build_plan
+    from planner.plan_file import PlanFile
+
+    door = started(open_door(), pain=3)
+    before = door.repo.active_plan()
+    theirs = build_plan(catalog, door.repo.profile(), before.stage, clock())
+    commits: list[dict] = []
+    commit = door.repo.storage.commit
+
+    def recording(changes):
+        commits.append({name: set(documents) for name, documents in changes.items()})
+        return commit(changes)
+
+    door.repo.storage.commit = recording
+    plan = done(door.import_plan(PlanFile(before.stage, theirs.prescriptions, "A. Physio"), "p"))
+    event = door.repo.stage_events()[-1]
+    assert event.reason == "A plan from your physiotherapist (A. Physio) was loaded from p."
+    assert len(commits) == 1
+    assert commits[0]["plans"] == {plan.id, before.id}
+    assert commits[0]["stage_events"] == {event.id}
+
+
+def test_a_plan_file_the_disk_refuses_leaves_neither_plan_nor_event(open_door, clock, catalog):
+    from planner.plan import build_plan
+    from planner.plan_file import PlanFile
+
+    door = started(open_door(), pain=3)
+    before, events = door.repo.active_plan(), door.repo.stage_events()
+    theirs = build_plan(catalog, door.repo.profile(), before.stage, clock())
+
+    def full(changes):
+        raise OSError(28, "No space left on device")
+
+    door.repo.storage.commit = full
+    no = refused(door.import_plan(PlanFile(before.stage, theirs.prescriptions, "A. Physio"), "p"))
+    assert no.need == "disk" and "No space left on device" in no.reason
+    assert door.repo.active_plan() == before and door.repo.stage_events() == events
