@@ -89,10 +89,14 @@ YesNo = Annotated[bool, STRICT]
 
 Pain = Annotated[Whole, Limit(ge=0, le=10)]
 StageNo = Annotated[Whole, Limit(ge=1, le=4)]
-#: The longest note kept: a whole page is ~3,000 characters, so this is room for any note and
-#: keeps one record's line short enough to scan quickly.
-NOTE_MAX = 100_000
-Note = Annotated[str, Limit(max_len=NOTE_MAX)]
+#: The longest note rehab takes: a whole page is ~3,000 characters, so this is room for any note
+#: and keeps one record's line short enough to scan quickly. The forms and an import refuse a
+#: longer one, in one line, keeping what was typed.
+NOTE_MAX = 20_000
+#: The longest note a record may hold: what rehab took before `NOTE_MAX` (issue 29), so a file
+#: with such a note still opens, and a record holding one may be saved again as it is.
+NOTE_KEPT_MAX = 100_000
+Note = Annotated[str, Limit(max_len=NOTE_KEPT_MAX)]
 #: A clinician's name as the plan file gives it.
 CLINICIAN_MAX = 200
 Score = Annotated[Whole, Limit(ge=0, le=10)]

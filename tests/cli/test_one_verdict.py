@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from planner.models import NOTE_MAX
+from planner.models import NOTE_KEPT_MAX
 from rehab.cli import run
 from rehab.commands import write_demo
 from store import list_backups
@@ -32,7 +32,7 @@ DAMAGES = {
     "dated 9999": ("at", "9999-01-01T08:00:00"),
     "dated 0001": ("at", "0001-01-01T08:00:00"),
     "dated 1899": ("at", "1899-12-31T08:00:00"),
-    "a note over the limit": ("note", "x" * (NOTE_MAX + 1)),
+    "a note over what a file holds": ("note", "x" * (NOTE_KEPT_MAX + 1)),
 }
 
 #: Every command that reads the data file: (its words, and whether the damaged file is the
