@@ -53,7 +53,7 @@ from store.atomic import (
     remove_durably,
     remove_stray_temps,
     stray_links,
-    write_atomic,
+    write_atomic_kept_open,
 )
 from store.errors import (
     DataFileError,
@@ -994,7 +994,11 @@ def _replace_locked(
     if current is not None and damaged is None:
         made = backup_files.backup_now(path, now, f"before-{reason}")
     remove_stray_temps(path)
-    write_atomic(path, payload)
+    fd, status = write_atomic_kept_open(path, payload)
+    os.close(fd)
+    # Every document written was checked just now (`_checked`): the next reader, the app or
+    # a command, need not check them again (an import of ten years is not checked twice).
+    check_stamp.remember(path, check_stamp.digest(payload), checks_version(), status)
     return Replaced(made, damaged, journal, tuple(carried))
 
 
