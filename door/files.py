@@ -84,24 +84,62 @@ def restore_file(
     return Done(kept, tuple(kept.lines(path)))
 
 
+def long_note(tables: Tables) -> str | None:
+    """Where the data coming in holds a note longer than rehab takes (`NOTE_MAX`), in a few
+    words naming the record; None when none is. A file may hold longer ones, taken before the
+    limit (`NOTE_KEPT_MAX`), but none comes in."""
+    from planner.models import NOTE_MAX
+    from store.schema import shown
+
+    def notes(document: Any) -> Iterable[str]:
+        if isinstance(document, dict):
+            for key, value in document.items():
+                if key == "note" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from notes(value)
+        elif isinstance(document, list):
+            for value in document:
+                yield from notes(value)
+
+    for name, documents in tables.items():
+        if not isinstance(documents, dict):
+            continue
+        for key, document in documents.items():
+            longest = max((len(note) for note in notes(document)), default=0)
+            if longest > NOTE_MAX:
+                return (
+                    f"{name} document {shown(key)}: a note of {longest:,} characters; rehab "
+                    f"takes notes up to {NOTE_MAX:,}"
+                )
+    return None
+
+
 def import_file(
     path: Path, tables: Tables, source: Path, *, clock: Clock, catalog: Catalog
 ) -> Result[Replaced]:
     """Replace the data file with the tables of an export read from `source` (checked first;
-    the current file backed up), carrying every safety record they lack (`keep_safety`)."""
+    the current file backed up), carrying every safety record they lack (`keep_safety`).
+    A note longer than rehab takes is refused here (`long_note`)."""
     from store import NewerSchemaError
+    from store.errors import IncomingDataError
     from store.repository import write_documents
 
+    too_long = long_note(tables)
+    if too_long is not None:
+        return Refused(
+            f"{source}: The data to import is not valid ({too_long}). Nothing was changed."
+        )
     try:
         kept = write_documents(
             path, tables, clock=clock, reason="import", carry=keep_safety(catalog, clock())
         )
-    except NewerSchemaError as error:
+    except (IncomingDataError, NewerSchemaError) as error:
+        # The data coming in is refused: name the file it came from.
         return Refused(f"{source}: {error}")
     except StoreError as error:
-        # The data coming in did not validate: name the file it came from. (A lock held
-        # elsewhere, or a damaged data file, names its own file.)
-        return Refused(f"{source}: {error}" if type(error) is StoreError else str(error))
+        # A lock held elsewhere, a damaged or hard-linked data file: each names its own file.
+        return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
     return Done(kept, tuple(kept.lines(path)))

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 
 class Limit:
@@ -66,15 +66,40 @@ class Limit:
         return f"Limit({', '.join(limits)})"
 
 
-Pain = Annotated[int, Limit(ge=0, le=10)]
-StageNo = Annotated[int, Limit(ge=1, le=4)]
-#: The longest note kept: a whole page is ~3,000 characters, so this is room for any note and
-#: keeps one record's line short enough to scan quickly.
-NOTE_MAX = 100_000
-Note = Annotated[str, Limit(max_len=NOTE_MAX)]
+class Strict:
+    """A field that takes only a value of its own type: a whole number is never the text "6",
+    true or 6.0, and a yes or no is never the text "yes" or 1 (pydantic would otherwise convert
+    them). Read by pydantic alone, which it imports only when asked; hypothesis passes it by."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: object, handler: Any) -> Any:
+        from pydantic import Strict as PydanticStrict
+
+        return handler(Annotated[source, PydanticStrict()])
+
+    def __repr__(self) -> str:
+        return "Strict()"
+
+
+STRICT = Strict()
+#: A whole number as a record keeps it, and a yes or no: strictly of their types.
+Whole = Annotated[int, STRICT]
+YesNo = Annotated[bool, STRICT]
+
+Pain = Annotated[Whole, Limit(ge=0, le=10)]
+StageNo = Annotated[Whole, Limit(ge=1, le=4)]
+#: The longest note rehab takes: a whole page is ~3,000 characters, so this is room for any note
+#: and keeps one record's line short enough to scan quickly. The forms and an import refuse a
+#: longer one, in one line, keeping what was typed.
+NOTE_MAX = 20_000
+#: The longest note a record may hold: what rehab took before `NOTE_MAX`, so a file
+#: with such a note still opens, and a record holding one may be saved again as it is.
+NOTE_KEPT_MAX = 100_000
+Note = Annotated[str, Limit(max_len=NOTE_KEPT_MAX)]
 #: A clinician's name as the plan file gives it.
 CLINICIAN_MAX = 200
-Score = Annotated[int, Limit(ge=0, le=10)]
+Score = Annotated[Whole, Limit(ge=0, le=10)]
 #: The longest walk one record holds (and the most a person may say they walk comfortably).
 WALK_MAX_MINUTES = 240
 
@@ -285,12 +310,12 @@ REACH_SHORT: dict[Reach, str] = {
 class Dose(Frozen):
     """How much of an exercise: sets of reps (each held hold_s), or minutes of continuous work."""
 
-    sets: Annotated[int, Limit(ge=1, le=10)] = 1
-    reps: Annotated[int, Limit(ge=1, le=50)] | None = None
-    hold_s: Annotated[int, Limit(ge=1, le=120)] | None = None
-    minutes: Annotated[int, Limit(ge=1, le=60)] | None = None
-    rest_s: Annotated[int, Limit(ge=0, le=300)] = 0
-    per_day: Annotated[int, Limit(ge=1, le=10)] = 1
+    sets: Annotated[Whole, Limit(ge=1, le=10)] = 1
+    reps: Annotated[Whole, Limit(ge=1, le=50)] | None = None
+    hold_s: Annotated[Whole, Limit(ge=1, le=120)] | None = None
+    minutes: Annotated[Whole, Limit(ge=1, le=60)] | None = None
+    rest_s: Annotated[Whole, Limit(ge=0, le=300)] = 0
+    per_day: Annotated[Whole, Limit(ge=1, le=10)] = 1
     when: SlotOrAny = "any"
 
     def __post_init__(self) -> None:
@@ -433,14 +458,14 @@ class AcuteSet(Frozen):
 class MoveOnRule(Frozen):
     """The numbers that must all hold before leaving a stage (README, safety rules)."""
 
-    min_days: Annotated[int, Limit(ge=0)]
-    min_sessions: Annotated[int, Limit(ge=0)]
-    checkin_count: Annotated[int, Limit(ge=1)] = 3
+    min_days: Annotated[Whole, Limit(ge=0)]
+    min_sessions: Annotated[Whole, Limit(ge=0)]
+    checkin_count: Annotated[Whole, Limit(ge=1)] = 3
     checkin_max: Pain
-    no_flare_sessions: Annotated[int, Limit(ge=0)]
-    no_24h_flare_days: Annotated[int, Limit(ge=1)] | None = None
-    min_adherence_pct: Annotated[int, Limit(ge=0, le=100)] | None = None
-    adherence_days: Annotated[int, Limit(ge=1)] | None = None
+    no_flare_sessions: Annotated[Whole, Limit(ge=0)]
+    no_24h_flare_days: Annotated[Whole, Limit(ge=1)] | None = None
+    min_adherence_pct: Annotated[Whole, Limit(ge=0, le=100)] | None = None
+    adherence_days: Annotated[Whole, Limit(ge=1)] | None = None
 
 
 @frozen
@@ -499,11 +524,11 @@ class Rules(Frozen):
     #: share of what the person walks comfortably now, add this much a week while the week's walks
     #: caused no flare, up to the goal minutes on the goal days a week; hold after one flared walk
     #: in a week, step down after this many.
-    walk_start_pct: Annotated[int, Limit(ge=10, le=100)] = 80
-    walk_step_pct: Annotated[int, Limit(ge=1, le=50)] = 15
-    walk_goal_minutes: Annotated[int, Limit(ge=1, le=240)] = 30
-    walk_goal_days: Annotated[int, Limit(ge=1, le=7)] = 5
-    walk_step_down_flares: Annotated[int, Limit(ge=1)] = 2
+    walk_start_pct: Annotated[Whole, Limit(ge=10, le=100)] = 80
+    walk_step_pct: Annotated[Whole, Limit(ge=1, le=50)] = 15
+    walk_goal_minutes: Annotated[Whole, Limit(ge=1, le=240)] = 30
+    walk_goal_days: Annotated[Whole, Limit(ge=1, le=7)] = 5
+    walk_step_down_flares: Annotated[Whole, Limit(ge=1)] = 2
     #: The exercise whose stage and cautions govern walking backwards (article 000).
     backward_walk_exercise: str = "backward-walking"
 
@@ -576,25 +601,25 @@ class Profile(Record):
     episode_start: date
     equipment: list[Equipment] = field(default_factory=lambda: [Equipment.NONE])
     slots: Annotated[list[Slot], Limit(min_len=1)] = field(default_factory=lambda: ["morning"])
-    minutes_per_session: Annotated[int, Limit(ge=5, le=60)] = 15
-    stenosis: bool = False
+    minutes_per_session: Annotated[Whole, Limit(ge=5, le=60)] = 15
+    stenosis: YesNo = False
     #: What a physiotherapist asks about before exercise (docs/clinical.md §7), each answered
     #: yes or no at the first run (None: a file from before it was asked). Pregnant now; spinal
     #: surgery in the last three months (sessions wait for a dated go-ahead); osteoporosis or
     #: long-term steroids.
-    pregnant: bool | None = None
-    recent_surgery: bool | None = None
-    osteoporosis: bool | None = None
+    pregnant: YesNo | None = None
+    recent_surgery: YesNo | None = None
+    osteoporosis: YesNo | None = None
     #: When a later answer (on Plan) said there was recent spinal surgery: a go-ahead must come
     #: after it (None: said at the first run, or no surgery).
     surgery_said_at: datetime | None = None
     disclaimer_accepted_at: datetime
     #: Every pain rating is back and leg apart, with the reach (README, safety rules): set at first
     #: run for sciatica or a disc herniation, or when leg pain is reported later.
-    leg_symptoms: bool = False
+    leg_symptoms: YesNo = False
     #: The walking programme (README, safety rules): how many minutes the person could walk
     #: comfortably when asked (None: not asked yet, or no walking track), and the day they said so.
-    walk_comfortable: Annotated[int, Limit(ge=0, le=WALK_MAX_MINUTES)] | None = None
+    walk_comfortable: Annotated[Whole, Limit(ge=0, le=WALK_MAX_MINUTES)] | None = None
     walk_since: date | None = None
 
     def has(self, items: set[Equipment]) -> bool:
@@ -622,7 +647,7 @@ class Screening(Record):
 
     id: str = field(default_factory=new_id)
     at: datetime
-    answers: dict[str, bool]
+    answers: dict[str, YesNo]
     result: ScreeningResult
     #: Where the question was asked: first run, the weekly re-screen, or after a session.
     context: Literal["first-run", "weekly", "after-session", "re-screen"] = "first-run"
@@ -750,16 +775,16 @@ class ExerciseEntry(Record):
     exercise_id: str
     name: str
     prescribed: Dose
-    sets_done: Annotated[int, Limit(ge=0)] = 0
-    reps_done: Annotated[int, Limit(ge=0)] = 0
-    hold_s_done: Annotated[int, Limit(ge=0)] = 0
-    seconds_done: Annotated[int, Limit(ge=0)] = 0
-    skipped: bool = False
-    stopped_hurt: bool = False
+    sets_done: Annotated[Whole, Limit(ge=0)] = 0
+    reps_done: Annotated[Whole, Limit(ge=0)] = 0
+    hold_s_done: Annotated[Whole, Limit(ge=0)] = 0
+    seconds_done: Annotated[Whole, Limit(ge=0)] = 0
+    skipped: YesNo = False
+    stopped_hurt: YesNo = False
     pain_when_stopped: Pain | None = None
     #: Stopped because the leg symptoms spread further down (peripheralising, README, safety
     #: rules): it counts like "it hurts" (stopped_hurt is set too), and says why.
-    spread_down: bool = False
+    spread_down: YesNo = False
 
     @property
     def done(self) -> bool:
@@ -804,9 +829,9 @@ class Session(Record):
     entries: list[ExerciseEntry] = field(default_factory=list)
     difficulty: Difficulty | None = None
     #: The end-of-session question: any new numbness, weakness, bladder or bowel change?
-    new_symptoms: bool | None = None
+    new_symptoms: YesNo | None = None
     note: Note = ""
-    completed: bool = False
+    completed: YesNo = False
     #: What the person chose when the pain before it was above 5 (`planner.plan.offer`): the
     #: lighter session, the lower stage's, or the planned one anyway. None: nothing was asked.
     chosen: SessionChoice | None = None
@@ -907,9 +932,9 @@ class Walk(Record):
 
     id: str = field(default_factory=new_id)
     at: datetime
-    minutes: Annotated[int, Limit(ge=1, le=WALK_MAX_MINUTES)]
+    minutes: Annotated[Whole, Limit(ge=1, le=WALK_MAX_MINUTES)]
     #: Backward walking (article 000), on flat familiar ground, from the catalog's stage.
-    backward: bool = False
+    backward: YesNo = False
     #: Back pain after the walk (or the one rating), and leg pain for someone with leg symptoms.
     pain_after: Pain
     leg_after: Pain | None = None
@@ -938,7 +963,7 @@ class Criterion(Record):
 
     key: str
     label: str
-    ok: bool
+    ok: YesNo
     detail: str
 
 

@@ -217,8 +217,10 @@ def read(text: str, catalog: Catalog) -> PlanFile:
         problem("clinician", None, f"must be a name in quotes, at most {CLINICIAN_MAX} characters.")
     elif CONTROLS.search(clinician) or "\n" in clinician or "\r" in clinician:
         problem("clinician", None, "must be one line of plain text (it holds a control character).")
-    if not isinstance(note, str) or len(note) > NOTE_MAX:
+    if not isinstance(note, str):
         problem("note", None, "must be text in quotes.")
+    elif len(note) > NOTE_MAX:
+        problem("note", None, f"is {len(note):,} characters long; rehab takes up to {NOTE_MAX:,}.")
     elif CONTROLS.search(note):
         problem("note", None, "must be plain text (it holds a control character).")
     exercises = data.get("exercise", [])

@@ -35,7 +35,7 @@ def sessions_stopped(path: Path, clock: Clock) -> str:
     from seeds import load_catalog
     from store import Repository
 
-    with Repository.open(path, clock=clock, readonly=True) as repo:
+    with Repository.read(path, clock=clock) as repo:
         plan = repo.active_plan()
         if plan is None:
             return ""
@@ -59,7 +59,8 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             or f"{path} does not exist yet: run rehab to set up your plan."
         )
     now = clock()
-    with Repository.open(path, clock=clock, readonly=True) as repo:
+    # Checked whole, as every command reads the file: one verdict on a damaged one.
+    with Repository.read(path, clock=clock) as repo:
         profile, plan = repo.profile(), repo.active_plan()
         if profile is None or plan is None:
             out.write(f"{path}: no plan yet. Run rehab to set one up.\n")

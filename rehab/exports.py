@@ -101,7 +101,7 @@ def render_export(
     from store import Repository
     from store.exports import NothingToExport, pieces
 
-    with Repository.open(path, clock=clock, readonly=True) as repo:
+    with Repository.read(path, clock=clock) as repo:
         try:
             return pieces(fmt, repo, load_catalog(), clock(), since, zone)
         except NothingToExport as refused:

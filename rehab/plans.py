@@ -31,7 +31,7 @@ def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     target = check_target(args.out, path, "toml")
     if not path.exists():
         raise CommandError(missing_file_problem(path) or f"{path} does not exist yet: no plan.")
-    with Repository.open(path, clock=clock, readonly=True) as repo:
+    with Repository.read(path, clock=clock) as repo:
         plan = repo.active_plan()
     if plan is None:
         raise CommandError(f"{path} has no plan yet: run rehab to set one up first.")

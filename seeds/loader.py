@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -84,13 +85,27 @@ def _keep(cache: Path, content: dict[str, Any]) -> None:
     temp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
     try:
         data = json.dumps(content, ensure_ascii=False).encode()
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_dirs(cache.parent)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(temp, cache)
     except (OSError, TypeError, ValueError):  # TypeError: a TOML date, which JSON cannot hold
         temp.unlink(missing_ok=True)
+
+
+def _private_dirs(directory: Path) -> None:
+    """Make `directory` and any missing parent (`~/.cache` on a new account) 0700 whatever the
+    umask, as `store.atomic.ensure_private_dir` does for the data folder (`seeds` does not
+    import `store`); a cache needs no fsync."""
+    missing = []
+    while not os.path.lexists(directory):
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
 
 
 def _where(error: dict[str, Any]) -> str:

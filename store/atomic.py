@@ -26,15 +26,29 @@ def temp_prefix(target: Path) -> str:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) if missing; a directory we create is made 0700.
+    """Create `directory` and any missing parents (`~/.local/share` on a new account), each
+    made 0700 whatever the umask, and each durably: its parent is fsynced, so a file
+    acknowledged inside (the first backup in a new `backups/`) cannot vanish with its folder
+    after a power cut.
 
     An existing directory is left as the user set it up (they may keep the file in ~/Documents).
     """
     if directory.is_dir():
         return
-    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    # mkdir's mode is filtered by the umask; say it again so it holds whatever the umask.
-    os.chmod(directory, DIR_MODE)
+    missing = []
+    while not os.path.lexists(directory):
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:  # made meanwhile by another rehab, which makes it durable
+            if not folder.is_dir():
+                raise
+            continue
+        # mkdir's mode is filtered by the umask; say it again so it holds whatever the umask.
+        os.chmod(folder, DIR_MODE)
+        _fsync_dir(folder.parent)
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -107,6 +121,10 @@ def _write_atomic(
                 raise
         finally:
             if previous is not None:
+                # Not fsynced, on purpose: should a power cut bring this name back, it names the
+                # file replaced, not the new one (so it is no second name of the data file), and
+                # the next writer removes it durably (`remove_stray_temps`). An fsync here would
+                # cost every save a third one.
                 with contextlib.suppress(OSError):
                     os.unlink(previous)
     except BaseException:
@@ -119,7 +137,9 @@ def _write_atomic(
 
 
 def remove_stray_temps(target: Path) -> list[Path]:
-    """Delete temp files a crashed writer left beside `target`; call only while holding the lock."""
+    """Delete temp files a crashed writer left beside `target`, durably (the directory is
+    fsynced when one went: a `-previous` link that came back after a power cut would give the
+    file a second name again); call only while holding the lock."""
     removed: list[Path] = []
     prefix = temp_prefix(target)
     try:
@@ -132,7 +152,29 @@ def remove_stray_temps(target: Path) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 stray.unlink()
                 removed.append(stray)
+    if removed:
+        _fsync_dir(target.parent)
     return removed
+
+
+def stray_links(target: Path) -> int:
+    """How many temp files a crashed writer left beside `target` are other names of `target`
+    itself: a save killed between keeping the previous file (`_keep_previous`'s link) and the
+    rename leaves one, and `target` then has two names until it is removed."""
+    try:
+        status = os.stat(target)
+        names = os.listdir(target.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    prefix, found = temp_prefix(target), 0
+    for name in names:
+        if name.startswith(prefix):
+            try:
+                other = os.stat(target.parent / name)
+            except FileNotFoundError:
+                continue
+            found += (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,6 +254,11 @@ def write_cache(target: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make what was created, renamed or removed in `directory` durable."""
+    _fsync_dir(directory)
 
 
 def remove_durably(path: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from store.atomic import ensure_private_dir, read_bytes, write_atomic
+from store.atomic import ensure_private_dir, fsync_dir, read_bytes, write_atomic
 from store.paths import backup_dir
 
 KEEP = 14
@@ -141,6 +141,8 @@ def remove_stray_temps(data_path: Path) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 (directory / name).unlink()
                 removed.append(directory / name)
+    if removed:
+        fsync_dir(directory)
     return removed
 
 

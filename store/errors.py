@@ -81,3 +81,20 @@ class FileLockedError(StoreError):
         self.pid = pid
         who = f" (pid {pid})" if pid is not None else ""
         super().__init__(f"{path} is open in another rehab window{who}. Close it first.")
+
+
+class IncomingDataError(StoreError):
+    """The data brought in to replace the file (an import) is not valid: the message says
+    what, and the caller names where it came from."""
+
+
+class HardLinkedError(StoreError):
+    """The data file has more than one name (hard links), so a writer refuses it."""
+
+    def __init__(self, path: Path, links: int) -> None:
+        self.path = path
+        self.links = links
+        super().__init__(
+            f"{path} has {links} names (hard links): a save would leave the others behind. "
+            "Keep one name, or use a symbolic link instead. Nothing was changed."
+        )

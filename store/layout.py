@@ -29,7 +29,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from store.schema import Damage
+from store.schema import Damage, shown
 
 Document = dict[str, Any]
 
@@ -225,10 +225,10 @@ class LazyTable(Mapping[str, Document]):
         try:
             parsed = json.loads(b"{" + data + b"}")
         except ValueError as error:
-            raise Damage(f"{self.name} document {key!r} is not valid JSON: {error}") from None
+            raise Damage(f"{self.name} document {shown(key)} is not valid JSON: {error}") from None
         document = parsed.get(key) if isinstance(parsed, dict) else None
         if not isinstance(document, dict):
-            raise Damage(f"{self.name} document {key!r} should be an object")
+            raise Damage(f"{self.name} document {shown(key)} should be an object")
         return document
 
     def __iter__(self) -> Iterator[str]:

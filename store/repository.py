@@ -52,9 +52,17 @@ from store.atomic import (
     read_bytes,
     remove_durably,
     remove_stray_temps,
-    write_atomic,
+    stray_links,
+    write_atomic_kept_open,
 )
-from store.errors import DataFileError, NewerSchemaError, StoreError, journal_advice
+from store.errors import (
+    DataFileError,
+    HardLinkedError,
+    IncomingDataError,
+    NewerSchemaError,
+    StoreError,
+    journal_advice,
+)
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
@@ -356,18 +364,8 @@ class Repository:
         missing = missing_file_problem(data_path)
         if missing is not None:
             raise StoreError(missing)
-        lock = None
-        if not readonly:
-            ensure_private_dir(data_path.parent)
-            lock = WriterLock.acquire(data_path)
+        lock = None if readonly else lock_to_write(data_path)
         try:
-            if not readonly:
-                remove_stray_temps(data_path)
-                remove_stray_temps(journal_path(data_path))
-                remove_stray_temps(check_stamp.sidecar(data_path))
-                remove_stray_temps(index_path(data_path))
-                backup_files.remove_stray_temps(data_path)
-                refuse_hard_links(data_path)
             db = RehabDB(
                 data_path,
                 clock=None if readonly else clock,
@@ -381,6 +379,24 @@ class Repository:
         except BaseException:
             if lock is not None:
                 lock.release()
+            raise
+        return repository
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str], *, clock: Clock) -> Repository:
+        """Open the data file to read it, checked as a writer checks it: every document valid
+        (and the journal on top), or `DataFileError` before anything is read from it.
+
+        What every command that reads the file reads through (status, backup, each export, the
+        plan export), so a damaged file gets one verdict whatever part of it a command shows.
+        Bytes checked in full before (`check_stamp`) cost no more than a lazy read: only what a
+        journal adds is checked. Takes no lock and never writes, like `open(readonly=True)`.
+        """
+        repository = cls.open(path, clock=clock, readonly=True)
+        try:
+            repository.check_all()
+        except BaseException:
+            repository.close()
             raise
         return repository
 
@@ -755,9 +771,18 @@ class Repository:
     # The file as a whole
 
     def check_all(self) -> None:
-        """Validate every document now (a writer does on open); `DataFileError` if one fails."""
-        for table in self._tables.values():
-            table.validate_all()
+        """Validate every document now (a writer does on open); `DataFileError` if one fails.
+
+        Bytes checked in full before (`check_stamp`) are not checked again: only the documents
+        a journal lays over them are."""
+        if self.storage.checked_before:
+            for name, documents in self.storage.pending.items():
+                if name in self._tables:
+                    for record_id in documents:
+                        self._tables[name].get(record_id)
+        else:
+            for table in self._tables.values():
+                table.validate_all()
         self._checked = True
         if not self.readonly and not self.storage.pending:
             check_stamp.remember(
@@ -861,8 +886,7 @@ def backup(path: str | os.PathLike[str], *, clock: Clock) -> Path | None:
     The file is checked first, so a damaged file never becomes the newest backup. Needs no lock:
     a writer replaces the file atomically, so the copy is always of a whole, valid version.
     """
-    with Repository.open(path, clock=clock, readonly=True) as repository:
-        repository.check_all()
+    with Repository.read(path, clock=clock) as repository:
         # A running writer's latest saves may still be in its journal: back up both, merged.
         data = repository.storage.snapshot() if repository.storage.pending else None
         return backup_files.backup_now(repository.path, clock(), "manual", data=data)
@@ -906,16 +930,14 @@ def write_documents(
     try:
         checked = _checked(tables)
     except Damage as problem:
-        raise StoreError(
+        raise IncomingDataError(
             f"The data to {reason} is not valid ({problem.reason}). Nothing was changed."
         ) from None
     except TooNew as newer:
         raise NewerSchemaError(
             data_path, newer.found, current_version(), subject=f"The data to {reason}"
         ) from None
-    ensure_private_dir(data_path.parent)
-    with WriterLock.acquire(data_path):
-        refuse_hard_links(data_path)
+    with lock_to_write(data_path):
         return _replace_locked(data_path, checked, now=clock(), reason=reason, carry=carry)
 
 
@@ -973,7 +995,11 @@ def _replace_locked(
     if current is not None and damaged is None:
         made = backup_files.backup_now(path, now, f"before-{reason}")
     remove_stray_temps(path)
-    write_atomic(path, payload)
+    fd, status = write_atomic_kept_open(path, payload)
+    os.close(fd)
+    # Every document written was checked just now (`_checked`): the next reader, the app or
+    # a command, need not check them again (an import of ten years is not checked twice).
+    check_stamp.remember(path, check_stamp.digest(payload), checks_version(), status)
     return Replaced(made, damaged, journal, tuple(carried))
 
 
@@ -1012,19 +1038,41 @@ def missing_file_problem(data_path: Path) -> str | None:
     )
 
 
-def refuse_hard_links(data_path: Path) -> None:
+def lock_to_write(data_path: Path) -> WriterLock:
+    """What every writer does first (an open to save, an import, a restore): take the lock,
+    remove the temp files a crash left behind (beside the file and in `backups/`), then refuse
+    a file with a second name (`refuse_hard_links`).
+
+    A name a crashed save left (`.rehab.json.tmp-…-previous`) is such a temp file, so it never
+    counts; a real second name is refused before the lock is taken, leaving no `.lock` behind.
+    """
+    refuse_hard_links(data_path, ignoring=stray_links(data_path))
+    ensure_private_dir(data_path.parent)
+    lock = WriterLock.acquire(data_path)
+    try:
+        remove_stray_temps(data_path)
+        remove_stray_temps(journal_path(data_path))
+        remove_stray_temps(check_stamp.sidecar(data_path))
+        remove_stray_temps(index_path(data_path))
+        backup_files.remove_stray_temps(data_path)
+        refuse_hard_links(data_path)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def refuse_hard_links(data_path: Path, *, ignoring: int = 0) -> None:
     """A writer refuses a file with more than one name (hard links): every save replaces the
     file, so the other names would silently keep the old one and a second rehab could write
-    there at once. A symbolic link is followed instead."""
+    there at once. A symbolic link is followed instead. `ignoring`: names about to be removed
+    (temp files a crash left)."""
     try:
-        links = os.stat(data_path).st_nlink
+        links = os.stat(data_path).st_nlink - ignoring
     except FileNotFoundError:
         return
     if links > 1:
-        raise StoreError(
-            f"{data_path} has {links} names (hard links): a save would leave the others "
-            "behind. Keep one name, or use a symbolic link instead. Nothing was changed."
-        )
+        raise HardLinkedError(data_path, links)
 
 
 def _was_checked(path: Path, digest: str) -> bool:

@@ -1,7 +1,8 @@
 """What a valid data file holds: which tables, which model each document must satisfy, and `meta`.
 
 The layout on disk is TinyDB's: `{table: {document key: document}}`. Our rule on top: a document's
-key is its own string `id` (never TinyDB's counter), and every document validates as its model.
+key is its own string `id` (never TinyDB's counter), the id is 1–64 letters, digits, `-` and `_`
+(`ID_PATTERN`), and every document validates as its model.
 
 Problems are raised as `Damage` (a reason, no path); the caller that knows the path turns it into
 a `DataFileError` naming the file and the newest backup.
@@ -9,6 +10,7 @@ a `DataFileError` naming the file and the newest backup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +67,21 @@ ORDER_FIELDS: dict[str, str] = {
 }
 
 TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}
+
+#: Every record id: 1–64 letters, digits, '-' and '_'. rehab makes 12 hexadecimal digits
+#: (`planner.models.new_id`), and names two records itself ('profile', 'meta'). Anything else
+#: (a path, an empty id, a control character, a 100,000-character one) is refused where a file,
+#: an import or a backup is read, and before a save.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ID_RULE = "an id is 1 to 64 letters, digits, '-' or '_'"
+
+
+def shown(key: object) -> str:
+    """A document's key or id as a message names it: its repr, cut short when long (a
+    100,000-character id must not become a 100,000-character line)."""
+    if isinstance(key, str) and len(key) > 40:
+        return f"{key[:24]!r}… ({len(key):,} characters)"
+    return repr(key)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -128,10 +145,11 @@ def check_layout(tables: Mapping[str, Any], *, checked_before: bool = False) -> 
             raise Damage(f"table {name!r} is not an object")
         for key, document in table.items():
             if not isinstance(document, Mapping):
-                raise Damage(f"{name} document {key!r} is not an object")
+                raise Damage(f"{name} document {shown(key)} is not an object")
             if document.get("id") != key:
                 raise Damage(
-                    f"{name} document {key!r} has id {document.get('id')!r}; they must match"
+                    f"{name} document {shown(key)} has id {shown(document.get('id'))}; "
+                    "they must match"
                 )
     meta = tables.get(META_TABLE, {})
     if set(meta) != {META_ID}:
@@ -154,10 +172,13 @@ def validate_document(
 ) -> Record:
     """The document as its model, or `Damage` naming the table, the id and the first problem.
     `checked_before`: from bytes this program wrote and checked in full (see `check_stamp`)."""
+    record_id = document.get("id")
+    if not checked_before and not (isinstance(record_id, str) and ID_PATTERN.fullmatch(record_id)):
+        raise Damage(f"{table} document {shown(record_id)}: {ID_RULE}")
     try:
         return _read(TABLE_MODELS[table], document, checked_before)
     except Invalid as error:
-        raise Damage(f"{table} document {document.get('id')!r}: {error.first()}") from None
+        raise Damage(f"{table} document {shown(record_id)}: {error.first()}") from None
 
 
 def _read(model: type[M], document: Mapping[str, Any], checked_before: bool) -> M:

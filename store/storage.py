@@ -44,7 +44,7 @@ from store.layout import (
     scan,
 )
 from store.paths import restore_command
-from store.schema import Damage, Tables
+from store.schema import Damage, Tables, shown
 
 _UNREAD = object()
 
@@ -75,7 +75,7 @@ def _refuse_repeats(data: bytes) -> None:
         if len(found) != len(pairs):
             seen: set[str] = set()
             twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-            raise Damage(f"{twice!r} appears twice in one object: keep one of them")
+            raise Damage(f"{shown(twice)} appears twice in one object: keep one of them")
         return found
 
     try:
@@ -114,7 +114,7 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
         for key, document in table.items():
             if not isinstance(document, dict):
                 found = _kind(document)
-                raise Damage(f"{name} document {key!r} should be an object, found {found}")
+                raise Damage(f"{name} document {shown(key)} should be an object, found {found}")
     if not unique_known:
         _refuse_repeats(data)
     return tables

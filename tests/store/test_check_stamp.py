@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from store import DataFileError, Repository, check_stamp
+from store import DataFileError, Repository, check_stamp, list_backups
 from store.repository import _Table
 from tests.store.conftest import a_profile, a_session, mode
 
@@ -167,3 +167,23 @@ def test_a_file_swapped_in_after_a_save_is_not_stamped_with_the_saves_digest(wri
         Repository.open(written, clock=clock, readonly=True) as repo,
     ):
         repo.sessions()
+
+
+def test_a_file_written_by_an_import_or_a_restore_is_not_checked_again(written, clock):
+    """Every document an import or a restore writes was checked just before: the commands
+    that read the file next (and the one that says whether sessions are stopped) read it as
+    checked, instead of checking ten years again."""
+    from store.repository import restore, write_documents
+
+    with Repository.open(written, clock=clock) as repo:
+        tables = repo.documents()
+        made = repo.backup_now()
+    for replace_file in (
+        lambda: write_documents(written, tables, clock=clock),
+        lambda: restore(written, made, clock=clock),
+    ):
+        check_stamp.sidecar(written).unlink(missing_ok=True)
+        replace_file()
+        with Repository.read(written, clock=clock) as repo:
+            assert repo.storage.checked_before
+    assert len(list_backups(written)) == 3  # the manual one, and one before each

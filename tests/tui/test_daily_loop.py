@@ -557,9 +557,12 @@ async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
 async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form(
     make_app, data_file, clock
 ):
-    """Issue 14, item 10: a very long line made the store's scan slow; notes have a limit."""
+    """Issue 14, item 10: a very long line made the store's scan slow; notes have a limit,
+    20,000 characters since issue 29 (item 10)."""
     from planner.models import NOTE_MAX
     from tui.screens.modals import Problem
+
+    assert NOTE_MAX == 20_000  # the README says so
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -575,7 +578,7 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is form
-        assert "100,001 characters long; rehab keeps up to 100,000" in str(
+        assert "20,001 characters long; rehab keeps up to 20,000" in str(
             form.query_one(Problem).render()
         )
         assert form.query_one("#note", Input).value == long_note  # nothing typed is lost

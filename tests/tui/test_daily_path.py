@@ -75,6 +75,31 @@ async def test_first_run_to_first_finished_session(make_app, data_file, clock):
         assert repo.latest_screening().result == "clear"
 
 
+async def test_a_session_note_past_the_limit_is_refused_in_one_line_and_kept(
+    make_app, data_file, clock
+):
+    """Notes up to 20,000 characters; the end form says so and keeps the
+    text, then saves once it fits."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await start_session(pilot, pain="3")
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        long_note = "x" * 20_001
+        await save_end_form(pilot, pain="2", note=long_note)
+        assert app.screen is form
+        said = str(form.query_one(Problem).render())
+        assert "20,001 characters long; rehab keeps up to 20,000" in said and "\n" not in said
+        assert form.query_one("#note", TextArea).text == long_note  # nothing typed is lost
+        form.query_one("#note", TextArea).text = long_note[:20_000]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    with reopen(data_file, clock) as repo:
+        assert len(repo.sessions()[-1].note) == 20_000
+
+
 async def test_emergency_red_flag_at_first_run_stops_everything(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:

@@ -595,3 +595,49 @@ def test_a_physiotherapists_plan_stays_theirs_when_an_answer_changes(open_door):
     assert door.repo.active_plan().prescriptions == plan.prescriptions
     done(result)
     assert any("your physiotherapist chose it" in line for line in result.said)
+
+
+# -- a physiotherapist's plan ------------------------------------------------------------------
+
+
+def test_a_plan_file_is_loaded_in_one_write_with_its_event(open_door, clock, catalog):
+    """The plan and the "loaded from …" stage event (and the plan it
+    archives) are one write, so a crash keeps all of them or none. The backup before it
+    copies the file and writes no record."""
+    from planner.plan import build_plan
+    from planner.plan_file import PlanFile
+
+    door = started(open_door(), pain=3)
+    before = door.repo.active_plan()
+    theirs = build_plan(catalog, door.repo.profile(), before.stage, clock())
+    commits: list[dict] = []
+    commit = door.repo.storage.commit
+
+    def recording(changes):
+        commits.append({name: set(documents) for name, documents in changes.items()})
+        return commit(changes)
+
+    door.repo.storage.commit = recording
+    plan = done(door.import_plan(PlanFile(before.stage, theirs.prescriptions, "A. Physio"), "p"))
+    event = door.repo.stage_events()[-1]
+    assert event.reason == "A plan from your physiotherapist (A. Physio) was loaded from p."
+    assert len(commits) == 1
+    assert commits[0]["plans"] == {plan.id, before.id}
+    assert commits[0]["stage_events"] == {event.id}
+
+
+def test_a_plan_file_the_disk_refuses_leaves_neither_plan_nor_event(open_door, clock, catalog):
+    from planner.plan import build_plan
+    from planner.plan_file import PlanFile
+
+    door = started(open_door(), pain=3)
+    before, events = door.repo.active_plan(), door.repo.stage_events()
+    theirs = build_plan(catalog, door.repo.profile(), before.stage, clock())
+
+    def full(changes):
+        raise OSError(28, "No space left on device")
+
+    door.repo.storage.commit = full
+    no = refused(door.import_plan(PlanFile(before.stage, theirs.prescriptions, "A. Physio"), "p"))
+    assert no.need == "disk" and "No space left on device" in no.reason
+    assert door.repo.active_plan() == before and door.repo.stage_events() == events
