@@ -273,8 +273,29 @@ SECTIONS = (
     "Directional preference",
     "Overrides",
     "Recent notes",
+    "How rehab decides",
 )
 NONE_YET = "None yet."
+#: The rules behind the numbers above, in plain words (README, "The safety rules").
+RULE_WORDS = (
+    "- Pain is the worse of back and leg. A flare is pain after a session above 5, a rise of 2 "
+    "or more, an exercise stopped because it hurt or spread the leg symptoms, or a walk that "
+    "did the same; two flares in a week, or one pain of 7 or more, advise a step back. A single "
+    "high pain settles once the check-ins on three later days are back within the stage's limit.",
+    "- Moving on needs check-ins on three different days since the stage began (the newest at "
+    "most 3 days old, the oldest at most 7), enough days and sessions, and no recent flare.",
+    "- Before a session, a pain above 5 offers the lighter session or rest first; 7 or more "
+    "offers the stage below's session or rest. The planned session is still possible, chosen "
+    "on purpose, and the choice is listed under Flares.",
+    "- A warning sign stops sessions. A doctor's clearance covers what was answered before it; "
+    "a new yes after it stops them again. After a same-day sign, only an all-clear that says "
+    "why it ended (seen by a doctor, or answered by mistake) lets sessions start.",
+    "- Pregnancy leaves out exercises lying on the front or long on the back; osteoporosis or "
+    "long-term steroids leave out loaded full forward bending; spinal surgery in the last three "
+    "months waits for a dated go-ahead given after it.",
+    "- When exercises bending one way spread the leg symptoms in two sessions and the other way "
+    "eased or kept them, rehab suggests favouring the way that helps (never harder).",
+)
 DISCLAIMER = (
     "*rehab gives general self-care guidance, not a diagnosis: the numbers below are "
     "the person's own reports.*"
@@ -393,6 +414,7 @@ def markdown_report(
         "Directional preference": _direction_section(catalog, data, history, now),
         "Overrides": _overrides_section(catalog, history.events),
         "Recent notes": _notes_section(history, notes),
+        "How rehab decides": list(RULE_WORDS),
     }
     for title in SECTIONS:
         body = parts[title] or [NONE_YET]

@@ -628,6 +628,8 @@ def test_the_report_shows_the_clinician_the_direction_and_what_was_left_out():
     direction = section(report, "Directional preference")
     assert "spread further down after exercises bending forward in 2 sessions" in direction
     assert "still holds exercises bending forward: Knees to chest, both legs" in direction
+    rules = section(report, "How rehab decides")
+    assert "favouring the way that helps" in rules and "dated go-ahead" in rules
     current = section(report, "Current stage")
     assert "Left out for this person" in current
     assert "Lying on your elbows: is done lying on the front" in current
