@@ -40,6 +40,7 @@ from planner.models import (
     PlanSource,
     Prescription,
 )
+from planner.text import CONTROLS, u_escaped
 
 if TYPE_CHECKING:
     from planner.gate import SafetyRecords
@@ -143,7 +144,9 @@ def write(plan: Plan, catalog: Catalog) -> str:
         exercises.append(item)
     top["exercise"] = exercises
     stages = ", ".join(f"{n} {stage.name}" for n, stage in sorted(catalog.stages.items()))
-    return HEADER.format(stages=stages) + "\n" + tomli_w.dumps(top, multiline_strings=True)
+    # tomli_w escapes C0 controls and DEL; C1 and bidi characters are escaped here.
+    body = u_escaped(tomli_w.dumps(top, multiline_strings=True))
+    return HEADER.format(stages=stages) + "\n" + body
 
 
 class _Lines:
@@ -176,8 +179,6 @@ class _Lines:
 def read(text: str, catalog: Catalog) -> PlanFile:
     """The plan `text` describes, checked; `PlanFileProblems` naming every line that is wrong."""
     import tomllib  # only here: Plan and Progress import this module at start-up
-
-    from planner.export import CONTROLS
 
     try:
         data = tomllib.loads(text)
