@@ -103,3 +103,40 @@ def test_a_note_with_a_carriage_return_is_kept_and_shown_as_a_picture(noted):
         repo.save(replace(session, note="fine\rBAD"))
     [row] = list(csv.DictReader(io.StringIO(export(noted, "csv"), newline="")))
     assert row["session_note"] == "fine␍BAD"  # a raw CR would let "BAD" overwrite "fine"
+
+
+#: A key TOML reads as ESC ] 0 ; owned BEL ESC [ 31 m EVIL: it would retitle the terminal and
+#: turn it red.
+EVIL_KEY = '"\\u001b]0;owned\\u0007\\u001b[31mEVIL" = 1'
+
+
+@pytest.mark.parametrize(
+    "line, shown",
+    [
+        (EVIL_KEY, "␛]0;owned␇␛[31mEVIL"),
+        ("'literal key' = 1", "literal key"),
+        ('  "spaced" . inner = 1', "spaced"),
+    ],
+)
+def test_an_unknown_key_is_shown_neutralised_on_the_line_it_is_on(tmp_path, line, shown):
+    path = fresh_file(tmp_path / "rehab.json")
+    lines = plan_text(path).splitlines()
+    at = next(n for n, text in enumerate(lines) if text.startswith("stage = ")) + 1
+    lines.insert(at, line)
+    target = tmp_path / "plan.toml"
+    target.write_text("\n".join(lines) + "\n")
+    code, out, err = cli("plan", "import", str(target), "--data", str(path))
+    assert code == 1 and out == "" and not RAW.search(err), err
+    assert f"rehab: plan.toml line {at + 1}: {shown}: rehab does not know this field" in err
+
+
+def test_an_unknown_key_in_an_exercise_names_its_own_line(tmp_path):
+    path = fresh_file(tmp_path / "rehab.json")
+    lines = plan_text(path).splitlines()
+    second = [n for n, text in enumerate(lines) if text == "[[exercise]]"][1]
+    lines.insert(second + 2, '"\\u202eoops" = 3')
+    target = tmp_path / "plan.toml"
+    target.write_text("\n".join(lines) + "\n")
+    code, _, err = cli("plan", "import", str(target), "--data", str(path))
+    assert code == 1 and not RAW.search(err), err
+    assert f"plan.toml line {second + 3}: exercise 2, \ufffdoops: rehab does not know" in err
