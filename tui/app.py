@@ -12,6 +12,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -92,6 +93,11 @@ class RehabApp(compat.CalmCrashes, App[int]):
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
         for _, mode, _ in PLACES:
             self.add_mode(mode, partial(self._new_place, mode))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, reading the terminal with a parser that keeps a paste whole."""
+        compat.keep_pastes_whole()
+        return super().get_driver_class()
 
     @property
     def repo(self) -> Repository:
