@@ -51,8 +51,9 @@ from planner.walking import flare_reason as walk_flare_reason
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
 
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection");
+#: OWASP's carriage return never starts one here: screen_safe shows it as ␍.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
 def csv_cell(value: Any) -> Any:
