@@ -47,24 +47,16 @@ from planner.plan import session_minutes, why_not
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
 from planner.report import cleared_lines
 from planner.safety import SIGNS
+from planner.text import screen_safe, u_escaped
 from planner.walking import WalkTarget, target_for, walk_days
 from planner.walking import flare_reason as walk_flare_reason
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
 
-#: C0 controls except tab/newline/carriage return, DEL, and C1 controls: terminal escapes live here.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def export_safe(text: str) -> str:
-    """Text with control characters shown as U+FFFD, so no export can drive a terminal (the
-    screen shows them as pictures instead: `tui.text.screen_safe`)."""
-    return CONTROLS.sub("\ufffd", text)
-
-
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection");
+#: OWASP's carriage return never starts one here: screen_safe shows it as ␍.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 
 def csv_cell(value: Any) -> Any:
@@ -72,7 +64,8 @@ def csv_cell(value: Any) -> Any:
     leading `'` before anything a spreadsheet would run as a formula (OWASP's advice)."""
     if not isinstance(value, str):
         return value
-    text = export_safe(value)
+    # A Windows line break stays a line break; a lone carriage return shows as ␍.
+    text = screen_safe(value.replace("\r\n", "\n"))
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -222,8 +215,6 @@ def _blank(value: int | None) -> str | int:
 # ---------------------------------------------------------------------------------------------
 # JSON: the whole file, deterministic
 
-_C1_AND_DEL = re.compile("[\x7f-\x9f]")
-
 
 def json_text(
     tables: Mapping[str, Mapping[str, Mapping[str, Any]]], order_fields: Mapping[str, str]
@@ -245,9 +236,8 @@ def json_text(
             place = {record_id: n for n, record_id in enumerate(ids)}
             ids.sort(key=lambda i: (str(table[i].get(field, "")), place[i]))
         out[name] = {i: _sorted_keys(table[i]) for i in ids}
-    text = json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-    # json escapes C0 controls itself; DEL and C1 too, so the export is safe to print.
-    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
+    return u_escaped(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
 
 
 def _sorted_keys(value: Any) -> Any:
@@ -311,7 +301,7 @@ def md_cell(text: str) -> str:
     Every character Markdown could act on is backslash-escaped (`|` cannot end the cell, `[x](y)`
     is no link, `<b>` no HTML, a leading `#` no heading); line breaks become " ↵ ".
     """
-    one_line = " ↵ ".join(export_safe(text).splitlines()) if text else ""
+    one_line = " ↵ ".join(screen_safe(_unix_lines(text)).splitlines()) if text else ""
     return _MD_SPECIAL.sub(r"\\\1", one_line)
 
 
@@ -319,8 +309,13 @@ def md_code_block(text: str) -> str:
     """User text shown exactly, in a fence longer than any run of backticks inside it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    body = export_safe(text).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    body = screen_safe(_unix_lines(text)).rstrip("\n")
     return f"{fence}text\n{body}\n{fence}"
+
+
+def _unix_lines(text: str) -> str:
+    """Windows and old Mac line breaks as plain newlines, before the rest is made visible."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -904,7 +899,7 @@ def icalendar(
     stage = catalog.stages.get(plan.stage)
     stage_name = stage.name if stage else ""
     calendar = ical.Calendar()
-    calendar.add("prodid", f"-//rehab-planner//rehab {export_safe(version)}//EN")
+    calendar.add("prodid", f"-//rehab-planner//rehab {screen_safe(version)}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
@@ -917,11 +912,11 @@ def icalendar(
         item.add("dtstamp", stamp)
         item.add("dtstart", start if zone is None else start.replace(tzinfo=zone))
         item.add("duration", timedelta(minutes=minutes))
-        item.add("summary", export_safe(summary))
-        item.add("description", export_safe(description))
+        item.add("summary", screen_safe(summary))
+        item.add("description", screen_safe(description))
         alarm = ical.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", export_safe(summary))
+        alarm.add("description", screen_safe(summary))
         alarm.add("trigger", timedelta(0))
         item.add_component(alarm)
         calendar.add_component(item)

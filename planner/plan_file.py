@@ -40,6 +40,7 @@ from planner.models import (
     PlanSource,
     Prescription,
 )
+from planner.text import CONTROLS, u_escaped
 
 if TYPE_CHECKING:
     from planner.gate import SafetyRecords
@@ -143,7 +144,9 @@ def write(plan: Plan, catalog: Catalog) -> str:
         exercises.append(item)
     top["exercise"] = exercises
     stages = ", ".join(f"{n} {stage.name}" for n, stage in sorted(catalog.stages.items()))
-    return HEADER.format(stages=stages) + "\n" + tomli_w.dumps(top, multiline_strings=True)
+    # tomli_w escapes C0 controls and DEL; C1 and bidi characters are escaped here.
+    body = u_escaped(tomli_w.dumps(top, multiline_strings=True))
+    return HEADER.format(stages=stages) + "\n" + body
 
 
 class _Lines:
@@ -166,18 +169,31 @@ class _Lines:
             later = [i for i in self.headers if i > start]
             end = later[0] if later else len(self.lines)
         if key is not None:
-            pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
             for i in range(start, end):
-                if pattern.match(self.lines[i]):
+                if _key_of(self.lines[i]) == key:
                     return i + 1
         return start + 1 if table is not None else 1
+
+
+def _key_of(line: str) -> str | None:
+    """The key a `key = value` line sets, as TOML reads it: quotes and escapes undone, a dotted
+    key's first part (a key written "\\u001b…" is found by the ESC it stands for). None when
+    the line sets no key."""
+    import tomllib
+
+    for at, char in enumerate(line):
+        if char == "=":
+            try:
+                keys = tomllib.loads(line[:at] + "= 0")
+            except tomllib.TOMLDecodeError:
+                continue  # that "=" was inside a quoted key
+            return next(iter(keys), None)
+    return None
 
 
 def read(text: str, catalog: Catalog) -> PlanFile:
     """The plan `text` describes, checked; `PlanFileProblems` naming every line that is wrong."""
     import tomllib  # only here: Plan and Progress import this module at start-up
-
-    from planner.export import CONTROLS
 
     try:
         data = tomllib.loads(text)

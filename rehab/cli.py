@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn
 
 from planner.clock import Clock
+from planner.text import screen_safe
 from rehab import __version__
 
 if TYPE_CHECKING:
@@ -372,7 +373,7 @@ def run_parsed(
             return launch(args, clock)
         return _command(command)(args, out, clock)
     except UsageError as exc:
-        err.write(f"rehab: {exc}\n")
+        err.write(f"rehab: {screen_safe(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
         err.write("rehab: interrupted\n")
@@ -401,9 +402,10 @@ def quiet_closed_pipe() -> None:
         os.close(devnull)
 
 
-def one_line(exc: BaseException) -> str:
-    """An error as one line: its words with the whitespace folded, or its type's name."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+def one_line(exc: BaseException | str) -> str:
+    """An error as one line: its words with the whitespace folded, or its type's name. Its
+    words may quote a file's (a key, a name, a path): made safe before they are printed."""
+    text = " ".join(screen_safe(str(exc)).split()) or type(exc).__name__
     return text
 
 

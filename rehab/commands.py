@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from planner.clock import Clock
+from planner.text import screen_safe
 
 if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
     import argparse
@@ -63,7 +64,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     with Repository.read(path, clock=clock) as repo:
         profile, plan = repo.profile(), repo.active_plan()
         if profile is None or plan is None:
-            out.write(f"{path}: no plan yet. Run rehab to set one up.\n")
+            out.write(screen_safe(f"{path}: no plan yet. Run rehab to set one up.\n"))
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
@@ -72,18 +73,17 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             catalog, profile, plan, history, repo.safety_records(), repo.latest_psfs(), now, walks
         )
         assert standing.advice is not None  # there is a profile and a plan
-        out.write(
-            status_text(
-                catalog,
-                profile,
-                plan,
-                history,
-                standing.advice,
-                now,
-                walk=standing.walk,
-                bouts=standing.bouts,
-            )
+        text = status_text(
+            catalog,
+            profile,
+            plan,
+            history,
+            standing.advice,
+            now,
+            walk=standing.walk,
+            bouts=standing.bouts,
         )
+        out.write(screen_safe(text))  # it quotes notes and reasons the person typed
     return 0
 
 
@@ -99,7 +99,7 @@ def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             missing_file_problem(path) or f"{path} does not exist: nothing to back up."
         )
     made = done(backup_file(path, clock=clock))
-    out.write(f"Backed up {path}\n      to {made}\n")
+    out.write(screen_safe(f"Backed up {path}\n      to {made}\n"))
     return 0
 
 
@@ -122,9 +122,9 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(f"No backup file at {chosen}.")
     # Every safety record the backup lacks is carried into the restored file (door.files).
     kept = done(restore_file(path, chosen, clock=clock, catalog=load_catalog()))
-    out.write(f"Restored {path}\n    from {chosen}\n")
-    out.writelines(f"{line}\n" for line in kept.lines(path))
-    out.write(sessions_stopped(path, clock))
+    out.write(screen_safe(f"Restored {path}\n    from {chosen}\n"))
+    out.writelines(screen_safe(f"{line}\n") for line in kept.lines(path))
+    out.write(screen_safe(sessions_stopped(path, clock)))
     return 0
 
 
@@ -151,12 +151,14 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 
         path = Path(tempfile.mkdtemp(prefix="rehab-demo-")) / "rehab.json"
     sessions = write_demo(path, args.days, args.seed, clock)
-    out.write(f"Wrote {args.days} days of made-up history ({sessions} sessions) to {path}\n")
+    out.write(
+        screen_safe(f"Wrote {args.days} days of made-up history ({sessions} sessions) to {path}\n")
+    )
     if args.no_launch:
         return 0
     from rehab.launch import launch  # textual only now
 
     args.data = path
     code = launch(args, clock)
-    out.write(f"The demo file stays at {path} (rehab --data {path} opens it again).\n")
+    out.write(screen_safe(f"The demo file stays at {path} (rehab --data {path} opens it again).\n"))
     return code

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from planner.clock import Clock
+from planner.text import screen_safe
 from rehab.commands import CommandError, done, sessions_stopped
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -76,7 +77,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         out.writelines(text)
         return 0
     write_private(target, text)
-    out.write(f"Exported {args.format} to {target}\n")
+    out.write(screen_safe(f"Exported {args.format} to {target}\n"))
     return 0
 
 
@@ -171,7 +172,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     kept = done(import_file(path, tables, source, clock=clock, catalog=load_catalog()))
     counts = ", ".join(f"{len(tables.get(name, {}))} {words}" for name, words in _TABLE_WORDS)
     profile = "a profile" if tables.get("profile") else "no profile"
-    out.write(f"Imported {source}\n    into {path}: {profile}, {counts}.\n")
-    out.writelines(f"{line}\n" for line in kept.lines(path))
-    out.write(sessions_stopped(path, clock))
+    out.write(screen_safe(f"Imported {source}\n    into {path}: {profile}, {counts}.\n"))
+    out.writelines(screen_safe(f"{line}\n") for line in kept.lines(path))
+    out.write(screen_safe(sessions_stopped(path, clock)))
     return 0

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.models import Catalog, Plan, Profile
+from planner.text import screen_safe
 from rehab.commands import CommandError, done
 
 
@@ -41,7 +42,10 @@ def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         return 0
     write_private(target, text)
     out.write(
-        f"Wrote the plan (stage {plan.stage}, {len(plan.prescriptions)} exercises) to {target}\n"
+        screen_safe(
+            f"Wrote the plan (stage {plan.stage}, {len(plan.prescriptions)} exercises) "
+            f"to {target}\n"
+        )
     )
     return 0
 
@@ -89,11 +93,15 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         result = Door(repo, catalog, clock).import_plan(checked, source.name)
         plan = done(result)
     who = plan.source.who if plan.source else "your physiotherapist"
+    # The clinician's name is the file's words: shown, as every outside text, made safe.
     out.write(
-        f"Loaded the plan from {who}: stage {plan.stage}, {len(plan.prescriptions)} exercises.\n"
+        screen_safe(
+            f"Loaded the plan from {who}: stage {plan.stage}, "
+            f"{len(plan.prescriptions)} exercises.\n"
+        )
     )
-    out.writelines(f"{line}\n" for line in result.said)
-    out.write(_chosen_notes(plan, profile, catalog))
+    out.writelines(screen_safe(f"{line}\n") for line in result.said)
+    out.write(screen_safe(_chosen_notes(plan, profile, catalog)))
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from planner import export
 from planner.gate import may_start
 from planner.models import Catalog
+from planner.text import u_escaped
 from planner.version import __version__
 from planner.walking import target_for
 from store.errors import StoreError
@@ -115,7 +116,9 @@ def _fhir(
     data = fhir_data(repo, since)
     key = file_key(repo)
     head = fhir.head(now, key, zone, since)
-    return _chunked(_json_array_last(head, "entry", fhir.entries(catalog, data, key, zone)))
+    pieces = _json_array_last(head, "entry", fhir.entries(catalog, data, key, zone))
+    # pydantic_core escapes C0 controls only: DEL, C1 and bidi characters are escaped here.
+    return _chunked(u_escaped(piece) for piece in pieces)
 
 
 def fhir_data(repo, since: date | None):

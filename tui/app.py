@@ -12,6 +12,8 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from door import Done, Door, Refused, Result
@@ -19,6 +21,7 @@ from planner.advice import Advice, Standing
 from planner.clock import Clock
 from planner.gate import Gate
 from planner.models import Catalog, CheckIn, Plan, Profile, Session
+from planner.text import screen_safe
 from store import Repository
 from tui import compat
 from tui.widgets.navbar import PLACES
@@ -90,6 +93,11 @@ class RehabApp(compat.CalmCrashes, App[int]):
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
         for _, mode, _ in PLACES:
             self.add_mode(mode, partial(self._new_place, mode))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, reading the terminal with a parser that keeps a paste whole."""
+        compat.keep_pastes_whole()
+        return super().get_driver_class()
 
     @property
     def repo(self) -> Repository:
@@ -218,6 +226,24 @@ class RehabApp(compat.CalmCrashes, App[int]):
             self.switch_mode(mode)
 
     # -- what the door answers (every change goes through `self.door`) --------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's toast, its words made safe: a toast may quote a file name or a path."""
+        super().notify(
+            screen_safe(message),
+            title=screen_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def said(self, result: Result[object], *, done: str | None = None) -> bool:
         """Tell the person how a change went: a refusal in one calm line (a disk that refused

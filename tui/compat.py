@@ -1,20 +1,31 @@
 """Every use of Textual's private parts, in one guarded place.
 
 rehab's speed-ups lean on Textual 8.2.8's internals: a screen's `_css_update_count`, the
-footer's `FooterKey` and `_bindings_ready`, and `textual._context.active_message_pump`. They are
-used only here, and only when the installed Textual is the pinned one; on any other version
-(or with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs
-on stock Textual: Textual's own Footer, and styling left to Textual.
+footer's `FooterKey` and `_bindings_ready`, and `textual._context.active_message_pump`. So do
+two fixes for pasted text (issue 29): the terminal parser `textual._xterm_parser.XTermParser`,
+and `Input`'s private `_value`, `_position_to_cell` and `_cell_offset_to_index`. They are used
+only here, and only when the installed Textual is the pinned one; on any other version (or
+with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs on
+stock Textual: Textual's own Footer, styling left to Textual, pastes and fields as it has them.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 
 import textual
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
+from textual.expand_tabs import expand_tabs_inline
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets import Input
+
+from planner.text import screen_safe
 
 PINNED = "8.2.8"
 
@@ -157,3 +168,141 @@ class CalmCrashes:
             line = "rehab: Something went wrong; nothing you entered was lost."
         app._exit_renderables.append(line)
         app._close_messages_no_wait()
+
+
+#: The marks a terminal puts around a bracketed paste.
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+#: Stand-ins for ESC inside a paste while Textual's parser reads it (noncharacters, which no
+#: text exchanges), and for the first stand-in itself, so any paste comes back exactly.
+_STAND_IN = {"\x1b": "\ufdd0\ufdd1", "\ufdd0": "\ufdd0\ufdd0"}
+_BACK = {"\ufdd1": "\x1b", "\ufdd0": "\ufdd0"}
+
+
+class WholePastes:
+    """Textual 8.2.8's terminal parser, fed so that a bracketed paste arrives whole.
+
+    Inside a paste, that parser still reads an ESC as the start of a key: what follows it
+    (`]52;c;…` of a pasted clipboard escape) comes out as keys typed before the paste, and the
+    ESC as "^" (or as the escape key, at the end of a read): a pasted note was saved reordered,
+    and a pasted control key could press a binding. Here each ESC inside a paste, but the one
+    that ends it, reaches the parser as a stand-in, and the Paste it makes carries the ESC back.
+    """
+
+    def __init__(self, debug: bool = False) -> None:
+        from textual._xterm_parser import XTermParser
+
+        self._parser = XTermParser(debug)
+        self._pasting = False
+        self._seen = ""  # the last few characters outside a paste: a start mark split in two
+        self._held = ""  # the start of what may be the end mark, until the rest comes
+
+    def feed(self, data: str) -> Iterator[Message]:
+        """Textual's `feed`, with pastes kept whole; "" ends the input, as there."""
+        if not data:
+            held, self._held = self._held, ""
+            if held:
+                yield from self._restored(self._parser.feed(held))
+            yield from self._parser.feed("")
+            return
+        text = self._stand_in(self._held + data)
+        if text:  # an empty feed would end the input
+            yield from self._restored(self._parser.feed(text))
+
+    def tick(self) -> Iterator[Message]:
+        """Textual's `tick`: what a timeout completes (a lone ESC is the escape key)."""
+        yield from self._restored(self._parser.tick())
+
+    def _stand_in(self, text: str) -> str:
+        """`text` with every ESC inside a paste, but its end mark's, as a stand-in; the start
+        of an end mark cut off by the end of a read is held for the next."""
+        self._held = ""
+        out: list[str] = []
+        at = 0
+        while at < len(text):
+            if not self._pasting:
+                window = self._seen + text[at:]
+                found = window.find(PASTE_START)
+                if found < 0:
+                    out.append(text[at:])
+                    self._seen = window[-(len(PASTE_START) - 1) :]
+                    break
+                after = at + found + len(PASTE_START) - len(self._seen)
+                out.append(text[at:after])
+                at, self._pasting, self._seen = after, True, ""
+                continue
+            escape = text.find("\x1b", at)
+            if escape < 0:
+                out.append(_stood_in(text[at:]))
+                break
+            out.append(_stood_in(text[at:escape]))
+            rest = text[escape : escape + len(PASTE_END)]
+            if rest == PASTE_END:
+                out.append(PASTE_END)
+                at, self._pasting = escape + len(PASTE_END), False
+            elif PASTE_END.startswith(rest):  # cut off: wait for the rest of the read
+                self._held = text[escape:]
+                break
+            else:
+                out.append(_STAND_IN["\x1b"])
+                at = escape + 1
+        return "".join(out)
+
+    @staticmethod
+    def _restored(messages: Iterable[Message]) -> Iterator[Message]:
+        for message in messages:
+            if isinstance(message, events.Paste) and "\ufdd0" in message.text:
+                message = events.Paste(_back(message.text))
+            yield message
+
+
+def _stood_in(text: str) -> str:
+    return text.replace("\ufdd0", _STAND_IN["\ufdd0"]).replace("\x1b", _STAND_IN["\x1b"])
+
+
+def _back(text: str) -> str:
+    out: list[str] = []
+    pair = iter(text)
+    for char in pair:
+        out.append(_BACK[next(pair, "\ufdd0")] if char == "\ufdd0" else char)
+    return "".join(out)
+
+
+def keep_pastes_whole() -> None:
+    """Read the terminal with `WholePastes` (Textual's Linux and macOS driver makes its parser
+    from the name its module holds). Nothing without speed-ups."""
+    if not SPEEDUPS:
+        return
+    from textual.drivers import linux_driver
+
+    linux_driver.XTermParser = WholePastes  # type: ignore[misc, assignment]
+
+
+class ShownSafeInput(Input):
+    """An Input that keeps its value exactly as typed or pasted but draws it as `screen_safe`
+    shows it. Textual 8.2.8 draws the value through rich's Text, which drops BEL and CR but
+    keeps ESC: a pasted escape sequence reached the terminal (a clipboard write, stale lines
+    until a resize). `screen_safe` is one character for one, so the cursor, the selection and a
+    click land where they did; their cell offsets are counted on what is drawn."""
+
+    if SPEEDUPS:
+
+        @property
+        def _value(self) -> Text:
+            if self.password:
+                return super()._value
+            text = Text(screen_safe(self.value), no_wrap=True, overflow="ignore", end="")
+            return self.highlighter(text) if self.highlighter is not None else text
+
+        def _position_to_cell(self, position: int) -> int:
+            return cell_len(expand_tabs_inline(screen_safe(self.value[:position]), 4))
+
+        def _cell_offset_to_index(self, offset: int) -> int:
+            shown = screen_safe(self.value)
+            cells = 0
+            offset += self.scroll_offset.x
+            for index, char in enumerate(shown):
+                width = get_character_cell_size(char)
+                if cells <= offset < cells + width:
+                    return index
+                cells += width
+            return max(0, min(offset, len(shown)))

@@ -7,18 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
-# C0 controls (but newline and tab) and DEL become their visible Unicode pictures: ESC → ␛.
-_PICTURES = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"}
-_PICTURES[0x7F] = 0x2421
-# C1 controls (0x80–0x9F) can also start escape sequences in some terminals.
-_PICTURES.update({code: 0xFFFD for code in range(0x80, 0xA0)})
-
-
-def screen_safe(text: str) -> str:
-    """Text with control characters turned into their visible pictures (ESC shows as ␛), so
-    typed text can never drive the terminal. Exports use `planner.export.export_safe`, which
-    writes U+FFFD instead: a file is read by other programs, not by eye."""
-    return text.translate(_PICTURES)
+from planner.text import screen_safe
 
 
 def literal(text: str) -> Content:

@@ -714,7 +714,8 @@ def test_an_overdue_rescreen_is_said_but_does_not_cancel_the_calendar(tmp_path):
 
 @pytest.mark.parametrize(
     "note",
-    ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tindented", "\rcarriage"],
+    # A leading carriage return shows as ␍ (tests/cli/test_outside_text.py), so starts nothing.
+    ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tindented"],
 )
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path, note):
     from planner.models import Session

@@ -361,6 +361,34 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
     assert saved["note"] == note
 
 
+def test_a_pasted_note_with_an_escape_sequence_is_kept_whole_and_in_order(terminal, tmp_path):
+    """Issue 29: a bracketed paste holding ESC ] 52 (an OSC that writes the clipboard) came in
+    as keys typed after the ESC, then the paste's start: saved scrambled, and the raw ESC
+    drawn in the field left stale lines on the screen."""
+    data = _demo(tmp_path)
+    total = _into_a_session(terminal, tmp_path, data)
+    terminal.keys(*["n"] * total)
+    terminal.wait_for("Back pain, 0–10:")
+    terminal.type("2")
+    terminal.keys("Tab")
+    terminal.type("1")  # leg pain
+    terminal.keys("Tab")
+    terminal.type("1")  # to the buttock
+    terminal.wait_for("Down the leg:     1")
+    terminal.keys("Tab", "n", "n", "Tab", "Tab")  # the two warning signs, then the note
+    note = "before \x1b]52;c;aGVsbG8=\x07 after"
+    terminal.tmux("set-buffer", "-b", "note", note)
+    terminal.tmux("paste-buffer", "-p", "-d", "-b", "note", "-t", "app")  # -p: bracketed
+    screen = terminal.wait_for("before ␛]52;c;aGVsbG8=␇ after")
+    assert "Save session (ctrl+s)" in screen  # drawn whole: nothing swallowed by an OSC
+    terminal.keys("C-s")
+    terminal.wait_for("Morning  ")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    [saved] = [s for s in _today_sessions(data) if s["note"]]
+    assert saved["note"] == note
+
+
 def test_ctrl_q_in_a_session_keeps_it(terminal, tmp_path):
     data = _demo(tmp_path)
     before = len(_today_sessions(data))

@@ -14,9 +14,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
+from planner.text import screen_safe
 from tui.parse import InputProblem
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
+from tui.text import literal
 from tui.widgets.checklist import CheckList
 
 FORMATS = [
@@ -119,7 +121,7 @@ class DataScreen(MainScreen):
             Content.assemble(
                 ("Your data file", "bold"),
                 "\n",
-                str(path),
+                literal(str(path)),  # a path may hold anything: REHAB_DATA, a synced folder
                 f"\n{size} · {counts}\n",
                 "Private: only you can read it (0600). Nothing leaves this computer.",
             )
@@ -129,7 +131,7 @@ class DataScreen(MainScreen):
         for b in repo.backups():
             stat = b.path.stat()
             table.add_row(
-                Text(b.path.name),
+                Text(screen_safe(b.path.name)),
                 # A daily copy's name has no time: it holds the file as the day began.
                 Text(
                     f"{b.day.isoformat()} {b.at:%H:%M} · {b.reason}"

@@ -40,9 +40,10 @@ from planner.models import (
 )
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from planner.report import short_change
+from planner.text import screen_safe
 from planner.walking import minutes_by_day
 from tui.screens.base import MainScreen
-from tui.text import literal, screen_safe
+from tui.text import literal
 from tui.widgets.commands import Command, PlaceCommands
 
 #: (days back including today, or None for everything; the words for it)

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from planner.models import CheckIn, Rating
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.text import literal
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import WordsInput
 
@@ -72,7 +73,7 @@ class AskScreen(ModalScreen[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
+            yield Static(literal(self.question), classes="dialog-title")
             yield from self.fields()
             yield Problem()
             with Horizontal(classes="buttons"):
@@ -215,7 +216,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
+            # The question may quote outside words: a clinician's name, a backup's file name.
+            yield Static(literal(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button(Content(f"{self.no} (n)"), id="no", variant="primary", compact=True)
                 yield Button(Content(f"{self.yes} (y)"), id="yes", compact=True)
@@ -269,7 +271,7 @@ class SessionChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.reason), classes="dialog-title")
+            yield Static(literal(self.reason), classes="dialog-title")
             with Vertical(classes="choices"):
                 light = self.WORDS[self.first].format(below=self.stage - 1)
                 yield Button(Content(light), id="light", variant="primary", compact=True)

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
 from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
 from planner.plan_file import replaces_theirs
+from planner.text import screen_safe
 from tui.parse import InputProblem, parse_whole
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
@@ -389,9 +390,9 @@ class PlanScreen(MainScreen):
 def source_line(source: PlanSource) -> Content:
     """Who wrote a physiotherapist's plan and the start of their note (two lines at most)."""
     head = Content.assemble(
-        (f"From {source.who}", "bold"), f" · loaded {source.imported_at:%d %b %Y}"
+        (screen_safe(f"From {source.who}"), "bold"), f" · loaded {source.imported_at:%d %b %Y}"
     )
-    note = " ".join(source.note.split())
+    note = " ".join(screen_safe(source.note).split())
     if not note:
         return head
     if len(note) > 150:

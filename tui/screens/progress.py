@@ -17,9 +17,10 @@ from planner.advice import Advice
 from planner.course import psfs_change
 from planner.plan_file import replaces_theirs
 from planner.stages import StageChange
+from planner.text import screen_safe
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
-from tui.text import literal, screen_safe
+from tui.text import literal
 
 KIND_WORDS = {
     "start": "start",

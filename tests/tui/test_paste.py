@@ -1,0 +1,116 @@
+"""A pasted note is kept exactly as pasted, in order, and drawn with its control characters made
+visible (issue 29: a paste holding ESC ] 52 … BEL was saved scrambled and left stale lines)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual import events
+from textual.widgets import Input, TextArea
+
+from tests.tui.conftest import SMALL, reopen
+from tests.tui.flows import answer_all, first_run, type_into
+from tests.tui.test_daily_path import run_to_the_end, start_session
+from tui import compat
+from tui.compat import PASTE_END, PASTE_START, WholePastes
+from tui.widgets.answers import AnswerList
+
+#: A clipboard-writing escape (OSC 52) between words, as a paste from a web page can hold.
+PASTED = "before \x1b]52;c;aGVsbG8=\x07 after"
+SHOWN = "before ␛]52;c;aGVsbG8=␇ after"
+
+
+def drawn(widget, y: int = 0) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+async def test_a_note_pasted_at_the_end_of_a_session_is_kept_once_in_order(
+    make_app, data_file, clock
+):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        await start_session(pilot)
+        await run_to_the_end(pilot, clock)
+        form = app.screen
+        await type_into(pilot, "#pain", "2")
+        answer_all(form.query_one("#symptoms", AnswerList))
+        note = form.query_one("#note", TextArea)
+        note.focus()
+        await pilot.pause()
+        note.post_message(events.Paste(PASTED))
+        await pilot.pause()
+        assert note.text == PASTED
+        assert drawn(note).startswith(SHOWN) and "\x1b" not in drawn(note)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with reopen(data_file, clock) as repo:
+        assert repo.sessions()[-1].note == PASTED
+
+
+#: Textual's parser and Input internals are used with the pinned Textual only (tui/compat.py).
+pinned_only = pytest.mark.skipif(not compat.SPEEDUPS, reason="stock Textual, as it comes")
+
+
+@pinned_only
+async def test_a_check_in_note_pasted_is_kept_and_drawn_with_pictures(make_app, data_file, clock):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        clock.advance(minutes=5)
+        await pilot.press("c")
+        await pilot.pause()
+        await type_into(pilot, "#pain", "2")
+        note = app.screen.query_one("#note", Input)
+        note.focus()
+        await pilot.pause()
+        note.post_message(events.Paste(PASTED))
+        await pilot.pause()
+        assert note.value == PASTED
+        assert drawn(note).startswith(SHOWN) and "\x1b" not in drawn(note)
+        # The cursor sits just after the text as drawn, not two cells short of it: where it
+        # sits after the very pictures, typed.
+        after_paste = note.cursor_screen_offset.x
+        note.value = SHOWN
+        note.cursor_position = len(SHOWN)
+        assert note.cursor_screen_offset.x == after_paste
+        note.value = PASTED
+        # A click on the "a" of "after" puts the cursor before it.
+        await pilot.click(note, offset=(SHOWN.index("after"), 0))
+        assert note.cursor_position == PASTED.index("after")
+        await pilot.press("enter")
+        await pilot.pause()
+    with reopen(data_file, clock) as repo:
+        assert repo.checkins()[-1].note == PASTED
+
+
+def events_of(parser: WholePastes, *reads: str) -> list:
+    found = [event for data in reads for event in parser.feed(data)]
+    return found + list(parser.tick())
+
+
+@pinned_only
+@pytest.mark.parametrize("cut", range(1, len(PASTE_START + PASTED + PASTE_END)))
+def test_a_bracketed_paste_holding_escapes_arrives_whole_however_the_reads_fall(cut):
+    """The terminal's bytes may come in any number of reads: every place one read can end."""
+    stream = "a" + PASTE_START + PASTED + PASTE_END + "b"
+    got = events_of(WholePastes(), stream[: cut + 1], stream[cut + 1 :])
+    assert [type(e).__name__ for e in got] == ["Key", "Paste", "Key"], got
+    assert got[1].text == PASTED and (got[0].key, got[2].key) == ("a", "b")
+
+
+@pinned_only
+def test_a_paste_comes_back_exactly_even_holding_the_stand_in_characters():
+    text = "x\ufdd0\ufdd1\x1b\ufdd0\x1b[201 y \x1b[200~ z"
+    [paste] = events_of(WholePastes(), PASTE_START + text + PASTE_END)
+    assert paste.text == text
+
+
+@pinned_only
+def test_outside_a_paste_the_escape_key_and_keys_are_read_as_before():
+    parser = WholePastes()
+    assert [e.key for e in parser.feed("x\x1b[A")] == ["x", "up"]
+    assert list(parser.feed("\x1b")) == []
+    time.sleep(0.2)  # past Textual's escape delay: a lone ESC is the escape key
+    assert [e.key for e in parser.tick()] == ["escape"]
