@@ -2,7 +2,7 @@
 
 rehab's speed-ups lean on Textual 8.2.8's internals: a screen's `_css_update_count`, the
 footer's `FooterKey` and `_bindings_ready`, and `textual._context.active_message_pump`. So do
-two fixes for pasted text (issue 29): the terminal parser `textual._xterm_parser.XTermParser`,
+two fixes for pasted text: the terminal parser `textual._xterm_parser.XTermParser`,
 and `Input`'s private `_value`, `_position_to_cell` and `_cell_offset_to_index`. They are used
 only here, and only when the installed Textual is the pinned one; on any other version (or
 with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs on

@@ -1,4 +1,4 @@
-"""Huge inputs are refused, not taken and then slow (issue 29, item 10): a note is at most
+"""Huge inputs are refused, not taken and then slow: a note is at most
 20,000 characters in an import and in a plan file, in one line naming the record. A file that
 holds a longer note from before the limit still opens."""
 

@@ -1,4 +1,4 @@
-"""One verdict on a damaged file (issue 29, item 4): every command that reads the data file
+"""One verdict on a damaged file: every command that reads the data file
 refuses the same damage in one line, whatever part of the file it shows; and the file itself,
 brought to `import` or `restore`, is refused the same way."""
 

@@ -1,5 +1,5 @@
 """Outside text (notes, a clinician's name, a plan file's keys, file names) never reaches a
-terminal raw: no escape, no bidi override, no line separator (issue 29). What is stored stays
+terminal raw: no escape, no bidi override, no line separator. What is stored stays
 exactly as it came, and the JSON exports give it back exactly."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Strict types and ids on import (issue 29, item 5): a pain is a whole number, never the text
+"""Strict types and ids on import: a pain is a whole number, never the text
 "6" or true; a record id is 1–64 letters, digits, '-' and '_'. Anything else is refused in one
 line naming the record, and nothing changes."""
 

@@ -362,7 +362,7 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
 
 
 def test_a_pasted_note_with_an_escape_sequence_is_kept_whole_and_in_order(terminal, tmp_path):
-    """Issue 29: a bracketed paste holding ESC ] 52 (an OSC that writes the clipboard) came in
+    """A bracketed paste holding ESC ] 52 (an OSC that writes the clipboard) came in
     as keys typed after the ESC, then the paste's start: saved scrambled, and the raw ESC
     drawn in the field left stale lines on the screen."""
     data = _demo(tmp_path)

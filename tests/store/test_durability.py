@@ -1,4 +1,4 @@
-"""Durability gaps (issue 29, item 8): a folder rehab makes is fsynced into its parent, a
+"""Durability gaps: a folder rehab makes is fsynced into its parent, a
 leftover temp's removal is fsynced, and every folder rehab makes is 0700 whatever the umask."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A save killed between keeping the previous file (a hard link) and the rename leaves
-`.rehab.json.tmp-…-previous`, a second name of the data file (issue 29, item 6). Every writer
+`.rehab.json.tmp-…-previous`, a second name of the data file. Every writer
 removes it under the lock before counting names; a real second name is refused naming the data
 file, before any `.lock` is made."""
 

@@ -558,7 +558,7 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
     make_app, data_file, clock
 ):
     """Issue 14, item 10: a very long line made the store's scan slow; notes have a limit,
-    20,000 characters since issue 29 (item 10)."""
+    20,000 characters."""
     from planner.models import NOTE_MAX
     from tui.screens.modals import Problem
 

@@ -1,4 +1,4 @@
-"""Outside text on the screen (issue 29): a note, a clinician's name, a file name never reaches the
+"""Outside text on the screen: a note, a clinician's name, a file name never reaches the
 terminal raw. Controls show as pictures, bidi and line-separator characters as U+FFFD, and what
 is stored stays exactly as it came."""
 

@@ -1,5 +1,5 @@
 """A pasted note is kept exactly as pasted, in order, and drawn with its control characters made
-visible (issue 29: a paste holding ESC ] 52 … BEL was saved scrambled and left stale lines)."""
+visible (a paste holding ESC ] 52 … BEL was saved scrambled and left stale lines)."""
 
 from __future__ import annotations
 

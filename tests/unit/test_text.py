@@ -1,4 +1,4 @@
-"""The one neutraliser of outside text (planner/text.py, issue 29)."""
+"""The one neutraliser of outside text (planner/text.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Textual inserts a typed key only when `str.isprintable()` says so, and the zero-width joiner
 and non-joiner are format characters (Cf), which it says are not: "🧘‍♀️" arrived as "🧘♀️". These
 fields insert those two as well (variation selectors are printable already). A paste is kept
-exactly, control characters and all (issue 29); the fields draw their text through
+exactly, control characters and all; the fields draw their text through
 `planner.text.screen_safe`, as everything else on the screen is drawn, so none of it reaches
 the terminal raw.
 """
