@@ -281,6 +281,16 @@ class Person(RuleBasedStateMachine):
             reason = (why, seen if why == "seen-doctor" else None)
         self.answer(meant, given, "re-screen", reason)
 
+    @rule(
+        sign=st.sampled_from(sorted(EMERGENCY & set(FULL_KEYS))),
+        noise=st.lists(st.sampled_from(["enter", "space"]), max_size=3),
+    )
+    def alarm_then_all_clear(self, sign, noise):
+        """A same-day sign, then (the person feeling better) every answer no, with no word on
+        why the alarm ended: that all-clear must not be kept."""
+        self.rescreen([sign], noise, None, 0)
+        self.rescreen([], noise, None, 0)
+
     @rule(days_ago=st.integers(-1, 5))
     def clearance(self, days_ago):
         gate = self.door.gate()
@@ -301,7 +311,7 @@ class Person(RuleBasedStateMachine):
         self.keep(self.door.check_in(CheckIn(at=self.clock(), pain=pain, leg_pain=leg)), before)
 
     @rule(
-        before_pain=st.integers(0, 10),
+        before_pain=st.integers(0, 10) | st.integers(6, 10),  # a high pain half the time
         after_pain=st.integers(0, 10),
         done=st.floats(0, 1),
         hurt=st.booleans(),
@@ -353,21 +363,32 @@ class Person(RuleBasedStateMachine):
                     skipped=sets == 0,
                 )
             )
-        self.clock.advance(minutes=15)
-        session = Session(
-            plan_id=plan.id,
-            stage=plan.stage,
-            slot=slot,
-            started_at=self.clock() - timedelta(minutes=15),
-            ended_at=self.clock(),
+        meant, given = self.screening(SESSION_KEYS, yes, noise)
+        self.finish(
+            start.value,
+            entries,
+            meant,
+            given,
             pain_before=before_pain,
             pain_after=after_pain,
+            chosen=start.value.chosen,
+        )
+
+    def finish(self, start, entries, meant, given, **rated) -> None:
+        """Fifteen minutes on, the session ends with `entries`, the ratings `rated` and the
+        end-of-session answers (`given` as typed for `meant`)."""
+        self.clock.advance(minutes=15)
+        session = Session(
+            plan_id=start.plan.id,
+            stage=start.plan.stage,
+            slot=start.slot,
+            started_at=self.clock() - timedelta(minutes=15),
+            ended_at=self.clock(),
             entries=entries,
             difficulty="ok",
             completed=True,
-            chosen=start.value.chosen,
+            **rated,
         )
-        meant, given = self.screening(SESSION_KEYS, yes, noise)
         before = self.ids()
         result = self.keep(self.door.finish_session(session, given), before)
         assert isinstance(result, Done), result
@@ -424,32 +445,14 @@ class Person(RuleBasedStateMachine):
                     skipped=not this_way,
                 )
             )
-        self.clock.advance(minutes=15)
         leg = (
             {"leg_before": 2, "leg_after": 3, "reach_before": "thigh"}
             | {"reach_after": "foot" if spread else "thigh"}
             if profile.leg_symptoms
             else {}
         )
-        session = Session(
-            plan_id=plan.id,
-            stage=plan.stage,
-            slot=slot,
-            started_at=self.clock() - timedelta(minutes=15),
-            ended_at=self.clock(),
-            pain_before=2,
-            pain_after=3,
-            entries=entries,
-            difficulty="ok",
-            completed=True,
-            **leg,
-        )
         answers = dict.fromkeys(SESSION_KEYS, False)
-        before = self.ids()
-        result = self.keep(self.door.finish_session(session, answers), before)
-        assert isinstance(result, Done), result
-        self.note_screenings(before, answers)
-        self.oracle.after_session(answers)
+        self.finish(start.value, entries, answers, answers, pain_before=2, pain_after=3, **leg)
 
     @rule()
     def bout(self):

@@ -489,16 +489,19 @@ def spreading_world(door: Door, clock) -> None:
         door.repo.save_session(replace(s, plan_id=plan.id))
 
 
+def leaning_person(door: Door, clock) -> Door:
+    """Past the first run with sciatica, months in, in the spreading world."""
+    door = started(
+        door, conditions=[Condition.SCIATICA], leg_symptoms=True, episode_start=date(2026, 8, 1)
+    )
+    spreading_world(door, clock)
+    return door
+
+
 def test_favouring_a_direction_swaps_the_spreading_exercises_in_one_write(open_door, clock):
     from planner.models import Direction
 
-    door = started(
-        open_door(),
-        conditions=[Condition.SCIATICA],
-        leg_symptoms=True,
-        episode_start=date(2026, 8, 1),
-    )
-    spreading_world(door, clock)
+    door = leaning_person(open_door(), clock)
     standing = door.standing()
     assert standing.favour is not None
     plan = done(door.favour_direction())
@@ -510,13 +513,7 @@ def test_favouring_a_direction_swaps_the_spreading_exercises_in_one_write(open_d
 
 
 def test_no_direction_is_favoured_while_sessions_are_stopped(open_door, clock):
-    door = started(
-        open_door(),
-        conditions=[Condition.SCIATICA],
-        leg_symptoms=True,
-        episode_start=date(2026, 8, 1),
-    )
-    spreading_world(door, clock)
+    door = leaning_person(open_door(), clock)
     assert isinstance(door.answer_screening({**ALL_NO, "saddle-numbness": True}, "re-screen"), Done)
     assert door.standing().favour is None
     before = door.repo.active_plan()
