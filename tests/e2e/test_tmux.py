@@ -507,3 +507,59 @@ def test_keys_typed_ahead_into_the_re_screen_answer_nothing(terminal, tmp_path):
     assert "[YES]" not in screen and "[ no]" not in screen, screen
     terminal.keys("y")  # typed once the questions are there: it answers
     assert "[YES]" in terminal.wait_for("[YES]")
+
+
+def first_answers(terminal: Terminal, condition_downs: int, days: str, health: tuple[str, ...]):
+    """The wizard up to the pain: every warning sign no, a condition, the episode, the three
+    questions a physiotherapist asks."""
+    terminal.wait_for("Welcome to rehab")
+    terminal.keys("Enter")
+    terminal.wait_for("warning signs")
+    terminal.keys(*["n"] * 17, "C-n")
+    terminal.wait_for("What have you been told")
+    terminal.keys(*["Down"] * condition_downs, "space", "Tab")
+    terminal.type(days)
+    terminal.keys("Tab", "Tab", *health, "C-n")
+    terminal.wait_for("How bad is your back pain")
+
+
+def test_a_first_run_at_pain_9_offers_calm_only(terminal, tmp_path):
+    data = tmp_path / "data" / "rehab.json"
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    first_answers(terminal, 1, "3", ("n", "n", "n"))  # acute lumbago, three days in
+    terminal.type("9")
+    terminal.keys("C-n")
+    terminal.wait_for("What do you have at home")
+    terminal.keys("C-n")
+    screen = terminal.wait_for("Recommended: stage 1")
+    assert "only Calm is offered" in screen
+    assert "2 · Mobilize" not in screen and "4 · Condition" not in screen
+
+
+def test_a_pregnant_persons_plan_and_a_pain_of_8_before_a_session(terminal, tmp_path):
+    """Pregnant, sciatica, three months in: the plan holds nothing lying on the front; a pain
+    of 8 before a session advises a step back and offers the stage below's session or rest
+    first."""
+    data = tmp_path / "data" / "rehab.json"
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    first_answers(terminal, 2, "90", ("y", "n", "n"))
+    terminal.type("2")
+    terminal.keys("Tab")
+    terminal.type("3")
+    terminal.keys("Tab")
+    terminal.type("2")
+    terminal.keys("Enter")
+    terminal.wait_for("What do you have at home")
+    terminal.keys("C-n")
+    terminal.wait_for("Recommended: stage 2")
+    terminal.keys("C-n")
+    terminal.wait_for("Start morning session")
+    terminal.keys("3")
+    plan = terminal.wait_for("Your plan · stage 2")
+    assert "lying on your front" not in plan.lower() and "Lying on your elbows" not in plan
+    terminal.keys("1")
+    terminal.wait_for("Start morning session")
+    rate_and_start(terminal, "3", "8", "2")
+    choice = " ".join(terminal.wait_for("The planned session anyway").split())
+    assert "(7 or more) advises a step" in choice, choice
+    assert "Stage 1's session instead (l)" in choice and "Rest today (r)" in choice, choice
