@@ -46,9 +46,11 @@ ICD10 = "http://hl7.org/fhir/sid/icd-10"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
-#: rehab's own identifiers and the one extension it uses (the number of sets of a dose).
+#: rehab's own identifiers and the extensions it uses (the sets of a dose, its hold).
 FILE_SYSTEM = "urn:rehab-planner:data-file"
 SETS_EXTENSION = "urn:rehab-planner:dose-sets"
+#: The hold of one repetition, in seconds (the Timing's duration is the whole performance).
+HOLD_EXTENSION = "urn:rehab-planner:dose-hold-seconds"
 
 Code = tuple[str, str, str]  # system, code, display
 
@@ -154,12 +156,15 @@ def bundle(
 def head(now: datetime, file_key: str, zone: tzinfo | None, since: date | None) -> dict[str, Any]:
     """The bundle without its entries: "entry" comes last, after these."""
     out = _Bundle(file_key, zone)
+    # `now` is the machine's clock: the true instant, said in the zone of the records.
+    instant = now.astimezone().astimezone(zone) if zone is not None else now.astimezone()
     result: dict[str, Any] = {
         "resourceType": "Bundle",
-        "id": out.address("Bundle", now.isoformat()),
+        # From the data, as every fullUrl is: the same file and window give the same bundle.
+        "id": out.address("Bundle", since.isoformat() if since is not None else "all"),
         "meta": {"tag": [{"system": "urn:rehab-planner:fhir-version", "code": FHIR_VERSION}]},
         "type": "collection",
-        "timestamp": out.time(now),
+        "timestamp": instant.isoformat(timespec="seconds"),
     }
     if since is not None:
         result["meta"]["tag"].append(
@@ -475,13 +480,12 @@ def _walk(out: _Bundle, subject: dict, walk: Walk) -> None:
 
 
 def dose_timing(dose: Dose, slot: str) -> dict[str, Any]:
-    """A dose as a FHIR Timing: times a day, the hold or the minutes, the time of day; the
-    words (`Dose.label`) go with it."""
+    """A dose as a FHIR Timing: times a day; `duration`, how long one performance takes (its
+    sets, reps, holds and rests, in minutes, `Dose.seconds`); the time of day; the words
+    (`Dose.label`) go with it. The hold of one rep is not a duration: it is an extension."""
     repeat: dict[str, Any] = {"frequency": dose.per_day, "period": 1, "periodUnit": "d"}
-    if dose.minutes is not None:
-        repeat |= {"duration": dose.minutes, "durationUnit": "min"}
-    elif dose.hold_s is not None:
-        repeat |= {"duration": dose.hold_s, "durationUnit": "s"}
+    minutes = dose.minutes if dose.minutes is not None else max(round(dose.seconds() / 60, 1), 0.1)
+    repeat |= {"duration": minutes, "durationUnit": "min"}
     if slot in _WHEN:
         repeat["when"] = _WHEN[slot]
     return {"repeat": repeat, "code": {"text": dose.label()}}
@@ -504,6 +508,8 @@ def _care_plan(
             "scheduledTiming": dose_timing(p.dose, p.slot),
             "extension": [{"url": SETS_EXTENSION, "valueInteger": p.dose.sets}],
         }
+        if p.dose.hold_s is not None:
+            detail["extension"].append({"url": HOLD_EXTENSION, "valueInteger": p.dose.hold_s})
         if p.dose.reps is not None:
             detail["quantity"] = {"value": p.dose.reps, "unit": "repetitions per set"}
         activities.append({"detail": detail})

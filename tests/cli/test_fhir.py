@@ -306,3 +306,52 @@ def test_the_pain_said_when_an_exercise_was_stopped_has_no_body_site(tmp_path):
     assert len(pains(bundle, BACK_SITE)) == 2  # before and after
     (session_url,) = [e["fullUrl"] for e in bundle["entry"] if e["resource"] is procedure]
     assert unsited[0]["partOf"] == [{"reference": session_url}]
+
+
+def test_the_timing_duration_is_one_performance_in_minutes_and_the_hold_an_extension(demo_file):
+    """Bridge, 2 × 8 reps holding 5 s with 30 s rest, takes a couple of minutes, not 5 s."""
+    from planner.fhir import HOLD_EXTENSION, dose_timing
+    from planner.models import Dose
+
+    bridge = Dose(sets=2, reps=8, hold_s=5, rest_s=30)
+    repeat = dose_timing(bridge, "any")["repeat"]
+    assert (repeat["duration"], repeat["durationUnit"]) == (round(bridge.seconds() / 60, 1), "min")
+    assert 2 <= repeat["duration"] <= 3
+    walk = dose_timing(Dose(sets=1, minutes=5), "morning")["repeat"]
+    assert (walk["duration"], walk["durationUnit"], walk["when"]) == (5, "min", ["MORN"])
+    (plan,) = resources(fhir(demo_file), "CarePlan")
+    held = [a["detail"] for a in plan["activity"] if "hold" in a["detail"]["description"]]
+    assert held
+    for detail in held:
+        holds = [e["valueInteger"] for e in detail["extension"] if e["url"] == HOLD_EXTENSION]
+        assert len(holds) == 1 and f"hold {holds[0]} s" in detail["description"]
+        assert detail["scheduledTiming"]["repeat"]["durationUnit"] == "min"
+
+
+@pytest.fixture
+def machine_in_utc(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_bundle_timestamp_is_the_true_instant_and_its_id_comes_from_the_data(machine_in_utc):
+    from planner.fhir import head
+
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 11, 21, 10, 37, 21)  # the machine's clock, in UTC
+    first = head(now, "file-key", berlin, None)
+    assert first["timestamp"] == "2026-11-21T11:37:21+01:00"  # 10:37:21Z, said in Berlin
+    assert (
+        datetime.fromisoformat(first["timestamp"]).timestamp()
+        == now.replace(tzinfo=ZoneInfo("UTC")).timestamp()
+    )
+    later = head(now + timedelta(hours=5), "file-key", berlin, None)
+    assert later["id"] == first["id"]  # the same data: the same bundle, apart from the time
+    since = head(now, "file-key", berlin, now.date() - timedelta(days=7))
+    assert since["id"] != first["id"]
+    assert head(now, "another-file", berlin, None)["id"] != first["id"]
