@@ -46,6 +46,7 @@ ICD10 = "http://hl7.org/fhir/sid/icd-10"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 #: rehab's own identifiers and the extensions it uses (the sets of a dose, its hold).
 FILE_SYSTEM = "urn:rehab-planner:data-file"
 SETS_EXTENSION = "urn:rehab-planner:dose-sets"
@@ -108,6 +109,8 @@ def concept(text: str, *codes: Code) -> dict[str, Any]:
 
 #: A condition's clinical status.
 ACTIVE = concept("Active", (CONDITION_CLINICAL, "active", "Active"))
+#: What the person told rehab, not a diagnosis a clinician made.
+UNCONFIRMED = concept("Unconfirmed", (CONDITION_VERIFICATION, "unconfirmed", "Unconfirmed"))
 
 
 class _Bundle:
@@ -130,6 +133,9 @@ class _Bundle:
         """Add `resource` and return the reference other resources use for it."""
         rid = self.address(kind, record_id)
         url = f"urn:uuid:{rid}"
+        if kind == "Observation" and "performer" not in resource:
+            # Every observation rehab holds is the person's own report.
+            resource = {**resource, "performer": [resource["subject"]]}
         self.entries.append(
             {"fullUrl": url, "resource": {"resourceType": kind, "id": rid, **resource}}
         )
@@ -264,6 +270,7 @@ def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[di
                     f"condition-{condition.value}",
                     {
                         "clinicalStatus": ACTIVE,
+                        "verificationStatus": UNCONFIRMED,
                         "code": concept(
                             CONDITION_LABELS[condition], *CONDITION_CODES.get(condition, ())
                         ),
@@ -284,6 +291,7 @@ def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[di
                     "condition-stenosis",
                     {
                         "clinicalStatus": ACTIVE,
+                        "verificationStatus": UNCONFIRMED,
                         "code": concept("Spinal stenosis, as the person told rehab"),
                         "subject": subject,
                         "asserter": subject,

@@ -355,3 +355,21 @@ def test_the_bundle_timestamp_is_the_true_instant_and_its_id_comes_from_the_data
     since = head(now, "file-key", berlin, now.date() - timedelta(days=7))
     assert since["id"] != first["id"]
     assert head(now, "another-file", berlin, None)["id"] != first["id"]
+
+
+def test_observations_are_the_patients_own_and_conditions_unconfirmed(tmp_path):
+    bundle = fhir(leg_file(tmp_path))
+    (patient,) = [
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    observations = resources(bundle, "Observation")
+    assert observations
+    assert all(o["performer"] == [{"reference": patient}] for o in observations)
+    conditions = resources(bundle, "Condition")
+    assert conditions
+    for condition in conditions:
+        [coding] = condition["verificationStatus"]["coding"]
+        assert (coding["system"], coding["code"]) == (
+            "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+            "unconfirmed",
+        )
