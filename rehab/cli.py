@@ -414,6 +414,18 @@ def one_line(exc: BaseException | str) -> str:
 READ_ONLY_COMMANDS = ("status",)
 
 
+#: Said on a system rehab does not run on, instead of a traceback from the POSIX lock.
+UNSUPPORTED = (
+    "rehab runs on Linux and macOS: its data file's lock needs a POSIX system "
+    "(on Windows, use WSL)."
+)
+
+
+def supported(platform: str) -> bool:
+    """Whether rehab runs on `platform` (`sys.platform`): the lock (fcntl) needs POSIX."""
+    return platform != "win32"
+
+
 def main() -> None:
     """The `rehab` command: parse, run, and turn any error into one line and an exit code."""
     # rehab uses no pydantic plugins; looking for them scans every installed package.
@@ -421,6 +433,9 @@ def main() -> None:
     # A command lasts a moment and leaves no cycles worth collecting: the collector would only
     # re-walk what the imports just built. Off until the app, which runs for hours, starts.
     gc.disable()
+    if not supported(sys.platform):
+        sys.stderr.write(UNSUPPORTED + "\n")
+        sys.exit(1)
     args = parse()
     try:
         code = run_parsed(args)

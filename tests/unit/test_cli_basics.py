@@ -54,3 +54,28 @@ def test_unknown_command_is_a_usage_error_exit_2():
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_on_windows_rehab_says_in_one_line_where_it_runs(monkeypatch, capsys):
+    """The lock is POSIX (fcntl): on Windows a line, not a traceback from the import."""
+    import rehab.cli
+
+    assert rehab.cli.supported("linux") and rehab.cli.supported("darwin")
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "argv", ["rehab", "status"])
+    with pytest.raises(SystemExit) as ended:
+        rehab.cli.main()
+    assert ended.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Linux and macOS" in err
+
+
+def test_the_licence_the_package_names_is_in_the_repository():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    assert (root / "LICENSE").read_text().startswith("MIT License")
+    assert "Operating System :: POSIX :: Linux" in project["classifiers"]
