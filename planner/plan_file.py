@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -195,6 +196,7 @@ def read(text: str, catalog: Catalog) -> PlanFile:
     """The plan `text` describes, checked; `PlanFileProblems` naming every line that is wrong."""
     import tomllib  # only here: Plan and Progress import this module at start-up
 
+    text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors write first
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -203,15 +205,16 @@ def read(text: str, catalog: Catalog) -> PlanFile:
         line = f"line {where.group(1)}" if where else "the file"
         raise PlanFileProblems([f"{line}: not a TOML file rehab can read ({words})."]) from None
     lines = _Lines(text)
-    problems: list[str] = []
+    said: list[tuple[int, str]] = []
 
     def problem(key: str | None, table: int | None, words: str) -> None:
         name = key if table is None else f"exercise {table + 1}{', ' + key if key else ''}"
-        problems.append(f"line {lines.of(key, table)}: {name}: {words}")
+        at = lines.of(key, table)
+        said.append((at, f"line {at}: {name}: {words}"))
 
     for key in data:
         if key not in _TOP:
-            problem(key, None, f"rehab does not know this field (it knows {', '.join(_TOP)}).")
+            problem(key, None, _unknown(key, _TOP))
     version = data.get("format", FORMAT)
     if not _whole(version) or version < 1:
         problem("format", None, "must be a whole number, 1.")
@@ -244,7 +247,8 @@ def read(text: str, catalog: Catalog) -> PlanFile:
         problem("exercise", None, "write each exercise as an [[exercise]] table.")
         exercises = []
     elif not exercises:
-        problems.append(f"line {len(lines.lines) or 1}: exercise: the plan has no exercises.")
+        at = len(lines.lines) or 1
+        said.append((at, f"line {at}: exercise: the plan has no exercises."))
     prescriptions: list[Prescription] = []
     seen: set[str] = set()
     for index, item in enumerate(exercises):
@@ -256,9 +260,19 @@ def read(text: str, catalog: Catalog) -> PlanFile:
             continue
         seen.add(found.exercise_id)
         prescriptions.append(found)
-    if problems:
-        raise PlanFileProblems(problems)
+    if said:
+        # In the order a person reads the file (a stable sort: one line's problems as found).
+        raise PlanFileProblems([words for _, words in sorted(said, key=lambda f: f[0])])
     return PlanFile(stage, prescriptions, clinician.strip(), note)
+
+
+def _unknown(key: str, known: Sequence[str]) -> str:
+    """An unknown field, with the known one it most likely meant ("rep" → "reps")."""
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    return f"rehab does not know this field (it knows {', '.join(known)}).{hint}"
 
 
 def _whole(value: Any) -> bool:
@@ -270,9 +284,7 @@ def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription
     bad = False
     for key in item:
         if key not in _EXERCISE:
-            problem(
-                key, index, f"rehab does not know this field (it knows {', '.join(_EXERCISE)})."
-            )
+            problem(key, index, _unknown(key, _EXERCISE))
             bad = True
     exercise_id = item.get("id")
     exercise = catalog.exercises.get(exercise_id) if isinstance(exercise_id, str) else None
@@ -283,6 +295,8 @@ def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription
             problem("id", index, f"{exercise_id!r} is not an exercise in rehab's catalog.")
         return None
     slot = item.get("slot", "any")
+    if isinstance(slot, str):
+        slot = slot.strip().lower()  # "Morning" is morning
     if slot not in _SLOTS:
         problem("slot", index, f"must be morning, evening or any; got {slot!r}.")
         bad = True

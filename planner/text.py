@@ -44,3 +44,8 @@ def u_escaped(serialised: str) -> str:
     reaches a terminal raw. Only for text whose strings are quoted (escapes mean nothing
     outside them), and whose newlines and tabs outside strings are layout."""
     return serialised.translate(_ESCAPED)
+
+
+def counted(n: int, thing: str, things: str | None = None) -> str:
+    """ "1 exercise", "2 exercises": a count with its noun in the right number."""
+    return f"{n} {thing if n == 1 else (things or thing + 's')}"

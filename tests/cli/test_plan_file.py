@@ -1,4 +1,4 @@
-"""`rehab plan export` / `rehab plan import`: a plan a physiotherapist can write (issue 17).
+"""`rehab plan export` / `rehab plan import`: a plan a physiotherapist can write.
 The round trip gives the same plan; every bad file is refused line by line, nothing changed."""
 
 from __future__ import annotations
@@ -254,3 +254,53 @@ def test_an_exercise_rehab_would_leave_out_is_loaded_and_said(tmp_path):
     assert f"Note: rehab would leave {bend.name} out of its own plan for you" in out
     assert "spinal stenosis" in out
     assert out.count("Note:") == 1
+
+
+def test_a_file_as_a_windows_editor_saves_it_is_read(demo, tmp_path):
+    """A byte-order mark first, a slot in capitals: read as a person means them."""
+    text = plan_text(demo).replace('slot = "any"', 'slot = "Morning"', 1)
+    target = tmp_path / "windows.toml"
+    target.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    code, out, err = cli("plan", "import", str(target), "--data", str(demo))
+    assert code == 0, err
+    plan, _ = active(demo)
+    assert "morning" in {p.slot for p in plan.prescriptions}
+
+
+def test_problems_come_in_line_order_with_what_an_unknown_field_most_likely_meant():
+    text = "\n".join(
+        [
+            "note = 5",  # checked after the stage, said before it
+            "clinican = 'A. Physio'",  # a top-level field misspelt
+            "stage = 9",
+            "[[exercise]]",
+            'id = "bridge"',
+            "rep = 8",  # a dose field misspelt
+            "[[exercise]]",
+            'id = "no-such-exercise"',
+            "[[exercise]]",
+            'id = "hamstring-stretch"',
+            "sets = 99",
+        ]
+    )
+    with pytest.raises(plan_file.PlanFileProblems) as bad:
+        plan_file.read(text, load_catalog())
+    lines = [int(re.match(r"line (\d+):", p).group(1)) for p in bad.value.problems]
+    assert lines == [1, 2, 3, 6, 8, 11]
+    said = "\n".join(bad.value.problems)
+    assert "Did you mean reps?" in said and "Did you mean clinician?" in said
+
+
+@pytest.mark.parametrize("n, words", [(1, "1 exercise"), (2, "2 exercises"), (0, "0 exercises")])
+def test_counts_say_their_plural_right(n, words):
+    from planner.text import counted
+
+    assert counted(n, "exercise") == words
+
+
+def test_a_one_exercise_plan_is_said_as_one_exercise(demo, tmp_path):
+    target = tmp_path / "one.toml"
+    target.write_text('stage = 2\n[[exercise]]\nid = "table-lean"\n')
+    code, out, err = cli("plan", "import", str(target), "--data", str(demo))
+    assert code == 0, err
+    assert "stage 2, 1 exercise." in out
