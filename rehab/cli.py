@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
+
+    # Listed with the others; `parse` turns `rehab help X` into `rehab X --help`.
+    helps = sub.add_parser("help", help="show the help of rehab, or of one command")
+    helps.add_argument("topic", nargs="?", metavar="COMMAND")
     return parser
 
 
@@ -356,6 +360,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace | SimpleNames
     """The command line (default `sys.argv[1:]`) read; exits 2 on usage errors, as argparse
     does."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["help"]:
+        argv = [*argv[1:2], "--help"]  # `rehab help status` is `rehab status --help`
     return quick_parse(argv) or build_parser().parse_args(argv)
 
 

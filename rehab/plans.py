@@ -10,7 +10,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.models import Catalog, Plan, Profile
-from planner.text import screen_safe
+from planner.text import counted, screen_safe
 from rehab.commands import CommandError, done
 
 
@@ -43,7 +43,7 @@ def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     write_private(target, text)
     out.write(
         screen_safe(
-            f"Wrote the plan (stage {plan.stage}, {len(plan.prescriptions)} exercises) "
+            f"Wrote the plan (stage {plan.stage}, {counted(len(plan.prescriptions), 'exercise')}) "
             f"to {target}\n"
         )
     )
@@ -97,7 +97,7 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     out.write(
         screen_safe(
             f"Loaded the plan from {who}: stage {plan.stage}, "
-            f"{len(plan.prescriptions)} exercises.\n"
+            f"{counted(len(plan.prescriptions), 'exercise')}.\n"
         )
     )
     out.writelines(screen_safe(f"{line}\n") for line in result.said)

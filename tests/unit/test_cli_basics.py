@@ -79,3 +79,14 @@ def test_the_licence_the_package_names_is_in_the_repository():
     assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
     assert (root / "LICENSE").read_text().startswith("MIT License")
     assert "Operating System :: POSIX :: Linux" in project["classifiers"]
+
+
+@pytest.mark.parametrize(
+    "argv, shown",
+    [(["help"], "help       show the help of rehab"), (["help", "status"], "usage: rehab status")],
+)
+def test_rehab_help_shows_the_help_of_rehab_or_of_one_command(capsys, argv, shown):
+    with pytest.raises(SystemExit) as ended:
+        run(argv)
+    assert ended.value.code == 0
+    assert shown in capsys.readouterr().out

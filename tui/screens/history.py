@@ -40,7 +40,7 @@ from planner.models import (
 )
 from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
 from planner.report import short_change
-from planner.text import screen_safe
+from planner.text import counted, screen_safe
 from planner.walking import minutes_by_day
 from tui.screens.base import MainScreen
 from tui.text import literal
@@ -773,7 +773,8 @@ def session_detail(session: Session, catalog: Catalog, rules: Rules) -> list[Con
             [
                 Content(f"Stage {s.stage}" + (f" · {stage.name}" if stage else "")),
                 Content(
-                    f"{OUTCOME_WORDS[s.outcome]} · {done} of {len(s.entries)} exercises done"
+                    f"{OUTCOME_WORDS[s.outcome]} · {done} of "
+                    f"{counted(len(s.entries), 'exercise')} done"
                     f" ({round(100 * s.done_share)} % of the work)"
                 ),
                 Content(

@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
 from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
 from planner.plan_file import replaces_theirs
-from planner.text import screen_safe
+from planner.text import counted, screen_safe
 from tui.parse import InputProblem, parse_whole
 from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
@@ -206,7 +206,7 @@ class PlanScreen(MainScreen):
         self.query_one("#plan-title", Static).update(
             Content.assemble(
                 (f"Your plan · stage {plan.stage} {stage.name}", "bold"),
-                f" · {len(plan.prescriptions)} exercises",
+                f" · {counted(len(plan.prescriptions), 'exercise')}",
             )
         )
         source = self.query_one("#plan-source", Static)

@@ -24,6 +24,7 @@ from planner.progression import is_flare, reach_moved
 from planner.report import session_summary
 from planner.runner import PHASE_WORDS, SessionRun
 from planner.safety import SESSION_CHECKS
+from planner.text import counted
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
@@ -386,7 +387,7 @@ class EndSessionScreen(Screen):
             }[outcome]
             yield Static(
                 Content.assemble(
-                    (head, "bold"), f" · {done} of {len(self.entries)} exercises done"
+                    (head, "bold"), f" · {done} of {counted(len(self.entries), 'exercise')} done"
                 ),
                 markup=False,
             )

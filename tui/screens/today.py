@@ -17,6 +17,7 @@ from planner.learn import TodaysCard, todays_card
 from planner.models import CheckIn, Session, Walk
 from planner.plan import session_minutes
 from planner.report import short_change
+from planner.text import counted
 from tui.screens.base import MainScreen
 from tui.text import bullet_list, literal
 
@@ -116,7 +117,7 @@ class TodayScreen(MainScreen):
                 rows.append(
                     Content(
                         f"  {mark} {slot.capitalize():<8} {word} · "
-                        f"{finished}/{len(s.entries)} exercises · pain {short_change(s)}"
+                        f"{finished}/{counted(len(s.entries), 'exercise')} · pain {short_change(s)}"
                     )
                 )
         self.query_one("#sessions", Static).update(Content("\n").join(rows))
@@ -178,7 +179,8 @@ class TodayScreen(MainScreen):
         head = "Extra" if all_done else "Next"
         lines.append(
             Content.from_markup(
-                f"[b]{head}: {slot} session[/b] · {len(items)} exercises, about {minutes} min"
+                f"[b]{head}: {slot} session[/b] · {counted(len(items), 'exercise')}, "
+                f"about {minutes} min"
             )
         )
         for i, p in enumerate(items, 1):
@@ -201,7 +203,8 @@ class TodayScreen(MainScreen):
         widget.update(
             Content.assemble(
                 (f"Your {session.slot} session of {session.started_at:%a %d %b, %H:%M}", "bold"),
-                f" was cut off with {done} of {len(session.entries)} exercises done, before "
+                f" was cut off with {done} of {counted(len(session.entries), 'exercise')} done, "
+                "before "
                 "you said how it went.\n",
                 ("f", "bold"),
                 "  finish it: pain now and the two warning-sign questions\n",
