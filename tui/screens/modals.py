@@ -20,7 +20,7 @@ from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput
 
 T = TypeVar("T")
 
@@ -140,7 +140,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             if self.leg
             else "Pain from 0 (none) to 10 (worst you can imagine):"
         )
-        yield Input(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
+        yield TextInput(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
         fields = LegFields(kept.rating if kept else None)
         fields.display = self.leg or (kept is not None and kept.leg_pain is not None)
         yield fields
@@ -191,7 +191,7 @@ class PainScreen(AskScreen[Rating | None]):
             if self.leg
             else "Pain from 0 (none) to 10 (worst):"
         )
-        yield Input(id="pain", placeholder="0–10", compact=True)
+        yield TextInput(id="pain", placeholder="0–10", compact=True)
         if self.leg:
             yield LegFields()
 
