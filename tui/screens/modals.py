@@ -36,7 +36,8 @@ class Problem(Static):
         super().__init__("", markup=False, **kwargs)
 
     def say(self, text: str) -> None:
-        self.update(Content("⚠ " + text) if text else "")
+        # A message may quote what was typed or pasted ("“4␛]0;x␇” is not"): drawn safe.
+        self.update(literal("⚠ " + text) if text else "")
 
 
 def read_field(form: Widget, selector: str, parse: Callable[[str], T]) -> T:
