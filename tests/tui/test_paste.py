@@ -1,5 +1,6 @@
-"""A pasted note is kept exactly as pasted, in order, and drawn with its control characters made
-visible (a paste holding ESC ] 52 … BEL was saved scrambled and left stale lines)."""
+"""A paste is kept exactly as pasted, in order, and drawn with its control characters made
+visible, in a note and in a number field alike (a paste holding ESC ] 52 … BEL was saved
+scrambled and left stale lines)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.tui.flows import answer_all, first_run, type_into
 from tests.tui.test_daily_path import run_to_the_end, start_session
 from tui import compat
 from tui.compat import PASTE_END, PASTE_START, WholePastes
+from tui.screens.modals import CheckInScreen, Problem
 from tui.widgets.answers import AnswerList
 
 #: A clipboard-writing escape (OSC 52) between words, as a paste from a web page can hold.
@@ -114,3 +116,41 @@ def test_outside_a_paste_the_escape_key_and_keys_are_read_as_before():
     assert list(parser.feed("\x1b")) == []
     time.sleep(0.2)  # past Textual's escape delay: a lone ESC is the escape key
     assert [e.key for e in parser.tick()] == ["escape"]
+
+
+#: A pasted window-title escape after a pain number.
+PASTED_PAIN = "4\x1b]0;x\x07"
+
+
+@pinned_only
+async def test_a_pain_number_pasted_with_an_escape_is_drawn_with_pictures_and_refused(
+    make_app, data_file, clock
+):
+    """A number field keeps the paste as it came, draws it safe, and its form's one line saying
+    why it does not fit quotes it safe too; nothing is saved."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        clock.advance(minutes=5)
+        checkins_before = len(app.repo.checkins())
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInScreen)
+        pain = form.query_one("#pain", Input)
+        pain.focus()
+        await pilot.pause()
+        pain.post_message(events.Paste(PASTED_PAIN))
+        await pilot.pause()
+        assert pain.value == PASTED_PAIN
+        assert drawn(pain).startswith("4␛]0;x␇") and "\x1b" not in drawn(pain)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and app.focused is pain
+        problem = form.query_one(Problem)
+        said = drawn(problem)
+        assert problem.size.height == 1
+        assert said.startswith("⚠ Pain is a whole number from 0 to 10; “4␛]0;x␇” is not.")
+        assert "\x1b" not in said
+    with reopen(data_file, clock) as repo:
+        assert len(repo.checkins()) == checkins_before

@@ -20,6 +20,7 @@ from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.text import literal
 from tui.widgets.checklist import CheckList
+from tui.widgets.text_fields import TextInput
 
 FORMATS = [
     ("md", "a report for your physiotherapist (Markdown)"),
@@ -49,7 +50,7 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
     def fields(self) -> ComposeResult:
         yield CheckList(FORMATS, selected=["md"], single=True, id="format")
         yield Label("Save as:")
-        yield Input(self.default_path("md"), id="path", compact=True)
+        yield TextInput(self.default_path("md"), id="path", compact=True)
 
     @on(CheckList.Changed)
     def format_changed(self, event: CheckList.Changed) -> None:

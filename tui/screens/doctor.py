@@ -24,7 +24,7 @@ from tui.parse import InputProblem, parse_episode_start
 from tui.screens.modals import AskScreen, Problem, read_field
 from tui.text import bullet_list
 from tui.widgets.answers import AnswerList
-from tui.widgets.text_fields import WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput
 
 
 class DoctorScreen(Screen[str | None]):
@@ -167,7 +167,7 @@ class AfterAlarmScreen(ModalScreen[tuple[AfterEmergency, date | None] | None]):
             )
             with Vertical(id="seen-box", classes="field-box"):
                 yield Label("The day the doctor saw you (YYYY-MM-DD, or days ago):")
-                yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 1", compact=True)
+                yield TextInput(id="seen-on", placeholder="e.g. 2026-11-20 or 1", compact=True)
             yield Problem()
             with Vertical(classes="choices"):
                 stay = Content("Not yet: stay stopped (n)")
@@ -236,7 +236,7 @@ class ClearanceScreen(Screen[bool | None]):
             )
             yield AnswerList([(s.flag.id, s.flag.question) for s in self.signs], id="cleared-list")
             yield Label("When did the doctor see you? A date (YYYY-MM-DD) or days ago:")
-            yield Input(id="seen-on", placeholder="e.g. 2026-11-20 or 3", compact=True)
+            yield TextInput(id="seen-on", placeholder="e.g. 2026-11-20 or 3", compact=True)
             yield Label("What they said (optional):")
             yield WordsInput(
                 id="note",
@@ -301,7 +301,7 @@ class GoAheadScreen(AskScreen[date | None]):
 
     def fields(self) -> ComposeResult:
         yield Label("The day they said you may start (YYYY-MM-DD, or days ago):")
-        yield Input(id="go-ahead", placeholder="e.g. 2026-11-20 or 2", compact=True)
+        yield TextInput(id="go-ahead", placeholder="e.g. 2026-11-20 or 2", compact=True)
 
     def read(self) -> date:
         today = self.app.now().date()

@@ -39,7 +39,7 @@ from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput
 
 DISCLAIMER = (
     "rehab walks you through a gentle, staged home exercise programme for low back pain "
@@ -116,14 +116,14 @@ class FirstRunScreen(Screen):
                         [(c.value, label) for c, label in CONDITION_LABELS.items()], id="conditions"
                     )
                     yield Label("When did this episode begin? A date (YYYY-MM-DD) or days ago:")
-                    yield Input(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
+                    yield TextInput(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
                     yield Checkbox("A doctor has told me I have spinal stenosis", id="stenosis")
                     yield Label("Three more, each y or n: what would not suit you is left out.")
                     yield AnswerList(HEALTH_QUESTIONS, id="health-list")
                 with Vertical(id="pain"):
                     yield Label("How bad is your back pain right now?")
                     yield Label("0 = no pain · 5 = moderate · 10 = the worst you can imagine")
-                    yield Input(id="pain-now", placeholder="0–10", compact=True)
+                    yield TextInput(id="pain-now", placeholder="0–10", compact=True)
                     # Shown for sciatica or a disc herniation: the leg is rated apart (§3b).
                     yield LegFields(id="first-leg")
                 with VerticalScroll(id="setup"):
@@ -144,12 +144,12 @@ class FirstRunScreen(Screen):
                         id="slots",
                     )
                     yield Label("Minutes per session (5–60):")
-                    yield Input("15", id="minutes", compact=True)
+                    yield TextInput("15", id="minutes", compact=True)
                     yield Label(
                         "Walking: minutes you can walk comfortably now "
                         "(0 if not yet, blank to say later):"
                     )
-                    yield Input(id="walk-now", placeholder="0–240", compact=True)
+                    yield TextInput(id="walk-now", placeholder="0–240", compact=True)
                 with VerticalScroll(id="stage"):
                     yield Static(id="recommendation", markup=False)
                     yield CheckList(

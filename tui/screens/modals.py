@@ -20,7 +20,7 @@ from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput
 
 T = TypeVar("T")
 
@@ -36,7 +36,8 @@ class Problem(Static):
         super().__init__("", markup=False, **kwargs)
 
     def say(self, text: str) -> None:
-        self.update(Content("⚠ " + text) if text else "")
+        # A message may quote what was typed or pasted ("“4␛]0;x␇” is not"): drawn safe.
+        self.update(literal("⚠ " + text) if text else "")
 
 
 def read_field(form: Widget, selector: str, parse: Callable[[str], T]) -> T:
@@ -140,7 +141,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
             if self.leg
             else "Pain from 0 (none) to 10 (worst you can imagine):"
         )
-        yield Input(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
+        yield TextInput(str(kept.pain) if kept else "", id="pain", placeholder="0–10", compact=True)
         fields = LegFields(kept.rating if kept else None)
         fields.display = self.leg or (kept is not None and kept.leg_pain is not None)
         yield fields
@@ -191,7 +192,7 @@ class PainScreen(AskScreen[Rating | None]):
             if self.leg
             else "Pain from 0 (none) to 10 (worst):"
         )
-        yield Input(id="pain", placeholder="0–10", compact=True)
+        yield TextInput(id="pain", placeholder="0–10", compact=True)
         if self.leg:
             yield LegFields()
 

@@ -22,6 +22,7 @@ from tui.screens.base import MainScreen
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
+from tui.widgets.text_fields import TextInput
 
 FIELDS = [
     ("sets", "Sets"),
@@ -62,7 +63,7 @@ class DoseScreen(AskScreen[Dose | None]):
             low, high = getattr(self.exercise.bounds, name)
             with Horizontal(classes="row"):
                 yield Label(f"{label} ({low}–{high}):")
-                yield Input(str(getattr(self.dose, name)), id=name, compact=True)
+                yield TextInput(str(getattr(self.dose, name)), id=name, compact=True)
 
     def read(self) -> Dose:
         changes = {}

@@ -31,7 +31,7 @@ from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import WordsArea
+from tui.widgets.text_fields import TextInput, WordsArea
 
 TICK_S = 0.2
 
@@ -393,7 +393,7 @@ class EndSessionScreen(Screen):
             )
             with Horizontal(classes="field"):
                 yield Label("Back pain, 0–10:" if self.leg else "Pain now, 0–10:")
-                yield Input(id="pain", placeholder="0–10", compact=True)
+                yield TextInput(id="pain", placeholder="0–10", compact=True)
             if self.leg:
                 yield LegFields(inline=True)
             # Safety first: the warning-sign questions come before anything else is asked.

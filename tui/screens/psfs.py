@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 from planner.models import PsfsItem, PsfsRating
 from tui.parse import InputProblem, parse_whole
 from tui.screens.modals import Problem
-from tui.widgets.text_fields import WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput
 
 ROWS = 5
 MIN_ACTIVITIES = 3
@@ -118,7 +118,7 @@ class PsfsScreen(ModalScreen[PsfsRating | None]):
                         compact=True,
                         classes="psfs-activity",
                     )
-                    yield Input(
+                    yield TextInput(
                         id=f"score-{row}",
                         placeholder=f"was {item.score}" if item else "0–10",
                         max_length=3,

@@ -13,6 +13,7 @@ from planner.walking import WalkTarget, check_walk
 from tui.parse import InputProblem, parse_pain, parse_reach, parse_whole
 from tui.screens.modals import AskScreen, read_field
 from tui.widgets.leg_fields import REACH_HINT
+from tui.widgets.text_fields import TextInput
 
 
 class WalkSetupScreen(AskScreen[int | None]):
@@ -31,7 +32,7 @@ class WalkSetupScreen(AskScreen[int | None]):
             "minutes on 5 days. 0 if walking is not comfortable yet."
         )
         kept = "" if self.kept is None else str(self.kept)
-        yield Input(kept, id="walk-minutes", placeholder=f"0–{WALK_MAX_MINUTES}", compact=True)
+        yield TextInput(kept, id="walk-minutes", placeholder=f"0–{WALK_MAX_MINUTES}", compact=True)
 
     def read(self) -> int:
         field = self.query_one("#walk-minutes", Input)
@@ -86,7 +87,7 @@ class WalkScreen(AskScreen[Walk | None]):
     def fields(self) -> ComposeResult:
         yield Label("Minutes walked:")
         kept = self.kept
-        yield Input(
+        yield TextInput(
             str(kept.minutes) if kept else "",
             id="walk-minutes",
             placeholder=f"1–{WALK_MAX_MINUTES}",
@@ -100,19 +101,19 @@ class WalkScreen(AskScreen[Walk | None]):
                 compact=True,
             )
         yield Label("Back pain after, 0–10:" if self.leg else "Pain after, 0–10:")
-        yield Input(
+        yield TextInput(
             str(kept.pain_after) if kept else "", id="walk-pain", placeholder="0–10", compact=True
         )
         if self.leg:
             yield Label("Leg pain after, 0–10:")
             leg = kept.leg_after if kept else None
-            yield Input(
+            yield TextInput(
                 "" if leg is None else str(leg), id="walk-leg", placeholder="0–10", compact=True
             )
             # Walks are symptoms too: leg symptoms that spread further down make it a flare.
             yield Label(f"How far down the leg now?\n{REACH_HINT}")
             reach = kept.reach_after if kept else None
-            yield Input(
+            yield TextInput(
                 "" if reach is None else str(REACHES.index(reach)),
                 id="walk-reach",
                 placeholder="0–4",

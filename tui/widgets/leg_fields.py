@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from planner.models import REACHES, Rating
 from tui.parse import InputProblem, parse_pain, parse_reach
+from tui.widgets.text_fields import TextInput
 
 REACH_HINT = "0 none · 1 buttock · 2 thigh · 3 below the knee · 4 foot"  # 55 columns
 
@@ -34,16 +35,16 @@ class LegFields(Vertical):
         if self.inline:
             with Horizontal(classes="field"):
                 yield Label("Leg pain, 0–10:")
-                yield Input(leg, id="leg", placeholder="0–10", compact=True)
+                yield TextInput(leg, id="leg", placeholder="0–10", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Down the leg:")
-                yield Input(reach, id="reach", placeholder="0–4", compact=True)
+                yield TextInput(reach, id="reach", placeholder="0–4", compact=True)
             yield Label(REACH_HINT, classes="dim")
             return
         yield Label("Leg pain, 0–10:")
-        yield Input(leg, id="leg", placeholder="0–10", compact=True)
+        yield TextInput(leg, id="leg", placeholder="0–10", compact=True)
         yield Label(f"How far down the leg?\n{REACH_HINT}")
-        yield Input(reach, id="reach", placeholder="0–4", compact=True)
+        yield TextInput(reach, id="reach", placeholder="0–4", compact=True)
 
     def rating(self, back: int) -> Rating:
         """The whole rating: `back` with the leg's pain and reach as typed."""

@@ -1,11 +1,14 @@
-"""Fields for the person's own words: every character they type or paste is kept as it came.
+"""The app's text fields: every character typed or pasted is kept as it came, and drawn as
+`planner.text.screen_safe` shows it, as everything else on the screen is drawn, so none of it
+reaches the terminal raw (a pasted ESC left stale lines, a bidi override reordered a field).
+Screens and widgets build their fields from here, never from Textual's bare `Input` or
+`TextArea`: tests/unit/test_one_field.py reads the source for it.
 
-Textual inserts a typed key only when `str.isprintable()` says so, and the zero-width joiner
-and non-joiner are format characters (Cf), which it says are not: "🧘‍♀️" arrived as "🧘♀️". These
-fields insert those two as well (variation selectors are printable already). A paste is kept
-exactly, control characters and all; the fields draw their text through
-`planner.text.screen_safe`, as everything else on the screen is drawn, so none of it reaches
-the terminal raw.
+`TextInput` is the one-line field: a pain, a date, minutes, a file's path. For the person's
+own words: Textual inserts a typed key only when `str.isprintable()` says so, and the
+zero-width joiner and non-joiner are format characters (Cf), which it says are not: "🧘‍♀️"
+arrived as "🧘♀️". `WordsInput` and `WordsArea` insert those two as well (variation selectors
+are printable already).
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from tui.compat import ShownSafeInput
 JOINERS = frozenset("\u200c\u200d")
 
 
-class WordsInput(ShownSafeInput):
+class TextInput(ShownSafeInput):
+    """A one-line field that keeps its value exactly as typed or pasted and draws it as
+    `screen_safe` shows it (with the pinned Textual: tui/compat.py; Textual's own `Input` on
+    any other)."""
+
+
+class WordsInput(TextInput):
     """An Input for free text that keeps joiners and draws control characters as pictures."""
 
     async def on_key(self, event: events.Key) -> None:
