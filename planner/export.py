@@ -31,6 +31,7 @@ from planner.models import (
     CheckIn,
     Clearance,
     Condition,
+    Dose,
     Equipment,
     Frozen,
     Plan,
@@ -92,6 +93,13 @@ CSV_COLUMNS = (
     "exercise_id",
     "exercise",
     "prescribed",
+    # The prescribed dose as numbers, for a spreadsheet to compute with (blank: not dosed so).
+    "prescribed_sets",
+    "prescribed_reps",
+    "prescribed_hold_s",
+    "prescribed_minutes",
+    "prescribed_rest_s",
+    "prescribed_per_day",
     "sets_done",
     "reps_done",
     "hold_s_done",
@@ -167,6 +175,7 @@ def csv_text(
                         "exercise": e.name,
                         # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
                         "prescribed": e.prescribed.label().replace("×", "x"),
+                        **_dose_numbers(e.prescribed),
                         "sets_done": e.sets_done,
                         "reps_done": e.reps_done,
                         "hold_s_done": e.hold_s_done,
@@ -210,6 +219,103 @@ def csv_text(
 
 def _blank(value: int | None) -> str | int:
     return "" if value is None else value
+
+
+def _dose_numbers(dose: Dose) -> dict[str, str | int]:
+    """A dose's numbers under their `prescribed_…` columns."""
+    names = ("sets", "reps", "hold_s", "minutes", "rest_s", "per_day")
+    return {f"prescribed_{n}": _blank(getattr(dose, n)) for n in names}
+
+
+#: The tables `rehab export --format csv --table` writes: the sessions (the default, above),
+#: and one row per check-in, per walk and per activity of a PSFS rating.
+CSV_TABLES = ("sessions", "checkins", "walks", "psfs")
+CHECKIN_COLUMNS = ("date", "time", "pain", "leg_pain", "reach", "note")
+WALK_COLUMNS = (
+    "date",
+    "time",
+    "minutes",
+    "backward",
+    "pain_that_day",
+    "pain_after",
+    "leg_after",
+    "reach_that_day",
+    "reach_after",
+    "flare",
+    "flare_reason",
+    "note",
+)
+PSFS_COLUMNS = ("date", "time", "rating_id", "activity", "score", "mean")
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
+    """One row per daily check-in, oldest first: the report's pain trend, rebuilt."""
+    return _csv(
+        CHECKIN_COLUMNS,
+        (
+            {
+                "date": c.at.date().isoformat(),
+                "time": f"{c.at:%H:%M}",
+                "pain": c.pain,
+                "leg_pain": _blank(c.leg_pain),
+                "reach": _blank(c.reach),
+                "note": c.note,
+            }
+            for c in sorted(_since(checkins, since, "at"), key=lambda x: x.at)
+        ),
+    )
+
+
+def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) -> str:
+    """One row per walk, oldest first, with whether it flared and why."""
+    return _csv(
+        WALK_COLUMNS,
+        (
+            {
+                "date": w.at.date().isoformat(),
+                "time": f"{w.at:%H:%M}",
+                "minutes": w.minutes,
+                "backward": _yes(w.backward),
+                "pain_that_day": _blank(w.day_pain),
+                "pain_after": w.pain_after,
+                "leg_after": _blank(w.leg_after),
+                "reach_that_day": _blank(w.day_reach),
+                "reach_after": _blank(w.reach_after),
+                "flare": _yes(bool(walk_flare_reason(w, rules))),
+                "flare_reason": walk_flare_reason(w, rules),
+                "note": w.note,
+            }
+            for w in sorted(_since(walks, since, "at"), key=lambda x: x.at)
+        ),
+    )
+
+
+def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
+    """One row per activity of each PSFS rating, oldest first, with the rating's mean."""
+    return _csv(
+        PSFS_COLUMNS,
+        (
+            {
+                "date": r.at.date().isoformat(),
+                "time": f"{r.at:%H:%M}",
+                "rating_id": r.id,
+                "activity": item.activity,
+                "score": item.score,
+                "mean": round(r.mean, 2),
+            }
+            for r in sorted(_since(ratings, since, "at"), key=lambda x: x.at)
+            for item in r.items
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -185,6 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
         "it can be imported, nor ics, always the next 28 days",
     )
     exp.add_argument(
+        "--table",
+        choices=("sessions", "checkins", "walks", "psfs"),
+        help="csv only: one row per exercise done (sessions, the default), per daily "
+        "check-in, per walk, or per activity of a PSFS rating",
+    )
+    exp.add_argument(
+        "--excel",
+        action="store_true",
+        help="csv only: start with the byte-order mark Excel on Windows needs to read UTF-8",
+    )
+    exp.add_argument(
         "--tz",
         metavar="ZONE",
         help="fhir and ics: your time zone, like Europe/Berlin (default: this "

@@ -62,6 +62,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             f"--tz does not apply to --format {args.format}: its times are local, as stored."
         )
     zone = export_zone(args.tz)
+    table, excel = getattr(args, "table", None), getattr(args, "excel", False)
+    if (table is not None or excel) and args.format != "csv":
+        option = "--table" if table is not None else "--excel"
+        raise UsageError(f"{option} applies to --format csv only.")
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
@@ -72,7 +76,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
-    text = render_export(args.format, path, clock, since, zone)
+    text = render_export(args.format, path, clock, since, zone, table or "sessions", excel)
     if target is None:
         out.writelines(text)
         return 0
@@ -94,7 +98,13 @@ def export_zone(name: str | None) -> tzinfo | None:
 
 
 def render_export(
-    fmt: str, path: Path, clock: Clock, since: date | None, zone: tzinfo | None = None
+    fmt: str,
+    path: Path,
+    clock: Clock,
+    since: date | None,
+    zone: tzinfo | None = None,
+    table: str = "sessions",
+    excel: bool = False,
 ) -> Iterator[str]:
     """The export of the file at `path`, opened read-only for this command, in pieces to write
     as they come (`store.exports.pieces`)."""
@@ -104,7 +114,7 @@ def render_export(
 
     with Repository.read(path, clock=clock) as repo:
         try:
-            return pieces(fmt, repo, load_catalog(), clock(), since, zone)
+            return pieces(fmt, repo, load_catalog(), clock(), since, zone, table, excel)
         except NothingToExport as refused:
             raise CommandError(str(refused)) from None
 

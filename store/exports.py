@@ -32,16 +32,36 @@ def pieces(
     now: datetime,
     since: date | None,
     zone: tzinfo | None = None,
+    table: str = "sessions",
+    excel: bool = False,
 ) -> Iterator[str]:
     """The export `fmt` of what `repo` holds, as text in pieces to write as they come: the FHIR
     bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
     was 532 MB at its peak), any other export in one piece. Everything is read from `repo`
     before this returns, so the pieces may be written after it is closed. `zone` is the
     person's time zone (the FHIR bundle's offsets, the calendar's VTIMEZONE); None: the
-    system's local time."""
+    system's local time. A CSV holds `table` (`planner.export.CSV_TABLES`); `excel` starts it
+    with the byte-order mark Excel on Windows needs to read it as UTF-8."""
     if fmt == "fhir":
         return _fhir(repo, catalog, now, since, zone)
+    if fmt == "csv":
+        return iter([("\ufeff" if excel else "") + _csv(table, repo, catalog, since)])
     return iter([_text(fmt, repo, catalog, now, since, zone)])
+
+
+def _csv(table: str, repo, catalog: Catalog, since: date | None) -> str:
+    """One of the CSV tables."""
+    if table == "checkins":
+        return export.csv_checkins(repo.checkins(since), since)
+    if table == "walks":
+        return export.csv_walks(repo.walks(since), catalog.rules, since)
+    if table == "psfs":
+        return export.csv_psfs(repo.psfs(since), since)
+    if table != "sessions":
+        raise ValueError(f"unknown CSV table {table!r}")
+    return export.csv_text(
+        repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
+    )
 
 
 def _text(
@@ -54,10 +74,6 @@ def _text(
         if "meta" not in tables:
             raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
         return export.json_text(tables, ORDER_FIELDS)
-    if fmt == "csv":
-        return export.csv_text(
-            repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
-        )
     profile, plan = repo.profile(), repo.active_plan()
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None

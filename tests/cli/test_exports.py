@@ -763,3 +763,45 @@ def test_an_import_with_a_time_rehab_does_not_keep_is_refused_naming_the_record(
     assert code == 1 and one_line(err), err
     assert "checkins document 'c-tz'" in err and why in err
     assert not target.exists()  # nothing changed
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV tables
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_each_csv_table_reads_back_with_the_stdlib(demo_file):
+    with Repository.open(demo_file, clock=FakeClock(), readonly=True) as repo:
+        checkins, walks, psfs = repo.checkins(), repo.walks(), repo.psfs()
+    rows = csv_rows(export(demo_file, "csv", "--table", "checkins"))
+    assert [int(r["pain"]) for r in rows] == [c.pain for c in checkins]
+    rows = csv_rows(export(demo_file, "csv", "--table", "walks"))
+    assert [int(r["minutes"]) for r in rows] == [w.minutes for w in walks]
+    rows = csv_rows(export(demo_file, "csv", "--table", "psfs"))
+    assert len(rows) == sum(len(r.items) for r in psfs) and rows
+    assert {int(r["score"]) for r in rows} <= set(range(11))
+
+
+def test_the_sessions_csv_gives_the_prescribed_dose_as_numbers(demo_file):
+    rows = [r for r in csv_rows(export(demo_file, "csv")) if r["session_id"] and r["exercise_id"]]
+    assert rows
+    with Repository.open(demo_file, clock=FakeClock(), readonly=True) as repo:
+        entries = [e for s in repo.sessions() for e in s.entries]
+    assert len(rows) == len(entries)
+    for row, entry in zip(rows, entries, strict=True):
+        assert int(row["prescribed_sets"]) == entry.prescribed.sets
+        assert row["prescribed_reps"] == str(entry.prescribed.reps or "")
+        assert row["prescribed_hold_s"] == str(entry.prescribed.hold_s or "")
+        assert int(row["prescribed_per_day"]) == entry.prescribed.per_day
+
+
+def test_excel_gets_its_byte_order_mark_and_other_formats_refuse_csv_options(demo_file):
+    text = export(demo_file, "csv", "--table", "checkins", "--excel")
+    assert text.startswith("\ufeffdate,time,pain")
+    assert not export(demo_file, "csv").startswith("\ufeff")
+    for extra in (["--table", "checkins"], ["--excel"]):
+        code, out, err = cli("export", "--format", "md", "--data", str(demo_file), *extra)
+        assert code == 2 and "applies to --format csv only" in err and err.count("\n") == 1
