@@ -251,6 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
 
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print the JSON Schema of a file rehab writes",
+        description="Print the JSON Schema (Draft 2020-12) of the whole-file JSON export, "
+        "generated from the models rehab checks every record with. The same schema is "
+        "docs/rehab-export.schema.json.",
+        epilog="example:\n  rehab schema export > rehab-export.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schema.add_argument("what", choices=("export",), help="export: the JSON export's schema")
+
     # Listed with the others; `parse` turns `rehab help X` into `rehab X --help`.
     helps = sub.add_parser("help", help="show the help of rehab, or of one command")
     helps.add_argument("topic", nargs="?", metavar="COMMAND")
@@ -344,11 +356,21 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace, out, clock: Clock) -> int:
+    """`rehab schema export`: the JSON Schema of the whole-file export."""
+    from store.json_schema import export_schema
+
+    out.write(json.dumps(export_schema(), indent=2, sort_keys=True) + "\n")
+    return 0
+
+
 def _command(name: str) -> Callable[..., int]:
     """The function that runs one command, importing only its own module: a short command
     should not pay for the others' imports (exports brings hashlib, csv and more)."""
     if name == "library":
         return cmd_library
+    if name == "schema":
+        return cmd_schema
     if name == "plan":
         from rehab.plans import cmd_plan
 
