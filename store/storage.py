@@ -105,7 +105,7 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
     try:
         tables = pydantic_core.from_json(data)
     except ValueError as error:
-        raise Damage(_json_problem(str(error))) from None
+        raise Damage(_json_problem(str(error), data)) from None
     if not isinstance(tables, dict):
         raise Damage(f"expected an object of tables, found {_kind(tables)}")
     for name, table in tables.items():
@@ -120,13 +120,40 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
     return tables
 
 
-def _json_problem(message: str) -> str:
-    """`not valid JSON at line 1, column 40: EOF while parsing an object`."""
+def _json_problem(message: str, data: bytes) -> str:
+    """`not valid JSON at line 7, column 40, in sessions document '5d1c…': EOF while parsing
+    an object` (the document named when the line is one's)."""
     where = re.fullmatch(r"(.*) at line (\d+) column (\d+)", message)
     if where is None:
         return f"not valid JSON: {message}"
     what, line, column = where.groups()
-    return f"not valid JSON at line {line}, column {column}: {what}"
+    # Column 0: the parser met the newline that ends the line before (a string left open).
+    record = _document_on_line(data, int(line) - (column == "0"))
+    inside = "" if record is None else f", in {record}"
+    return f"not valid JSON at line {line}, column {column}{inside}: {what}"
+
+
+_DOCUMENT_LINE = re.compile(rb'"([A-Za-z0-9_-]{1,64})":\{')
+_ID_FIELD = re.compile(rb'"id":"([A-Za-z0-9_-]{1,64})"')
+_TABLE_LINE = re.compile(rb'"([a-z_]{1,40})":\{')
+
+
+def _document_on_line(data: bytes, number: int) -> str | None:
+    """`sessions document '5d1c…'` when line `number` of `data` is a document's line in the
+    line layout (its key, or its id field if the key's quote is what broke); else None."""
+    lines = data.split(b"\n", number)
+    if number > len(lines):
+        return None
+    text = lines[number - 1]
+    key = _DOCUMENT_LINE.match(text)
+    found = key if key is not None and key.end() < len(text) else _ID_FIELD.search(text)
+    if found is None:
+        return None
+    for earlier in reversed(lines[: number - 1]):
+        head = _TABLE_LINE.fullmatch(earlier)
+        if head is not None:
+            return f"{head[1].decode()} document {shown(found[1].decode())}"
+    return None
 
 
 def _kind(value: object) -> str:
