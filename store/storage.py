@@ -5,7 +5,8 @@
   is on disk. Big files take saves into a small journal beside them (see `PrivateStorage`).
 - `read` scans the file once and then serves the tables from memory, or from the disk a document
   at a time when the file is one checked before (`store.layout`); it refuses a damaged file
-  (empty, not JSON, not `{table: {key: document}}`) with a `DataFileError` and never writes to it.
+  (empty, not JSON, not `{table: {key: document}}`, a line that fails its checksum) with a
+  `DataFileError` and never writes to it.
 - A failed write changes nothing in memory either: what is held is updated only after it.
 """
 
@@ -35,13 +36,18 @@ from store.errors import DataFileError, StoreError, journal_advice
 from store.layout import (
     Document,
     LazyTable,
+    Lines,
     Source,
     Written,
     full,
     gc_paused,
     line,
+    lines_of,
+    mismatch,
     render,
     scan,
+    sealed,
+    take_checksum,
 )
 from store.paths import restore_command
 from store.schema import Damage, Tables, shown
@@ -54,14 +60,14 @@ def serialize(tables: Mapping[str, Mapping[str, Document]]) -> bytes:
     return b"".join(render(tables, Written()))
 
 
-def parse(path: Path, data: bytes, unique_known: bool = False) -> Tables:
-    """The tables in `data`, read from `path`; `DataFileError` unless it is TinyDB's layout.
-    `unique_known`: the line layout was read without a repeated table or id, so there is no
-    need to look for one again."""
+def parse(path: Path, data: bytes, lines: dict[str, Lines] | None) -> Tables:
+    """The tables in `data`, read from `path`; `DataFileError` unless it is TinyDB's layout
+    with every line matching its checksum. `lines`: where `scan` found each line (None: the
+    file is not in the line layout)."""
     try:
-        return parse_tables(data, unique_known)
+        return parse_tables(data, lines)
     except Damage as problem:
-        raise damaged(path, problem.reason) from None
+        raise damaged(path, problem.reason, also=problem.also) from None
 
 
 def _refuse_repeats(data: bytes) -> None:
@@ -84,22 +90,37 @@ def _refuse_repeats(data: bytes) -> None:
         raise Damage(f"not valid JSON: {error}") from None
 
 
-def damaged(path: Path, reason: str) -> DataFileError:
-    """The error for a damaged data file, naming its newest backup and how to restore it."""
+def damaged(path: Path, reason: str, *, also: str | None = None) -> DataFileError:
+    """The error for a damaged data file, naming its newest backup and how to restore it
+    (and `also` what else may be done)."""
     return DataFileError(
         path,
         reason,
         newest_backup=backups.newest_backup(path),
         restore_command=restore_command(path),
+        also=also,
     )
 
 
-def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
+#: `parse_tables` finds where each line is itself.
+FIND: Any = object()
+
+
+def parse_tables(data: bytes, lines: dict[str, Lines] | None = FIND) -> Tables:
     """The tables in `data`, or `Damage` unless it is TinyDB's `{table: {key: document}}`
-    with no table or id twice. `unique_known`: the line layout was read without a repeat,
-    so the slower look for one is not needed."""
+    with no table or id twice and no line that fails its checksum; each document's checksum is
+    taken out. `lines`: where each line is, when the caller scanned `data` already (None: it
+    is not in the line layout, so a repeat must be looked for)."""
     if not data:
         raise Damage("it is empty: 0 bytes")
+    if lines is FIND:
+        lines = lines_of(data)
+    if lines is not None:
+        # Before parsing: a flip that breaks the JSON is named as its line's, not as a column.
+        for name, table in lines.items():
+            for key, (offset, length) in table.spans.items():
+                if sealed(data, offset, offset + length) is False:
+                    raise mismatch(name, key, data.count(b"\n", 0, offset) + 1)
     import pydantic_core  # faster than `json` on a whole file; see store.layout
 
     try:
@@ -115,8 +136,16 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
             if not isinstance(document, dict):
                 found = _kind(document)
                 raise Damage(f"{name} document {shown(key)} should be an object, found {found}")
-    if not unique_known:
+    if lines is None:
         _refuse_repeats(data)
+    for name, table in tables.items():
+        table_lines = lines.get(name) if lines is not None else None
+        for key, document in table.items():
+            # A line checked above needs no second look; any other is checked by re-encoding.
+            verified = (
+                table_lines is not None and key in table_lines.spans and key not in table_lines.bare
+            )
+            take_checksum(name, key, document, verified, None)
     return tables
 
 
@@ -344,10 +373,10 @@ class PrivateStorage(Storage):
                 index.digest
             )
             if index.tables is not None and checked:
-                self._source, fd = Source(fd), -1
+                self._source, fd = Source(fd, self._refuse), -1
                 self._tables = {
-                    name: LazyTable(name, self._source, spans, order)
-                    for name, (spans, order) in index.tables.items()
+                    name: LazyTable(name, self._source, lines.spans, lines.order, bare=lines.bare)
+                    for name, lines in index.tables.items()
                 }
                 self.lazy = True
                 return
@@ -357,9 +386,13 @@ class PrivateStorage(Storage):
                 os.close(fd)
         self._tables = {
             name: full(name, documents)
-            for name, documents in parse(self.path, data, index.tables is not None).items()
+            for name, documents in parse(self.path, data, index.tables).items()
         }
         self.lazy = False
+
+    def _refuse(self, problem: Damage) -> DataFileError:
+        """A document read from the file later (lazily) is refused as the file's damage."""
+        return damaged(self.path, problem.reason, also=problem.also)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -429,7 +462,7 @@ class PrivateStorage(Storage):
             raise
         if self._source is not None:
             self._source.close()
-        self._source = Source(fd)
+        self._source = Source(fd, self._refuse)
         # The same table objects, pointed at the new file: whoever holds one stays current.
         held = self._tables if isinstance(self._tables, dict) else {}
         self._tables = {}
