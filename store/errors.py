@@ -36,10 +36,12 @@ def journal_advice(journal: Path) -> str:
 
 
 class DataFileError(StoreError):
-    """The file is damaged (empty, not JSON, wrong shape, or a document fails validation).
+    """The file is damaged (empty, not JSON, wrong shape, a line that fails its checksum, or a
+    document that fails validation).
 
     Nothing was written to it; the message names the newest backup and how to restore it
-    (or gives other `advice`, e.g. when the damaged file is itself a backup).
+    (or gives other `advice`, e.g. when the damaged file is itself a backup), after what else
+    the person may do (`also`: keep an edit they made by hand).
     """
 
     def __init__(
@@ -50,12 +52,14 @@ class DataFileError(StoreError):
         newest_backup: Path | None = None,
         restore_command: str = "rehab restore",
         advice: str | None = None,
+        also: str | None = None,
     ) -> None:
         self.path = path
         self.reason = reason
         self.newest_backup = newest_backup
         super().__init__(
             f"{path} is damaged ({reason}). Nothing was changed. "
+            + ("" if also is None else f"{also} ")
             + (advice if advice is not None else _restore_hint(newest_backup, restore_command))
         )
 

@@ -17,6 +17,14 @@ opening costs a scan of the bytes, not a parse of every document, so even ten ye
 open quickly and take almost no memory until a document is asked for. A file not in this
 layout (hand-edited, written by TinyDB itself) is read whole, as before, and is written in this
 layout the next time it is saved.
+
+Each document's line ends with a checksum of the rest of it, as one more field (`seal`):
+
+    "5d1c…":{"id":"5d1c…",…,"note":"stiff","_crc32":"1a2b3c4d"}
+
+so a bit that flips on disk is found in the line it is in, when that line is read, and the
+refusal names the record. A line without one (written before checksums, or whose checksum a
+person deleted to keep an edit) is read as it is, and gains one the next time it is written.
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from store.schema import Damage, shown
@@ -55,10 +64,83 @@ def head(name: str) -> bytes:
 
 
 def line(key: str, document: Mapping[str, Any]) -> bytes:
-    """One document's line in rehab's line layout: its key and the document, as compact JSON."""
+    """One document's line in rehab's line layout: its key and the document, as compact JSON,
+    with its checksum as the last field (`seal`)."""
     import pydantic_core
 
-    return pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document)
+    return seal(pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document))
+
+
+# ---------------------------------------------------------------------------------------------
+# Each line's checksum
+
+#: The field that holds a line's checksum; never a model's field (no field starts with "_").
+CHECKSUM = "_crc32"
+# CRC-32 (stdlib zlib): finds any one-bit flip or burst up to 32 bits, at a third of SHA-1's cost.
+_SEAL = b'"' + CHECKSUM.encode() + b'":"'
+_SEAL_TAIL = len(_SEAL) + 8 + 2  # the field, 8 hex digits, the closing quote and brace
+_OPEN, _COMMA_BYTE = b"{,"
+#: What a refusal for a checksum adds to restoring the newest backup.
+EDIT_ADVICE = f'If you edited that line yourself, delete its "{CHECKSUM}" field to keep your edit.'
+
+
+def seal(body: bytes) -> bytes:
+    """A document's line (`"key":{…}`) with the CRC-32 of those bytes added as its last field."""
+    crc = b"%08x" % zlib.crc32(body)
+    return body[:-1] + (b"" if body.endswith(b"{}") else b",") + _SEAL + crc + b'"}'
+
+
+def _body_end(buf: bytes, start: int, end: int) -> int:
+    """Where the bytes a checksum covers end, when the line `buf[start:end]` ends with one the
+    way `seal` writes it (they are then those bytes and a closing brace); -1 when it has none."""
+    mark = end - _SEAL_TAIL - 1
+    if mark <= start or buf[end - 2 : end] != b'"}' or not buf.startswith(_SEAL, mark + 1, end):
+        return -1
+    if buf[mark] == _COMMA_BYTE:
+        return mark
+    return mark + 1 if buf[mark] == _OPEN else -1
+
+
+def sealed(buf: bytes, start: int = 0, end: int | None = None) -> bool | None:
+    """Does the line `buf[start:end]` match its checksum? None when it carries none where
+    `seal` puts it (an older rehab's line, or one a person removed it from)."""
+    end = len(buf) if end is None else end
+    stop = _body_end(buf, start, end)
+    if stop < 0:
+        return None
+    view = memoryview(buf)  # the covered bytes are hashed where they lie, never copied
+    crc = zlib.crc32(b"}", zlib.crc32(view[start:stop]))
+    return buf[end - 10 : end - 2] == b"%08x" % crc
+
+
+def seal_matches(key: str, document: Mapping[str, Any], checksum: object) -> bool:
+    """Does `checksum` (taken out of `document`) match the line rehab writes for it? For a
+    line not as `seal` writes it: a file a tool reformatted still opens while nothing in it
+    changed."""
+    import pydantic_core
+
+    body = pydantic_core.to_json(key) + b":" + pydantic_core.to_json(document)
+    return checksum == f"{zlib.crc32(body):08x}"
+
+
+def mismatch(table: str, key: str, line_number: int | None) -> Damage:
+    """The refusal of a document whose line does not match its checksum."""
+    where = "" if line_number is None else f" on line {line_number:,}"
+    return Damage(
+        f"{table} document {shown(key)}{where} does not match its checksum: it changed after "
+        "rehab wrote it",
+        also=EDIT_ADVICE,
+    )
+
+
+def take_checksum(
+    table: str, key: str, document: dict[str, Any], verified: bool, line_number: int | None
+) -> None:
+    """Take the checksum field out of a parsed `document`, checking it unless its line was
+    `verified` already (`sealed`); `Damage` when it does not match."""
+    checksum = document.pop(CHECKSUM, None)
+    if checksum is not None and not verified and not seal_matches(key, document, checksum):
+        raise mismatch(table, key, line_number)
 
 
 class Written:
@@ -165,10 +247,23 @@ def _pieces(
 
 class Source:
     """The data file as it was opened: an open descriptor, so a later replace cannot change
-    what its spans point at."""
+    what its spans point at. `refuse` turns a problem met reading a document into the error
+    that names the file (the storage's; the problem itself without one)."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, refuse: Callable[[Damage], Exception] | None = None) -> None:
         self.fd = fd
+        self._refuse = refuse
+
+    def refused(self, problem: Damage) -> Exception:
+        """The error to raise for `problem`, met reading this file."""
+        return problem if self._refuse is None else self._refuse(problem)
+
+    def line_number(self, offset: int) -> int | None:
+        """The line `offset` is on (counted only for a refusal); None if it cannot be read."""
+        try:
+            return 1 + sum(chunk.count(b"\n") for chunk in self.read_range(0, offset))
+        except (Damage, OSError):
+            return None
 
     def read_span(self, span: Span) -> bytes:
         """One document's line, exactly; Damage if the file is shorter than its index says."""
@@ -208,11 +303,13 @@ class LazyTable(Mapping[str, Document]):
         spans: dict[str, Span] | None = None,
         order: dict[str, str] | None = None,
         documents: dict[str, Document] | None = None,
+        bare: set[str] | None = None,
     ) -> None:
         self.name = name
         self.source = source
         self._spans = spans or {}
         self._order = order or {}  # key → the raw value of the field the table is sorted by
+        self._bare = bare or set()  # keys whose line has no checksum: written afresh, not copied
         self._documents = documents or {}
 
     def __getitem__(self, key: str) -> Document:
@@ -220,8 +317,19 @@ class LazyTable(Mapping[str, Document]):
         if document is not None:
             return document
         span = self._spans[key]
-        assert self.source is not None
-        data = self.source.read_span(span)
+        source = self.source
+        assert source is not None
+        try:
+            return self._parse(key, source.read_span(span))
+        except Damage as problem:
+            raise source.refused(problem) from None
+
+    def _parse(self, key: str, data: bytes) -> Document:
+        """The document on a line read from disk, its checksum checked first (a flipped bit
+        that breaks the JSON is named as the checksum's) and taken out."""
+        verified = sealed(data)
+        if verified is False:
+            raise mismatch(self.name, key, self._line_number(key))
         try:
             parsed = json.loads(b"{" + data + b"}")
         except ValueError as error:
@@ -229,7 +337,15 @@ class LazyTable(Mapping[str, Document]):
         document = parsed.get(key) if isinstance(parsed, dict) else None
         if not isinstance(document, dict):
             raise Damage(f"{self.name} document {shown(key)} should be an object")
+        if verified is None:
+            take_checksum(self.name, key, document, False, self._line_number(key))
+        else:
+            document.pop(CHECKSUM, None)
         return document
+
+    def _line_number(self, key: str) -> int | None:
+        assert self.source is not None
+        return self.source.line_number(self._spans[key][0])
 
     def __iter__(self) -> Iterator[str]:
         yield from self._spans
@@ -247,8 +363,9 @@ class LazyTable(Mapping[str, Document]):
         return self.source.read_span(span)
 
     def on_disk(self, key: str) -> Span | None:
-        """The span of a document whose latest version is the one in the file."""
-        return None if key in self._documents else self._spans.get(key)
+        """The span of a document whose latest version is the one in the file, as it is to be
+        written again (a line without a checksum is not: it is written afresh, with one)."""
+        return None if key in self._documents or key in self._bare else self._spans.get(key)
 
     def order_value(self, key: str, field: str) -> Any:
         """The raw value of `field` (the table's order field), parsing nothing if it is known."""
@@ -277,8 +394,10 @@ class LazyTable(Mapping[str, Document]):
         self._documents.update(documents)
 
     def reset(self, source: Source, spans: dict[str, Span], order: dict[str, str]) -> None:
-        """After the file was rewritten: every document is on disk again, at these spans."""
+        """After the file was rewritten: every document is on disk again, at these spans, each
+        line with its checksum."""
         self.source, self._spans, self._order, self._documents = source, spans, order, {}
+        self._bare = set()
 
 
 def full(name: str, documents: dict[str, Document]) -> LazyTable:
@@ -299,13 +418,21 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class Lines(NamedTuple):
+    """One table's lines in a file in rehab's line layout."""
+
+    spans: dict[str, Span]  # where each document's line is
+    order: dict[str, str]  # the raw value of the field the table is sorted by, where found
+    bare: set[str]  # the documents whose line has no checksum
+
+
 class Index(NamedTuple):
     """Where each table and document of a file in rehab's line layout lies; the file's digest."""
 
     digest: str
     size: int
     #: None when the file is not in the line layout (it must be read whole).
-    tables: dict[str, tuple[dict[str, Span], dict[str, str]]] | None
+    tables: dict[str, Lines] | None
 
 
 def scan(fd: int, order_fields: Mapping[str, str], digest: str | None = None) -> Index:
@@ -332,6 +459,14 @@ def scan(fd: int, order_fields: Mapping[str, str], digest: str | None = None) ->
     return Index(digest if hasher is None else hasher.hexdigest(), size, tables)
 
 
+def lines_of(data: bytes) -> dict[str, Lines] | None:
+    """Each table's lines, when `data` is in the line layout (None when it is not)."""
+    reader = _LineReader({})
+    if reader.feed(data, 0) != len(data):
+        reader.ok = False  # the layout ends with a newline
+    return reader.tables if reader.ok and reader.finished else None
+
+
 _QUOTE, _CLOSE, _COMMA = b'"},'
 
 
@@ -344,12 +479,13 @@ class _LineReader:
 
     def __init__(self, order_fields: Mapping[str, str]) -> None:
         self.order_fields = order_fields
-        self.tables: dict[str, tuple[dict[str, Span], dict[str, str]]] = {}
+        self.tables: dict[str, Lines] = {}
         self.ok = True
         self.finished = False
         self._state = "start"  # start → tables → documents → (tables | end) → done
         self._spans: dict[str, Span] = {}
         self._order: dict[str, str] = {}
+        self._bare: set[str] = set()
         self._pattern = b""
         self._comma = True
 
@@ -405,8 +541,8 @@ class _LineReader:
         if name in self.tables:
             self.ok = False
             return
-        self._spans, self._order = {}, {}
-        self.tables[name] = (self._spans, self._order)
+        self._spans, self._order, self._bare = {}, {}, set()
+        self.tables[name] = Lines(self._spans, self._order, self._bare)
         field = self.order_fields.get(name)
         self._pattern = b'"' + field.encode() + b'":"' if field else b""
         self._state = "documents"
@@ -432,6 +568,8 @@ class _LineReader:
             self.ok = False
             return
         self._spans[key] = (offset, stop - start)
+        if _body_end(buf, start, stop) < 0:
+            self._bare.add(key)
         if self._pattern:
             at = buf.find(self._pattern, start, stop)
             if at >= 0:

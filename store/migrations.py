@@ -107,6 +107,14 @@ def _v7_health_answers(tables: Tables) -> Tables:
     return tables
 
 
+def _v8_line_checksums(tables: Tables) -> Tables:
+    """Schema 8: each document's line in the file ends with its checksum (`store.layout.seal`),
+    added by the writer to every line it writes; no record changes. A rehab of schema 7 would
+    read that field as an unknown one and call the file damaged (and advise a restore that
+    loses what came since); schema 8 makes it say the file is a newer rehab's instead."""
+    return tables
+
+
 MIGRATIONS: list[Migration] = [
     _v2_clearances,
     _v3_leg_symptoms,
@@ -114,6 +122,7 @@ MIGRATIONS: list[Migration] = [
     _v5_plan_source,
     _v6_after_emergency,
     _v7_health_answers,
+    _v8_line_checksums,
 ]
 
 

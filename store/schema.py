@@ -95,11 +95,13 @@ class Meta(Record):
 
 
 class Damage(Exception):
-    """The data is not what we wrote: `reason` says what, in a few words."""
+    """The data is not what we wrote: `reason` says what, in a few words; `also`, what a person
+    may do besides restoring a backup (one sentence), when there is something."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, also: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.also = also
 
 
 class TooNew(Exception):

@@ -5,7 +5,8 @@
   is on disk. Big files take saves into a small journal beside them (see `PrivateStorage`).
 - `read` scans the file once and then serves the tables from memory, or from the disk a document
   at a time when the file is one checked before (`store.layout`); it refuses a damaged file
-  (empty, not JSON, not `{table: {key: document}}`) with a `DataFileError` and never writes to it.
+  (empty, not JSON, not `{table: {key: document}}`, a line that fails its checksum) with a
+  `DataFileError` and never writes to it.
 - A failed write changes nothing in memory either: what is held is updated only after it.
 """
 
@@ -35,13 +36,18 @@ from store.errors import DataFileError, StoreError, journal_advice
 from store.layout import (
     Document,
     LazyTable,
+    Lines,
     Source,
     Written,
     full,
     gc_paused,
     line,
+    lines_of,
+    mismatch,
     render,
     scan,
+    sealed,
+    take_checksum,
 )
 from store.paths import restore_command
 from store.schema import Damage, Tables, shown
@@ -54,14 +60,14 @@ def serialize(tables: Mapping[str, Mapping[str, Document]]) -> bytes:
     return b"".join(render(tables, Written()))
 
 
-def parse(path: Path, data: bytes, unique_known: bool = False) -> Tables:
-    """The tables in `data`, read from `path`; `DataFileError` unless it is TinyDB's layout.
-    `unique_known`: the line layout was read without a repeated table or id, so there is no
-    need to look for one again."""
+def parse(path: Path, data: bytes, lines: dict[str, Lines] | None) -> Tables:
+    """The tables in `data`, read from `path`; `DataFileError` unless it is TinyDB's layout
+    with every line matching its checksum. `lines`: where `scan` found each line (None: the
+    file is not in the line layout)."""
     try:
-        return parse_tables(data, unique_known)
+        return parse_tables(data, lines)
     except Damage as problem:
-        raise damaged(path, problem.reason) from None
+        raise damaged(path, problem.reason, also=problem.also) from None
 
 
 def _refuse_repeats(data: bytes) -> None:
@@ -84,28 +90,43 @@ def _refuse_repeats(data: bytes) -> None:
         raise Damage(f"not valid JSON: {error}") from None
 
 
-def damaged(path: Path, reason: str) -> DataFileError:
-    """The error for a damaged data file, naming its newest backup and how to restore it."""
+def damaged(path: Path, reason: str, *, also: str | None = None) -> DataFileError:
+    """The error for a damaged data file, naming its newest backup and how to restore it
+    (and `also` what else may be done)."""
     return DataFileError(
         path,
         reason,
         newest_backup=backups.newest_backup(path),
         restore_command=restore_command(path),
+        also=also,
     )
 
 
-def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
+#: `parse_tables` finds where each line is itself.
+FIND: Any = object()
+
+
+def parse_tables(data: bytes, lines: dict[str, Lines] | None = FIND) -> Tables:
     """The tables in `data`, or `Damage` unless it is TinyDB's `{table: {key: document}}`
-    with no table or id twice. `unique_known`: the line layout was read without a repeat,
-    so the slower look for one is not needed."""
+    with no table or id twice and no line that fails its checksum; each document's checksum is
+    taken out. `lines`: where each line is, when the caller scanned `data` already (None: it
+    is not in the line layout, so a repeat must be looked for)."""
     if not data:
         raise Damage("it is empty: 0 bytes")
+    if lines is FIND:
+        lines = lines_of(data)
+    if lines is not None:
+        # Before parsing: a flip that breaks the JSON is named as its line's, not as a column.
+        for name, table in lines.items():
+            for key, (offset, length) in table.spans.items():
+                if sealed(data, offset, offset + length) is False:
+                    raise mismatch(name, key, data.count(b"\n", 0, offset) + 1)
     import pydantic_core  # faster than `json` on a whole file; see store.layout
 
     try:
         tables = pydantic_core.from_json(data)
     except ValueError as error:
-        raise Damage(_json_problem(str(error))) from None
+        raise Damage(_json_problem(str(error), data)) from None
     if not isinstance(tables, dict):
         raise Damage(f"expected an object of tables, found {_kind(tables)}")
     for name, table in tables.items():
@@ -115,18 +136,53 @@ def parse_tables(data: bytes, unique_known: bool = False) -> Tables:
             if not isinstance(document, dict):
                 found = _kind(document)
                 raise Damage(f"{name} document {shown(key)} should be an object, found {found}")
-    if not unique_known:
+    if lines is None:
         _refuse_repeats(data)
+    for name, table in tables.items():
+        table_lines = lines.get(name) if lines is not None else None
+        for key, document in table.items():
+            # A line checked above needs no second look; any other is checked by re-encoding.
+            verified = (
+                table_lines is not None and key in table_lines.spans and key not in table_lines.bare
+            )
+            take_checksum(name, key, document, verified, None)
     return tables
 
 
-def _json_problem(message: str) -> str:
-    """`not valid JSON at line 1, column 40: EOF while parsing an object`."""
+def _json_problem(message: str, data: bytes) -> str:
+    """`not valid JSON at line 7, column 40, in sessions document '5d1c…': EOF while parsing
+    an object` (the document named when the line is one's)."""
     where = re.fullmatch(r"(.*) at line (\d+) column (\d+)", message)
     if where is None:
         return f"not valid JSON: {message}"
     what, line, column = where.groups()
-    return f"not valid JSON at line {line}, column {column}: {what}"
+    # Column 0: the parser met the newline that ends the line before (a string left open).
+    record = _document_on_line(data, int(line) - (column == "0"))
+    inside = "" if record is None else f", in {record}"
+    return f"not valid JSON at line {line}, column {column}{inside}: {what}"
+
+
+_DOCUMENT_LINE = re.compile(rb'"([A-Za-z0-9_-]{1,64})":\{')
+_ID_FIELD = re.compile(rb'"id":"([A-Za-z0-9_-]{1,64})"')
+_TABLE_LINE = re.compile(rb'"([a-z_]{1,40})":\{')
+
+
+def _document_on_line(data: bytes, number: int) -> str | None:
+    """`sessions document '5d1c…'` when line `number` of `data` is a document's line in the
+    line layout (its key, or its id field if the key's quote is what broke); else None."""
+    lines = data.split(b"\n", number)
+    if number > len(lines):
+        return None
+    text = lines[number - 1]
+    key = _DOCUMENT_LINE.match(text)
+    found = key if key is not None and key.end() < len(text) else _ID_FIELD.search(text)
+    if found is None:
+        return None
+    for earlier in reversed(lines[: number - 1]):
+        head = _TABLE_LINE.fullmatch(earlier)
+        if head is not None:
+            return f"{head[1].decode()} document {shown(found[1].decode())}"
+    return None
 
 
 def _kind(value: object) -> str:
@@ -317,10 +373,10 @@ class PrivateStorage(Storage):
                 index.digest
             )
             if index.tables is not None and checked:
-                self._source, fd = Source(fd), -1
+                self._source, fd = Source(fd, self._refuse), -1
                 self._tables = {
-                    name: LazyTable(name, self._source, spans, order)
-                    for name, (spans, order) in index.tables.items()
+                    name: LazyTable(name, self._source, lines.spans, lines.order, bare=lines.bare)
+                    for name, lines in index.tables.items()
                 }
                 self.lazy = True
                 return
@@ -330,9 +386,13 @@ class PrivateStorage(Storage):
                 os.close(fd)
         self._tables = {
             name: full(name, documents)
-            for name, documents in parse(self.path, data, index.tables is not None).items()
+            for name, documents in parse(self.path, data, index.tables).items()
         }
         self.lazy = False
+
+    def _refuse(self, problem: Damage) -> DataFileError:
+        """A document read from the file later (lazily) is refused as the file's damage."""
+        return damaged(self.path, problem.reason, also=problem.also)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -402,7 +462,7 @@ class PrivateStorage(Storage):
             raise
         if self._source is not None:
             self._source.close()
-        self._source = Source(fd)
+        self._source = Source(fd, self._refuse)
         # The same table objects, pointed at the new file: whoever holds one stays current.
         held = self._tables if isinstance(self._tables, dict) else {}
         self._tables = {}

@@ -13,6 +13,7 @@ import pytest
 from planner.models import StageEvent
 from rehab.cli import local_now, run
 from store import Repository, StoreError, list_backups
+from store.layout import CHECKSUM
 from store.storage import journal_path
 from tests.conftest import FakeClock
 
@@ -197,6 +198,7 @@ def test_the_interface_refuses_a_damaged_or_newer_file_in_one_line(demo_file, tm
 
     newer = json.loads(demo_file.read_text())
     newer["meta"]["meta"]["schema_version"] = 99
+    del newer["meta"]["meta"][CHECKSUM]  # a newer rehab's meta line, not a damaged one
     demo_file.write_text(json.dumps(newer))
     before = demo_file.read_bytes()
     code, out, err = cli("--data", str(demo_file))

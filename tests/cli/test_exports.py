@@ -21,6 +21,7 @@ from planner.safety import RED_FLAGS
 from rehab.cli import run
 from rehab.commands import CommandError, write_demo
 from store import Repository
+from store.storage import parse_tables
 from tests.conftest import NOW, FakeClock, make_profile
 
 TRICKY = 'Hurt, "a lot", then eased;\nsecond line, [red]not markup[/red]\n\n# not a heading'
@@ -125,7 +126,7 @@ def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
     # Everything imported, and the safety check the replaced file held that the export lacks:
     # safety records are never rolled back, and the line says so.
     assert "Kept 1 newer safety check the file coming in did not have" in out
-    ours = json.loads(before)["screenings"]
+    ours = parse_tables(before)["screenings"]  # as rehab reads it: no checksums
     expected = json.loads(exported.read_text())
     expected["screenings"] |= ours
     got = json.loads(export(other, "json"))

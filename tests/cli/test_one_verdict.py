@@ -14,6 +14,7 @@ from planner.models import NOTE_KEPT_MAX
 from rehab.cli import run
 from rehab.commands import write_demo
 from store import list_backups
+from store.layout import CHECKSUM
 from tests.conftest import FakeClock
 
 
@@ -72,6 +73,7 @@ def damage(source, target, damaged: str | None) -> None:
         field, value = DAMAGES[damaged]
         oldest = min(tables["checkins"].values(), key=lambda c: c["at"])
         oldest[field] = value
+        del oldest[CHECKSUM]  # so it is the record's own check that must find the damage
     target.parent.mkdir(mode=0o700, exist_ok=True)
     target.write_text(json.dumps(tables))  # NaN and Infinity as JSON's extensions spell them
     target.chmod(0o600)

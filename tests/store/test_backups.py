@@ -23,6 +23,7 @@ from store import (
     write_documents,
 )
 from store.backups import KEEP, backup_now, daily_backup
+from store.layout import CHECKSUM
 
 
 def _backups_dir(data_path):
@@ -241,6 +242,7 @@ def test_backup_command_copies_a_valid_file_and_refuses_a_damaged_one(data_path,
 
     tables = json.loads(data_path.read_bytes())
     tables["profile"]["profile"]["minutes_per_session"] = 999
+    del tables["profile"]["profile"][CHECKSUM]  # an edit kept, as README says: then checked
     data_path.write_text(json.dumps(tables))
     clock.advance(minutes=1)
     with pytest.raises(DataFileError, match="minutes_per_session"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
 
 from store import DataFileError, Repository, check_stamp, list_backups
+from store.layout import CHECKSUM
 from store.repository import _Table
 from tests.store.conftest import a_profile, a_session, mode
 
@@ -17,6 +19,17 @@ def written(data_path, clock):
     with Repository.open(data_path, clock=clock) as repo:
         repo.save(a_profile(), *[a_session(n) for n in range(5)])
     return data_path
+
+
+def out_of_range(data: bytes) -> bytes:
+    """The file with one pain out of range, its line's checksum deleted (as a person keeping an
+    edit would): only the full check finds it, so a file taken as checked wrongly is let in."""
+    lines = data.split(b"\n")
+    at = next(n for n, line in enumerate(lines) if b'"pain_before":4' in line)
+    edited = lines[at].replace(b'"pain_before":4', b'"pain_before":99', 1)
+    lines[at] = re.sub(rb',"_crc32":"[0-9a-f]{8}"}', b"}", edited)
+    assert lines[at] != edited
+    return b"\n".join(lines)
 
 
 def count_full_checks(monkeypatch) -> list[str]:
@@ -44,6 +57,7 @@ def test_a_hand_edited_file_is_checked_in_full_and_refused_if_invalid(written, c
     data = json.loads(written.read_text())
     session_id = next(iter(data["sessions"]))
     data["sessions"][session_id]["pain_before"] = 42
+    del data["sessions"][session_id][CHECKSUM]  # an edit kept, as README says: then checked
     written.write_text(json.dumps(data))
     before = written.read_bytes()
     with pytest.raises(DataFileError, match="pain_before"):
@@ -53,7 +67,9 @@ def test_a_hand_edited_file_is_checked_in_full_and_refused_if_invalid(written, c
 
 def test_a_valid_hand_edit_is_checked_once_then_checked_before(written, clock, monkeypatch):
     data = json.loads(written.read_text())
-    next(iter(data["sessions"].values()))["note"] = "edited by hand"
+    edited = next(iter(data["sessions"].values()))
+    edited["note"] = "edited by hand"
+    del edited[CHECKSUM]  # an edit kept, as README says
     written.write_text(json.dumps(data))
     calls = count_full_checks(monkeypatch)
     with Repository.open(written, clock=clock):
@@ -127,10 +143,12 @@ def test_a_file_swapped_in_during_the_check_is_never_stamped_as_checked(
     """Issue 14, item 3: the stamp named the file on disk after the check, not the one hashed,
     so a file swapped in meanwhile (a sync tool, an editor) was taken as checked."""
     good = written.read_bytes()
-    tampered = good.replace(b'"pain_before":4', b'"pain_before":99', 1)
+    tampered = out_of_range(good)
     assert tampered != good
     data = json.loads(written.read_text())
-    data["sessions"][next(iter(data["sessions"]))]["note"] = "hand edit"  # not checked before
+    edited = data["sessions"][next(iter(data["sessions"]))]
+    edited["note"] = "hand edit"  # not checked before
+    del edited[CHECKSUM]
     written.write_text(json.dumps(data))  # so the next writer checks it in full
     swapped: list[bool] = []
     original = _Table.validate_all
@@ -156,7 +174,7 @@ def test_a_file_swapped_in_during_the_check_is_never_stamped_as_checked(
 
 
 def test_a_file_swapped_in_after_a_save_is_not_stamped_with_the_saves_digest(written, clock):
-    tampered = written.read_bytes().replace(b'"pain_before":4', b'"pain_before":99', 1)
+    tampered = out_of_range(written.read_bytes())
     with Repository.open(written, clock=clock) as repo:
         repo.save(a_session(9))
         other = written.with_name("synced-in")

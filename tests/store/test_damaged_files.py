@@ -206,3 +206,27 @@ def test_a_table_or_an_id_twice_is_refused_never_resolved_silently(data_path, cl
     with pytest.raises(DataFileError, match=f"{twice} appears twice"):
         Repository.open(data_path, clock=clock, readonly=True)
     assert data_path.read_text() == text
+
+
+@pytest.mark.parametrize("how", ["a comma", "the key's quote", "the last string's end"])
+def test_a_line_that_is_not_valid_json_is_named_by_its_record(how, data_path, clock, make):
+    """A file in rehab's layout, one record per line: the refusal names the record whose line
+    broke, not only a line and column to count to."""
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(make.profile(), make.checkin(0), make.checkin(1))
+    lines = data_path.read_bytes().split(b"\n")
+    at = lines.index(b'"checkins":{') + 2  # the second check-in's line, the table's last
+    record_id = json.loads(b"{" + lines[at] + b"}").popitem()[0]
+    text = lines[at]
+    assert text.endswith(b'"}')
+    lines[at] = {
+        "a comma": text.replace(b",", b";", 1),
+        "the key's quote": b"'" + text[1:],
+        "the last string's end": text[:-2] + b"}",  # the string runs on to the next line
+    }[how]
+    data_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataFileError) as refused:
+        Repository.open(data_path, clock=clock, readonly=True)
+    message = str(refused.value)
+    assert f"checkins document '{record_id}'" in message, message
+    assert f"line {at + 1}" in message or f"line {at + 2}, column 0" in message

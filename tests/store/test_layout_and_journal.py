@@ -15,10 +15,10 @@ import store.atomic
 import store.storage
 from planner.models import Session
 from store import Repository, check_stamp, current_version, restore
-from store.layout import scan
+from store.layout import CHECKSUM, scan
 from store.repository import _Table
 from store.schema import ORDER_FIELDS, TABLE_MODELS
-from store.storage import PrivateStorage, journal_path, serialize
+from store.storage import PrivateStorage, journal_path, parse_tables, serialize
 from tests.store.conftest import a_profile, a_session, mode
 
 TRICKY = 'quote " backslash \\ newline \n tab \t [/bold] é 痛 \x00 \u2028 😣 "started_at":"1999"'
@@ -41,10 +41,20 @@ def tables_with(sessions: int) -> dict:
     }
 
 
+def without_checksums(tables: dict) -> dict:
+    """Tables as plain JSON reads them, less each line's checksum."""
+    return {
+        name: {key: {f: v for f, v in d.items() if f != CHECKSUM} for key, d in table.items()}
+        for name, table in tables.items()
+    }
+
+
 def test_the_line_layout_is_plain_json_with_one_document_per_line(tmp_path):
     tables = tables_with(4)
     data = serialize(tables)
-    assert json.loads(data) == tables
+    plain = json.loads(data)
+    assert without_checksums(plain) == tables == parse_tables(data)
+    assert all(list(d)[-1] == CHECKSUM for table in plain.values() for d in table.values())
     assert data.count(b"\n") == 1 + 4 + 4 + 6 + 1  # {, 4 heads, 4 closers, 6 documents, }
     assert all(b"\n" not in pydantic_core.to_json(s) for s in tables["sessions"].values())
 
@@ -61,12 +71,13 @@ def test_the_index_finds_every_document_and_its_order_field_without_parsing(tmp_
         os.close(fd)
     assert index.tables is not None and index.size == path.stat().st_size
     data = path.read_bytes()
-    for name, (spans, order) in index.tables.items():
+    for name, (spans, order, bare) in index.tables.items():
+        assert bare == set()  # every line has its checksum
         assert list(spans) == list(tables[name])
         for key, (offset, length) in spans.items():
-            assert json.loads(b"{" + data[offset : offset + length] + b"}") == {
-                key: tables[name][key]
-            }
+            line = json.loads(b"{" + data[offset : offset + length] + b"}")
+            assert line[key].pop(CHECKSUM)
+            assert line == {key: tables[name][key]}
         if name == "sessions":
             # The note mentions "started_at" too, escaped: the real field is the one found.
             assert order == {k: d["started_at"] for k, d in tables[name].items()}
@@ -177,6 +188,7 @@ def test_a_damaged_record_in_a_journal_is_refused_and_nothing_is_written(
     crashed = crashed_with_a_journal(data_path, clock, tmp_path)
     journal = json.loads(journal_path(crashed).read_bytes())
     journal["sessions"]["j1"]["pain_before"] = 42
+    del journal["sessions"]["j1"][CHECKSUM]  # not its checksum: its record is what is damaged
     journal_path(crashed).write_text(json.dumps(journal))
     main = crashed.read_bytes()
     for readonly in (True, False):
@@ -286,6 +298,7 @@ def test_times_spelt_differently_still_sort_as_times(data_path, clock):
     }
     for session_id, when in spellings.items():
         data["sessions"][session_id]["started_at"] = when
+        del data["sessions"][session_id][CHECKSUM]  # edits kept, as README says
     data_path.write_text(json.dumps(data))
     for readonly in (False, True):  # read whole, then (checked before, rewritten) lazily
         with Repository.open(data_path, clock=clock, readonly=readonly) as repo:

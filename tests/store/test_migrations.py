@@ -15,6 +15,8 @@ import pytest
 import store.migrations
 from seeds import load_catalog
 from store import DataFileError, NewerSchemaError, Repository, current_version, list_backups
+from store.layout import CHECKSUM
+from store.storage import parse_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = load_catalog().rules
@@ -105,7 +107,7 @@ def test_schema_five_marks_every_older_plan_as_built_by_rehab(data_path, clock):
         plans = repo.plans()
         assert [p.source for p in plans] == [None] * len(old["plans"])
         assert [p.id for p in plans] == list(old["plans"])
-    on_disk = json.loads(data_path.read_bytes())
+    on_disk = parse_tables(data_path.read_bytes())
     for plan_id, plan in old["plans"].items():
         assert on_disk["plans"][plan_id] == {**plan, "source": None}
     assert on_disk["meta"]["meta"]["schema_version"] == current_version()
@@ -141,7 +143,40 @@ def test_a_schema_seven_file_keeps_a_changed_health_answer_and_when_it_was_given
             "Answers changed: pregnant: no; spinal surgery in the last three months: yes; "
             "osteoporosis or long-term steroids: no"
         ]
+    backup = list_backups(data_path)[0].path
+    assert backup.read_bytes() == (FIXTURES / "schema-7.json").read_bytes()
+
+
+def test_a_schema_seven_file_gains_a_checksum_on_every_line_and_no_record_changes(data_path, clock):
+    """Schema 8 changes no record: the writer that migrates a file writes each line with its
+    checksum; a reader (rehab status) migrates in memory and leaves the file as it was."""
+    old = (FIXTURES / "schema-7.json").read_bytes()
+    assert CHECKSUM.encode() not in old
+    data_path.parent.mkdir()
+    data_path.write_bytes(old)
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert repo.meta().schema_version == current_version() == 8
+    assert data_path.read_bytes() == old
+
+    with Repository.open(data_path, clock=clock):
+        pass
+    new = data_path.read_bytes()
+    records = [line for line in new.split(b"\n") if line.startswith(b'"') and line[-1:] != b"{"]
+    assert len(records) == old.count(b'{"id":') > 10
+    assert all(line.rstrip(b",").endswith(b'"}') and b'"_crc32":"' in line for line in records)
+    before, after = json.loads(old), parse_tables(new)
+    before["meta"]["meta"]["schema_version"] = 8
+    assert after == before
+    assert list_backups(data_path)[0].path.read_bytes() == old
+
+
+def test_a_schema_eight_file_opens_as_it_is(data_path, clock):
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-8.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.profile().surgery_said_at == datetime(2026, 11, 22, 9, 0)
     assert not list_backups(data_path)  # the current schema: nothing to migrate
+    assert data_path.read_bytes() == (FIXTURES / "schema-8.json").read_bytes()
 
 
 def test_schema_six_reopens_a_same_day_sign_that_a_bare_all_clear_had_closed(data_path, clock):
@@ -240,6 +275,7 @@ def test_a_migration_producing_invalid_documents_is_refused(v1_file, data_path, 
 def test_a_file_newer_than_every_migration_is_refused(v1_file, schema_two, data_path, clock):
     tables = json.loads(v1_file)
     tables["meta"]["meta"]["schema_version"] = 3
+    del tables["meta"]["meta"][CHECKSUM]  # a newer rehab's meta: not this one's line
     data_path.write_text(json.dumps(tables))
     with pytest.raises(NewerSchemaError, match="schema 3; this version reads up to 2"):
         Repository.open(data_path, clock=clock)

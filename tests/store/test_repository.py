@@ -13,7 +13,8 @@ import store.atomic
 import store.storage
 from planner.codec import dump
 from store import DataFileError, Repository, StoreError, current_version
-from store.storage import RecordTable
+from store.layout import CHECKSUM
+from store.storage import RecordTable, parse_tables
 
 
 def test_every_record_round_trips_through_the_file(data_path, clock, make):
@@ -65,12 +66,13 @@ def test_documents_are_keyed_by_their_own_id_with_a_meta_record(data_path, clock
         repo.save_profile(make.profile())
         repo.save_session(session)
 
-    tables = json.loads(data_path.read_bytes())
+    assert CHECKSUM in json.loads(data_path.read_bytes())["sessions"][session.id]
+    tables = parse_tables(data_path.read_bytes())  # as rehab reads it: the checksums taken out
     assert set(tables["sessions"]) == {session.id}
     assert tables["sessions"][session.id] == dump(session, exclude_none=True)
     assert set(tables["profile"]) == {"profile"}
     meta = tables["meta"]["meta"]
-    assert meta["schema_version"] == current_version() == 7
+    assert meta["schema_version"] == current_version() == 8
     assert meta["created"] == clock.now.isoformat()
     assert meta["app_version"]
 
@@ -332,6 +334,7 @@ def test_a_writer_may_defer_checks_but_never_writes_to_a_damaged_file(data_path,
         repo.save_session(make.session(1, id="bad"))
     tables = json.loads(data_path.read_bytes())
     tables["sessions"]["bad"]["pain_after"] = 12
+    del tables["sessions"]["bad"][CHECKSUM]  # an edit kept: only the record's check finds it
     data_path.write_text(json.dumps(tables))
     before = data_path.read_bytes()
 
