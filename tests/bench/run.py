@@ -225,6 +225,63 @@ def measure(runs: int, sizes: list[tuple[str, int]]) -> tuple[list[Row], float, 
     )
 
 
+def at_the_limits(runs: int) -> str:
+    """What the input limits cost: a year whose every note is as long as a note may be, and
+    the refusal of an import holding a note far over it (README, "Your data")."""
+    from dataclasses import replace
+
+    from planner.models import NOTE_MAX
+
+    rehab = Path(sys.executable).with_name("rehab")
+    with tempfile.TemporaryDirectory(prefix="rehab-bench-limits-") as tmp:
+        path = Path(tmp) / "full" / "rehab.json"
+        print("limits: a year of notes at the limit …", flush=True)
+        write_demo(path, 365, 7, clock, adherence=1.0)
+        plain_mb, plain_s = path.stat().st_size / 1e6, status_s(path, runs)
+        with Repository.open(path, clock=clock) as repo:
+            long = "n" * NOTE_MAX
+            notes = [replace(s, note=long) for s in repo.sessions()]
+            notes += [replace(c, note=long) for c in repo.checkins()]
+            repo.save(*notes)
+        full_mb, full_s = path.stat().st_size / 1e6, status_s(path, runs)
+        print("limits: an import with a 50 MB note …", flush=True)
+        exported = json.loads(
+            subprocess.run(
+                [str(rehab), "--data", str(path), "export", "--format", "json"],
+                check=True,
+                capture_output=True,
+                env=child_env(),
+            ).stdout
+        )
+        first = next(iter(exported["checkins"]))
+        exported["checkins"][first]["note"] = "n" * 50_000_000
+        huge = Path(tmp) / "huge.json"
+        huge.write_text(json.dumps(exported))
+        huge_mb = huge.stat().st_size / 1e6
+        target = Path(tmp) / "target" / "rehab.json"
+        times = []
+        for _ in range(max(1, runs // 4)):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [str(rehab), "--data", str(target), "import", str(huge)],
+                capture_output=True,
+                env=child_env(),
+            )
+            times.append(time.perf_counter() - began)
+            assert done.returncode == 1, done.stderr
+    return "\n".join(
+        [
+            "| at the limits | file | `rehab status`, or the import |",
+            "|---|---:|---:|",
+            f"| 1 year, notes as written | {plain_mb:.1f} MB | {plain_s * 1000:.0f} ms |",
+            f"| 1 year, every note {NOTE_MAX:,} characters | {full_mb:.1f} MB | "
+            f"{full_s * 1000:.0f} ms |",
+            f"| a file holding one 50 MB note, imported | {huge_mb:.0f} MB | refused in "
+            f"{statistics.median(times) * 1000:.0f} ms |",
+        ]
+    )
+
+
 def table(rows: list[Row], bare_s: float, bare_kb: int, bare_paint: float) -> str:
     def mark(row: Row, key: str) -> str:
         return "" if row.label != "10 years" else (" ✓" if row.met[key] else " ✗")
@@ -275,7 +332,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = SIZES[:2] if args.quick else SIZES
     rows, bare_s, bare_kb, bare_paint = measure(args.runs, sizes)
-    text = table(rows, bare_s, bare_kb, bare_paint)
+    text = table(rows, bare_s, bare_kb, bare_paint) + "\n\n" + at_the_limits(args.runs)
     print()
     print(text)
     targets = ", ".join(f"{k} ≤ {v}" for k, v in TARGETS.items())
