@@ -257,20 +257,29 @@ def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def _stamped(at: datetime) -> dict[str, str]:
+    """The date and time columns of a row."""
+    return {"date": at.date().isoformat(), "time": f"{at:%H:%M}"}
+
+
+def _in_order(items: Iterable[Any], since: date | None) -> list[Any]:
+    """Records from `since` on, oldest first (every one of these tables is ordered by `at`)."""
+    return sorted(_since(items, since, "at"), key=lambda x: x.at)
+
+
 def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
     """One row per daily check-in, oldest first: the report's pain trend, rebuilt."""
     return _csv(
         CHECKIN_COLUMNS,
         (
             {
-                "date": c.at.date().isoformat(),
-                "time": f"{c.at:%H:%M}",
+                **_stamped(c.at),
                 "pain": c.pain,
                 "leg_pain": _blank(c.leg_pain),
                 "reach": _blank(c.reach),
                 "note": c.note,
             }
-            for c in sorted(_since(checkins, since, "at"), key=lambda x: x.at)
+            for c in _in_order(checkins, since)
         ),
     )
 
@@ -281,8 +290,7 @@ def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) ->
         WALK_COLUMNS,
         (
             {
-                "date": w.at.date().isoformat(),
-                "time": f"{w.at:%H:%M}",
+                **_stamped(w.at),
                 "minutes": w.minutes,
                 "backward": _yes(w.backward),
                 "pain_that_day": _blank(w.day_pain),
@@ -294,7 +302,7 @@ def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) ->
                 "flare_reason": walk_flare_reason(w, rules),
                 "note": w.note,
             }
-            for w in sorted(_since(walks, since, "at"), key=lambda x: x.at)
+            for w in _in_order(walks, since)
         ),
     )
 
@@ -305,14 +313,13 @@ def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
         PSFS_COLUMNS,
         (
             {
-                "date": r.at.date().isoformat(),
-                "time": f"{r.at:%H:%M}",
+                **_stamped(r.at),
                 "rating_id": r.id,
                 "activity": item.activity,
                 "score": item.score,
                 "mean": round(r.mean, 2),
             }
-            for r in sorted(_since(ratings, since, "at"), key=lambda x: x.at)
+            for r in _in_order(ratings, since)
             for item in r.items
         ),
     )
