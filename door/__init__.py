@@ -665,17 +665,24 @@ class Door:
             lambda: favoured(self.catalog, profile, plan, leaning), leaning.words(self.catalog)
         )
 
-    def take_dose_step(self) -> Result[DoseSuggestion]:
-        """Take the first dose step suggested (only steps down are suggested while held back)."""
-        from planner.plan import change_dose
-
+    def _waiting_step(self) -> tuple[Plan, Advice, DoseSuggestion] | Refused:
+        """The plan, the advice and the first dose step suggested, or why there is none."""
         found = self._plan_and_advice()
         if isinstance(found, Refused):
             return found
         _, plan, advice, _ = found
         if not advice.doses:
             return Refused("No dose step is waiting.")
-        step = advice.doses[0]
+        return plan, advice, advice.doses[0]
+
+    def take_dose_step(self) -> Result[DoseSuggestion]:
+        """Take the first dose step suggested (only steps down are suggested while held back)."""
+        from planner.plan import change_dose
+
+        found = self._waiting_step()
+        if isinstance(found, Refused):
+            return found
+        plan, advice, step = found
         taken = self._edited(
             lambda: change_dose(
                 self.catalog, plan, step.exercise_id, step.proposed, advice.held_back
@@ -686,13 +693,10 @@ class Door:
     def decline_dose_step(self) -> Result[DoseSuggestion]:
         """Say no to the first dose step suggested: it is not suggested again at this dose (a
         step down, until it hurts again)."""
-        found = self._plan_and_advice()
+        found = self._waiting_step()
         if isinstance(found, Refused):
             return found
-        _, plan, advice, _ = found
-        if not advice.doses:
-            return Refused("No dose step is waiting.")
-        step = advice.doses[0]
+        plan, _, step = found
         declined = DeclinedStep(
             exercise_id=step.exercise_id,
             current=step.current,
