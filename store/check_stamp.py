@@ -4,7 +4,9 @@ A writer must know every document is valid before it writes (a damaged file is n
 to). Checking every document means parsing and validating all of them, which grows with the
 years of sessions and would be felt at every start; hashing the same bytes is far cheaper. So
 after a full check, and when a writer that saved closes (every document it wrote was checked),
-the digest of the file's bytes is kept in `rehab.json.checked` (0600). If the file still has
+the digest of the file's bytes is kept in a stamp in the user's cache folder (0600), named
+for the data file: not beside it, where a sync tool would copy this computer's knowledge to
+another. If the file still has
 exactly those bytes, nothing has changed since it was checked. Any other change — a
 hand edit, a restore, a newer rehab whose models differ — gives another digest or version, and
 the full check runs. The sidecar is only a cache: if it is lost, stale or damaged, the full
@@ -18,7 +20,7 @@ import json
 import os
 from pathlib import Path
 
-from store.atomic import write_cache
+from store.atomic import ensure_private_dir, write_cache
 from store.layout import identity
 
 # SHA-1 is plenty: this guards against accidents, not an attacker (who could edit the data file).
@@ -31,8 +33,13 @@ def digest(data: bytes) -> str:
 
 
 def sidecar(path: Path) -> Path:
-    """Where the `.checked` stamp of a data file lives: beside it."""
-    return path.with_name(path.name + ".checked")
+    """Where the `.checked` stamp of a data file lives: the cache folder, under the file's name
+    and a digest of its full path (`~/.cache/rehab-planner/checked/rehab.json-1a2b….checked`)."""
+    import platformdirs
+
+    named = hashlib.sha256(os.fsencode(path.absolute())).hexdigest()[:16]
+    folder = platformdirs.user_cache_path("rehab-planner") / "checked"
+    return folder / f"{path.name}-{named}.checked"
 
 
 def _stamp(file_digest: str, app_version: str) -> dict[str, str]:
@@ -83,4 +90,8 @@ def remember(
     stamp: dict[str, object] = dict(_stamp(file_digest, app_version))
     if status is not None:
         stamp["file"] = identity(status)
+    try:
+        ensure_private_dir(target.parent)
+    except OSError:
+        return  # no cache folder: the next open checks in full
     write_cache(target, json.dumps(stamp).encode())

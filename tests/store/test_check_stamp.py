@@ -205,3 +205,15 @@ def test_a_file_written_by_an_import_or_a_restore_is_not_checked_again(written, 
         with Repository.read(written, clock=clock) as repo:
             assert repo.storage.checked_before
     assert len(list_backups(written)) == 3  # the manual one, and one before each
+
+
+def test_the_stamp_lives_in_the_cache_folder_never_beside_the_data_file(written, tmp_path):
+    """A sync tool copies the data file's folder: it must not carry this computer's stamp."""
+    import os
+
+    stamp = check_stamp.sidecar(written)
+    assert stamp.exists()
+    assert stamp.is_relative_to(os.environ["XDG_CACHE_HOME"]) and written.name in stamp.name
+    assert not [n for n in os.listdir(written.parent) if n.endswith(".checked")]
+    other = written.parent.parent / "elsewhere" / written.name
+    assert check_stamp.sidecar(other) != stamp  # the same name in another folder: its own

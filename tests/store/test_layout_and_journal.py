@@ -159,8 +159,9 @@ def crashed_with_a_journal(data_path, clock, tmp_path):
         repo.save_session(session_at(1))
         crashed = tmp_path / "crashed" / "rehab.json"
         crashed.parent.mkdir(mode=0o700)
-        for source in (data_path, journal_path(data_path), check_stamp.sidecar(data_path)):
+        for source in (data_path, journal_path(data_path)):
             (crashed.parent / source.name).write_bytes(source.read_bytes())
+        check_stamp.sidecar(crashed).write_bytes(check_stamp.sidecar(data_path).read_bytes())
     return crashed
 
 
@@ -327,7 +328,7 @@ def test_no_kept_index_can_change_what_is_read_or_written(journaling, data_path,
 
     from store.layout import identity
 
-    digest = json.loads((data_path.parent / (data_path.name + ".checked")).read_text())["digest"]
+    digest = json.loads(check_stamp.sidecar(data_path).read_text())["digest"]
     index_path(data_path).write_text(
         json.dumps(
             {
