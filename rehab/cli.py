@@ -263,6 +263,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("what", choices=("export",), help="export: the JSON export's schema")
 
+    done = sub.add_parser(
+        "completion",
+        parents=[common],
+        help="print shell completion for bash, zsh or fish",
+        description="Print a completion script for your shell, generated from rehab's own "
+        "command line, so Tab completes commands and options.",
+        epilog="examples:\n"
+        "  rehab completion bash > ~/.local/share/bash-completion/completions/rehab\n"
+        "  rehab completion zsh > ~/.zfunc/_rehab\n"
+        "  rehab completion fish > ~/.config/fish/completions/rehab.fish",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    done.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+
     # Listed with the others; `parse` turns `rehab help X` into `rehab X --help`.
     helps = sub.add_parser("help", help="show the help of rehab, or of one command")
     helps.add_argument("topic", nargs="?", metavar="COMMAND")
@@ -364,6 +378,14 @@ def cmd_schema(args: argparse.Namespace, out, clock: Clock) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace, out, clock: Clock) -> int:
+    """`rehab completion SHELL`: the completion script, made from the parser itself."""
+    import shtab
+
+    out.write(shtab.complete(build_parser(), shell=args.shell))
+    return 0
+
+
 def _command(name: str) -> Callable[..., int]:
     """The function that runs one command, importing only its own module: a short command
     should not pay for the others' imports (exports brings hashlib, csv and more)."""
@@ -371,6 +393,8 @@ def _command(name: str) -> Callable[..., int]:
         return cmd_library
     if name == "schema":
         return cmd_schema
+    if name == "completion":
+        return cmd_completion
     if name == "plan":
         from rehab.plans import cmd_plan
 

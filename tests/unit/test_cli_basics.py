@@ -90,3 +90,34 @@ def test_rehab_help_shows_the_help_of_rehab_or_of_one_command(capsys, argv, show
         run(argv)
     assert ended.value.code == 0
     assert shown in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["rehab", "ex"], "export"),
+        (["rehab", "export", "--f"], "--format"),
+        (["rehab", "he"], "help"),
+    ],
+)
+def test_bash_completion_completes_commands_and_options(tmp_path, words, expected):
+    out = io.StringIO()
+    assert run(["completion", "bash"], out=out) == 0
+    script = tmp_path / "rehab.bash"
+    script.write_text(out.getvalue())
+    line = " ".join(words)
+    asked = (
+        f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+        'COMP_LINE="' + line + '"; COMP_POINT=' + str(len(line)) + "; _shtab_rehab; "
+        'echo "${COMPREPLY[@]}"'
+    )
+    done = subprocess.run(["bash", "-c", asked], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout.split()
+
+
+@pytest.mark.parametrize("shell, first", [("zsh", "#compdef rehab"), ("fish", "# AUTOMATICALLY")])
+def test_zsh_and_fish_completion_are_printed(shell, first):
+    out = io.StringIO()
+    assert run(["completion", shell], out=out) == 0
+    assert out.getvalue().startswith(first) and "export" in out.getvalue()
