@@ -113,12 +113,18 @@ ACTIVE = concept("Active", (CONDITION_CLINICAL, "active", "Active"))
 UNCONFIRMED = concept("Unconfirmed", (CONDITION_VERIFICATION, "unconfirmed", "Unconfirmed"))
 
 
+#: The kinds of bundle `rehab export --format fhir --bundle` writes: a `collection` to read, or
+#: a `transaction` a FHIR server ingests (each entry says how: `request`).
+BUNDLE_TYPES = ("collection", "transaction")
+
+
 class _Bundle:
     """Entries with unique `urn:uuid` addresses derived from the file's key and each record."""
 
-    def __init__(self, file_key: str, zone: tzinfo | None) -> None:
+    def __init__(self, file_key: str, zone: tzinfo | None, kind: str = "collection") -> None:
         self.key = file_key
         self.zone = zone
+        self.transaction = kind == "transaction"
         self.entries: list[dict[str, Any]] = []
 
     def address(self, kind: str, record_id: str) -> str:
@@ -136,13 +142,32 @@ class _Bundle:
         if kind == "Observation" and "performer" not in resource:
             # Every observation rehab holds is the person's own report.
             resource = {**resource, "performer": [resource["subject"]]}
-        self.entries.append(
-            {"fullUrl": url, "resource": {"resourceType": kind, "id": rid, **resource}}
-        )
+        entry: dict[str, Any] = {
+            "fullUrl": url,
+            "resource": {"resourceType": kind, "id": rid, **resource},
+        }
+        if self.transaction:
+            entry["request"] = _request(kind, rid, resource)
+        self.entries.append(entry)
         return url
 
     def time(self, moment: datetime) -> str:
         return offset_time(moment, self.zone)
+
+
+def _request(kind: str, rid: str, resource: dict[str, Any]) -> dict[str, str]:
+    """How a server takes an entry of a transaction. The Patient is created only if none has
+    the data file's identifier (a clinic that has it keeps it, and the references point to
+    it); every other resource is put at its own id, derived from the record, so sending the
+    same file twice updates rather than duplicates."""
+    if kind == "Patient":
+        [identifier] = resource["identifier"]
+        return {
+            "method": "POST",
+            "url": "Patient",
+            "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}",
+        }
+    return {"method": "PUT", "url": f"{kind}/{rid}"}
 
 
 def bundle(
@@ -152,14 +177,21 @@ def bundle(
     file_key: str,
     zone: tzinfo | None,
     since: date | None = None,
+    kind: str = "collection",
 ) -> dict[str, Any]:
-    """The FHIR R4 `Bundle` (type `collection`) of what `data` holds, whole: `head` with every
-    one of `entries` in its "entry"."""
-    whole = list(entries(catalog, data, file_key, zone))
-    return {**head(now, file_key, zone, since), "entry": whole}
+    """The FHIR R4 `Bundle` (a `collection`, or a `transaction`) of what `data` holds, whole:
+    `head` with every one of `entries` in its "entry"."""
+    whole = list(entries(catalog, data, file_key, zone, kind))
+    return {**head(now, file_key, zone, since, kind), "entry": whole}
 
 
-def head(now: datetime, file_key: str, zone: tzinfo | None, since: date | None) -> dict[str, Any]:
+def head(
+    now: datetime,
+    file_key: str,
+    zone: tzinfo | None,
+    since: date | None,
+    kind: str = "collection",
+) -> dict[str, Any]:
     """The bundle without its entries: "entry" comes last, after these."""
     out = _Bundle(file_key, zone)
     # `now` is the machine's clock: the true instant, said in the zone of the records.
@@ -169,7 +201,7 @@ def head(now: datetime, file_key: str, zone: tzinfo | None, since: date | None) 
         # From the data, as every fullUrl is: the same file and window give the same bundle.
         "id": out.address("Bundle", since.isoformat() if since is not None else "all"),
         "meta": {"tag": [{"system": "urn:rehab-planner:fhir-version", "code": FHIR_VERSION}]},
-        "type": "collection",
+        "type": kind,
         "timestamp": instant.isoformat(timespec="seconds"),
     }
     if since is not None:
@@ -180,11 +212,15 @@ def head(now: datetime, file_key: str, zone: tzinfo | None, since: date | None) 
 
 
 def entries(
-    catalog: Catalog, data: FhirData, file_key: str, zone: tzinfo | None
+    catalog: Catalog,
+    data: FhirData,
+    file_key: str,
+    zone: tzinfo | None,
+    kind: str = "collection",
 ) -> Iterator[dict[str, Any]]:
     """The bundle's entries in order, a record's at a time: ten years of them need never be
     held at once (store.exports writes them as they come)."""
-    out = _Bundle(file_key, zone)
+    out = _Bundle(file_key, zone, kind)
     patient = out.add(
         "Patient",
         "patient",

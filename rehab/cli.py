@@ -196,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv only: start with the byte-order mark Excel on Windows needs to read UTF-8",
     )
     exp.add_argument(
+        "--bundle",
+        choices=("collection", "transaction"),
+        help="fhir only: a collection to read (the default), or a transaction a FHIR server "
+        "ingests (the Patient created only if none has this file's identifier; every other "
+        "resource put at its own id)",
+    )
+    exp.add_argument(
         "--tz",
         metavar="ZONE",
         help="fhir and ics: your time zone, like Europe/Berlin (default: this "

@@ -66,6 +66,9 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     if (table is not None or excel) and args.format != "csv":
         option = "--table" if table is not None else "--excel"
         raise UsageError(f"{option} applies to --format csv only.")
+    bundle = getattr(args, "bundle", None)
+    if bundle is not None and args.format != "fhir":
+        raise UsageError("--bundle applies to --format fhir only.")
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
@@ -76,7 +79,9 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
-    text = render_export(args.format, path, clock, since, zone, table or "sessions", excel)
+    text = render_export(
+        args.format, path, clock, since, zone, table or "sessions", excel, bundle or "collection"
+    )
     if target is None:
         out.writelines(text)
         return 0
@@ -105,6 +110,7 @@ def render_export(
     zone: tzinfo | None = None,
     table: str = "sessions",
     excel: bool = False,
+    bundle: str = "collection",
 ) -> Iterator[str]:
     """The export of the file at `path`, opened read-only for this command, in pieces to write
     as they come (`store.exports.pieces`)."""
@@ -114,7 +120,7 @@ def render_export(
 
     with Repository.read(path, clock=clock) as repo:
         try:
-            return pieces(fmt, repo, load_catalog(), clock(), since, zone, table, excel)
+            return pieces(fmt, repo, load_catalog(), clock(), since, zone, table, excel, bundle)
         except NothingToExport as refused:
             raise CommandError(str(refused)) from None
 

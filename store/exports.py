@@ -34,6 +34,7 @@ def pieces(
     zone: tzinfo | None = None,
     table: str = "sessions",
     excel: bool = False,
+    bundle: str = "collection",
 ) -> Iterator[str]:
     """The export `fmt` of what `repo` holds, as text in pieces to write as they come: the FHIR
     bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
@@ -43,7 +44,7 @@ def pieces(
     system's local time. A CSV holds `table` (`planner.export.CSV_TABLES`); `excel` starts it
     with the byte-order mark Excel on Windows needs to read it as UTF-8."""
     if fmt == "fhir":
-        return _fhir(repo, catalog, now, since, zone)
+        return _fhir(repo, catalog, now, since, zone, bundle)
     if fmt == "csv":
         return iter([("\ufeff" if excel else "") + _csv(table, repo, catalog, since)])
     return iter([_text(fmt, repo, catalog, now, since, zone)])
@@ -122,7 +123,12 @@ def file_key(repo) -> str:
 
 
 def _fhir(
-    repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
+    repo,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    zone: tzinfo | None,
+    kind: str = "collection",
 ) -> Iterator[str]:
     """The FHIR R4 bundle (planner.fhir) as JSON, its entries encoded as they are made."""
     from planner import fhir
@@ -131,8 +137,8 @@ def _fhir(
         raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
     data = fhir_data(repo, since)
     key = file_key(repo)
-    head = fhir.head(now, key, zone, since)
-    pieces = _json_array_last(head, "entry", fhir.entries(catalog, data, key, zone))
+    head = fhir.head(now, key, zone, since, kind)
+    pieces = _json_array_last(head, "entry", fhir.entries(catalog, data, key, zone, kind))
     # pydantic_core escapes C0 controls only: DEL, C1 and bidi characters are escaped here.
     return _chunked(u_escaped(piece) for piece in pieces)
 

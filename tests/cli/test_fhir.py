@@ -23,7 +23,7 @@ from tests.conftest import FakeClock
 #: The codes of the required bindings the export uses (fhir.resources checks types and required
 #: fields, not which code of a required value set is used).
 BINDINGS = {
-    ("Bundle", "type"): {"collection"},
+    ("Bundle", "type"): {"collection", "transaction"},
     ("Observation", "status"): {"registered", "preliminary", "final", "amended"},
     ("Procedure", "status"): {
         "preparation",
@@ -373,3 +373,36 @@ def test_observations_are_the_patients_own_and_conditions_unconfirmed(tmp_path):
             "http://terminology.hl7.org/CodeSystem/condition-ver-status",
             "unconfirmed",
         )
+
+
+def test_a_transaction_bundle_says_how_a_server_takes_each_entry(demo_file):
+    """The same resources as the collection; the Patient created only if none has the file's
+    identifier, every other resource put at its own id (sending it again updates)."""
+    collection = fhir(demo_file)
+    transaction = fhir(demo_file, "--bundle", "transaction")
+    assert transaction["type"] == "transaction"
+    assert [e["resource"] for e in transaction["entry"]] == [
+        e["resource"] for e in collection["entry"]
+    ]
+    [patient] = [e for e in transaction["entry"] if e["resource"]["resourceType"] == "Patient"]
+    [identifier] = patient["resource"]["identifier"]
+    assert patient["request"] == {
+        "method": "POST",
+        "url": "Patient",
+        "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}",
+    }
+    for entry in transaction["entry"]:
+        if entry is not patient:
+            resource = entry["resource"]
+            assert entry["request"] == {
+                "method": "PUT",
+                "url": f"{resource['resourceType']}/{resource['id']}",
+            }
+    assert all("request" not in e for e in collection["entry"])
+
+
+def test_bundle_is_for_fhir_only(demo_file):
+    code, out, err = cli(
+        "export", "--format", "csv", "--bundle", "transaction", "--data", str(demo_file)
+    )
+    assert code == 2 and "--bundle applies to --format fhir only" in err
