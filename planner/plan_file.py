@@ -54,7 +54,12 @@ _MODEL_LIMITED = ("rest_s", "per_day")
 _TOP = ("format", "stage", "clinician", "note", "exercise")
 _EXERCISE = ("id", "name", "slot", *DOSE_FIELDS)
 _SLOTS = ("morning", "evening", "any")
+#: The plan file's JSON Schema, by the name the first line of an exported plan gives it: an
+#: editor that reads `#:schema` (taplo, VS Code's Even Better TOML) finds it beside the file
+#: (`rehab schema plan > rehab-plan.schema.json`) and completes fields and checks bounds.
+SCHEMA_NAME = "rehab-plan.schema.json"
 HEADER = """\
+#:schema ./{schema}
 # A rehab plan. A physiotherapist may edit it and send it back; the person loads it with
 #   rehab plan import FILE
 # stage: {stages}. Each [[exercise]] names a catalog id
@@ -147,7 +152,62 @@ def write(plan: Plan, catalog: Catalog) -> str:
     stages = ", ".join(f"{n} {stage.name}" for n, stage in sorted(catalog.stages.items()))
     # tomli_w escapes C0 controls and DEL; C1 and bidi characters are escaped here.
     body = u_escaped(tomli_w.dumps(top, multiline_strings=True))
-    return HEADER.format(stages=stages) + "\n" + body
+    return HEADER.format(schema=SCHEMA_NAME, stages=stages) + "\n" + body
+
+
+def json_schema(catalog: Catalog) -> dict[str, Any]:
+    """The plan file as a JSON Schema (draft-07, which TOML editors read): its fields, the
+    catalog's ids and stages, each dose field's limits, and each exercise's own bounds."""
+    slots = [case(s) for s in _SLOTS for case in (str.lower, str.capitalize, str.upper)]
+    # Each exercise's own bounds come below; the model holds rest and times a day for all.
+    dose: dict[str, dict[str, Any]] = {
+        name: {"type": "integer", "minimum": 1} for name in DOSE_FIELDS
+    }
+    for name in _MODEL_LIMITED:
+        low, high = _model_limits(name)
+        dose[name] = {"type": "integer", "minimum": low, "maximum": high}
+    bounded = []
+    for ex in sorted(catalog.exercises.values(), key=lambda e: e.id):
+        limits = {}
+        for name in DOSE_FIELDS:
+            bound = None if name in _MODEL_LIMITED else getattr(ex.bounds, name)
+            if bound is not None:
+                limits[name] = {"minimum": bound[0], "maximum": bound[1]}
+            elif name not in _MODEL_LIMITED:
+                limits[name] = False  # not dosed so: the field is not allowed
+        bounded.append(
+            {
+                "if": {"properties": {"id": {"const": ex.id}}, "required": ["id"]},
+                "then": {"properties": limits},
+            }
+        )
+    exercise = {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"enum": sorted(catalog.exercises), "description": "a catalog id"},
+            "name": {"type": "string", "description": "for reading; the id decides"},
+            "slot": {"enum": slots, "default": "any"},
+            **dose,
+        },
+        "allOf": bounded,
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": f"urn:rehab-planner:plan-file:format-{FORMAT}",
+        "title": "A rehab plan, as a physiotherapist writes it (rehab plan import)",
+        "type": "object",
+        "required": ["stage", "exercise"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"type": "integer", "minimum": 1, "maximum": FORMAT},
+            "stage": {"enum": sorted(catalog.stages)},
+            "clinician": {"type": "string", "maxLength": CLINICIAN_MAX},
+            "note": {"type": "string", "maxLength": NOTE_MAX},
+            "exercise": {"type": "array", "minItems": 1, "items": exercise},
+        },
+    }
 
 
 class _Lines:

@@ -262,13 +262,20 @@ def build_parser() -> argparse.ArgumentParser:
         "schema",
         parents=[common],
         help="print the JSON Schema of a file rehab writes",
-        description="Print the JSON Schema (Draft 2020-12) of the whole-file JSON export, "
-        "generated from the models rehab checks every record with. The same schema is "
-        "docs/rehab-export.schema.json.",
-        epilog="example:\n  rehab schema export > rehab-export.schema.json",
+        description="Print a JSON Schema: of the whole-file JSON export (export; Draft "
+        "2020-12, generated from the models rehab checks every record with, as "
+        "docs/rehab-export.schema.json), or of the plan file a physiotherapist edits (plan; "
+        "draft-07, as docs/rehab-plan.schema.json), which an exported plan names on its "
+        "first line for editors that read it.",
+        epilog="examples:\n  rehab schema export > rehab-export.schema.json\n"
+        "  rehab schema plan > rehab-plan.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    schema.add_argument("what", choices=("export",), help="export: the JSON export's schema")
+    schema.add_argument(
+        "what",
+        choices=("export", "plan"),
+        help="export: the JSON export's; plan: the plan file's (what `#:schema` names)",
+    )
 
     done = sub.add_parser(
         "completion",
@@ -378,10 +385,17 @@ def cmd_library(args: argparse.Namespace, out, clock: Clock) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out, clock: Clock) -> int:
-    """`rehab schema export`: the JSON Schema of the whole-file export."""
-    from store.json_schema import export_schema
+    """`rehab schema export|plan`: the JSON Schema of the whole-file export or the plan file."""
+    if args.what == "plan":
+        from planner.plan_file import json_schema
+        from seeds import load_catalog
 
-    out.write(json.dumps(export_schema(), indent=2, sort_keys=True) + "\n")
+        schema = json_schema(load_catalog())
+    else:
+        from store.json_schema import export_schema
+
+        schema = export_schema()
+    out.write(json.dumps(schema, indent=2, sort_keys=True) + "\n")
     return 0
 
 

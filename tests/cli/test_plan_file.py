@@ -304,3 +304,59 @@ def test_a_one_exercise_plan_is_said_as_one_exercise(demo, tmp_path):
     code, out, err = cli("plan", "import", str(target), "--data", str(demo))
     assert code == 0, err
     assert "stage 2, 1 exercise." in out
+
+
+def plan_schema() -> dict:
+    import json
+    from pathlib import Path
+
+    return json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / plan_file.SCHEMA_NAME).read_text()
+    )
+
+
+def test_the_plan_files_schema_in_the_repository_is_the_one_the_catalog_gives():
+    import json
+
+    assert plan_schema() == plan_file.json_schema(load_catalog())
+    code, out, err = cli("schema", "plan")
+    assert code == 0 and json.loads(out) == plan_schema(), err
+
+
+@pytest.mark.parametrize("which", ["demo", "fresh"])
+def test_an_exported_plan_names_its_schema_and_validates_against_it(demo, tmp_path, which):
+    import tomllib
+
+    import jsonschema
+
+    path = demo if which == "demo" else fresh_file(tmp_path / "fresh" / "rehab.json")
+    text = plan_text(path)
+    assert text.splitlines()[0] == f"#:schema ./{plan_file.SCHEMA_NAME}"
+    validator = jsonschema.Draft7Validator(plan_schema())
+    assert [e.message for e in validator.iter_errors(tomllib.loads(text))] == []
+
+
+@pytest.mark.parametrize(
+    "line, fits",
+    [
+        ("sets = 2", True),
+        ("sets = 99", False),  # outside the bridge's bounds
+        ("minutes = 5", False),  # the bridge is not dosed in minutes
+        ("rep = 8", False),  # no such field
+        ('slot = "Morning"', True),  # any case, as rehab reads it
+    ],
+)
+def test_the_schema_holds_each_exercise_to_its_own_bounds(line, fits):
+    import tomllib
+
+    import jsonschema
+
+    plan = tomllib.loads(f'stage = 3\n[[exercise]]\nid = "bridge"\n{line}\n')
+    errors = list(jsonschema.Draft7Validator(plan_schema()).iter_errors(plan))
+    assert (not errors) == fits, [e.message for e in errors]
+    try:
+        plan_file.read(f'stage = 3\n[[exercise]]\nid = "bridge"\n{line}\n', load_catalog())
+        read = True
+    except plan_file.PlanFileProblems:
+        read = False
+    assert read == fits  # the schema and rehab's own check agree
