@@ -19,7 +19,7 @@ from statistics import mean
 from typing import Any
 
 from planner.clock import midnight
-from planner.course import PsfsChange, psfs_change
+from planner.course import PsfsChange, psfs_change, see_doctor_advice
 from planner.direction import preference
 from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start, surgery_wait
 from planner.models import (
@@ -365,6 +365,7 @@ def _sorted_keys(value: Any) -> Any:
 # Markdown: the clinician's report
 
 SECTIONS = (
+    "Summary",
     "Profile",
     "Current stage",
     "Stage timeline",
@@ -511,6 +512,7 @@ def markdown_report(
         "",
     ]
     parts = {
+        "Summary": _summary_section(catalog, data, history, now),
         "Profile": _profile_section(data.profile),
         "Current stage": _current_section(catalog, data, now),
         "Stage timeline": _timeline_section(catalog, history.events),
@@ -528,6 +530,110 @@ def markdown_report(
         body = parts[title] or [NONE_YET]
         lines += [f"## {title}", "", *body, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+#: The summary a clinician reads first stays within one screen.
+SUMMARY_LINES = 15
+
+
+def _summary_section(
+    catalog: Catalog, data: ReportData, history: History, now: datetime
+) -> list[str]:
+    """At most `SUMMARY_LINES` lines: where the person stands, how the pain moved, what they
+    did, and what needs the clinician's eye. The sections below hold the details."""
+    plan = data.plan
+    if plan is None:
+        return []
+    stage = catalog.stages.get(plan.stage)
+    since = history.stage_started_at(plan.stage) or plan.created_at
+    lines = [f"- Stage {plan.stage} of 4, {stage.name if stage else '?'}, since {_when(since)}."]
+    firsts = list(first_checkins_by_day(history.checkins).values())
+    if len(firsts) >= 2:
+        start, last = firsts[0], firsts[-1]
+        lines.append(
+            f"- Back pain {start.pain}/10 at the start ({_when(start.at)}), {last.pain}/10 now"
+            f"{_change(start.pain, last.pain)}."
+        )
+        if start.leg_pain is not None and last.leg_pain is not None:
+            reach = ""
+            if start.reach is not None and last.reach is not None:
+                moved = REACHES.index(last.reach) - REACHES.index(start.reach)
+                how = "nearer the spine" if moved < 0 else "further down" if moved else "the same"
+                reach = (
+                    f"; symptoms reached {REACH_WORDS[start.reach]}, now "
+                    f"{REACH_WORDS[last.reach]} ({how})"
+                )
+            lines.append(
+                f"- Leg pain {start.leg_pain}/10 at the start, {last.leg_pain}/10 now"
+                f"{_change(start.leg_pain, last.leg_pain)}{reach}."
+            )
+    today = now.date()
+    month = [s for s in history.sessions if today - timedelta(days=28) <= s.day < today]
+    starts = [e.at.date() for e in history.events] + [s.day for s in history.sessions[:1]]
+    began = min(starts) if starts else today
+    days = (today - max(began, today - timedelta(days=28))).days
+    if data.profile is not None and days > 0:
+        planned = days * len(data.profile.slots)
+        done = len({(s.day, s.slot) for s in month if s.is_done})
+        lines.append(
+            f"- Sessions done in the last {days} days: {done} of {planned} planned "
+            f"({round(100 * done / planned)} %)."
+        )
+    walked = [w for w in data.walks if today - timedelta(days=28) <= w.at.date() < today]
+    if walked:
+        weekly = sum(w.minutes for w in walked) * 7 / max(days, 7)
+        lines.append(f"- Walking: about {weekly:.0f} minutes a week lately.")
+    eye = _needs_an_eye(catalog, data, history, now)
+    if eye:
+        lines += ["", "Needs your eye:", *eye]
+    return lines[:SUMMARY_LINES]
+
+
+def _change(start: int, now: int) -> str:
+    """A pain's change, marked when it is the 2 points that matter."""
+    if now == start:
+        return ", no change"
+    better = now < start
+    return f" ({'down' if better else 'up'} {abs(now - start)}" + (
+        ", a change that matters)" if abs(now - start) >= 2 else ")"
+    )
+
+
+def _needs_an_eye(catalog: Catalog, data: ReportData, history: History, now: datetime) -> list[str]:
+    """The few things a clinician should not miss, one short line each."""
+    out = []
+    gate = may_start(data.plan, data.safety(), now, catalog.rules)
+    if gate.stopped:
+        out.append(f"- Sessions stopped: {md_cell(gate.reason)}")
+    if gate.cleared:
+        out.append(f"- {len(gate.cleared)} warning sign(s) a doctor cleared (Current stage).")
+    flares = [s for s in history.sessions if flare_reasons(s, catalog.rules)]
+    if flares:
+        out.append(f"- {len(flares)} session(s) flared in this period (see Flares).")
+    overrides = [e for e in history.events if e.kind == "override"]
+    if overrides:
+        out.append(f"- {len(overrides)} stage choice(s) above the advice (Overrides).")
+    for line in see_doctor_advice(history, now, catalog.rules)[:2]:
+        out.append(f"- Advised to see a doctor: {md_cell(line)}")
+    profile = data.profile
+    if profile is not None:
+        said = [
+            words
+            for yes, words in (
+                (profile.pregnant, "pregnant"),
+                (profile.recent_surgery, "spinal surgery in the last 3 months"),
+                (profile.osteoporosis, "osteoporosis or long-term steroids"),
+                (profile.stenosis, "spinal stenosis"),
+            )
+            if yes
+        ]
+        if said:
+            out.append("- Reported: " + "; ".join(said) + ".")
+    if data.plan is not None and data.plan.source is not None:
+        name = data.plan.source.clinician
+        by = f" ({md_cell(name)})" if name else ""
+        out.append(f"- The plan in force was written by their physiotherapist{by}.")
+    return out
 
 
 def _profile_section(profile: Profile | None) -> list[str]:

@@ -806,3 +806,31 @@ def test_excel_gets_its_byte_order_mark_and_other_formats_refuse_csv_options(dem
     for extra in (["--table", "checkins"], ["--excel"]):
         code, out, err = cli("export", "--format", "md", "--data", str(demo_file), *extra)
         assert code == 2 and "applies to --format csv only" in err and err.count("\n") == 1
+
+
+def test_the_report_starts_with_a_summary_a_clinician_reads_on_one_screen(tmp_path):
+    from tests.cli.test_leg_exports import leg_file
+
+    report = export(leg_file(tmp_path), "md")
+    sections = re.findall(r"^## (.+)$", report, flags=re.M)
+    assert sections[0] == "Summary"
+    summary = report.split("## Summary\n")[1].split("\n## ")[0].strip("\n").splitlines()
+    assert 3 <= len(summary) <= 15
+    said = "\n".join(summary)
+    assert said.startswith("- Stage ")
+    assert "Back pain" in said and "Leg pain" in said and "Sessions done in the last" in said
+
+
+@pytest.mark.parametrize(
+    "start, now, words",
+    [
+        (6, 3, " (down 3, a change that matters)"),
+        (4, 3, " (down 1)"),
+        (3, 5, " (up 2, a change that matters)"),
+        (4, 4, ", no change"),
+    ],
+)
+def test_the_summary_marks_the_change_that_matters(start, now, words):
+    from planner.export import _change
+
+    assert _change(start, now) == words
