@@ -419,12 +419,21 @@ def md_cell(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", one_line)
 
 
-def md_code_block(text: str) -> str:
-    """User text shown exactly, in a fence longer than any run of backticks inside it."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = screen_safe(_unix_lines(text)).rstrip("\n")
-    return f"{fence}text\n{body}\n{fence}"
+#: What would start a list at the start of a quoted line: escaped there ("- ", "1. ").
+_MD_BULLET = re.compile(r"^(\s*)([-+=])")
+_MD_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_quote(text: str) -> str:
+    """User text as a quotation, line by line as typed, with nothing Markdown could act on: no
+    heading, list, link, HTML or code starts inside it (each such character backslash-escaped),
+    and an empty line stays inside the quote."""
+    quoted = []
+    for line in screen_safe(_unix_lines(text)).rstrip("\n").split("\n"):
+        safe = _MD_SPECIAL.sub(r"\\\1", line)
+        safe = _MD_NUMBER.sub(r"\1\\\2", _MD_BULLET.sub(r"\1\\\2", safe))
+        quoted.append(f"> {safe}".rstrip() if safe.strip() else ">")
+    return "\n".join(quoted)
 
 
 def _unix_lines(text: str) -> str:
@@ -701,7 +710,7 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
             "",
         ]
         if plan.source.note:
-            lines += ["Their note:", "", md_code_block(plan.source.note), ""]
+            lines += ["Their note:", "", md_quote(plan.source.note), ""]
     lines.append("Current exercises:")
     lines.append("")
     for p in plan.prescriptions:
@@ -1078,7 +1087,7 @@ def _notes_section(history: History, count: int) -> list[str]:
     if found:
         lines += [f"The last {min(count, len(found))} notes, newest first, exactly as typed.", ""]
     for at, label, note in reversed(found[-count:]):
-        lines += [f"**{_when(at)}** · {label}", "", md_code_block(note), ""]
+        lines += [f"**{_when(at)}** · {label}", "", md_quote(note), ""]
     return lines[:-1] if lines else lines
 
 

@@ -466,9 +466,10 @@ def test_user_text_cannot_break_the_report(demo_file):
     overrides = report.split("## Overrides\n")[1].split("\n## ")[0]
     assert md_cell(BREAKER) in overrides and "None yet." not in overrides
     assert "**OVERRIDE**" in report and "**typed reason:**" in report
-    # The notes are shown exactly, in fences they cannot close.
-    assert "`````text\n" + BREAKER + "\n```\n# heading?\n````\n`````" in report
-    assert "```text\n## " + BREAKER + "\n```" in report
+    # The notes are quoted line by line as typed, with nothing Markdown could act on.
+    assert "> " + md_cell(BREAKER) + "\n> \\`\\`\\`\n> \\# heading?\n> \\`\\`\\`\\`" in report
+    assert "> \\#\\# " + md_cell(BREAKER) in report
+    assert "```" not in report
 
     markdown_it = pytest.importorskip("markdown_it")
     tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(report)
