@@ -500,7 +500,7 @@ class Door:
         the timeline; a plan rehab built loses what they now leave out (`fit_plan`); a
         physiotherapist's plan stays theirs, with a line for each such exercise; a new yes to
         surgery makes sessions wait for a go-ahead given after it. One write."""
-        from planner.plan import fit_plan, why_not
+        from planner.plan import chosen_anyway, fit_plan
 
         problem = everything_answered(answers, frozenset(HEALTH_FIELDS))
         if problem is not None:
@@ -540,14 +540,7 @@ class Door:
                 names = ", ".join(sorted(self.catalog.name_of(e) for e in gone))
                 said.append(f"Your plan leaves out {names} now; the stage's others stand in.")
         else:
-            for p in plan.prescriptions:
-                ex = self.catalog.exercise(p.exercise_id)
-                reason = why_not(ex, person)
-                if reason is not None:
-                    said.append(
-                        f"rehab would leave {ex.name} out ({reason}); it stays because your "
-                        "physiotherapist chose it. Ask them, and stop it if it hurts."
-                    )
+            said += chosen_anyway(self.catalog, person, plan)
         if said_at == now:
             said.append(
                 "Sessions now wait for your surgeon's or physiotherapist's go-ahead: "

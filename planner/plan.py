@@ -336,6 +336,21 @@ def swap(
     return replace(plan, prescriptions=items)
 
 
+def chosen_anyway(catalog: Catalog, profile: Profile, plan: Plan) -> list[str]:
+    """One line for each exercise of a physiotherapist's plan that rehab would leave out of its
+    own plan for this person (`why_not`): kept, since they chose it, but said."""
+    lines = []
+    for p in plan.prescriptions:
+        exercise = catalog.exercise(p.exercise_id)
+        reason = why_not(exercise, profile)
+        if reason is not None:
+            lines.append(
+                f"Note: rehab would leave {exercise.name} out of its own plan for you ({reason}); "
+                "it is in because your physiotherapist chose it. Stop it if it hurts."
+            )
+    return lines
+
+
 def fit_plan(
     catalog: Catalog, profile: Profile, plan: Plan, now: datetime, pain: int | None
 ) -> Plan:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from planner.clock import Clock
-from planner.models import Catalog, Plan, Profile
 from planner.text import counted, screen_safe
 from rehab.commands import CommandError, done
 
@@ -101,25 +100,10 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         )
     )
     out.writelines(screen_safe(f"{line}\n") for line in result.said)
-    out.write(screen_safe(_chosen_notes(plan, profile, catalog)))
+    from planner.plan import chosen_anyway
+
+    out.writelines(screen_safe(f"{line}\n") for line in chosen_anyway(catalog, profile, plan))
     return 0
-
-
-def _chosen_notes(plan: Plan, profile: Profile, catalog: Catalog) -> str:
-    """One line for each exercise rehab would have left out of its own plan for this person:
-    kept, since the physiotherapist chose it, but said, so the person knows."""
-    from planner.plan import why_not
-
-    lines = []
-    for p in plan.prescriptions:
-        exercise = catalog.exercises[p.exercise_id]
-        reason = why_not(exercise, profile)
-        if reason is not None:
-            lines.append(
-                f"Note: rehab would leave {exercise.name} out of its own plan for you ({reason}); "
-                "it is in because your physiotherapist chose it. Stop it if it hurts.\n"
-            )
-    return "".join(lines)
 
 
 class PlanRefused(CommandError):
