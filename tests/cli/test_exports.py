@@ -49,6 +49,26 @@ def demo_file(tmp_path):
     return path
 
 
+def with_a_session_note(path, note: str):
+    """The file at `path` with one morning session today, its note `note`."""
+    from planner.models import Session
+
+    with Repository.open(path, clock=FakeClock()) as repo:
+        plan = repo.active_plan()
+        repo.save(
+            Session(
+                plan_id=plan.id,
+                stage=1,
+                slot="morning",
+                started_at=NOW,
+                pain_before=3,
+                pain_after=2,
+                note=note,
+            )
+        )
+    return path
+
+
 def fresh_file(path, *, slots=("morning", "evening")):
     """What the first run leaves behind: a profile, a clear screen, a plan, the start event."""
     clock = FakeClock()
@@ -720,22 +740,8 @@ def test_an_overdue_rescreen_is_said_but_does_not_cancel_the_calendar(tmp_path):
     ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tindented"],
 )
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path, note):
-    from planner.models import Session
 
-    path = fresh_file(tmp_path / "rehab.json")
-    with Repository.open(path, clock=FakeClock()) as repo:
-        plan = repo.active_plan()
-        repo.save(
-            Session(
-                plan_id=plan.id,
-                stage=1,
-                slot="morning",
-                started_at=NOW,
-                pain_before=3,
-                pain_after=2,
-                note=note,
-            )
-        )
+    path = with_a_session_note(fresh_file(tmp_path / "rehab.json"), note)
     [row] = list(csv.DictReader(io.StringIO(export(path, "csv"), newline="")))
     assert row["session_note"] == "'" + note  # shown as text, and nothing else changed
     assert row["date"] == NOW.date().isoformat()  # plain values stay as they are

@@ -12,11 +12,10 @@ from dataclasses import replace
 
 import pytest
 
-from planner.models import Session
 from store import Repository
-from tests.cli.test_exports import cli, export, fresh_file
+from tests.cli.test_exports import cli, export, fresh_file, with_a_session_note
 from tests.cli.test_plan_file import plan_text
-from tests.conftest import NOW, FakeClock
+from tests.conftest import FakeClock
 
 #: Every character that drives a terminal or reorders what it shows (as `screen_safe` sees
 #: them), written out here so the test does not take the code's word for it.
@@ -29,20 +28,7 @@ NOTE = "Felt \u202eyadot\u202c better\u2028then \u2066\u200fworse\u2069 \x1b]0;o
 
 @pytest.fixture
 def noted(tmp_path):
-    path = fresh_file(tmp_path / "rehab.json")
-    with Repository.open(path, clock=FakeClock()) as repo:
-        plan = repo.active_plan()
-        repo.save(
-            Session(
-                plan_id=plan.id,
-                stage=1,
-                slot="morning",
-                started_at=NOW,
-                pain_before=3,
-                pain_after=2,
-                note=NOTE,
-            )
-        )
+    path = with_a_session_note(fresh_file(tmp_path / "rehab.json"), NOTE)
     return path
 
 

@@ -337,10 +337,9 @@ def _into_a_session(terminal: Terminal, tmp_path: Path, data: Path) -> int:
     return int(screen.split("exercise 1 of ")[1].split()[0])
 
 
-def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
-    """Issue 13: keys and ctrl+s sent in one burst saved a cut note, and the zero-width
-    joiner was dropped from typed emoji."""
-    data = _demo(tmp_path)
+def _to_the_end_note(terminal: Terminal, tmp_path: Path, data: Path) -> None:
+    """A session run through (each exercise done), the pain after rated, both warning signs
+    answered no, and the focus in the end form's note."""
     total = _into_a_session(terminal, tmp_path, data)
     terminal.keys(*["n"] * total)
     terminal.wait_for("Back pain, 0–10:")
@@ -351,6 +350,13 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
     terminal.type("1")  # to the buttock
     terminal.wait_for("Down the leg:     1")
     terminal.keys("Tab", "n", "n", "Tab", "Tab")  # the two warning signs, then the note
+
+
+def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
+    """Issue 13: keys and ctrl+s sent in one burst saved a cut note, and the zero-width
+    joiner was dropped from typed emoji."""
+    data = _demo(tmp_path)
+    _to_the_end_note(terminal, tmp_path, data)
     note = "+2 reps felt ok \U0001f9d8\u200d\u2640\ufe0f"
     # One burst: the text, then ctrl+s straight after, as a fast typist sends them.
     terminal.tmux("send-keys", "-t", "app", "-l", note, ";", "send-keys", "-t", "app", "C-s")
@@ -366,16 +372,7 @@ def test_a_pasted_note_with_an_escape_sequence_is_kept_whole_and_in_order(termin
     as keys typed after the ESC, then the paste's start: saved scrambled, and the raw ESC
     drawn in the field left stale lines on the screen."""
     data = _demo(tmp_path)
-    total = _into_a_session(terminal, tmp_path, data)
-    terminal.keys(*["n"] * total)
-    terminal.wait_for("Back pain, 0–10:")
-    terminal.type("2")
-    terminal.keys("Tab")
-    terminal.type("1")  # leg pain
-    terminal.keys("Tab")
-    terminal.type("1")  # to the buttock
-    terminal.wait_for("Down the leg:     1")
-    terminal.keys("Tab", "n", "n", "Tab", "Tab")  # the two warning signs, then the note
+    _to_the_end_note(terminal, tmp_path, data)
     note = "before \x1b]52;c;aGVsbG8=\x07 after"
     terminal.tmux("set-buffer", "-b", "note", note)
     terminal.tmux("paste-buffer", "-p", "-d", "-b", "note", "-t", "app")  # -p: bracketed
