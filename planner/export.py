@@ -578,8 +578,7 @@ def _summary_section(
             )
     today = now.date()
     month = [s for s in history.sessions if today - timedelta(days=28) <= s.day < today]
-    starts = [e.at.date() for e in history.events] + [s.day for s in history.sessions[:1]]
-    began = min(starts) if starts else today
+    began = _programme_began(history.events, history.sessions) or today
     days = (today - max(began, today - timedelta(days=28))).days
     if data.profile is not None and days > 0:
         planned = days * len(data.profile.slots)
@@ -596,6 +595,12 @@ def _summary_section(
     if eye:
         lines += ["", "Needs your eye:", *eye]
     return lines[:SUMMARY_LINES]
+
+
+def _programme_began(events: Sequence[StageEvent], sessions: Sequence[Session]) -> date | None:
+    """The day the programme began: its first stage event, or failing that its first session."""
+    starts = [e.at.date() for e in events] + [s.day for s in sessions[:1]]
+    return min(starts) if starts else None
 
 
 def _change(start: int, now: int) -> str:
@@ -916,11 +921,10 @@ def _adherence_section(
     profile = data.profile
     if profile is None:
         return []
-    # The programme began at its first stage event (or, failing that, its first session).
-    starts = [e.at.date() for e in data.events] + [s.day for s in history.sessions[:1]]
-    if not starts:
+    began = _programme_began(data.events, history.sessions)
+    if began is None:
         return []
-    first = max(min(starts), since) if since else min(starts)
+    first = max(began, since) if since else began
     slots = len(profile.slots)
     done: dict[date, set[tuple[date, str]]] = {}
     for s in history.sessions:
