@@ -178,6 +178,9 @@ class Door:
         plan = repo.active_plan()
         profile = repo.profile()
         since = profile.walk_since if profile is not None else None
+        earlier, walks = (
+            repo.walk_history(self.catalog.rules, since) if since is not None else ({}, [])
+        )
         return stand(
             self.catalog,
             profile,
@@ -186,7 +189,8 @@ class Door:
             repo.safety_records(),
             repo.latest_psfs(),
             now,
-            repo.walks(since) if since is not None else (),
+            walks,
+            earlier,
         )
 
     def gate(self) -> Gate:

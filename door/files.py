@@ -81,7 +81,20 @@ def restore_file(
         return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
+    _split_years(path, clock, catalog)
     return Done(kept, tuple(kept.lines(path)))
+
+
+def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
+    """An import's closed years go to their archives at once (or, if that cannot be done now,
+    the next time the file is opened: nothing is lost either way)."""
+    from store import Repository
+
+    try:
+        with Repository.open(path, clock=clock) as repo:
+            close_years(repo, catalog)
+    except (StoreError, OSError):
+        pass
 
 
 def long_note(tables: Tables) -> str | None:
@@ -142,7 +155,20 @@ def import_file(
         return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
+    _split_years(path, clock, catalog)
     return Done(kept, tuple(kept.lines(path)))
+
+
+def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
+    """An import's closed years go to their archives at once (or, if that cannot be done now,
+    the next time the file is opened: nothing is lost either way)."""
+    from store import Repository
+
+    try:
+        with Repository.open(path, clock=clock) as repo:
+            close_years(repo, catalog)
+    except (StoreError, OSError):
+        pass
 
 
 def backup_file(path: Path, *, clock: Clock) -> Result[Path | None]:
@@ -157,7 +183,22 @@ def backup_file(path: Path, *, clock: Clock) -> Result[Path | None]:
         return Refused(not_saved(error), need="disk")
 
 
-def write_new_file(path: Path, records: Iterable[Record], *, clock: Clock) -> Result[int]:
+def close_years(repo: Any, catalog: Catalog) -> Result[list[int]]:
+    """Move the records of every closed year into its archive (`store.archive`): what the
+    app does as it opens a file, and the demo once it has written one. A refusal (a full
+    disk) changes nothing: the records stay in the file, read as ever, and move next time."""
+    try:
+        years = repo.close_years(catalog.rules)
+    except StoreError as error:
+        return Refused(str(error))
+    except OSError as error:
+        return Refused(not_saved(error), need="disk")
+    return Done(years)
+
+
+def write_new_file(
+    path: Path, records: Iterable[Record], *, clock: Clock, catalog: Catalog | None = None
+) -> Result[int]:
     """A new data file holding `records` (made-up history the real planner made), in one
     write; never over a file that exists. Says how many sessions it holds."""
     from store import Repository
@@ -168,6 +209,8 @@ def write_new_file(path: Path, records: Iterable[Record], *, clock: Clock) -> Re
     try:
         with Repository.open(path, clock=clock) as repo:
             repo.save(*records)
+            if catalog is not None:
+                close_years(repo, catalog)
     except StoreError as error:
         return Refused(str(error))
     except OSError as error:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from planner.bouts import BoutCount, bouts_per_day, bouts_today
 from planner.clock import midnight
@@ -34,6 +35,9 @@ from planner.progression import (
 )
 from planner.safety import headline
 from planner.walking import WalkTarget, target_for
+
+if TYPE_CHECKING:
+    from planner.days import DaySum
 
 
 @value
@@ -229,15 +233,24 @@ def stand(
     last_psfs: PsfsRating | None,
     now: datetime,
     walks: Sequence[Walk] = (),
+    earlier_walks: Mapping[date, DaySum] | None = None,
 ) -> Standing:
     """The standing these records give at `now`: the advice once there is a plan, the gate
     (`planner.gate.may_start`) always, and the walking programme from `walks` (every walk since
-    it began: the level is derived from them, week by week)."""
+    it began: the level is derived from them, week by week; `earlier_walks`, the day sums of
+    closed years, stand for the walks they summed)."""
     if profile is None or plan is None:
         gate = may_start(plan, safety, now, catalog.rules)
         return Standing(now, profile, plan, history, gate, None)
     advice = advise(catalog, profile, plan, history, safety, last_psfs, now)
-    walk = target_for(catalog, profile, [w for w in walks if w.at <= now], now.date(), plan.stage)
+    walk = target_for(
+        catalog,
+        profile,
+        [w for w in walks if w.at <= now],
+        now.date(),
+        plan.stage,
+        earlier_walks,
+    )
     bouts = bouts_today(catalog, plan, profile.slots, history.bouts, now.date())
     leaning = None
     if advice.gate.open:

@@ -12,9 +12,10 @@ so Today, Progress, History, `rehab status`, the report, the CSV and the calenda
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from planner.models import (
     REACH_WORDS,
@@ -29,6 +30,9 @@ from planner.models import (
     Walk,
     frozen,
 )
+
+if TYPE_CHECKING:
+    from planner.days import DaySum  # which imports this module
 
 
 @frozen
@@ -185,13 +189,19 @@ def walking(
     today: date,
     stage: int,
     backward: Exercise | None = None,
+    earlier: Mapping[date, DaySum] | None = None,
 ) -> WalkTarget | None:
     """Today's walking target and the week so far; None while the person has not said how far
-    they walk comfortably (or said they cannot walk comfortably yet)."""
+    they walk comfortably (or said they cannot walk comfortably yet).
+
+    `earlier`: the day sums (`planner.days`) of days whose walks are not in `walks` (a closed
+    year, kept in an archive): their walks count as if given, so the level is the same."""
     if not profile.walk_comfortable or profile.walk_since is None:
         return None
     since = profile.walk_since
     walks = sorted((w for w in walks if since <= w.at.date() <= today), key=lambda w: w.at)
+    summed = [(d, r) for d, r in sorted((earlier or {}).items()) if since <= d <= today and r.walks]
+    j = 0
     level = start_minutes(profile.walk_comfortable, rules)
     reason = (
         f"Started at {level} min: {rules.walk_start_pct} % of the {profile.walk_comfortable} min "
@@ -208,13 +218,22 @@ def walking(
             week.append(walks[i])
             i += 1
         flares = sum(is_flare(w, rules) for w in week)
+        count, minutes = len(week), sum(w.minutes for w in week)
+        while j < len(summed) and summed[j][0] < end:
+            row = summed[j][1]
+            count, minutes, flares = (
+                count + row.walks,
+                minutes + row.walk_minutes,
+                flares + row.walk_flares,
+            )
+            j += 1
         before = level
         if flares >= rules.walk_step_down_flares:
             level = step_down(level, rules)
             change = f"{flares} walks flared that week: one step down"
         elif flares:
             change = "a walk flared that week: holding the level"
-        elif not week:
+        elif not count:
             change = "no walk that week: holding the level"
         elif level >= rules.walk_goal_minutes:
             change = "at the goal: keep it up"
@@ -224,8 +243,8 @@ def walking(
         weeks.append(
             WalkWeek(
                 start=start,
-                minutes=sum(w.minutes for w in week),
-                walks=len(week),
+                minutes=minutes,
+                walks=count,
                 flares=flares,
                 level_before=before,
                 level_after=level,
@@ -256,13 +275,18 @@ def walking(
 
 
 def target_for(
-    catalog: Catalog, profile: Profile, walks: Sequence[Walk], today: date, stage: int
+    catalog: Catalog,
+    profile: Profile,
+    walks: Sequence[Walk],
+    today: date,
+    stage: int,
+    earlier: Mapping[date, DaySum] | None = None,
 ) -> WalkTarget | None:
     """`walking` with the catalog's rules and its backward-walking exercise: what Today,
     `rehab status`, the report and the calendar all ask."""
     rules = catalog.rules
     backward = catalog.exercises.get(rules.backward_walk_exercise)
-    return walking(profile, walks, rules, today, stage, backward)
+    return walking(profile, walks, rules, today, stage, backward, earlier)
 
 
 def minutes_by_day(walks: Sequence[Walk]) -> dict[date, int]:

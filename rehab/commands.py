@@ -68,9 +68,18 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
+        since = profile.walk_since
+        earlier, walks = repo.walk_history(catalog.rules, since) if since else ({}, [])
         standing = stand(
-            catalog, profile, plan, history, repo.safety_records(), repo.latest_psfs(), now, walks
+            catalog,
+            profile,
+            plan,
+            history,
+            repo.safety_records(),
+            repo.latest_psfs(),
+            now,
+            walks,
+            earlier,
         )
         assert standing.advice is not None  # there is a profile and a plan
         text = status_text(
@@ -136,8 +145,9 @@ def write_demo(path: Path, days: int, seed: int, clock: Clock, adherence: float 
 
     if path.exists():
         raise CommandError(f"{path} already exists: the demo only writes a new file.")
-    history = generate(load_catalog(), days, clock(), seed=seed, adherence=adherence)
-    return done(write_new_file(path, history.records(), clock=clock))
+    catalog = load_catalog()
+    history = generate(catalog, days, clock(), seed=seed, adherence=adherence)
+    return done(write_new_file(path, history.records(), clock=clock, catalog=catalog))
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:

@@ -27,12 +27,17 @@ def launch(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
 def opened(path: Path, clock: Callable[[], datetime], debug: bool = False) -> Iterator[RehabApp]:
     """The app on `path`, ready to run; the file is closed (and its journal folded) after.
     `make bench` starts the app through here too, so it measures what `rehab` does."""
+    from door.files import close_years
     from seeds import load_catalog
     from store import Repository
     from tui.app import RehabApp
 
     with Repository.open(path, clock=clock) as repo:
-        app = RehabApp(repo, load_catalog(), clock, data_path=path, debug=debug)
+        catalog = load_catalog()
+        # Closed years move to their archives before the first screen (a full disk leaves
+        # them where they are: read as ever, moved next time).
+        close_years(repo, catalog)
+        app = RehabApp(repo, catalog, clock, data_path=path, debug=debug)
         # `main` pauses the collector for short commands; the app runs for hours, so it is on
         # again here. Everything made so far (modules, the catalog, ten years' index) lives as
         # long as the app: frozen first, the collector never scans it. Left in, the first full

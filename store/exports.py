@@ -99,8 +99,9 @@ def _text(
     if gate.stopped:
         raise NothingToExport("No sessions are planned while sessions are stopped. " + gate.reason)
     stamp = now.astimezone(UTC).replace(tzinfo=None)
-    walks = repo.walks(profile.walk_since) if profile.walk_since is not None else ()
-    walk = target_for(catalog, profile, walks, now.date(), plan.stage)
+    since = profile.walk_since
+    earlier, walks = repo.walk_history(catalog.rules, since) if since else ({}, [])
+    walk = target_for(catalog, profile, walks, now.date(), plan.stage, earlier)
     return export.icalendar(
         catalog,
         profile,

@@ -393,6 +393,18 @@ class LazyTable(Mapping[str, Document]):
         """Hold these documents in memory; they win over any version still on disk."""
         self._documents.update(documents)
 
+    def without(self, keys: set[str]) -> LazyTable:
+        """This table less `keys`: the others still on disk where they are (a rewrite copies
+        them as they lie), the rest held as they are."""
+        return LazyTable(
+            self.name,
+            self.source,
+            {k: s for k, s in self._spans.items() if k not in keys},
+            {k: v for k, v in self._order.items() if k not in keys},
+            {k: d for k, d in self._documents.items() if k not in keys},
+            self._bare - keys,
+        )
+
     def reset(self, source: Source, spans: dict[str, Span], order: dict[str, str]) -> None:
         """After the file was rewritten: every document is on disk again, at these spans, each
         line with its checksum."""

@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from planner.clock import Clock, midnight
 from planner.codec import dump
+from planner.days import DaySum, day_sums, rules_digest
 from planner.gate import FULL_CONTEXTS, SafetyRecords, ends_alarm, is_alarm, surgery_wait
 from planner.models import (
     Bout,
@@ -39,12 +40,14 @@ from planner.models import (
     Profile,
     PsfsRating,
     Record,
+    Rules,
     Screening,
     Session,
     StageEvent,
     Walk,
 )
 from planner.progression import History, history_since
+from store import archive as archives
 from store import backups as backup_files
 from store import check_stamp
 from store.atomic import (
@@ -336,6 +339,10 @@ class Repository:
         #: `_alarm_before`'s last answer, with what it was for: (since, saves) → screening.
         self._alarm_memo: tuple[tuple[datetime, int], Screening | None] | None = None
         self._stamp_on_close = False
+        #: The closed years beside the file (`store.archive`), read as they are asked for.
+        self._archives: dict[int, archives.Archive] = {}
+        #: Their records, validated, by table and year: immutable, so kept once read.
+        self._archived: dict[tuple[str, int], list[Any]] = {}
 
     # -----------------------------------------------------------------------------------------
     # Opening and closing
@@ -481,6 +488,7 @@ class Repository:
             for name in TABLE_MODELS
         }
         self._alarm_memo = None  # it was of the tables as they were
+        self._find_archives()
         self._checked = False
         self._check_journal()
         if check_now:
@@ -708,12 +716,15 @@ class Repository:
         self.save(session)
 
     def session(self, session_id: str) -> Session | None:
-        """One session by id, with every exercise entry."""
-        return _copy(self._table("sessions").get(session_id))
+        """One session by id, with every exercise entry (a closed year's too)."""
+        found = self._table("sessions").get(session_id)
+        if found is None and self._archives:
+            found = next((s for s in self._since("sessions", None) if s.id == session_id), None)
+        return _copy(found)
 
     def sessions(self, since: datetime | date | None = None) -> list[Session]:
         """Sessions started at or after `since` (a date means from its midnight), oldest first."""
-        return self._table("sessions").since(_moment(since))
+        return self._since("sessions", _moment(since))
 
     def recent_history(self, catalog: Catalog, stage: int, now: datetime) -> History:
         """The history the rules need for `stage` at `now` (see `history_since`), not all of it."""
@@ -729,7 +740,7 @@ class Repository:
 
     def checkins(self, since: datetime | date | None = None) -> list[CheckIn]:
         """Check-ins at or after `since`, oldest first."""
-        return self._table("checkins").since(_moment(since))
+        return self._since("checkins", _moment(since))
 
     def record_bout(self, bout: Bout) -> None:
         """Keep one bout of an exercise done several times a day."""
@@ -737,7 +748,7 @@ class Repository:
 
     def bouts(self, since: datetime | date | None = None) -> list[Bout]:
         """Bouts done at or after `since`, oldest first."""
-        return self._table("bouts").since(_moment(since))
+        return self._since("bouts", _moment(since))
 
     def record_walk(self, walk: Walk) -> None:
         """Keep one walk of the walking programme."""
@@ -745,7 +756,7 @@ class Repository:
 
     def walks(self, since: datetime | date | None = None) -> list[Walk]:
         """Walks at or after `since` (every one by default), oldest first."""
-        return self._table("walks").since(_moment(since))
+        return self._since("walks", _moment(since))
 
     def log_stage_event(self, event: StageEvent) -> None:
         """Add a start, advance, step back, pause, resume or override to the stage timeline."""
@@ -766,6 +777,208 @@ class Repository:
     def latest_psfs(self) -> PsfsRating | None:
         """The most recent PSFS rating, or None if there has been none."""
         return _copy(self._table("psfs").newest())
+
+    # -----------------------------------------------------------------------------------------
+    # Closed years (`store.archive`)
+
+    def _find_archives(self) -> None:
+        self._archives = {y: archives.Archive(self.path, y) for y in archives.years(self.path)}
+        self._archived = {}
+
+    def live_since(self) -> datetime | None:
+        """Where the records in the data file begin when closed years are in archives beside
+        it (None when there are none): before it, a screen reads day sums (`day_sums`)."""
+        if not self._archives:
+            return None
+        return datetime(max(self._archives) + 1, 1, 1)
+
+    def archive_years(self) -> list[int]:
+        """The closed years kept in archives beside the file, oldest first."""
+        return sorted(self._archives)
+
+    def _year_records(self, name: str, year: int) -> list[Any]:
+        """A closed year's records of one table, validated (once), in time order."""
+        key = (name, year)
+        found = self._archived.get(key)
+        if found is None:
+            archive = self._archives[year]
+            documents = archive.tables().get(name, {})
+            field = ORDER_FIELDS[name]
+            records = []
+            for document in documents.values():
+                try:
+                    records.append(validate_document(name, document))
+                except Damage as problem:
+                    raise archive._refused(problem.reason) from None
+            # The file keeps them in time order already; equal times keep the file's order.
+            records.sort(key=lambda r: getattr(r, field))
+            found = self._archived[key] = records
+        return found
+
+    def _in_archive(self, name: str, record_id: str) -> bool:
+        return any(
+            record_id in archive.tables().get(name, {}) for archive in self._archives.values()
+        )
+
+    def _since(self, name: str, moment: datetime | None) -> list[Any]:
+        """`_Table.since`, with the closed years' records before the file's when `moment`
+        reaches back into them (a record in both, from a cut-short move, once: the file's)."""
+        live = self._table(name).since(moment)
+        start = self.live_since()
+        if start is None or (moment is not None and moment >= start):
+            return live
+        field = ORDER_FIELDS[name]
+        ids = {r.id for r in live}
+        older = [
+            r
+            for year in sorted(self._archives)
+            if moment is None or year >= moment.year
+            for r in self._year_records(name, year)
+            if r.id not in ids and (moment is None or getattr(r, field) >= moment)
+        ]
+        if not older:
+            return live
+        merged = older + live
+        if live and getattr(live[0], field) < start:  # records of a year not moved yet
+            merged.sort(key=lambda r: getattr(r, field))
+        return merged
+
+    def day_sums(self, rules: Rules, since: date | None = None) -> dict[date, DaySum]:
+        """Every day's sums (`planner.days`) from `since` on: a closed year's from its archive
+        (made again from its records when other rules made them), the rest from the records.
+        Equal to `day_sums` of every record: tests/store/test_archive.py holds it so."""
+        digest = rules_digest(rules)
+        start = self.live_since()
+        rows: dict[date, DaySum] = {}
+        if start is not None and (since is None or since < start.date()):
+            for year, archive in sorted(self._archives.items()):
+                if since is None or year >= since.year:
+                    stored = archive.sums(digest)
+                    rows.update(stored if stored is not None else self._made_again(year, rules))
+        moment = _moment(since)
+        live = day_sums(
+            self._table("sessions").since(moment),
+            self._table("checkins").since(moment),
+            self._table("walks").since(moment),
+            rules,
+        )
+        if start is not None:
+            # Records of an archived year still in the file (a move a crash cut short): that
+            # year's sums again, from both places, each record once.
+            cut = {d.year for d in live if d < start.date() and d.year in self._archives}
+            for year in cut:
+                rows = {d: r for d, r in rows.items() if d.year != year}
+                rows.update(self._sums_of_year(year, rules))
+            live = {d: r for d, r in live.items() if d.year not in cut}
+        rows.update(live)
+        if since is not None:
+            rows = {d: r for d, r in rows.items() if d >= since}
+        return dict(sorted(rows.items()))
+
+    def walk_history(self, rules: Rules, since: date) -> tuple[dict[date, DaySum], list[Walk]]:
+        """What the walking level folds over from `since` on: the day sums of closed years
+        (only the days with a walk) and every walk in the file. Decodes no closed year's walk
+        unless its sums were made by other rules."""
+        start = self.live_since()
+        live = self._table("walks").since(_moment(since))
+        if start is None or since >= start.date():
+            return {}, live
+        if live and live[0].at < start:  # a move not finished: read both places, once each
+            rows = self.day_sums(rules, since)
+            return {d: r for d, r in rows.items() if d < start.date() and r.walks}, self.walks(
+                start
+            )
+        digest = rules_digest(rules)
+        rows = {}
+        for year, archive in sorted(self._archives.items()):
+            if year >= since.year:
+                stored = archive.sums(digest)
+                for day, row in (stored or self._made_again(year, rules)).items():
+                    if row.walks and day >= since:
+                        rows[day] = row
+        return rows, live
+
+    def _sums_of_year(self, year: int, rules: Rules) -> dict[date, DaySum]:
+        begin, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        pick = {
+            name: [r for r in self._since(name, begin) if getattr(r, ORDER_FIELDS[name]) < end]
+            for name in ("sessions", "checkins", "walks")
+        }
+        return day_sums(pick["sessions"], pick["checkins"], pick["walks"], rules)
+
+    def _made_again(self, year: int, rules: Rules) -> dict[date, DaySum]:
+        """A closed year's sums made by other rules: made again from its records (and kept in
+        its archive by the next writer that closes years)."""
+        return day_sums(
+            self._year_records("sessions", year),
+            self._year_records("checkins", year),
+            self._year_records("walks", year),
+            rules,
+        )
+
+    def close_years(self, rules: Rules) -> list[int]:
+        """Move the records of every closed year out of the file into its archive, and make
+        again the sums of an archive made by other rules. Says which years it wrote.
+
+        Each archive is on disk (and its copy in backups/) before the file is rewritten without
+        its records: a crash between leaves them in both, read once, and the next call
+        finishes the move."""
+        self._require_writer()
+        if not self._checked:
+            self.check_all()
+        start = archives.live_since(self._clock())
+        key = start.isoformat()
+        leaving: dict[int, dict[str, list[str]]] = {}
+        for name in archives.ARCHIVED:
+            table = self._table(name)
+            ids = table._ordered()
+            for n in range(bisect_left(table._keys, (key, -1))):
+                year = int(table._keys[n][0][:4])
+                leaving.setdefault(year, {}).setdefault(name, []).append(ids[n])
+        digest = rules_digest(rules)
+        stale = [y for y, a in self._archives.items() if a.head()["rules"] != digest]
+        written = sorted({*leaving, *stale})
+        for year in written:
+            self._write_year(year, leaving.get(year, {}), rules, digest)
+        if leaving:
+            drop = {
+                name: {i for moving in leaving.values() for i in moving.get(name, ())}
+                for name in archives.ARCHIVED
+            }
+            tables = self.storage.drop(drop)
+            for name in archives.ARCHIVED:
+                old = self._tables[name]
+                table = _Table(name, tables.get(name, {}), self.path, self._checked_before)
+                table._models = {k: v for k, v in old._models.items() if k not in drop[name]}
+                table.saves = old.saves + 1
+                self._tables[name] = table
+            self._stamp_on_close = True
+        self._find_archives()
+        return written
+
+    def _write_year(
+        self, year: int, moving: Mapping[str, list[str]], rules: Rules, digest: str
+    ) -> None:
+        """The archive of `year`: what it held, with `moving` (the file's copies win)."""
+        old = self._archives.get(year)
+        held = old.tables() if old is not None else {}
+        tables: dict[str, dict[str, dict[str, Any]]] = {}
+        models: dict[str, list[Any]] = {}
+        for name in archives.ARCHIVED:
+            documents = dict(held.get(name, {}))
+            table = self._table(name)
+            for record_id in moving.get(name, ()):
+                documents[record_id] = table.documents[record_id]
+            field = ORDER_FIELDS[name]
+            place = {i: n for n, i in enumerate(documents)}
+            records = {i: validate_document(name, d) for i, d in documents.items()}
+            ordered = sorted(documents, key=lambda i: (getattr(records[i], field), place[i]))
+            tables[name] = {i: documents[i] for i in ordered}
+            models[name] = [records[i] for i in ordered]
+        rows = day_sums(models["sessions"], models["checkins"], models["walks"], rules)
+        self._archives[year] = archives.write(self.path, year, tables, rows, digest)
+        for name in archives.ARCHIVED:
+            self._archived[(name, year)] = models[name]
 
     # -----------------------------------------------------------------------------------------
     # The file as a whole
@@ -798,13 +1011,32 @@ class Repository:
         The documents are shared with the cache: do not change them.
         """
         tables: Tables = {name: dict(t.documents) for name, t in self._tables.items()}
+        for name in archives.ARCHIVED if self._archives else ():
+            live = tables[name]
+            older: dict[str, dict[str, Any]] = {}
+            for year in sorted(self._archives):
+                for record_id, document in self._archives[year].tables().get(name, {}).items():
+                    if record_id not in live:  # a move a crash cut short: the file's copy
+                        older[record_id] = document
+            tables[name] = {**older, **live}
         if self._meta is not None:
             tables[META_TABLE] = {META_ID: dump(self._meta)}
         return tables
 
     def counts(self) -> dict[str, int]:
-        """How many records each table holds, without reading them."""
-        return {name: len(table.documents) for name, table in self._tables.items()}
+        """How many records each table holds (closed years' too), without reading them."""
+        counts = {name: len(table.documents) for name, table in self._tables.items()}
+        for archive in self._archives.values():
+            for name, n in archive.counts().items():
+                if name in counts:
+                    counts[name] += n
+        if self._archives:  # a move a crash cut short counts its records once
+            start = archives.live_since(self._clock()).isoformat()
+            for name in archives.ARCHIVED:
+                table = self._tables[name]
+                ids = table._ordered()[: bisect_left(table._keys, (start, -1))]
+                counts[name] -= sum(1 for i in ids if self._in_archive(name, i))
+        return counts
 
     def backups(self) -> list[backup_files.Backup]:
         """This file's backups, newest first."""
@@ -861,12 +1093,16 @@ class Replaced:
     journal: Path | None = None
     #: What `carry` kept of the file replaced in the file written, one line each.
     carried: tuple[str, ...] = ()
+    #: The closed years of the file an import replaced (`store.archive.set_aside`).
+    archives: Path | None = None
 
     def lines(self, path: Path) -> list[str]:
         """One line for each thing kept, for the command that replaced `path`."""
         said = list(self.carried)
         if self.backup is not None:
             said.append(f"The file it replaced is kept as {self.backup}")
+        if self.archives is not None:
+            said.append(f"The closed years of the file it replaced are kept in {self.archives}")
         if self.damaged is not None:
             said.append(
                 f"The file it replaced was damaged; it is kept aside as {self.damaged} "
@@ -995,12 +1231,15 @@ def _replace_locked(
     if current is not None and damaged is None:
         made = backup_files.backup_now(path, now, f"before-{reason}")
     remove_stray_temps(path)
+    # An import brings a whole history: the closed years beside the file replaced are its
+    # own, kept aside before the file changes (a restore keeps them: they are its history).
+    aside = archives.set_aside(path, now) if reason == "import" else None
     fd, status = write_atomic_kept_open(path, payload)
     os.close(fd)
     # Every document written was checked just now (`_checked`): the next reader, the app or
     # a command, need not check them again (an import of ten years is not checked twice).
     check_stamp.remember(path, check_stamp.digest(payload), checks_version(), status)
-    return Replaced(made, damaged, journal, tuple(carried))
+    return Replaced(made, damaged, journal, tuple(carried), aside)
 
 
 def _fold_left_journal(path: Path, now: datetime) -> Path | None:

@@ -431,6 +431,18 @@ class PrivateStorage(Storage):
         self._rewrite(tables, changes)
         return self.read() or {}
 
+    def drop(self, keys: Mapping[str, set[str]]) -> dict[str, LazyTable]:
+        """Rewrite the file without these documents (`{table: {id, …}}`), in one atomic step:
+        the records of a closed year, once their archive is on disk. The journal is folded in."""
+        self._require_writer()
+        tables = self.read() or {}
+        kept = {
+            name: table.without(keys[name]) if name in keys else table
+            for name, table in tables.items()
+        }
+        self._rewrite(kept, None)
+        return self.read() or {}
+
     def fold(self) -> None:
         """Fold the journal into the file now (the writer does on closing)."""
         if self.pending:

@@ -48,6 +48,10 @@ READS = {
     "documents",
     "counts",
     "backups",
+    "live_since",
+    "archive_years",
+    "day_sums",
+    "walk_history",
 }
 WRITES = {
     name

@@ -1,0 +1,162 @@
+"""Each day's sums: what History's charts and the walking level read of a day, in one row.
+
+A day of records (its check-ins, sessions and walks) comes down to a few numbers: the day's
+first, highest and latest pain, its leg ratings and how far down the leg, how many sessions and
+how they went, how long the walks were and whether one flared. History draws every chart and
+line from these rows, and the walking level folds its weeks over them (`planner.walking`), so a
+closed year kept in an archive file (README, "Your data") is read as its rows, not as its
+thousands of records, and gives the very same screen and level.
+
+Rows are derived, never the truth: `day_sums` makes them from the records, an archive stores
+the rows of its own immutable records beside them, named by `SUMS_VERSION` and the rules, and
+a row that was made by other rules is made again from the records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import NamedTuple
+
+from planner.models import REACHES, CheckIn, Rules, Session, Walk
+from planner.progression import is_flare
+from planner.walking import is_flare as walk_flared
+
+#: Raise when a row's meaning changes: every archive's rows are then made again.
+SUMS_VERSION = 1
+
+
+class DaySum(NamedTuple):
+    """One day, summed. Pain is 0–10; None where the day had no such rating."""
+
+    checkins: int = 0
+    pain_first: int | None = None  # the day's first check-in: the one the rules read
+    pain_high: int | None = None
+    pain_last: int | None = None
+    leg_first: int | None = None  # the first leg rating (a check-in's, or before a session)
+    leg_high: int | None = None
+    leg_last: int | None = None
+    reach_max: int | None = None  # how far down the leg at most (an index of REACHES)
+    sessions: int = 0
+    session_flares: int = 0
+    change_sum: int = 0  # pain after minus pain before, over the sessions rated after
+    change_n: int = 0
+    walks: int = 0
+    walk_minutes: int = 0
+    walk_flares: int = 0
+
+
+EMPTY = DaySum()
+
+
+def _higher(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def day_sums(
+    sessions: Iterable[Session],
+    checkins: Iterable[CheckIn],
+    walks: Iterable[Walk],
+    rules: Rules,
+) -> dict[date, DaySum]:
+    """Every day that has a record, summed; records in time order (as the store hands them)."""
+    rows: dict[date, dict[str, int | None]] = {}
+    legs: list[tuple[datetime, int]] = []  # (when, leg pain): sorted as History sorts them
+
+    def row(day: date) -> dict[str, int | None]:
+        found = rows.get(day)
+        if found is None:
+            found = rows[day] = EMPTY._asdict()
+        return found
+
+    def reach(day: date, value: str | None) -> None:
+        if value is not None:
+            r = row(day)
+            r["reach_max"] = _higher(r["reach_max"], REACHES.index(value))
+
+    for c in checkins:
+        day = c.at.date()
+        r = row(day)
+        r["checkins"] = (r["checkins"] or 0) + 1
+        if r["pain_first"] is None:
+            r["pain_first"] = c.pain
+        r["pain_high"] = _higher(r["pain_high"], c.pain)
+        r["pain_last"] = c.pain
+        if c.leg_pain is not None:
+            legs.append((c.at, c.leg_pain))
+        reach(day, c.reach)
+    for s in sessions:
+        day = s.day
+        r = row(day)
+        r["sessions"] = (r["sessions"] or 0) + 1
+        if is_flare(s, rules):
+            r["session_flares"] = (r["session_flares"] or 0) + 1
+        if s.pain_after is not None:
+            r["change_sum"] = (r["change_sum"] or 0) + s.pain_after - s.pain_before
+            r["change_n"] = (r["change_n"] or 0) + 1
+        if s.leg_before is not None:
+            legs.append((s.started_at, s.leg_before))
+        reach(day, s.reach_before)
+        reach(day, s.reach_after)
+    for w in walks:
+        r = row(w.at.date())
+        r["walks"] = (r["walks"] or 0) + 1
+        r["walk_minutes"] = (r["walk_minutes"] or 0) + w.minutes
+        if walk_flared(w, rules):
+            r["walk_flares"] = (r["walk_flares"] or 0) + 1
+    # The leg's first and latest of a day go by time, whichever record said it (History's
+    # leg chart sorts the check-ins' and the sessions' ratings together).
+    legs.sort()
+    for at, pain in legs:
+        r = rows[at.date()]
+        if r["leg_first"] is None:
+            r["leg_first"] = pain
+        r["leg_high"] = _higher(r["leg_high"], pain)
+        r["leg_last"] = pain
+    return {day: DaySum(**r) for day, r in sorted(rows.items())}  # type: ignore[arg-type]
+
+
+def rules_digest(rules: Rules) -> str:
+    """What made a row: this module's meaning (`SUMS_VERSION`) and every rule a flare reads."""
+    text = json.dumps(
+        [SUMS_VERSION, {k: repr(getattr(rules, k)) for k in sorted(_rule_names(rules))}]
+    )
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _rule_names(rules: Rules) -> Sequence[str]:
+    fields = getattr(type(rules), "__dataclass_fields__", None)
+    if fields is not None:
+        return list(fields)
+    return list(getattr(type(rules), "model_fields", {}))
+
+
+# ---------------------------------------------------------------------------------------------
+# As stored in an archive: {"MM-DD": [the row's fields in order]}, days with a record only.
+
+
+def to_document(rows: Mapping[date, DaySum]) -> dict[str, list[int | None]]:
+    return {f"{day:%m-%d}": list(row) for day, row in rows.items()}
+
+
+def from_document(year: int, document: object) -> dict[date, DaySum]:
+    """The rows an archive stored; ValueError naming what is wrong when they are not rows."""
+    if not isinstance(document, dict):
+        raise ValueError("its day sums should be an object")
+    rows: dict[date, DaySum] = {}
+    width = len(DaySum._fields)
+    for key, values in document.items():
+        try:
+            day = date.fromisoformat(f"{year:04d}-{key}")
+        except (TypeError, ValueError):
+            raise ValueError(f"its day sums name a day that is not one: {key!r}") from None
+        if (
+            not isinstance(values, list)
+            or len(values) != width
+            or not all(v is None or type(v) is int for v in values)
+        ):
+            raise ValueError(f"its day sums for {day} are not {width} whole numbers or blanks")
+        rows[day] = DaySum._make(values)
+    return dict(sorted(rows.items()))

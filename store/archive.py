@@ -1,0 +1,235 @@
+"""Closed years: the records of a calendar year that ended more than twelve months ago.
+
+They leave the data file for a file of their own in `archive/` beside it, one per year
+(`archive/rehab-2024.json` for `rehab.json`), so the file opened every day holds what is needed
+every day (this year and the last) and opens as fast after thirty years as after thirty days.
+
+An archive is written once, atomically and durably (0600, in a 0700 folder), in the data file's
+own layout, with a second copy in `backups/archive/`; it is never changed after, except to be
+written anew, atomically, when a record of its year arrives late (an import, a restore) or when
+its day sums were made by other rules. Only sessions, check-ins, walks and bouts move: the
+profile, plans, stage events, PSFS ratings and every safety record stay in the data file.
+
+Its first line after the opening holds the year's day sums (`planner.days`): what History's
+charts and the walking level read of a closed year, made from the very records below it when
+it was written, named by the rules that made them. Reading them costs one short read, not a
+parse of the year; when the rules have changed since, they are made again from the records.
+
+A move writes the archive first and then the data file without those records: a crash in
+between leaves a record in both, which is read once (the data file's copy) and whose move the
+next writer finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.days import DaySum, from_document, to_document
+from store.atomic import ensure_private_dir, fsync_dir, write_atomic
+from store.errors import DataFileError
+from store.layout import CHECKSUM, Written, render, sealed
+from store.paths import backup_dir
+from store.schema import Damage, Tables
+from store.storage import FIND, parse
+
+#: The tables whose records move to a closed year's archive, each by its time field's year.
+ARCHIVED = ("sessions", "checkins", "walks", "bouts")
+#: The archive's first table: one document, the year's day sums.
+SUMS = "day_sums"
+#: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
+HEAD_MAX = 4 << 20
+
+
+def folder(data_path: Path) -> Path:
+    """`archive/` beside the data file."""
+    return data_path.parent / "archive"
+
+
+def path_for(data_path: Path, year: int) -> Path:
+    """`archive/rehab-2024.json` for `rehab.json`'s records of 2024."""
+    return folder(data_path) / f"{data_path.stem}-{year:04d}.json"
+
+
+def kept_copy(data_path: Path, year: int) -> Path:
+    """The second copy of an archive, in the backups folder."""
+    return backup_dir(data_path) / "archive" / path_for(data_path, year).name
+
+
+def years(data_path: Path) -> list[int]:
+    """The years that have an archive beside this data file, oldest first."""
+    pattern = re.compile(re.escape(data_path.stem) + r"-(\d{4})\.json")
+    try:
+        names = os.listdir(folder(data_path))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(int(m.group(1)) for n in names if (m := pattern.fullmatch(n)))
+
+
+def live_since(now: datetime) -> datetime:
+    """The first moment whose records stay in the data file: the start of last year. A year
+    moves out once it ended more than twelve months ago."""
+    return datetime(now.year - 1, 1, 1)
+
+
+def damaged(path: Path, reason: str, data_path: Path, year: int) -> DataFileError:
+    copy = kept_copy(data_path, year)
+    advice = (
+        f"Its copy is {copy}: put it in its place, for example: cp '{copy}' '{path}'"
+        if copy.exists() and copy != path
+        else "No copy of it was found: keep the file, and ask for help before changing it."
+    )
+    return DataFileError(path, reason, advice=advice)
+
+
+@dataclass
+class Archive:
+    """One closed year's file, read as it is asked for: its day sums from its head alone, its
+    records (parsed and checked, each line against its checksum) the first time they are."""
+
+    data_path: Path
+    year: int
+    _head: dict[str, Any] | None = field(default=None, repr=False)
+    _tables: Tables | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return path_for(self.data_path, self.year)
+
+    def _refused(self, reason: str) -> DataFileError:
+        return damaged(self.path, reason, self.data_path, self.year)
+
+    def head(self) -> dict[str, Any]:
+        """The day-sums document (`{"rules": …, "days": {…}, "counts": {…}}`), checked."""
+        if self._head is not None:
+            return self._head
+        if self._tables is not None:
+            found = self._tables.get(SUMS, {}).get(str(self.year))
+        else:
+            found = self._read_head()
+        if not isinstance(found, dict) or not isinstance(found.get("rules"), str):
+            raise self._refused(f"it does not begin with the day sums of {self.year}")
+        counts = found.get("counts")
+        if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()):
+            raise self._refused("its counts of records are not whole numbers")
+        self._head = found
+        return found
+
+    def _read_head(self) -> object:
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read(HEAD_MAX)
+        except FileNotFoundError:
+            raise self._refused("it is missing") from None
+        lines = data.split(b"\n", 3)
+        if len(lines) < 4 or lines[0] != b"{" or lines[1] != b'"' + SUMS.encode() + b'":{':
+            raise self._refused(f"it does not begin with the day sums of {self.year}")
+        text = lines[2]
+        if sealed(text) is not True:
+            raise self._refused(f"its day sums do not match their checksum ({CHECKSUM})")
+        try:
+            document = json.loads(b"{" + text + b"}")
+        except ValueError as error:
+            raise self._refused(f"its day sums are not valid JSON: {error}") from None
+        found = document.get(str(self.year)) if isinstance(document, dict) else None
+        if isinstance(found, dict):
+            found.pop(CHECKSUM, None)
+        return found
+
+    def sums(self, digest: str) -> dict[date, DaySum] | None:
+        """The year's day sums, or None when other rules made them (make them again)."""
+        head = self.head()
+        if head["rules"] != digest:
+            return None
+        try:
+            return from_document(self.year, head.get("days"))
+        except ValueError as error:
+            raise self._refused(str(error)) from None
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.head()["counts"])
+
+    def tables(self) -> Tables:
+        """Every record of the year, as stored (checksums checked and taken out)."""
+        if self._tables is None:
+            try:
+                with open(self.path, "rb") as f:
+                    data = f.read()
+            except FileNotFoundError:
+                raise self._refused("it is missing") from None
+            try:
+                tables = parse(self.path, data, FIND)
+            except DataFileError as error:
+                raise self._refused(error.reason) from None
+            for name in tables:
+                if name != SUMS and name not in ARCHIVED:
+                    raise self._refused(f"it holds a table an archive never holds: {name!r}")
+            self._tables = tables
+        return self._tables
+
+    def forget_records(self) -> None:
+        """Let the records go from memory (they are read again when next asked for)."""
+        self._tables = None
+
+
+def write(
+    data_path: Path,
+    year: int,
+    tables: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    rows: Mapping[date, DaySum],
+    digest: str,
+) -> Archive:
+    """Write the archive of `year` (and its copy in backups/): atomically, durably, 0600."""
+    head = {
+        "rules": digest,
+        "counts": {name: len(tables.get(name, {})) for name in ARCHIVED},
+        "days": to_document(rows),
+    }
+    ordered: dict[str, Mapping[str, Mapping[str, Any]]] = {SUMS: {str(year): head}}
+    for name in ARCHIVED:
+        ordered[name] = tables.get(name, {})
+    data = b"".join(render(ordered, Written()))
+    target = path_for(data_path, year)
+    for place in (target, kept_copy(data_path, year)):
+        ensure_private_dir(place.parent)
+        write_atomic(place, data)
+    archive = Archive(data_path, year)
+    archive._head = head
+    return archive
+
+
+def set_aside(data_path: Path, now: datetime) -> Path | None:
+    """Before an import replaces the file: its closed years are another file's history, so
+    the archives (and their copies) move into one folder in backups/, kept and never read
+    again. None when there were none."""
+    found = years(data_path)
+    if not found:
+        return None
+    aside = backup_dir(data_path) / f"{data_path.stem}-archive-before-import-{now:%Y-%m-%d-%H%M%S}"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = aside.with_name(aside.name.split(".")[0] + f".{n}")
+    ensure_private_dir(aside)
+    for year in found:
+        os.replace(path_for(data_path, year), aside / path_for(data_path, year).name)
+        kept_copy(data_path, year).unlink(missing_ok=True)
+    fsync_dir(aside)
+    fsync_dir(folder(data_path))
+    return aside
+
+
+def check(archive: Archive) -> None:
+    """Read the whole archive once (its records' checksums, its layout): a damaged one is
+    refused, naming it and its copy."""
+    try:
+        archive.tables()
+        archive.head()
+    except Damage as problem:
+        raise archive._refused(problem.reason) from None

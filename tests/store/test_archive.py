@@ -1,0 +1,326 @@
+"""Closed years in archives beside the data file (store/archive.py): nothing read differently,
+nothing lost, and the day sums stored in an archive equal to those made from every record."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from door.files import close_years, import_file
+from planner.days import day_sums
+from planner.export import json_text
+from planner.models import Bout, Record
+from planner.synthetic import generate
+from planner.walking import target_for
+from store import DataFileError, Repository
+from store import archive as archives
+from store.schema import ORDER_FIELDS
+from store.storage import parse_tables
+from tests.conftest import FakeClock
+
+#: About two years and a half of use ending in spring: 2024 is closed, 2025 and 2026 stay.
+END = datetime(2026, 3, 10, 12, 0)
+
+
+@pytest.fixture(scope="module")
+def history(catalog):
+    made = generate(catalog, 780, END, seed=11)
+    plan_id = next(iter(made.plans))
+    # Bouts move too: a few in each year.
+    made.bouts = [
+        Bout(at=datetime(y, m, 3, 9, 0), exercise_id="pelvic-tilt", plan_id=plan_id)
+        for y in (2024, 2025, 2026)
+        for m in (1, 2)
+    ]
+    return made
+
+
+def write(path: Path, records: list[Record], clock: FakeClock) -> None:
+    with Repository.open(path, clock=clock) as repo:
+        repo.save(*records)
+
+
+def everything(repo: Repository) -> dict[str, list]:
+    return {
+        "sessions": repo.sessions(),
+        "checkins": repo.checkins(),
+        "walks": repo.walks(),
+        "bouts": repo.bouts(),
+    }
+
+
+def ids(tables: dict[str, list]) -> dict[str, list[str]]:
+    return {name: [r.id for r in records] for name, records in tables.items()}
+
+
+def exported(repo: Repository) -> str:
+    return json_text(repo.documents(), ORDER_FIELDS)
+
+
+def assert_only_open_years_in(path: Path, first: str) -> None:
+    live = parse_tables(path.read_bytes())
+    for name in archives.ARCHIVED:
+        field = ORDER_FIELDS[name]
+        assert all(d[field] >= first for d in live.get(name, {}).values()), name
+
+
+def walking_of(catalog, repo: Repository, today: date, *, archived: bool):
+    profile = repo.profile()
+    since = profile.walk_since
+    stage = repo.active_plan().stage
+    if archived:
+        earlier, walks = repo.walk_history(catalog.rules, since)
+        target = target_for(catalog, profile, walks, today, stage, earlier)
+    else:
+        target = target_for(catalog, profile, repo.walks(since), today, stage)
+    return dataclasses.asdict(target)
+
+
+def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        before, text, counts = everything(repo), exported(repo), repo.counts()
+        sums = repo.day_sums(catalog.rules)
+        walking = walking_of(catalog, repo, END.date(), archived=False)
+        assert close_years(repo, catalog).value == [2024]
+        assert ids(everything(repo)) == ids(before)
+        assert exported(repo) == text
+        assert repo.counts() == counts
+        assert repo.day_sums(catalog.rules) == sums
+    with Repository.open(path, clock=clock) as repo:
+        assert repo.archive_years() == [2024]
+        assert repo.live_since() == datetime(2025, 1, 1)
+        # The file itself holds nothing of 2024 any more; the archive holds all of it.
+        assert_only_open_years_in(path, "2025")
+        assert ids(everything(repo)) == ids(before)
+        assert exported(repo) == text
+        assert repo.counts() == counts
+        assert repo.day_sums(catalog.rules) == sums
+        assert walking_of(catalog, repo, END.date(), archived=True) == walking
+        old = before["sessions"][0]
+        assert repo.session(old.id).started_at == old.started_at
+    archive = archives.path_for(path, 2024)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700
+    assert archives.kept_copy(path, 2024).read_bytes() == archive.read_bytes()
+
+
+def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, history):
+    """What an archive stores is what `day_sums` makes of its own records, field by field."""
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    stored = archives.Archive(path, 2024)
+    tables = stored.tables()
+    with Repository.open(path, clock=clock) as repo:
+        mine = day_sums(
+            [s for s in repo.sessions() if s.id in tables["sessions"]],
+            [c for c in repo.checkins() if c.id in tables["checkins"]],
+            [w for w in repo.walks() if w.id in tables["walks"]],
+            catalog.rules,
+        )
+    from planner.days import rules_digest
+
+    assert stored.sums(rules_digest(catalog.rules)) == mine
+    assert mine and all(day.year == 2024 for day in mine)
+
+
+def test_a_move_cut_short_is_read_once_and_finished(tmp_path, catalog, history, monkeypatch):
+    """A crash after the archive is written and before the file is: the records are in both
+    places, read once; the next writer finishes the move."""
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        before, text = ids(everything(repo)), exported(repo)
+        sums = repo.day_sums(catalog.rules)
+        walking = walking_of(catalog, repo, END.date(), archived=False)
+
+    def crash(self, keys):
+        raise OSError(28, "No space left on device")
+
+    from store.storage import PrivateStorage
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PrivateStorage, "drop", crash)
+        with Repository.open(path, clock=clock) as repo:
+            refused = close_years(repo, catalog)
+            assert "No space left" in refused.reason
+    assert archives.path_for(path, 2024).exists()
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        assert ids(everything(repo)) == before
+        assert exported(repo) == text
+        assert repo.day_sums(catalog.rules) == sums
+        assert repo.day_sums(catalog.rules, date(2024, 6, 1)) == {
+            d: r for d, r in sums.items() if d >= date(2024, 6, 1)
+        }
+        assert walking_of(catalog, repo, END.date(), archived=True) == walking
+        counts = repo.counts()
+    with Repository.open(path, clock=clock) as repo:
+        assert counts == repo.counts()
+        assert close_years(repo, catalog).value == [2024]
+        assert ids(everything(repo)) == before
+    assert_only_open_years_in(path, "2025")
+
+
+def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    plan_id = next(iter(history.plans))
+    late = Bout(at=datetime(2024, 7, 1, 8, 0), exercise_id="pelvic-tilt", plan_id=plan_id)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+        repo.save(late)
+        assert late.id in [b.id for b in repo.bouts()]
+        assert close_years(repo, catalog).value == [2024]
+    assert late.id in archives.Archive(path, 2024).tables()["bouts"]
+    with Repository.open(path, clock=clock) as repo:
+        assert [b.id for b in repo.bouts()].count(late.id) == 1
+
+
+def test_time_passing_closes_the_next_year(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+        before = ids(everything(repo))
+    clock.now = datetime(2027, 1, 1, 0, 0)  # 2025 ended twelve months ago now
+    with Repository.open(path, clock=clock) as repo:
+        assert close_years(repo, catalog).value == [2025]
+        assert repo.archive_years() == [2024, 2025]
+        assert ids(everything(repo)) == before
+
+
+def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    archive = archives.path_for(path, 2024)
+    data = archive.read_bytes()
+    at = data.index(b'"note"') if b'"note"' in data else data.index(b'"slot"')
+    archive.write_bytes(data[:at] + data[at : at + 8].upper() + data[at + 8 :])
+    with Repository.open(path, clock=clock) as repo:
+        repo.sessions(datetime(2025, 6, 1))  # the file's own records read as ever
+        with pytest.raises(DataFileError) as refused:
+            repo.sessions()
+    message = str(refused.value)
+    assert str(archive) in message and "checksum" in message
+    assert str(archives.kept_copy(path, 2024)) in message
+    # Its head: the sums the walking level reads at every start.
+    head = data.index(b"\n", data.index(b"day_sums")) + 10
+    archive.write_bytes(data[:head] + b"X" + data[head + 1 :])
+    with Repository.open(path, clock=clock) as repo:
+        with pytest.raises(DataFileError, match="rehab-2024.json is damaged"):
+            repo.walk_history(catalog.rules, repo.profile().walk_since)
+
+
+def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    stricter = dataclasses.replace(catalog.rules, flare_pain_after_above=1)
+    with Repository.open(path, clock=clock) as repo:
+        everyone = day_sums(repo.sessions(), repo.checkins(), repo.walks(), stricter)
+        assert repo.day_sums(stricter) == everyone
+        assert repo.day_sums(stricter) != repo.day_sums(catalog.rules)
+        assert repo.close_years(stricter) == [2024]  # the head made again
+    with Repository.open(path, clock=clock) as repo:
+        from planner.days import rules_digest
+
+        assert archives.Archive(path, 2024).head()["rules"] == rules_digest(stricter)
+        assert repo.day_sums(stricter) == everyone
+
+
+def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(tmp_path, catalog, history):
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+        text = exported(repo)
+    incoming = json.loads(text)
+    generate_other = generate(catalog, 900, END, seed=5)
+    write(tmp_path / "mine.json", generate_other.records(), clock)
+    with Repository.open(tmp_path / "mine.json", clock=clock) as repo:
+        close_years(repo, catalog)
+    # Import the first file's export over the second: its 2023–2024 go aside, kept.
+    done = import_file(
+        tmp_path / "mine.json", incoming, tmp_path / "x.json", clock=clock, catalog=catalog
+    )
+    assert any("closed years of the file it replaced" in line for line in done.said)
+    aside = [p for p in (tmp_path / "backups").iterdir() if "archive-before-import" in p.name]
+    assert len(aside) == 1 and sorted(os.listdir(aside[0])) == ["mine-2023.json", "mine-2024.json"]
+    with Repository.open(tmp_path / "mine.json", clock=clock) as repo:
+        assert repo.archive_years() == [2024]  # split again, from what came in
+        # (the replaced file's screenings are carried over, as every import does)
+        mine = json.loads(exported(repo))
+        for name in archives.ARCHIVED:
+            assert mine[name] == incoming[name], name
+
+
+# ---------------------------------------------------------------------------------------------
+# The property: whatever is kept and whenever it is read, the sums and the walking level read
+# through the archives equal those made from every record.
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    keep=st.integers(min_value=1, max_value=6),
+    offset=st.integers(min_value=0, max_value=5),
+    days_on=st.integers(min_value=0, max_value=700),
+    since_days=st.one_of(st.none(), st.integers(min_value=0, max_value=1100)),
+)
+def test_archived_sums_equal_a_full_recomputation(
+    tmp_path_factory, catalog, history, keep, offset, days_on, since_days
+):
+    """Any subset of a history, closed at any later day: `Repository.day_sums` (archives'
+    stored rows and the file's records) equals `day_sums` of every record, from any day on;
+    and the walking level read through `walk_history` equals the one from every walk."""
+    path = tmp_path_factory.mktemp("archive") / "rehab.json"
+    records = history.records()
+    kept = [
+        r
+        for n, r in enumerate(records)
+        if not isinstance(r, type(history.sessions[0]) | type(history.checkins[0]))
+        or n % keep != offset % keep
+    ]
+    now = END + timedelta(days=days_on)
+    clock = FakeClock(now)
+    write(path, kept, clock)
+    since = None if since_days is None else date(2023, 12, 1) + timedelta(days=since_days)
+    with Repository.open(path, clock=clock) as repo:
+        full = repo.day_sums(catalog.rules, since)
+        walking = walking_of(catalog, repo, now.date(), archived=False)
+        moved = close_years(repo, catalog).value
+        assert moved == list(range(2023 if moved and moved[0] == 2023 else 2024, now.year - 1))
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        every = {
+            name: getattr(repo, name)() for name in ("sessions", "checkins", "walks")
+        }
+        assert repo.day_sums(catalog.rules, since) == full
+        recomputed = day_sums(every["sessions"], every["checkins"], every["walks"], catalog.rules)
+        if since is not None:
+            recomputed = {d: r for d, r in recomputed.items() if d >= since}
+        assert full == recomputed
+        assert walking_of(catalog, repo, now.date(), archived=True) == walking
