@@ -224,9 +224,11 @@ def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, history):
     # Its head: the sums the walking level reads at every start.
     head = data.index(b"\n", data.index(b"day_sums")) + 10
     archive.write_bytes(data[:head] + b"X" + data[head + 1 :])
-    with Repository.open(path, clock=clock) as repo:
-        with pytest.raises(DataFileError, match="rehab-2024.json is damaged"):
-            repo.walk_history(catalog.rules, repo.profile().walk_since)
+    with (
+        Repository.open(path, clock=clock) as repo,
+        pytest.raises(DataFileError, match="rehab-2024.json is damaged"),
+    ):
+        repo.walk_history(catalog.rules, repo.profile().walk_since)
 
 
 def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, history):
@@ -315,9 +317,7 @@ def test_archived_sums_equal_a_full_recomputation(
         moved = close_years(repo, catalog).value
         assert moved == list(range(2023 if moved and moved[0] == 2023 else 2024, now.year - 1))
     with Repository.open(path, clock=clock, readonly=True) as repo:
-        every = {
-            name: getattr(repo, name)() for name in ("sessions", "checkins", "walks")
-        }
+        every = {name: getattr(repo, name)() for name in ("sessions", "checkins", "walks")}
         assert repo.day_sums(catalog.rules, since) == full
         recomputed = day_sums(every["sessions"], every["checkins"], every["walks"], catalog.rules)
         if since is not None:
