@@ -815,6 +815,21 @@ class Repository:
             found = self._archived[key] = records
         return found
 
+    def sessions_of_year(self, year: int) -> list[Session]:
+        """A closed year's sessions, oldest first: its archive's, and any the file still holds
+        (a move a crash cut short, a late arrival), each once (the file's copy)."""
+        if year not in self._archives:
+            return []
+        begin, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        table = self._table("sessions")
+        live = [s for s in table.since(begin) if s.started_at < end]
+        if not live:
+            return list(self._year_records("sessions", year))
+        mine = {s.id for s in live}
+        merged = [s for s in self._year_records("sessions", year) if s.id not in mine] + live
+        merged.sort(key=lambda s: s.started_at)
+        return merged
+
     def _in_archive(self, name: str, record_id: str) -> bool:
         return any(
             record_id in archive.tables().get(name, {}) for archive in self._archives.values()

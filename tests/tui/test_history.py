@@ -456,3 +456,57 @@ async def test_a_full_disk_keeps_the_psfs_form_filled_until_it_can_be_saved(
         assert app.screen is history
     with reopen(data_file, clock) as repo:
         assert [i.score for i in repo.psfs()[0].items] == [4, 6, 5]
+
+
+async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_reached(
+    tmp_path, clock, catalog, open_app
+):
+    """History "All" on a file whose 2024 is in an archive draws exactly what it draws on
+    the same records kept in the file, reading the archive's day sums, not its records,
+    until the table is scrolled to them."""
+    from door.files import close_years
+    from planner.synthetic import generate
+
+    made = generate(catalog, 900, clock(), seed=3)
+    screens: dict[str, dict[str, object]] = {}
+    for name in ("kept", "archived"):
+        path = tmp_path / name / "rehab.json"
+        path.parent.mkdir()
+        with Repository.open(path, clock=clock) as repo:
+            repo.save(*made.records())
+            if name == "archived":
+                assert close_years(repo, catalog).value == [2024]
+        app = open_app(path)
+        read: list[tuple[str, int]] = []
+        if name == "archived":
+            year_records = app.repo._year_records
+
+            def spy(table: str, year: int, year_records=year_records, read=read):
+                read.append((table, year))
+                return year_records(table, year)
+
+            app.repo._year_records = spy
+        async with app.run_test(size=(100, 40)) as pilot:
+            history = await open_history(pilot)
+            await pilot.press("f", "f")  # 90 days, then all
+            await pilot.pause()
+            assert text_of(history, "#history-shown").startswith("All (")
+            drawn = {
+                key: text_of(history, key)
+                for key in ("#history-shown", "#history-walks", "#history-legend")
+            }
+            for chart in history.query(PainChart):
+                drawn[chart.id] = str(chart.render())
+            assert read == []  # day sums only: no closed year's record was decoded
+            while history.loaded < history.total:
+                await pilot.press("m")
+                await pilot.pause()
+            drawn["rows"] = [
+                table(history).coordinate_to_cell_key((r, 0)).row_key.value
+                for r in range(table(history).row_count)
+            ]
+            assert len(drawn["rows"]) == len(made.sessions)
+            if name == "archived":
+                assert ("sessions", 2024) in read  # opened once the table reached 2024
+        screens[name] = drawn
+    assert screens["archived"] == screens["kept"]

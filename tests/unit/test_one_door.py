@@ -52,6 +52,7 @@ READS = {
     "archive_years",
     "day_sums",
     "walk_history",
+    "sessions_of_year",
 }
 WRITES = {
     name

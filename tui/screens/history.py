@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,8 +26,8 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from planner.clock import midnight
+from planner.days import DaySum
 from planner.models import (
-    REACHES,
     Catalog,
     CheckIn,
     ExerciseEntry,
@@ -36,12 +36,10 @@ from planner.models import (
     Screening,
     Session,
     StageEvent,
-    Walk,
 )
-from planner.progression import STAGE_SETTING_KINDS, first_checkins_by_day, flare_reasons, is_flare
+from planner.progression import STAGE_SETTING_KINDS, flare_reasons, is_flare
 from planner.report import short_change
 from planner.text import counted, screen_safe
-from planner.walking import minutes_by_day
 from tui.screens.base import MainScreen
 from tui.text import literal
 from tui.widgets.commands import Command, PlaceCommands
@@ -91,18 +89,19 @@ def one_line(text: str, width: int) -> str:
 SPARK = " ▁▂▃▄▅▆▇█"
 
 
-def walks_line(walks: Sequence[Walk], today: date, room: int, goal: int) -> str:
+def walks_line(days: Mapping[date, DaySum], today: date, room: int, goal: int) -> str:
     """Minutes walked per day: the totals, then the last days as bars (a full bar is the
     programme's goal, `goal` minutes, or more; a blank is a day without a walk)."""
+    per_day = {day: r.walk_minutes for day, r in days.items() if r.walks}
+    walks = sum(days[day].walks for day in per_day)
     if not walks:
         return "none in this period (w on Today logs one)"
-    per_day = minutes_by_day(walks)
     total = sum(per_day.values())
-    head = f"{len(walks)} walks, {total} min on {len(per_day)} days · "
-    days = max(0, min(28, room - len(head) - 1))
+    head = f"{walks} walks, {total} min on {len(per_day)} days · "
+    days_shown = max(0, min(28, room - len(head) - 1))
     bars = "".join(
         SPARK[min(8, -(-per_day.get(today - timedelta(days=d), 0) * 8 // goal))]
-        for d in range(days - 1, -1, -1)
+        for d in range(days_shown - 1, -1, -1)
     )
     return head + bars
 
@@ -238,8 +237,8 @@ class ChartData:
     end: date
     #: per day: the day's first check-in, the one the rules read (README, safety rules)
     checkins: dict[date, int] = field(default_factory=dict)
-    #: per day: (pain before, pain after or None, flare?)
-    sessions: dict[date, list[tuple[int, int | None, bool]]] = field(default_factory=dict)
+    #: per day: (sessions, flares, the sum of pain after minus before, how many said after)
+    sessions: dict[date, Marks] = field(default_factory=dict)
     #: the highest and the latest of every check-in in the window, later ones of a day included
     highest: int | None = None
     latest: int | None = None
@@ -259,16 +258,19 @@ def level(pain: float, rows: int = ROWS) -> int:
     return 1 + int((pain * (top - 1) + 5) // 10)
 
 
-def session_mark(runs: list[tuple[int, int | None, bool]]) -> str:
+Marks = tuple[int, int, int, int]
+
+
+def session_mark(marks: Marks) -> str:
     """The chart's mark for a column's sessions: a flare, eased, the same or worse."""
-    if not runs:
+    sessions, flares, change_sum, change_n = marks
+    if not sessions:
         return " "
-    if any(flare for _, _, flare in runs):
+    if flares:
         return "⚑"
-    changes = [after - before for before, after, _ in runs if after is not None]
-    if not changes:
+    if not change_n:
         return "•"
-    mean = sum(changes) / len(changes)
+    mean = change_sum / change_n
     return "▼" if mean <= -0.5 else "▲" if mean >= 0.5 else "•"
 
 
@@ -284,7 +286,7 @@ def chart_lines(data: ChartData, width: int, rows: int = ROWS) -> list[str]:
     columns = chart_columns(days, width)
     cell = max(1, min(3, room // days)) if days <= room else 1
     pains: list[list[int]] = [[] for _ in range(columns)]
-    runs: list[list[tuple[int, int | None, bool]]] = [[] for _ in range(columns)]
+    runs: list[list[int]] = [[0, 0, 0, 0] for _ in range(columns)]
 
     def column(day: date) -> int:
         # Days outside the chart's span land on its first or last column, never past them.
@@ -292,8 +294,10 @@ def chart_lines(data: ChartData, width: int, rows: int = ROWS) -> list[str]:
 
     for day, pain in data.checkins.items():
         pains[column(day)].append(pain)
-    for day, day_runs in data.sessions.items():
-        runs[column(day)].extend(day_runs)
+    for day, marks in data.sessions.items():
+        run = runs[column(day)]
+        for n, value in enumerate(marks):
+            run[n] += value
     reach: list[list[int]] = [[] for _ in range(columns)]
     for day, furthest in (data.reach or {}).items():
         reach[column(day)].append(furthest)
@@ -307,8 +311,8 @@ def chart_lines(data: ChartData, width: int, rows: int = ROWS) -> list[str]:
         if data.reach is not None:
             marks.append((str(max(reach[col])) if reach[col] else " ").ljust(cell))
         else:
-            marks.append(session_mark(runs[col]).ljust(cell))
-    flares = sum(1 for day_runs in data.sessions.values() for *_, f in day_runs if f)
+            marks.append(session_mark(tuple(runs[col])).ljust(cell))  # type: ignore[arg-type]
+    flares = sum(m[1] for m in data.sessions.values())
     right = [
         f"  highest {data.highest}" if data.highest is not None else "  no check-in",
         f"  latest {data.latest}" if data.latest is not None else "",
@@ -404,7 +408,11 @@ class HistoryScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Session] = []  # the window's sessions, newest first
+        self.rows: list[Session] = []  # the window's sessions read so far, newest first
+        self.fetched: list[Session] = []  # the file's, as the store handed them out
+        self.older: list[int] = []  # closed years whose sessions join `rows` when reached
+        self.total = 0  # the window's sessions, those of closed years included
+        self.first_day: date | None = None
         self.loaded = 0  # how many of them are in the table
         self.drawn_width = 0
         self.table_drawn: tuple[object, ...] = ()
@@ -469,13 +477,28 @@ class HistoryScreen(MainScreen):
         room = self.drawn_width - 2 - LABEL
         today = app.now().date()
         since = self.since()
-        sessions = app.repo.sessions(since=since)  # the window only: a slice of what is cached
-        checkins = app.repo.checkins(since=since)
+        rules = app.catalog.rules
+        # Every chart and line is drawn from the window's day sums (planner.days): for "All"
+        # a closed year's come from its archive, and its sessions join the table as it is
+        # scrolled to them (`_add_rows`).
+        days = app.repo.day_sums(rules, since.date() if since is not None else None)
+        live_since = app.repo.live_since()
+        reach_back = live_since is not None and (since is None or since < live_since)
+        first_read = live_since if reach_back else since
+        sessions = app.repo.sessions(since=first_read)  # a slice of what is cached
+        self.total = sum(r.sessions for r in days.values())
         drawn = (self.window, self.drawn_width, today)
         # The store hands out its cached records and replaces them when saved: the same
         # objects mean nothing changed, so coming back from a session's detail costs nothing.
-        if drawn != self.table_drawn or not same_records(sessions, self.rows[::-1]):
+        if drawn != self.table_drawn or not same_records(sessions, self.fetched):
+            self.fetched = sessions
             self.rows = sessions[::-1]
+            self.older = [
+                y
+                for y in app.repo.archive_years()
+                if reach_back and (since is None or y >= since.year)
+            ]
+            self.first_day = next(iter(days), today)
             self._fill_table()
             self.table_drawn = drawn
         self._say_shown(today)
@@ -506,53 +529,43 @@ class HistoryScreen(MainScreen):
             "PSFS",
             Content(psfs_line(app.repo.psfs(since), app.repo.latest_psfs(), today, room)),
         )
-
         self._line(
             "#history-walks",
             "Walks",
-            Content(
-                walks_line(app.repo.walks(since), today, room, app.catalog.rules.walk_goal_minutes)
-            ),
+            Content(walks_line(days, today, room, rules.walk_goal_minutes)),
         )
 
-        # "All" begins with the first record; a window with its first day.
-        starts = [sessions[0].day] if sessions else []
-        starts += [checkins[0].at.date()] if checkins else []
-        first = min(starts, default=today)
-        # A record dated after today (a clock that was wrong) is shown where it falls, never
-        # dropped and never a crash: the chart then runs on to its day.
-        ends = [sessions[-1].day] if sessions else []
-        ends += [checkins[-1].at.date()] if checkins else []
-        last = max([today, *ends])
-        rules = app.catalog.rules
+        # "All" begins with the first record; a window with its first day. A record dated
+        # after today (a clock that was wrong) is shown where it falls, never dropped and
+        # never a crash: the chart then runs on to its day.
+        held = [day for day, r in days.items() if r.sessions or r.checkins]
+        first = held[0] if held else today
+        last = max([today, *held[-1:]])
+        rated = [r for r in days.values() if r.checkins]
         data = ChartData(
             first if since is None else since.date(),
             last,
-            {d: c.pain for d, c in first_checkins_by_day(checkins).items()},
-            highest=max((c.pain for c in checkins), default=None),
-            latest=checkins[-1].pain if checkins else None,
+            {day: r.pain_first for day, r in days.items() if r.pain_first is not None},
+            {
+                day: (r.sessions, r.session_flares, r.change_sum, r.change_n)
+                for day, r in days.items()
+                if r.sessions
+            },
+            highest=max((r.pain_high for r in rated), default=None),  # type: ignore[type-var]
+            latest=rated[-1].pain_last if rated else None,
         )
-        for s in sessions:
-            data.sessions.setdefault(s.day, []).append(
-                (s.pain_before, s.pain_after, is_flare(s, rules))
-            )
         self.query_one("#history-chart", PainChart).show(data)
-        self.show_leg(first if since is None else since.date(), last, checkins, sessions)
+        self.show_leg(first if since is None else since.date(), last, days)
         # The chart fills the width inside the screen's padding (1 cell each side).
         self.query_one("#history-legend", Static).update(
             Content(legend(data, self.drawn_width - 2))
         )
 
-    def show_leg(
-        self, start: date, today: date, checkins: Sequence[CheckIn], sessions: Sequence[Session]
-    ) -> None:
+    def show_leg(self, start: date, today: date, days: Mapping[date, DaySum]) -> None:
         """The leg's own chart under the back's, for someone who rates it (README, safety rules):
         the day's first leg rating (a check-in's, or before a session) as bars, and how far down
         the leg the symptoms reached at most each day."""
-        legs = sorted(
-            [(c.at, c.leg_pain) for c in checkins if c.leg_pain is not None]
-            + [(s.started_at, s.leg_before) for s in sessions if s.leg_before is not None]
-        )
+        legs = [r for r in days.values() if r.leg_first is not None]
         chart = self.query_one("#history-leg-chart", PainChart)
         shown = bool(legs)
         chart.display = shown
@@ -560,22 +573,13 @@ class HistoryScreen(MainScreen):
         self._fit_charts()
         if not shown:
             return
-        reach: dict[date, int] = {}
-        rated = [(c.at.date(), c.reach) for c in checkins]
-        rated += [(s.day, r) for s in sessions for r in (s.reach_before, s.reach_after)]
-        for day, r in rated:
-            if r is not None:
-                reach[day] = max(reach.get(day, 0), REACHES.index(r))
-        firsts: dict[date, int] = {}
-        for at, pain in legs:
-            firsts.setdefault(at.date(), pain)
         data = ChartData(
             start,
             today,
-            firsts,
-            highest=max(pain for _, pain in legs),
-            latest=legs[-1][1],
-            reach=reach,
+            {day: r.leg_first for day, r in days.items() if r.leg_first is not None},
+            highest=max(r.leg_high for r in legs),  # type: ignore[type-var]
+            latest=legs[-1].leg_last,
+            reach={day: r.reach_max for day, r in days.items() if r.reach_max is not None},
         )
         chart.show(data)
 
@@ -586,14 +590,8 @@ class HistoryScreen(MainScreen):
 
     def _say_shown(self, today: date) -> None:
         days, label = WINDOWS[self.window]
-        total = len(self.rows)
-        start = (
-            today - timedelta(days=days - 1)
-            if days is not None
-            else self.rows[-1].day
-            if self.rows
-            else today
-        )
+        total = self.total
+        start = today - timedelta(days=days - 1) if days is not None else self.first_day or today
         span = f"{label} ({day_words(start, today)} – {day_words(today, today)})"
         if total == 0:
             count = "no sessions"
@@ -625,11 +623,20 @@ class HistoryScreen(MainScreen):
     def _add_rows(self, count: int) -> None:
         table = self.query_one(DataTable)
         today = self.app.now().date()
+        while len(self.rows) < self.loaded + count and self.older:
+            # The next closed year back, read from its archive only now it is reached.
+            year = self.older.pop()
+            since = self.since()
+            self.rows += [
+                s
+                for s in reversed(self.app.repo.sessions_of_year(year))
+                if since is None or s.started_at >= since
+            ]
         batch = self.rows[self.loaded : self.loaded + count]
         if not batch:
             return
         # The year only when the table reaches into another year, so the column stays even.
-        with_year = self.rows[-1].day.year != today.year
+        with_year = self.rows[-1].day.year != today.year or bool(self.older)
         rules = self.app.catalog.rules
         # The note gets what the other columns leave (Enter shows all of it).
         note_width = max(8, self.app.size.width - 2 - TABLE_WITHOUT_NOTE)
@@ -661,7 +668,7 @@ class HistoryScreen(MainScreen):
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
         """Reaching the last loaded row loads the next page, so scrolling just goes on."""
-        if event.cursor_row >= event.data_table.row_count - 1 and self.loaded < len(self.rows):
+        if event.cursor_row >= event.data_table.row_count - 1 and self.loaded < self.total:
             self.action_more()
 
     @on(DataTable.RowSelected)
@@ -672,13 +679,13 @@ class HistoryScreen(MainScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more":
-            return self.loaded < len(self.rows)
+            return self.loaded < self.total
         if action == "open":
             return bool(self.rows) or None
         return True
 
     def action_more(self) -> None:
-        if self.loaded < len(self.rows):
+        if self.loaded < self.total:
             self._add_rows(PAGE)
             self._say_shown(self.app.now().date())
 
