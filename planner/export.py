@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import mean
@@ -140,10 +140,32 @@ def csv_text(
     Quoted by the `csv` module (RFC 4180, CRLF rows), so notes with commas, quotes and newlines
     read back intact with `csv.reader`.
     """
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for s in sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at):
+    return "".join(
+        csv_sessions_pieces(
+            sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at),
+            rules,
+            _in_order(walks, since),
+            _in_order(bouts, since),
+        )
+    )
+
+
+def csv_sessions_pieces(
+    sessions: Iterable[Session],
+    rules: Rules,
+    walks: Iterable[Walk] = (),
+    bouts: Iterable[Bout] = (),
+) -> Iterator[str]:
+    """`csv_text` in pieces, written as the records come: each of `sessions`, `walks` and
+    `bouts` already oldest first and from the day the export begins (as the store hands them
+    out), so ten years of them are never held at once."""
+    return _csv_pieces(CSV_COLUMNS, _session_rows(sessions, rules, walks, bouts))
+
+
+def _session_rows(
+    sessions: Iterable[Session], rules: Rules, walks: Iterable[Walk], bouts: Iterable[Bout]
+) -> Iterator[dict[str, Any]]:
+    for s in sessions:
         reasons = flare_reasons(s, rules)
         common = {
             "date": s.started_at.date().isoformat(),
@@ -164,30 +186,25 @@ def csv_text(
             "session_note": s.note,
         }
         if not s.entries:
-            writer.writerow({k: csv_cell(v) for k, v in common.items()})
+            yield common
         for e in s.entries:
-            writer.writerow(
-                {
-                    k: csv_cell(v)
-                    for k, v in {
-                        **common,
-                        "exercise_id": e.exercise_id,
-                        "exercise": e.name,
-                        # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
-                        "prescribed": e.prescribed.label().replace("×", "x"),
-                        **_dose_numbers(e.prescribed),
-                        "sets_done": e.sets_done,
-                        "reps_done": e.reps_done,
-                        "hold_s_done": e.hold_s_done,
-                        "seconds_done": e.seconds_done,
-                        "skipped": _yes(e.skipped),
-                        "stopped_because_it_hurt": _yes(e.stopped_hurt),
-                        "stopped_because_it_spread": _yes(e.spread_down),
-                        "pain_when_stopped": _blank(e.pain_when_stopped),
-                    }.items()
-                }
-            )
-    for w in sorted(_since(walks, since, "at"), key=lambda x: x.at):
+            yield {
+                **common,
+                "exercise_id": e.exercise_id,
+                "exercise": e.name,
+                # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
+                "prescribed": e.prescribed.label().replace("×", "x"),
+                **_dose_numbers(e.prescribed),
+                "sets_done": e.sets_done,
+                "reps_done": e.reps_done,
+                "hold_s_done": e.hold_s_done,
+                "seconds_done": e.seconds_done,
+                "skipped": _yes(e.skipped),
+                "stopped_because_it_hurt": _yes(e.stopped_hurt),
+                "stopped_because_it_spread": _yes(e.spread_down),
+                "pain_when_stopped": _blank(e.pain_when_stopped),
+            }
+    for w in walks:
         why = walk_flare_reason(w, rules)
         row = {
             "date": w.at.date().isoformat(),
@@ -204,8 +221,8 @@ def csv_text(
             "walk_minutes": w.minutes,
             "walk_backward": _yes(w.backward),
         }
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    for b in sorted(_since(bouts, since, "at"), key=lambda x: x.at):
+        yield row
+    for b in bouts:
         row = {
             "date": b.at.date().isoformat(),
             "time": f"{b.at:%H:%M}",
@@ -213,8 +230,7 @@ def csv_text(
             "exercise_id": b.exercise_id,
             "session_completed": _yes(True),
         }
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
+        yield row
 
 
 def _blank(value: int | None) -> str | int:
@@ -248,13 +264,21 @@ WALK_COLUMNS = (
 PSFS_COLUMNS = ("date", "time", "rating_id", "activity", "score", "mean")
 
 
-def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+def _csv_pieces(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], size: int = 256 * 1024
+) -> Iterator[str]:
+    """The header and `rows` as CSV, in pieces of about `size` characters, written as the rows
+    come."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
+        if buffer.tell() >= size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _stamped(at: datetime) -> dict[str, str]:
@@ -269,7 +293,12 @@ def _in_order(items: Iterable[Any], since: date | None) -> list[Any]:
 
 def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
     """One row per daily check-in, oldest first: the report's pain trend, rebuilt."""
-    return _csv(
+    return "".join(csv_checkins_pieces(_in_order(checkins, since)))
+
+
+def csv_checkins_pieces(checkins: Iterable[CheckIn]) -> Iterator[str]:
+    """`csv_checkins` in pieces, from check-ins already oldest first and from the day asked."""
+    return _csv_pieces(
         CHECKIN_COLUMNS,
         (
             {
@@ -279,14 +308,19 @@ def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
                 "reach": _blank(c.reach),
                 "note": c.note,
             }
-            for c in _in_order(checkins, since)
+            for c in checkins
         ),
     )
 
 
 def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) -> str:
     """One row per walk, oldest first, with whether it flared and why."""
-    return _csv(
+    return "".join(csv_walks_pieces(_in_order(walks, since), rules))
+
+
+def csv_walks_pieces(walks: Iterable[Walk], rules: Rules) -> Iterator[str]:
+    """`csv_walks` in pieces, from walks already oldest first and from the day asked."""
+    return _csv_pieces(
         WALK_COLUMNS,
         (
             {
@@ -302,14 +336,19 @@ def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) ->
                 "flare_reason": walk_flare_reason(w, rules),
                 "note": w.note,
             }
-            for w in _in_order(walks, since)
+            for w in walks
         ),
     )
 
 
 def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
     """One row per activity of each PSFS rating, oldest first, with the rating's mean."""
-    return _csv(
+    return "".join(csv_psfs_pieces(_in_order(ratings, since)))
+
+
+def csv_psfs_pieces(ratings: Iterable[PsfsRating]) -> Iterator[str]:
+    """`csv_psfs` in pieces, from ratings already oldest first and from the day asked."""
+    return _csv_pieces(
         PSFS_COLUMNS,
         (
             {
@@ -319,7 +358,7 @@ def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
                 "score": item.score,
                 "mean": round(r.mean, 2),
             }
-            for r in _in_order(ratings, since)
+            for r in ratings
             for item in r.items
         ),
     )
@@ -337,20 +376,73 @@ def json_text(
     Tables are sorted (meta first), each document's keys are sorted, and documents are in time
     order (`order_fields`: the time field of each table), equal times keeping the file's order.
     That is the order the store reads them in, so an import keeps it and exporting the imported
-    file gives the same bytes.
+    file gives the same bytes. `json_pieces` writes the same text a document at a time.
     """
-    names = sorted(tables, key=lambda n: (n != "meta", n))
-    out: dict[str, dict[str, Any]] = {}
-    for name in names:
+
+    def in_order(name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         table = tables[name]
         field = order_fields.get(name)
         ids = list(table)
         if field is not None:
             place = {record_id: n for n, record_id in enumerate(ids)}
             ids.sort(key=lambda i: (str(table[i].get(field, "")), place[i]))
-        out[name] = {i: _sorted_keys(table[i]) for i in ids}
-    # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
-    return u_escaped(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        return ((i, table[i]) for i in ids)
+
+    return "".join(json_pieces((name, in_order(name)) for name in json_table_order(tables)))
+
+
+def json_table_order(names: Iterable[str]) -> list[str]:
+    """The tables in the order the JSON export writes them: meta first, then by name."""
+    return sorted(names, key=lambda n: (n != "meta", n))
+
+
+def json_pieces(
+    tables: Iterable[tuple[str, Iterable[tuple[str, Mapping[str, Any]]]]],
+) -> Iterator[str]:
+    """The JSON export (`json_text`) in pieces, one document at a time: `tables` are (name,
+    its (id, document) pairs), each already in the order to write them. The text is
+    `json.dumps(whole, indent=2, ensure_ascii=False)`'s to the byte (the tests hold them equal)."""
+    opened = False
+    for name, documents in tables:
+        yield ",\n  " if opened else "{\n  "
+        opened = True
+        yield u_escaped(json.dumps(name, ensure_ascii=False)) + ": {"
+        first = True
+        for record_id, document in documents:
+            text = _indented(_sorted_keys(document), "\n    ")
+            # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
+            yield u_escaped(
+                ("\n    " if first else ",\n    ")
+                + json.dumps(record_id, ensure_ascii=False)
+                + ": "
+                + text
+            )
+            first = False
+        yield "}" if first else "\n  }"
+    yield "\n}\n" if opened else "{}\n"
+
+
+def _indented(value: Any, indent: str) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` for a value read from JSON, each line
+    after the first starting with `indent` (a newline and spaces). Not the stdlib's indenting
+    encoder: each call of it leaves reference cycles, and with the collector off for a command
+    (rehab.cli) ten years of documents left 40 MB of them behind."""
+    inner = indent + "  "
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        if not value:
+            return "{}"
+        items = (
+            inner + json.dumps(k, ensure_ascii=False) + ": " + _indented(v, inner)
+            for k, v in value.items()
+        )
+        return "{" + ",".join(items) + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + ",".join(inner + _indented(v, inner) for v in value) + indent + "]"
+    if isinstance(value, dict):  # keys JSON would convert: let it
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", indent)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sorted_keys(value: Any) -> Any:
