@@ -85,14 +85,14 @@ def _csv(table: str, repo, catalog: Catalog, since: date | None) -> Iterator[str
 def _text(
     fmt: str, repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
 ) -> str:
-    """The report and the calendar, whole."""
+    """The report and the calendar, whole (the report reads the sessions one at a time)."""
     profile, plan = repo.profile(), repo.active_plan()
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
         data = export.ReportData(
             profile=profile,
             plan=plan,
-            sessions=repo.sessions(day_before),
+            sessions=repo.each("sessions", day_before),  # read once, oldest first
             checkins=repo.checkins(since),
             events=repo.stage_events(),
             psfs=repo.psfs(),

@@ -165,6 +165,39 @@ def test_json_export_written_a_document_at_a_time_is_the_whole_file_dumped(demo_
     assert _indented({1: "x", "y": {}}, "\n") == json.dumps({1: "x", "y": {}}, indent=2)
 
 
+def test_the_report_reads_the_sessions_once_as_they_come_and_says_the_same(demo_file):
+    """The report gathers what it needs of the sessions in one pass (thirty years of them are
+    never held): handed them one at a time, oldest first, it says what it says given them all
+    in any order, for all history and from a day on."""
+    import random
+
+    from planner.export import ReportData, markdown_report
+    from seeds import load_catalog
+
+    catalog = load_catalog()
+    with Repository.read(demo_file, clock=FakeClock()) as repo:
+        for since in (None, NOW.date() - timedelta(days=9)):
+            day_before = since - timedelta(days=1) if since else None
+            shuffled = list(repo.sessions(day_before))
+            random.Random(7).shuffle(shuffled)
+            records = {
+                "profile": repo.profile(),
+                "plan": repo.active_plan(),
+                "checkins": repo.checkins(since),
+                "events": repo.stage_events(),
+                "psfs": repo.psfs(),
+                "screenings": repo.screenings(),
+                "walks": repo.walks(),
+                "bouts": repo.bouts(since),
+            }
+            streamed = ReportData(sessions=repo.each("sessions", day_before), **records)
+            whole = ReportData(sessions=shuffled, **records)
+            report = markdown_report(catalog, streamed, NOW, since)
+            assert report == markdown_report(catalog, whole, NOW, since)
+            if since is None:  # flares and notes to gather
+                assert "| session (" in report and "notes, newest first" in report
+
+
 def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
     exported = tmp_path / "export.json"
     assert (
