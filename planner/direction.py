@@ -119,6 +119,12 @@ def preference(
         for s in (signs(catalog, x) for x in sessions if x.started_at <= now)
         if s is not None and (since is None or s.day >= since.date())
     ]
+    return preference_of(seen)
+
+
+def preference_of(seen: Sequence[SessionSigns]) -> Preference | None:
+    """`preference` from the signs of the sessions it weighs (`signs`, None left out), oldest
+    first: what a report gathers in one pass over thirty years of sessions."""
     for avoid in (Direction.FORWARD, Direction.BACK):
         favour = avoid.other
         assert favour is not None

@@ -12,7 +12,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import mean
@@ -20,7 +21,7 @@ from typing import Any
 
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change, see_doctor_advice
-from planner.direction import preference
+from planner.direction import SessionSigns, preference_of, signs
 from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start, surgery_wait
 from planner.models import (
     CONDITION_LABELS,
@@ -45,7 +46,7 @@ from planner.models import (
     value,
 )
 from planner.plan import session_minutes, why_not
-from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h
+from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h_of
 from planner.report import cleared_lines
 from planner.safety import SIGNS
 from planner.text import screen_safe, u_escaped
@@ -140,10 +141,32 @@ def csv_text(
     Quoted by the `csv` module (RFC 4180, CRLF rows), so notes with commas, quotes and newlines
     read back intact with `csv.reader`.
     """
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for s in sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at):
+    return "".join(
+        csv_sessions_pieces(
+            sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at),
+            rules,
+            _in_order(walks, since),
+            _in_order(bouts, since),
+        )
+    )
+
+
+def csv_sessions_pieces(
+    sessions: Iterable[Session],
+    rules: Rules,
+    walks: Iterable[Walk] = (),
+    bouts: Iterable[Bout] = (),
+) -> Iterator[str]:
+    """`csv_text` in pieces, written as the records come: each of `sessions`, `walks` and
+    `bouts` already oldest first and from the day the export begins (as the store hands them
+    out), so ten years of them are never held at once."""
+    return _csv_pieces(CSV_COLUMNS, _session_rows(sessions, rules, walks, bouts))
+
+
+def _session_rows(
+    sessions: Iterable[Session], rules: Rules, walks: Iterable[Walk], bouts: Iterable[Bout]
+) -> Iterator[dict[str, Any]]:
+    for s in sessions:
         reasons = flare_reasons(s, rules)
         common = {
             "date": s.started_at.date().isoformat(),
@@ -164,30 +187,25 @@ def csv_text(
             "session_note": s.note,
         }
         if not s.entries:
-            writer.writerow({k: csv_cell(v) for k, v in common.items()})
+            yield common
         for e in s.entries:
-            writer.writerow(
-                {
-                    k: csv_cell(v)
-                    for k, v in {
-                        **common,
-                        "exercise_id": e.exercise_id,
-                        "exercise": e.name,
-                        # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
-                        "prescribed": e.prescribed.label().replace("×", "x"),
-                        **_dose_numbers(e.prescribed),
-                        "sets_done": e.sets_done,
-                        "reps_done": e.reps_done,
-                        "hold_s_done": e.hold_s_done,
-                        "seconds_done": e.seconds_done,
-                        "skipped": _yes(e.skipped),
-                        "stopped_because_it_hurt": _yes(e.stopped_hurt),
-                        "stopped_because_it_spread": _yes(e.spread_down),
-                        "pain_when_stopped": _blank(e.pain_when_stopped),
-                    }.items()
-                }
-            )
-    for w in sorted(_since(walks, since, "at"), key=lambda x: x.at):
+            yield {
+                **common,
+                "exercise_id": e.exercise_id,
+                "exercise": e.name,
+                # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
+                "prescribed": e.prescribed.label().replace("×", "x"),
+                **_dose_numbers(e.prescribed),
+                "sets_done": e.sets_done,
+                "reps_done": e.reps_done,
+                "hold_s_done": e.hold_s_done,
+                "seconds_done": e.seconds_done,
+                "skipped": _yes(e.skipped),
+                "stopped_because_it_hurt": _yes(e.stopped_hurt),
+                "stopped_because_it_spread": _yes(e.spread_down),
+                "pain_when_stopped": _blank(e.pain_when_stopped),
+            }
+    for w in walks:
         why = walk_flare_reason(w, rules)
         row = {
             "date": w.at.date().isoformat(),
@@ -204,8 +222,8 @@ def csv_text(
             "walk_minutes": w.minutes,
             "walk_backward": _yes(w.backward),
         }
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    for b in sorted(_since(bouts, since, "at"), key=lambda x: x.at):
+        yield row
+    for b in bouts:
         row = {
             "date": b.at.date().isoformat(),
             "time": f"{b.at:%H:%M}",
@@ -213,8 +231,7 @@ def csv_text(
             "exercise_id": b.exercise_id,
             "session_completed": _yes(True),
         }
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
+        yield row
 
 
 def _blank(value: int | None) -> str | int:
@@ -248,13 +265,21 @@ WALK_COLUMNS = (
 PSFS_COLUMNS = ("date", "time", "rating_id", "activity", "score", "mean")
 
 
-def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+def _csv_pieces(
+    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], size: int = 256 * 1024
+) -> Iterator[str]:
+    """The header and `rows` as CSV, in pieces of about `size` characters, written as the rows
+    come."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
+        if buffer.tell() >= size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _stamped(at: datetime) -> dict[str, str]:
@@ -269,7 +294,12 @@ def _in_order(items: Iterable[Any], since: date | None) -> list[Any]:
 
 def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
     """One row per daily check-in, oldest first: the report's pain trend, rebuilt."""
-    return _csv(
+    return "".join(csv_checkins_pieces(_in_order(checkins, since)))
+
+
+def csv_checkins_pieces(checkins: Iterable[CheckIn]) -> Iterator[str]:
+    """`csv_checkins` in pieces, from check-ins already oldest first and from the day asked."""
+    return _csv_pieces(
         CHECKIN_COLUMNS,
         (
             {
@@ -279,14 +309,19 @@ def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
                 "reach": _blank(c.reach),
                 "note": c.note,
             }
-            for c in _in_order(checkins, since)
+            for c in checkins
         ),
     )
 
 
 def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) -> str:
     """One row per walk, oldest first, with whether it flared and why."""
-    return _csv(
+    return "".join(csv_walks_pieces(_in_order(walks, since), rules))
+
+
+def csv_walks_pieces(walks: Iterable[Walk], rules: Rules) -> Iterator[str]:
+    """`csv_walks` in pieces, from walks already oldest first and from the day asked."""
+    return _csv_pieces(
         WALK_COLUMNS,
         (
             {
@@ -302,14 +337,19 @@ def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) ->
                 "flare_reason": walk_flare_reason(w, rules),
                 "note": w.note,
             }
-            for w in _in_order(walks, since)
+            for w in walks
         ),
     )
 
 
 def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
     """One row per activity of each PSFS rating, oldest first, with the rating's mean."""
-    return _csv(
+    return "".join(csv_psfs_pieces(_in_order(ratings, since)))
+
+
+def csv_psfs_pieces(ratings: Iterable[PsfsRating]) -> Iterator[str]:
+    """`csv_psfs` in pieces, from ratings already oldest first and from the day asked."""
+    return _csv_pieces(
         PSFS_COLUMNS,
         (
             {
@@ -319,7 +359,7 @@ def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
                 "score": item.score,
                 "mean": round(r.mean, 2),
             }
-            for r in _in_order(ratings, since)
+            for r in ratings
             for item in r.items
         ),
     )
@@ -337,20 +377,73 @@ def json_text(
     Tables are sorted (meta first), each document's keys are sorted, and documents are in time
     order (`order_fields`: the time field of each table), equal times keeping the file's order.
     That is the order the store reads them in, so an import keeps it and exporting the imported
-    file gives the same bytes.
+    file gives the same bytes. `json_pieces` writes the same text a document at a time.
     """
-    names = sorted(tables, key=lambda n: (n != "meta", n))
-    out: dict[str, dict[str, Any]] = {}
-    for name in names:
+
+    def in_order(name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         table = tables[name]
         field = order_fields.get(name)
         ids = list(table)
         if field is not None:
             place = {record_id: n for n, record_id in enumerate(ids)}
             ids.sort(key=lambda i: (str(table[i].get(field, "")), place[i]))
-        out[name] = {i: _sorted_keys(table[i]) for i in ids}
-    # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
-    return u_escaped(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        return ((i, table[i]) for i in ids)
+
+    return "".join(json_pieces((name, in_order(name)) for name in json_table_order(tables)))
+
+
+def json_table_order(names: Iterable[str]) -> list[str]:
+    """The tables in the order the JSON export writes them: meta first, then by name."""
+    return sorted(names, key=lambda n: (n != "meta", n))
+
+
+def json_pieces(
+    tables: Iterable[tuple[str, Iterable[tuple[str, Mapping[str, Any]]]]],
+) -> Iterator[str]:
+    """The JSON export (`json_text`) in pieces, one document at a time: `tables` are (name,
+    its (id, document) pairs), each already in the order to write them. The text is
+    `json.dumps(whole, indent=2, ensure_ascii=False)`'s to the byte (the tests hold them equal)."""
+    opened = False
+    for name, documents in tables:
+        yield ",\n  " if opened else "{\n  "
+        opened = True
+        yield u_escaped(json.dumps(name, ensure_ascii=False)) + ": {"
+        first = True
+        for record_id, document in documents:
+            text = _indented(_sorted_keys(document), "\n    ")
+            # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
+            yield u_escaped(
+                ("\n    " if first else ",\n    ")
+                + json.dumps(record_id, ensure_ascii=False)
+                + ": "
+                + text
+            )
+            first = False
+        yield "}" if first else "\n  }"
+    yield "\n}\n" if opened else "{}\n"
+
+
+def _indented(value: Any, indent: str) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)` for a value read from JSON, each line
+    after the first starting with `indent` (a newline and spaces). Not the stdlib's indenting
+    encoder: each call of it leaves reference cycles, and with the collector off for a command
+    (rehab.cli) ten years of documents left 40 MB of them behind."""
+    inner = indent + "  "
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        if not value:
+            return "{}"
+        items = (
+            inner + json.dumps(k, ensure_ascii=False) + ": " + _indented(v, inner)
+            for k, v in value.items()
+        )
+        return "{" + ",".join(items) + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + ",".join(inner + _indented(v, inner) for v in value) + indent + "]"
+    if isinstance(value, dict):  # keys JSON would convert: let it
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", indent)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sorted_keys(value: Any) -> Any:
@@ -468,11 +561,13 @@ def _week(day: date) -> date:
 
 @value
 class ReportData(Frozen):
-    """Everything the report reads, as records (any order; the report sorts)."""
+    """Everything the report reads, as records (any order; the report sorts). The sessions
+    may instead come one at a time, oldest first (any iterable that is not a sequence), so
+    thirty years of them are read once and never held (`_SessionsSeen`)."""
 
     profile: Profile | None
     plan: Plan | None
-    sessions: Sequence[Session] = ()
+    sessions: Iterable[Session] = ()
     checkins: Sequence[CheckIn] = ()
     events: Sequence[StageEvent] = ()
     psfs: Sequence[PsfsRating] = ()
@@ -482,14 +577,112 @@ class ReportData(Frozen):
     walks: Sequence[Walk] = ()
     bouts: Sequence[Bout] = ()
 
-    def safety(self) -> SafetyRecords:
-        """What the gate reads, from the report's records (the gate skips the older ones)."""
+    def safety(self, new_symptoms: Iterable[Session]) -> SafetyRecords:
+        """What the gate reads, from the report's records and its sessions that reported new
+        symptoms (the gate skips the older ones)."""
         return SafetyRecords(
             tuple(self.screenings),
-            tuple(s for s in self.sessions if s.new_symptoms),
+            tuple(new_symptoms),
             tuple(self.clearances),
             **surgery_wait(self.profile),
         )
+
+
+class _SessionsSeen:
+    """What the report needs of the sessions, gathered in one pass over them (oldest first),
+    so thirty years of sessions are never held: a few recent ones whole, the rest as weekly
+    sums, the rows they give, and the signs and pains other rules weigh. "The period" is the
+    report's: from `since` on."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        sessions: Iterable[Session],
+        now: datetime,
+        since: date | None,
+        notes: int,
+        flares_from: date | None,
+    ) -> None:
+        rules, today = catalog.rules, now.date()
+        start = midnight(since) if since else None
+        # Whole: the last 28 days (the summary) and the days the see-a-doctor advice reads.
+        recent_from = today - timedelta(days=max(28, 6 + rules.severe_days))
+        pre_from = midnight(flares_from - timedelta(days=1)) if flares_from else None
+        #: Every session given (the day before `since` too) that reported new symptoms.
+        self.new_symptoms: list[Session] = []
+        #: The first session's pre-session pain of each day, for the 24-hour flares.
+        self.pre_pain: dict[date, int] = {}
+        self.first_day: date | None = None  # of the period's first session
+        self.recent: list[Session] = []
+        self.flare_rows: list[tuple[datetime, list[str]]] = []
+        self.chosen_rows: list[tuple[datetime, list[str]]] = []
+        self.signs: list[SessionSigns] = []  # up to `now`, for the directional preference
+        self.notes: deque[tuple[datetime, str, str]] = deque(maxlen=notes if notes > 0 else None)
+        self.note_count = 0
+        self.legged = False
+        #: By week: pain before and after, and how far down the leg (the pain trend).
+        self.weeks: dict[date, dict[str, list]] = {}
+        #: By week: the (day, slot) of each session done before today (adherence).
+        self.done: dict[date, set[tuple[date, str]]] = {}
+        for s in sessions:
+            if s.new_symptoms:
+                self.new_symptoms.append(s)
+            if pre_from is not None and s.started_at >= pre_from:
+                self.pre_pain.setdefault(s.day, s.worse_before)
+            if start is not None and s.started_at < start:
+                continue
+            self._add(catalog, s, now, recent_from)
+
+    def _add(self, catalog: Catalog, s: Session, now: datetime, recent_from: date) -> None:
+        if self.first_day is None:
+            self.first_day = s.day
+        if s.day >= recent_from:
+            self.recent.append(s)
+        reasons = flare_reasons(s, catalog.rules)
+        if reasons:
+            self.flare_rows.append(
+                (
+                    s.started_at,
+                    [
+                        _when(s.started_at),
+                        f"session ({s.slot}, stage {s.stage})",
+                        md_cell("; ".join(reasons)),
+                    ],
+                )
+            )
+        if s.chosen is not None:
+            self.chosen_rows.append(
+                (
+                    s.started_at,
+                    [
+                        _when(s.started_at),
+                        "high pain before a session",
+                        md_cell(f"pain {s.worse_before} before it: chose {CHOSEN_WORDS[s.chosen]}"),
+                    ],
+                )
+            )
+        if s.started_at <= now:
+            seen = signs(catalog, s)
+            if seen is not None:
+                self.signs.append(seen)
+        if s.note.strip():
+            after = "?" if s.pain_after is None else s.pain_after
+            self.notes.append(
+                (
+                    s.started_at,
+                    f"{s.slot} session, stage {s.stage}, pain {s.pain_before}→{after}",
+                    s.note,
+                )
+            )
+            self.note_count += 1
+        self.legged = self.legged or s.leg_before is not None
+        week = self.weeks.setdefault(_week(s.day), {"before": [], "after": [], "reach": []})
+        week["before"].append(s.pain_before)
+        if s.pain_after is not None:
+            week["after"].append(s.pain_after)
+        week["reach"] += [r for r in (s.reach_before, s.reach_after) if r is not None]
+        if s.is_done and s.day < now.date():
+            self.done.setdefault(_week(s.day), set()).add((s.day, s.slot))
 
 
 def markdown_report(
@@ -502,11 +695,15 @@ def markdown_report(
     the current stage are always shown as they are now. (Pass the sessions of the day before
     `since` too, and all stage events: they date a 24-hour flare and the programme's start.)
     """
-    history = History.of(
-        _since(data.sessions, since, "started_at"),
-        _since(data.checkins, since, "at"),
-        _since(data.events, since, "at"),
-    )
+    checkins = sorted(_since(data.checkins, since, "at"), key=lambda c: c.at)
+    sessions = data.sessions
+    if isinstance(sessions, Sequence):
+        sessions = sorted(sessions, key=lambda s: s.started_at)
+    # A 24-hour flare on the first day shown compares with the day before's sessions.
+    flares_from = since or (checkins[0].at.date() if checkins else None)
+    seen = _SessionsSeen(catalog, sessions, now, since, notes, flares_from)
+    # The history holds the recent sessions only: the sections read the rest from `seen`.
+    history = History.of(seen.recent, checkins, _since(data.events, since, "at"))
     ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
     every_rating = sorted(data.psfs, key=lambda r: r.at)  # the baseline is the first ever
     today = now.date()
@@ -521,18 +718,18 @@ def markdown_report(
         "",
     ]
     parts = {
-        "Summary": _summary_section(catalog, data, history, now),
+        "Summary": _summary_section(catalog, data, history, seen, now),
         "Profile": _profile_section(data.profile),
-        "Current stage": _current_section(catalog, data, now),
+        "Current stage": _current_section(catalog, data, seen, now),
         "Stage timeline": _timeline_section(catalog, history.events),
-        "Pain trend": _pain_section(history),
+        "Pain trend": _pain_section(history, seen),
         "PSFS trend": _psfs_section(ratings, psfs_change(every_rating, catalog.rules)),
-        "Adherence": _adherence_section(data, history, today, since),
+        "Adherence": _adherence_section(data, seen, today, since),
         "Walking": _walking_section(catalog, data, now, since),
-        "Flares": _flares_section(catalog.rules, history, since, data.sessions),
-        "Directional preference": _direction_section(catalog, data, history, now),
+        "Flares": _flares_section(catalog.rules, history, seen, flares_from),
+        "Directional preference": _direction_section(catalog, data, seen),
         "Overrides": _overrides_section(catalog, history.events),
-        "Recent notes": _notes_section(history, notes),
+        "Recent notes": _notes_section(history, seen, notes),
         "How rehab decides": list(RULE_WORDS),
     }
     for title in SECTIONS:
@@ -546,7 +743,7 @@ SUMMARY_LINES = 15
 
 
 def _summary_section(
-    catalog: Catalog, data: ReportData, history: History, now: datetime
+    catalog: Catalog, data: ReportData, history: History, seen: _SessionsSeen, now: datetime
 ) -> list[str]:
     """At most `SUMMARY_LINES` lines: where the person stands, how the pain moved, what they
     did, and what needs the clinician's eye. The sections below hold the details."""
@@ -578,7 +775,7 @@ def _summary_section(
             )
     today = now.date()
     month = [s for s in history.sessions if today - timedelta(days=28) <= s.day < today]
-    began = _programme_began(history.events, history.sessions) or today
+    began = _programme_began(history.events, seen.first_day) or today
     days = (today - max(began, today - timedelta(days=28))).days
     if data.profile is not None and days > 0:
         planned = days * len(data.profile.slots)
@@ -591,15 +788,16 @@ def _summary_section(
     if walked:
         weekly = sum(w.minutes for w in walked) * 7 / max(days, 7)
         lines.append(f"- Walking: about {weekly:.0f} minutes a week lately.")
-    eye = _needs_an_eye(catalog, data, history, now)
+    eye = _needs_an_eye(catalog, data, history, seen, now)
     if eye:
         lines += ["", "Needs your eye:", *eye]
     return lines[:SUMMARY_LINES]
 
 
-def _programme_began(events: Sequence[StageEvent], sessions: Sequence[Session]) -> date | None:
-    """The day the programme began: its first stage event, or failing that its first session."""
-    starts = [e.at.date() for e in events] + [s.day for s in sessions[:1]]
+def _programme_began(events: Sequence[StageEvent], first_session: date | None) -> date | None:
+    """The day the programme began: its first stage event, or failing that its first session
+    (the day of the first session, if any)."""
+    starts = [e.at.date() for e in events] + ([first_session] if first_session else [])
     return min(starts) if starts else None
 
 
@@ -613,17 +811,18 @@ def _change(start: int, now: int) -> str:
     )
 
 
-def _needs_an_eye(catalog: Catalog, data: ReportData, history: History, now: datetime) -> list[str]:
+def _needs_an_eye(
+    catalog: Catalog, data: ReportData, history: History, seen: _SessionsSeen, now: datetime
+) -> list[str]:
     """The few things a clinician should not miss, one short line each."""
     out = []
-    gate = may_start(data.plan, data.safety(), now, catalog.rules)
+    gate = may_start(data.plan, data.safety(seen.new_symptoms), now, catalog.rules)
     if gate.stopped:
         out.append(f"- Sessions stopped: {md_cell(gate.reason)}")
     if gate.cleared:
         out.append(f"- {len(gate.cleared)} warning sign(s) a doctor cleared (Current stage).")
-    flares = [s for s in history.sessions if flare_reasons(s, catalog.rules)]
-    if flares:
-        out.append(f"- {len(flares)} session(s) flared in this period (see Flares).")
+    if seen.flare_rows:
+        out.append(f"- {len(seen.flare_rows)} session(s) flared in this period (see Flares).")
     overrides = [e for e in history.events if e.kind == "override"]
     if overrides:
         out.append(f"- {len(overrides)} stage choice(s) above the advice (Overrides).")
@@ -672,7 +871,9 @@ def _asked(answer: bool | None) -> str:
     return "not asked" if answer is None else _yes(answer)
 
 
-def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[str]:
+def _current_section(
+    catalog: Catalog, data: ReportData, seen: _SessionsSeen, now: datetime
+) -> list[str]:
     plan = data.plan
     if plan is None:
         return []
@@ -682,7 +883,7 @@ def _current_section(catalog: Catalog, data: ReportData, now: datetime) -> list[
         f"Aim: {stage.aim if stage else '?'}",
         "",
     ]
-    gate = may_start(plan, data.safety(), now, catalog.rules)
+    gate = may_start(plan, data.safety(seen.new_symptoms), now, catalog.rules)
     if not gate.open:
         head = "Sessions stopped" if gate.stopped else "Before the next session"
         lines += [f"**{head}**: {md_cell(gate.reason)}", ""]
@@ -747,13 +948,11 @@ def _left_out(catalog: Catalog, profile: Profile | None, plan: Plan) -> list[str
     return lines
 
 
-def _direction_section(
-    catalog: Catalog, data: ReportData, history: History, now: datetime
-) -> list[str]:
+def _direction_section(catalog: Catalog, data: ReportData, seen: _SessionsSeen) -> list[str]:
     """Which way of bending eased or spread the leg symptoms over the report's sessions."""
     if data.profile is None or not data.profile.leg_symptoms:
         return []
-    pref = preference(catalog, history.sessions, now, window=None)
+    pref = preference_of(seen.signs)
     if pref is None:
         return [
             "No direction stood out: no exercises bending one way spread the leg symptoms in "
@@ -818,14 +1017,12 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
-def _pain_section(history: History) -> list[str]:
+def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
     """Weekly means of the day's first check-in and of pain before and after sessions; with
     leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
     rules)."""
     firsts = first_checkins_by_day(history.checkins)
-    legged = any(c.leg_pain is not None for c in firsts.values()) or any(
-        s.leg_before is not None for s in history.sessions
-    )
+    legged = any(c.leg_pain is not None for c in firsts.values()) or seen.legged
     by_week: dict[date, dict[str, list]] = {}
 
     def week_of(day: date) -> dict[str, list]:
@@ -838,18 +1035,14 @@ def _pain_section(history: History) -> list[str]:
         w["in"].append(c.pain)
         if c.leg_pain is not None:
             w["leg"].append(c.leg_pain)
-    for s in history.sessions:
-        w = week_of(s.day)
-        w["before"].append(s.pain_before)
-        if s.pain_after is not None:
-            w["after"].append(s.pain_after)
     for c in history.checkins:
         if c.reach is not None:
             week_of(c.at.date())["reach"].append(c.reach)
-    for s in history.sessions:
-        for reach in (s.reach_before, s.reach_after):
-            if reach is not None:
-                week_of(s.day)["reach"].append(reach)
+    # The sessions' sums; each mean and the furthest reach are the same in any order.
+    for start, sums in seen.weeks.items():
+        w = week_of(start)
+        for name in ("before", "after", "reach"):
+            w[name] += sums[name]
     if not by_week:
         return []
     head = ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"]
@@ -916,20 +1109,17 @@ def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> l
 
 
 def _adherence_section(
-    data: ReportData, history: History, today: date, since: date | None
+    data: ReportData, seen: _SessionsSeen, today: date, since: date | None
 ) -> list[str]:
     profile = data.profile
     if profile is None:
         return []
-    began = _programme_began(data.events, history.sessions)
+    began = _programme_began(data.events, seen.first_day)
     if began is None:
         return []
     first = max(began, since) if since else began
     slots = len(profile.slots)
-    done: dict[date, set[tuple[date, str]]] = {}
-    for s in history.sessions:
-        if s.is_done and first <= s.day < today:
-            done.setdefault(_week(s.day), set()).add((s.day, s.slot))
+    done = {week: {d for d in days if d[0] >= first} for week, days in seen.done.items()}
     rows = []
     week = _week(first)
     while week < today:
@@ -992,27 +1182,12 @@ def _walking_section(
 
 
 def _flares_section(
-    rules: Rules, history: History, since: date | None, all_sessions: Sequence[Session]
+    rules: Rules, history: History, seen: _SessionsSeen, first: date | None
 ) -> list[str]:
-    found: list[tuple[datetime, list[str]]] = []
-    for s in history.sessions:
-        reasons = flare_reasons(s, rules)
-        if reasons:
-            found.append(
-                (
-                    s.started_at,
-                    [
-                        _when(s.started_at),
-                        f"session ({s.slot}, stage {s.stage})",
-                        md_cell("; ".join(reasons)),
-                    ],
-                )
-            )
-    first = since or (history.checkins[0].at.date() if history.checkins else None)
+    """Flared sessions, 24-hour flares from `first` on, and each choice at a high pain."""
+    found = list(seen.flare_rows)
     if first is not None:
-        # A 24-hour flare on the first day shown compares with the day before's sessions.
-        with_day_before = History.of(all_sessions, history.checkins)
-        for f in flares_24h(with_day_before, rules, first):
+        for f in flares_24h_of(seen.pre_pain, history.checkins, rules, first):
             found.append(
                 (
                     midnight(f.day),
@@ -1026,18 +1201,7 @@ def _flares_section(
                     ],
                 )
             )
-    for s in history.sessions:
-        if s.chosen is not None:
-            found.append(
-                (
-                    s.started_at,
-                    [
-                        _when(s.started_at),
-                        "high pain before a session",
-                        md_cell(f"pain {s.worse_before} before it: chose {CHOSEN_WORDS[s.chosen]}"),
-                    ],
-                )
-            )
+    found += seen.chosen_rows
     if not found:
         return []
     found.sort(key=lambda x: x[0])
@@ -1071,25 +1235,17 @@ def _overrides_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[s
     ]
 
 
-def _notes_section(history: History, count: int) -> list[str]:
-    found: list[tuple[datetime, str, str]] = []
-    for s in history.sessions:
-        if s.note.strip():
-            after = "?" if s.pain_after is None else s.pain_after
-            found.append(
-                (
-                    s.started_at,
-                    f"{s.slot} session, stage {s.stage}, pain {s.pain_before}→{after}",
-                    s.note,
-                )
-            )
+def _notes_section(history: History, seen: _SessionsSeen, count: int) -> list[str]:
+    # The last `count` session notes are all that can be among the last `count` of all notes.
+    found: list[tuple[datetime, str, str]] = list(seen.notes)
     for c in history.checkins:
         if c.note.strip():
             found.append((c.at, f"check-in, pain {c.pain}", c.note))
+    total = seen.note_count + len(found) - len(seen.notes)
     found.sort(key=lambda x: x[0])
     lines: list[str] = []
     if found:
-        lines += [f"The last {min(count, len(found))} notes, newest first, exactly as typed.", ""]
+        lines += [f"The last {min(count, total)} notes, newest first, exactly as typed.", ""]
     for at, label, note in reversed(found[-count:]):
         lines += [f"**{_when(at)}** · {label}", "", md_quote(note), ""]
     return lines[:-1] if lines else lines

@@ -86,15 +86,16 @@ def offset_time(moment: datetime, zone: tzinfo | None) -> str:
 
 @dataclass(frozen=True)
 class FhirData:
-    """What the bundle is made of: the records, each list already limited by `--since`."""
+    """What the bundle is made of: the records, each already limited by `--since` and oldest
+    first; each is read once, so they may come one at a time from the store."""
 
     profile: Profile | None
     plan: Plan | None
-    checkins: Sequence[CheckIn] = ()
-    sessions: Sequence[Session] = ()
-    walks: Sequence[Walk] = ()
-    bouts: Sequence[Bout] = ()
-    psfs: Sequence[PsfsRating] = ()
+    checkins: Iterable[CheckIn] = ()
+    sessions: Iterable[Session] = ()
+    walks: Iterable[Walk] = ()
+    bouts: Iterable[Bout] = ()
+    psfs: Iterable[PsfsRating] = ()
     #: Screenings: those with a same-day sign, and those that said why one ended, go in.
     screenings: Sequence[Screening] = ()
 

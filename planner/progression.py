@@ -7,7 +7,7 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -219,8 +219,17 @@ def flares_24h(history: History, rules: Rules, since: date) -> list[Flare24h]:
     pre_pain: dict[date, int] = {}
     for s in history.sessions_since(start):
         pre_pain.setdefault(s.day, s.worse_before)
+    return flares_24h_of(pre_pain, history.checkins, rules, since)
+
+
+def flares_24h_of(
+    pre_pain: Mapping[date, int], checkins: Sequence[CheckIn], rules: Rules, since: date
+) -> list[Flare24h]:
+    """`flares_24h` from each day's pre-session pain (the day's first session's
+    `worse_before`, from the day before `since` on) and the check-ins, oldest first."""
     found = []
-    for day, checkin in first_checkins_by_day(history.checkins_since(midnight(since))).items():
+    start = bisect.bisect_left([c.at for c in checkins], midnight(since))
+    for day, checkin in first_checkins_by_day(checkins[start:]).items():
         before = pre_pain.get(day - timedelta(days=1))
         if before is not None and checkin.worse_pain >= before + rules.flare_24h_rise:
             found.append(Flare24h(day, before, checkin.worse_pain))

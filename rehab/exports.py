@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import TextIO
@@ -79,13 +80,13 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
-    text = render_export(
+    with render_export(
         args.format, path, clock, since, zone, table or "sessions", excel, bundle or "collection"
-    )
-    if target is None:
-        out.writelines(text)
-        return 0
-    write_private(target, text)
+    ) as text:
+        if target is None:
+            out.writelines(text)
+            return 0
+        write_private(target, text)
     out.write(screen_safe(f"Exported {args.format} to {target}\n"))
     return 0
 
@@ -102,6 +103,7 @@ def export_zone(name: str | None) -> tzinfo | None:
         raise CommandError(f"--tz: {error}") from None
 
 
+@contextmanager
 def render_export(
     fmt: str,
     path: Path,
@@ -111,18 +113,20 @@ def render_export(
     table: str = "sessions",
     excel: bool = False,
     bundle: str = "collection",
-) -> Iterator[str]:
+) -> Iterator[Iterator[str]]:
     """The export of the file at `path`, opened read-only for this command, in pieces to write
-    as they come (`store.exports.pieces`)."""
+    as they come (`store.exports.pieces`): they read the file as they are made, so write them
+    inside the `with`. A refusal is raised on entering it, before anything is written."""
     from seeds import load_catalog
     from store import Repository
     from store.exports import NothingToExport, pieces
 
     with Repository.read(path, clock=clock) as repo:
         try:
-            return pieces(fmt, repo, load_catalog(), clock(), since, zone, table, excel, bundle)
+            texts = pieces(fmt, repo, load_catalog(), clock(), since, zone, table, excel, bundle)
         except NothingToExport as refused:
             raise CommandError(str(refused)) from None
+        yield texts
 
 
 def check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:

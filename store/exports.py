@@ -7,6 +7,7 @@ screen exports without opening the file a second time.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -18,7 +19,7 @@ from planner.text import u_escaped
 from planner.version import __version__
 from planner.walking import target_for
 from store.errors import StoreError
-from store.schema import ORDER_FIELDS
+from store.schema import META_TABLE
 
 
 class NothingToExport(StoreError):
@@ -36,52 +37,62 @@ def pieces(
     excel: bool = False,
     bundle: str = "collection",
 ) -> Iterator[str]:
-    """The export `fmt` of what `repo` holds, as text in pieces to write as they come: the FHIR
-    bundle a few hundred kilobytes at a time, so ten years of it is never whole in memory (it
-    was 532 MB at its peak), any other export in one piece. Everything is read from `repo`
-    before this returns, so the pieces may be written after it is closed. `zone` is the
-    person's time zone (the FHIR bundle's offsets, the calendar's VTIMEZONE); None: the
-    system's local time. A CSV holds `table` (`planner.export.CSV_TABLES`); `excel` starts it
-    with the byte-order mark Excel on Windows needs to read it as UTF-8."""
+    """The export `fmt` of what `repo` holds, as text in pieces to write as they come, a few
+    hundred kilobytes each: the records are read from `repo` one at a time as the pieces are
+    made (`Repository.each`), so ten years of them are never whole in memory (the JSON export
+    was 301 MB at its peak). Keep `repo` open until the last piece is written. Whatever
+    refuses the export (`NothingToExport`) is raised by this call, before any piece. `zone`
+    is the person's time zone (the FHIR bundle's offsets, the calendar's VTIMEZONE); None:
+    the system's local time. A CSV holds `table` (`planner.export.CSV_TABLES`); `excel`
+    starts it with the byte-order mark Excel on Windows needs to read it as UTF-8."""
     if fmt == "fhir":
         return _fhir(repo, catalog, now, since, zone, bundle)
+    if fmt == "json":
+        return _json(repo)
     if fmt == "csv":
-        return iter([("\ufeff" if excel else "") + _csv(table, repo, catalog, since)])
+        rows = _csv(table, repo, catalog, since)
+        return itertools.chain(["\ufeff"] if excel else [], rows)
     return iter([_text(fmt, repo, catalog, now, since, zone)])
 
 
-def _csv(table: str, repo, catalog: Catalog, since: date | None) -> str:
-    """One of the CSV tables."""
+def _json(repo) -> Iterator[str]:
+    """The whole file as the JSON export (`planner.export.json_pieces`), a document at a time."""
+    repo.check_all()  # never hand out a file that import would refuse
+    if repo.meta() is None:
+        raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
+    names = export.json_table_order([META_TABLE, *repo.counts()])
+    return _chunked(export.json_pieces((name, repo.each_document(name)) for name in names))
+
+
+def _csv(table: str, repo, catalog: Catalog, since: date | None) -> Iterator[str]:
+    """One of the CSV tables, a row at a time."""
     if table == "checkins":
-        return export.csv_checkins(repo.checkins(since), since)
+        return export.csv_checkins_pieces(repo.each("checkins", since))
     if table == "walks":
-        return export.csv_walks(repo.walks(since), catalog.rules, since)
+        return export.csv_walks_pieces(repo.each("walks", since), catalog.rules)
     if table == "psfs":
-        return export.csv_psfs(repo.psfs(since), since)
+        return export.csv_psfs_pieces(repo.each("psfs", since))
     if table != "sessions":
         raise ValueError(f"unknown CSV table {table!r}")
-    return export.csv_text(
-        repo.sessions(since), catalog.rules, since, repo.walks(since), repo.bouts(since)
+    return export.csv_sessions_pieces(
+        repo.each("sessions", since),
+        catalog.rules,
+        repo.each("walks", since),
+        repo.each("bouts", since),
     )
 
 
 def _text(
     fmt: str, repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
 ) -> str:
-    """Every export but FHIR, whole."""
-    if fmt == "json":
-        repo.check_all()  # never hand out a file that import would refuse
-        tables = repo.documents()
-        if "meta" not in tables:
-            raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
-        return export.json_text(tables, ORDER_FIELDS)
+    """The report and the calendar, whole (the report reads the sessions one at a time)."""
     profile, plan = repo.profile(), repo.active_plan()
     if fmt == "md":
         day_before = since - timedelta(days=1) if since else None
         data = export.ReportData(
             profile=profile,
             plan=plan,
-            sessions=repo.sessions(day_before),
+            sessions=repo.each("sessions", day_before),  # read once, oldest first
             checkins=repo.checkins(since),
             events=repo.stage_events(),
             psfs=repo.psfs(),
@@ -134,7 +145,8 @@ def _fhir(
     """The FHIR R4 bundle (planner.fhir) as JSON, its entries encoded as they are made."""
     from planner import fhir
 
-    if repo.profile() is None and not repo.checkins() and not repo.sessions():
+    counts = repo.counts()
+    if repo.profile() is None and not counts["checkins"] and not counts["sessions"]:
         raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
     data = fhir_data(repo, since)
     key = file_key(repo)
@@ -145,18 +157,19 @@ def _fhir(
 
 
 def fhir_data(repo, since: date | None):
-    """What the FHIR bundle holds of `repo` (`planner.fhir.FhirData`), from `since` on."""
+    """What the FHIR bundle holds of `repo` (`planner.fhir.FhirData`), from `since` on: the
+    records read as the bundle is made, so once, while `repo` is open."""
     from planner import fhir
     from planner.gate import is_alarm
 
     return fhir.FhirData(
         profile=repo.profile(),
         plan=repo.active_plan(),
-        checkins=repo.checkins(since),
-        sessions=repo.sessions(since),
-        walks=repo.walks(since),
-        bouts=repo.bouts(since),
-        psfs=repo.psfs(since),
+        checkins=repo.each("checkins", since),
+        sessions=repo.each("sessions", since),
+        walks=repo.each("walks", since),
+        bouts=repo.each("bouts", since),
+        psfs=repo.each("psfs", since),
         screenings=[
             s
             for s in repo.screenings()

@@ -131,6 +131,73 @@ def test_json_export_is_the_whole_file_meta_first_keys_sorted(demo_file):
     assert starts == sorted(starts)  # documents in time order
 
 
+def test_json_export_written_a_document_at_a_time_is_the_whole_file_dumped(demo_file):
+    """The export reads and writes one document at a time (store.exports.pieces): its text is
+    json.dumps of the whole file built at once, to the byte, odd text and numbers included."""
+    from planner.export import _indented
+    from planner.text import u_escaped
+    from seeds import load_catalog
+    from store.exports import pieces
+    from store.schema import ORDER_FIELDS
+
+    with_a_session_note(demo_file, TRICKY + " café \u202e \x7f \u0085 \\ \t end")
+    with Repository.read(demo_file, clock=FakeClock()) as repo:
+        streamed = "".join(pieces("json", repo, load_catalog(), NOW, None))
+        tables = repo.documents()
+
+    def in_order(name):
+        table, field = tables[name], ORDER_FIELDS.get(name)
+        ids = list(table)  # a stable sort: equal times keep the file's order
+        if field is not None:
+            ids = sorted(ids, key=lambda i: str(table[i].get(field, "")))
+        return {i: sort_keys(table[i]) for i in ids}
+
+    def sort_keys(value):
+        if isinstance(value, dict):
+            return {k: sort_keys(value[k]) for k in sorted(value)}
+        return [sort_keys(v) for v in value] if isinstance(value, list) else value
+
+    whole = {name: in_order(name) for name in sorted(tables, key=lambda n: (n != "meta", n))}
+    assert streamed == u_escaped(json.dumps(whole, indent=2, ensure_ascii=False) + "\n")
+    assert "café" in streamed and "\\u202e" in streamed  # a bidi control, escaped
+    odd = {"a": [1.5, 1e16, -0.0, [], {}, [[]], None, True], "b": {"c": {"d": '\u00e9\n"'}}}
+    assert _indented(odd, "\n") == json.dumps(odd, indent=2, ensure_ascii=False)
+    assert _indented({1: "x", "y": {}}, "\n") == json.dumps({1: "x", "y": {}}, indent=2)
+
+
+def test_the_report_reads_the_sessions_once_as_they_come_and_says_the_same(demo_file):
+    """The report gathers what it needs of the sessions in one pass (thirty years of them are
+    never held): handed them one at a time, oldest first, it says what it says given them all
+    in any order, for all history and from a day on."""
+    import random
+
+    from planner.export import ReportData, markdown_report
+    from seeds import load_catalog
+
+    catalog = load_catalog()
+    with Repository.read(demo_file, clock=FakeClock()) as repo:
+        for since in (None, NOW.date() - timedelta(days=9)):
+            day_before = since - timedelta(days=1) if since else None
+            shuffled = list(repo.sessions(day_before))
+            random.Random(7).shuffle(shuffled)
+            records = {
+                "profile": repo.profile(),
+                "plan": repo.active_plan(),
+                "checkins": repo.checkins(since),
+                "events": repo.stage_events(),
+                "psfs": repo.psfs(),
+                "screenings": repo.screenings(),
+                "walks": repo.walks(),
+                "bouts": repo.bouts(since),
+            }
+            streamed = ReportData(sessions=repo.each("sessions", day_before), **records)
+            whole = ReportData(sessions=shuffled, **records)
+            report = markdown_report(catalog, streamed, NOW, since)
+            assert report == markdown_report(catalog, whole, NOW, since)
+            if since is None:  # flares and notes to gather
+                assert "| session (" in report and "notes, newest first" in report
+
+
 def test_import_over_an_existing_file_backs_it_up_first(demo_file, tmp_path):
     exported = tmp_path / "export.json"
     assert (

@@ -143,8 +143,9 @@ def test_the_patient_id_is_stable_and_the_same_export_is_the_same_bundle(demo_fi
 
 
 def test_the_bundle_written_in_pieces_is_the_whole_bundle_to_the_byte(demo_file, tmp_path):
-    """The export is written as it is made (store.exports.pieces): it must be the very text the
-    whole bundle encodes to, for the demo, a file with only a profile, and with --since."""
+    """The export is written as it is made (store.exports.pieces), reading the records as it
+    goes: it must be the very text the whole bundle encodes to, for the demo, a file with only
+    a profile, and with --since."""
     import pydantic_core
 
     import store.exports
@@ -157,11 +158,11 @@ def test_the_bundle_written_in_pieces_is_the_whole_bundle_to_the_byte(demo_file,
     for path, since in ((demo_file, None), (demo_file, week_ago), (fresh, None)):
         with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
             pieces = store.exports.pieces("fhir", repo, catalog, now, since, zone)
+            chunks = list(pieces)  # made while the store is open, as the writers do
             data = store.exports.fhir_data(repo, since)
             key = store.exports.file_key(repo)
-        whole = planner_fhir.bundle(catalog, data, now, key, zone, since)
+            whole = planner_fhir.bundle(catalog, data, now, key, zone, since)
         expected = pydantic_core.to_json(whole, indent=2).decode("utf-8") + "\n"
-        chunks = list(pieces)  # made after the store is closed, as the writers do
         assert "".join(chunks) == expected
         if path == demo_file and since is None:  # 42 days: a few pieces of about 256 KB
             assert len(chunks) > 1 and all(len(c) >= 256 * 1024 for c in chunks[:-1])
