@@ -830,6 +830,35 @@ class Repository:
         merged.sort(key=lambda s: s.started_at)
         return merged
 
+    def _reaches_back(self, name: str, moment: datetime | None) -> bool:
+        """Do the records of `name` from `moment` on reach into a closed year's archive?"""
+        start = self.live_since()
+        return (
+            name in archives.ARCHIVED and start is not None and (moment is None or moment < start)
+        )
+
+    def _cut_short(self, name: str) -> bool:
+        """Does the file still hold a record of an archived year (a move a crash cut short,
+        or a late one)? Then the two places are merged, each record once."""
+        start = self.live_since()
+        table = self._table(name)
+        return (
+            start is not None and bool(table._ordered()) and table._keys[0][0] < start.isoformat()
+        )
+
+    def _years_from(self, moment: datetime | None) -> list[int]:
+        return [y for y in sorted(self._archives) if moment is None or y >= moment.year]
+
+    def _decoded_year(self, name: str, year: int) -> list[Any]:
+        """A closed year's records of `name`, validated; not kept unless they were already
+        (a streaming export reads thirty years one year at a time)."""
+        if (name, year) in self._archived:
+            return self._archived[(name, year)]
+        records = self._year_records(name, year)
+        del self._archived[(name, year)]
+        self._archives[year].forget_records()
+        return records
+
     def _in_archive(self, name: str, record_id: str) -> bool:
         return any(
             record_id in archive.tables().get(name, {}) for archive in self._archives.values()
@@ -1093,8 +1122,17 @@ class Repository:
         first as `sessions()` and the like return them, decoded one at a time and not kept.
         A record already read is handed out as cached: treat every one as read-only."""
         table = self._table(table_name)
-        ids = table._ordered()
         moment = _moment(since)
+        if self._reaches_back(table_name, moment):
+            if self._cut_short(table_name):  # rare: both places, merged in memory
+                yield from self._since(table_name, moment)
+                return
+            field = ORDER_FIELDS[table_name]
+            for year in self._years_from(moment):  # a closed year at a time, then let go
+                for record in self._decoded_year(table_name, year):
+                    if moment is None or getattr(record, field) >= moment:
+                        yield record
+        ids = table._ordered()
         start = 0 if moment is None else bisect_left(table._keys, (moment.isoformat(), -1))
         for record_id in ids[start:]:  # a copy of the ids: a save meanwhile moves none
             model = table._models.get(record_id)
@@ -1109,7 +1147,16 @@ class Repository:
             if self._meta is not None:
                 yield META_ID, dump(self._meta)
             return
-        documents = self._table(table_name).documents
+        documents: Mapping[str, dict[str, Any]] = self._table(table_name).documents
+        if self._reaches_back(table_name, None):
+            if self._cut_short(table_name):  # rare: both places, sorted together below
+                documents = self.documents()[table_name]
+            else:
+                for year in self._years_from(None):  # in time order already, then let go
+                    archive = self._archives[year]
+                    yield from archive.tables().get(table_name, {}).items()
+                    if (table_name, year) not in self._archived:
+                        archive.forget_records()
         ids = list(documents)
         field = ORDER_FIELDS.get(table_name)
         if field is not None:

@@ -61,7 +61,30 @@ def ids(tables: dict[str, list]) -> dict[str, list[str]]:
 
 
 def exported(repo: Repository) -> str:
-    return json_text(repo.documents(), ORDER_FIELDS)
+    """The JSON export, as `rehab export` writes it (streamed); the same as the whole file's
+    documents put in order at once."""
+    from seeds import load_catalog
+    from store.exports import pieces
+
+    text = "".join(pieces("json", repo, load_catalog(), END, None))
+    assert text == json_text(repo.documents(), ORDER_FIELDS)
+    return text
+
+
+def exports_of(repo: Repository, catalog) -> dict[str, str]:
+    """Every export that reads the archived tables, as the command writes it."""
+    from store.exports import pieces
+
+    out = {
+        f"csv-{table}": "".join(pieces("csv", repo, catalog, END, None, table=table))
+        for table in ("sessions", "checkins", "walks")
+    }
+    out["md"] = "".join(pieces("md", repo, catalog, END, None))
+    out["md-since"] = "".join(pieces("md", repo, catalog, END, date(2024, 8, 1)))
+    fhir = "".join(pieces("fhir", repo, catalog, END, None))
+    stamp = fhir.index('"timestamp"')
+    out["fhir"] = fhir[:stamp] + fhir[fhir.index("\n", stamp) :]  # the moment of export
+    return out
 
 
 def assert_only_open_years_in(path: Path, first: str) -> None:
@@ -89,6 +112,7 @@ def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
     write(path, history.records(), clock)
     with Repository.open(path, clock=clock) as repo:
         before, text, counts = everything(repo), exported(repo), repo.counts()
+        others = exports_of(repo, catalog)
         sums = repo.day_sums(catalog.rules)
         walking = walking_of(catalog, repo, END.date(), archived=False)
         assert close_years(repo, catalog).value == [2024]
@@ -103,6 +127,7 @@ def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
         assert_only_open_years_in(path, "2025")
         assert ids(everything(repo)) == ids(before)
         assert exported(repo) == text
+        assert exports_of(repo, catalog) == others
         assert repo.counts() == counts
         assert repo.day_sums(catalog.rules) == sums
         assert walking_of(catalog, repo, END.date(), archived=True) == walking
@@ -144,6 +169,7 @@ def test_a_move_cut_short_is_read_once_and_finished(tmp_path, catalog, history, 
     write(path, history.records(), clock)
     with Repository.open(path, clock=clock) as repo:
         before, text = ids(everything(repo)), exported(repo)
+        others = exports_of(repo, catalog)
         sums = repo.day_sums(catalog.rules)
         walking = walking_of(catalog, repo, END.date(), archived=False)
 
@@ -161,6 +187,7 @@ def test_a_move_cut_short_is_read_once_and_finished(tmp_path, catalog, history, 
     with Repository.open(path, clock=clock, readonly=True) as repo:
         assert ids(everything(repo)) == before
         assert exported(repo) == text
+        assert exports_of(repo, catalog) == others
         assert repo.day_sums(catalog.rules) == sums
         assert repo.day_sums(catalog.rules, date(2024, 6, 1)) == {
             d: r for d, r in sums.items() if d >= date(2024, 6, 1)
