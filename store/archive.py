@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.days import DaySum, from_document, to_document
-from store.atomic import ensure_private_dir, fsync_dir, write_atomic
+from store.atomic import ensure_private_dir, fsync_dir, temp_prefix, write_atomic
 from store.errors import DataFileError
 from store.layout import CHECKSUM, Written, render, sealed
 from store.paths import backup_dir
@@ -70,6 +70,26 @@ def years(data_path: Path) -> list[int]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(int(m.group(1)) for n in names if (m := pattern.fullmatch(n)))
+
+
+def remove_stray_temps(data_path: Path) -> list[Path]:
+    """Temp files a writer killed while writing an archive (or its copy) left behind: removed,
+    under the writer's lock, before it writes one again."""
+    name = re.escape(f"{data_path.stem}-0000.json").replace("0000", r"\d{4}")
+    pattern = re.compile(re.escape(temp_prefix(Path("x"))).replace("x", name, 1))
+    removed: list[Path] = []
+    for place in (folder(data_path), kept_copy(data_path, 0).parent):
+        try:
+            names = os.listdir(place)
+        except FileNotFoundError:
+            continue
+        strays = [place / n for n in names if pattern.match(n)]
+        for stray in strays:
+            stray.unlink(missing_ok=True)
+        if strays:
+            fsync_dir(place)
+        removed += strays
+    return removed
 
 
 def live_since(now: datetime) -> datetime:

@@ -970,6 +970,7 @@ class Repository:
         self._require_writer()
         if not self._checked:
             self.check_all()
+        archives.remove_stray_temps(self.path)
         start = archives.live_since(self._clock())
         key = start.isoformat()
         leaving: dict[int, dict[str, list[str]]] = {}

@@ -22,6 +22,7 @@ import time
 import pytest
 
 from store import Repository
+from store import archive as archives
 
 pytestmark = pytest.mark.slow  # a hundred writers killed
 
@@ -40,6 +41,12 @@ WORKER = textwrap.dedent(
     # Journal mode: every save after the first goes to the journal, folded in every few saves.
     if sys.argv[2] == "journal":
         store.storage.JOURNAL_FROM, store.storage.JOURNAL_MAX = 0, 12_000
+    # Archive mode: each session is of a closed year, and each save is followed by the move of
+    # closed years to their archives, so kills land in the archive's write and the file's.
+    archive = sys.argv[2] == "archive"
+    if archive:
+        from seeds import load_catalog
+        rules = load_catalog().rules
     start = datetime(2026, 11, 20, 8, 0)
     # Saves validate with pydantic, loaded on first use: load it once, before the forks.
     validate(Session, dump(Session(plan_id="plan-1", stage=1, slot="morning",
@@ -57,12 +64,16 @@ WORKER = textwrap.dedent(
                 repo = Repository.open(path, clock=lambda: start)
                 for i in range(10_000):
                     sid = f"r{round_no}-{i}"
+                    at = start + timedelta(minutes=round_no * 1000 + i)
+                    if archive:
+                        at = at.replace(year=2020 + (round_no + i) % 5)
                     repo.save_session(Session(
                         id=sid, plan_id="plan-1", stage=1, slot="morning",
-                        started_at=start + timedelta(minutes=round_no * 1000 + i),
-                        pain_before=3, note=note,
+                        started_at=at, pain_before=3, note=note,
                     ))
                     say(f"ack {sid}")
+                    if archive:
+                        repo.close_years(rules)
             except BaseException as error:
                 say(f"error {error!r}")
             os._exit(0)
@@ -73,7 +84,7 @@ WORKER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("mode", ["whole-file", "journal"])
+@pytest.mark.parametrize("mode", ["whole-file", "journal", "archive"])
 def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
     data_path.parent.mkdir()
     child = subprocess.Popen(
@@ -90,6 +101,7 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
     rng = random.Random(seed)
     acknowledged: set[str] = set()
     killed_mid_write = 0
+    reached = {"archive half-written": 0, "move cut short": 0}
     started = time.monotonic()
     try:
         for round_no in range(ROUNDS):
@@ -106,10 +118,20 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
             os.kill(int(pid), signal.SIGKILL)
             _read_until(child, "dead", acknowledged)
             killed_mid_write += bool(look.temp_files(data_path))
+            if mode == "archive":
+                # Which states a kill left: an archive half-written, a move cut short (the
+                # record in an archive and still in the file).
+                place = archives.folder(data_path)
+                strays = place.exists() and any(".tmp-" in n for n in os.listdir(place))
+                reached["archive half-written"] += bool(strays)
 
             # After every kill: the file opens, and every acknowledged session is in it.
             with Repository.open(data_path, clock=clock, readonly=True) as repo:
                 stored = set(repo.documents().get("sessions", {}))
+                if mode == "archive":
+                    live = set(repo.storage.read().get("sessions", {}))
+                    both = any(repo._in_archive("sessions", i) for i in live)
+                    reached["move cut short"] += both
                 if round_no % 20 == 0:
                     repo.check_all()
             missing = acknowledged - stored
@@ -122,11 +144,23 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
         child.wait(timeout=30)
 
     with Repository.open(data_path, clock=clock) as repo:  # a writer: validates it all
-        assert acknowledged <= {s.id for s in repo.sessions()}
+        sessions = [s.id for s in repo.sessions()]
+        assert acknowledged <= set(sessions)
+        assert len(sessions) == len(set(sessions))  # a record in two places is read once
+        if mode == "archive":
+            assert repo.archive_years() == [2020, 2021, 2022, 2023, 2024]
+            from seeds import load_catalog
+
+            repo.close_years(load_catalog().rules)  # what the app does as it opens
+            assert not repo.storage.read()["sessions"]  # every move finished
+            assert acknowledged <= {s.id for s in repo.sessions()}
     assert look.temp_files(data_path) == set()
+    for place in (archives.folder(data_path), data_path.parent / "backups" / "archive"):
+        assert not [n for n in os.listdir(place) if ".tmp-" in n] if place.exists() else True
     print(
         f"seed {seed}: {ROUNDS} kills in {time.monotonic() - started:.1f} s, "
         f"{len(acknowledged)} saves acknowledged, {killed_mid_write} kills left a temp file behind"
+        + (f"; archive states reached: {reached}" if mode == "archive" else "")
     )
 
 
