@@ -142,21 +142,24 @@ def to_document(rows: Mapping[date, DaySum]) -> dict[str, list[int | None]]:
 
 
 def from_document(year: int, document: object) -> dict[date, DaySum]:
-    """The rows an archive stored; ValueError naming what is wrong when they are not rows."""
+    """The rows an archive stored; ValueError naming what is wrong when they are not rows.
+    (Read at every start for the walking level: one pass, no per-value call.)"""
     if not isinstance(document, dict):
         raise ValueError("its day sums should be an object")
     rows: dict[date, DaySum] = {}
     width = len(DaySum._fields)
+    make = DaySum._make
     for key, values in document.items():
         try:
-            day = date.fromisoformat(f"{year:04d}-{key}")
-        except (TypeError, ValueError):
+            if type(key) is not str or len(key) != 5 or key[2] != "-":
+                raise ValueError
+            day = date(year, int(key[:2]), int(key[3:]))
+        except ValueError:
             raise ValueError(f"its day sums name a day that is not one: {key!r}") from None
-        if (
-            not isinstance(values, list)
-            or len(values) != width
-            or not all(v is None or type(v) is int for v in values)
-        ):
-            raise ValueError(f"its day sums for {day} are not {width} whole numbers or blanks")
-        rows[day] = DaySum._make(values)
-    return dict(sorted(rows.items()))
+        if type(values) is not list or len(values) != width:
+            raise ValueError(f"its day sums for {day} are not {width} numbers")
+        rows[day] = make(values)
+    kinds = {type(v) for values in document.values() for v in values}
+    if not kinds <= {int, type(None)}:
+        raise ValueError("its day sums hold something other than whole numbers and blanks")
+    return rows

@@ -251,8 +251,10 @@ def walking(
                 change=change,
             )
         )
-        reason = f"{level} min: {change} (week of {start:%d %b})."
         start = end
+    if weeks:  # said once, of the last finished week (thirty years are 1,560 of them)
+        last = weeks[-1]
+        reason = f"{level} min: {last.change} (week of {last.start:%d %b})."
     per_day = minutes_by_day(walks[i:])  # this week's
     backward_from = backward.stage if backward and isinstance(backward.stage, int) else None
     target = WalkTarget(

@@ -45,6 +45,7 @@ ARCHIVED = ("sessions", "checkins", "walks", "bouts")
 SUMS = "day_sums"
 #: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
 HEAD_MAX = 4 << 20
+HEAD_PIECE = 64 << 10
 
 
 def folder(data_path: Path) -> Path:
@@ -142,9 +143,15 @@ class Archive:
         return found
 
     def _read_head(self) -> object:
+        data = b""
         try:
             with open(self.path, "rb") as f:
-                data = f.read(HEAD_MAX)
+                # A year's sums are about 25 KB: read until their line has ended.
+                while data.count(b"\n") < 3 and len(data) < HEAD_MAX:
+                    piece = f.read(HEAD_PIECE)
+                    if not piece:
+                        break
+                    data += piece
         except FileNotFoundError:
             raise self._refused("it is missing") from None
         lines = data.split(b"\n", 3)
