@@ -178,6 +178,22 @@ def day_pain_before(checkins: Sequence[CheckIn], when: datetime) -> int | None:
     return None
 
 
+def fold_week(level: int, week: Sequence[Walk], rules: Rules) -> tuple[int, int, str]:
+    """One finished programme week folded onto the level it started at: the level after it,
+    how many of its walks flared, and why the level moved or held. `walking` folds every week
+    since the start with it; a caller that keeps the level can fold just the week that ended."""
+    flares = sum(is_flare(w, rules) for w in week)
+    if flares >= rules.walk_step_down_flares:
+        return step_down(level, rules), flares, f"{flares} walks flared that week: one step down"
+    if flares:
+        return level, flares, "a walk flared that week: holding the level"
+    if not week:
+        return level, flares, "no walk that week: holding the level"
+    if level >= rules.walk_goal_minutes:
+        return level, flares, "at the goal: keep it up"
+    return step_up(level, rules), flares, "no walk flared that week: a step up"
+
+
 def walking(
     profile: Profile,
     walks: Sequence[Walk],
@@ -207,20 +223,8 @@ def walking(
         while i < len(walks) and walks[i].at.date() < end:
             week.append(walks[i])
             i += 1
-        flares = sum(is_flare(w, rules) for w in week)
         before = level
-        if flares >= rules.walk_step_down_flares:
-            level = step_down(level, rules)
-            change = f"{flares} walks flared that week: one step down"
-        elif flares:
-            change = "a walk flared that week: holding the level"
-        elif not week:
-            change = "no walk that week: holding the level"
-        elif level >= rules.walk_goal_minutes:
-            change = "at the goal: keep it up"
-        else:
-            level = step_up(level, rules)
-            change = "no walk flared that week: a step up"
+        level, flares, change = fold_week(level, week, rules)
         weeks.append(
             WalkWeek(
                 start=start,
