@@ -436,6 +436,68 @@ def table(results: dict[str, Figures]) -> str:
     return "\n".join(lines)
 
 
+def at_the_limits(runs: int) -> str:
+    """What the input limits cost: a year whose every note is as long as a note may be, and
+    the refusal of an import holding a note far over it (README, "Your data"). Run after the
+    main table, in the bench's own process."""
+    from dataclasses import replace
+
+    from planner.models import NOTE_MAX
+    from store import Repository
+
+    def status_s(path: Path) -> float:
+        return statistics.median(status(path)[0] for _ in range(runs))
+
+    with tempfile.TemporaryDirectory(prefix="rehab-bench-limits-") as tmp:
+        path = Path(tmp) / "full" / "rehab.json"
+        print("limits: a year of notes at the limit …", flush=True)
+        child("demo", str(path), "365")
+        status(path)  # opened once, as every file measured above
+        plain_mb, plain_s = path.stat().st_size / 1e6, status_s(path)
+        with Repository.open(path, clock=clock) as repo:
+            long = "n" * NOTE_MAX
+            notes = [replace(s, note=long) for s in repo.sessions()]
+            notes += [replace(c, note=long) for c in repo.checkins()]
+            repo.save(*notes)
+        full_mb, full_s = path.stat().st_size / 1e6, status_s(path)
+        print("limits: an import with a 50 MB note …", flush=True)
+        exported = json.loads(
+            subprocess.run(
+                [REHAB, "--data", str(path), "export", "--format", "json"],
+                check=True,
+                capture_output=True,
+                env=child_env(),
+            ).stdout
+        )
+        first = next(iter(exported["checkins"]))
+        exported["checkins"][first]["note"] = "n" * 50_000_000
+        huge = Path(tmp) / "huge.json"
+        huge.write_text(json.dumps(exported))
+        huge_mb = huge.stat().st_size / 1e6
+        target = Path(tmp) / "target" / "rehab.json"
+        times = []
+        for _ in range(max(1, runs // 4)):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [REHAB, "--data", str(target), "import", str(huge)],
+                capture_output=True,
+                env=child_env(),
+            )
+            times.append(time.perf_counter() - began)
+            assert done.returncode == 1, done.stderr
+    return "\n".join(
+        [
+            "| at the limits | file | `rehab status`, or the import |",
+            "|---|---:|---:|",
+            f"| 1 year, notes as written | {plain_mb:.1f} MB | {plain_s * 1000:.0f} ms |",
+            f"| 1 year, every note {NOTE_MAX:,} characters | {full_mb:.1f} MB | "
+            f"{full_s * 1000:.0f} ms |",
+            f"| a file holding one 50 MB note, imported | {huge_mb:.0f} MB | refused in "
+            f"{statistics.median(times) * 1000:.0f} ms |",
+        ]
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -475,15 +537,17 @@ def main() -> None:
                 print(f"{label} ({time.perf_counter() - start:.0f} s): {what} …", flush=True)
 
             results[label] = measure(days, runs, Path(tmp), say)
-    minutes = (time.perf_counter() - began) / 60
     text = table(results)
     print()
     print(text)
     if args.quick or args.sizes:
         return
+    # Measured after the table, in this process: its peak below is the table's run alone.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text += "\n\n" + at_the_limits(runs)
+    minutes = (time.perf_counter() - began) / 60
     notes_path = Path(__file__).with_name("NOTES.md")
     notes = notes_path.read_text() if notes_path.exists() else ""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     args.out.write_text(
         f"# Benchmarks\n\nMeasured by `make bench` on {date.today().isoformat()}, {machine()}, "
         f"in {minutes:.0f} minutes (the bench itself peaked at {peak:.0f} MB).\n"
