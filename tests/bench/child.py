@@ -2,13 +2,11 @@
 
     python -m tests.bench.child start rehab FILE     start to first screen ready (rehab)
     python -m tests.bench.child start bare           the same for a bare Textual app
-    python -m tests.bench.child history FILE         key 4 to History shown, in a started app
     python -m tests.bench.child history-all FILE     History's "All" window drawn, from its key
     python -m tests.bench.child library-key FILE     one Library filter key, to the list redrawn
     python -m tests.bench.child daily FILE           a check-in, a walk, a session's end, each
                                                      from its key to Today showing it
     python -m tests.bench.child browse FILE          peak memory after visiting every place
-    python -m tests.bench.child saved FILE           peak memory once one session is saved
     python -m tests.bench.child export FILE FORMAT   `rehab export`, to /dev/null: peak memory
     python -m tests.bench.child demo FILE DAYS       write a demo file (the bench stays small)
     python -m tests.bench.child paint bare           the bare app, in a real terminal (paint.py)
@@ -313,8 +311,6 @@ def export(path: Path, form: str) -> None:
     (this process's own: see peak_kb) and time."""
     from rehab.cli import parse, run_parsed
 
-    gc.enable()  # as `rehab export` runs: main() turns the collector off, as it is here
-    gc.disable()
     args = parse(["--data", str(path), "export", "--format", form])
     stdout = os.dup(1)
     with open(os.devnull, "w") as null:
@@ -338,62 +334,9 @@ def demo(path: Path, days: int) -> None:
     report(time.perf_counter() - T0, sessions=sessions)
 
 
-def saved(path: Path) -> None:
-    """Peak memory once the app is up and one session is saved (the first save of a day also
-    makes the daily backup, and folds the journal of a big file)."""
-
-    async def save_one(pilot) -> None:
-        await pilot.pause()
-        app = pilot.app
-        app.repo.save_session(bench_session(app.repo.active_plan(), NOW))
-        await pilot.pause()
-        report(time.perf_counter() - T0)
-        pilot.app.exit()
-
-    run("rehab", path, save_one)
-
-
-def bench_session(plan, at: datetime):
-    """One whole session of the plan at `at`: what each save-measuring bench saves."""
-    from planner.models import ExerciseEntry, Session
-
-    entries = [
-        ExerciseEntry(
-            exercise_id=p.exercise_id, name=p.exercise_id, prescribed=p.dose, sets_done=p.dose.sets
-        )
-        for p in plan.prescriptions
-    ]
-    return Session(
-        plan_id=plan.id,
-        stage=plan.stage,
-        slot="morning",
-        started_at=at,
-        ended_at=at,
-        pain_before=2,
-        pain_after=1,
-        entries=entries,
-        difficulty="ok",
-        completed=True,
-        note="bench",
-    )
-
-
 def paint_bare() -> None:
     """The bare app in the terminal it was started in (not headless): paint.py times it."""
     bare_app().run()
-
-
-def history(path: Path) -> None:
-    async def open_history(pilot) -> None:
-        await pilot.pause()
-        began = time.perf_counter()
-        await pilot.press("4")
-        await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "HistoryScreen", pilot.app.screen
-        report(time.perf_counter() - began)
-        pilot.app.exit()
-
-    run("rehab", path, open_history)
 
 
 if __name__ == "__main__":
@@ -404,8 +347,6 @@ if __name__ == "__main__":
         gc.disable()
     if what == "start":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
-    elif what == "history":
-        history(Path(sys.argv[2]))
     elif what == "history-all":
         history_all(Path(sys.argv[2]))
     elif what == "library-key":
@@ -418,8 +359,6 @@ if __name__ == "__main__":
         export(Path(sys.argv[2]), sys.argv[3])
     elif what == "demo":
         demo(Path(sys.argv[2]), int(sys.argv[3]))
-    elif what == "saved":
-        saved(Path(sys.argv[2]))
     elif what == "paint":
         paint_bare()
     else:
