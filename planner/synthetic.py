@@ -39,7 +39,7 @@ from planner.plan import place
 from planner.progression import History
 from planner.safety import RED_FLAGS
 from planner.stages import StageChange, advance, start_programme, step_back
-from planner.walking import day_pain_before, day_reach_before, walking
+from planner.walking import day_pain_before, day_reach_before, fold_week, start_minutes
 
 NOTES = [
     "Stiff after sitting at work all afternoon.",
@@ -140,7 +140,12 @@ def generate(
     # The leg, likewise: its own generator, and never worse than the back on the same rating,
     # so every decision (made on the worse of the two) is the one the back pain alone gave.
     leg = _Leg(random.Random(seed * 104_729 + 3))
-    walk_minutes = 0
+    # The walking level, carried forward a week at a time (as `walking` folds it from the
+    # start, which at every simulated week made the generator quadratic in the years).
+    rules = catalog.rules
+    assert profile.walk_comfortable
+    walk_minutes = start_minutes(profile.walk_comfortable, rules)
+    week_from = 0  # the first of the programme week's walks in out.walks
     start = _at(first, 7, 5)
     initial = rng.uniform(5.0, 6.5)  # the underlying pain, settling over a few weeks
     floor = rng.uniform(0.8, 1.6)
@@ -190,9 +195,9 @@ def generate(
                     if walk_rng.random() < adherence * 0.9:
                         at = _at(day, hour, walk_rng.randint(0, 50))
                         out.bouts.append(Bout(at=at, exercise_id=p.exercise_id, plan_id=plan.id))
-        if (day - first).days % 7 == 0:  # the walking level moves once a week
-            target = walking(profile, out.walks, catalog.rules, day, plan.stage)
-            walk_minutes = target.minutes if target else 0
+        if offset and offset % 7 == 0:  # the walking level moves once a week
+            walk_minutes = fold_week(walk_minutes, out.walks[week_from:], rules)[0]
+            week_from = len(out.walks)
         if walk_minutes and walk_rng.random() < adherence * 0.8:
             after = _clip(felt - 0.5 + walk_rng.gauss(0, 0.7) + (1.5 if bump else 0))
             walked = Walk(

@@ -182,6 +182,29 @@ def day_pain_before(checkins: Sequence[CheckIn], when: datetime) -> int | None:
     return None
 
 
+def fold_week(level: int, week: Sequence[Walk], rules: Rules) -> tuple[int, int, str]:
+    """One finished programme week folded onto the level it started at: the level after it,
+    how many of its walks flared, and why the level moved or held. `walking` folds every week
+    since the start the same way (`step`); a caller that keeps the level can fold just the
+    week that ended."""
+    flares = sum(is_flare(w, rules) for w in week)
+    level, change = step(level, len(week), flares, rules)
+    return level, flares, change
+
+
+def step(level: int, walks: int, flares: int, rules: Rules) -> tuple[int, str]:
+    """What a finished week of `walks` walks, `flares` of them flared, does to the level."""
+    if flares >= rules.walk_step_down_flares:
+        return step_down(level, rules), f"{flares} walks flared that week: one step down"
+    if flares:
+        return level, "a walk flared that week: holding the level"
+    if not walks:
+        return level, "no walk that week: holding the level"
+    if level >= rules.walk_goal_minutes:
+        return level, "at the goal: keep it up"
+    return step_up(level, rules), "no walk flared that week: a step up"
+
+
 def walking(
     profile: Profile,
     walks: Sequence[Walk],
@@ -228,18 +251,7 @@ def walking(
             )
             j += 1
         before = level
-        if flares >= rules.walk_step_down_flares:
-            level = step_down(level, rules)
-            change = f"{flares} walks flared that week: one step down"
-        elif flares:
-            change = "a walk flared that week: holding the level"
-        elif not count:
-            change = "no walk that week: holding the level"
-        elif level >= rules.walk_goal_minutes:
-            change = "at the goal: keep it up"
-        else:
-            level = step_up(level, rules)
-            change = "no walk flared that week: a step up"
+        level, change = step(level, count, flares, rules)
         weeks.append(
             WalkWeek(
                 start=start,

@@ -3,10 +3,17 @@ whose leg is rated apart and whose leg symptoms make sense as a person would rep
 
 from __future__ import annotations
 
+import itertools
+import os
+from datetime import timedelta
+
 import pytest
 
-from planner.models import REACHES
+import planner.synthetic
+from planner.codec import dump
+from planner.models import REACHES, Walk
 from planner.synthetic import generate
+from planner.walking import walking
 from seeds import load_catalog
 from tests.conftest import NOW
 
@@ -33,3 +40,46 @@ def test_the_demo_person_rates_the_leg_and_it_settles(seed):
     # Within sessions, now and then a move up the leg (a good sign) shows too.
     moved = [s for s in history.sessions if s.reach_after != s.reach_before]
     assert any(REACHES.index(s.reach_after) < REACHES.index(s.reach_before) for s in moved)
+
+
+def _same_ids(monkeypatch) -> None:
+    """Record ids from a counter, so two runs of one seed can be compared record by record."""
+    counter = itertools.count()
+    monkeypatch.setattr(os, "urandom", lambda n: next(counter).to_bytes(n, "big"))
+
+
+def _as_saved(history) -> list:
+    return [(type(r).__name__, dump(r)) for r in history.records()]
+
+
+@pytest.mark.parametrize(("seed", "adherence"), [(7, 1.0), (11, 0.86)])
+def test_carrying_the_walking_level_forward_makes_the_history_the_full_fold_made(
+    monkeypatch, seed, adherence
+):
+    """The generator used to ask `walking` for the level every simulated week, folding every
+    week since the start (quadratic in the years); it now folds only the week that ended.
+    The old path, kept here: the same seed must give the very same records."""
+    _same_ids(monkeypatch)
+    carried = _as_saved(generate(CATALOG, 120, NOW, seed=seed, adherence=adherence))
+
+    profile = generate(CATALOG, 120, NOW, seed=seed, adherence=adherence).profile
+    since = profile.walk_since
+    assert since is not None
+    walks: list[Walk] = []  # every walk so far, as the generator's weeks hand them over
+    weeks = [0]
+
+    def from_the_start(level: int, week: list[Walk], rules) -> tuple[int, int, str]:
+        walks.extend(week)
+        weeks[0] += 1
+        target = walking(profile, walks, rules, since + timedelta(days=7 * weeks[0]), 1)
+        assert target is not None
+        return target.minutes, 0, ""
+
+    monkeypatch.setattr(planner.synthetic, "fold_week", from_the_start)
+    _same_ids(monkeypatch)
+    refolded = generate(CATALOG, 120, NOW, seed=seed, adherence=adherence)
+    assert weeks[0] == 120 // 7
+    # The weeks handed over were every walk before the last week's end, each once.
+    last = since + timedelta(days=7 * weeks[0])
+    assert walks == [w for w in refolded.walks if w.at.date() < last] != []
+    assert _as_saved(refolded) == carried
