@@ -75,6 +75,7 @@ from store import resolve_data_path
 
 # The places beyond Today are imported on purpose once it is up, one per turn of the event
 # loop; left out here, what is loaded when Today is ready is what its first paint cost.
+assert callable(tui.app.RehabApp._import_places)
 tui.app.RehabApp._import_places = lambda self, modules: None
 args = parse(["--data", sys.argv[1]])  # as `rehab --data FILE` reads its line
 seen = {}
