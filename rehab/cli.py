@@ -302,9 +302,10 @@ QUICK_COMMANDS = ("status", "backup")
 
 
 def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
-    """Read `rehab [--data PATH] [--debug] status|backup [--data PATH] [--debug]` without
+    """Read `rehab [--data PATH] [--debug] [status|backup [--data PATH] [--debug]]` without
     argparse, which is slow to import and to build the full parser for; the same
-    namespace `build_parser().parse_args(argv)` gives. None for any other line (help, an
+    namespace `build_parser().parse_args(argv)` gives. The line with no command opens the app,
+    whose start should not pay for them either. None for any other line (help, an
     abbreviation, a repeated option, an odd value): the full parser reads those, errors and all.
     """
     command, data, debug = None, None, False
@@ -321,8 +322,6 @@ def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
             command = word
         else:
             return None
-    if command is None:
-        return None
     return SimpleNamespace(data=data, debug=debug, command=command)
 
 

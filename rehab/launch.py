@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,10 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
     from tui.app import RehabApp
 
 
-def launch(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
+def launch(args: argparse.Namespace | SimpleNamespace, clock: Callable[[], datetime]) -> int:
     """Open the data file as its single writer, run the app, and return its exit code."""
     from store import resolve_data_path
 

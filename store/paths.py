@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 import platformdirs
@@ -52,4 +51,6 @@ def restore_command(data_path: Path) -> str:
     """The command that restores this file, with `--data` when it is not the one used by default."""
     if Path(os.path.abspath(data_path)) == resolve_data_path(None):
         return "rehab restore"
+    import shlex  # only when a message names another file: not at every start
+
     return f"rehab --data {shlex.quote(str(data_path))} restore"

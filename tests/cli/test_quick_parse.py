@@ -1,5 +1,5 @@
-"""`status` and `backup` lines are read without argparse: same result, and help and errors still
-come from the full parser."""
+"""`status` and `backup` lines, and the line that opens the app, are read without argparse: same
+result, and help and errors still come from the full parser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import pytest
 from rehab.cli import build_parser, quick_parse, run
 
 READ_QUICKLY = [
+    "",  # the app, on the default file
+    "--data x.json",
+    "--debug",
+    "--data x.json --debug",
     "status",
     "backup",
     "--data /tmp/x.json status",
@@ -25,8 +29,6 @@ READ_QUICKLY = [
 ]
 
 LEFT_TO_ARGPARSE = [
-    "",
-    "--data x.json",
     "--help",
     "-h status",
     "status --help",
@@ -34,6 +36,8 @@ LEFT_TO_ARGPARSE = [
     "status --he",
     "--version",
     "--dat x.json status",  # an abbreviation
+    "--dat x.json",
+    "--debug --debug",
     "--data",
     "status --data",
     "status --data=",
