@@ -847,6 +847,20 @@ class Door:
         return Done(kept, tuple(kept.lines(self.repo.path)))
 
 
+def close_years(repo: Repository, catalog: Catalog) -> Result[list[int]]:
+    """Move the records of every closed year into its archive (`store.archive`): what the
+    app does as it opens a file, and the demo and an import once they have written one. A
+    refusal (a full disk) changes nothing: the records stay in the file, read as ever, and
+    move next time."""
+    try:
+        years = repo.close_years(catalog.rules)
+    except StoreError as error:
+        return Refused(str(error))
+    except OSError as error:
+        return Refused(not_saved(error), need="disk")
+    return Done(years)
+
+
 def not_saved(error: BaseException) -> str:
     """A refused write in one line: the operating system's words, or the store's."""
     reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
@@ -855,6 +869,7 @@ def not_saved(error: BaseException) -> str:
 
 __all__ = [
     "Done",
+    "close_years",
     "Door",
     "FirstRunOffer",
     "Refused",

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from door import Done, Refused, Result, not_saved
+from door import Done, Refused, Result, close_years, not_saved
 from planner.clock import Clock
 from planner.codec import dump
 from planner.gate import SafetyRecords, carried_forward, settled, surgery_wait
@@ -181,19 +181,6 @@ def backup_file(path: Path, *, clock: Clock) -> Result[Path | None]:
         return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
-
-
-def close_years(repo: Any, catalog: Catalog) -> Result[list[int]]:
-    """Move the records of every closed year into its archive (`store.archive`): what the
-    app does as it opens a file, and the demo once it has written one. A refusal (a full
-    disk) changes nothing: the records stay in the file, read as ever, and move next time."""
-    try:
-        years = repo.close_years(catalog.rules)
-    except StoreError as error:
-        return Refused(str(error))
-    except OSError as error:
-        return Refused(not_saved(error), need="disk")
-    return Done(years)
 
 
 def write_new_file(

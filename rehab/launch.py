@@ -29,7 +29,7 @@ def launch(args: argparse.Namespace | SimpleNamespace, clock: Callable[[], datet
 def opened(path: Path, clock: Callable[[], datetime], debug: bool = False) -> Iterator[RehabApp]:
     """The app on `path`, ready to run; the file is closed (and its journal folded) after.
     `make bench` starts the app through here too, so it measures what `rehab` does."""
-    from door.files import close_years
+    from door import close_years
     from seeds import load_catalog
     from store import Repository
     from tui.app import RehabApp

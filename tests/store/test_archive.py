@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from door.files import close_years, import_file
+from door import close_years
+from door.files import import_file
 from planner.days import day_sums
 from planner.export import json_text
 from planner.models import Bout, Record

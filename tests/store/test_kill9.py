@@ -129,7 +129,7 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
             with Repository.open(data_path, clock=clock, readonly=True) as repo:
                 stored = set(repo.documents().get("sessions", {}))
                 if mode == "archive":
-                    live = set(repo.storage.read().get("sessions", {}))
+                    live = set((repo.storage.read() or {}).get("sessions", {}))
                     both = any(repo._in_archive("sessions", i) for i in live)
                     reached["move cut short"] += both
                 if round_no % 20 == 0:

@@ -464,7 +464,7 @@ async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_
     """History "All" on a file whose 2024 is in an archive draws exactly what it draws on
     the same records kept in the file, reading the archive's day sums, not its records,
     until the table is scrolled to them."""
-    from door.files import close_years
+    from door import close_years
     from planner.synthetic import generate
 
     made = generate(catalog, 900, clock(), seed=3)
