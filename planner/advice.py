@@ -37,7 +37,7 @@ from planner.safety import headline
 from planner.walking import WalkTarget, target_for
 
 if TYPE_CHECKING:
-    from planner.days import DaySum
+    from planner.days import DaySum, WalkSum
 
 
 @value
@@ -233,7 +233,7 @@ def stand(
     last_psfs: PsfsRating | None,
     now: datetime,
     walks: Sequence[Walk] = (),
-    earlier_walks: Mapping[date, DaySum] | None = None,
+    earlier_walks: Mapping[date, DaySum | WalkSum] | None = None,
 ) -> Standing:
     """The standing these records give at `now`: the advice once there is a plan, the gate
     (`planner.gate.may_start`) always, and the walking programme from `walks` (every walk since

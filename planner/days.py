@@ -51,6 +51,14 @@ class DaySum(NamedTuple):
 EMPTY = DaySum()
 
 
+class WalkSum(NamedTuple):
+    """A day's walks alone, as the walking level reads them (`planner.walking`)."""
+
+    walks: int
+    walk_minutes: int
+    walk_flares: int
+
+
 def _higher(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
@@ -162,4 +170,34 @@ def from_document(year: int, document: object) -> dict[date, DaySum]:
     kinds = {type(v) for values in document.values() for v in values}
     if not kinds <= {int, type(None)}:
         raise ValueError("its day sums hold something other than whole numbers and blanks")
+    return rows
+
+
+def walks_to_document(rows: Mapping[date, DaySum]) -> dict[str, list[int]]:
+    """The days with a walk: {"MM-DD": [walks, minutes, flares]}."""
+    return {
+        f"{day:%m-%d}": [r.walks, r.walk_minutes, r.walk_flares]
+        for day, r in rows.items()
+        if r.walks
+    }
+
+
+def walks_from_document(year: int, document: object) -> dict[date, WalkSum]:
+    """The days with a walk an archive stored; ValueError naming what is wrong."""
+    if not isinstance(document, dict):
+        raise ValueError("its walks' sums should be an object")
+    rows: dict[date, WalkSum] = {}
+    make = WalkSum._make
+    for key, values in document.items():
+        try:
+            if type(key) is not str or len(key) != 5 or key[2] != "-":
+                raise ValueError
+            day = date(year, int(key[:2]), int(key[3:]))
+        except ValueError:
+            raise ValueError(f"its walks' sums name a day that is not one: {key!r}") from None
+        if type(values) is not list or len(values) != 3:
+            raise ValueError(f"its walks' sums for {day} are not 3 numbers")
+        rows[day] = make(values)
+    if not {type(v) for values in document.values() for v in values} <= {int}:
+        raise ValueError("its walks' sums hold something other than whole numbers")
     return rows

@@ -32,7 +32,7 @@ from planner.models import (
 )
 
 if TYPE_CHECKING:
-    from planner.days import DaySum  # which imports this module
+    from planner.days import DaySum, WalkSum  # which imports this module
 
 
 @frozen
@@ -212,7 +212,7 @@ def walking(
     today: date,
     stage: int,
     backward: Exercise | None = None,
-    earlier: Mapping[date, DaySum] | None = None,
+    earlier: Mapping[date, DaySum | WalkSum] | None = None,
 ) -> WalkTarget | None:
     """Today's walking target and the week so far; None while the person has not said how far
     they walk comfortably (or said they cannot walk comfortably yet).
@@ -294,7 +294,7 @@ def target_for(
     walks: Sequence[Walk],
     today: date,
     stage: int,
-    earlier: Mapping[date, DaySum] | None = None,
+    earlier: Mapping[date, DaySum | WalkSum] | None = None,
 ) -> WalkTarget | None:
     """`walking` with the catalog's rules and its backward-walking exercise: what Today,
     `rehab status`, the report and the calendar all ask."""

@@ -31,7 +31,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.days import DaySum, from_document, to_document
+from planner.days import (
+    DaySum,
+    WalkSum,
+    from_document,
+    to_document,
+    walks_from_document,
+    walks_to_document,
+)
 from store.atomic import ensure_private_dir, fsync_dir, temp_prefix, write_atomic
 from store.errors import DataFileError
 from store.layout import CHECKSUM, Written, render, sealed
@@ -41,8 +48,11 @@ from store.storage import FIND, parse
 
 #: The tables whose records move to a closed year's archive, each by its time field's year.
 ARCHIVED = ("sessions", "checkins", "walks", "bouts")
-#: The archive's first table: one document, the year's day sums.
+#: The archive's first table: the days with a walk (line 3, what every start reads for the
+#: walking level), then every day's sums (line 4, what History "All" reads).
 SUMS = "day_sums"
+WALKS = "walks"
+WALKS_LINE, SUMS_LINE = 2, 3
 #: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
 HEAD_MAX = 4 << 20
 HEAD_PIECE = 64 << 10
@@ -128,43 +138,52 @@ class Archive:
 
     def head(self) -> dict[str, Any]:
         """The day-sums document (`{"rules": …, "days": {…}, "counts": {…}}`), checked."""
-        if self._head is not None:
-            return self._head
+        if self._head is None:
+            found = self._line(SUMS_LINE, str(self.year))
+            counts = found.get("counts")
+            if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()):
+                raise self._refused("its counts of records are not whole numbers")
+            self._head = found
+        return self._head
+
+    def _line(self, number: int, key: str) -> dict[str, Any]:
+        """The document on line `number` of the head, `key` its id; checked by its checksum
+        and by shape. From the records in memory when they were read already."""
         if self._tables is not None:
-            found = self._tables.get(SUMS, {}).get(str(self.year))
+            found: object = self._tables.get(SUMS, {}).get(key)
         else:
-            found = self._read_head()
+            found = self._read_line(number, key)
         if not isinstance(found, dict) or not isinstance(found.get("rules"), str):
             raise self._refused(f"it does not begin with the day sums of {self.year}")
-        counts = found.get("counts")
-        if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()):
-            raise self._refused("its counts of records are not whole numbers")
-        self._head = found
         return found
 
-    def _read_head(self) -> object:
+    def _read_line(self, number: int, key: str) -> object:
         data = b""
         try:
             with open(self.path, "rb") as f:
-                # A year's sums are about 25 KB: read until their line has ended.
-                while data.count(b"\n") < 3 and len(data) < HEAD_MAX:
+                # The walks' line is a few KB, all the sums about 25: read until it has ended.
+                while data.count(b"\n") <= number and len(data) < HEAD_MAX:
                     piece = f.read(HEAD_PIECE)
                     if not piece:
                         break
                     data += piece
         except FileNotFoundError:
             raise self._refused("it is missing") from None
-        lines = data.split(b"\n", 3)
-        if len(lines) < 4 or lines[0] != b"{" or lines[1] != b'"' + SUMS.encode() + b'":{':
+        lines = data.split(b"\n", number + 1)
+        if (
+            len(lines) <= number + 1
+            or lines[0] != b"{"
+            or lines[1] != b'"' + SUMS.encode() + b'":{'
+        ):
             raise self._refused(f"it does not begin with the day sums of {self.year}")
-        text = lines[2]
+        text = lines[number].removesuffix(b",")
         if sealed(text) is not True:
             raise self._refused(f"its day sums do not match their checksum ({CHECKSUM})")
         try:
             document = json.loads(b"{" + text + b"}")
         except ValueError as error:
             raise self._refused(f"its day sums are not valid JSON: {error}") from None
-        found = document.get(str(self.year)) if isinstance(document, dict) else None
+        found = document.get(key) if isinstance(document, dict) else None
         if isinstance(found, dict):
             found.pop(CHECKSUM, None)
         return found
@@ -176,6 +195,17 @@ class Archive:
             return None
         try:
             return from_document(self.year, head.get("days"))
+        except ValueError as error:
+            raise self._refused(str(error)) from None
+
+    def walk_sums(self, digest: str) -> dict[date, WalkSum] | None:
+        """The days the year had a walk, as the walking level reads them (its head's first
+        line alone, a few KB), or None when other rules made them."""
+        found = self._line(WALKS_LINE, WALKS)
+        if found["rules"] != digest:
+            return None
+        try:
+            return walks_from_document(self.year, found.get("days"))
         except ValueError as error:
             raise self._refused(str(error)) from None
 
@@ -218,7 +248,8 @@ def write(
         "counts": {name: len(tables.get(name, {})) for name in ARCHIVED},
         "days": to_document(rows),
     }
-    ordered: dict[str, Mapping[str, Mapping[str, Any]]] = {SUMS: {str(year): head}}
+    walks = {"rules": digest, "days": walks_to_document(rows)}
+    ordered: dict[str, Mapping[str, Mapping[str, Any]]] = {SUMS: {WALKS: walks, str(year): head}}
     for name in ARCHIVED:
         ordered[name] = tables.get(name, {})
     data = b"".join(render(ordered, Written()))

@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from planner.clock import Clock, midnight
 from planner.codec import dump
-from planner.days import DaySum, day_sums, rules_digest
+from planner.days import DaySum, WalkSum, day_sums, rules_digest
 from planner.gate import FULL_CONTEXTS, SafetyRecords, ends_alarm, is_alarm, surgery_wait
 from planner.models import (
     Bout,
@@ -919,7 +919,9 @@ class Repository:
             rows = {d: r for d, r in rows.items() if d >= since}
         return dict(sorted(rows.items()))
 
-    def walk_history(self, rules: Rules, since: date) -> tuple[dict[date, DaySum], list[Walk]]:
+    def walk_history(
+        self, rules: Rules, since: date
+    ) -> tuple[dict[date, DaySum | WalkSum], list[Walk]]:
         """What the walking level folds over from `since` on: the day sums of closed years
         (only the days with a walk) and every walk in the file. Decodes no closed year's walk
         unless its sums were made by other rules."""
@@ -933,13 +935,15 @@ class Repository:
                 start
             )
         digest = rules_digest(rules)
-        rows = {}
+        rows: dict[date, DaySum | WalkSum] = {}
         for year, archive in sorted(self._archives.items()):
             if year >= since.year:
-                stored = archive.sums(digest)
-                for day, row in (stored or self._made_again(year, rules)).items():
-                    if row.walks and day >= since:
-                        rows[day] = row
+                stored = archive.walk_sums(digest)
+                if stored is None:  # made by other rules: made again from the records
+                    stored = {d: r for d, r in self._made_again(year, rules).items() if r.walks}
+                if year == since.year:
+                    stored = {d: r for d, r in stored.items() if d >= since}
+                rows.update(stored)
         return rows, live
 
     def _sums_of_year(self, year: int, rules: Rules) -> dict[date, DaySum]:
