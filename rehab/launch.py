@@ -29,16 +29,18 @@ def launch(args: argparse.Namespace | SimpleNamespace, clock: Callable[[], datet
 def opened(path: Path, clock: Callable[[], datetime], debug: bool = False) -> Iterator[RehabApp]:
     """The app on `path`, ready to run; the file is closed (and its journal folded) after.
     `make bench` starts the app through here too, so it measures what `rehab` does."""
-    from door import close_years
+    from door import Refused, close_years
     from seeds import load_catalog
-    from store import Repository
+    from store import Repository, StoreError
     from tui.app import RehabApp
 
     with Repository.open(path, clock=clock) as repo:
         catalog = load_catalog()
         # Closed years move to their archives before the first screen (a full disk leaves
         # them where they are: read as ever, moved next time).
-        close_years(repo, catalog)
+        moved = close_years(repo, catalog)
+        if isinstance(moved, Refused) and moved.need != "disk":
+            raise StoreError(moved.reason)  # a damaged archive, named, as a damaged file is
         app = RehabApp(repo, catalog, clock, data_path=path, debug=debug)
         # `main` pauses the collector for short commands; the app runs for hours, so it is on
         # again here. Everything made so far (modules, the catalog, ten years' index) lives as

@@ -188,6 +188,10 @@ class Archive:
             found.pop(CHECKSUM, None)
         return found
 
+    def rules(self) -> set[str]:
+        """The rules each line of the head was made by (one digest when they agree)."""
+        return {self.head()["rules"], self._line(WALKS_LINE, WALKS)["rules"]}
+
     def sums(self, digest: str) -> dict[date, DaySum] | None:
         """The year's day sums, or None when other rules made them (make them again)."""
         head = self.head()

@@ -985,7 +985,8 @@ class Repository:
                 year = int(table._keys[n][0][:4])
                 leaving.setdefault(year, {}).setdefault(name, []).append(ids[n])
         digest = rules_digest(rules)
-        stale = [y for y, a in self._archives.items() if a.head()["rules"] != digest]
+        # Both lines of every head are read: one damaged is refused here, before any screen.
+        stale = [y for y, a in self._archives.items() if a.rules() != {digest}]
         written = sorted({*leaving, *stale})
         for year in written:
             self._write_year(year, leaving.get(year, {}), rules, digest)

@@ -352,3 +352,29 @@ def test_archived_sums_equal_a_full_recomputation(
             recomputed = {d: r for d, r in recomputed.items() if d >= since}
         assert full == recomputed
         assert walking_of(catalog, repo, now.date(), archived=True) == walking
+
+
+def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
+    tmp_path, catalog, history
+):
+    """A bit flipped in an archive's head: `rehab` names the archive and its copy, and no
+    screen opens (as for a damaged data file); `status` says the same."""
+    import io
+
+    from rehab.cli import run
+
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    archive = archives.path_for(path, 2024)
+    data = archive.read_bytes()
+    at = data.index(b'"rules"')  # the walks' line, the first the walking level reads
+    archive.write_bytes(data[:at] + b'"rulez"' + data[at + 7 :])
+    for argv in (["--data", str(path)], ["status", "--data", str(path)]):
+        err = io.StringIO()
+        assert run(argv, clock=clock, out=io.StringIO(), err=err) == 1
+        said = err.getvalue()
+        assert said.count("\n") == 1 and str(archive) in said and "checksum" in said, said
+        assert str(archives.kept_copy(path, 2024)) in said
