@@ -128,6 +128,9 @@ class Archive:
     year: int
     _head: dict[str, Any] | None = field(default=None, repr=False)
     _tables: Tables | None = field(default=None, repr=False)
+    #: What was read of the head, decoded, by the rules digest it was asked for: the file
+    #: does not change while this object lives (a writer that rewrites it makes a new one).
+    _decoded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> Path:
@@ -190,28 +193,42 @@ class Archive:
 
     def rules(self) -> set[str]:
         """The rules each line of the head was made by (one digest when they agree)."""
-        return {self.head()["rules"], self._line(WALKS_LINE, WALKS)["rules"]}
+        return {self.head()["rules"], self._walks_line()["rules"]}
 
     def sums(self, digest: str) -> dict[date, DaySum] | None:
         """The year's day sums, or None when other rules made them (make them again)."""
         head = self.head()
         if head["rules"] != digest:
             return None
-        try:
-            return from_document(self.year, head.get("days"))
-        except ValueError as error:
-            raise self._refused(str(error)) from None
+        found = self._decoded.get(("sums", digest))
+        if found is None:
+            try:
+                found = self._decoded["sums", digest] = from_document(self.year, head.get("days"))
+            except ValueError as error:
+                raise self._refused(str(error)) from None
+        return found
 
     def walk_sums(self, digest: str) -> dict[date, WalkSum] | None:
         """The days the year had a walk, as the walking level reads them (its head's first
         line alone, a few KB), or None when other rules made them."""
-        found = self._line(WALKS_LINE, WALKS)
+        cached = self._decoded.get(("walks", digest))
+        if cached is not None:
+            return cached
+        found = self._walks_line()
         if found["rules"] != digest:
             return None
         try:
-            return walks_from_document(self.year, found.get("days"))
+            rows = walks_from_document(self.year, found.get("days"))
         except ValueError as error:
             raise self._refused(str(error)) from None
+        self._decoded["walks", digest] = rows
+        return rows
+
+    def _walks_line(self) -> dict[str, Any]:
+        found = self._decoded.get(("walks-line", ""))
+        if found is None:
+            found = self._decoded["walks-line", ""] = self._line(WALKS_LINE, WALKS)
+        return found
 
     def counts(self) -> dict[str, int]:
         return dict(self.head()["counts"])

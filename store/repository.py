@@ -781,9 +781,15 @@ class Repository:
     # -----------------------------------------------------------------------------------------
     # Closed years (`store.archive`)
 
-    def _find_archives(self) -> None:
-        self._archives = {y: archives.Archive(self.path, y) for y in archives.years(self.path)}
-        self._archived = {}
+    def _find_archives(self, keep: bool = False) -> None:
+        """The archives beside the file. `keep`: after `close_years`, whose objects are each
+        the file on disk (the ones it wrote are new), keep them with what was read of them."""
+        kept = self._archives if keep else {}
+        self._archives = {
+            y: kept.get(y) or archives.Archive(self.path, y) for y in archives.years(self.path)
+        }
+        if not keep:
+            self._archived = {}
 
     def live_since(self) -> datetime | None:
         """Where the records in the data file begin when closed years are in archives beside
@@ -1003,7 +1009,7 @@ class Repository:
                 table.saves = old.saves + 1
                 self._tables[name] = table
             self._stamp_on_close = True
-        self._find_archives()
+        self._find_archives(keep=True)
         return written
 
     def _write_year(
