@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from planner.models import (
@@ -223,7 +224,9 @@ def walking(
         return None
     since = profile.walk_since
     walks = sorted((w for w in walks if since <= w.at.date() <= today), key=lambda w: w.at)
-    summed = [(d, r) for d, r in sorted((earlier or {}).items()) if since <= d <= today and r.walks]
+    # Thirty years are some 7,000 days with a walk: filtered, then put in order by day alone.
+    summed = [(d, r) for d, r in (earlier or {}).items() if since <= d <= today and r.walks]
+    summed.sort(key=itemgetter(0))
     j = 0
     level = start_minutes(profile.walk_comfortable, rules)
     reason = (
