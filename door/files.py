@@ -85,18 +85,6 @@ def restore_file(
     return Done(kept, tuple(kept.lines(path)))
 
 
-def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
-    """An import's closed years go to their archives at once (or, if that cannot be done now,
-    the next time the file is opened: nothing is lost either way)."""
-    from store import Repository
-
-    try:
-        with Repository.open(path, clock=clock) as repo:
-            close_years(repo, catalog)
-    except (StoreError, OSError):
-        pass
-
-
 def long_note(tables: Tables) -> str | None:
     """Where the data coming in holds a note longer than rehab takes (`NOTE_MAX`), in a few
     words naming the record; None when none is. A file may hold longer ones, taken before the
@@ -160,8 +148,9 @@ def import_file(
 
 
 def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
-    """An import's closed years go to their archives at once (or, if that cannot be done now,
-    the next time the file is opened: nothing is lost either way)."""
+    """After an import or a restore, the closed years in what was written go to their archives
+    at once (or, if that cannot be done now, the next time the file is opened: nothing is lost
+    either way). A restored backup from before a move holds them again: the move finishes."""
     from store import Repository
 
     try:

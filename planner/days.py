@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from planner.models import REACHES, CheckIn, Rules, Session, Walk
 from planner.progression import is_flare
@@ -152,24 +152,29 @@ def to_document(rows: Mapping[date, DaySum]) -> dict[str, list[int | None]]:
 def from_document(year: int, document: object) -> dict[date, DaySum]:
     """The rows an archive stored; ValueError naming what is wrong when they are not rows.
     (Read at every start for the walking level: one pass, no per-value call.)"""
+    return _rows(year, document, DaySum, "day sums", {int, type(None)})
+
+
+def _rows(year: int, document: object, row: Any, what: str, kinds: set[type]) -> dict[date, Any]:
+    """`{"MM-DD": [numbers]}` of `year` as `row` tuples by day; ValueError naming what is
+    wrong (a day that is not one, a row of the wrong length, a value not of `kinds`)."""
     if not isinstance(document, dict):
-        raise ValueError("its day sums should be an object")
-    rows: dict[date, DaySum] = {}
-    width = len(DaySum._fields)
-    make = DaySum._make
+        raise ValueError(f"its {what} should be an object")
+    rows: dict[date, Any] = {}
+    width = len(row._fields)
+    make = row._make
     for key, values in document.items():
         try:
             if type(key) is not str or len(key) != 5 or key[2] != "-":
                 raise ValueError
             day = date(year, int(key[:2]), int(key[3:]))
         except ValueError:
-            raise ValueError(f"its day sums name a day that is not one: {key!r}") from None
+            raise ValueError(f"its {what} name a day that is not one: {key!r}") from None
         if type(values) is not list or len(values) != width:
-            raise ValueError(f"its day sums for {day} are not {width} numbers")
+            raise ValueError(f"its {what} for {day} are not {width} numbers")
         rows[day] = make(values)
-    kinds = {type(v) for values in document.values() for v in values}
-    if not kinds <= {int, type(None)}:
-        raise ValueError("its day sums hold something other than whole numbers and blanks")
+    if not {type(v) for values in document.values() for v in values} <= kinds:
+        raise ValueError(f"its {what} hold something other than whole numbers")
     return rows
 
 
@@ -184,20 +189,4 @@ def walks_to_document(rows: Mapping[date, DaySum]) -> dict[str, list[int]]:
 
 def walks_from_document(year: int, document: object) -> dict[date, WalkSum]:
     """The days with a walk an archive stored; ValueError naming what is wrong."""
-    if not isinstance(document, dict):
-        raise ValueError("its walks' sums should be an object")
-    rows: dict[date, WalkSum] = {}
-    make = WalkSum._make
-    for key, values in document.items():
-        try:
-            if type(key) is not str or len(key) != 5 or key[2] != "-":
-                raise ValueError
-            day = date(year, int(key[:2]), int(key[3:]))
-        except ValueError:
-            raise ValueError(f"its walks' sums name a day that is not one: {key!r}") from None
-        if type(values) is not list or len(values) != 3:
-            raise ValueError(f"its walks' sums for {day} are not 3 numbers")
-        rows[day] = make(values)
-    if not {type(v) for values in document.values() for v in values} <= {int}:
-        raise ValueError("its walks' sums hold something other than whole numbers")
-    return rows
+    return _rows(year, document, WalkSum, "walks' sums", {int})

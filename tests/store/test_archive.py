@@ -88,6 +88,16 @@ def exports_of(repo: Repository, catalog) -> dict[str, str]:
     return out
 
 
+def archived(tmp_path: Path, catalog, history) -> tuple[Path, FakeClock]:
+    """The history written and its closed years moved, as the app leaves it."""
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    return path, clock
+
+
 def assert_only_open_years_in(path: Path, first: str) -> None:
     live = parse_tables(path.read_bytes())
     for name in archives.ARCHIVED:
@@ -142,11 +152,7 @@ def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
 
 def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, history):
     """What an archive stores is what `day_sums` makes of its own records, field by field."""
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
-    with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
+    path, clock = archived(tmp_path, catalog, history)
     stored = archives.Archive(path, 2024)
     tables = stored.tables()
     with Repository.open(path, clock=clock) as repo:
@@ -219,11 +225,8 @@ def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, his
 
 
 def test_time_passing_closes_the_next_year(tmp_path, catalog, history):
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
+    path, clock = archived(tmp_path, catalog, history)
     with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
         before = ids(everything(repo))
     clock.now = datetime(2027, 1, 1, 0, 0)  # 2025 ended twelve months ago now
     with Repository.open(path, clock=clock) as repo:
@@ -233,11 +236,7 @@ def test_time_passing_closes_the_next_year(tmp_path, catalog, history):
 
 
 def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, history):
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
-    with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
+    path, clock = archived(tmp_path, catalog, history)
     archive = archives.path_for(path, 2024)
     data = archive.read_bytes()
     at = data.index(b'"note"') if b'"note"' in data else data.index(b'"slot"')
@@ -260,11 +259,7 @@ def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, history):
 
 
 def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, history):
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
-    with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
+    path, clock = archived(tmp_path, catalog, history)
     stricter = dataclasses.replace(catalog.rules, flare_pain_after_above=1)
     with Repository.open(path, clock=clock) as repo:
         everyone = day_sums(repo.sessions(), repo.checkins(), repo.walks(), stricter)
@@ -279,11 +274,8 @@ def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, history):
 
 
 def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(tmp_path, catalog, history):
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
+    path, clock = archived(tmp_path, catalog, history)
     with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
         text = exported(repo)
     incoming = json.loads(text)
     generate_other = generate(catalog, 900, END, seed=5)
@@ -363,11 +355,7 @@ def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
 
     from rehab.cli import run
 
-    clock = FakeClock(END)
-    path = tmp_path / "rehab.json"
-    write(path, history.records(), clock)
-    with Repository.open(path, clock=clock) as repo:
-        close_years(repo, catalog)
+    path, clock = archived(tmp_path, catalog, history)
     archive = archives.path_for(path, 2024)
     data = archive.read_bytes()
     at = data.index(b'"rules"')  # the walks' line, the first the walking level reads
