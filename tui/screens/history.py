@@ -97,7 +97,7 @@ def walks_line(days: Mapping[date, DaySum], today: date, room: int, goal: int) -
     if not walks:
         return "none in this period (w on Today logs one)"
     total = sum(per_day.values())
-    head = f"{walks} walks, {total} min on {len(per_day)} days · "
+    head = f"{walks:,} walks, {total:,} min on {len(per_day):,} days · "
     days_shown = max(0, min(28, room - len(head) - 1))
     bars = "".join(
         SPARK[min(8, -(-per_day.get(today - timedelta(days=d), 0) * 8 // goal))]
