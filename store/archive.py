@@ -40,10 +40,11 @@ from planner.days import (
     walks_to_document,
 )
 from store.atomic import ensure_private_dir, fsync_dir, temp_prefix, write_atomic
-from store.errors import DataFileError
+from store.errors import DataFileError, NewerSchemaError
 from store.layout import CHECKSUM, Written, render, sealed
+from store.migrations import current_version, migrate
 from store.paths import backup_dir
-from store.schema import Damage, Tables
+from store.schema import META_ID, META_TABLE, Damage, Tables
 from store.storage import FIND, parse
 
 #: The tables whose records move to a closed year's archive, each by its time field's year.
@@ -248,8 +249,35 @@ class Archive:
             for name in tables:
                 if name != SUMS and name not in ARCHIVED:
                     raise self._refused(f"it holds a table an archive never holds: {name!r}")
-            self._tables = tables
+            self._tables = self._upgraded(tables)
         return self._tables
+
+    def schema(self) -> int:
+        """The data schema its records were written in (the data file's numbering)."""
+        found = self.head().get("schema", current_version())
+        if type(found) is not int or found < 1:
+            raise self._refused("its schema version is not a whole number")
+        return found
+
+    def _upgraded(self, tables: Tables) -> Tables:
+        """An archive written by an older rehab read as this one reads: migrated in memory the
+        way the data file is (`store.migrations`), and rewritten by the next `close_years`.
+        One from a newer rehab is refused, as a newer data file is."""
+        schema, latest = self.schema(), current_version()
+        if schema > latest:
+            raise NewerSchemaError(self.path, schema, latest)
+        if schema == latest:
+            return tables
+        records = {n: t for n, t in tables.items() if n != SUMS}
+        stub = {META_ID: {"schema_version": schema}}
+        try:
+            migrated = migrate({META_TABLE: stub, **records}, schema)
+        except Exception as error:  # a migration meeting data it did not expect
+            raise self._refused(
+                f"it could not be upgraded from schema {schema}: {error!r}"
+            ) from None
+        migrated.pop(META_TABLE, None)
+        return {SUMS: tables.get(SUMS, {}), **migrated}
 
     def forget_records(self) -> None:
         """Let the records go from memory (they are read again when next asked for)."""
@@ -266,6 +294,7 @@ def write(
     """Write the archive of `year` (and its copy in backups/): atomically, durably, 0600."""
     head = {
         "rules": digest,
+        "schema": current_version(),
         "counts": {name: len(tables.get(name, {})) for name in ARCHIVED},
         "days": to_document(rows),
     }

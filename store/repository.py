@@ -992,7 +992,12 @@ class Repository:
                 leaving.setdefault(year, {}).setdefault(name, []).append(ids[n])
         digest = rules_digest(rules)
         # Both lines of every head are read: one damaged is refused here, before any screen.
-        stale = [y for y, a in self._archives.items() if a.rules() != {digest}]
+        # One written by an older rehab is written again in this one's schema.
+        stale = [
+            y
+            for y, a in self._archives.items()
+            if a.rules() != {digest} or a.schema() != current_version()
+        ]
         written = sorted({*leaving, *stale})
         for year in written:
             self._write_year(year, leaving.get(year, {}), rules, digest)

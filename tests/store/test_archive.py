@@ -20,7 +20,7 @@ from planner.export import json_text
 from planner.models import Bout, Record
 from planner.synthetic import generate
 from planner.walking import target_for
-from store import DataFileError, Repository
+from store import DataFileError, Repository, StoreError
 from store import archive as archives
 from store.schema import ORDER_FIELDS
 from store.storage import parse_tables
@@ -366,3 +366,42 @@ def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
         said = err.getvalue()
         assert said.count("\n") == 1 and str(archive) in said and "checksum" in said, said
         assert str(archives.kept_copy(path, 2024)) in said
+
+
+def test_an_archive_of_an_older_schema_is_read_migrated_and_written_again(
+    tmp_path, catalog, history, monkeypatch
+):
+    """A rehab with a new migration reads a closed year as it reads the file: migrated (here a
+    made-up step that drops every session's note), and its next close_years writes it again in
+    the new schema. One from a newer rehab is refused as a newer file is."""
+    import io
+
+    from rehab.cli import run
+    from store import migrations
+
+    path, clock = archived(tmp_path, catalog, history)
+    old = migrations.current_version()
+    with Repository.open(path, clock=clock) as repo:
+        assert any(s.note for s in repo.sessions_of_year(2024))
+
+    def drop_notes(tables):
+        for document in tables.get("sessions", {}).values():
+            document.pop("note", None)
+        return tables
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, drop_notes])
+        assert archives.Archive(path, 2024).schema() == old
+        with Repository.open(path, clock=clock) as repo:
+            assert not any(s.note for s in repo.sessions_of_year(2024))
+            assert close_years(repo, catalog).value == [2024]
+        assert archives.Archive(path, 2024).schema() == old + 1
+        with Repository.open(path, clock=clock) as repo:
+            assert not any(s.note for s in repo.sessions_of_year(2024))
+            assert close_years(repo, catalog).value == []
+    # Back to this rehab: the file and the archive are now from a newer one; each refused.
+    err = io.StringIO()
+    assert run(["--data", str(path)], clock=clock, out=io.StringIO(), err=err) == 1
+    assert "was written by a newer rehab" in err.getvalue()
+    with pytest.raises(StoreError, match=r"rehab-2024\.json was written by a newer rehab"):
+        archives.Archive(path, 2024).tables()
