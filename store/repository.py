@@ -1130,7 +1130,7 @@ class Repository:
         self._load(check_now=True)
         return made
 
-    # --- streaming reads (issue 30) ---
+    # --- streaming reads: an export reads each record once, front to back ---
     # An export reads ten or thirty years once, front to back: these hand records out one at a
     # time and keep none of them, so its memory stays flat however long the history is.
 
