@@ -192,9 +192,14 @@ class Archive:
             found.pop(CHECKSUM, None)
         return found
 
-    def rules(self) -> set[str]:
-        """The rules each line of the head was made by (one digest when they agree)."""
-        return {self.head()["rules"], self._walks_line()["rules"]}
+    def made_by(self) -> tuple[str, int]:
+        """The rules and the data schema it was written by, from its first line alone (both
+        lines of the head are written together): what a writer checks at every start."""
+        first = self._walks_line()
+        schema = first.get("schema", current_version())
+        if type(schema) is not int or schema < 1:
+            raise self._refused("its schema version is not a whole number")
+        return first["rules"], schema
 
     def sums(self, digest: str) -> dict[date, DaySum] | None:
         """The year's day sums, or None when other rules made them (make them again)."""
@@ -254,10 +259,7 @@ class Archive:
 
     def schema(self) -> int:
         """The data schema its records were written in (the data file's numbering)."""
-        found = self.head().get("schema", current_version())
-        if type(found) is not int or found < 1:
-            raise self._refused("its schema version is not a whole number")
-        return found
+        return self.made_by()[1]
 
     def _upgraded(self, tables: Tables) -> Tables:
         """An archive written by an older rehab read as this one reads: migrated in memory the
@@ -294,11 +296,10 @@ def write(
     """Write the archive of `year` (and its copy in backups/): atomically, durably, 0600."""
     head = {
         "rules": digest,
-        "schema": current_version(),
         "counts": {name: len(tables.get(name, {})) for name in ARCHIVED},
         "days": to_document(rows),
     }
-    walks = {"rules": digest, "days": walks_to_document(rows)}
+    walks = {"rules": digest, "schema": current_version(), "days": walks_to_document(rows)}
     ordered: dict[str, Mapping[str, Mapping[str, Any]]] = {SUMS: {WALKS: walks, str(year): head}}
     for name in ARCHIVED:
         ordered[name] = tables.get(name, {})

@@ -991,13 +991,10 @@ class Repository:
                 year = int(table._keys[n][0][:4])
                 leaving.setdefault(year, {}).setdefault(name, []).append(ids[n])
         digest = rules_digest(rules)
-        # Both lines of every head are read: one damaged is refused here, before any screen.
-        # One written by an older rehab is written again in this one's schema.
-        stale = [
-            y
-            for y, a in self._archives.items()
-            if a.rules() != {digest} or a.schema() != current_version()
-        ]
+        # Every archive's first line is read (the walking level reads it too): one damaged is
+        # refused here, before any screen; one made by other rules or an older rehab's schema
+        # is written again.
+        stale = [y for y, a in self._archives.items() if a.made_by() != (digest, current_version())]
         written = sorted({*leaving, *stale})
         for year in written:
             self._write_year(year, leaving.get(year, {}), rules, digest)
