@@ -44,7 +44,7 @@ from store.errors import DataFileError, NewerSchemaError
 from store.layout import CHECKSUM, Written, render, sealed
 from store.migrations import current_version, migrate
 from store.paths import backup_dir
-from store.schema import META_ID, META_TABLE, Damage, Tables
+from store.schema import META_ID, META_TABLE, Tables
 from store.storage import FIND, parse
 
 #: The tables whose records move to a closed year's archive, each by its time field's year.
@@ -332,13 +332,3 @@ def set_aside(data_path: Path, now: datetime) -> Path | None:
     fsync_dir(aside)
     fsync_dir(folder(data_path))
     return aside
-
-
-def check(archive: Archive) -> None:
-    """Read the whole archive once (its records' checksums, its layout): a damaged one is
-    refused, naming it and its copy."""
-    try:
-        archive.tables()
-        archive.head()
-    except Damage as problem:
-        raise archive._refused(problem.reason) from None
