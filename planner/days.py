@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -128,17 +129,8 @@ def day_sums(
 
 def rules_digest(rules: Rules) -> str:
     """What made a row: this module's meaning (`SUMS_VERSION`) and every rule a flare reads."""
-    text = json.dumps(
-        [SUMS_VERSION, {k: repr(getattr(rules, k)) for k in sorted(_rule_names(rules))}]
-    )
+    text = json.dumps([SUMS_VERSION, {f.name: repr(getattr(rules, f.name)) for f in fields(rules)}])
     return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def _rule_names(rules: Rules) -> Sequence[str]:
-    fields = getattr(type(rules), "__dataclass_fields__", None)
-    if fields is not None:
-        return list(fields)
-    return list(getattr(type(rules), "model_fields", {}))
 
 
 # ---------------------------------------------------------------------------------------------
