@@ -117,6 +117,7 @@ record = dataclass(slots=True, kw_only=True, repr=False, eq=False)
 value = dataclass(frozen=True, repr=False, eq=False)
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_COMPARED: dict[type, tuple[str, ...]] = {}
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -124,6 +125,15 @@ def field_names(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
         names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def compared_names(cls: type) -> tuple[str, ...]:
+    """The fields `==` reads: all but those declared `field(compare=False)` (when a record
+    was written is not part of what it says)."""
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
     return names
 
 
@@ -143,7 +153,9 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in field_names(type(self)))
+        return all(
+            getattr(self, name) == getattr(other, name) for name in compared_names(type(self))
+        )
 
     __hash__ = None  # type: ignore[assignment]  # records change: no hash, as dataclasses do
 
@@ -621,6 +633,10 @@ class Profile(Record):
     #: comfortably when asked (None: not asked yet, or no walking track), and the day they said so.
     walk_comfortable: Annotated[Whole, Limit(ge=0, le=WALK_MAX_MINUTES)] | None = None
     walk_since: date | None = None
+    #: When the store last wrote this profile (set by every save; None: written before it was
+    #: kept). Merging two computers' files keeps the profile changed last. Not part of what
+    #: the profile says: two profiles that say the same are equal whenever they were written.
+    changed_at: datetime | None = field(default=None, compare=False)
 
     def has(self, items: set[Equipment]) -> bool:
         """Whether the person has every piece of equipment in `items`."""
@@ -737,6 +753,10 @@ class Plan(Record):
     declined: list[DeclinedStep] = field(default_factory=list)
     #: Set when a physiotherapist wrote this plan (None: rehab built it).
     source: PlanSource | None = None
+    #: When the store last wrote this plan (set by every save; None: written before it was
+    #: kept). Merging two computers' files keeps the version of a plan changed last. Not part
+    #: of what the plan says: equal plans are equal whenever they were written.
+    changed_at: datetime | None = field(default=None, compare=False)
 
     def for_slot(self, slot: Slot, slots: Sequence[Slot]) -> list[Prescription]:
         """What this time of day's session holds, for a person whose sessions are `slots`.

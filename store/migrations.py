@@ -115,6 +115,13 @@ def _v8_line_checksums(tables: Tables) -> Tables:
     return tables
 
 
+def _v9_changed_at(tables: Tables) -> Tables:
+    """Schema 9: the profile and each plan say when the store last wrote them (`changed_at`),
+    so a merge of two computers' files keeps the later version. Unknown for what was written
+    before: left out, and a merge falls back to the times the records hold."""
+    return tables
+
+
 MIGRATIONS: list[Migration] = [
     _v2_clearances,
     _v3_leg_symptoms,
@@ -123,6 +130,7 @@ MIGRATIONS: list[Migration] = [
     _v6_after_emergency,
     _v7_health_answers,
     _v8_line_checksums,
+    _v9_changed_at,
 ]
 
 

@@ -74,6 +74,7 @@ from store.schema import (
     META_ID,
     META_TABLE,
     ORDER_FIELDS,
+    STAMPED,
     TABLE_MODELS,
     Damage,
     Meta,
@@ -563,8 +564,13 @@ class Repository:
             self.check_all()  # never write to a file with a damaged document in it
         changes: dict[str, dict[str, dict[str, Any]]] = {}
         saved: dict[str, dict[str, Record]] = {}
+        now = self._clock()
         for record in records:
             name = table_for(record)
+            if name in STAMPED:
+                # The records that change after they are first written carry when they last
+                # did, so a merge of two computers' files keeps the later version.
+                record = replace(record, changed_at=now)
             if name == "profile" and record.id != "profile":
                 raise ValueError(f"the profile's id is always 'profile', got {record.id!r}")
             # None is every optional field's default, so leaving it out loses nothing and keeps

@@ -68,6 +68,10 @@ ORDER_FIELDS: dict[str, str] = {
 
 TABLE_NAMES = frozenset(TABLE_MODELS) | {META_TABLE}
 
+#: The tables whose records change after they are first written: every save stamps them with
+#: the time (`changed_at`), which a merge of two computers' files reads to keep the later one.
+STAMPED = frozenset({"profile", "plans"})
+
 #: Every record id: 1–64 letters, digits, '-' and '_'. rehab makes 12 hexadecimal digits
 #: (`planner.models.new_id`), and names two records itself ('profile', 'meta'). Anything else
 #: (a path, an empty id, a control character, a 100,000-character one) is refused where a file,

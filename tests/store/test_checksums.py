@@ -77,11 +77,12 @@ def read_everything(repo: Repository) -> None:
 # Every single-bit flip
 
 
-#: Where the flips land: 32 spread evenly over the file, and 8 on its structure (the braces,
-#: a table's name, the comma and the newlines between lines, the file's last byte).
+#: Where the flips land: 32 spread evenly over the file, 8 on its structure (the braces,
+#: a table's name, the comma and the newlines between lines, the file's last byte), and one
+#: in a record's key.
 SPREAD = 32
 STRUCTURE = ["{", "\n after {", "table name", '":{ of a table', ",", "\n", "} last", "\n last"]
-FLIPS = [f"spread {n}" for n in range(SPREAD)] + STRUCTURE
+FLIPS = [f"spread {n}" for n in range(SPREAD)] + STRUCTURE + ["a key"]
 
 
 def position(flip: str, good: bytes) -> tuple[int, int]:
@@ -98,6 +99,7 @@ def position(flip: str, good: bytes) -> tuple[int, int]:
         "table name": head + 3,
         '":{ of a table': head + len('"sessions"'),
         ",": first_session_ends - 1,
+        "a key": good.index(b'"session-2":{') + 4,
         "\n": first_session_ends,
         "} last": len(good) - 2,
         "\n last": len(good) - 1,
@@ -149,13 +151,13 @@ def check_refusal(message: str, path: Path, where: tuple[str, str, bool, int] | 
 
 
 def test_the_flips_land_on_every_kind_of_line(written):
-    """The 40 flips land on every table's lines and on the structure between them."""
+    """The 41 flips land on every table's lines, on a key and on the structure between them."""
     good = written.read_bytes()
     places = [whose_line(good, position(flip, good)[0]) for flip in FLIPS]
     assert {p[0] for p in places if p is not None} >= {"meta", "profile", "sessions", "plans"}
     # The comma that ends a line is that line's: a flip there is named as its record's.
     assert sum(p is None for p in places) >= len(STRUCTURE) - 1
-    assert any(p is not None and p[2] for p in places)  # a key
+    assert places[-1] is not None and places[-1][:3] == ("sessions", "session-2", True)
 
 
 @pytest.mark.parametrize("flip", FLIPS)

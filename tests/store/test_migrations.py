@@ -155,7 +155,7 @@ def test_a_schema_seven_file_gains_a_checksum_on_every_line_and_no_record_change
     data_path.parent.mkdir()
     data_path.write_bytes(old)
     with Repository.open(data_path, clock=clock, readonly=True) as repo:
-        assert repo.meta().schema_version == current_version() == 8
+        assert repo.meta().schema_version == current_version() == 9
     assert data_path.read_bytes() == old
 
     with Repository.open(data_path, clock=clock):
@@ -165,18 +165,49 @@ def test_a_schema_seven_file_gains_a_checksum_on_every_line_and_no_record_change
     assert len(records) == old.count(b'{"id":') > 10
     assert all(line.rstrip(b",").endswith(b'"}') and b'"_crc32":"' in line for line in records)
     before, after = json.loads(old), parse_tables(new)
-    before["meta"]["meta"]["schema_version"] = 8
+    before["meta"]["meta"]["schema_version"] = 9
     assert after == before
     assert list_backups(data_path)[0].path.read_bytes() == old
 
 
-def test_a_schema_eight_file_opens_as_it_is(data_path, clock):
+def test_a_schema_eight_file_keeps_every_record_and_learns_no_write_time(data_path, clock):
+    """Schema 9 adds when the profile and each plan were last written: unknown for an older
+    file's, so none is made up (a merge then reads the times the records hold)."""
+    old = (FIXTURES / "schema-8.json").read_bytes()
     data_path.parent.mkdir()
-    data_path.write_bytes((FIXTURES / "schema-8.json").read_bytes())
+    data_path.write_bytes(old)
+    with Repository.open(data_path, clock=clock) as repo:
+        assert repo.profile().changed_at is None
+        assert [p.changed_at for p in repo.plans()] == [None, None]
+    after, before = parse_tables(data_path.read_bytes()), parse_tables(old)
+    before["meta"]["meta"]["schema_version"] = 9
+    assert after == before
+    assert list_backups(data_path)[0].path.read_bytes() == old
+
+
+def test_a_schema_nine_file_opens_as_it_is(data_path, clock):
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-9.json").read_bytes())
     with Repository.open(data_path, clock=clock) as repo:
         assert repo.profile().surgery_said_at == datetime(2026, 11, 22, 9, 0)
+        assert repo.profile().changed_at == datetime(2026, 11, 22, 9, 0)
+        assert repo.active_plan().changed_at == datetime(2026, 11, 27, 8, 30)
     assert not list_backups(data_path)  # the current schema: nothing to migrate
-    assert data_path.read_bytes() == (FIXTURES / "schema-8.json").read_bytes()
+    assert data_path.read_bytes() == (FIXTURES / "schema-9.json").read_bytes()
+
+
+def test_every_save_stamps_the_records_that_change_with_when_it_wrote_them(data_path, clock):
+    """The profile and a plan say when they were last written, whatever the caller gave."""
+    data_path.parent.mkdir()
+    data_path.write_bytes((FIXTURES / "schema-9.json").read_bytes())
+    with Repository.open(data_path, clock=clock) as repo:
+        plan, profile = repo.active_plan(), repo.profile()
+        clock.advance(days=3)
+        repo.save(plan, profile)
+        assert repo.active_plan().changed_at == repo.profile().changed_at == clock()
+    with Repository.open(data_path, clock=clock, readonly=True) as repo:
+        assert repo.active_plan().changed_at == repo.profile().changed_at == clock()
+        assert repo.active_plan() == plan  # when it was written is not what it says
 
 
 def test_schema_six_reopens_a_same_day_sign_that_a_bare_all_clear_had_closed(data_path, clock):

@@ -72,7 +72,7 @@ def test_documents_are_keyed_by_their_own_id_with_a_meta_record(data_path, clock
     assert tables["sessions"][session.id] == dump(session, exclude_none=True)
     assert set(tables["profile"]) == {"profile"}
     meta = tables["meta"]["meta"]
-    assert meta["schema_version"] == current_version() == 8
+    assert meta["schema_version"] == current_version() == 9
     assert meta["created"] == clock.now.isoformat()
     assert meta["app_version"]
 
