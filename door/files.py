@@ -7,7 +7,9 @@ Each returns `Done` or `Refused` (one line), as the door does.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,20 @@ from typing import Any
 from door import Done, Refused, Result, close_years, not_saved
 from planner.clock import Clock
 from planner.codec import dump
-from planner.gate import SafetyRecords, carried_forward, settled, surgery_wait
-from planner.models import Catalog, Plan, Record, Session
+from planner.gate import (
+    Gate,
+    SafetyRecords,
+    carried_forward,
+    may_start,
+    settle,
+    settled,
+    surgery_wait,
+)
+from planner.models import Catalog, Plan, Record, Session, StageEvent
 from store import StoreError
+from store.merge import Merged
 from store.repository import Carry, Replaced
-from store.schema import Tables, table_for, validate_document
+from store.schema import META_TABLE, ORDER_FIELDS, Tables, table_for, validate_document
 
 #: The records no restore or import may roll back (planner.gate.carried_forward).
 SAFETY_TABLES = ("screenings", "clearances")
@@ -35,24 +46,166 @@ def keep_safety(catalog: Catalog, now: datetime) -> Carry:
         kept = carried_forward(_records(ours, SAFETY_TABLES), _records(theirs, SAFETY_TABLES))
         if not kept:
             return theirs, []
-        plan = _plan_in_force(theirs)
-        profile = next(iter(_records(theirs, ("profile",))), None)
-        safety = SafetyRecords(
-            tuple(sorted(_records(theirs, ("screenings",)), key=lambda r: r.at)),
-            tuple(s for s in _records(theirs, ("sessions",)) if s.new_symptoms),
-            tuple(_records(theirs, ("clearances",))),
-            **surgery_wait(profile),
-        )
-        gate, records = settled(plan, safety, kept, now, catalog.rules)
-        tables = {name: dict(documents) for name, documents in theirs.items()}
-        for record in records:
-            tables.setdefault(table_for(record), {})[record.id] = dump(record, exclude_none=True)
+        tables, gate = _settled(theirs, kept, now, catalog)
         n = len(kept)
         answers = f"{n} newer safety check{'s' if n > 1 else ''}"
         tail = "sessions stay stopped" if gate.stopped else "nothing is rolled back"
         return tables, [f"Kept {answers} the file coming in did not have: {tail}."]
 
     return carry
+
+
+def _settled(
+    tables: Tables, records: list[Any], now: datetime, catalog: Catalog
+) -> tuple[Tables, Gate]:
+    """`tables` with `records` added and the pause or resume of the plan in force that the
+    safety records then call for (`planner.gate.settled`), and the gate after it."""
+    plan, safety = _safety_of(tables)
+    gate, records = settled(plan, safety, records, now, catalog.rules)
+    return _with(tables, records), gate
+
+
+def _safety_of(tables: Tables) -> tuple[Plan | None, SafetyRecords]:
+    """The plan in force and the safety records the gate reads, from a file's tables."""
+    profile = next(iter(_records(tables, ("profile",))), None)
+    return _plan_in_force(tables), SafetyRecords(
+        tuple(sorted(_records(tables, ("screenings",)), key=lambda r: r.at)),
+        tuple(s for s in _records(tables, ("sessions",)) if s.new_symptoms),
+        tuple(_records(tables, ("clearances",))),
+        **surgery_wait(profile),
+    )
+
+
+def _with(tables: Tables, records: Iterable[Record]) -> Tables:
+    tables = {name: dict(documents) for name, documents in tables.items()}
+    for record in records:
+        tables.setdefault(table_for(record), {})[record.id] = dump(record, exclude_none=True)
+    return tables
+
+
+#: Why a merge pauses the plan when a sign one computer had open is closed, in the union, by
+#: an answer the other computer gave without having seen it.
+UNSEEN_SIGN = "warning sign answered yes on the other computer: answer the safety questions again"
+
+
+class MergeIn:
+    """What a merge keeps of the file it merges into (a `Carry`): every record of both, matched
+    by id (`store.merge.merge_tables`), with the closed years' archives counted as the file's,
+    the gate settled on the union, and the versions not kept written to a backup. After the
+    write, `merged` and `differed_at` say what it did."""
+
+    def __init__(self, path: Path, source: Path, catalog: Catalog, now: datetime) -> None:
+        self.path, self.source, self.catalog, self.now = path, source, catalog, now
+        self.merged: Merged | None = None
+        self.differed_at: Path | None = None
+
+    def __call__(self, ours: Tables, theirs: Tables) -> tuple[Tables, list[str]]:
+        from store.merge import merge_tables
+
+        merged = self.merged = merge_tables(ours, theirs, _archived_for(self.path, theirs))
+        tables, _ = self._stopped_if_either_was(merged.tables, ours, theirs)
+        n = sum(len(d) for d in merged.differed.values())
+        records = f"{n} record{'s' if n > 1 else ''} differed between the two"
+        if tables == ours:
+            # Nothing new: the file is left as it is (`_replace_locked`), and any version not
+            # kept is still in the file merged in.
+            if not n:
+                return ours, []
+            return ours, [
+                f"{records}: this file's were written last; the others stay in {self.source}"
+            ]
+        lines = []
+        if n:
+            self.differed_at = _keep_differed(self.path, merged.differed, ours, self.now)
+            lines.append(
+                f"{records}: kept the version written last; the other "
+                f"{'versions are' if n > 1 else 'is'} kept in {self.differed_at}"
+            )
+        if merged.profile_fields:
+            names = ", ".join(f.replace("_", " ") for f in merged.profile_fields)
+            lines.append(
+                f"Your answers differed ({names}): kept those changed last on either computer"
+            )
+        if merged.plans_archived:
+            lines.append(
+                "Each computer had moved to a plan of its own: the one changed last is in force, "
+                "the other is kept in the timeline"
+            )
+        return tables, lines
+
+    def _stopped_if_either_was(
+        self, tables: Tables, ours: Tables, theirs: Tables
+    ) -> tuple[Tables, Gate]:
+        """The merged tables with the plan in force paused when a sign is open in the union,
+        or when one was open on either side before (closed in the union only by an answer the
+        other computer gave without having seen it: the person answers again, seeing both).
+        A merge never resumes a plan: only new answers do. The pause it writes is the same
+        whichever file is merged into which."""
+        plan, safety = _safety_of(tables)
+        gate = may_start(plan, safety, self.now, self.catalog.rules)
+        if plan is None or plan.status != "active":
+            return tables, gate
+        if gate.signs:
+            change = settle(plan, gate, self.now)
+            assert change is not None  # an active plan with a sign open is paused
+            paused, event = change.plan, change.event
+        elif any(
+            may_start(*_safety_of(side), self.now, self.catalog.rules).signs
+            for side in (ours, theirs)
+        ):
+            paused = replace(plan, status="paused", pause_reason=UNSEEN_SIGN)
+            event = StageEvent(
+                at=self.now,
+                from_stage=plan.stage,
+                to_stage=plan.stage,
+                kind="pause",
+                reason=UNSEEN_SIGN,
+            )
+        else:
+            return tables, gate
+        # An id of its own that both directions of one merge share.
+        seed = f"merge-pause {plan.id} {self.now.isoformat()}".encode()
+        event = replace(event, id=hashlib.sha1(seed).hexdigest()[:12])
+        from store.merge import after, written
+
+        stamp = max(self.now, after(written("plans", tables["plans"][plan.id])))
+        paused = replace(paused, changed_at=stamp)
+        _, safety = _safety_of(tables)
+        return _with(tables, [paused, event]), may_start(
+            paused, safety, self.now, self.catalog.rules
+        )
+
+
+def _archived_for(path: Path, theirs: Tables) -> Tables:
+    """The records of this file's closed years (`store.archive`) that the file merged in may
+    hold too: those of each year it has records of."""
+    from store import archive
+
+    years = set(archive.years(path))
+    wanted: set[int] = set()
+    for name in archive.ARCHIVED:
+        field = ORDER_FIELDS[name]
+        for document in theirs.get(name, {}).values():
+            year = int(str(document.get(field, "0000"))[:4] or 0)
+            if year in years:
+                wanted.add(year)
+    found: Tables = {}
+    for year in sorted(wanted):
+        for name, documents in archive.Archive(path, year).tables().items():
+            if name in archive.ARCHIVED:
+                found.setdefault(name, {}).update(documents)
+    return found
+
+
+def _keep_differed(path: Path, differed: Tables, ours: Tables, now: datetime) -> Path:
+    """The versions a merge did not keep, in a file of their own in backups/ (never pruned)."""
+    from store import backups
+    from store.storage import serialize
+
+    tables = {**{name: dict(docs) for name, docs in differed.items()}}
+    if META_TABLE in ours:
+        tables[META_TABLE] = dict(ours[META_TABLE])
+    return backups.keep_aside(path, serialize(tables), now, label="merge-differed")
 
 
 def _records(tables: Tables, names: Iterable[str]) -> list[Any]:
@@ -147,6 +300,51 @@ def import_file(
     return Done(kept, tuple(kept.lines(path)))
 
 
+@dataclass(frozen=True)
+class Merging:
+    """What `merge_file` did: the write (`replaced`: the backup taken first, …), what came in
+    (`merged`), and where the copy merged went when it was a sync tool's conflict copy."""
+
+    replaced: Replaced
+    merged: Merged
+    copy_moved_to: Path | None = None
+
+
+def merge_file(
+    path: Path, tables: Tables, source: Path, *, clock: Clock, catalog: Catalog
+) -> Result[Merging]:
+    """Merge another computer's data file, a sync tool's conflict copy of it, or a whole-file
+    export (`tables`, read from `source`) into the data file, in one write under its lock,
+    the current file backed up first (`MergeIn` says what is kept). A conflict copy beside
+    the file then moves into backups/, so the folder is clean. A damaged, newer or foreign
+    file is refused in one line and nothing changes."""
+    from store import NewerSchemaError, conflicts
+    from store.errors import IncomingDataError
+    from store.paths import real_data_path
+    from store.repository import write_documents
+
+    if source.exists() and path.exists() and source.samefile(real_data_path(path)):
+        return Refused(f"{source} is the data file itself: give the other computer's copy.")
+    too_long = long_note(tables)
+    if too_long is not None:
+        return Refused(
+            f"{source}: The data to merge is not valid ({too_long}). Nothing was changed."
+        )
+    carry = MergeIn(path, source, catalog, clock())
+    try:
+        replaced = write_documents(path, tables, clock=clock, reason="merge", carry=carry)
+    except (IncomingDataError, NewerSchemaError) as error:
+        return Refused(f"{source}: {error}")
+    except StoreError as error:
+        return Refused(str(error))
+    except OSError as error:
+        return Refused(not_saved(error), need="disk")
+    assert carry.merged is not None  # the write called it
+    moved = conflicts.put_away(path, source, clock())
+    _split_years(path, clock, catalog)
+    return Done(Merging(replaced, carry.merged, moved))
+
+
 def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
     """After an import or a restore, the closed years in what was written go to their archives
     at once (or, if that cannot be done now, the next time the file is opened: nothing is lost
@@ -199,6 +397,7 @@ __all__ = [
     "backup_file",
     "import_file",
     "keep_safety",
+    "merge_file",
     "restore_file",
     "write_new_file",
 ]

@@ -258,6 +258,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
 
+    merge = sub.add_parser(
+        "merge",
+        parents=[common],
+        help="merge another computer's copy of your data file into yours",
+        description="Merge another computer's data file, a sync tool's conflict copy of it\n"
+        "(rehab.sync-conflict-…, rehab (conflicted copy …)) or a JSON export into your data\n"
+        "file: every record of either is kept, matched by its id; where the two hold different\n"
+        "versions of one record, the one written last is kept and the other goes to a backup\n"
+        "named in the output. Every safety answer of either counts. The current file is backed\n"
+        "up first; a conflict copy beside it moves into backups/ once merged. A damaged or\n"
+        "newer file is refused and nothing changes.",
+        epilog="examples:\n  rehab merge ~/Sync/rehab.sync-conflict-20261206-081500-ABCDEFG.json\n"
+        "  rehab merge /media/usb/rehab.json --data ~/back.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    merge.add_argument(
+        "path",
+        type=Path,
+        metavar="FILE",
+        help="the other computer's file, a conflict copy or an export",
+    )
+
     schema = sub.add_parser(
         "schema",
         parents=[common],
@@ -419,7 +441,7 @@ def _command(name: str) -> Callable[..., int]:
         from rehab.plans import cmd_plan
 
         return cmd_plan
-    if name in ("export", "import"):
+    if name in ("export", "import", "merge"):
         from rehab import exports
 
         return getattr(exports, f"cmd_{name}")

@@ -84,6 +84,23 @@ def years(data_path: Path) -> list[int]:
     return sorted(int(m.group(1)) for n in names if (m := pattern.fullmatch(n)))
 
 
+def with_archives(data_path: Path, tables: Tables) -> Tables:
+    """The tables read from a data file with the records of its closed years' archives added
+    (each record once: the file's copy), for a merge that takes another computer's whole
+    history. A copy that has no archives of its own (a sync tool's conflict copy, an export)
+    comes back as it is. A damaged archive is refused like the file (`ArchiveError`)."""
+    found = years(data_path)
+    if not found:
+        return tables
+    whole = {name: dict(documents) for name, documents in tables.items()}
+    for year in found:
+        for name, documents in Archive(data_path, year).tables().items():
+            if name in ARCHIVED:
+                live = whole.setdefault(name, {})
+                whole[name] = {**documents, **live}
+    return whole
+
+
 def remove_stray_temps(data_path: Path) -> list[Path]:
     """Temp files a writer killed while writing an archive (or its copy) left behind: removed,
     under the writer's lock, before it writes one again."""

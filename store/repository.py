@@ -1197,9 +1197,10 @@ class Repository:
 # Replacing the whole file: restore and import
 
 
-#: What a restore or an import keeps of the file it replaces, decided above the store: given
-#: the current file's tables and the ones about to be written (both checked), the tables to
-#: write instead and one line for each thing it kept.
+#: What a restore, an import or a merge keeps of the file it replaces, decided above the store:
+#: given the current file's tables and the ones about to be written (both checked), the tables
+#: to write instead and one line for each thing it kept. Handing back the current tables
+#: themselves leaves the file untouched (a merge that brings nothing new).
 Carry = Callable[[Tables, Tables], tuple[Tables, list[str]]]
 
 
@@ -1349,6 +1350,8 @@ def _replace_locked(
         else:
             if carry is not None:
                 tables, carried = carry(ours, tables)
+                if tables is ours:  # the carry keeps the file as it is: nothing to write
+                    return Replaced(journal=journal, carried=tuple(carried))
                 tables = _checked(tables)  # what is kept is checked like what comes in
     payload = serialize(tables)  # before anything on disk changes
     if current is not None and damaged is None:
