@@ -2,6 +2,8 @@
 
 The timing lives in `planner.runner.SessionRun`; this screen draws it, forwards keys, and ticks
 it from the app's clock a few times a second. Tests move the fake clock and call `tick()`.
+Beside the steps, the exercise's stick figure moves with the timer (`planner.figure.motion`);
+below 80 columns it is left out and not drawn.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
+from planner.figure import motion
 from planner.models import NOTE_MAX, Plan, Rating, Session, SessionChoice, Slot, new_id
 from planner.progression import is_flare, reach_moved
 from planner.report import session_summary
@@ -30,10 +34,15 @@ from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
+from tui.widgets.figure import FigureView
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsArea
 
 TICK_S = 0.2
+#: The figure moves in steps of this much of the way (a redraw only when it changes).
+FIGURE_STEPS = 8
+#: The narrowest terminal that shows the figure beside the steps.
+FIGURE_MIN_WIDTH = 80
 
 
 def clock_words(seconds: int) -> str:
@@ -58,6 +67,14 @@ def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
 
 class PlayerScreen(Screen):
     """Run one session of the plan."""
+
+    #: Below FIGURE_MIN_WIDTH the figure is left out (app.tcss): the steps and the timer need
+    #: the room.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (FIGURE_MIN_WIDTH, "-medium"),
+        (100, "-wide"),
+    ]
 
     BINDINGS = [
         Binding("space", "toggle", "Go/Pause"),
@@ -93,8 +110,10 @@ class PlayerScreen(Screen):
         with Vertical(id="player"):
             yield Static(id="where", markup=False)
             yield Static(id="name", markup=False)
-            with VerticalScroll(id="steps-box"):
-                yield Static(id="steps", markup=False)
+            with Horizontal(id="exercise-box"):
+                with VerticalScroll(id="steps-box"):
+                    yield Static(id="steps", markup=False)
+                yield FigureView(None, id="figure")
             yield Static(id="timer", markup=False)
             yield Static(id="counts", markup=False)
         yield Footer()
@@ -111,6 +130,11 @@ class PlayerScreen(Screen):
         self.run = SessionRun.of(items, names)
         self.set_interval(TICK_S, self.tick)
         self.draw()
+
+    def on_resize(self) -> None:
+        """A figure that comes back (the terminal grew past 80 columns) is drawn at once."""
+        if self.run is not None:
+            self.call_after_refresh(self.draw_figure, self.app.now())
 
     def on_screen_suspend(self) -> None:
         """Anything over the player (help, a check-in, a question) pauses the timer: no hold
@@ -185,6 +209,26 @@ class PlayerScreen(Screen):
             parts.append(f"rep {min(item.reps_done + 1, dose.reps)} of {dose.reps}")
         parts.append(f"set {min(item.sets_done + 1, dose.sets)} of {dose.sets}")
         self.query_one("#counts", Static).update(Content(" · ".join(parts)))
+        self.draw_figure(now)
+
+    def draw_figure(self, now: datetime) -> None:
+        """Move the figure to where the timer says: the end pose in a hold, the start pose
+        between reps; nothing is drawn while it is left out."""
+        view = self.query_one("#figure", FigureView)
+        run = self.run
+        hidden = self.size.width < FIGURE_MIN_WIDTH or not view.display
+        if hidden or run is None or run.current is None:
+            return
+        item = run.current
+        figure = self.app.catalog.figures.get(item.prescription.exercise_id)
+        if figure is not view.figure:
+            view.show(figure)
+        dose = item.dose
+        holds = dose.hold_s is not None and not (dose.minutes is not None and dose.reps is None)
+        phase = run.phase
+        kind, seconds = (phase.kind, phase.seconds) if phase is not None else (None, 0)
+        t = motion(kind, seconds, run.left(now), holds=holds)
+        view.t = round(t * FIGURE_STEPS) / FIGURE_STEPS
 
     # -- keys ----------------------------------------------------------------------------------
 
