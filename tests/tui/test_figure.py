@@ -71,6 +71,7 @@ async def test_the_players_figure_holds_the_end_pose_and_comes_back_between_reps
         item = player.run.current
         figure = app.catalog.figures[item.prescription.exercise_id]
         assert view.display and view.figure is figure and view.t == 0.0
+        assert player.query_one("#steps-box").max_scroll_y == 0, "the steps fit beside it"
         start_lines = view.lines()
         assert start_lines == draw(figure, 0.0, *view.content_size).lines()
 
@@ -145,3 +146,31 @@ async def test_below_80_columns_the_figure_is_left_out_and_never_drawn(
         await pilot.pause()
         await pilot.pause()
         assert view.display and view.t == 1.0 and drawn
+
+
+async def test_where_the_steps_would_need_scrolling_the_figure_gives_way(
+    make_app, clock, monkeypatch
+):
+    """At 80×20 this exercise's steps and cautions do not fit beside the figure: the steps
+    keep the whole width, and the figure is not drawn."""
+    drawn: list[float] = []
+
+    def counting_draw(figure, t=0.0, cols=30, rows=10):
+        drawn.append(t)
+        return draw(figure, t, cols, rows)
+
+    monkeypatch.setattr(figure_widget, "draw", counting_draw)
+    app = make_app()
+    async with app.run_test(size=(80, 20)) as pilot:
+        player = await _player_at_a_hold(pilot, clock)
+        await pilot.pause()
+        await pilot.pause()
+        drawn.clear()
+        view = player.query_one("#figure", FigureView)
+        assert not view.display
+        assert player.query_one("#steps-box").region.width >= 80 - 4
+        await pilot.press("space")
+        clock.advance(seconds=5)
+        player.tick()
+        await pilot.pause()
+        assert player.run.phase.kind == "hold" and not view.display and drawn == []

@@ -3,7 +3,8 @@
 The timing lives in `planner.runner.SessionRun`; this screen draws it, forwards keys, and ticks
 it from the app's clock a few times a second. Tests move the fake clock and call `tick()`.
 Beside the steps, the exercise's stick figure moves with the timer (`planner.figure.motion`);
-below 80 columns it is left out and not drawn.
+below 80 columns, or where the steps would need scrolling beside it, it is left out and not
+drawn.
 """
 
 from __future__ import annotations
@@ -68,8 +69,7 @@ def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
 class PlayerScreen(Screen):
     """Run one session of the plan."""
 
-    #: Below FIGURE_MIN_WIDTH the figure is left out (app.tcss): the steps and the timer need
-    #: the room.
+    #: The figure's size: small from 80 columns, larger from 100 (app.tcss).
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
         (0, "-narrow"),
         (FIGURE_MIN_WIDTH, "-medium"),
@@ -104,6 +104,8 @@ class PlayerScreen(Screen):
         #: the end form's save (or by ctrl+q), so it is one record however it ends.
         self.session_id = new_id()
         self.kept_index = 0  # the exercise the record on disk had reached
+        #: The exercise the figure's place was worked out for (see `place_figure`).
+        self._placed_for: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,9 +134,31 @@ class PlayerScreen(Screen):
         self.draw()
 
     def on_resize(self) -> None:
-        """A figure that comes back (the terminal grew past 80 columns) is drawn at once."""
-        if self.run is not None:
-            self.call_after_refresh(self.draw_figure, self.app.now())
+        """The room changed: whether the figure fits is worked out again."""
+        self.place_figure()
+
+    def place_figure(self) -> None:
+        """The figure goes beside the steps from 80 columns, unless the steps would then need
+        scrolling: the steps and their cautions come first. Worked out for each exercise,
+        before the figure is shown, so a figure left out is never drawn."""
+        run = self.run
+        view = self.query_one("#figure", FigureView)
+        self._placed_for = run.index if run is not None else None
+        view.display = False
+        if self.size.width >= FIGURE_MIN_WIDTH and run is not None:
+            self.call_after_refresh(self._show_figure_if_steps_fit)
+
+    def _show_figure_if_steps_fit(self) -> None:
+        view = self.query_one("#figure", FigureView)
+        box = self.query_one("#steps-box", VerticalScroll)
+        width = view.styles.width
+        if self.run is None or width is None:
+            return
+        beside = box.size.width - int(width.value) - view.styles.margin.left
+        needed = self.query_one("#steps", Static).get_content_height(box.size, self.size, beside)
+        if beside > 0 and needed <= box.size.height:
+            view.display = True
+            self.draw_figure(self.app.now())
 
     def on_screen_suspend(self) -> None:
         """Anything over the player (help, a check-in, a question) pauses the timer: no hold
@@ -209,6 +233,8 @@ class PlayerScreen(Screen):
             parts.append(f"rep {min(item.reps_done + 1, dose.reps)} of {dose.reps}")
         parts.append(f"set {min(item.sets_done + 1, dose.sets)} of {dose.sets}")
         self.query_one("#counts", Static).update(Content(" · ".join(parts)))
+        if run.index != self._placed_for:
+            self.place_figure()
         self.draw_figure(now)
 
     def draw_figure(self, now: datetime) -> None:
@@ -216,8 +242,7 @@ class PlayerScreen(Screen):
         between reps; nothing is drawn while it is left out."""
         view = self.query_one("#figure", FigureView)
         run = self.run
-        hidden = self.size.width < FIGURE_MIN_WIDTH or not view.display
-        if hidden or run is None or run.current is None:
+        if not view.display or run is None or run.current is None:
             return
         item = run.current
         figure = self.app.catalog.figures.get(item.prescription.exercise_id)

@@ -10,7 +10,7 @@ from planner.figure import FAR, NEAR, PROPS, draw
 from planner.models import Figure
 
 #: How each layer of the drawing looks: the near side in full, the far side and props muted.
-LAYER_STYLES = {PROPS: "$text-muted", FAR: "$text-muted", NEAR: "$text"}
+LAYER_STYLES = {PROPS: "dim", FAR: "dim", NEAR: ""}
 
 
 class FigureView(Widget):
