@@ -286,13 +286,15 @@ def prop_segments(scene: Scene) -> list[Segment]:
             ]
         elif prop is Prop.WALL_BARS:
             bx, by = scene.bar
-            wall = bx + 0.6
+            # Seen from the side: the bars' upright in front of the body, a rung every two
+            # units jutting toward it, the top one in the hands.
+            wall = bx + 1.0
             top = by + 1.5
             lines.append(((wall, 0.0), (wall, top)))
-            rung = 1.0
-            while rung < top:
-                lines.append(((wall - 0.8, rung), (wall, rung)))
-                rung += 2.0
+            rung = by
+            while rung > 0.5:
+                lines.append(((wall - 1.0, rung), (wall, rung)))
+                rung -= 2.0
         elif prop is Prop.STEP:
             ax = start.ankle[0][0]
             lines += [

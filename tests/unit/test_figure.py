@@ -215,7 +215,7 @@ BROKEN_POSES = [
     ),
     (
         "a trunk given in words",
-        ("poses.table-lean.end", "trunk = 55", 'trunk = "55"'),
+        ("poses.table-lean.end", "trunk = 45", 'trunk = "45"'),
         ("poses.toml", "exercise 'table-lean'", "end.trunk"),
     ),
 ]
