@@ -563,6 +563,73 @@ class EducationCard(Frozen):
     pregnant_only: bool = False
 
 
+class Base(StrEnum):
+    """What a drawn pose rests on: the part of the body that meets the floor or the bar."""
+
+    SUPINE = "lying on the back"
+    PRONE = "lying on the front"
+    HANDS_AND_KNEES = "on hands and knees"
+    KNEELING = "kneeling"
+    SEATED = "seated"
+    STANDING = "standing"
+    HANGING = "hanging"
+
+
+class Prop(StrEnum):
+    """What is drawn beside the figure."""
+
+    MAT = "mat"
+    CHAIR = "chair"
+    TABLE = "table"
+    BAR = "bar"
+    WALL_BARS = "wall bars"
+    STEP = "step"
+
+
+def _joint(low: int, high: int) -> Any:
+    """A joint's angle in whole degrees, within what a body does in these exercises."""
+    return Annotated[Whole, Limit(ge=low, le=high)]
+
+
+#: One angle for each side: (near, far) — the side facing the reader first.
+Trunk = _joint(-90, 135)
+Bend = _joint(-60, 60)
+ShoulderPair = tuple[_joint(-90, 180), _joint(-90, 180)]
+ElbowPair = tuple[_joint(0, 160), _joint(0, 160)]
+HipPair = tuple[_joint(-45, 150), _joint(-45, 150)]
+KneePair = tuple[_joint(0, 165), _joint(0, 165)]
+AnklePair = tuple[_joint(-90, 45), _joint(-90, 45)]
+
+
+@frozen
+class Pose(Frozen):
+    """A side view of the body, facing the reader's right when upright, as joint angles in
+    degrees. Bending forward is positive (trunk, back, neck, shoulders and hips bend the body's
+    front in; elbows and knees bend from straight), bending back negative. Each limb has a near
+    and a far angle. `trunk` tilts the pelvis and lower back from the base's rest (upright, or
+    flat for the lying bases), `back` bends the upper back against the lower, `neck` the head
+    against the upper back; `ankles` 0 is the foot square to the shin, positive toes up."""
+
+    base: Base
+    trunk: Trunk = 0
+    back: Bend = 0
+    neck: Bend = 0
+    shoulders: ShoulderPair = (0, 0)
+    elbows: ElbowPair = (0, 0)
+    hips: HipPair = (0, 0)
+    knees: KneePair = (0, 0)
+    ankles: AnklePair = (0, 0)
+
+
+@frozen
+class Figure(Frozen):
+    """How an exercise is drawn: where it starts, where it goes, and what is beside it."""
+
+    start: Pose
+    end: Pose
+    props: list[Prop] = field(default_factory=list)
+
+
 @frozen
 class Catalog(Frozen):
     """Everything `seeds/` holds: exercises, stages, cards, rules and the source articles."""
@@ -572,6 +639,8 @@ class Catalog(Frozen):
     cards: dict[str, EducationCard]
     rules: Rules
     sources: dict[str, str]  # file name -> one-line description of the article
+    #: Each exercise's start and end poses (seeds/data/poses.toml), by exercise id.
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     def exercise(self, exercise_id: str) -> Exercise:
         """The exercise with this id; a KeyError for an id the catalog lacks."""

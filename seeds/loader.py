@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.codec import Invalid, from_checked, validate
-from planner.models import Catalog, EducationCard, Exercise, Rules, Stage
+from planner.models import Catalog, EducationCard, Exercise, Figure, Rules, Stage
 
 DATA = Path(__file__).parent / "data"
-FILES = ("sources", "exercises", "stages", "cards")
-CACHE_FORMAT = 2
+FILES = ("sources", "exercises", "stages", "cards", "poses")
+CACHE_FORMAT = 3
 M = TypeVar("M")
 
 
@@ -44,7 +44,7 @@ def default_cache() -> Path:
 
 
 def _parse(data_dir: Path) -> dict[str, dict[str, Any]]:
-    """The four TOML files, parsed."""
+    """The catalog's TOML files, parsed."""
     return {name: _read(data_dir / f"{name}.toml") for name in FILES}
 
 
@@ -76,7 +76,7 @@ def _load_checked(data_dir: Path, cache: Path) -> Catalog:
 
 
 def _digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes (the four files are about 50 KB: a fraction of a ms)."""
+    """The SHA-256 of a file's bytes (the files are about 60 KB: a fraction of a ms)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -191,13 +191,55 @@ def _load(
             raise CatalogError(f"{path}: card '{key}': expected a table")
         cards[key] = read(EducationCard, path, "card", key, _keyed(raw, "id", key))
 
+    path = data_dir / "poses.toml"
+    figures: dict[str, Figure] = {}
+    for key, raw in _table(docs["poses"], "poses", path).items():
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{path}: exercise '{key}': expected a table")
+        figures[key] = read(Figure, path, "exercise", key, _paired(raw))
+
     _cross_check(data_dir, exercises, stages, cards, sources)
+    _match_figures(path, exercises, figures)
     if rules.backward_walk_exercise not in exercises:
         raise CatalogError(
             f"{path.parent / 'stages.toml'}: rules: field backward_walk_exercise: "
             f"no exercise '{rules.backward_walk_exercise}'"
         )
-    return Catalog(exercises=exercises, stages=stages, cards=cards, rules=rules, sources=sources)
+    return Catalog(
+        exercises=exercises,
+        stages=stages,
+        cards=cards,
+        rules=rules,
+        sources=sources,
+        figures=figures,
+    )
+
+
+#: The joints a pose gives once for each side (near, far); one number there means both sides.
+PAIRED = ("shoulders", "elbows", "hips", "knees", "ankles")
+
+
+def _paired(raw: dict[str, Any]) -> dict[str, Any]:
+    """A figure's table with each limb's single angle written out for both sides."""
+    figure = dict(raw)
+    for end in ("start", "end"):
+        pose = figure.get(end)
+        if isinstance(pose, dict):
+            figure[end] = {
+                name: [value, value] if name in PAIRED and isinstance(value, int) else value
+                for name, value in pose.items()
+            }
+    return figure
+
+
+def _match_figures(path: Path, exercises: dict[str, Exercise], figures: dict[str, Figure]) -> None:
+    """Every exercise is drawn, and every drawing is of an exercise."""
+    for key in figures:
+        if key not in exercises:
+            raise CatalogError(f"{path}: exercise '{key}': no such exercise in exercises.toml")
+    for key in exercises:
+        if key not in figures:
+            raise CatalogError(f"{path}: exercise '{key}': no poses (a [poses.{key}] table)")
 
 
 def _cross_check(

@@ -59,6 +59,8 @@ NOT_BEFORE_TODAY = (
     "tui.screens.psfs",
     "tui.screens.learn",
     "tui.screens.modals",
+    "tui.widgets.figure",
+    "planner.figure",
 )
 
 #: `rehab status` prints text: no screen, no door (it changes nothing).

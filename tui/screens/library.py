@@ -1,7 +1,8 @@
 """Library: every exercise of the catalog, filtered by stage, kind, equipment and condition.
 
-The highlighted exercise is shown in full beside the list: steps, dose and bounds, cautions,
-neighbours, the evidence note and the source articles. Catalog text is never read as markup.
+The highlighted exercise is shown in full beside the list: steps (under a drawing of its start
+and end poses), dose and bounds, cautions, neighbours, the evidence note and the source
+articles. Catalog text is never read as markup.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from planner.models import (
 from planner.plan import why_not
 from tui.screens.base import MainScreen
 from tui.widgets.commands import Command, PlaceCommands
+from tui.widgets.figure import FigureView
 from tui.widgets.text_fields import WordsInput
 
 StageChoice = int | str | None  # 1–4, "any", or None for all stages
@@ -172,6 +174,14 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
         yield row("⚠ Caution:", caution.text, "caution")
 
     yield heading("Steps")
+    figure = catalog.figures.get(ex.id)
+    if figure is not None:
+        yield Horizontal(
+            FigureView(figure, 0.0, classes="start"),
+            Static(Content("→"), classes="arrow"),
+            FigureView(figure, 1.0, classes="end"),
+            classes="figures",
+        )
     for number, step in enumerate(ex.steps, 1):
         yield row(f"{number}.", step, "step")
 

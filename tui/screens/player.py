@@ -2,6 +2,9 @@
 
 The timing lives in `planner.runner.SessionRun`; this screen draws it, forwards keys, and ticks
 it from the app's clock a few times a second. Tests move the fake clock and call `tick()`.
+Beside the steps, the exercise's stick figure moves with the timer (`planner.figure.motion`);
+below 80 columns, or where the steps would need scrolling beside it, it is left out and not
+drawn.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
+from planner.figure import motion
 from planner.models import NOTE_MAX, Plan, Rating, Session, SessionChoice, Slot, new_id
 from planner.progression import is_flare, reach_moved
 from planner.report import session_summary
@@ -30,10 +35,15 @@ from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
+from tui.widgets.figure import FigureView
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsArea
 
 TICK_S = 0.2
+#: The figure moves in steps of this much of the way (a redraw only when it changes).
+FIGURE_STEPS = 8
+#: The narrowest terminal that shows the figure beside the steps.
+FIGURE_MIN_WIDTH = 80
 
 
 def clock_words(seconds: int) -> str:
@@ -58,6 +68,13 @@ def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
 
 class PlayerScreen(Screen):
     """Run one session of the plan."""
+
+    #: The figure's size: small from 80 columns, larger from 100 (app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (FIGURE_MIN_WIDTH, "-medium"),
+        (100, "-wide"),
+    ]
 
     BINDINGS = [
         Binding("space", "toggle", "Go/Pause"),
@@ -87,14 +104,18 @@ class PlayerScreen(Screen):
         #: the end form's save (or by ctrl+q), so it is one record however it ends.
         self.session_id = new_id()
         self.kept_index = 0  # the exercise the record on disk had reached
+        #: The exercise the figure's place was worked out for (see `place_figure`).
+        self._placed_for: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="player"):
             yield Static(id="where", markup=False)
             yield Static(id="name", markup=False)
-            with VerticalScroll(id="steps-box"):
-                yield Static(id="steps", markup=False)
+            with Horizontal(id="exercise-box"):
+                with VerticalScroll(id="steps-box"):
+                    yield Static(id="steps", markup=False)
+                yield FigureView(None, id="figure")
             yield Static(id="timer", markup=False)
             yield Static(id="counts", markup=False)
         yield Footer()
@@ -111,6 +132,33 @@ class PlayerScreen(Screen):
         self.run = SessionRun.of(items, names)
         self.set_interval(TICK_S, self.tick)
         self.draw()
+
+    def on_resize(self) -> None:
+        """The room changed: whether the figure fits is worked out again."""
+        self.place_figure()
+
+    def place_figure(self) -> None:
+        """The figure goes beside the steps from 80 columns, unless the steps would then need
+        scrolling: the steps and their cautions come first. Worked out for each exercise,
+        before the figure is shown, so a figure left out is never drawn."""
+        run = self.run
+        view = self.query_one("#figure", FigureView)
+        self._placed_for = run.index if run is not None else None
+        view.display = False
+        if self.size.width >= FIGURE_MIN_WIDTH and run is not None:
+            self.call_after_refresh(self._show_figure_if_steps_fit)
+
+    def _show_figure_if_steps_fit(self) -> None:
+        view = self.query_one("#figure", FigureView)
+        box = self.query_one("#steps-box", VerticalScroll)
+        width = view.styles.width
+        if self.run is None or width is None:
+            return
+        beside = box.size.width - int(width.value) - view.styles.margin.left
+        needed = self.query_one("#steps", Static).get_content_height(box.size, self.size, beside)
+        if beside > 0 and needed <= box.size.height:
+            view.display = True
+            self.draw_figure(self.app.now())
 
     def on_screen_suspend(self) -> None:
         """Anything over the player (help, a check-in, a question) pauses the timer: no hold
@@ -185,6 +233,27 @@ class PlayerScreen(Screen):
             parts.append(f"rep {min(item.reps_done + 1, dose.reps)} of {dose.reps}")
         parts.append(f"set {min(item.sets_done + 1, dose.sets)} of {dose.sets}")
         self.query_one("#counts", Static).update(Content(" · ".join(parts)))
+        if run.index != self._placed_for:
+            self.place_figure()
+        self.draw_figure(now)
+
+    def draw_figure(self, now: datetime) -> None:
+        """Move the figure to where the timer says: the end pose in a hold, the start pose
+        between reps; nothing is drawn while it is left out."""
+        view = self.query_one("#figure", FigureView)
+        run = self.run
+        if not view.display or run is None or run.current is None:
+            return
+        item = run.current
+        figure = self.app.catalog.figures.get(item.prescription.exercise_id)
+        if figure is not view.figure:
+            view.show(figure)
+        dose = item.dose
+        holds = dose.hold_s is not None and not (dose.minutes is not None and dose.reps is None)
+        phase = run.phase
+        kind, seconds = (phase.kind, phase.seconds) if phase is not None else (None, 0)
+        t = motion(kind, seconds, run.left(now), holds=holds)
+        view.t = round(t * FIGURE_STEPS) / FIGURE_STEPS
 
     # -- keys ----------------------------------------------------------------------------------
 
