@@ -9,7 +9,6 @@ thirty years stays a readable line and quick to draw. Everything comes from the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,11 +18,9 @@ from textual_plotext import Plot
 from planner.days import DaySum
 from planner.models import StageEvent
 from planner.progression import STAGE_SETTING_KINDS
-from planner.weeks import monday, span_means
+from planner.weeks import days_per_point, monday, pain_points
 from tui.widgets.chart import Chart
 
-#: Windows up to this many days are drawn a point a day; longer ones a point a week or more.
-BY_DAY_UP_TO = 31
 BACK_MARKER = "•"
 LEG_MARKER = "x"
 FLARE_MARKER = "⚑"
@@ -81,15 +78,6 @@ def stage_spans(
     return tuple(spans)
 
 
-def points_per_day(days: Mapping[date, DaySum], field: str, start: date, end: date):
-    """`field` of each day in the window that has one."""
-    return {
-        day: value
-        for day, r in days.items()
-        if start <= day <= end and (value := getattr(r, field)) is not None
-    }
-
-
 def pain_chart_data(
     days: Mapping[date, DaySum],
     start: date,
@@ -100,57 +88,9 @@ def pain_chart_data(
     """The chart of the window `start`–`end` from its day sums: a point a day up to
     `BY_DAY_UP_TO` days, else a point a Monday week, or a point a run of weeks when there are
     more weeks than `columns` (the plot's width in cells)."""
-    back = points_per_day(days, "pain_first", start, end)
-    leg = points_per_day(days, "leg_first", start, end)
-    reach = points_per_day(days, "reach_max", start, end)
-    flares = {
-        day: r.session_flares + r.walk_flares
-        for day, r in days.items()
-        if start <= day <= end and r.session_flares + r.walk_flares
-    }
-    window = (end - start).days + 1
-    if window <= BY_DAY_UP_TO:
-        return PainChartData(
-            start,
-            end,
-            1,
-            tuple((d, float(v)) for d, v in back.items()),
-            tuple((d, float(v)) for d, v in leg.items()),
-            tuple(reach.items()),
-            tuple(flares.items()),
-            stages,
-        )
-    origin = monday(start)
-    weeks = math.ceil(((end - origin).days + 1) / 7)
-    step = 7 * max(1, math.ceil(weeks / max(columns, 1)))
-    return PainChartData(
-        start,
-        end,
-        step,
-        tuple(span_means(back, origin, step).items()),
-        tuple(span_means(leg, origin, step).items()),
-        tuple(span_highest(reach, origin, step).items()),
-        tuple(span_sums(flares, origin, step).items()),
-        stages,
-    )
-
-
-def span_highest(values: Mapping[date, int], origin: date, days: int) -> dict[date, int]:
-    """The highest value in each span of `days` days from `origin`, keyed by its first day."""
-    out: dict[date, int] = {}
-    for day, value in values.items():
-        key = origin + timedelta(days=(day - origin).days // days * days)
-        out[key] = max(out.get(key, value), value)
-    return dict(sorted(out.items()))
-
-
-def span_sums(values: Mapping[date, int], origin: date, days: int) -> dict[date, int]:
-    """The sum of the values in each span of `days` days from `origin`, by its first day."""
-    out: dict[date, int] = {}
-    for day, value in values.items():
-        key = origin + timedelta(days=(day - origin).days // days * days)
-        out[key] = out.get(key, 0) + value
-    return dict(sorted(out.items()))
+    step = days_per_point(start, end, columns)
+    points = pain_points(days, start, end, step)
+    return PainChartData(start, end, step, *points, stages=stages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,6 +122,39 @@ def shows_reach(data: PainChartData, width: int) -> bool:
     )
 
 
+def stage_runs(data: PainChartData) -> list[tuple[int, int, str]]:
+    """The stages as drawn, each (its first day's offset in the window, stage, name): by day on
+    a chart by day; else each point takes the stage in force on most of its days, and points of
+    the same stage run together."""
+    days = data.days
+    spans = [((first - data.start).days, stage, name) for first, stage, name in data.stages]
+    step = data.days_per_point
+    if step == 1 or not spans:
+        return spans
+    origin = (monday(data.start) - data.start).days  # the first point's Monday, 0 or before
+    held: list[dict[tuple[int, str], int]] = [{} for _ in range((days - 1 - origin) // step + 1)]
+    for n, (begin, stage, name) in enumerate(spans):
+        end = spans[n + 1][0] if n + 1 < len(spans) else days
+        while begin < end:
+            i = (begin - origin) // step
+            stop = min(end, origin + (i + 1) * step)
+            held[i][stage, name] = held[i].get((stage, name), 0) + stop - begin
+            begin = stop
+    runs: list[tuple[int, int, str]] = []
+    for i, stages in enumerate(held):
+        if stages:
+            stage, name = max(stages, key=stages.__getitem__)
+            if not runs or runs[-1][1] != stage:
+                runs.append((max(origin + i * step, 0), stage, name))
+    return runs
+
+
+def drawn_stages(data: PainChartData, width: int) -> list[tuple[int, int, str]]:
+    """`stage_runs`, or none when they would be closer than a few cells apart on average."""
+    runs = stage_runs(data)
+    return runs if len(runs) <= max(width - GUTTER, 1) / 6 else []
+
+
 def legend(
     data: PainChartData, width: int, highest: int | None = None, latest: int | None = None
 ) -> str:
@@ -191,8 +164,10 @@ def legend(
     if data.leg:
         parts.append(f"{LEG_MARKER} leg")
     parts.append(f"{FLARE_MARKER} flare")
-    if len(data.stages) > 1:
+    if len(drawn_stages(data, width)) > 1:
         parts.append("│ stage change")
+    elif len(stage_runs(data)) > 1:
+        parts.append("too many stage changes to draw (the Stages line lists them)")
     if shows_reach(data, width):
         parts.append("1–4 under the leg: how far down (buttock, thigh, below knee, foot)")
     if highest is not None:
@@ -248,9 +223,9 @@ class PainChart(Chart[PainChartData]):
         plt.xlabel(what_a_point_is(data))
 
         # The stages: a line where each begins, its number and name on top where they fit.
-        for n, (first, stage, name) in enumerate(data.stages):
-            begins = (first - data.start).days
-            ends = (data.stages[n + 1][0] - data.start).days if n + 1 < len(data.stages) else last
+        spans = drawn_stages(data, width)
+        for n, (begins, stage, name) in enumerate(spans):
+            ends = spans[n + 1][0] if n + 1 < len(spans) else last
             if n:
                 plt.vertical_line(begins - 0.5)
             room = (ends - begins) * per_day - 1
