@@ -59,8 +59,8 @@ class WalkChart(Chart[WalkWeeks]):
         plt.yaxes(True, False)
         plt.xlim(-0.5, len(xs) - 0.5)
         plt.ylim(0, top * 1.1)
-        step = next((s for s in (15, 30, 60, 120, 300, 600) if top / s <= 4), 1200)
-        plt.yticks(list(range(0, int(top * 1.1) + 1, step)))
+        # 0, this week's aim and the top: a few cells of height cannot say more.
+        plt.yticks(sorted({0, aims[-1], top}))
         # The aim first, across each week: a bar that reaches it covers it, one that falls
         # short leaves it showing above.
         for x, aim in zip(xs, aims, strict=True):
