@@ -17,8 +17,10 @@ from tui.widgets.pain_chart import (
     LEG_MARKER,
     PainChart,
     PainChartData,
+    drawn_stages,
     legend,
     pain_chart_data,
+    stage_runs,
     stage_spans,
 )
 
@@ -174,3 +176,46 @@ async def test_someone_without_leg_symptoms_gets_the_back_line_alone():
         lines = pilot.app.query_one(PainChart).render().plain.splitlines()
     assert any(line.count(BACK_MARKER) > 20 for line in lines)
     assert not any(LEG_MARKER in line for line in lines[:-3])  # above the dates and words
+
+
+async def test_how_far_down_the_leg_is_written_under_the_leg_line_by_day():
+    start = END - timedelta(days=29)
+    days = {
+        start + timedelta(days=n): DaySum(checkins=1, pain_first=1, leg_first=7, reach_max=3)
+        for n in range(30)
+    }
+    data = pain_chart_data(days, start, END)
+    assert "1–4 under the leg" in legend(data, 78)
+    async with ChartApp(data).run_test(size=(80, 14)) as pilot:
+        await pilot.pause()
+        lines = pilot.app.query_one(PainChart).render().plain.splitlines()
+    [leg_row] = [n for n, line in enumerate(lines) if line.count(LEG_MARKER) > 20]
+    assert lines[leg_row + 1].count("3") >= 25  # a digit under (nearly) every day
+    # By week there is no digit a day: the legend does not promise one.
+    long = pain_chart_data(days, END - timedelta(days=89), END)
+    assert "under the leg" not in legend(long, 78)
+
+
+def test_a_point_of_weeks_takes_the_stage_held_most_of_its_days_and_too_many_are_not_drawn():
+    start = date(2026, 8, 3)  # a Monday
+    names = {3: "Strengthen", 4: "Condition"}
+    # Stage 4 from the start; stage 3 from Friday to Sunday of the second week (3 of its 7
+    # days), and from Thursday to Sunday of the fourth (4 of 7).
+    stages = (
+        (start, 4, names[4]),
+        (start + timedelta(days=11), 3, names[3]),
+        (start + timedelta(days=14), 4, names[4]),
+        (start + timedelta(days=24), 3, names[3]),
+        (start + timedelta(days=28), 4, names[4]),
+    )
+    data = pain_chart_data({}, start, start + timedelta(days=69), stages)
+    assert data.days_per_point == 7
+    assert stage_runs(data) == [(0, 4, "Condition"), (21, 3, "Strengthen"), (28, 4, "Condition")]
+    flipping = tuple(
+        (start + timedelta(days=7 * n), 3 + n % 2, names[3 + n % 2]) for n in range(10)
+    )
+    data = pain_chart_data({}, start, start + timedelta(days=69), flipping)
+    assert len(stage_runs(data)) == 10
+    assert drawn_stages(data, 200) == stage_runs(data)
+    assert drawn_stages(data, 40) == []  # ten changes in 36 columns: none drawn
+    assert "too many stage changes" in legend(data, 40)
