@@ -5,6 +5,7 @@ Importing this module imports plotext: Progress imports it when it is opened."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,8 +18,12 @@ from tui.widgets.chart import Chart
 WEEKS = 10
 BAR_COLOR = (0, 130, 200)
 AIM_MARKER = "━"
-#: The cells a week's date needs under its bar ("14 Nov" and a space).
-TICK = 7
+#: The cells a week's date needs under its bar ("14 Nov" and two spaces). plotext drops a
+#: label that would touch another, and which one it drops is not always the same: the chart
+#: gives it none that touch.
+TICK = 8
+#: The cells left of the bars: the minutes' labels (up to four digits) and the axis.
+GUTTER = 6
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,21 @@ class WalkChart(Chart[WalkWeeks]):
         plt.yaxes(True, False)
         plt.xlim(-0.5, len(xs) - 0.5)
         plt.ylim(0, top * 1.1)
-        # 0, this week's aim and the top: a few cells of height cannot say more.
-        plt.yticks(sorted({0, aims[-1], top}))
+        # 0, this week's aim and the top (a few rows cannot say more), two rows apart at least.
+        rows = max(height - 3, 2)
+        row = top * 1.1 / (rows - 1)
+        ticks = [0]
+        for value in (aims[-1], top):
+            if value - ticks[-1] >= 2 * row:
+                ticks.append(value)
+        plt.yticks(ticks)
         # The aim first, across each week: a bar that reaches it covers it, one that falls
         # short leaves it showing above.
         for x, aim in zip(xs, aims, strict=True):
             plt.plot([x - 0.5, x + 0.5], [aim, aim], marker=AIM_MARKER, color="default")
         plt.bar(xs, minutes, width=0.6, color=BAR_COLOR)
-        # A date under every bar, or every other one when they would touch.
-        every = 1 if (width - 8) / len(xs) >= TICK else 2
+        # A date under every bar, or under every other one (or fewer) when they would touch.
+        every = math.ceil(TICK / max((width - GUTTER) / len(xs), 1))
         shown = xs[::-every][::-1]
         plt.xticks(shown, [f"{data.weeks[x][0].day} {data.weeks[x][0]:%b}" for x in shown])
         plt.ylabel("minutes a week")
