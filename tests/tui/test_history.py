@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from textual.widgets import DataTable, Input, Static
 
@@ -13,15 +13,7 @@ from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import first_run, text_of, type_into
 from tui.parse import InputProblem
-from tui.screens.history import (
-    PAGE,
-    ChartData,
-    HistoryScreen,
-    PainChart,
-    SessionDetailScreen,
-    chart_lines,
-    psfs_line,
-)
+from tui.screens.history import PAGE, HistoryScreen, SessionDetailScreen, psfs_line
 from tui.screens.modals import Problem
 from tui.screens.psfs import PsfsScreen, read_rating
 
@@ -377,44 +369,21 @@ def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, 
         )
 
 
-def test_the_chart_is_four_rows_tall_and_a_recorded_zero_still_shows():
-    data = ChartData(date(2026, 11, 1), date(2026, 11, 4), {date(2026, 11, 1): 0})
-    data.checkins |= {date(2026, 11, 2): 5, date(2026, 11, 3): 10}
-    lines = chart_lines(data, 80)
-    assert len(lines) == 5  # four rows of bars, then the sessions' marks
-    bars = [line[4 : 4 + 4 * 3] for line in lines[:4]]  # 4 days, 3 cells each
-    column = [[row[c * 3] for row in bars] for c in range(4)]  # top to bottom, per day
-    assert column[0] == [" ", " ", " ", "▁"]  # 0: a low bar, not nothing
-    assert column[1] == [" ", "▁", "█", "█"]  # 5: the lower half, and a sliver above
-    assert column[2] == ["█", "█", "█", "█"]  # 10: the full height
-    assert column[3] == [" ", " ", " ", " "]  # no check-in: a gap
-
-
-def test_a_short_chart_is_two_rows_and_still_tells_four_from_five():
-    data = ChartData(date(2026, 11, 1), date(2026, 11, 3), {date(2026, 11, 1): 0})
-    data.checkins |= {date(2026, 11, 2): 4, date(2026, 11, 3): 5}
-    lines = chart_lines(data, 80, rows=2)
-    assert len(lines) == 3 and lines[0].startswith("10▕") and lines[1].startswith(" 0▕")
-    bars = [line[4 : 4 + 3 * 3] for line in lines[:2]]
-    column = [[row[c * 3] for row in bars] for c in range(3)]
-    assert column[0] == [" ", "▁"]  # 0: a low bar
-    assert column[1] != column[2]  # 4 and 5 differ
-
-
 async def test_the_chart_says_the_highest_and_latest_of_every_check_in_not_only_the_first(
     make_app, data_file, clock
 ):
-    """Bars show the day's first check-in (the one the rules read); "highest" and "latest" must
-    not hide a worse check-in later the same day."""
+    """The line shows the day's first check-in (the one the rules read); "highest" and "latest"
+    must not hide a worse check-in later the same day."""
+    from tui.widgets.pain_chart import PainChart
+
     async with make_app().run_test(size=SMALL) as pilot:
         await first_run(pilot)
         today = clock().replace(hour=8)
         for hours, pain in ((0, 3), (4, 8), (6, 5)):
             pilot.app.repo.record_checkin(CheckIn(at=today + timedelta(hours=hours), pain=pain))
         history = await open_history(pilot)
-        lines = str(history.query_one(PainChart).render()).splitlines()
-        assert lines[0].endswith("highest 8") and lines[1].endswith("latest 5"), lines
-        assert history.query_one(PainChart).data.checkins == {today.date(): 3}
+        assert "check-ins: highest 8, latest 5" in text_of(history, "#history-legend")
+        assert history.query_one(PainChart).data.back == ((today.date(), 3.0),)
 
 
 async def test_a_scrollbar_thumb_is_whole_cells_never_glyphs_that_read_as_chart(make_demo_app):
@@ -466,6 +435,7 @@ async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_
     until the table is scrolled to them."""
     from door import close_years
     from planner.synthetic import generate
+    from tui.widgets.pain_chart import PainChart
 
     made = generate(catalog, 900, clock(), seed=3)
     screens: dict[str, dict[str, object]] = {}
@@ -496,7 +466,7 @@ async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_
                 for key in ("#history-shown", "#history-walks", "#history-legend")
             }
             for chart in history.query(PainChart):
-                drawn[chart.id] = str(chart.render())
+                drawn[chart.id] = (chart.data, str(chart.render()))
             assert read == []  # day sums only: no closed year's record was decoded
             while history.loaded < history.total:
                 await pilot.press("m")

@@ -24,5 +24,10 @@ async def test_history_draws_a_check_in_dated_tomorrow_in_every_window(make_app,
         for window in range(len(WINDOWS)):
             screen.action_window(str(window))
             await pilot.pause()
-            chart = screen.query_one("#history-chart").render().plain
-            assert "highest 9" in chart, (WINDOWS[window], chart)
+            legend = str(screen.query_one("#history-legend").render())
+            assert "highest 9" in legend, (WINDOWS[window], legend)
+            data = screen.query_one("#history-chart").data
+            tomorrow = (clock.now + timedelta(days=1)).date()
+            last, _ = data.back[-1]
+            assert data.end == tomorrow
+            assert last <= tomorrow < last + timedelta(days=data.days_per_point)

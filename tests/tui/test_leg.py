@@ -11,12 +11,12 @@ from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import answer_all, first_run, text_of, type_into
 from tests.tui.test_daily_loop import listen
 from tests.tui.test_daily_path import run_to_the_end
-from tui.screens.history import ROWS, SHORT_ROWS, PainChart
 from tui.screens.modals import PainScreen
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.leg_fields import LegFields
+from tui.widgets.pain_chart import LEG_MARKER, PainChart
 
 
 async def rate(pilot, back: str, leg: str, reach: str) -> None:
@@ -91,10 +91,12 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         # History draws the leg apart from the back, with how far down the leg each day.
         await pilot.press("4")
         await pilot.pause()
-        leg_chart = app.screen.query_one("#history-leg-chart")
-        assert leg_chart.display
-        lines = leg_chart.render().plain.splitlines()
-        assert lines[-1].rstrip().endswith("3   how far down")  # below the knee, today
+        chart = app.screen.query_one("#history-chart", PainChart).data
+        today = clock().date()
+        # The day's first ratings: the first run's check-in (back 3, leg 5).
+        assert dict(chart.leg)[today] == 5 and dict(chart.back)[today] == 3
+        assert dict(chart.reach)[today] == 3  # below the knee, today
+        assert "1–4 under the leg: how far down" in text_of(app.screen, "#history-legend")
 
         # Then a walk (issue 16, part 2): w first asks how long they walk comfortably (20 min:
         # the programme starts at 16), then logs one, with the leg after it rated apart.
@@ -135,19 +137,19 @@ async def test_a_sciatica_user_centralises_then_peripheralises_during_an_exercis
         assert "an exercise was stopped because the leg symptoms spread further down" in reasons
 
 
-async def test_history_has_a_leg_chart_only_for_someone_with_leg_symptoms(make_demo_app):
+async def test_history_draws_a_leg_line_only_for_someone_with_leg_symptoms(make_demo_app):
     app = make_demo_app()  # the demo person has sciatica: back and leg rated apart
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("4")
         await pilot.pause()
-        assert app.screen.query_one("#history-leg-chart").display
-        assert app.screen.query_one("#history-leg-legend").display
-        # Two charts at 80×24: both are short, so the sessions keep rows of their own.
-        assert [c.rows for c in app.screen.query(PainChart)] == [SHORT_ROWS, SHORT_ROWS]
+        chart = app.screen.query_one("#history-chart", PainChart)
+        assert chart.data.leg and f"{LEG_MARKER} leg" in text_of(app.screen, "#history-legend")
+        # At 80×24 the chart is short, so the sessions keep rows of their own.
+        assert chart.size.height == 8
         assert app.screen.query_one("#history-table").size.height >= 1 + 5  # header, 5 rows
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert [c.rows for c in app.screen.query(PainChart)] == [ROWS, ROWS]
+        assert chart.size.height == 12
     app = make_demo_app(seed=8)  # the same person with back pain alone: no leg ratings
     repo = app.repo
     repo.save(
@@ -161,9 +163,10 @@ async def test_history_has_a_leg_chart_only_for_someone_with_leg_symptoms(make_d
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("4")
         await pilot.pause()
-        assert not app.screen.query_one("#history-leg-chart").display
-        assert not app.screen.query_one("#history-leg-legend").display
-        assert app.screen.query_one("#history-chart", PainChart).rows == ROWS  # room enough
+        chart = app.screen.query_one("#history-chart", PainChart)
+        assert chart.data.back and chart.data.leg == () and chart.data.reach == ()
+        assert " leg" not in text_of(app.screen, "#history-legend")
+        assert LEG_MARKER not in "".join(chart.render().plain.splitlines()[:-2])  # no leg line
 
 
 async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, data_file, clock):

@@ -61,6 +61,9 @@ NOT_BEFORE_TODAY = (
     "tui.screens.modals",
     "tui.widgets.figure",
     "planner.figure",
+    "tui.widgets.chart",
+    "tui.widgets.pain_chart",
+    "tui.widgets.walk_chart",
 )
 
 #: `rehab status` prints text: no screen, no door (it changes nothing).
@@ -144,3 +147,47 @@ def test_the_app_imports_only_what_today_needs_before_its_first_paint(checked_fi
 def test_status_imports_no_textual_and_nothing_it_does_not_print(checked_file):
     modules, *_ = loaded(STATUS, checked_file)
     assert found(modules.split(), NOT_AT_START + NOT_BEFORE_TODAY + NOT_IN_STATUS) == []
+
+
+PLACES_THEN_HISTORY = """
+import sys
+from datetime import datetime
+
+from rehab.cli import parse
+from rehab.launch import opened
+from store import resolve_data_path
+
+args = parse(["--data", sys.argv[1]])
+seen = {}
+
+
+async def places_then_history(pilot):
+    await pilot.pause()
+    # Every place's module imported, as RehabApp does once Today is up: still no chart.
+    for module in ("tui.screens.history", "tui.screens.progress"):
+        __import__(module)
+    seen["places"] = sorted(sys.modules)
+    await pilot.press("4")
+    await pilot.pause()
+    seen["history"] = type(pilot.app.screen).__name__
+    seen["opened"] = sorted(sys.modules)
+    pilot.app.exit()
+
+
+now = datetime(2026, 11, 21, 12, 0)
+with opened(resolve_data_path(args.data), lambda: now) as app:
+    app.run(headless=True, size=(100, 30), auto_pilot=places_then_history)
+print(seen["history"])
+print(" ".join(seen["places"]))
+print(" ".join(seen["opened"]))
+"""
+
+
+def test_the_charts_plotting_library_is_imported_when_history_opens_not_with_its_module(
+    checked_file,
+):
+    screen, places, opened, *_ = loaded(PLACES_THEN_HISTORY, checked_file)
+    charts = ("plotext", "textual_plotext", "tui.widgets.chart", "tui.widgets.pain_chart")
+    assert found(places.split(), charts) == []
+    assert screen == "HistoryScreen"
+    assert set(found(opened.split(), charts)) >= set(charts)

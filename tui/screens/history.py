@@ -6,10 +6,8 @@ Quick with ten years of records: the store is asked only for the chosen window
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len, set_cell_size
@@ -21,7 +19,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -215,152 +212,8 @@ def psfs_line(
     return line
 
 
-# ---------------------------------------------------------------------------------------------
-# The pain chart: a text chart with a fixed 0–10 scale, so a gap means "nothing recorded".
-
-BLOCKS = " ▁▂▃▄▅▆▇█"
-GUTTER = 4  # "10▕ "
-RIGHT = 12  # "  highest 7"
-ROWS = 4  # the bars' height: 32 eighths, so pain 4 and 5 differ by more than a sliver
-#: On a short terminal with the leg's chart too, both charts are this tall (16 eighths: pain
-#: 4 and 5 still differ) and lose their top margin, so the sessions keep rows of their own.
-SHORT_ROWS = 2
-SHORT_BELOW = 32  # terminal lines
-
-
-@dataclass
-class ChartData:
-    """What the pain chart draws for a window: the day's first check-in, the sessions' pain
-    and flares, and for the leg's chart how far down the leg each day."""
-
-    start: date
-    end: date
-    #: per day: the day's first check-in, the one the rules read (README, safety rules)
-    checkins: dict[date, int] = field(default_factory=dict)
-    #: per day: (sessions, flares, the sum of pain after minus before, how many said after)
-    sessions: dict[date, Marks] = field(default_factory=dict)
-    #: the highest and the latest of every check-in in the window, later ones of a day included
-    highest: int | None = None
-    latest: int | None = None
-    #: The leg's chart (README, safety rules): per day, how far down the leg at most (REACHES
-    #: index). Its row of digits takes the place of the session marks.
-    reach: dict[date, int] | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-
-def level(pain: float, rows: int = ROWS) -> int:
-    """Pain 0–10 as 1–(8 × rows) eighths of the bars' rows: a recorded 0 still shows as a low
-    bar."""
-    top = rows * 8
-    return 1 + int((pain * (top - 1) + 5) // 10)
-
-
-Marks = tuple[int, int, int, int]
-
-
-def session_mark(marks: Marks) -> str:
-    """The chart's mark for a column's sessions: a flare, eased, the same or worse."""
-    sessions, flares, change_sum, change_n = marks
-    if not sessions:
-        return " "
-    if flares:
-        return "⚑"
-    if not change_n:
-        return "•"
-    mean = change_sum / change_n
-    return "▼" if mean <= -0.5 else "▲" if mean >= 0.5 else "•"
-
-
-def chart_columns(days: int, width: int) -> int:
-    """How many columns the chart has: a day each while they fit, else fewer, each a mean."""
-    return min(days, max(width - GUTTER - RIGHT, 8))
-
-
-def chart_lines(data: ChartData, width: int, rows: int = ROWS) -> list[str]:
-    """`rows` lines of check-in bars (two or more), then a mark per column for the sessions."""
-    room = max(width - GUTTER - RIGHT, 8)
-    days = data.days
-    columns = chart_columns(days, width)
-    cell = max(1, min(3, room // days)) if days <= room else 1
-    pains: list[list[int]] = [[] for _ in range(columns)]
-    runs: list[list[int]] = [[0, 0, 0, 0] for _ in range(columns)]
-
-    def column(day: date) -> int:
-        # Days outside the chart's span land on its first or last column, never past them.
-        return min(max((day - data.start).days * columns // days, 0), columns - 1)
-
-    for day, pain in data.checkins.items():
-        pains[column(day)].append(pain)
-    for day, marks in data.sessions.items():
-        run = runs[column(day)]
-        for n, value in enumerate(marks):
-            run[n] += value
-    reach: list[list[int]] = [[] for _ in range(columns)]
-    for day, furthest in (data.reach or {}).items():
-        reach[column(day)].append(furthest)
-    bars: list[list[str]] = [[] for _ in range(rows)]  # top row first
-    marks = []
-    for col in range(columns):
-        n = level(sum(pains[col]) / len(pains[col]), rows) if pains[col] else 0
-        for row in range(rows):
-            eighths = min(max(n - 8 * (rows - 1 - row), 0), 8)
-            bars[row].append(BLOCKS[eighths] * cell)
-        if data.reach is not None:
-            marks.append((str(max(reach[col])) if reach[col] else " ").ljust(cell))
-        else:
-            marks.append(session_mark(tuple(runs[col])).ljust(cell))  # type: ignore[arg-type]
-    flares = sum(m[1] for m in data.sessions.values())
-    right = [
-        f"  highest {data.highest}" if data.highest is not None else "  no check-in",
-        f"  latest {data.latest}" if data.latest is not None else "",
-    ] + [""] * (rows - 2)
-    axis = ["10"] + ["  "] * (rows - 2) + [" 0"]
-    lines = [f"{axis[r]}▕ {''.join(bars[r])}{right[r]}" for r in range(rows)]
-    if data.reach is not None:
-        lines.append(f"  ▕ {''.join(marks)}  how far down")
-    else:
-        lines.append(f"  ▕ {''.join(marks)}  {flares} flare{'s' if flares != 1 else ''}")
-    return lines
-
-
-LEG_LEGEND = "leg bars · how far down: 0 none 1 buttock 2 thigh 3 below knee 4 foot"
-
-
-LEGEND = "bars: each day's first check-in · sessions: ▼ eased • same ▲ worse ⚑ flare"
-
-
-def legend(data: ChartData, width: int) -> str:
-    """The words under the chart, saying how many days a column holds when it holds several."""
-    per_column = data.days / chart_columns(data.days, width)
-    if per_column <= 1:
-        return LEGEND
-    return f"{LEGEND} · a column is up to {math.ceil(per_column)} days: their mean"
-
-
-class PainChart(Widget):
-    """Pain over the window, drawn to the width it is given."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.data: ChartData | None = None
-        self.rows = ROWS
-
-    def set_rows(self, rows: int) -> None:
-        if rows != self.rows:
-            self.rows = rows
-            self.refresh(layout=True)
-
-    def show(self, data: ChartData) -> None:
-        self.data = data
-        self.refresh()
-
-    def render(self) -> Content:
-        if self.data is None or not (self.data.checkins or self.data.sessions):
-            return Content("No check-ins or sessions in this period yet: press c to check in.")
-        return Content("\n".join(chart_lines(self.data, self.size.width, self.rows)))
+#: Below this many lines the pain chart is drawn short, so the sessions keep rows of their own.
+SHORT_BELOW = 32
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,10 +277,11 @@ class HistoryScreen(MainScreen):
             yield Static(id="history-stages", markup=False, classes="history-line")
             yield Static(id="history-psfs", markup=False, classes="history-line")
             yield Static(id="history-walks", markup=False, classes="history-line")
+            # The chart's module (and plotext) is imported when History is first opened.
+            from tui.widgets.pain_chart import PainChart
+
             yield PainChart(id="history-chart")
             yield Static(id="history-legend", markup=False)
-            yield PainChart(id="history-leg-chart")
-            yield Static(LEG_LEGEND, id="history-leg-legend", markup=False)
             table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             for label, key in (
                 ("Date", "date"),
@@ -463,13 +317,9 @@ class HistoryScreen(MainScreen):
         self._fit_charts()
 
     def _fit_charts(self) -> None:
-        """Short charts on a short terminal when the leg has one too (80×24 would otherwise
-        leave the sessions' table no row), full ones otherwise."""
-        leg = self.query_one("#history-leg-chart", PainChart)
-        short = leg.display and self.app.size.height < SHORT_BELOW
-        self.query_one("#history").set_class(short, "-short")
-        for chart in self.query(PainChart):
-            chart.set_rows(SHORT_ROWS if short else ROWS)
+        """A short chart on a short terminal (80×24 would otherwise leave the sessions' table
+        no row), a taller one otherwise."""
+        self.query_one("#history").set_class(self.app.size.height < SHORT_BELOW, "-short")
 
     def refresh_view(self) -> None:
         app = self.app
@@ -538,50 +388,39 @@ class HistoryScreen(MainScreen):
         # "All" begins with the first record; a window with its first day. A record dated
         # after today (a clock that was wrong) is shown where it falls, never dropped and
         # never a crash: the chart then runs on to its day.
-        held = [day for day, r in days.items() if r.sessions or r.checkins]
-        first = held[0] if held else today
-        last = max([today, *held[-1:]])
-        rated = [r for r in days.values() if r.checkins]
-        data = ChartData(
-            first if since is None else since.date(),
-            last,
-            {day: r.pain_first for day, r in days.items() if r.pain_first is not None},
-            {
-                day: (r.sessions, r.session_flares, r.change_sum, r.change_n)
-                for day, r in days.items()
-                if r.sessions
-            },
-            highest=max((r.pain_high for r in rated), default=None),  # type: ignore[type-var]
-            latest=rated[-1].pain_last if rated else None,
-        )
-        self.query_one("#history-chart", PainChart).show(data)
-        self.show_leg(first if since is None else since.date(), last, days)
-        # The chart fills the width inside the screen's padding (1 cell each side).
-        self.query_one("#history-legend", Static).update(
-            Content(legend(data, self.drawn_width - 2))
+        from tui.widgets.pain_chart import (
+            GUTTER,
+            PainChart,
+            legend,
+            pain_chart_data,
+            stage_spans,
         )
 
-    def show_leg(self, start: date, today: date, days: Mapping[date, DaySum]) -> None:
-        """The leg's own chart under the back's, for someone who rates it (README, safety rules):
-        the day's first leg rating (a check-in's, or before a session) as bars, and how far down
-        the leg the symptoms reached at most each day."""
-        legs = [r for r in days.values() if r.leg_first is not None]
-        chart = self.query_one("#history-leg-chart", PainChart)
-        shown = bool(legs)
-        chart.display = shown
-        self.query_one("#history-leg-legend").display = shown
-        self._fit_charts()
-        if not shown:
-            return
-        data = ChartData(
+        held = [day for day, r in days.items() if r.sessions or r.checkins]
+        first = held[0] if held else today
+        start = first if since is None else since.date()
+        last = max([today, *held[-1:]])
+        names = {n: stage.name for n, stage in app.catalog.stages.items()}
+        data = pain_chart_data(
+            days,
             start,
-            today,
-            {day: r.leg_first for day, r in days.items() if r.leg_first is not None},
-            highest=max(r.leg_high for r in legs),  # type: ignore[type-var]
-            latest=legs[-1].leg_last,
-            reach={day: r.reach_max for day, r in days.items() if r.reach_max is not None},
+            last,
+            stage_spans(app.repo.stage_events(), start, last, names),
+            columns=self.drawn_width - 2 - GUTTER,
         )
-        chart.show(data)
+        self.query_one("#history-chart", PainChart).update(data)
+        rated = [r for r in days.values() if r.checkins]
+        self.query_one("#history-legend", Static).update(
+            Content(
+                legend(
+                    data,
+                    self.drawn_width - 2,
+                    highest=max((r.pain_high for r in rated), default=None),  # type: ignore[type-var]
+                    latest=rated[-1].pain_last if rated else None,
+                )
+            )
+        )
+        self._fit_charts()
 
     def _line(self, selector: str, label: str, text: Content) -> None:
         self.query_one(selector, Static).update(

@@ -49,16 +49,29 @@ class ProgressScreen(MainScreen):
             yield Static(id="criteria", markup=False)
             yield Static(id="stepback", markup=False)
             yield Static(id="walking", markup=False)
+            # The chart's module (and plotext) is imported when Progress is first opened.
+            from tui.widgets.walk_chart import WalkChart
+
+            yield WalkChart(id="walk-chart")
+            yield Static(id="walk-legend", markup=False, classes="dim")
             yield Static(id="psfs", markup=False)
             yield Static(id="events", markup=False)
 
     def show_walking(self, walk) -> None:
         """The walking programme: this week's minutes against the week's aim, and why the
         day's minutes are what they are (planner.walking)."""
+        from tui.widgets.walk_chart import WalkChart, legend, walk_weeks
+
         widget = self.query_one("#walking", Static)
+        chart = self.query_one("#walk-chart", WalkChart)
+        chart.display = walk is not None
+        self.query_one("#walk-legend").display = walk is not None
         if walk is None:
             widget.update(Content("Walking: not set up yet. On Today, w asks how long you walk."))
             return
+        data = walk_weeks(walk)
+        chart.update(data)
+        self.query_one("#walk-legend", Static).update(Content(legend(data)))
         widget.update(
             Content.assemble(
                 ("Walking this week", "bold"),
