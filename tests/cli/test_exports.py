@@ -640,6 +640,30 @@ def test_out_onto_the_data_file_is_refused(demo_file):
     assert demo_file.read_bytes() == before
 
 
+@pytest.mark.parametrize("fmt", ["json", "md", "csv"])
+def test_out_onto_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(demo_file, tmp_path, fmt):
+    """`--out /dev/null` or a pipe: renaming a new file over it would replace the device (as
+    root, /dev/null itself); the export is written into it instead."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got = bytearray()
+
+    def read() -> None:
+        with open(pipe, "rb") as stream:
+            got.extend(stream.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    code, _, err = cli("export", "--format", fmt, "--out", str(pipe), "--data", str(demo_file))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe was replaced by a file"
+    assert got == export(demo_file, fmt).encode("utf-8")
+
+
 def test_out_into_an_unwritable_folder_is_one_line(demo_file, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir()
