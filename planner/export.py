@@ -20,6 +20,7 @@ from statistics import mean
 from typing import Any
 
 from planner import report_words as voice
+from planner.chart import PainChart, PainWeek, StageMark
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
 from planner.direction import SessionSigns, preference_of, signs
@@ -695,6 +696,20 @@ def markdown_report(
     the current stage are always shown as they are now. (Pass the sessions of the day before
     `since` too, and all stage events: they date a 24-hour flare and the programme's start.)
     """
+    return report_with_chart(catalog, data, now, since, notes)[0]
+
+
+def report_with_chart(
+    catalog: Catalog,
+    data: ReportData,
+    now: datetime,
+    since: date | None = None,
+    notes: int = 10,
+    chart_link: str | None = None,
+) -> tuple[str, PainChart]:
+    """`markdown_report`, and what its pain chart draws (`planner.chart`), from the same one
+    pass over the sessions. With `chart_link` (the chart's file name, beside the report), the
+    report shows the chart under its summary."""
     checkins = sorted(_since(data.checkins, since, "at"), key=lambda c: c.at)
     sessions = data.sessions
     if isinstance(sessions, Sequence):
@@ -706,6 +721,7 @@ def markdown_report(
     history = History.of(seen.recent, checkins, _since(data.events, since, "at"))
     ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
     every_rating = sorted(data.psfs, key=lambda r: r.at)  # the baseline is the first ever
+    by_week = _pain_weeks(history, seen)
     today = now.date()
     period = f"from {voice.day(since)} to {voice.day(today)}" if since else "all history"
     lines = [
@@ -722,7 +738,7 @@ def markdown_report(
         "Profile": _profile_section(data.profile),
         "Current stage": _current_section(catalog, data, seen, now),
         "Stage timeline": _timeline_section(catalog, history.events),
-        "Pain trend": _pain_section(history, seen),
+        "Pain trend": _pain_section(history, seen, by_week),
         "PSFS trend": _psfs_section(ratings, psfs_change(every_rating, catalog.rules)),
         "Adherence": _adherence_section(data, seen, today, since),
         "Walking": _walking_section(catalog, data, now, since),
@@ -735,7 +751,12 @@ def markdown_report(
     for title in SECTIONS:
         body = parts[title] or [NONE_YET]
         lines += [f"## {title}", "", *body, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        if title == "Summary" and chart_link is not None:
+            from urllib.parse import quote  # a file name as a link: spaces and brackets escaped
+
+            lines += [f"![Back and leg pain by Monday week]({quote(chart_link)})", ""]
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    return text, _pain_chart(catalog, history, by_week)
 
 
 #: The summary a clinician reads first stays within one screen.
@@ -1024,12 +1045,10 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
-def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
-    """Weekly means of the day's first check-in and of pain before and after sessions; with
-    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
-    rules)."""
+def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list]]:
+    """By Monday week: the day's first check-ins (back "in", and "leg"), pain before and after
+    sessions, and how far down the leg the symptoms reached: the pain table and the chart."""
     firsts = first_checkins_by_day(history.checkins)
-    legged = any(c.leg_pain is not None for c in firsts.values()) or seen.legged
     by_week: dict[date, dict[str, list]] = {}
 
     def week_of(day: date) -> dict[str, list]:
@@ -1050,6 +1069,38 @@ def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
         w = week_of(start)
         for name in ("before", "after", "reach"):
             w[name] += sums[name]
+    return by_week
+
+
+def _pain_chart(
+    catalog: Catalog, history: History, by_week: dict[date, dict[str, list]]
+) -> PainChart:
+    """What the chart draws: the pain table's check-in means (to its one decimal), each stage
+    change on its Monday week, and the first check-in's back pain."""
+    weeks = tuple(
+        PainWeek(
+            week,
+            float(_mean(w["in"])) if w["in"] else None,
+            float(_mean(w["leg"])) if w["leg"] else None,
+        )
+        for week, w in sorted(by_week.items())
+    )
+    marks = tuple(
+        StageMark(_week(e.at.date()), f"→{e.to_stage}")
+        for e in history.events
+        if e.to_stage != e.from_stage
+    )
+    firsts = first_checkins_by_day(history.checkins)
+    start = next(iter(firsts.values())).pain if firsts else None
+    return PainChart(weeks, marks, start)
+
+
+def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[str]:
+    """Weekly means of the day's first check-in and of pain before and after sessions; with
+    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
+    rules)."""
+    firsts = first_checkins_by_day(history.checkins)
+    legged = any(c.leg_pain is not None for c in firsts.values()) or seen.legged
     if not by_week:
         return []
     head = ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"]

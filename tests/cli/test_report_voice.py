@@ -170,7 +170,7 @@ def test_the_reports_reasons_speak_of_the_person_not_to_them(demo_file):  # noqa
         "Check-in 8/10 on Thu 2026-11-19",
         "Chosen by the person.",
         "Stage 3 chosen over the recommended 2; the person's reason: felt ok",
-        "Sessions stopped: A warning sign is open",
+        "Sessions stopped: A warning sign is open: sessions wait until a doctor has seen",
         "pain at night not eased by rest",
         "seen by a doctor on Tue 2026-11-17",
         "Advised to see a doctor: pain 8/10 or more on 3 days running",
