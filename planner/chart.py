@@ -46,6 +46,9 @@ class PainChart:
 MEANINGFUL = 2
 #: At most this many dates along the bottom axis.
 X_LABELS = 10
+#: The chart shows the last two years of weeks: thirty years of weekly dots and stage marks
+#: would be a smear at this width (the report's table holds every week).
+WEEKS = 104
 
 
 def _points(weeks: Sequence[PainWeek], name: str) -> list[tuple[date, float] | None]:
@@ -68,11 +71,19 @@ def pain_svg(chart: PainChart) -> str:
     """The chart as SVG text: weekly means of the day's first check-in (back, and leg when
     rated) on a 0–10 axis by Monday week, the stage changes marked along the top, and the band
     within 2 points of the starting back pain shaded (a change inside it is not one that
-    matters)."""
+    matters). Only the last `WEEKS` weeks, when there are more; the title then says so."""
     import pygal
     from pygal.style import Style
 
     weeks = sorted(chart.weeks, key=lambda w: w.monday)
+    cut = bool(weeks) and weeks[-1].monday - weeks[0].monday >= timedelta(weeks=WEEKS)
+    if cut:
+        since = weeks[-1].monday - timedelta(weeks=WEEKS - 1)
+        weeks = [w for w in weeks if w.monday >= since]
+    stages = sorted(
+        (s for s in chart.stages if not weeks or s.monday >= weeks[0].monday),
+        key=lambda s: s.monday,
+    )
     style = Style(
         background="white",
         plot_background="white",
@@ -105,7 +116,8 @@ def pain_svg(chart: PainChart) -> str:
         disable_xml_declaration=False,
         width=900,
         height=520,
-        title="Pain by week: the day's first check-in, weekly mean (0 none – 10 worst)",
+        title="Pain by week: the day's first check-in, weekly mean (0 none – 10 worst)"
+        + (f", the last {WEEKS} weeks" if cut else ""),
         x_title="Week (Monday to Sunday), by its Monday",
         y_title="Pain, 0–10",
         range=(0, 10),
@@ -158,10 +170,7 @@ def pain_svg(chart: PainChart) -> str:
     # little lower, so the labels of changes weeks apart do not overprint each other.
     graph.add(
         "Stage change: the stage moved to, along the top",
-        [
-            {"value": (s.monday, 10 - 1.1 * (i % 2)), "label": s.label}
-            for i, s in enumerate(sorted(chart.stages, key=lambda s: s.monday))
-        ],
+        [{"value": (s.monday, 10 - 1.1 * (i % 2)), "label": s.label} for i, s in enumerate(stages)],
         stroke=False,
         dots_size=5,
     )

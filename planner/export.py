@@ -835,7 +835,7 @@ def _change(start: int, now: int) -> str:
 def _gate_words(data: ReportData, gate: Gate, now: datetime) -> str:
     """Why sessions may not start, in the report's words."""
     full = [s.at for s in data.screenings if s.context in FULL_CONTEXTS and s.at <= now]
-    return voice.gate(gate, now, max(full) if full else None)
+    return voice.gate(gate, max(full) if full else None)
 
 
 def _needs_an_eye(

@@ -106,7 +106,7 @@ _GATE_WORDS = {
 }
 
 
-def gate(g: Gate, now: datetime, last_screen: datetime | None) -> str:
+def gate(g: Gate, last_screen: datetime | None) -> str:
     """Why sessions may not start (`Gate.why`), in the report's words ("" when they may)."""
     if g.open:
         return ""

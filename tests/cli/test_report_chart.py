@@ -151,3 +151,24 @@ def test_no_chart_and_the_terminal_write_no_chart(demo_file, tmp_path):  # noqa:
 def test_no_chart_belongs_to_the_report_only(demo_file):  # noqa: F811
     code, _, err = cli("export", "--format", "csv", "--no-chart", "--data", str(demo_file))
     assert code == 2 and "--no-chart applies to --format md only" in err
+
+
+def test_a_long_history_charts_its_last_two_years():
+    from datetime import timedelta
+
+    from planner.chart import WEEKS, PainChart, PainWeek, StageMark, pain_svg
+
+    first = date(2020, 1, 6)
+    weeks = tuple(PainWeek(first + timedelta(weeks=i), i % 10, None) for i in range(300))
+    marks = (StageMark(first, "→1"), StageMark(first + timedelta(weeks=299), "→2"))
+    text = pain_svg(PainChart(weeks, marks, 5))
+    drawn = series(text)
+    back = drawn["Back pain (solid line, round dots)"]
+    assert [week for week, _ in back] == [voice.day(w.monday) for w in weeks[-WEEKS:]]
+    assert [label for label, _ in drawn["Stage change: the stage moved to, along the top"]] == [
+        voice.day(marks[1].monday)
+    ]
+    assert f"the last {WEEKS} weeks" in text
+    short = pain_svg(PainChart(weeks[:50], marks[:1], 5))
+    assert len(series(short)["Back pain (solid line, round dots)"]) == 50
+    assert "the last" not in short

@@ -185,7 +185,7 @@ def test_the_reports_reasons_speak_of_the_person_not_to_them(demo_file):  # noqa
     "why", ["emergency", "see-doctor", "no-screen", "no-plan", "surgery", "paused", "rescreen-due"]
 )
 def test_every_closed_gate_is_worded_for_the_clinician(why):
-    words = voice.gate(Gate(False, why, "Your words for the person."), NOW, NOW)
+    words = voice.gate(Gate(False, why, "Your words for the person."), NOW)
     assert words and not SECOND_PERSON.search(words)
 
 
