@@ -19,10 +19,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import mean
 from typing import Any
 
+from planner import report_words as voice
+from planner.chart import PainChart, PainWeek, StageMark
 from planner.clock import midnight
-from planner.course import PsfsChange, psfs_change, see_doctor_advice
+from planner.course import PsfsChange, psfs_change
 from planner.direction import SessionSigns, preference_of, signs
-from planner.gate import SafetyRecords, alarm_end_words, is_alarm, may_start, surgery_wait
+from planner.gate import FULL_CONTEXTS, Gate, SafetyRecords, is_alarm, may_start, surgery_wait
 from planner.models import (
     CONDITION_LABELS,
     REACH_WORDS,
@@ -47,10 +49,9 @@ from planner.models import (
 )
 from planner.plan import session_minutes, why_not
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h_of
-from planner.report import cleared_lines
 from planner.safety import SIGNS
 from planner.text import screen_safe, u_escaped
-from planner.walking import WalkTarget, target_for, walk_days
+from planner.walking import WalkTarget, is_flare, target_for, walk_days
 from planner.walking import flare_reason as walk_flare_reason
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +542,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
+    return voice.moment(moment)
 
 
 def _stage_label(catalog: Catalog, number: int | None) -> str:
@@ -556,7 +557,7 @@ def _mean(values: Sequence[int]) -> str:
 
 
 def _week(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    return voice.monday(day)
 
 
 @value
@@ -695,6 +696,20 @@ def markdown_report(
     the current stage are always shown as they are now. (Pass the sessions of the day before
     `since` too, and all stage events: they date a 24-hour flare and the programme's start.)
     """
+    return report_with_chart(catalog, data, now, since, notes)[0]
+
+
+def report_with_chart(
+    catalog: Catalog,
+    data: ReportData,
+    now: datetime,
+    since: date | None = None,
+    notes: int = 10,
+    chart_link: str | None = None,
+) -> tuple[str, PainChart]:
+    """`markdown_report`, and what its pain chart draws (`planner.chart`), from the same one
+    pass over the sessions. With `chart_link` (the chart's file name, beside the report), the
+    report shows the chart under its summary."""
     checkins = sorted(_since(data.checkins, since, "at"), key=lambda c: c.at)
     sessions = data.sessions
     if isinstance(sessions, Sequence):
@@ -706,10 +721,11 @@ def markdown_report(
     history = History.of(seen.recent, checkins, _since(data.events, since, "at"))
     ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
     every_rating = sorted(data.psfs, key=lambda r: r.at)  # the baseline is the first ever
+    by_week = _pain_weeks(history, seen)
     today = now.date()
-    period = f"from {since.isoformat()} to {today.isoformat()}" if since else "all history"
+    period = f"from {voice.day(since)} to {voice.day(today)}" if since else "all history"
     lines = [
-        f"# Rehab report — {today.isoformat()}",
+        f"# Rehab report — {voice.day(today)}",
         "",
         DISCLAIMER,
         "",
@@ -722,7 +738,7 @@ def markdown_report(
         "Profile": _profile_section(data.profile),
         "Current stage": _current_section(catalog, data, seen, now),
         "Stage timeline": _timeline_section(catalog, history.events),
-        "Pain trend": _pain_section(history, seen),
+        "Pain trend": _pain_section(history, seen, by_week),
         "PSFS trend": _psfs_section(ratings, psfs_change(every_rating, catalog.rules)),
         "Adherence": _adherence_section(data, seen, today, since),
         "Walking": _walking_section(catalog, data, now, since),
@@ -735,7 +751,12 @@ def markdown_report(
     for title in SECTIONS:
         body = parts[title] or [NONE_YET]
         lines += [f"## {title}", "", *body, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        if title == "Summary" and chart_link is not None:
+            from urllib.parse import quote  # a file name as a link: spaces and brackets escaped
+
+            lines += [f"![Back and leg pain by Monday week]({quote(chart_link)})", ""]
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    return text, _pain_chart(catalog, history, by_week)
 
 
 #: The summary a clinician reads first stays within one screen.
@@ -790,7 +811,7 @@ def _summary_section(
         lines.append(f"- Walking: about {weekly:.0f} minutes a week lately.")
     eye = _needs_an_eye(catalog, data, history, seen, now)
     if eye:
-        lines += ["", "Needs your eye:", *eye]
+        lines += ["", "For the clinician's attention:", *eye]
     return lines[:SUMMARY_LINES]
 
 
@@ -811,6 +832,12 @@ def _change(start: int, now: int) -> str:
     )
 
 
+def _gate_words(data: ReportData, gate: Gate, now: datetime) -> str:
+    """Why sessions may not start, in the report's words."""
+    full = [s.at for s in data.screenings if s.context in FULL_CONTEXTS and s.at <= now]
+    return voice.gate(gate, max(full) if full else None)
+
+
 def _needs_an_eye(
     catalog: Catalog, data: ReportData, history: History, seen: _SessionsSeen, now: datetime
 ) -> list[str]:
@@ -818,7 +845,7 @@ def _needs_an_eye(
     out = []
     gate = may_start(data.plan, data.safety(seen.new_symptoms), now, catalog.rules)
     if gate.stopped:
-        out.append(f"- Sessions stopped: {md_cell(gate.reason)}")
+        out.append(f"- Sessions stopped: {md_cell(_gate_words(data, gate, now))}")
     if gate.cleared:
         out.append(f"- {len(gate.cleared)} warning sign(s) a doctor cleared (Current stage).")
     if seen.flare_rows:
@@ -826,7 +853,7 @@ def _needs_an_eye(
     overrides = [e for e in history.events if e.kind == "override"]
     if overrides:
         out.append(f"- {len(overrides)} stage choice(s) above the advice (Overrides).")
-    for line in see_doctor_advice(history, now, catalog.rules)[:2]:
+    for line in voice.see_doctor(history, now, catalog.rules)[:2]:
         out.append(f"- Advised to see a doctor: {md_cell(line)}")
     profile = data.profile
     if profile is not None:
@@ -855,7 +882,7 @@ def _profile_section(profile: Profile | None) -> list[str]:
     equipment = [e.value for e in profile.equipment if e is not Equipment.NONE]
     return [
         "- Conditions: " + "; ".join(CONDITION_LABELS[c] for c in profile.conditions),
-        f"- Episode began: {profile.episode_start.isoformat()}",
+        f"- Episode began: {voice.day(profile.episode_start)}",
         f"- Spinal stenosis reported: {_yes(profile.stenosis)}",
         f"- Pregnant: {_asked(profile.pregnant)}",
         f"- Spinal surgery in the last three months: {_asked(profile.recent_surgery)}",
@@ -880,21 +907,21 @@ def _current_section(
     stage = catalog.stages.get(plan.stage)
     lines = [
         f"Stage {plan.stage} of 4 — {stage.name if stage else '?'}. "
-        f"Aim: {stage.aim if stage else '?'}",
+        f"Aim: {voice.aim(stage.aim) if stage else '?'}",
         "",
     ]
     gate = may_start(plan, data.safety(seen.new_symptoms), now, catalog.rules)
     if not gate.open:
         head = "Sessions stopped" if gate.stopped else "Before the next session"
-        lines += [f"**{head}**: {md_cell(gate.reason)}", ""]
+        lines += [f"**{head}**: {md_cell(_gate_words(data, gate, now))}", ""]
         lines += [
             f"- Open warning sign ({'same day' if s.flag.level == 'emergency' else 'soon'})"
-            f": {md_cell(s.flag.question)}"
+            f": {md_cell(voice.sign(s.flag.id, s.flag.question))}"
             for s in gate.signs
         ]
         lines += [""] if gate.signs else []
     if gate.cleared:
-        lines += [f"- {md_cell(line)}" for line in cleared_lines(gate)]
+        lines += [f"- {md_cell(line)}" for line in voice.cleared(gate.cleared)]
         lines.append("")
     screenings = sorted(data.screenings, key=lambda s: s.at)
     if screenings:
@@ -911,7 +938,7 @@ def _current_section(
     if plan.source is not None:
         who = f" ({md_cell(plan.source.clinician)})" if plan.source.clinician else ""
         lines += [
-            f"**From your physiotherapist**{who}, loaded {_when(plan.source.imported_at)}. "
+            f"**From their physiotherapist**{who}, loaded {_when(plan.source.imported_at)}. "
             "Dose steps stay within their doses.",
             "",
         ]
@@ -944,7 +971,7 @@ def _left_out(catalog: Catalog, profile: Profile | None, plan: Plan) -> list[str
         if reason is not None:
             whose = ": their physiotherapist's choice" if plan.source else ""
             kept = f" (in the plan all the same{whose})" if ex.id in held else ""
-            lines.append(f"{ex.name}: {reason}{kept}")
+            lines.append(f"{ex.name}: {voice.left_out(reason)}{kept}")
     return lines
 
 
@@ -958,7 +985,7 @@ def _direction_section(catalog: Catalog, data: ReportData, seen: _SessionsSeen) 
             "No direction stood out: no exercises bending one way spread the leg symptoms in "
             "two sessions while the other way eased or kept them."
         ]
-    lines = [md_cell(pref.numbers()), ""]
+    lines = [md_cell(voice.direction(pref)), ""]
     held = [
         p.exercise_id
         for p in (data.plan.prescriptions if data.plan else [])
@@ -984,13 +1011,13 @@ def _alarm_lines(screenings: Sequence[Screening]) -> list[str]:
     for s in screenings:
         if is_alarm(s):
             signs = [
-                SIGNS[key].question
+                voice.sign(key)
                 for key, yes in s.answers.items()
                 if yes and key in SIGNS and SIGNS[key].level == "emergency"
             ]
             what = "; ".join(signs) or "a same-day sign (answers not recorded)"
             lines.append(f"- {_when(s.at)}: answered yes: {md_cell(what)}")
-        ended = alarm_end_words(s)
+        ended = voice.alarm_end(s)
         if ended:
             lines.append(f"- {_when(s.at)}: {_SCREEN_WORDS.get(s.result, s.result)}; {ended}")
     return lines
@@ -1003,8 +1030,9 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     for e in events:
         override = e.kind == "override"
         kind = "**OVERRIDE**" if override else e.kind
-        reason = md_cell(e.reason) or "–"
-        if override:
+        said, typed = voice.event_reason(e)
+        reason = md_cell(said) or "–"
+        if typed:
             reason = f"**typed reason:** {reason}"
         rows.append(
             [
@@ -1017,12 +1045,10 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
-def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
-    """Weekly means of the day's first check-in and of pain before and after sessions; with
-    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
-    rules)."""
+def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list]]:
+    """By Monday week: the day's first check-ins (back "in", and "leg"), pain before and after
+    sessions, and how far down the leg the symptoms reached: the pain table and the chart."""
     firsts = first_checkins_by_day(history.checkins)
-    legged = any(c.leg_pain is not None for c in firsts.values()) or seen.legged
     by_week: dict[date, dict[str, list]] = {}
 
     def week_of(day: date) -> dict[str, list]:
@@ -1043,6 +1069,38 @@ def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
         w = week_of(start)
         for name in ("before", "after", "reach"):
             w[name] += sums[name]
+    return by_week
+
+
+def _pain_chart(
+    catalog: Catalog, history: History, by_week: dict[date, dict[str, list]]
+) -> PainChart:
+    """What the chart draws: the pain table's check-in means (to its one decimal), each stage
+    change on its Monday week, and the first check-in's back pain."""
+    weeks = tuple(
+        PainWeek(
+            week,
+            float(_mean(w["in"])) if w["in"] else None,
+            float(_mean(w["leg"])) if w["leg"] else None,
+        )
+        for week, w in sorted(by_week.items())
+    )
+    marks = tuple(
+        StageMark(_week(e.at.date()), f"→{e.to_stage}")
+        for e in history.events
+        if e.to_stage != e.from_stage
+    )
+    firsts = first_checkins_by_day(history.checkins)
+    start = next(iter(firsts.values())).pain if firsts else None
+    return PainChart(weeks, marks, start)
+
+
+def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[str]:
+    """Weekly means of the day's first check-in and of pain before and after sessions; with
+    leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
+    rules)."""
+    firsts = first_checkins_by_day(history.checkins)
+    legged = any(c.leg_pain is not None for c in firsts.values()) or seen.legged
     if not by_week:
         return []
     head = ["Week of", "Check-in mean", "Days", "Before session", "After session", "Sessions"]
@@ -1055,13 +1113,13 @@ def _pain_section(history: History, seen: _SessionsSeen) -> list[str]:
         # dated years away, by a wrong clock, must not make a table of ten thousand weeks).
         gap = 0 if previous is None else (week - previous).days // 7 - 1
         if gap == 1:
-            row = [(previous + timedelta(days=7)).isoformat(), "–", "0", "–", "–", "0"]
+            row = [voice.day(previous + timedelta(days=7)), "–", "0", "–", "–", "0"]
             rows.append([*row[:2], "–", "–", *row[2:]] if legged else row)
         elif gap > 1:
             rows.append([f"{gap:,} weeks with no record"] + [""] * (len(head) - 1))
         w = by_week[week]
         row = [
-            week.isoformat(),
+            voice.day(week),
             _mean(w["in"]),
             str(len(w["in"])),
             _mean(w["before"]),
@@ -1090,7 +1148,7 @@ def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> l
         return []
     rows = [
         [
-            f"{r.at:%Y-%m-%d}",
+            voice.day(r.at.date()),
             f"{r.mean:.1f}",
             "; ".join(f"{md_cell(i.activity)}: {i.score}" for i in r.items),
         ]
@@ -1104,7 +1162,7 @@ def _psfs_section(ratings: Sequence[PsfsRating], change: PsfsChange | None) -> l
     ]
     if change is not None:
         flag = "**Flag for the clinician:** " if change.worse else ""
-        lines += ["", f"{flag}Since the baseline: {md_cell(change.words())}."]
+        lines += ["", f"{flag}Since the baseline: {md_cell(voice.psfs(change))}."]
     return lines
 
 
@@ -1127,7 +1185,7 @@ def _adherence_section(
         planned = days * slots
         if planned:
             n = len(done.get(week, ()))
-            rows.append([week.isoformat(), str(n), str(planned), f"{round(100 * n / planned)} %"])
+            rows.append([voice.day(week), str(n), str(planned), f"{round(100 * n / planned)} %"])
         week += timedelta(days=7)
     if not rows:
         return []
@@ -1141,42 +1199,77 @@ def _adherence_section(
 def _walking_section(
     catalog: Catalog, data: ReportData, now: datetime, since: date | None
 ) -> list[str]:
-    """The walking programme (README, safety rules): where it stands, and each week in the period
-    with its minutes, walks, flared walks and what that did to the level."""
+    """The walking programme (README, safety rules): where it stands, and each Monday week in
+    the period with its minutes, walks and flared walks, and what the programme week that ended
+    in it did to the level (the programme's weeks run from the day walking began)."""
     if data.profile is None:
         return []
+    rules, today = catalog.rules, now.date()
     stage = data.plan.stage if data.plan else 1
-    target = target_for(catalog, data.profile, data.walks, now.date(), stage)
-    if target is None:
+    target = target_for(catalog, data.profile, data.walks, today, stage)
+    began = data.profile.walk_since
+    if target is None or began is None:
         return ["Not set up (the person has not said how long they walk comfortably)."]
+    if target.weeks:
+        last = target.weeks[-1]
+        change = voice.walk_change(last.level_before, last.level_after, last.walks, last.flares)
+        why = f"set on {voice.day(last.start + timedelta(days=7))}: {change}"
+    else:
+        comfortable = data.profile.walk_comfortable or 0
+        why = f"the start, {rules.walk_start_pct} % of the {comfortable} min walked comfortably"
+    walks = [w for w in data.walks if began <= w.at.date() <= today]
+    by_week: dict[date, list[Walk]] = {}
+    for w in walks:
+        by_week.setdefault(_week(w.at.date()), []).append(w)
+    this_week = by_week.get(_week(today), [])
+    per_day: dict[date, int] = {}
+    for w in this_week:
+        per_day[w.at.date()] = per_day.get(w.at.date(), 0) + w.minutes
+    at_level = sum(1 for m in per_day.values() if m >= target.minutes)
     lines = [
-        f"Today's aim: {target.minutes} min on {target.goal_days} days a week, toward "
-        f"{target.goal_minutes} min. {target.reason}",
-        f"This week so far: {target.minutes_this_week} of {target.week_target} min on "
-        f"{target.days_this_week} of {target.goal_days} days.",
+        f"Current level: {target.minutes} min on {target.goal_days} days a week, toward "
+        f"{target.goal_minutes} min ({why}).",
+        f"This week so far (from {voice.day(_week(today))}): {sum(per_day.values())} of "
+        f"{target.week_target} min, on {at_level} of {target.goal_days} days at the level.",
     ]
     bouts = sorted(_since(data.bouts, since, "at"), key=lambda b: b.at)
     if bouts:
         days = len({b.at.date() for b in bouts})
         lines.append(f"Bouts through the day: {len(bouts)} on {days} days.")
-    weeks = [w for w in target.weeks if since is None or w.start + timedelta(days=7) > since]
-    if weeks:
+    # Each programme week, by the Monday week its last day falls in.
+    levels = {_week(w.start + timedelta(days=6)): w for w in target.weeks}
+    first = _week(max(began, since) if since else began)
+    mondays = [first + timedelta(days=7 * i) for i in range((_week(today) - first).days // 7 + 1)]
+    rows = []
+    for week in mondays[-26:]:
+        held = by_week.get(week, [])
+        level, why = "–", "–"
+        programme = levels.get(week)
+        if programme is not None:
+            set_on = voice.day(programme.start + timedelta(days=7))
+            level = f"{programme.level_before} → {programme.level_after} min ({set_on})"
+            why = voice.walk_change(
+                programme.level_before, programme.level_after, programme.walks, programme.flares
+            )
+        rows.append(
+            [
+                voice.day(week),
+                str(len(held)),
+                str(sum(w.minutes for w in held)),
+                str(sum(is_flare(w, rules) for w in held)),
+                level,
+                why,
+            ]
+        )
+    if rows:
+        weekday = voice.WEEKDAYS[began.weekday()]
         lines += [
             "",
-            *_table(
-                ["Week of", "Walks", "Minutes", "Flared walks", "Level", "Why"],
-                [
-                    [
-                        w.start.isoformat(),
-                        str(w.walks),
-                        str(w.minutes),
-                        str(w.flares),
-                        f"{w.level_before} → {w.level_after} min",
-                        md_cell(w.change),
-                    ]
-                    for w in weeks[-26:]
-                ],
-            ),
+            "Weeks run Monday to Sunday. The level is set at the end of each programme week "
+            f"(seven days from when walking began, so on {weekday}s), shown in the week it "
+            "was set.",
+            "",
+            *_table(["Week of", "Walks", "Minutes", "Flared walks", "Level", "Why"], rows),
         ]
     return lines
 
@@ -1192,7 +1285,7 @@ def _flares_section(
                 (
                     midnight(f.day),
                     [
-                        f.day.isoformat(),
+                        voice.day(f.day),
                         "24-hour",
                         md_cell(
                             f"first check-in {f.after}, the day before's pre-session pain "
@@ -1221,7 +1314,7 @@ def _overrides_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[s
         [
             _when(e.at),
             f"{_stage_label(catalog, e.from_stage)} → {_stage_label(catalog, e.to_stage)}",
-            md_cell(e.reason) or "–",
+            md_cell(voice.event_reason(e)[0]) or "–",
         ]
         for e in events
         if e.kind == "override"

@@ -203,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
         "resource put at its own id)",
     )
     exp.add_argument(
+        "--no-chart",
+        action="store_true",
+        help="md with --out only: leave out the pain chart, the SVG otherwise written beside "
+        "the report as <name>-pain.svg and linked under its summary",
+    )
+    exp.add_argument(
         "--tz",
         metavar="ZONE",
         help="fhir and ics: your time zone, like Europe/Berlin (default: this "

@@ -73,6 +73,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     bundle = getattr(args, "bundle", None)
     if bundle is not None and args.format != "fhir":
         raise UsageError("--bundle applies to --format fhir only.")
+    if getattr(args, "no_chart", False) and args.format != "md":
+        raise UsageError("--no-chart applies to --format md only.")
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
@@ -83,6 +85,9 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
+    chart = chart_target(target, path) if args.format == "md" else None
+    if chart is not None and not getattr(args, "no_chart", False):
+        return _report_and_chart(path, clock, since, target, chart, out)
     with render_export(
         args.format, path, clock, since, zone, table or "sessions", excel, bundle or "collection"
     ) as text:
@@ -91,6 +96,35 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         write_private(target, text)
     out.write(screen_safe(f"Exported {args.format} to {target}\n"))
+    return 0
+
+
+def chart_target(report: Path | None, data_path: Path) -> Path | None:
+    """Where the report's pain chart goes: `<stem>-pain.svg` beside a report written to a file
+    (None when the report goes to stdout or to something that is not a file, like /dev/null)."""
+    if report is None or (report.exists() and not report.is_file()):
+        return None
+    return check_target(report.with_name(f"{report.stem}-pain.svg"), data_path, "svg")
+
+
+def _report_and_chart(
+    path: Path, clock: Clock, since: date | None, target: Path, chart: Path, out: TextIO
+) -> int:
+    """The report and its pain chart from one read of the file: the chart written first, so
+    the report's link to it never points at nothing; both private (0600), each atomically."""
+    from planner.chart import pain_svg
+    from seeds import load_catalog
+    from store import Repository
+    from store.exports import NothingToExport, report
+
+    with Repository.read(path, clock=clock) as repo:
+        try:
+            text, drawn = report(repo, load_catalog(), clock(), since, chart.name)
+        except NothingToExport as refused:
+            raise CommandError(str(refused)) from None
+    write_private(chart, pain_svg(drawn))
+    write_private(target, text)
+    out.write(screen_safe(f"Exported md to {target}\n    with its pain chart {chart}\n"))
     return 0
 
 

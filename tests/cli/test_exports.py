@@ -10,13 +10,14 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from planner.export import CSV_COLUMNS, SECTIONS, md_cell
 from planner.models import CheckIn, PsfsItem, PsfsRating, Screening, StageEvent
 from planner.plan import build_plan
+from planner.report_words import day
 from planner.safety import RED_FLAGS
 from rehab.cli import run
 from rehab.commands import CommandError, write_demo
@@ -486,7 +487,7 @@ def _headings(report: str) -> list[str]:
 
 
 def _expected_headings() -> list[str]:
-    return [f"# Rehab report — {NOW.date().isoformat()}"] + [f"## {s}" for s in SECTIONS]
+    return [f"# Rehab report — {day(NOW.date())}"] + [f"## {s}" for s in SECTIONS]
 
 
 def test_report_has_every_section_on_a_demo_file(demo_file):
@@ -580,21 +581,21 @@ def test_user_text_cannot_break_the_report(demo_file):
 def test_report_since_limits_the_history_shown(demo_file):
     since = (NOW - timedelta(days=10)).date()
     report = export(demo_file, "md", "--since", since.isoformat())
-    assert f"from {since.isoformat()}" in report
+    assert f"from {day(since)}" in report
     assert _headings(report) == _expected_headings()
     timeline = report.split("## Pain trend\n")[1].split("\n## ")[0]
-    weeks = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \|", timeline, flags=re.M)
+    weeks = re.findall(r"^\| Mon (\d{4}-\d{2}-\d{2}) \|", timeline, flags=re.M)
     assert weeks and min(weeks) >= (since - timedelta(days=6)).isoformat()
 
 
 def test_report_since_keeps_a_24_hour_flare_on_its_first_day(demo_file):
     rows = re.findall(
-        r"^\| (\d{4}-\d{2}-\d{2}) \| 24-hour \|.*$", export(demo_file, "md"), flags=re.M
+        r"^\| \w{3} (\d{4}-\d{2}-\d{2}) \| 24-hour \|.*$", export(demo_file, "md"), flags=re.M
     )
     assert rows, "the demo history has 24-hour flares"
     report = export(demo_file, "md", "--since", rows[-1])
     flares = report.split("## Flares\n")[1].split("\n## ")[0]
-    assert f"| {rows[-1]} | 24-hour |" in flares
+    assert f"| {day(date.fromisoformat(rows[-1]))} | 24-hour |" in flares
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_the_clinicians_name_and_note_travel_and_show_in_the_report(demo, tmp_pa
     again = plan_text(demo)
     assert 'clinician = "A. [b]Physio[/b]"' in again and "Walk daily.\nNo lifting." in again
     code, report, _ = cli("export", "--format", "md", "--data", str(demo))
-    assert "**From your physiotherapist** (A. \\[b\\]Physio\\[/b\\])" in report
+    assert "**From their physiotherapist** (A. \\[b\\]Physio\\[/b\\])" in report
     assert "> Walk daily.\n> No lifting." in report  # quoted as written
 
 

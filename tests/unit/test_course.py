@@ -153,7 +153,7 @@ def test_the_report_gives_the_psfs_change_since_the_first_rating_and_flags_a_fal
         # The period starts after the first rating: the baseline is still the first ever.
         report = markdown_report(catalog, data, NOW, since=day(21))
         section = report.split("## PSFS trend")[1].split("## ")[0]
-        assert f"Since the baseline: PSFS {ratings[-1].mean:.1f} (was " in section
+        assert f"Since the baseline: PSFS {ratings[-1].mean:.1f} (baseline " in section
         assert words in section
         assert ("**Flag for the clinician:**" in section) is flagged
 

@@ -28,6 +28,8 @@ NOT_AT_START = (
     "zoneinfo",
     "csv",
     "plotext",
+    "pygal",
+    "planner.chart",
     "textual_plotext",
     "planner.export",
     "planner.fhir",
