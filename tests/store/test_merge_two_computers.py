@@ -205,6 +205,12 @@ class TwoComputers(RuleBasedStateMachine):
         else:
             door.step_back()
 
+    @rule(how=st.sampled_from(["early", "back"]))
+    def each_moves_on_its_own(self, how):
+        """Both computers change stage before a sync: each makes a plan of its own."""
+        self.stage("a", how)
+        self.stage("b", "back")
+
     @rule(c=st.sampled_from("ab"), step=st.sampled_from([-1, 1]))
     def change_dose(self, c, step):
         door = self.doors[c]
