@@ -74,6 +74,7 @@ from store import Repository, StoreError
 from store.repository import Replaced
 
 if TYPE_CHECKING:
+    from door.files import Merging
     from planner.plan_file import PlanFile
 
 T = TypeVar("T")
@@ -845,6 +846,28 @@ class Door:
         except (OSError, StoreError) as error:
             return Refused(str(error) if isinstance(error, StoreError) else not_saved(error))
         return Done(kept, tuple(kept.lines(self.repo.path)))
+
+    def merge(self, source: Path) -> Result[Merging]:
+        """Merge another computer's copy of the file (or a sync tool's conflict copy, or an
+        export) into the open file, as `rehab merge` does (`door.files.merged_into`): every
+        record of both, every safety answer of either counting, the file backed up first; a
+        conflict copy beside the file then moves into backups/."""
+        from door.files import merged_into, read_incoming
+
+        tables = read_incoming(source)
+        if isinstance(tables, Refused):
+            return tables
+        merging = merged_into(
+            self.repo.path,
+            tables.value,
+            source,
+            lambda carry: self.repo.replace_with(tables.value, "merge", carry),
+            clock=self.clock,
+            catalog=self.catalog,
+        )
+        if isinstance(merging, Done):
+            close_years(self.repo, self.catalog)
+        return merging
 
 
 def close_years(repo: Repository, catalog: Catalog) -> Result[list[int]]:

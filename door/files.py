@@ -8,7 +8,7 @@ Each returns `Done` or `Refused` (one line), as the door does.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -309,6 +309,63 @@ class Merging:
     merged: Merged
     copy_moved_to: Path | None = None
 
+    def lines(self, path: Path) -> list[str]:
+        """What the merge says after its first line: a line for each thing kept elsewhere."""
+        lines = self.replaced.lines(path)
+        if self.copy_moved_to is not None:
+            lines.append(f"The copy merged is moved to {self.copy_moved_to}")
+        return lines
+
+
+def read_incoming(source: Path, what: str = "to merge") -> Result[Tables]:
+    """The tables of a file given to merge (a data file with its closed years' archives, a
+    conflict copy, an export), or one line on why it cannot be read."""
+    from store.archive import with_archives
+    from store.schema import Damage
+    from store.storage import parse_tables
+
+    if source.is_dir():
+        return Refused(f"{source} is a folder: give the data file {what}.")
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        return Refused(f"{source} does not exist: nothing was changed.")
+    except OSError as error:
+        return Refused(f"Cannot read {source}: {error.strerror or error}. Nothing was changed.")
+    try:
+        return Done(with_archives(source, parse_tables(raw)))
+    except Damage as problem:
+        return Refused(
+            f"{source} is not a rehab data file or export ({problem.reason}). Nothing was changed."
+        )
+    except StoreError as error:
+        return Refused(str(error))
+
+
+#: What a merge names, in the order it says them: (table, one, many).
+_MERGE_WORDS = (
+    ("sessions", "session", "sessions"),
+    ("checkins", "check-in", "check-ins"),
+    ("walks", "walk", "walks"),
+    ("bouts", "bout", "bouts"),
+    ("screenings", "safety check", "safety checks"),
+    ("clearances", "doctor's clearance", "doctor's clearances"),
+    ("psfs", "PSFS rating", "PSFS ratings"),
+    ("stage_events", "stage event", "stage events"),
+    ("plans", "plan", "plans"),
+    ("profile", "profile", "profiles"),
+)
+
+
+def merged_words(merged: Merged) -> str:
+    """What came in, in a few words: "12 sessions, 5 check-ins, 1 walk"."""
+    parts = [
+        f"{n} {one if n == 1 else many}"
+        for name, one, many in _MERGE_WORDS
+        if (n := merged.came.get(name, 0))
+    ]
+    return ", ".join(parts) if parts else "nothing this file did not have"
+
 
 def merge_file(
     path: Path, tables: Tables, source: Path, *, clock: Clock, catalog: Catalog
@@ -317,11 +374,33 @@ def merge_file(
     export (`tables`, read from `source`) into the data file, in one write under its lock,
     the current file backed up first (`MergeIn` says what is kept). A conflict copy beside
     the file then moves into backups/, so the folder is clean. A damaged, newer or foreign
-    file is refused in one line and nothing changes."""
+    file is refused in one line and nothing changes. For a command; the app, which holds
+    the file open, uses `Door.merge`."""
+    from store.repository import write_documents
+
+    def write(carry: Carry) -> Replaced:
+        return write_documents(path, tables, clock=clock, reason="merge", carry=carry)
+
+    merging = merged_into(path, tables, source, write, clock=clock, catalog=catalog)
+    if isinstance(merging, Done):
+        _split_years(path, clock, catalog)
+    return merging
+
+
+def merged_into(
+    path: Path,
+    tables: Tables,
+    source: Path,
+    write: Callable[[Carry], Replaced],
+    *,
+    clock: Clock,
+    catalog: Catalog,
+) -> Result[Merging]:
+    """The merge both `merge_file` and `Door.merge` make: `write` replaces the file with what
+    `MergeIn` keeps (under the writer's lock); then a merged conflict copy is put away."""
     from store import NewerSchemaError, conflicts
     from store.errors import IncomingDataError
     from store.paths import real_data_path
-    from store.repository import write_documents
 
     if source.exists() and path.exists() and source.samefile(real_data_path(path)):
         return Refused(f"{source} is the data file itself: give the other computer's copy.")
@@ -332,7 +411,7 @@ def merge_file(
         )
     carry = MergeIn(path, source, catalog, clock())
     try:
-        replaced = write_documents(path, tables, clock=clock, reason="merge", carry=carry)
+        replaced = write(carry)
     except (IncomingDataError, NewerSchemaError) as error:
         return Refused(f"{source}: {error}")
     except StoreError as error:
@@ -340,9 +419,12 @@ def merge_file(
     except OSError as error:
         return Refused(not_saved(error), need="disk")
     assert carry.merged is not None  # the write called it
-    moved = conflicts.put_away(path, source, clock())
-    _split_years(path, clock, catalog)
-    return Done(Merging(replaced, carry.merged, moved))
+    try:
+        moved = conflicts.put_away(path, source, clock())
+    except OSError:
+        moved = None  # merged all the same; the copy stays beside the file, merged again is a no-op
+    merging = Merging(replaced, carry.merged, moved)
+    return Done(merging, tuple(merging.lines(path)))
 
 
 def _split_years(path: Path, clock: Clock, catalog: Catalog) -> None:
@@ -398,6 +480,9 @@ __all__ = [
     "import_file",
     "keep_safety",
     "merge_file",
+    "merged_into",
+    "merged_words",
+    "read_incoming",
     "restore_file",
     "write_new_file",
 ]

@@ -13,14 +13,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TextIO
 
 from planner.clock import Clock
 from planner.text import screen_safe
 from rehab.commands import CommandError, done, sessions_stopped
-
-if TYPE_CHECKING:
-    from store.schema import Tables
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
@@ -217,73 +214,21 @@ def not_a_file(target: Path) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_incoming(source: Path, what: str) -> Tables:
-    """The tables of a file given to import or merge, or the one line that says why not."""
-    from store.schema import Damage
-    from store.storage import parse_tables
-
-    if source.is_dir():
-        raise CommandError(f"{source} is a folder: give the JSON file {what}.")
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise CommandError(f"{source} does not exist: nothing was changed.") from None
-    except OSError as error:
-        raise CommandError(f"Cannot read {source}: {error.strerror or error}.") from None
-    try:
-        return parse_tables(raw)
-    except Damage as problem:
-        raise CommandError(
-            f"{source} is not a rehab data file or export ({problem.reason}). Nothing was changed."
-        ) from None
-
-
 def cmd_merge(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab merge FILE`: another computer's copy of the data file (or a conflict copy, or an
     export) merged into this one; a bad file is refused in one line and nothing changes."""
-    from door.files import merge_file
+    from door.files import merge_file, merged_words, read_incoming
     from seeds import load_catalog
     from store import resolve_data_path
-    from store.archive import with_archives
 
     source = Path(os.path.abspath(Path(args.path).expanduser()))
     path = resolve_data_path(args.data)
-    tables = with_archives(source, _read_incoming(source, "to merge"))
+    tables = done(read_incoming(source))
     merging = done(merge_file(path, tables, source, clock=clock, catalog=load_catalog()))
-    out.writelines(screen_safe(f"{line}\n") for line in merge_summary(merging, source, path))
+    lines = [f"Merged {source}", f"    into {path}: from it, {merged_words(merging.merged)}."]
+    out.writelines(screen_safe(f"{line}\n") for line in lines + merging.lines(path))
     out.write(screen_safe(sessions_stopped(path, clock)))
     return 0
-
-
-#: What a merge names, in the order it says them.
-_MERGE_WORDS = (
-    ("sessions", "session", "sessions"),
-    ("checkins", "check-in", "check-ins"),
-    ("walks", "walk", "walks"),
-    ("bouts", "bout", "bouts"),
-    ("screenings", "safety check", "safety checks"),
-    ("clearances", "doctor's clearance", "doctor's clearances"),
-    ("psfs", "PSFS rating", "PSFS ratings"),
-    ("stage_events", "stage event", "stage events"),
-    ("plans", "plan", "plans"),
-    ("profile", "profile", "profiles"),
-)
-
-
-def merge_summary(merging: Any, source: Path, path: Path) -> list[str]:
-    """What a merge says: what came in, then a line for each thing it kept elsewhere."""
-    merged = merging.merged
-    parts = [
-        f"{n} {one if n == 1 else many}"
-        for name, one, many in _MERGE_WORDS
-        if (n := merged.came.get(name, 0))
-    ]
-    what = ", ".join(parts) if parts else "nothing this file did not have"
-    lines = [f"Merged {source}", f"    into {path}: from it, {what}."]
-    lines += merging.replaced.lines(path)
-    if merging.copy_moved_to is not None:
-        lines.append(f"The copy merged is moved to {merging.copy_moved_to}")
-    return lines
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:

@@ -1120,15 +1120,16 @@ class Repository:
         `carry` may add records of the file replaced to what is written (see `Carry`). Says
         what it kept of the file replaced. The repository then shows the restored data.
         """
+        return self.replace_with(_read_backup(Path(backup_path)), "restore", carry)
+
+    def replace_with(self, tables: Tables, reason: str, carry: Carry | None = None) -> Replaced:
+        """Replace the file with `tables` (checked first, as `write_documents` checks them;
+        the current file backed up first, as `before-<reason>`), for the app, which holds the
+        lock: a restore, a merge. The repository then shows what was written."""
         self._require_writer()
+        checked = _checked_incoming(tables, reason, self.path)
         self.storage.fold()
-        made = _replace_locked(
-            self.path,
-            _read_backup(Path(backup_path)),
-            now=self._clock(),
-            reason="restore",
-            carry=carry,
-        )
+        made = _replace_locked(self.path, checked, now=self._clock(), reason=reason, carry=carry)
         self.storage.forget()
         self._load(check_now=True)
         return made
@@ -1287,8 +1288,15 @@ def write_documents(
     Takes the writer's lock. Says what it kept of the file replaced.
     """
     data_path = real_data_path(path)
+    checked = _checked_incoming(tables, reason, data_path)
+    with lock_to_write(data_path):
+        return _replace_locked(data_path, checked, now=clock(), reason=reason, carry=carry)
+
+
+def _checked_incoming(tables: Tables, reason: str, data_path: Path) -> Tables:
+    """`_checked`, with a refusal that names the data coming in."""
     try:
-        checked = _checked(tables)
+        return _checked(tables)
     except Damage as problem:
         raise IncomingDataError(
             f"The data to {reason} is not valid ({problem.reason}). Nothing was changed."
@@ -1297,8 +1305,6 @@ def write_documents(
         raise NewerSchemaError(
             data_path, newer.found, current_version(), subject=f"The data to {reason}"
         ) from None
-    with lock_to_write(data_path):
-        return _replace_locked(data_path, checked, now=clock(), reason=reason, carry=carry)
 
 
 def _read_backup(backup: Path) -> Tables:
