@@ -93,7 +93,25 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             bouts=standing.bouts,
         )
         out.write(screen_safe(text))  # it quotes notes and reasons the person typed
+    out.write(screen_safe(copies_line(path)))
     return 0
+
+
+def copies_line(path: Path) -> str:
+    """One line when a sync tool left a conflict copy of the file beside it, with the command
+    that merges it; "" when none."""
+    import shlex
+
+    from store.conflicts import beside
+
+    copies = beside(path)
+    if not copies:
+        return ""
+    more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
+    return (
+        f"A copy from another computer is beside your file{more}: "
+        f"rehab merge {shlex.quote(str(copies[0]))} merges it.\n"
+    )
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:

@@ -265,6 +265,20 @@ class RehabApp(compat.CalmCrashes, App[int]):
             self.notify(line, markup=False, timeout=10)
         return True
 
+    def merge_from(self, path: Path) -> bool:
+        """Merge another computer's copy of the file into the open one (`Door.merge`), say
+        what came in, and redraw every place. True when it happened."""
+        from door.files import merged_words
+
+        result = self.door.merge(path)
+        done = None
+        if not isinstance(result, Refused):
+            done = f"Merged {path.name}: from it, {merged_words(result.value.merged)}."
+        if not self.said(result, done=done):
+            return False
+        self.refresh_views()
+        return True
+
     def settled(self, result: Result[Gate]) -> Gate | None:
         """After answers that bear on safety (a re-screen, the end of a session): None when
         nothing was kept (said why; the form stays); otherwise the gate as it now stands, and

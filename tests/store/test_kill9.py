@@ -47,6 +47,16 @@ WORKER = textwrap.dedent(
     if archive:
         from seeds import load_catalog
         rules = load_catalog().rules
+    # Merge mode: each session is saved in another computer's file, which is then merged in
+    # (`rehab merge`): kills land in the merge's read, its backup and its write.
+    merging = sys.argv[2] == "merge"
+    if merging:
+        from pathlib import Path
+        from door.files import merge_file
+        from seeds import load_catalog
+        from store.storage import parse_tables
+        catalog = load_catalog()
+        other = Path(path).parent / "laptop" / "rehab.json"
     start = datetime(2026, 11, 20, 8, 0)
     # Saves validate with pydantic, loaded on first use: load it once, before the forks.
     validate(Session, dump(Session(plan_id="plan-1", stage=1, slot="morning",
@@ -61,7 +71,7 @@ WORKER = textwrap.dedent(
         pid = os.fork()
         if pid == 0:
             try:
-                repo = Repository.open(path, clock=lambda: start)
+                repo = Repository.open(other if merging else path, clock=lambda: start)
                 for i in range(10_000):
                     sid = f"r{round_no}-{i}"
                     at = start + timedelta(minutes=round_no * 1000 + i)
@@ -71,6 +81,11 @@ WORKER = textwrap.dedent(
                         id=sid, plan_id="plan-1", stage=1, slot="morning",
                         started_at=at, pain_before=3, note=note,
                     ))
+                    if merging:
+                        merged = merge_file(Path(path), parse_tables(other.read_bytes()), other,
+                                            clock=lambda: start, catalog=catalog)
+                        if not hasattr(merged, "value"):
+                            raise AssertionError(merged.reason)
                     say(f"ack {sid}")
                     if archive:
                         repo.close_years(rules)
@@ -84,9 +99,10 @@ WORKER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("mode", ["whole-file", "journal", "archive"])
+@pytest.mark.parametrize("mode", ["whole-file", "journal", "archive", "merge"])
 def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
     data_path.parent.mkdir()
+    (data_path.parent / "laptop").mkdir()
     child = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(data_path), mode],
         stdin=subprocess.PIPE,

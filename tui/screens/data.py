@@ -1,4 +1,4 @@
-"""Data: where the file lives, its backups; back up now, restore, export."""
+"""Data: where the file lives, its backups; back up now, restore, export, merge."""
 
 from __future__ import annotations
 
@@ -74,6 +74,32 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
         return fmt, path
 
 
+class MergeScreen(AskScreen[Path | None]):
+    """Which file to merge: another computer's data file, a conflict copy, or an export."""
+
+    OK = "Merge"
+
+    def __init__(self, suggested: Path | None) -> None:
+        super().__init__(
+            "Merge a file from another computer: every record of both is kept, and your "
+            "file is backed up first."
+        )
+        self.suggested = suggested
+
+    def fields(self) -> ComposeResult:
+        yield Label("The file to merge:")
+        yield TextInput(str(self.suggested or ""), id="merge-path", compact=True)
+
+    def read(self) -> Path:
+        raw = self.query_one("#merge-path", Input).value.strip()
+        if not raw:
+            raise InputProblem("Please give the file to merge.")
+        path = Path(raw).expanduser().absolute()
+        if not path.is_file():
+            raise InputProblem(f"There is no file at {path}.")
+        return path
+
+
 def size_text(n: int) -> str:
     """A file size as a person reads it: bytes, KB or MB."""
     for unit in ("bytes", "KB", "MB"):
@@ -92,6 +118,7 @@ class DataScreen(MainScreen):
         Binding("b", "backup", "Back up now"),
         Binding("r", "restore", "Restore selected"),
         Binding("e", "export", "Export"),
+        Binding("m", "merge", "Merge a file…"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -146,7 +173,7 @@ class DataScreen(MainScreen):
             Content(
                 "b makes a backup now · r puts the selected backup back (your current file is "
                 "backed up first) · e exports a report for your physiotherapist, a spreadsheet, "
-                "a calendar or everything."
+                "a calendar or everything · m merges a file from another computer."
             )
         )
 
@@ -177,6 +204,15 @@ class DataScreen(MainScreen):
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
         self.notify(f"Exported to {path}", markup=False, timeout=10)
+
+    @work
+    async def action_merge(self) -> None:
+        from store.conflicts import beside
+
+        copies = beside(self.app.repo.path)
+        path = await self.app.push_screen_wait(MergeScreen(copies[0] if copies else None))
+        if path is not None:
+            self.app.merge_from(path)
 
     @work
     async def action_restore(self) -> None:

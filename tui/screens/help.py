@@ -31,6 +31,7 @@ KEYS = [
             ("f / x", "finish / close a session cut off before its questions"),
             ("w", "log a walk: minutes, forwards or backwards, pain after"),
             ("b", "log the next short bout of an exercise done several times a day"),
+            ("m", "merge the copy another computer left beside your file (when there is one)"),
         ],
     ),
     (
@@ -82,6 +83,7 @@ KEYS = [
             ("b", "back up now"),
             ("r", "restore the selected backup"),
             ("e", "export: report, spreadsheet, calendar, FHIR or everything"),
+            ("m", "merge a file from another computer: every record of both is kept"),
         ],
     ),
     (

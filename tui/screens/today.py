@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
@@ -18,6 +20,7 @@ from planner.models import CheckIn, Session, Walk
 from planner.plan import session_minutes
 from planner.report import short_change
 from planner.text import counted
+from store.conflicts import beside
 from tui.screens.base import MainScreen
 from tui.text import bullet_list, literal
 
@@ -37,6 +40,7 @@ class TodayScreen(MainScreen):
         Binding("d", "clearance", "Doctor checked"),
         Binding("f", "finish_open", "Finish it"),
         Binding("x", "close_open", "Close it"),
+        Binding("m", "merge_copy", "Merge the copy"),
     ]
 
     #: Every open warning sign is one a doctor's clearance may stand in for (shows `d`).
@@ -47,6 +51,8 @@ class TodayScreen(MainScreen):
     left: Session | None = None
     #: The plan has exercises done in bouts through the day (shows `b`).
     has_bouts = False
+    #: Copies a sync tool left beside the file when two computers wrote it (shows `m`).
+    copies: tuple[Path, ...] = ()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clearance":
@@ -55,12 +61,15 @@ class TodayScreen(MainScreen):
             return self.has_bouts
         if action in ("finish_open", "close_open"):
             return self.left is not None
+        if action == "merge_copy":
+            return bool(self.copies)
         return True
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="today"):
             yield Static(id="stage", markup=False)
             yield Static(id="banner", markup=False)
+            yield Static(id="copy", markup=False)
             yield Static(id="left-open", markup=False)
             yield Static(id="sessions", markup=False)
             yield Static(id="daily", markup=False)
@@ -72,6 +81,7 @@ class TodayScreen(MainScreen):
 
     def refresh_view(self) -> None:
         app = self.app
+        self.show_copies(tuple(beside(app.repo.path)))
         standing = app.standing()  # the store is read once per redraw
         profile, plan, advice = standing.profile, standing.plan, standing.advice
         if profile is None or plan is None or advice is None:
@@ -189,6 +199,43 @@ class TodayScreen(MainScreen):
         nxt.update(Content("\n").join(lines))
         start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
         start.display = True
+
+    def show_copies(self, copies: tuple[Path, ...]) -> None:
+        """A sync tool's conflict copy beside the file (two computers wrote it between two
+        syncs): say so, and offer to merge it."""
+        if copies != self.copies:
+            self.copies = copies
+            self.refresh_bindings()
+        widget = self.query_one("#copy", Static)
+        widget.display = bool(copies)
+        if copies:
+            more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
+            widget.update(
+                Content.assemble(
+                    "A copy from another computer is beside your file",
+                    more,
+                    ": ",
+                    ("m", "bold"),
+                    " merges it, keeping every record of both.",
+                )
+            )
+
+    @work
+    async def action_merge_copy(self) -> None:
+        from tui.screens.modals import ConfirmScreen
+
+        if not self.copies:
+            return
+        copy = self.copies[0]
+        if await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Merge {copy.name} into your file? Every record of both is kept, your file is "
+                "backed up first, and the copy moves to your backups.",
+                "Merge",
+                "Not now",
+            )
+        ):
+            self.app.merge_from(copy)
 
     def show_left_open(self, session: Session | None) -> None:
         """A session cut off before its end form: say so, and offer to finish or close it."""
