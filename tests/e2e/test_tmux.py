@@ -560,3 +560,38 @@ def test_a_pregnant_persons_plan_and_a_pain_of_8_before_a_session(terminal, tmp_
     choice = " ".join(terminal.wait_for("The planned session anyway").split())
     assert "(7 or more) advises a step" in choice, choice
     assert "Stage 1's session instead (l)" in choice and "Rest today (r)" in choice, choice
+
+
+def test_a_conflict_copy_beside_the_file_is_merged_with_m_on_today(terminal, tmp_path):
+    """Two computers wrote the file between two syncs: the sync tool left the laptop's version
+    beside it. Today says so; Enter out of habit merges nothing; m then y merges it, and the
+    copy moves into backups/."""
+    data = _demo(tmp_path)
+    tables = json.loads(data.read_text())
+    tables["checkins"]["from-the-laptop"] = {
+        "id": "from-the-laptop",
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 600)),
+        "pain": 4,
+        "note": "on the laptop",
+    }
+    copy = data.parent / "rehab.sync-conflict-20261206-081500-ABCDEFG.json"
+    copy.write_text(json.dumps(tables))
+
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("A copy from another computer is beside your file")
+    terminal.keys("m")
+    terminal.wait_for("Not now")
+    terminal.keys("Enter")  # the safe answer: nothing merged
+    time.sleep(0.5)
+    assert copy.exists()
+    terminal.keys("m")
+    terminal.wait_for("Not now")
+    terminal.keys("y")
+    terminal.wait_for("from it, 1 check-in")
+    screen = terminal.wait_for("Today")
+    assert "A copy from another computer" not in screen
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    assert not copy.exists()
+    assert list((data.parent / "backups").glob(f"merged-*{copy.name}"))
+    assert "from-the-laptop" in json.loads(data.read_text())["checkins"]
