@@ -275,19 +275,34 @@ def import_file(
     """Replace the data file with the tables of an export read from `source` (checked first;
     the current file backed up), carrying every safety record they lack (`keep_safety`).
     A note longer than rehab takes is refused here (`long_note`)."""
+    from store.repository import write_documents
+
+    def write() -> Replaced:
+        carry = keep_safety(catalog, clock())
+        return write_documents(path, tables, clock=clock, reason="import", carry=carry)
+
+    replaced = _replaced(source, tables, "import", write)
+    if isinstance(replaced, Refused):
+        return replaced
+    _split_years(path, clock, catalog)
+    return Done(replaced.value, tuple(replaced.value.lines(path)))
+
+
+def _replaced(
+    source: Path, tables: Tables, reason: str, write: Callable[[], Replaced]
+) -> Result[Replaced]:
+    """`write` (which replaces the file with `tables`, read from `source`) as a result: a note
+    longer than rehab takes, data refused, a lock held elsewhere or a full disk in one line."""
     from store import NewerSchemaError
     from store.errors import IncomingDataError
-    from store.repository import write_documents
 
     too_long = long_note(tables)
     if too_long is not None:
         return Refused(
-            f"{source}: The data to import is not valid ({too_long}). Nothing was changed."
+            f"{source}: The data to {reason} is not valid ({too_long}). Nothing was changed."
         )
     try:
-        kept = write_documents(
-            path, tables, clock=clock, reason="import", carry=keep_safety(catalog, clock())
-        )
+        return Done(write())
     except (IncomingDataError, NewerSchemaError) as error:
         # The data coming in is refused: name the file it came from.
         return Refused(f"{source}: {error}")
@@ -296,8 +311,6 @@ def import_file(
         return Refused(str(error))
     except OSError as error:
         return Refused(not_saved(error), need="disk")
-    _split_years(path, clock, catalog)
-    return Done(kept, tuple(kept.lines(path)))
 
 
 @dataclass(frozen=True)
@@ -398,26 +411,16 @@ def merged_into(
 ) -> Result[Merging]:
     """The merge both `merge_file` and `Door.merge` make: `write` replaces the file with what
     `MergeIn` keeps (under the writer's lock); then a merged conflict copy is put away."""
-    from store import NewerSchemaError, conflicts
-    from store.errors import IncomingDataError
+    from store import conflicts
     from store.paths import real_data_path
 
     if source.exists() and path.exists() and source.samefile(real_data_path(path)):
         return Refused(f"{source} is the data file itself: give the other computer's copy.")
-    too_long = long_note(tables)
-    if too_long is not None:
-        return Refused(
-            f"{source}: The data to merge is not valid ({too_long}). Nothing was changed."
-        )
     carry = MergeIn(path, source, catalog, clock())
-    try:
-        replaced = write(carry)
-    except (IncomingDataError, NewerSchemaError) as error:
-        return Refused(f"{source}: {error}")
-    except StoreError as error:
-        return Refused(str(error))
-    except OSError as error:
-        return Refused(not_saved(error), need="disk")
+    written = _replaced(source, tables, "merge", lambda: write(carry))
+    if isinstance(written, Refused):
+        return written
+    replaced = written.value
     if carry.merged is None:  # there was no file yet: all of it came in
         from store.merge import merge_tables
 
