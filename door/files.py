@@ -95,7 +95,11 @@ class MergeIn:
     write, `merged` and `differed_at` say what it did."""
 
     def __init__(self, path: Path, source: Path, catalog: Catalog, now: datetime) -> None:
-        self.path, self.source, self.catalog, self.now = path, source, catalog, now
+        from store.paths import real_data_path
+
+        # The file a link names: its archives and backups lie beside it.
+        self.path, self.source = real_data_path(path), source
+        self.catalog, self.now = catalog, now
         self.merged: Merged | None = None
         self.differed_at: Path | None = None
 

@@ -122,9 +122,11 @@ def test_status_names_a_conflict_copy_and_merging_it_puts_it_away(two, clock):
     assert "A copy from another computer" not in out
 
 
-def test_a_merge_covers_the_closed_years_in_archives(tmp_path):
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_merge_covers_the_closed_years_in_archives(tmp_path, through_a_link):
     """Both computers keep closed years in archives; the laptop's holds a late record of one
-    and a new one of today: both come in, the late one joins this file's archive."""
+    and a new one of today: both come in, the late one joins this file's archive. The data
+    file may be a link into a synced folder: the archives beside its target count."""
     clock = FakeClock(datetime(2026, 12, 6, 9, 0))
     desktop = tmp_path / "desktop" / "rehab.json"
     write_demo(desktop, 800, 7, clock)
@@ -134,7 +136,12 @@ def test_a_merge_covers_the_closed_years_in_archives(tmp_path):
     late = CheckIn(id="late-2024", at=datetime(2024, 11, 3, 8, 0), pain=6)
     today = CheckIn(id="today", at=clock(), pain=3)
     use(laptop, clock, late, today)
-    code, out, err = cli("merge", str(laptop), "--data", str(desktop), clock=clock)
+    given = desktop
+    if through_a_link:
+        given = tmp_path / "home" / "rehab.json"
+        given.parent.mkdir()
+        given.symlink_to(desktop)
+    code, out, err = cli("merge", str(laptop), "--data", str(given), clock=clock)
     assert code == 0, err
     assert "from it, 2 check-ins." in out, out
     with Repository.open(desktop, clock=clock, readonly=True) as repo:
