@@ -184,31 +184,14 @@ def check_target(out: Path | None, data_path: Path, fmt: str) -> Path | None:
 
 def write_private(target: Path, text: str | Iterable[str]) -> None:
     """Write the export atomically as a 0600 file (a new temp file, then renamed into place),
-    whole or in pieces as they come. Something that is not a file (/dev/null, a named pipe,
-    /dev/stdout) is written into as it is: renaming a file over it would replace it."""
-    from store.atomic import write_atomic
+    whole or in pieces as they come; into /dev/null or a pipe as it is (`write_out`)."""
+    from store.atomic import write_out
 
     texts = [text] if isinstance(text, str) else text
-    pieces = (piece.encode("utf-8") for piece in texts)
     try:
-        if not_a_file(target):
-            with open(target, "wb") as stream:
-                for piece in pieces:
-                    stream.write(piece)
-        else:
-            write_atomic(target, pieces)
+        write_out(target, (piece.encode("utf-8") for piece in texts))
     except OSError as error:
         raise CommandError(f"Cannot write {target}: {error.strerror or error}.") from None
-
-
-def not_a_file(target: Path) -> bool:
-    """Does `target` exist as something other than a regular file (a device, a pipe)?"""
-    import stat
-
-    try:
-        return not stat.S_ISREG(os.stat(target).st_mode)
-    except FileNotFoundError:
-        return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -67,6 +68,22 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
     Either this returns and the new bytes are on disk, or it raises and `target` is unchanged.
     """
     _write_atomic(target, data, None)
+
+
+def write_out(target: Path, data: Iterable[bytes]) -> None:
+    """Write an export: atomically as a 0600 file (`write_atomic`), or, when `target` is not a
+    regular file (/dev/null, a named pipe, /dev/stdout), into it as it is: renaming a file
+    over it would replace it (as root, /dev/null itself)."""
+    try:
+        regular = stat.S_ISREG(os.stat(target).st_mode)
+    except FileNotFoundError:
+        regular = True
+    if regular:
+        write_atomic(target, data)
+        return
+    with open(target, "wb") as stream:
+        for piece in data:
+            stream.write(piece)
 
 
 def write_atomic_kept_open(

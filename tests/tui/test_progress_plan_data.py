@@ -263,6 +263,38 @@ async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
         assert target.read_text().startswith("date,")
 
 
+async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app, clock, tmp_path):
+    """As the command does: /dev/null or a pipe is written into, never replaced by a file."""
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got = bytearray()
+
+    def read() -> None:
+        with open(pipe, "rb") as stream:
+            got.extend(stream.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        await go(pilot, "6")
+        dialog = await go(pilot, "e")
+        dialog.query_one("#format").select("csv")
+        path = dialog.query_one("#path", Input)
+        path.value = str(pipe)
+        path.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and got.startswith(b"date,")
+
+
 async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, tmp_path):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:

@@ -192,14 +192,14 @@ class DataScreen(MainScreen):
         if target is None:
             return
         fmt, path = target
-        from store.atomic import write_atomic
+        from store.atomic import write_out
         from store.exports import NothingToExport, pieces
         from store.zone import local_zone
 
         # From the store the app holds: the file is never opened a second time (README, Your data).
         try:
             texts = pieces(fmt, app.repo, app.catalog, app.now(), None, local_zone())
-            write_atomic(path, (text.encode() for text in texts))
+            write_out(path, (text.encode() for text in texts))
         except (NothingToExport, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=10)
             return
