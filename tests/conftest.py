@@ -85,3 +85,25 @@ def make_profile(**changes) -> Profile:
 @pytest.fixture
 def profile() -> Profile:
     return make_profile()
+
+
+class PipeReader:
+    """A named pipe at `path` and a thread reading everything written into it (`got`), as a
+    terminal's `cmd > /dev/stdout` or a `mkfifo` would; `join()` once the writer is done."""
+
+    def __init__(self, path) -> None:
+        import os
+        import threading
+
+        os.mkfifo(path)
+        self.path, self.got = path, bytearray()
+        self.thread = threading.Thread(target=self._read)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with open(self.path, "rb") as stream:
+            self.got.extend(stream.read())
+
+    def join(self) -> bytes:
+        self.thread.join(timeout=30)
+        return bytes(self.got)

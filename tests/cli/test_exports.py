@@ -646,20 +646,13 @@ def test_out_onto_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(demo_file, tm
     """`--out /dev/null` or a pipe: renaming a new file over it would replace the device (as
     root, /dev/null itself); the export is written into it instead."""
     import stat
-    import threading
+
+    from tests.conftest import PipeReader
 
     pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    got = bytearray()
-
-    def read() -> None:
-        with open(pipe, "rb") as stream:
-            got.extend(stream.read())
-
-    reader = threading.Thread(target=read)
-    reader.start()
+    reader = PipeReader(pipe)
     code, _, err = cli("export", "--format", fmt, "--out", str(pipe), "--data", str(demo_file))
-    reader.join(timeout=30)
+    got = reader.join()
     assert code == 0, err
     assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe was replaced by a file"
     assert got == export(demo_file, fmt).encode("utf-8")

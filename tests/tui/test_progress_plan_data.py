@@ -265,20 +265,12 @@ async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
 
 async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app, clock, tmp_path):
     """As the command does: /dev/null or a pipe is written into, never replaced by a file."""
-    import os
     import stat
-    import threading
+
+    from tests.conftest import PipeReader
 
     pipe = tmp_path / "pipe"
-    os.mkfifo(pipe)
-    got = bytearray()
-
-    def read() -> None:
-        with open(pipe, "rb") as stream:
-            got.extend(stream.read())
-
-    reader = threading.Thread(target=read)
-    reader.start()
+    reader = PipeReader(pipe)
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await first_run(pilot, pain="3", episode="40")
@@ -291,8 +283,7 @@ async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app,
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
-    reader.join(timeout=30)
-    assert stat.S_ISFIFO(pipe.stat().st_mode) and got.startswith(b"date,")
+    assert reader.join().startswith(b"date,") and stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, tmp_path):
