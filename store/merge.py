@@ -49,8 +49,6 @@ class Merged:
     came: dict[str, int] = field(default_factory=dict)
     #: The versions not kept, by table (same id, different content): for a backup.
     differed: Tables = field(default_factory=dict)
-    #: How many of `differed` were this side's (the other side's version was newer).
-    replaced: int = 0
     #: Profile fields whose answers differed between the two sides (the kept ones are in
     #: `tables`).
     profile_fields: tuple[str, ...] = ()
@@ -66,7 +64,6 @@ def merge_tables(ours: Tables, theirs: Tables, archived: Tables | None = None) -
     tables: Tables = {name: dict(documents) for name, documents in ours.items()}
     came: dict[str, int] = {}
     differed: Tables = {}
-    replaced = 0
     for name in TABLE_MODELS:
         if not theirs.get(name):
             continue
@@ -83,7 +80,6 @@ def merge_tables(ours: Tables, theirs: Tables, archived: Tables | None = None) -
             winner, loser = _later(name, own, document)
             differed.setdefault(name, {})[record_id] = loser
             if winner is document:
-                replaced += 1
                 mine[record_id] = document
     for name, field_name in ORDER_FIELDS.items():
         # In time order, equal times by id: the file and everything read from it (the gate
@@ -100,7 +96,6 @@ def merge_tables(ours: Tables, theirs: Tables, archived: Tables | None = None) -
         tables=tables,
         came=came,
         differed=differed,
-        replaced=replaced,
         profile_fields=profile_fields,
         plans_archived=plans_archived,
     )
