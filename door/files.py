@@ -107,7 +107,7 @@ class MergeIn:
         from store.merge import merge_tables
 
         merged = self.merged = merge_tables(ours, theirs, _archived_for(self.path, theirs))
-        tables, _ = self._stopped_if_either_was(merged.tables, ours, theirs)
+        tables = self._stopped_if_either_was(merged.tables, ours, theirs)
         n = sum(len(d) for d in merged.differed.values())
         records = f"{n} record{'s' if n > 1 else ''} differed between the two"
         if tables == ours:
@@ -137,9 +137,7 @@ class MergeIn:
             )
         return tables, lines
 
-    def _stopped_if_either_was(
-        self, tables: Tables, ours: Tables, theirs: Tables
-    ) -> tuple[Tables, Gate]:
+    def _stopped_if_either_was(self, tables: Tables, ours: Tables, theirs: Tables) -> Tables:
         """The merged tables with the plan in force paused when a sign is open in the union,
         or when one was open on either side before (closed in the union only by an answer the
         other computer gave without having seen it: the person answers again, seeing both).
@@ -148,7 +146,7 @@ class MergeIn:
         plan, safety = _safety_of(tables)
         gate = may_start(plan, safety, self.now, self.catalog.rules)
         if plan is None or plan.status != "active":
-            return tables, gate
+            return tables
         if gate.signs:
             change = settle(plan, gate, self.now)
             assert change is not None  # an active plan with a sign open is paused
@@ -166,18 +164,14 @@ class MergeIn:
                 reason=UNSEEN_SIGN,
             )
         else:
-            return tables, gate
+            return tables
         # An id of its own that both directions of one merge share.
         seed = f"merge-pause {plan.id} {self.now.isoformat()}".encode()
         event = replace(event, id=hashlib.sha1(seed).hexdigest()[:12])
         from store.merge import after, written
 
         stamp = max(self.now, after(written("plans", tables["plans"][plan.id])))
-        paused = replace(paused, changed_at=stamp)
-        _, safety = _safety_of(tables)
-        return _with(tables, [paused, event]), may_start(
-            paused, safety, self.now, self.catalog.rules
-        )
+        return _with(tables, [replace(paused, changed_at=stamp), event])
 
 
 def _archived_for(path: Path, theirs: Tables) -> Tables:
