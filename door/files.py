@@ -44,15 +44,70 @@ def keep_safety(catalog: Catalog, now: datetime) -> Carry:
 
     def carry(ours: Tables, theirs: Tables) -> tuple[Tables, list[str]]:
         kept = carried_forward(_records(ours, SAFETY_TABLES), _records(theirs, SAFETY_TABLES))
-        if not kept:
+        health = _newer_health(ours, theirs, catalog, now)
+        if not kept and health is None:
             return theirs, []
+        lines = []
+        if health is not None:
+            theirs, words = health
+            lines.append(
+                f"Kept your newer answers to the health questions ({words}): the file coming "
+                "in had older ones."
+            )
         tables, gate = _settled(theirs, kept, now, catalog)
-        n = len(kept)
-        answers = f"{n} newer safety check{'s' if n > 1 else ''}"
-        tail = "sessions stay stopped" if gate.stopped else "nothing is rolled back"
-        return tables, [f"Kept {answers} the file coming in did not have: {tail}."]
+        if kept:
+            n = len(kept)
+            answers = f"{n} newer safety check{'s' if n > 1 else ''}"
+            tail = "sessions stay stopped" if gate.stopped else "nothing is rolled back"
+            lines.insert(0, f"Kept {answers} the file coming in did not have: {tail}.")
+        return tables, lines
 
     return carry
+
+
+def _newer_health(
+    ours: Tables, theirs: Tables, catalog: Catalog, now: datetime
+) -> tuple[Tables, str] | None:
+    """When the file replaced holds answers to the health questions (pregnancy, recent spinal
+    surgery, osteoporosis) given after those of the data coming in: the data coming in with
+    those answers, the "health" events that say when they were given, and a plan rehab built
+    refitted to them (as `Door.change_health` does), and the answers in a few words. None when
+    the data coming in is as new (a restore or an import never rolls an answer back)."""
+    from planner.plan import fit_plan
+    from store.merge import HEALTH_ANSWERS, health_changed
+
+    mine = (ours.get("profile") or {}).get("profile")
+    incoming = (theirs.get("profile") or {}).get("profile")
+    if mine is None or incoming is None or health_changed(ours) <= health_changed(theirs):
+        return None
+    if all(mine.get(name) == incoming.get(name) for name in HEALTH_ANSWERS):
+        return None
+    profile = {**incoming, **{n: mine[n] for n in HEALTH_ANSWERS if n in mine}}
+    tables = {name: dict(documents) for name, documents in theirs.items()}
+    tables["profile"] = {"profile": profile}
+    events = tables.setdefault("stage_events", {})
+    for key, event in (ours.get("stage_events") or {}).items():
+        if event.get("kind") == "health" and key not in events:
+            events[key] = event
+    person = validate_document("profile", profile)
+    plan = _plan_in_force(tables)
+    if plan is not None and plan.source is None:
+        fitted = fit_plan(catalog, person, plan, now, _latest_pain(tables))
+        if fitted != plan:
+            tables = _with(tables, [fitted])
+    words = "; ".join(
+        f"{name.replace('_', ' ')}: {'yes' if mine.get(name) else 'no'}"
+        for name in ("pregnant", "recent_surgery", "osteoporosis")
+        if mine.get(name) != incoming.get(name)
+    )
+    return tables, words
+
+
+def _latest_pain(tables: Tables) -> int | None:
+    """The pain last rated in `tables` (`planner.course.latest_pain`'s rule)."""
+    rated = [(c.at, c.worse_pain) for c in _records(tables, ("checkins",))]
+    rated += [(s.started_at, s.worse_before) for s in _records(tables, ("sessions",))]
+    return max(rated)[1] if rated else None
 
 
 def _settled(

@@ -143,7 +143,7 @@ def _time(value: Any) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-def _health_changed(tables: Tables) -> datetime:
+def health_changed(tables: Tables) -> datetime:
     """When a side's health answers last changed: its latest "health" stage event, else when
     its profile was first answered."""
     events = [
@@ -165,7 +165,7 @@ def _merge_profile(tables: Tables, ours: Tables, theirs: Tables) -> tuple[str, .
     winner = tables["profile"]["profile"]
     kept = dict(winner)
     health_from = mine
-    mine_at, other_at = _health_changed(ours), _health_changed(theirs)
+    mine_at, other_at = health_changed(ours), health_changed(theirs)
     if other_at > mine_at or (other_at == mine_at and winner is other):
         health_from = other
     for name in HEALTH_ANSWERS:
@@ -201,4 +201,12 @@ def _one_plan_in_force(tables: Tables) -> tuple[str, ...]:
     return tuple(archived)
 
 
-__all__ = ["HEALTH_ANSWERS", "LATCHED", "Merged", "after", "merge_tables", "written"]
+__all__ = [
+    "HEALTH_ANSWERS",
+    "LATCHED",
+    "Merged",
+    "after",
+    "health_changed",
+    "merge_tables",
+    "written",
+]

@@ -54,6 +54,7 @@ GUARDED = (
     "a sign closed in the union by an answer the other side never saw",
     "two plans in force",
     "health answers that differed",
+    "health answers changed",
 )
 
 
@@ -222,9 +223,10 @@ class TwoComputers(RuleBasedStateMachine):
 
     @rule(c=st.sampled_from("ab"), pregnant=st.booleans(), surgery=st.booleans())
     def health(self, c, pregnant, surgery):
-        self.doors[c].change_health(
-            {"pregnant": pregnant, "recent_surgery": surgery, "osteoporosis": False}
-        )
+        answers = {"pregnant": pregnant, "recent-surgery": surgery, "osteoporosis": False}
+        result = self.doors[c].change_health(answers)
+        if isinstance(result, Done):
+            REACHED["health answers changed"] += 1
 
     @rule(hours=st.sampled_from([1, 5, 26, 24 * 8]))
     def time_passes(self, hours):

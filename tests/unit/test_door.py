@@ -219,6 +219,46 @@ def test_import_carries_every_safety_record_the_export_lacks(open_door, path, cl
         assert Door(repo, catalog, clock).gate().open
 
 
+@pytest.mark.parametrize("how", ["restore", "import"])
+def test_a_health_answer_given_after_the_backup_is_never_rolled_back(
+    open_door, path, clock, catalog, how
+):
+    """A yes to recent spinal surgery (and to pregnancy) given after a backup: putting the
+    backup back, or importing an older export, keeps the newer answers, the events that say
+    when they were given, and the wait for a go-ahead; a plan rehab built loses again what
+    they leave out."""
+    door = started(open_door())
+    backup = done(door.backup())
+    export = json.loads(json.dumps(door.repo.documents()))
+    clock.advance(days=1)
+    done(door.change_health({"pregnant": True, "recent-surgery": True, "osteoporosis": False}))
+    after = door.repo.active_plan()
+    door.repo.close()
+    if how == "restore":
+        replaced = done(restore_file(path, backup, clock=clock, catalog=catalog))
+    else:
+        replaced = done(import_file(path, export, path, clock=clock, catalog=catalog))
+    assert any("newer answers to the health questions" in line for line in replaced.carried)
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        profile = repo.profile()
+        assert profile.pregnant and profile.recent_surgery
+        assert [e.kind for e in repo.stage_events()].count("health") == 1
+        assert Door(repo, catalog, clock).gate().why == "surgery"
+        ids = {p.exercise_id for p in repo.active_plan().prescriptions}
+        assert ids == {p.exercise_id for p in after.prescriptions}
+
+
+def test_an_older_health_answer_in_the_file_replaced_rolls_nothing(open_door, path, clock, catalog):
+    """Answers changed after the backup was made are the backup's own only if newer: a
+    backup made after the change carries them already, and nothing is said."""
+    door = started(open_door())
+    clock.advance(days=1)
+    done(door.change_health({"pregnant": True, "recent-surgery": False, "osteoporosis": False}))
+    clock.advance(minutes=1)
+    backup = done(door.backup())
+    assert done(door.restore(backup)).carried == ()
+
+
 def test_restoring_a_backup_that_holds_every_safety_record_carries_nothing(open_door, path):
     door = started(open_door())
     backup = done(door.backup())
