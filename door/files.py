@@ -82,7 +82,9 @@ def _newer_health(
         return None
     if all(mine.get(name) == incoming.get(name) for name in HEALTH_ANSWERS):
         return None
-    profile = {**incoming, **{n: mine[n] for n in HEALTH_ANSWERS if n in mine}}
+    # Every answer as the replaced file has it, one it leaves out (None) left out here too.
+    profile = {n: v for n, v in incoming.items() if n not in HEALTH_ANSWERS}
+    profile |= {n: mine[n] for n in HEALTH_ANSWERS if n in mine}
     tables = {name: dict(documents) for name, documents in theirs.items()}
     tables["profile"] = {"profile": profile}
     events = tables.setdefault("stage_events", {})

@@ -248,6 +248,26 @@ def test_a_health_answer_given_after_the_backup_is_never_rolled_back(
         assert ids == {p.exercise_id for p in after.prescriptions}
 
 
+def test_a_no_to_surgery_given_after_the_backup_ends_the_wait_it_began(
+    open_door, path, clock, catalog
+):
+    """A yes to surgery in the backup, a no since: the no is kept whole (no date of a yes left
+    behind), and sessions do not wait for a go-ahead."""
+    door = started(open_door())
+    clock.advance(days=1)
+    done(door.change_health({"pregnant": False, "recent-surgery": True, "osteoporosis": False}))
+    clock.advance(minutes=1)
+    backup = done(door.backup())
+    clock.advance(days=1)
+    done(door.change_health({"pregnant": False, "recent-surgery": False, "osteoporosis": False}))
+    door.repo.close()
+    done(restore_file(path, backup, clock=clock, catalog=catalog))
+    with Repository.open(path, clock=clock, readonly=True) as repo:
+        profile = repo.profile()
+        assert profile.recent_surgery is False and profile.surgery_said_at is None
+        assert Door(repo, catalog, clock).gate().why != "surgery"
+
+
 def test_an_older_health_answer_in_the_file_replaced_rolls_nothing(open_door, path, clock, catalog):
     """Answers changed after the backup was made are the backup's own only if newer: a
     backup made after the change carries them already, and nothing is said."""
