@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 
 from planner.days import DaySum
 from planner.models import StageEvent
+from tests.unit.test_weeks import iso_week_sums
 from tui.widgets.pain_chart import (
     BACK_MARKER,
     FLARE_MARKER,
@@ -69,21 +70,7 @@ def test_longer_windows_are_monday_week_means_of_the_days_in_the_window():
     data = pain_chart_data(days, start, END, columns=120)
     assert data.days_per_point == 7
     # Counted apart: each day's ISO week, its mean, keyed by that week's Monday.
-    back: dict[date, list[int]] = {}
-    leg: dict[date, list[int]] = {}
-    reach: dict[date, int] = {}
-    flares: dict[date, int] = {}
-    for day, r in days.items():
-        if not start <= day <= END:
-            continue
-        year, week, _ = day.isocalendar()
-        key = date.fromisocalendar(year, week, 1)
-        back.setdefault(key, []).append(r.pain_first)
-        if r.leg_first is not None:
-            leg.setdefault(key, []).append(r.leg_first)
-            reach[key] = max(reach.get(key, 0), r.reach_max)
-        if r.session_flares + r.walk_flares:
-            flares[key] = flares.get(key, 0) + r.session_flares + r.walk_flares
+    back, leg, reach, flares = iso_week_sums(days, start, END)
     assert dict(data.back) == {k: sum(v) / len(v) for k, v in back.items()}
     assert dict(data.leg) == {k: sum(v) / len(v) for k, v in leg.items()}
     assert dict(data.reach) == reach

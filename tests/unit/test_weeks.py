@@ -59,21 +59,7 @@ def test_by_week_each_point_is_its_iso_weeks_mean_and_only_the_windows_days_coun
     days = some_days(800)
     start = END - timedelta(days=400)  # a Saturday: its week's Monday falls before the window
     points = pain_points(days, start, END, 7)
-    back: dict[date, list[int]] = {}
-    leg: dict[date, list[int]] = {}
-    reach: dict[date, int] = {}
-    flares: dict[date, int] = {}
-    for day, r in days.items():
-        if day < start:
-            continue
-        year, week, _ = day.isocalendar()
-        key = date.fromisocalendar(year, week, 1)
-        back.setdefault(key, []).append(r.pain_first)
-        if r.leg_first is not None:
-            leg.setdefault(key, []).append(r.leg_first)
-            reach[key] = max(reach.get(key, 0), r.reach_max)
-        if r.session_flares + r.walk_flares:
-            flares[key] = flares.get(key, 0) + r.session_flares + r.walk_flares
+    back, leg, reach, flares = iso_week_sums(days, start, END)
     assert points.back == tuple((k, sum(v) / len(v)) for k, v in sorted(back.items()))
     assert points.leg == tuple((k, sum(v) / len(v)) for k, v in sorted(leg.items()))
     assert dict(points.reach) == reach
@@ -89,3 +75,24 @@ def test_runs_of_weeks_are_the_means_of_all_their_days():
         (date(2026, 11, 16), sum(n % 11 for n in range(14, 21)) / 7),
     )
     assert points.leg == points.reach == points.flares == ()
+
+
+def iso_week_sums(days, start: date, end: date):
+    """Counted apart from planner.weeks: each day's ISO week (keyed by its Monday), from
+    `start` to `end`: back and leg ratings, the furthest reach, the flares."""
+    back: dict[date, list[int]] = {}
+    leg: dict[date, list[int]] = {}
+    reach: dict[date, int] = {}
+    flares: dict[date, int] = {}
+    for day, r in days.items():
+        if not start <= day <= end:
+            continue
+        year, week, _ = day.isocalendar()
+        key = date.fromisocalendar(year, week, 1)
+        back.setdefault(key, []).append(r.pain_first)
+        if r.leg_first is not None:
+            leg.setdefault(key, []).append(r.leg_first)
+            reach[key] = max(reach.get(key, 0), r.reach_max)
+        if r.session_flares + r.walk_flares:
+            flares[key] = flares.get(key, 0) + r.session_flares + r.walk_flares
+    return back, leg, reach, flares
