@@ -107,9 +107,11 @@ def _newer_health(
 
 def _latest_pain(tables: Tables) -> int | None:
     """The pain last rated in `tables` (`planner.course.latest_pain`'s rule)."""
-    rated = [(c.at, c.worse_pain) for c in _records(tables, ("checkins",))]
-    rated += [(s.started_at, s.worse_before) for s in _records(tables, ("sessions",))]
-    return max(rated)[1] if rated else None
+    from planner.course import latest_rated
+
+    checkins = sorted(_records(tables, ("checkins",)), key=lambda c: c.at)
+    sessions = sorted(_records(tables, ("sessions",)), key=lambda s: s.started_at)
+    return latest_rated(checkins, sessions)
 
 
 def _settled(

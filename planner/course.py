@@ -15,11 +15,11 @@ seeds/data/stages.toml), with their sources in docs/clinical.md:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from planner.models import REACH_WORDS, CheckIn, PsfsRating, Reach, Rules
+from planner.models import REACH_WORDS, CheckIn, PsfsRating, Reach, Rules, Session
 from planner.progression import History, first_checkins_by_day, reach_moved
 
 
@@ -44,8 +44,13 @@ def daily_worst(history: History, since: date) -> dict[date, int]:
 def latest_pain(history: History) -> int | None:
     """The pain last rated, the worse of back and leg: the latest check-in or pain before a
     session (None before any)."""
-    rated = [(c.at, c.worse_pain) for c in history.checkins[-1:]]
-    rated += [(s.started_at, s.worse_before) for s in history.sessions[-1:]]
+    return latest_rated(history.checkins, history.sessions)
+
+
+def latest_rated(checkins: Sequence[CheckIn], sessions: Sequence[Session]) -> int | None:
+    """`latest_pain` of check-ins and sessions each in time order."""
+    rated = [(c.at, c.worse_pain) for c in checkins[-1:]]
+    rated += [(s.started_at, s.worse_before) for s in sessions[-1:]]
     return max(rated)[1] if rated else None
 
 
