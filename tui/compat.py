@@ -19,6 +19,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.screen import Screen
@@ -57,6 +58,10 @@ if SPEEDUPS:
     from textual.widgets._footer import FooterKey
 
 
+#: What the footer's keys were built for: each shown binding's key, binding, state and tooltip.
+Shown = tuple[tuple[str, Binding, bool, str], ...]
+
+
 class QuickFooter(TextualFooter):
     """Looks and acts as Textual's `Footer` (8.2.8), which rebuilds all its keys (and so lays
     out and paints the screen again) for every binding change, seven times while History opens,
@@ -73,7 +78,7 @@ class QuickFooter(TextualFooter):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._rebuild_pending = False
-        self._built_for: tuple[object, ...] | None = None  # the bindings the keys show
+        self._built_for: Shown | None = None  # the bindings the keys show
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -113,14 +118,40 @@ class QuickFooter(TextualFooter):
             return  # not shown yet: the screen's first resume brings the bindings it starts with
         # Most changes (focus moving, a screen coming back) leave the keys as they are.
         shown = self._bindings_shown()
-        if shown != self._built_for:
-            self._built_for = shown
+        if shown == self._built_for:
+            return
+        built, self._built_for = self._built_for, shown
+        if not self._only_enabled_changed(built, shown):
             await self.recompose()
 
-    def _bindings_shown(self) -> tuple[object, ...]:
+    def _only_enabled_changed(self, built: Shown | None, shown: Shown) -> bool:
+        """When the same keys are shown and only some turned on or off (a filter set, a field
+        filled), each key is greyed or lit where it stands: rebuilding every key lays out and
+        paints the whole screen again, which was most of a Library filter key's time. Says
+        whether it did so."""
+        if built is None or len(built) != len(shown):
+            return False
+        if any(a[:2] != b[:2] or a[3] != b[3] for a, b in zip(built, shown, strict=True)):
+            return False
+        # Textual's footer shows one key per action, the first binding of each: its state.
+        enabled: dict[str, bool] = {}
+        for _, binding, on, _ in shown:
+            enabled.setdefault(binding.action, on)
+        for key in self.query(FooterKey):
+            off = not enabled.get(key.action, not key._disabled)
+            if off != key._disabled:
+                key._disabled = off
+                key.set_class(off, "-disabled")
+                key.refresh()
+        return True
+
+    def _bindings_shown(self) -> Shown:
+        """The bindings the keys show: a key kept out of the footer can come and go freely."""
+        palette = self.app.COMMAND_PALETTE_BINDING
         return tuple(
             (key, binding, enabled, tooltip)
             for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
         )
 
 

@@ -27,10 +27,16 @@ async def test_the_footer_follows_focus_and_filters_in_the_library(make_demo_app
         await pilot.pause()
         screen = app.screen
         assert footer_actions(screen) == actions_that_apply(screen)
-        assert "clear" not in footer_actions(screen)
-        await pilot.press("s", "tab")  # a filter set, then the detail focused
+        assert "focus_detail" in footer_actions(screen)
+        keys = list(app.screen.query_one(Footer).query(FooterKey))
+        await pilot.press("s", "k")  # filters set: the footer's keys stay as they were built
         await pilot.pause()
-        assert "clear" in footer_actions(screen)
+        assert list(app.screen.query_one(Footer).query(FooterKey)) == keys
+        assert footer_actions(screen) == actions_that_apply(screen)
+        await pilot.press("tab")  # the detail focused: its key gives way to the list's
+        await pilot.pause()
+        assert "focus_list" in footer_actions(screen)
+        assert "focus_detail" not in footer_actions(screen)
         assert footer_actions(screen) == actions_that_apply(screen)
 
 
@@ -118,3 +124,41 @@ def test_the_help_names_every_key_of_every_place():
                 if names.get(key, key) not in said[section]:
                     missing.append(f"{section}: {key} ({binding.action})")
     assert missing == []
+
+
+async def test_a_key_turned_off_is_greyed_where_it_stands_not_rebuilt():
+    """A key greyed or lit again (check_action None or True) keeps the footer's keys: each is
+    greyed in place, as Textual's footer would draw it after rebuilding them all."""
+    from textual.app import App
+    from textual.binding import Binding
+
+    class Keys(Screen):
+        BINDINGS = [Binding("a", "first", "First"), Binding("b", "second", "Second")]
+        on = True
+
+        def compose(self):
+            yield Footer()
+
+        def check_action(self, action, parameters):
+            return True if action != "second" or self.on else None
+
+    class Tiny(App):
+        def on_mount(self):
+            self.push_screen(Keys())
+
+    async with Tiny().run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        await screen.query_one(Footer).show_keys_now()
+        await pilot.pause()
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        second = next(k for k in keys if k.action == "second")
+        assert not second.has_class("-disabled")
+        for on in (False, True, False):
+            screen.on = on
+            screen.refresh_bindings()
+            await pilot.pause()
+            await pilot.pause()
+            assert list(screen.query_one(Footer).query(FooterKey)) == keys
+            assert second.has_class("-disabled") is not on
+            assert second._disabled is not on

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from planner.models import Condition, Equipment, Kind
 from tests.tui.conftest import LARGE, SMALL
 from tests.tui.flows import text_of
-from tui.screens.library import EMPTY, PROJECT_DOSE, LibraryCommands, LibraryScreen
+from tui.screens.library import CLEAR, EMPTY, PROJECT_DOSE, LibraryCommands, LibraryScreen
 
 NASTY = "[ [/ [red]not red[/red] $x \\"
 
@@ -76,7 +76,7 @@ async def test_stage_filter_shows_only_that_stage_and_cycles_both_ways(make_demo
         assert listed(screen) == stage_1 and "shoulder-circles" in stage_1
         assert "back-tapping-massage" not in listed(screen)
         assert "Stage: 1 · Calm" in text_of(screen, "#filters")
-        assert text_of(screen, "#count") == f"{len(stage_1)} of 25 exercises"
+        assert text_of(screen, "#count") == f"{len(stage_1)} of 25 exercises · {CLEAR}"
         await press(pilot, "s", "s", "s")
         assert {catalog.exercise(i).stage for i in listed(screen)} == {4}
         await press(pilot, "s")
@@ -112,7 +112,7 @@ async def test_equipment_pull_up_bar_shows_the_hangs(make_demo_app):
         await press(pilot, "e", "e", "e", "e")
         assert "Equipment: pull-up bar" in text_of(screen, "#filters")
         assert listed(screen) == ["bar-hang", "half-hang"]
-        assert text_of(screen, "#count") == "2 of 25 exercises"
+        assert text_of(screen, "#count") == f"2 of 25 exercises · {CLEAR}"
 
 
 async def test_condition_lumbago_leaves_out_exercises_not_suited_to_it(make_demo_app, catalog):
@@ -127,7 +127,7 @@ async def test_condition_lumbago_leaves_out_exercises_not_suited_to_it(make_demo
         ]
         for left_out in ("bar-hang", "half-hang", "wall-bar-hang-leg-swings"):
             assert left_out not in shown
-        assert text_of(screen, "#count") == f"{len(shown)} of 25 exercises"
+        assert text_of(screen, "#count") == f"{len(shown)} of 25 exercises · {CLEAR}"
 
 
 async def test_filters_combine_and_x_clears_them_all(make_demo_app):
@@ -253,9 +253,15 @@ async def test_footer_keys_follow_focus_and_filters(make_demo_app):
         keys = shown()
         assert keys["tab"] == "Detail" and "x" not in keys
         assert {"s", "k", "e", "o"} <= set(keys)
+        count = screen.query_one("#count", Static)
+        assert "x clears" not in str(count.render())
         await press(pilot, "s", "tab")
         keys = shown()
-        assert keys["x"] == "Clear" and keys["tab"] == "List"
+        assert keys["tab"] == "List" and "x" not in keys
+        # The key to clear is said beside the count while a filter is on, and works.
+        assert "x clears the filters" in str(count.render())
+        await press(pilot, "x")
+        assert not screen.filters.active
 
 
 async def test_catalog_text_is_never_read_as_markup(make_demo_app, catalog):
@@ -310,7 +316,8 @@ async def test_any_exercise_can_be_found_by_name_or_alias_in_the_command_palette
         only.command()
         await press(pilot)
         assert "Condition: sciatica" in text_of(screen, "#filters")
-        assert text_of(screen, "#count") == "25 of 25 exercises"  # all of them suit sciatica
+        # All of them suit sciatica.
+        assert text_of(screen, "#count") == f"25 of 25 exercises · {CLEAR}"
         found = {hit.text async for hit in provider.discover()}
         assert "Library: clear the filters" in found
         assert "Library: next condition filter" in found

@@ -51,6 +51,7 @@ CHOICES: dict[str, Sequence[object]] = {
 }
 
 EMPTY = "no exercise matches these filters — press x to clear"
+CLEAR = "x clears the filters"
 PROJECT_DOSE = "dose: the project's choice (the article gives none)"
 #: The filter bar, in order: each filter's key and its name (a field of Filters).
 FILTER_BAR = [("s", "stage"), ("k", "kind"), ("e", "equipment"), ("o", "condition")]
@@ -277,7 +278,9 @@ class LibraryScreen(MainScreen):
         Binding("K", "cycle('kind', -1)", "Kind back", show=False),
         Binding("E", "cycle('equipment', -1)", "Equipment back", show=False),
         Binding("O", "cycle('condition', -1)", "Condition back", show=False),
-        Binding("x", "clear", "Clear"),
+        # Said on the count line while a filter is on, not in the footer: a filter key then
+        # leaves the footer as it is (rebuilding it was most of the key's time).
+        Binding("x", "clear", "Clear", show=False),
         Binding("slash", "search", "Search"),
         Binding("l", "learn", "Learn"),
         Binding("tab", "focus_detail", "Detail"),
@@ -298,20 +301,22 @@ class LibraryScreen(MainScreen):
         self._chosen: str | None = None
         #: The exercise the list highlighted by itself after a filter change.
         self._picked: str | None = None
-
-    def compose_body(self) -> ComposeResult:
-        yield WordsInput(
+        self._search = WordsInput(
             id="search",
             compact=True,
             placeholder="/ search: a name, an alias or a body part (hip, knee…)",
         )
+        self._detail = VerticalScroll(id="detail")
+
+    def compose_body(self) -> ComposeResult:
+        yield self._search
         yield Static(id="filters", markup=False)
         yield Static(id="count", markup=False)
         with Horizontal(id="library"):
             with Vertical(id="list-pane"):
                 yield Static(id="list-head", markup=False)
                 yield OptionList(id="exercises")
-            yield VerticalScroll(id="detail")
+            yield self._detail
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -359,6 +364,8 @@ class LibraryScreen(MainScreen):
         count = f"{len(found)} of {total} exercises"
         if not found:
             count += f" · {EMPTY}"
+        elif self.filters.active:
+            count += f" · {CLEAR}"
         self.query_one("#count", Static).update(Content(count))
 
         wide = self._wide if self._wide is not None else self.size.width >= 100
@@ -477,13 +484,13 @@ class LibraryScreen(MainScreen):
         self.action_focus_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.is_mounted:
-            return True
         if action == "clear":
             return self.filters.active
-        searching = self.query_one("#search").has_focus
+        if action not in ("focus_detail", "focus_list"):
+            return True
+        # Asked for every key of the footer at every change: the two widgets are held, not
+        # looked up in the whole screen each time.
+        searching = self._search.has_focus
         if action == "focus_detail":
-            return not self.query_one("#detail").has_focus_within and not searching
-        if action == "focus_list":
-            return self.query_one("#detail").has_focus_within or searching
-        return True
+            return not self._detail.has_focus_within and not searching
+        return self._detail.has_focus_within or searching
