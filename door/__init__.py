@@ -36,6 +36,7 @@ from planner.advice import (
 from planner.bouts import BoutCount, next_bout
 from planner.clock import Clock
 from planner.course import latest_pain
+from planner.days import DaySum, WalkSum
 from planner.gate import GO_AHEAD, Gate, may_start, settled, unanswered_emergency
 from planner.models import (
     AfterEmergency,
@@ -69,7 +70,14 @@ from planner.safety import (
     screen,
 )
 from planner.stages import StageChange
-from planner.walking import WalkTarget, check_walk, day_pain_before, day_reach_before
+from planner.walking import (
+    Folded,
+    WalkTarget,
+    check_walk,
+    day_pain_before,
+    day_reach_before,
+    fold,
+)
 from store import Repository, StoreError
 from store.repository import Replaced
 
@@ -167,6 +175,9 @@ class Door:
         self.repo = repo
         self.catalog = catalog
         self.clock = clock
+        #: The walking programme's weeks of closed years, folded once (`_folded`), with what
+        #: they were folded from: used again only while that is equal.
+        self._fold: tuple[tuple[object, ...], Folded | None] | None = None
 
     # -- what the rules say now ----------------------------------------------------------------
 
@@ -192,7 +203,29 @@ class Door:
             now,
             walks,
             earlier,
+            self._folded(profile, walks, earlier),
         )
+
+    def _folded(
+        self,
+        profile: Profile | None,
+        walks: Sequence[Walk],
+        earlier: Mapping[date, DaySum | WalkSum],
+    ) -> Folded | None:
+        """The walking level's weeks before the file's first day (the closed years', some
+        1,500 weeks at thirty years), folded once and kept while the profile's start, the
+        closed years' sums and the walks before that day are the very same: each redraw then
+        folds only this year's weeks. Never outranks the records: it is compared with them at
+        every call, and made again when anything it came from differs."""
+        start = self.repo.live_since()
+        if profile is None or profile.walk_since is None or start is None:
+            return None
+        until = start.date()
+        before = [w for w in walks if w.at.date() < until]
+        key = (profile.walk_since, profile.walk_comfortable, until, earlier, before)
+        if self._fold is None or self._fold[0] != key:
+            self._fold = (key, fold(profile, before, self.catalog.rules, until, earlier))
+        return self._fold[1]
 
     def gate(self) -> Gate:
         """May a session start now (`planner.gate.may_start`)."""

@@ -34,7 +34,7 @@ from planner.progression import (
     step_back_check,
 )
 from planner.safety import headline
-from planner.walking import WalkTarget, target_for
+from planner.walking import Folded, WalkTarget, target_for
 
 if TYPE_CHECKING:
     from planner.days import DaySum, WalkSum
@@ -234,11 +234,13 @@ def stand(
     now: datetime,
     walks: Sequence[Walk] = (),
     earlier_walks: Mapping[date, DaySum | WalkSum] | None = None,
+    folded: Folded | None = None,
 ) -> Standing:
     """The standing these records give at `now`: the advice once there is a plan, the gate
     (`planner.gate.may_start`) always, and the walking programme from `walks` (every walk since
     it began: the level is derived from them, week by week; `earlier_walks`, the day sums of
-    closed years, stand for the walks they summed)."""
+    closed years, stand for the walks they summed; `folded`, their weeks already folded:
+    `planner.walking.fold`)."""
     if profile is None or plan is None:
         gate = may_start(plan, safety, now, catalog.rules)
         return Standing(now, profile, plan, history, gate, None)
@@ -250,6 +252,7 @@ def stand(
         now.date(),
         plan.stage,
         earlier_walks,
+        folded,
     )
     bouts = bouts_today(catalog, plan, profile.slots, history.bouts, now.date())
     leaning = None

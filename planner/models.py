@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 
@@ -128,6 +129,14 @@ def field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+def _none(_: object) -> tuple[()]:
+    return ()
+
+
+#: Per model class, a function giving the values `==` compares (`Model.__eq__`).
+_READ_COMPARED: dict[type, Any] = {}
+
+
 def compared_names(cls: type) -> tuple[str, ...]:
     """The fields `==` reads: all but those declared `field(compare=False)` (when a record
     was written is not part of what it says)."""
@@ -153,9 +162,12 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(
-            getattr(self, name) == getattr(other, name) for name in compared_names(type(self))
-        )
+        read = _READ_COMPARED.get(type(self))
+        if read is None:  # the fields `==` reads, fetched in one call (a dose is compared
+            # with every past session's at each redraw), compared as one tuple
+            names = compared_names(type(self))
+            read = _READ_COMPARED[type(self)] = attrgetter(*names) if names else _none
+        return read(self) == read(other)
 
     __hash__ = None  # type: ignore[assignment]  # records change: no hash, as dataclasses do
 

@@ -206,38 +206,77 @@ def step(level: int, walks: int, flares: int, rules: Rules) -> tuple[int, str]:
     return step_up(level, rules), "no walk flared that week: a step up"
 
 
-def walking(
+@frozen
+class Folded(Frozen):
+    """The programme's finished weeks before `until` (a programme week's first day), folded:
+    where `walking` can go on from instead of folding every week since the start again. Made by
+    `fold` from the same profile, walks and day sums `walking` is given, it gives the very same
+    target (tests/unit/test_walking_fold.py holds it so)."""
+
+    since: date
+    comfortable: int
+    until: date
+    level: int
+    weeks: tuple[WalkWeek, ...]
+
+
+def fold(
     profile: Profile,
     walks: Sequence[Walk],
     rules: Rules,
-    today: date,
-    stage: int,
-    backward: Exercise | None = None,
+    until: date,
     earlier: Mapping[date, DaySum | WalkSum] | None = None,
-) -> WalkTarget | None:
-    """Today's walking target and the week so far; None while the person has not said how far
-    they walk comfortably (or said they cannot walk comfortably yet).
-
-    `earlier`: the day sums (`planner.days`) of days whose walks are not in `walks` (a closed
-    year, kept in an archive): their walks count as if given, so the level is the same."""
+) -> Folded | None:
+    """Every programme week that ended on or before `until` (rounded down to a week's start),
+    folded; None without a walking programme. A caller that keeps it (the door, while the
+    closed years it read do not change) hands it to `walking`, which folds only the weeks after."""
     if not profile.walk_comfortable or profile.walk_since is None:
         return None
     since = profile.walk_since
-    walks = sorted((w for w in walks if since <= w.at.date() <= today), key=lambda w: w.at)
-    # Thirty years are some 7,000 days with a walk: filtered, then put in order by day alone.
-    summed = [(d, r) for d, r in (earlier or {}).items() if since <= d <= today and r.walks]
-    summed.sort(key=itemgetter(0))
-    j = 0
-    level = start_minutes(profile.walk_comfortable, rules)
-    reason = (
-        f"Started at {level} min: {rules.walk_start_pct} % of the {profile.walk_comfortable} min "
-        "you said you walk comfortably."
+    until = since + timedelta(days=7 * max(0, (until - since).days // 7))
+    level, weeks, _, _ = _fold_weeks(
+        start_minutes(profile.walk_comfortable, rules),
+        since,
+        until,
+        _in_order(walks, since, until - timedelta(days=1)),
+        _summed(earlier, since, until - timedelta(days=1)),
+        rules,
     )
+    return Folded(
+        since=since,
+        comfortable=profile.walk_comfortable,
+        until=until,
+        level=level,
+        weeks=tuple(weeks),
+    )
+
+
+def _in_order(walks: Sequence[Walk], since: date, last: date) -> list[Walk]:
+    return sorted((w for w in walks if since <= w.at.date() <= last), key=lambda w: w.at)
+
+
+def _summed(
+    earlier: Mapping[date, DaySum | WalkSum] | None, since: date, last: date
+) -> list[tuple[date, DaySum | WalkSum]]:
+    # Thirty years are some 7,000 days with a walk: filtered, then put in order by day alone.
+    summed = [(d, r) for d, r in (earlier or {}).items() if since <= d <= last and r.walks]
+    summed.sort(key=itemgetter(0))
+    return summed
+
+
+def _fold_weeks(
+    level: int,
+    start: date,
+    until: date,
+    walks: Sequence[Walk],
+    summed: Sequence[tuple[date, DaySum | WalkSum]],
+    rules: Rules,
+) -> tuple[int, list[WalkWeek], int, int]:
+    """Fold the weeks from `start` until `until` (both a week's first day): the level after,
+    the weeks, and how many of `walks` and `summed` (in order, none before `start`) they took."""
     weeks: list[WalkWeek] = []
-    this_week = since + timedelta(days=7 * ((today - since).days // 7))
-    start = since
-    i = 0
-    while start < this_week:
+    i = j = 0
+    while start < until:
         end = start + timedelta(days=7)
         week: list[Walk] = []
         while i < len(walks) and walks[i].at.date() < end:
@@ -267,6 +306,47 @@ def walking(
             )
         )
         start = end
+    return level, weeks, i, j
+
+
+def walking(
+    profile: Profile,
+    walks: Sequence[Walk],
+    rules: Rules,
+    today: date,
+    stage: int,
+    backward: Exercise | None = None,
+    earlier: Mapping[date, DaySum | WalkSum] | None = None,
+    folded: Folded | None = None,
+) -> WalkTarget | None:
+    """Today's walking target and the week so far; None while the person has not said how far
+    they walk comfortably (or said they cannot walk comfortably yet).
+
+    `earlier`: the day sums (`planner.days`) of days whose walks are not in `walks` (a closed
+    year, kept in an archive): their walks count as if given, so the level is the same.
+    `folded`: the weeks before its `until` already folded (`fold`) from these same walks and
+    sums; used when it is of this programme and ends before this week."""
+    if not profile.walk_comfortable or profile.walk_since is None:
+        return None
+    since = profile.walk_since
+    this_week = since + timedelta(days=7 * ((today - since).days // 7))
+    level = start_minutes(profile.walk_comfortable, rules)
+    reason = (
+        f"Started at {level} min: {rules.walk_start_pct} % of the {profile.walk_comfortable} min "
+        "you said you walk comfortably."
+    )
+    start, done = since, []
+    if (
+        folded is not None
+        and (folded.since, folded.comfortable) == (since, profile.walk_comfortable)
+        and folded.until <= this_week
+    ):
+        start, level, done = folded.until, folded.level, list(folded.weeks)
+    walks = _in_order(walks, start, today)
+    level, weeks, i, _ = _fold_weeks(
+        level, start, this_week, walks, _summed(earlier, start, today), rules
+    )
+    weeks = done + weeks
     if weeks:  # said once, of the last finished week (thirty years are 1,560 of them)
         last = weeks[-1]
         reason = f"{level} min: {last.change} (week of {last.start:%d %b})."
@@ -298,12 +378,13 @@ def target_for(
     today: date,
     stage: int,
     earlier: Mapping[date, DaySum | WalkSum] | None = None,
+    folded: Folded | None = None,
 ) -> WalkTarget | None:
     """`walking` with the catalog's rules and its backward-walking exercise: what Today,
     `rehab status`, the report and the calendar all ask."""
     rules = catalog.rules
     backward = catalog.exercises.get(rules.backward_walk_exercise)
-    return walking(profile, walks, rules, today, stage, backward, earlier)
+    return walking(profile, walks, rules, today, stage, backward, earlier, folded)
 
 
 def minutes_by_day(walks: Sequence[Walk]) -> dict[date, int]:

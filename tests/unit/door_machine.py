@@ -49,6 +49,7 @@ from planner.models import CheckIn, Condition, Rating, Session, Walk
 from planner.plan import build_plan, harder
 from planner.plan_file import PlanFile
 from planner.safety import CLEARABLE, RED_FLAGS, SESSION_CHECKS, SIGNS
+from planner.walking import target_for
 from seeds import load_catalog
 from store import Repository
 from tests.conftest import FakeClock, make_profile
@@ -81,6 +82,7 @@ GUARDED = (
     "a new yes to spinal surgery",
     "waiting for a go-ahead",
     "closed years moved to their archives",
+    "a walking level with closed years folded",
 )
 
 
@@ -770,3 +772,19 @@ class Person(RuleBasedStateMachine):
             assert s.answers == self.meant[s.id], (
                 f"answers kept {s.answers} are not the ones meant {self.meant[s.id]}"
             )
+
+    @invariant()
+    def the_walking_level_is_the_one_every_walk_gives(self):
+        """The door keeps the closed years' weeks folded between calls: what it gives is the
+        level folded from every walk since the programme began, across years passing, a new
+        start and the walks of today."""
+        profile = self.repo.profile()
+        plan = self.repo.active_plan()
+        if profile is None or plan is None or profile.walk_since is None:
+            return
+        now = self.clock()
+        walk = self.door.standing().walk
+        every = target_for(CATALOG, profile, self.repo.walks(), now.date(), plan.stage)
+        assert walk == every, "the door's walking level is not the one every walk gives"
+        if self.repo.live_since() is not None and walk is not None and walk.weeks:
+            REACHED["a walking level with closed years folded"] += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -699,3 +699,37 @@ def test_a_plan_file_the_disk_refuses_leaves_neither_plan_nor_event(open_door, c
     no = refused(door.import_plan(PlanFile(before.stage, theirs.prescriptions, "A. Physio"), "p"))
     assert no.need == "disk" and "No space left on device" in no.reason
     assert door.repo.active_plan() == before and door.repo.stage_events() == events
+
+
+# -- the walking level's kept fold ---------------------------------------------------------------
+
+
+def test_the_kept_walking_fold_is_made_again_when_what_it_came_from_differs(catalog, clock):
+    """The door folds the closed years' weeks once; another closed year's sums (a merge, a
+    restore), another start or walks before the file's first day make it fold them again."""
+    from types import SimpleNamespace
+
+    from planner.days import day_sums
+    from planner.models import Walk
+    from planner.walking import fold
+
+    first_day = datetime(2025, 1, 1)
+    door = Door(SimpleNamespace(live_since=lambda: first_day), catalog, clock)  # type: ignore[arg-type]
+    person = make_profile(walk_comfortable=20, walk_since=date(2023, 1, 5))
+    rules = catalog.rules
+
+    def sums(minutes: int, pain: int) -> dict:
+        walks = [
+            Walk(at=datetime(2023, 1, 5, 17) + timedelta(days=d), minutes=minutes, pain_after=pain)
+            for d in range(0, 600, 2)
+        ]
+        return day_sums([], [], walks, rules)
+
+    calm, flared = sums(20, 1), sums(20, 9)
+    kept = door._folded(person, [], calm)
+    assert kept == fold(person, [], rules, first_day.date(), calm)
+    assert door._folded(person, [], dict(calm)) is kept  # equal: kept
+    assert door._folded(person, [], flared) == fold(person, [], rules, first_day.date(), flared)
+    assert door._folded(person, [], flared) != kept
+    later = replace(person, walk_comfortable=40)
+    assert door._folded(later, [], flared) == fold(later, [], rules, first_day.date(), flared)
