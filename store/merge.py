@@ -176,6 +176,12 @@ def _merge_profile(tables: Tables, ours: Tables, theirs: Tables) -> tuple[str, .
     for name in LATCHED:
         if mine.get(name) or other.get(name):
             kept[name] = True
+    if kept != winner:
+        # A profile neither side wrote: stamped just after both, so it is the one changed last
+        # next time too (kept with the winner's stamp, a tie with the other side's could be
+        # broken the other way, and merging again would undo it).
+        stamp = after(max(written("profile", mine), written("profile", other)))
+        kept["changed_at"] = stamp.isoformat()
     tables["profile"]["profile"] = kept
     names = sorted(set(mine) | set(other))
     return tuple(n for n in names if n != "changed_at" and mine.get(n) != other.get(n))
