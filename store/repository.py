@@ -1061,7 +1061,9 @@ class Repository:
             for table in self._tables.values():
                 table.validate_all()
         self._checked = True
-        if not self.readonly and not self.storage.pending:
+        # A reader stamps too (`rehab status` on a file copied from another computer): the
+        # stamp is this computer's cache, not the file, and names the very bytes just checked.
+        if not self.storage.pending:
             check_stamp.remember(
                 self.path,
                 self.storage.current_digest(),

@@ -217,3 +217,17 @@ def test_the_stamp_lives_in_the_cache_folder_never_beside_the_data_file(written,
     assert not [n for n in os.listdir(written.parent) if n.endswith(".checked")]
     other = written.parent.parent / "elsewhere" / written.name
     assert check_stamp.sidecar(other) != stamp  # the same name in another folder: its own
+
+
+def test_a_file_checked_in_full_by_a_reader_is_not_checked_again(written, clock, monkeypatch):
+    """A file copied from another computer has no stamp here: the first command that reads it
+    (`rehab status`) checks it in full and says so in the stamp, so the next one does not."""
+    check_stamp.sidecar(written).unlink()
+    calls = count_full_checks(monkeypatch)
+    Repository.read(written, clock=clock).close()
+    assert calls
+    assert check_stamp.sidecar(written).exists()
+    assert mode(check_stamp.sidecar(written)) == 0o600
+    calls.clear()
+    Repository.read(written, clock=clock).close()
+    assert not calls
