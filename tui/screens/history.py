@@ -118,7 +118,9 @@ class HistoryScreen(MainScreen):
             yield PsfsLine(catalog, id="history-psfs").data_bind(bound)
             yield WalksLine(catalog, id="history-walks").data_bind(bound)
             yield PainPanel(catalog).data_bind(bound)
-            table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            self.table = table = DataTable(
+                id="history-table", cursor_type="row", zebra_stripes=True
+            )
             for label, key in (
                 ("Date", "date"),
                 ("Slot", "slot"),
@@ -132,7 +134,7 @@ class HistoryScreen(MainScreen):
                 # read imports Rich's emoji table, which History never needs.
                 table.add_column(Text(label), key=key)
             yield table
-            yield Static(
+            self.empty = Static(
                 Content(
                     "No sessions in this period. Press f for a longer one, or 1 for "
                     "Today to start a session."
@@ -140,6 +142,7 @@ class HistoryScreen(MainScreen):
                 id="history-empty",
                 markup=False,
             )
+            yield self.empty
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -186,9 +189,9 @@ class HistoryScreen(MainScreen):
         self._read_rows(period)
         self.period = period
         self.refresh_bindings()  # m shows while the table has more to load
-        table = self.query_one(DataTable)
+        table = self.table
         table.display = bool(self.rows)
-        self.query_one("#history-empty").display = not self.rows
+        self.empty.display = not self.rows
         if self.rows and self.focused is None:
             table.focus()  # the first session arrived while the table was hidden
         self._fit_charts()
@@ -216,7 +219,7 @@ class HistoryScreen(MainScreen):
 
     def _fill_table(self) -> None:
         """Rebuild the rows: as many loaded as before, the cursor on the same session."""
-        table = self.query_one(DataTable)
+        table = self.table
         current = self._current_id()
         want = max(PAGE, self.loaded)
         table.clear()
@@ -229,7 +232,7 @@ class HistoryScreen(MainScreen):
                 table.move_cursor(row=0, animate=False)
 
     def _add_rows(self, count: int) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         today = self.app.now().date()
         while len(self.rows) < self.loaded + count and self.older:
             # The next closed year back, read from its archive only now it is reached.
@@ -267,7 +270,7 @@ class HistoryScreen(MainScreen):
         self.loaded += len(batch)
 
     def _current_id(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.table
         if table.row_count == 0:
             return None
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
@@ -306,7 +309,7 @@ class HistoryScreen(MainScreen):
     def watch_window(self) -> None:
         self.loaded = 0
         self.refresh_view()
-        table = self.query_one(DataTable)
+        table = self.table
         table.move_cursor(row=0, animate=False)
         table.scroll_home(animate=False)
 
