@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.containers import VerticalGroup
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Static
 from textual_plotext import Plot
 
 from planner.days import DaySum
@@ -26,6 +25,7 @@ from planner.progression import STAGE_SETTING_KINDS
 from planner.weeks import days_per_point, monday, pain_points
 from tui.widgets.chart import Chart
 from tui.widgets.history import Period
+from tui.widgets.line import Line
 
 BACK_MARKER = "•"
 LEG_MARKER = "x"
@@ -293,7 +293,7 @@ class PainPanel(VerticalGroup):
         super().__init__()
         self.names = {n: stage.name for n, stage in catalog.stages.items()}
         self.chart = PainChart(id="history-chart")
-        self.caption = Static(id="history-legend", markup=False)
+        self.caption = Line(id="history-legend")
 
     def compose(self) -> ComposeResult:
         yield self.chart
@@ -311,7 +311,7 @@ class PainPanel(VerticalGroup):
             highest=max((r.pain_high for r in rated), default=None),  # type: ignore[type-var]
             latest=rated[-1].pain_last if rated else None,
         )
-        self.caption.update(Content(words))
+        self.caption.show(Content(words))
 
     def on_mount(self) -> None:
         self.watch_period(self.period)
