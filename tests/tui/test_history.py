@@ -13,8 +13,9 @@ from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import first_run, text_of, type_into
 from tui.parse import InputProblem
-from tui.screens.history import PAGE, HistoryScreen, SessionDetailScreen, psfs_line
-from tui.screens.modals import Problem
+from tui.screens.history import PAGE, HistoryScreen
+from tui.screens.history_words import psfs_line
+from tui.screens.modals import Problem, SessionDetailScreen
 from tui.screens.psfs import PsfsScreen, read_rating
 
 NASTY = "[ [/ [red]x[/red] \x1b[31mESC\x1b[0m $x \\ end"

@@ -7,7 +7,7 @@ from textual.widgets import DataTable
 
 from tests.tui.conftest import LARGE, SMALL
 from tests.tui.snapshots import assert_snapshot
-from tui.screens.history import SessionDetailScreen
+from tui.screens.modals import SessionDetailScreen
 from tui.screens.psfs import PsfsScreen
 
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]

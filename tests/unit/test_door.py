@@ -400,7 +400,7 @@ def test_why_an_alarm_ended_is_in_the_timeline_the_report_and_the_fhir_bundle(
     from fhir.resources.R4B.bundle import Bundle
 
     from store.exports import pieces
-    from tui.screens.history import timeline_line
+    from tui.screens.history_words import timeline_line
 
     door = started(open_door())
     alarm_after_a_session(door, clock)
@@ -438,7 +438,7 @@ def test_an_alarm_ended_with_no_plan_to_resume_is_on_the_stages_line_on_its_own(
     from datetime import datetime
 
     from planner.models import Screening
-    from tui.screens.history import timeline_line
+    from tui.screens.history_words import timeline_line
 
     at = datetime(2026, 11, 20, 9, 0)
     ended = Screening(

@@ -51,6 +51,7 @@ NOT_BEFORE_TODAY = (
     "tui.screens.progress",
     "tui.screens.plan",
     "tui.screens.history",
+    "tui.screens.history_words",
     "tui.screens.library",
     "tui.screens.data",
     "tui.screens.player",
@@ -66,6 +67,8 @@ NOT_BEFORE_TODAY = (
     "tui.widgets.chart",
     "tui.widgets.pain_chart",
     "tui.widgets.walk_chart",
+    "tui.widgets.progress",
+    "tui.widgets.history",
 )
 
 #: `rehab status` prints text: no screen, no door (it changes nothing).

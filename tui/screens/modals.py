@@ -1,4 +1,5 @@
-"""Small modal screens: check-in, confirm, a reason, a pain number."""
+"""Small modal screens: check-in, confirm, a reason, a pain number, and History's two: a
+session in full and the check-ins of a window (styled in history.tcss, read with History)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from typing import TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from planner.models import CheckIn, Rating
+from planner.models import CheckIn, Rating, Session
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsInput
@@ -290,3 +292,61 @@ class SessionChoiceScreen(ModalScreen[str | None]):
     def action_choose(self, which: str) -> None:
         choice = {"light": self.first, "rest": "rest", "planned": "planned"}.get(which)
         self.dismiss(choice)
+
+
+class SessionDetailScreen(ModalScreen[None]):
+    """One session in full; scroll with the arrows, Esc closes."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical(classes="dialog", id="session-detail"):
+            with VerticalScroll(id="session-detail-body"):
+                for block in session_detail(self.session, app.catalog, app.catalog.rules):
+                    yield Static(block, markup=False, classes="detail-block")
+            yield Static(Content("↑↓ scroll · Esc closes"), classes="dim", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CheckInsScreen(ModalScreen[None]):
+    """The window's check-ins with their notes; ● marks each day's first, which the rules use."""
+
+    BINDINGS = [Binding("escape,q,i", "close", "Close")]
+
+    def __init__(self, checkins: list[CheckIn], window: str) -> None:
+        super().__init__()
+        self.checkins = checkins  # newest first
+        self.window = window
+
+    def compose(self) -> ComposeResult:
+        firsts = {c.at.date(): c for c in reversed(self.checkins)}
+        lines = [checkin_line(c, firsts[c.at.date()] is c) for c in self.checkins]
+        with Vertical(classes="dialog", id="session-detail"):
+            yield Static(
+                Content.assemble(
+                    (f"Check-ins · {self.window}", "bold"), f" · {len(self.checkins)}"
+                ),
+                markup=False,
+            )
+            with VerticalScroll(id="session-detail-body"):
+                yield Static(
+                    Content("\n").join(lines)
+                    if lines
+                    else Content("No check-ins in this period (c records one)."),
+                    markup=False,
+                )
+            yield Static(
+                Content("● the day's first: the one the rules use · Esc closes"),
+                classes="dim",
+                markup=False,
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Static
+from textual.reactive import var
 
 from door import Result
-from planner.advice import Advice
-from planner.course import psfs_change
+from planner.advice import Advice, Standing
+from planner.course import PsfsChange, psfs_change
 from planner.plan_file import replaces_theirs
 from planner.stages import StageChange
-from planner.text import screen_safe
 from tui.screens.base import MainScreen
 from tui.screens.modals import ConfirmScreen, ReasonScreen
-from tui.text import literal
-
-KIND_WORDS = {
-    "start": "start",
-    "advance": "moved on",
-    "step-back": "stepped back",
-    "override": "moved on early (override)",
-    "pause": "paused",
-    "resume": "resumed",
-}
+from tui.widgets.progress import (
+    ActivitiesLine,
+    Criteria,
+    Ladder,
+    StageHistory,
+    StepBackLine,
+    WalkingLine,
+    WalkLegend,
+)
 
 
 class ProgressScreen(MainScreen):
@@ -43,148 +37,34 @@ class ProgressScreen(MainScreen):
         Binding("b", "step_back", "Step back"),
     ]
 
+    #: Where the person stands, read once per redraw: every line of the place is bound to it.
+    standing: var[Standing | None] = var(None, always_update=True, init=False)
+    #: The change in the activities' scores since the first rating (None with fewer than two).
+    activities: var[PsfsChange | None] = var(None, always_update=True, init=False)
+
     def compose_body(self) -> ComposeResult:
+        # The chart's module (and plotext) is imported when Progress is first opened.
+        from tui.widgets.walk_chart import WalkChart
+
+        catalog = self.app.catalog
+        bound = ProgressScreen.standing
         with VerticalScroll(id="progress"):
-            yield Static(id="ladder", markup=False)
-            yield Static(id="criteria", markup=False)
-            yield Static(id="stepback", markup=False)
-            yield Static(id="walking", markup=False)
-            # The chart's module (and plotext) is imported when Progress is first opened.
-            from tui.widgets.walk_chart import WalkChart
-
-            yield WalkChart(id="walk-chart")
-            yield Static(id="walk-legend", markup=False, classes="dim")
-            yield Static(id="psfs", markup=False)
-            yield Static(id="events", markup=False)
-
-    def show_walking(self, walk) -> None:
-        """The walking programme: this week's minutes against the week's aim, and why the
-        day's minutes are what they are (planner.walking)."""
-        from tui.widgets.walk_chart import WalkChart, legend, walk_weeks
-
-        widget = self.query_one("#walking", Static)
-        chart = self.query_one("#walk-chart", WalkChart)
-        chart.display = walk is not None
-        self.query_one("#walk-legend").display = walk is not None
-        if walk is None:
-            widget.update(Content("Walking: not set up yet. On Today, w asks how long you walk."))
-            return
-        data = walk_weeks(walk)
-        chart.update(data)
-        self.query_one("#walk-legend", Static).update(Content(legend(data)))
-        widget.update(
-            Content.assemble(
-                ("Walking this week", "bold"),
-                f": {walk.minutes_this_week} of {walk.week_target} min "
-                f"({walk.minutes} min on {walk.goal_days} days) · "
-                f"{walk.days_this_week} of {walk.goal_days} days so far\n",
-                f" {walk.reason}",
-            )
-        )
+            yield Ladder(catalog, id="ladder").data_bind(bound)
+            yield Criteria(catalog, id="criteria").data_bind(bound)
+            yield StepBackLine(catalog, id="stepback").data_bind(bound)
+            yield WalkingLine(catalog, id="walking").data_bind(bound)
+            yield WalkChart(id="walk-chart").data_bind(bound)
+            yield WalkLegend(catalog, id="walk-legend", classes="dim").data_bind(bound)
+            yield ActivitiesLine(id="psfs").data_bind(ProgressScreen.activities)
+            yield StageHistory(catalog, id="events").data_bind(bound)
 
     def refresh_view(self) -> None:
         app = self.app
         standing = app.standing()  # the store is read once per redraw
-        plan, history, advice = standing.plan, standing.history, standing.advice
-        if plan is None or advice is None:
+        if standing.plan is None or standing.advice is None:
             return
-        since = history.stage_started_at(plan.stage) or plan.created_at
-        days = (standing.now.date() - since.date()).days
-        # ✓ only for a stage the person was in and left upwards; one skipped (a higher start,
-        # an override) is not ticked as if it were done.
-        passed = {
-            e.from_stage
-            for e in history.events
-            if e.kind in ("advance", "override") and e.from_stage
-        }
-        # A grid, so an aim is cut with "…" where the screen really ends, whatever its width
-        # and the scrollbar's; a count of characters cut it a line too late, or too early.
-        ladder = Table.grid(padding=(0, 1))
-        ladder.add_column(no_wrap=True, min_width=16)  # " ▶ 3 Strengthen"
-        ladder.add_column(ratio=1)
-        for number, stage in sorted(app.catalog.stages.items()):
-            if number == plan.stage:
-                ladder.add_row(
-                    Text(f" ▶ {number} {stage.name}", style="bold"),
-                    Text(
-                        f"you are here · since {since:%d %b} ({days} days)"
-                        + (" · STOPPED" if advice.paused else "")
-                    ),
-                )
-            else:
-                mark = "✓" if number < plan.stage and number in passed else " "
-                ladder.add_row(
-                    Text(f" {mark} {number} {stage.name}"),
-                    Text(stage.aim, no_wrap=True, overflow="ellipsis"),
-                )
-        self.query_one("#ladder", Static).update(Group(Text("Stages", style="bold"), ladder))
-
-        check = advice.move_on
-        lines: list[Content] = []
-        if check.to_stage is None:
-            lines.append(Content("This is the last stage: keep the routine going."))
-        else:
-            nxt = app.catalog.stage(check.to_stage)
-            lines.append(
-                Content.styled(
-                    f"Moving on to {check.to_stage} {nxt.name} needs all of these:", "bold"
-                )
-            )
-            for c in check.criteria:
-                lines.append(Content(f" {'✓' if c.ok else '✗'} {c.label}: {c.detail}"))
-            if advice.recommend_move_on:
-                lines.append(
-                    Content.styled(" → Every criterion holds: press a to move on.", "bold")
-                )
-            elif advice.held_back:
-                lines.append(Content(f" → Not now: {advice.held_back}"))
-            else:
-                failing = ", ".join(c.label.lower() for c in check.failing)
-                lines.append(Content(f" → Not yet: {failing}. (o moves on anyway, with a reason.)"))
-        self.query_one("#criteria", Static).update(Content("\n").join(lines))
-        self.show_walking(standing.walk)
-
-        back = self.query_one("#stepback", Static)
-        if advice.step_back is not None:
-            back.update(
-                Content.assemble(
-                    ("Step back advised: ", "bold"), advice.step_back.reason, " Press b."
-                )
-            )
-        else:
-            words = "No step back advised. (b steps back if you want to.)"
-            if advice.settled:
-                words = f"No step back advised: {advice.settled} (b steps back if you want to.)"
-            back.update(Content(words))
-
-        change = psfs_change(app.repo.psfs(), app.catalog.rules)
-        psfs = self.query_one("#psfs", Static)
-        if change is None:
-            psfs.update(
-                Content(
-                    "Activities (PSFS): rate them weekly (History, then p) to see the change "
-                    "since your first rating here."
-                )
-            )
-        else:
-            psfs.update(Content.assemble(("Activities: ", "bold"), literal(change.words())))
-
-        events = list(reversed(history.events[-12:]))
-        # A grid: a long reason wraps under the reasons, not back under the dates.
-        table = Table.grid(padding=(0, 1))
-        for _column in range(3):
-            table.add_column(no_wrap=True)
-        table.add_column(ratio=1)
-        for e in events:
-            move = (
-                f"{e.from_stage}→{e.to_stage}"
-                if e.from_stage and e.from_stage != e.to_stage
-                else f"{e.to_stage}"
-            )
-            table.add_row(
-                f" {e.at:%d %b %Y}", KIND_WORDS[e.kind], move, Text(screen_safe(e.reason))
-            )
-        self.query_one("#events", Static).update(Group(Text("Stage history", style="bold"), table))
+        self.standing = standing
+        self.activities = psfs_change(app.repo.psfs(), app.catalog.rules)
 
     # -- actions -------------------------------------------------------------------------------
     # Each asks the door, which refuses (in one line) what the rules do not allow now; the

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Group
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Button, Static
+from textual.reactive import var
+from textual.widgets import Button
 
-from planner.advice import left_open, next_slot, today_sessions
-from planner.course import reach_change
-from planner.learn import TodaysCard, todays_card
-from planner.models import CheckIn, Session, Walk
-from planner.plan import session_minutes
-from planner.report import short_change
-from planner.text import counted
+from planner.advice import Standing, left_open
+from planner.models import Session, Walk
 from store.conflicts import beside
 from tui.screens.base import MainScreen
-from tui.text import bullet_list, literal
+from tui.widgets.today import (
+    Banner,
+    CheckInLine,
+    CopyLine,
+    DailyLine,
+    LastNote,
+    LeftOpen,
+    NextSession,
+    StageHeader,
+    StartButton,
+    TodayCard,
+    TodaySessions,
+)
 
 
 class TodayScreen(MainScreen):
@@ -43,22 +48,30 @@ class TodayScreen(MainScreen):
         Binding("m", "merge_copy", "Merge the copy"),
     ]
 
-    #: Every open warning sign is one a doctor's clearance may stand in for (shows `d`).
-    clearable = False
-    #: Sessions wait for the go-ahead after recent spinal surgery (`d` records it).
-    go_ahead = False
-    #: A session cut off before its end form (planner.advice.left_open): f and x show.
-    left: Session | None = None
-    #: The plan has exercises done in bouts through the day (shows `b`).
-    has_bouts = False
+    #: Where the person stands, read once per redraw: every line of the place is bound to it.
+    standing: var[Standing | None] = var(None, always_update=True, init=False)
     #: Copies a sync tool left beside the file when two computers wrote it (shows `m`).
-    copies: tuple[Path, ...] = ()
+    copies: var[tuple[Path, ...]] = var((), init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: tuple[bool, ...] = ()
+
+    @property
+    def left(self) -> Session | None:
+        """A session cut off before its end form (planner.advice.left_open): f and x show."""
+        return left_open(self.standing.history.sessions) if self.standing else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        standing = self.standing
         if action == "clearance":
-            return self.clearable or self.go_ahead
+            # Every open sign is one a doctor's clearance may stand in for, or sessions wait
+            # for the go-ahead after recent spinal surgery.
+            return standing is not None and (
+                standing.gate.clearable or standing.gate.why == "surgery"
+            )
         if action == "bout":
-            return self.has_bouts
+            return standing is not None and bool(standing.bouts)
         if action in ("finish_open", "close_open"):
             return self.left is not None
         if action == "merge_copy":
@@ -66,159 +79,44 @@ class TodayScreen(MainScreen):
         return True
 
     def compose_body(self) -> ComposeResult:
+        catalog = self.app.catalog
+        bound = TodayScreen.standing
         with VerticalScroll(id="today"):
-            yield Static(id="stage", markup=False)
-            yield Static(id="banner", markup=False)
-            yield Static(id="copy", markup=False)
-            yield Static(id="left-open", markup=False)
-            yield Static(id="sessions", markup=False)
-            yield Static(id="daily", markup=False)
-            yield Static(id="checkin", markup=False)
-            yield Static(id="next", markup=False)
-            yield Static(id="last-note", markup=False)
-            yield Button("Start session (s)", id="start", variant="primary", compact=True)
-            yield Static(id="card", markup=False)
+            yield StageHeader(catalog, id="stage").data_bind(bound)
+            yield Banner(catalog, id="banner").data_bind(bound)
+            yield CopyLine(id="copy").data_bind(TodayScreen.copies)
+            yield LeftOpen(catalog, id="left-open").data_bind(bound)
+            yield TodaySessions(catalog, id="sessions").data_bind(bound)
+            yield DailyLine(catalog, id="daily").data_bind(bound)
+            yield CheckInLine(catalog, id="checkin").data_bind(bound)
+            yield NextSession(catalog, id="next").data_bind(bound)
+            yield LastNote(catalog, id="last-note").data_bind(bound)
+            yield StartButton(
+                "Start session (s)", id="start", variant="primary", compact=True
+            ).data_bind(bound)
+            yield TodayCard(catalog, id="card").data_bind(bound)
 
     def refresh_view(self) -> None:
-        app = self.app
-        self.show_copies(tuple(beside(app.repo.path)))
-        standing = app.standing()  # the store is read once per redraw
-        profile, plan, advice = standing.profile, standing.plan, standing.advice
-        if profile is None or plan is None or advice is None:
-            self.query_one("#stage", Static).update("Welcome. Let us set up your plan.")
-            for wid in (
-                "#banner",
-                "#left-open",
-                "#sessions",
-                "#daily",
-                "#checkin",
-                "#next",
-                "#last-note",
-                "#card",
-            ):
-                self.query_one(wid, Static).update("")
-            self.query_one("#start", Button).display = False
-            return
-        now, history = standing.now, standing.history
-        stage = app.catalog.stage(plan.stage)
-        self.query_one("#stage", Static).update(
-            Content.assemble((f"Stage {stage.number} of 4 · {stage.name}", "bold"), "\n", stage.aim)
-        )
+        self.copies = tuple(beside(self.app.repo.path))
+        self.standing = self.app.standing()  # the store is read once per redraw
 
-        banner = self.query_one("#banner", Static)
-        lines = advice.banner()
-        banner.update(Content("\n".join(f"▸ {line}" for line in lines)))
-        banner.display = bool(lines)
-        banner.set_class(advice.paused, "-paused")
+    def watch_copies(self) -> None:
+        self._keys_changed()
 
-        self.show_left_open(left_open(history.sessions))
+    def watch_standing(self) -> None:
+        self._keys_changed()
 
-        done = today_sessions(plan, profile, history, now)
-        rows = [Content.from_markup(f"[b]Today[/b] · {now:%A %d %B}")]
-        for slot, s in done.items():
-            if s is None:
-                rows.append(Content(f"  ○ {slot.capitalize():<8} to do"))
-            else:
-                mark = {"done": "✓", "partial": "◐", "skipped": "○"}[s.outcome]
-                word = {"done": "done", "partial": "partly done", "skipped": "nothing done"}[
-                    s.outcome
-                ]
-                finished = sum(1 for e in s.entries if e.done)
-                rows.append(
-                    Content(
-                        f"  {mark} {slot.capitalize():<8} {word} · "
-                        f"{finished}/{counted(len(s.entries), 'exercise')} · pain {short_change(s)}"
-                    )
-                )
-        self.query_one("#sessions", Static).update(Content("\n").join(rows))
-        self.show_daily(standing)
-
-        today_checkins = [c for c in history.checkins if c.at.date() == now.date()]
-        checkin = self.query_one("#checkin", Static)
-        if today_checkins:
-            first: CheckIn = today_checkins[0]
-            last: CheckIn = today_checkins[-1]
-            if last is first:
-                words = f"Today's check-in: {first.rating.words()} at {first.at:%H:%M}."
-            else:
-                words = (
-                    f"Latest check-in: {last.rating.words()} at {last.at:%H:%M} "
-                    f"({len(today_checkins)} today). Moving on uses the day's first, "
-                    f"{first.rating.words()} at {first.at:%H:%M}; any 7 or more counts toward "
-                    "a step back."
-                )
-            moved = reach_change(history, now)
-            if moved is not None:
-                words += "\n" + moved.words()
-            checkin.update(Content(words))
-            checkin.remove_class("-due")
-        else:
-            checkin.update(Content("No check-in yet today: press c to record your pain."))
-            checkin.add_class("-due")
-
-        self.show_last_note(history)
-        self.show_card(todays_card(app.catalog, standing))
-        start = self.query_one("#start", Button)
-        nxt = self.query_one("#next", Static)
-        gate = standing.gate
-        if (gate.clearable, gate.why == "surgery") != (self.clearable, self.go_ahead):
-            self.clearable, self.go_ahead = gate.clearable, gate.why == "surgery"
+    def _keys_changed(self) -> None:
+        """Show or hide the keys that depend on what is drawn, when that changed."""
+        standing = self.standing
+        keys = (bool(self.copies),)
+        if standing is not None:
+            gate = standing.gate
+            keys += (gate.clearable, gate.why == "surgery", bool(standing.bouts))
+            keys += (self.left is not None,)
+        if keys != self._keys:
+            self._keys = keys
             self.refresh_bindings()
-        if not gate.open:
-            reason = Text.assemble(("No session now. ", "bold"), gate.reason)
-            if gate.signs:
-                signs = bullet_list("Open warning signs:", [s.flag.question for s in gate.signs])
-                nxt.update(Group(reason, signs))
-            else:
-                nxt.update(reason)
-            start.display = False
-            return
-        slot = next_slot(done, now.hour)
-        slots = profile.slots
-        items = plan.for_slot(slot, slots)
-        minutes = session_minutes(plan, slot, slots)
-        all_done = all(s is not None and s.is_done for s in done.values())
-        lines = []
-        if all_done:
-            lines.append(
-                Content(
-                    "Today's sessions are done. Rest is part of the plan; an "
-                    "extra session is up to you."
-                )
-            )
-        head = "Extra" if all_done else "Next"
-        lines.append(
-            Content.from_markup(
-                f"[b]{head}: {slot} session[/b] · {counted(len(items), 'exercise')}, "
-                f"about {minutes} min"
-            )
-        )
-        for i, p in enumerate(items, 1):
-            name = app.catalog.name_of(p.exercise_id)
-            lines.append(Content(f"  {i}. {name} — {p.dose.label(daily=False)}"))
-        nxt.update(Content("\n").join(lines))
-        start.label = Content(f"{'Extra' if all_done else 'Start'} {slot} session (s)")
-        start.display = True
-
-    def show_copies(self, copies: tuple[Path, ...]) -> None:
-        """A sync tool's conflict copy beside the file (two computers wrote it between two
-        syncs): say so, and offer to merge it."""
-        if copies != self.copies:
-            self.copies = copies
-            self.refresh_bindings()
-        widget = self.query_one("#copy", Static)
-        widget.display = bool(copies)
-        if copies:
-            more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
-            widget.update(
-                Content.assemble(
-                    "A copy from another computer is beside your file",
-                    more,
-                    ": ",
-                    ("m", "bold"),
-                    " merges it, keeping every record of both.",
-                )
-            )
 
     @work
     async def action_merge_copy(self) -> None:
@@ -236,29 +134,6 @@ class TodayScreen(MainScreen):
             )
         ):
             self.app.merge_from(copy)
-
-    def show_left_open(self, session: Session | None) -> None:
-        """A session cut off before its end form: say so, and offer to finish or close it."""
-        widget = self.query_one("#left-open", Static)
-        if session is not self.left:
-            self.left = session
-            self.refresh_bindings()
-        widget.display = session is not None
-        if session is None:
-            return
-        done = sum(1 for e in session.entries if e.done)
-        widget.update(
-            Content.assemble(
-                (f"Your {session.slot} session of {session.started_at:%a %d %b, %H:%M}", "bold"),
-                f" was cut off with {done} of {counted(len(session.entries), 'exercise')} done, "
-                "before "
-                "you said how it went.\n",
-                ("f", "bold"),
-                "  finish it: pain now and the two warning-sign questions\n",
-                ("x", "bold"),
-                "  close it as it stands",
-            )
-        )
 
     def action_finish_open(self) -> None:
         from tui.screens.player import EndSessionScreen
@@ -278,32 +153,6 @@ class TodayScreen(MainScreen):
                 markup=False,
             )
             self.refresh_view()
-
-    def show_daily(self, standing) -> None:
-        """The bouts through the day and the walk, each with the one key that logs it."""
-        if bool(standing.bouts) != self.has_bouts:
-            self.has_bouts = bool(standing.bouts)
-            self.refresh_bindings()
-        rows = []
-        for count in standing.bouts:
-            mark = "✓" if not count.left else "◐" if count.done else "○"
-            rows.append(Content.assemble(f"  {mark} {count.line()}  ", ("b", "bold"), " one done"))
-        walk = standing.walk
-        if walk is None:
-            rows.append(
-                Content.assemble(
-                    "  ○ Walking: say how long you walk comfortably  ", ("w", "bold"), " set up"
-                )
-            )
-        else:
-            if walk.done_today:
-                mark = "✓"
-            elif walk.minutes_today:
-                mark = "◐"
-            else:
-                mark = "·" if walk.rest_today else "○"
-            rows.append(Content.assemble(f"  {mark} {walk.line()}  ", ("w", "bold"), " log a walk"))
-        self.query_one("#daily", Static).update(Content("\n").join(rows))
 
     def action_bout(self) -> None:
         """One key: one bout of the first exercise with bouts left today."""
@@ -351,37 +200,6 @@ class TodayScreen(MainScreen):
         after = result.value
         if after is not None:
             self.notify(after.line() + ".", markup=False)
-
-    def show_card(self, today: TodaysCard | None) -> None:
-        """The education card that fits what is happening (planner.learn): its title and first
-        paragraph; the whole card and its sources are in Library's Learn list."""
-        widget = self.query_one("#card", Static)
-        widget.display = today is not None
-        if today is None:
-            return
-        widget.update(
-            Content.assemble(
-                (f"{today.why}: {today.card.title}", "bold"),
-                "\n",
-                today.card.body[0],
-                "\n",
-                ("All of it, with its sources: Library (5), then l for Learn.", "dim"),
-            )
-        )
-
-    def show_last_note(self, history) -> None:
-        """The latest session note, so what you wrote last time is there to read."""
-        widget = self.query_one("#last-note", Static)
-        for s in reversed(history.sessions[-20:]):
-            if s.note.strip():
-                widget.update(
-                    Content.assemble(
-                        (f"Last note ({s.started_at:%d %b}): ", "dim"), literal(s.note)
-                    )
-                )
-                widget.display = True
-                return
-        widget.display = False
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

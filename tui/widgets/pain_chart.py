@@ -13,13 +13,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from textual.app import ComposeResult
+from textual.containers import VerticalGroup
+from textual.content import Content
+from textual.reactive import var
 from textual_plotext import Plot
 
 from planner.days import DaySum
-from planner.models import StageEvent
+from planner.models import Catalog, StageEvent
 from planner.progression import STAGE_SETTING_KINDS
 from planner.weeks import days_per_point, monday, pain_points
 from tui.widgets.chart import Chart
+from tui.widgets.history import Period
+from tui.widgets.line import Line
 
 BACK_MARKER = "•"
 LEG_MARKER = "x"
@@ -258,3 +264,54 @@ class PainChart(Chart[PainChartData]):
                 marker=FLARE_MARKER,
                 color=FLARE_COLOR,
             )
+
+
+def period_chart(period: Period, names: Mapping[int, str]) -> PainChartData:
+    """The chart of History's window. "All" begins with the first record; a window with its
+    first day. A record dated after today (a clock that was wrong) is shown where it falls,
+    never dropped and never a crash: the chart then runs on to its day."""
+    held = [day for day, r in period.days.items() if r.sessions or r.checkins]
+    first = held[0] if held else period.today
+    start = first if period.since is None else period.since.date()
+    last = max([period.today, *held[-1:]])
+    return pain_chart_data(
+        period.days,
+        start,
+        last,
+        stage_spans(period.events, start, last, names),
+        columns=period.width - 2 - GUTTER,
+    )
+
+
+class PainPanel(VerticalGroup):
+    """History's pain chart and the words under it, drawn from the window's `Period`."""
+
+    #: What History read for the window shown, bound to HistoryScreen.period.
+    period: var[Period | None] = var(None)
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.names = {n: stage.name for n, stage in catalog.stages.items()}
+        self.chart = PainChart(id="history-chart")
+        self.caption = Line(id="history-legend")
+
+    def compose(self) -> ComposeResult:
+        yield self.chart
+        yield self.caption
+
+    def watch_period(self, period: Period | None) -> None:
+        if period is None or not self.is_mounted:
+            return
+        data = period_chart(period, self.names)
+        self.chart.update(data)
+        rated = [r for r in period.days.values() if r.checkins]
+        words = legend(
+            data,
+            period.width - 2,
+            highest=max((r.pain_high for r in rated), default=None),  # type: ignore[type-var]
+            latest=rated[-1].pain_last if rated else None,
+        )
+        self.caption.show(Content(words))
+
+    def on_mount(self) -> None:
+        self.watch_period(self.period)

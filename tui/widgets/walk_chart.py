@@ -9,8 +9,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from textual.reactive import var
 from textual_plotext import Plot
 
+from planner.advice import Standing
 from planner.walking import WalkTarget
 from tui.widgets.chart import Chart
 
@@ -51,6 +53,17 @@ class WalkChart(Chart[WalkWeeks]):
     """Minutes walked per programme week, a bar each, and each week's aim across its bar."""
 
     EMPTY = "No walks yet."
+
+    #: Where the person stands now, bound to ProgressScreen.standing: its walking programme
+    #: is charted, and the chart hidden while there is none.
+    standing: var[Standing | None] = var(None)
+
+    def watch_standing(self, standing: Standing | None) -> None:
+        if standing is None or standing.plan is None or standing.advice is None:
+            return
+        self.display = standing.walk is not None
+        if standing.walk is not None:
+            self.update(walk_weeks(standing.walk))
 
     def has_points(self, data: WalkWeeks) -> bool:
         return bool(data.weeks)
