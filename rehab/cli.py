@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, for the commands the quick parser does not answer."""
     import argparse  # here, not above: the quick commands never need it (see quick_parse)
 
+    from planner.formats import NAMES
+
     parser = argparse.ArgumentParser(
         prog="rehab",
         description="A calm terminal planner for a staged low-back-pain exercise programme.",
@@ -146,16 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="your history as CSV, JSON, FHIR, a Markdown report or a calendar",
         description="Write your data in one of five formats, to the terminal "
         "or to a private (0600)\nfile with --out. Needs no lock, so "
-        "it works while the planner is open.\n\n"
-        "  csv   one row per exercise done: prescribed against done,\n"
-        "        pain before and after, flares, notes\n"
-        "  json  the whole data file, for rehab import on another "
-        "machine\n"
-        "  md    a report for your physiotherapist or doctor\n"
-        "  fhir  a FHIR R4 JSON bundle a clinical system can import:\n"
-        "        conditions, the plan, every pain rating, sessions, walks\n"
-        "  ics   your planned sessions for the next 28 days, for any\n"
-        "        calendar to remind you",
+        "it works while the planner is open.\n\n" + formats_listed(),
         epilog="examples:\n"
         "  rehab export --format md --out ~/back-report.md\n"
         "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
@@ -167,8 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format",
         required=True,
-        choices=("csv", "json", "md", "ics", "fhir"),
-        help="csv, json, md (Markdown), ics (iCalendar) or fhir (FHIR R4 JSON)",
+        choices=NAMES,
+        help=formats_named(),
     )
     exp.add_argument(
         "--out",
@@ -325,6 +318,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def formats_listed() -> str:
+    """Each export format and what it is, as `rehab export --help` lists them."""
+    from planner.formats import EXPORT_FORMATS
+
+    return "\n".join(
+        f"  {f.name:<4}  " + f.help.replace("\n", "\n        ") for f in EXPORT_FORMATS
+    )
+
+
+def formats_named() -> str:
+    """`--format`'s help: each name, with the kind of file after it where the name does not
+    say it ("csv, json, md (Markdown), …")."""
+    from planner.formats import EXPORT_FORMATS
+
+    named = [f"{f.name} ({f.kind})" if f.kind else f.name for f in EXPORT_FORMATS]
+    return ", ".join(named[:-1]) + " or " + named[-1]
+
+
 # Commands whose own parser takes only --data and --debug; `quick_parse` reads their lines.
 QUICK_COMMANDS = ("status", "backup")
 
@@ -447,10 +458,14 @@ def _command(name: str) -> Callable[..., int]:
         from rehab.plans import cmd_plan
 
         return cmd_plan
-    if name in ("export", "import", "merge"):
-        from rehab import exports
+    if name == "export":
+        from rehab.export_command import cmd_export
 
-        return getattr(exports, f"cmd_{name}")
+        return cmd_export
+    if name in ("import", "merge"):
+        from rehab import file_commands
+
+        return getattr(file_commands, f"cmd_{name}")
     from rehab import commands
 
     return getattr(commands, f"cmd_{name}")

@@ -22,7 +22,7 @@ def cmd_plan(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 def plan_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """Write the plan in force as a plan file, to the terminal or privately (0600) to --out."""
     from planner import plan_file
-    from rehab.exports import check_target, write_private
+    from rehab.export_command import check_target, write_private
     from seeds import load_catalog
     from store import Repository, resolve_data_path
     from store.repository import missing_file_problem

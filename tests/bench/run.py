@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from planner.formats import NAMES
 from tests.bench.paint import closed_terminal, first_paint
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 21, 12, 0)
 SIZES = [("30 days", 30), ("1 year", 365), ("10 years", 3650), ("30 years", 10950)]
-FORMATS = ["csv", "json", "md", "ics", "fhir"]  # every format `rehab export --help` lists
+FORMATS = list(NAMES)  # every format `rehab export --help` lists
 REHAB = str(Path(sys.executable).with_name("rehab"))
 
 

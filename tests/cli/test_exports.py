@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from planner.export import CSV_COLUMNS, SECTIONS, md_cell
+from planner.formats.csv_table import CSV_COLUMNS
+from planner.formats.md_report import SECTIONS, md_cell
 from planner.models import CheckIn, PsfsItem, PsfsRating, Screening, StageEvent
 from planner.plan import build_plan
 from planner.report_words import day
@@ -133,12 +134,12 @@ def test_json_export_is_the_whole_file_meta_first_keys_sorted(demo_file):
 
 
 def test_json_export_written_a_document_at_a_time_is_the_whole_file_dumped(demo_file):
-    """The export reads and writes one document at a time (store.exports.pieces): its text is
+    """The export reads and writes one document at a time (store.export_stream.pieces): its text is
     json.dumps of the whole file built at once, to the byte, odd text and numbers included."""
-    from planner.export import _indented
+    from planner.formats.json_file import _indented
     from planner.text import u_escaped
     from seeds import load_catalog
-    from store.exports import pieces
+    from store.export_stream import pieces
     from store.schema import ORDER_FIELDS
 
     with_a_session_note(demo_file, TRICKY + " café \u202e \x7f \u0085 \\ \t end")
@@ -172,7 +173,7 @@ def test_the_report_reads_the_sessions_once_as_they_come_and_says_the_same(demo_
     in any order, for all history and from a day on."""
     import random
 
-    from planner.export import ReportData, markdown_report
+    from planner.formats.md_report import ReportData, markdown_report
     from seeds import load_catalog
 
     catalog = load_catalog()
@@ -445,7 +446,7 @@ def test_calendar_text_with_every_kind_of_character_reads_back_intact(tmp_path):
     path = fresh_file(tmp_path / "rehab.json", slots=("evening",))
     with Repository.open(path, clock=FakeClock()) as repo:
         plan = repo.active_plan()
-    from planner.export import icalendar as write_calendar
+    from planner.formats.ics_calendar import icalendar as write_calendar
     from seeds import load_catalog
 
     version = 'v1; "odd", \\ back\nslash ' + "é🦴" * 30
@@ -737,7 +738,8 @@ def test_export_and_the_pure_module_never_import_textual_or_tinydb(demo_file):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     pure = (
-        "import sys, planner.export; "
+        "import sys, planner.formats.csv_table, planner.formats.json_file, "
+        "planner.formats.md_report, planner.formats.ics_calendar, planner.formats.fhir_bundle; "
         "print(any(m.startswith(('textual', 'tinydb')) for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", pure], capture_output=True, text=True, check=True)
@@ -923,6 +925,6 @@ def test_the_report_starts_with_a_summary_a_clinician_reads_on_one_screen(tmp_pa
     ],
 )
 def test_the_summary_marks_the_change_that_matters(start, now, words):
-    from planner.export import _change
+    from planner.formats.md_report import _change
 
     assert _change(start, now) == words

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from planner.fhir import BACK_SITE, LEG_SITE, PAIN, offset_time
+from planner.formats.fhir_bundle import BACK_SITE, LEG_SITE, PAIN, offset_time
 from planner.models import CheckIn, Condition, PsfsItem, PsfsRating, Walk
 from rehab.commands import write_demo
 from store import Repository
@@ -143,30 +143,30 @@ def test_the_patient_id_is_stable_and_the_same_export_is_the_same_bundle(demo_fi
 
 
 def test_the_bundle_written_in_pieces_is_the_whole_bundle_to_the_byte(demo_file, tmp_path):
-    """The export is written as it is made (store.exports.pieces), reading the records as it
+    """The export is written as it is made (store.export_stream.pieces), reading the records as it
     goes: it must be the very text the whole bundle encodes to, for the demo, a file with only
     a profile, and with --since."""
     import pydantic_core
 
-    import store.exports
-    from planner import fhir as planner_fhir
+    from planner.formats import fhir_bundle
     from seeds import load_catalog
+    from store.export_stream import pieces as export_pieces
 
     catalog, now, zone = load_catalog(), FakeClock()(), ZoneInfo("Europe/Berlin")
     fresh = fresh_file(tmp_path / "new" / "rehab.json")
     week_ago = now.date() - timedelta(days=9)
     for path, since in ((demo_file, None), (demo_file, week_ago), (fresh, None)):
         with Repository.open(path, clock=FakeClock(), readonly=True) as repo:
-            pieces = store.exports.pieces("fhir", repo, catalog, now, since, zone)
+            pieces = export_pieces("fhir", repo, catalog, now, since, zone)
             chunks = list(pieces)  # made while the store is open, as the writers do
-            data = store.exports.fhir_data(repo, since)
-            key = store.exports.file_key(repo)
-            whole = planner_fhir.bundle(catalog, data, now, key, zone, since)
+            data = fhir_bundle.fhir_data(repo, since)
+            key = fhir_bundle.file_key(repo)
+            whole = fhir_bundle.bundle(catalog, data, now, key, zone, since)
         expected = pydantic_core.to_json(whole, indent=2).decode("utf-8") + "\n"
         assert "".join(chunks) == expected
         if path == demo_file and since is None:  # 42 days: a few pieces of about 256 KB
             assert len(chunks) > 1 and all(len(c) >= 256 * 1024 for c in chunks[:-1])
-    assert list(store.exports._json_array_last({"a": 1}, "entry", iter([]))) == [
+    assert list(fhir_bundle.json_array_last({"a": 1}, "entry", iter([]))) == [
         '{\n  "a": 1,\n  "entry": ',
         "[]\n}\n",
     ]
@@ -311,7 +311,7 @@ def test_the_pain_said_when_an_exercise_was_stopped_has_no_body_site(tmp_path):
 
 def test_the_timing_duration_is_one_performance_in_minutes_and_the_hold_an_extension(demo_file):
     """Bridge, 2 × 8 reps holding 5 s with 30 s rest, takes a couple of minutes, not 5 s."""
-    from planner.fhir import HOLD_EXTENSION, dose_timing
+    from planner.formats.fhir_bundle import HOLD_EXTENSION, dose_timing
     from planner.models import Dose
 
     bridge = Dose(sets=2, reps=8, hold_s=5, rest_s=30)
@@ -341,7 +341,7 @@ def machine_in_utc(monkeypatch):
 
 
 def test_the_bundle_timestamp_is_the_true_instant_and_its_id_comes_from_the_data(machine_in_utc):
-    from planner.fhir import head
+    from planner.formats.fhir_bundle import head
 
     berlin = ZoneInfo("Europe/Berlin")
     now = datetime(2026, 11, 21, 10, 37, 21)  # the machine's clock, in UTC

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from door import close_years
 from door.files import import_file
 from planner.days import day_sums
-from planner.export import json_text
+from planner.formats.json_file import json_text
 from planner.models import Bout, Record
 from planner.synthetic import generate
 from planner.walking import target_for
@@ -65,7 +65,7 @@ def exported(repo: Repository) -> str:
     """The JSON export, as `rehab export` writes it (streamed); the same as the whole file's
     documents put in order at once."""
     from seeds import load_catalog
-    from store.exports import pieces
+    from store.export_stream import pieces
 
     text = "".join(pieces("json", repo, load_catalog(), END, None))
     assert text == json_text(repo.documents(), ORDER_FIELDS)
@@ -74,7 +74,7 @@ def exported(repo: Repository) -> str:
 
 def exports_of(repo: Repository, catalog) -> dict[str, str]:
     """Every export that reads the archived tables, as the command writes it."""
-    from store.exports import pieces
+    from store.export_stream import pieces
 
     out = {
         f"csv-{table}": "".join(pieces("csv", repo, catalog, END, None, table=table))

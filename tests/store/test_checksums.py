@@ -328,7 +328,7 @@ def test_a_backup_is_a_byte_copy_and_a_flipped_one_is_refused_by_restore(written
 def test_an_export_holds_no_checksums_and_imports_as_it_was(written, clock, tmp_path):
     """The JSON export is for people and other programs: the records only. The file an
     import writes has a checksum on every line."""
-    from store.exports import pieces
+    from store.export_stream import pieces
 
     with Repository.read(written, clock=clock) as repo:
         exported = "".join(pieces("json", repo, None, clock(), None))

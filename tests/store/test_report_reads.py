@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from planner.export import ReportData, report_with_chart
+from planner.formats.md_report import ReportData, report, report_with_chart
 from store import Repository
-from store.exports import report
 from tests.store.test_archive import END, archived, history  # noqa: F401 (a fixture)
 
 

@@ -605,7 +605,7 @@ def section(report: str, title: str) -> str:
 
 
 def test_the_report_shows_the_clinician_the_direction_and_what_was_left_out():
-    from planner.export import ReportData, markdown_report
+    from planner.formats.md_report import ReportData, markdown_report
     from planner.models import Prescription
     from tests.conftest import make_profile
 

@@ -139,7 +139,7 @@ def test_a_check_in_dated_later_today_does_not_count_as_now():
 
 
 def test_the_report_gives_the_psfs_change_since_the_first_rating_and_flags_a_fall():
-    from planner.export import ReportData, markdown_report
+    from planner.formats.md_report import ReportData, markdown_report
     from tests.conftest import make_profile
 
     catalog = load_catalog()

@@ -399,7 +399,7 @@ def test_why_an_alarm_ended_is_in_the_timeline_the_report_and_the_fhir_bundle(
 ):
     from fhir.resources.R4B.bundle import Bundle
 
-    from store.exports import pieces
+    from store.export_stream import pieces
     from tui.screens.history_words import timeline_line
 
     door = started(open_door())
@@ -497,7 +497,7 @@ def test_a_session_at_a_high_pain_starts_only_as_chosen_and_the_choice_is_kept(
     )
     done(door.finish_session(session, SESSION_NO))
     assert door.repo.sessions()[-1].chosen == "lower-stage"
-    from store.exports import pieces
+    from store.export_stream import pieces
 
     report = "".join(pieces("md", door.repo, catalog, clock(), None, None))
     assert "pain 8 before it: chose the stage below's session offered" in report

@@ -328,7 +328,7 @@ def test_the_csv_says_which_flare_rule_a_walk_met():
     import csv
     import io
 
-    from planner.export import csv_text
+    from planner.formats.csv_table import csv_text
 
     day = NOW.date()
     walks = [

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
+import planner.formats as export_formats
 from planner.text import screen_safe
 from tui.parse import InputProblem
 from tui.screens.base import MainScreen
@@ -22,17 +23,15 @@ from tui.text import literal
 from tui.widgets.checklist import CheckList
 from tui.widgets.text_fields import TextInput
 
-FORMATS = [
-    ("md", "a report for your physiotherapist (Markdown)"),
-    ("csv", "one row per exercise done, for a spreadsheet (CSV)"),
-    ("ics", "the next 4 weeks' sessions and walks (iCalendar)"),
-    ("fhir", "for a clinic's records system (FHIR R4 JSON)"),
-    ("json", "everything, to move to another computer (JSON)"),
-]
+
+def format_choices() -> list[tuple[str, str]]:
+    """Each export format's name and what it is, as the dialog lists them (`planner.formats`)."""
+    return [(f.name, f.about) for f in export_formats.EXPORT_FORMATS]
 
 
-#: Each format's file name ending (a FHIR bundle is JSON, named so it is not taken for a backup).
-ENDINGS = {fmt: fmt for fmt, _ in FORMATS} | {"fhir": "fhir.json"}
+def endings() -> dict[str, str]:
+    """Each export format's file name ending."""
+    return {f.name: f.ending for f in export_formats.EXPORT_FORMATS}
 
 
 class ExportScreen(AskScreen[tuple[str, Path] | None]):
@@ -45,24 +44,27 @@ class ExportScreen(AskScreen[tuple[str, Path] | None]):
         self.stamp = now.date().isoformat()
 
     def default_path(self, fmt: str) -> str:
-        return str(Path.home() / f"rehab-{self.stamp}.{ENDINGS[fmt]}")
+        return str(Path.home() / f"rehab-{self.stamp}.{endings()[fmt]}")
 
     def fields(self) -> ComposeResult:
-        yield CheckList(FORMATS, selected=["md"], single=True, id="format")
+        yield CheckList(
+            format_choices(), selected=[export_formats.SUGGESTED], single=True, id="format"
+        )
         yield Label("Save as:")
-        yield TextInput(self.default_path("md"), id="path", compact=True)
+        yield TextInput(self.default_path(export_formats.SUGGESTED), id="path", compact=True)
 
     @on(CheckList.Changed)
     def format_changed(self, event: CheckList.Changed) -> None:
-        fmt = event.checklist.value or "md"
+        fmt = event.checklist.value or export_formats.SUGGESTED
         field = self.query_one("#path", Input)
-        for ending in sorted(ENDINGS.values(), key=len, reverse=True):
+        ending_of = endings()
+        for ending in sorted(ending_of.values(), key=len, reverse=True):
             if field.value.endswith("." + ending):
-                field.value = field.value[: -len(ending)] + ENDINGS[fmt]
+                field.value = field.value[: -len(ending)] + ending_of[fmt]
                 break
 
     def read(self) -> tuple[str, Path]:
-        fmt = self.query_one("#format", CheckList).value or "md"
+        fmt = self.query_one("#format", CheckList).value or export_formats.SUGGESTED
         raw = self.query_one("#path", Input).value.strip()
         if not raw:
             raise InputProblem("Please give a file name.")
@@ -192,8 +194,9 @@ class DataScreen(MainScreen):
         if target is None:
             return
         fmt, path = target
+        from planner.formats import NothingToExport
         from store.atomic import write_out
-        from store.exports import NothingToExport, pieces
+        from store.export_stream import pieces
         from store.zone import local_zone
 
         # From the store the app holds: the file is never opened a second time (README, Your data).

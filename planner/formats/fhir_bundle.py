@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from planner.formats import ExportAsk, NothingToExport
+from planner.formats.shared import file_key
 from planner.gate import alarm_end_words, is_alarm
 from planner.models import (
     CONDITION_LABELS,
@@ -38,6 +40,7 @@ from planner.models import (
     Walk,
 )
 from planner.safety import SIGNS
+from planner.text import u_escaped
 
 FHIR_VERSION = "4.0.1"
 LOINC = "http://loinc.org"
@@ -220,7 +223,7 @@ def entries(
     kind: str = "collection",
 ) -> Iterator[dict[str, Any]]:
     """The bundle's entries in order, a record's at a time: ten years of them need never be
-    held at once (store.exports writes them as they come)."""
+    held at once (the store writes them as they come)."""
     out = _Bundle(file_key, zone, kind)
     patient = out.add(
         "Patient",
@@ -585,3 +588,53 @@ def _care_plan(
     if notes:
         resource["note"] = notes
     out.add("CarePlan", f"plan-{plan.id}", resource)
+
+
+def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+    """The FHIR R4 bundle of what `repo` holds as JSON, its entries encoded as they are made
+    (`ask.bundle`: a collection, or a transaction a server ingests)."""
+    counts = repo.counts()
+    if repo.profile() is None and not counts["checkins"] and not counts["sessions"]:
+        raise NothingToExport(f"{repo.path} holds no data yet: there is nothing to export.")
+    data = fhir_data(repo, ask.since)
+    key = file_key(repo)
+    top = head(ask.now, key, ask.zone, ask.since, ask.bundle)
+    texts = json_array_last(top, "entry", entries(ask.catalog, data, key, ask.zone, ask.bundle))
+    # pydantic_core escapes C0 controls only: DEL, C1 and bidi characters are escaped here.
+    return (u_escaped(text) for text in texts)
+
+
+def fhir_data(repo, since: date | None) -> FhirData:
+    """What the FHIR bundle holds of `repo`, from `since` on: the records read as the bundle
+    is made, so once, while `repo` is open."""
+    return FhirData(
+        profile=repo.profile(),
+        plan=repo.active_plan(),
+        checkins=repo.each("checkins", since),
+        sessions=repo.each("sessions", since),
+        walks=repo.each("walks", since),
+        bouts=repo.each("bouts", since),
+        psfs=repo.each("psfs", since),
+        screenings=[
+            s
+            for s in repo.screenings()
+            if (since is None or s.at.date() >= since) and (s.after_emergency or is_alarm(s))
+        ],
+    )
+
+
+def json_array_last(
+    head: dict[str, Any], name: str, items: Iterator[dict[str, Any]]
+) -> Iterator[str]:
+    """`{**head, name: [*items]}` as JSON indented by two, the very text pydantic_core gives for
+    the whole (the tests hold them equal), with the items encoded one at a time."""
+    import pydantic_core  # the C encoder: json's indenting one is pure Python, seconds at ten years
+
+    empty = pydantic_core.to_json({**head, name: []}, indent=2).decode("utf-8")
+    yield empty.removesuffix("[]\n}")
+    opened = "["
+    for item in items:
+        text = pydantic_core.to_json(item, indent=2).decode("utf-8")
+        yield opened + "\n    " + text.replace("\n", "\n    ")
+        opened = ","
+    yield "[]\n}\n" if opened == "[" else "\n  ]\n}\n"

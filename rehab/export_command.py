@@ -1,7 +1,8 @@
-"""`rehab export`, `rehab import` and `rehab merge`. None imports textual; export takes no lock.
+"""`rehab export`: it imports no textual and takes no lock.
 
-The text of each export is made by `planner.export` (pure); this module reads the data file,
-checks the command line, and writes the result to stdout or to a private (0600) file.
+Which formats there are, and what each takes, is `planner.formats`' table; its writers make the
+text. This module checks the command line against the table, opens the data file read-only, and
+writes the result to stdout or to a private (0600) file.
 """
 
 from __future__ import annotations
@@ -17,18 +18,12 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.text import screen_safe
-from rehab.commands import CommandError, done, sessions_stopped
+from rehab.commands import CommandError
 
+#: The options of `rehab export` that only some formats take (`ExportFormat.options`), in the
+#: order they are checked.
+FORMAT_OPTIONS = ("table", "excel", "bundle", "no_chart")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TABLE_WORDS = (
-    ("sessions", "sessions"),
-    ("checkins", "check-ins"),
-    ("stage_events", "stage events"),
-    ("plans", "plans"),
-    ("psfs", "PSFS ratings"),
-    ("screenings", "red-flag screens"),
-    ("clearances", "doctor clearances"),
-)
 
 
 def parse_since(value: str | None) -> date | None:
@@ -48,30 +43,26 @@ def parse_since(value: str | None) -> date | None:
 def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab export`: the report, the CSV, the calendar or the whole file, written privately
     (0600); `--since` limits the report and the CSV."""
+    from planner.formats import EXPORT_FORMATS, export_format
     from rehab.cli import UsageError
 
-    if args.since is not None and args.format in ("json", "ics"):
-        why = (
-            "the JSON export is always the whole file, so that rehab import can restore it"
-            if args.format == "json"
-            else "the calendar always holds the next 28 days"
-        )
-        raise UsageError(f"--since does not apply to --format {args.format}: {why}.")
+    chosen = export_format(args.format)
+    if args.since is not None and chosen.whole:
+        raise UsageError(f"--since does not apply to --format {args.format}: {chosen.whole}.")
     since = parse_since(args.since)
-    if args.tz is not None and args.format not in ("fhir", "ics"):
+    if args.tz is not None and not chosen.zoned:
         raise UsageError(
             f"--tz does not apply to --format {args.format}: its times are local, as stored."
         )
     zone = export_zone(args.tz)
+    for option in FORMAT_OPTIONS:
+        given = getattr(args, option, None)
+        if given not in (None, False) and option not in chosen.options:
+            owner = next(f.name for f in EXPORT_FORMATS if option in f.options)
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} applies to --format {owner} only.")
     table, excel = getattr(args, "table", None), getattr(args, "excel", False)
-    if (table is not None or excel) and args.format != "csv":
-        option = "--table" if table is not None else "--excel"
-        raise UsageError(f"{option} applies to --format csv only.")
     bundle = getattr(args, "bundle", None)
-    if bundle is not None and args.format != "fhir":
-        raise UsageError("--bundle applies to --format fhir only.")
-    if getattr(args, "no_chart", False) and args.format != "md":
-        raise UsageError("--no-chart applies to --format md only.")
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
@@ -82,7 +73,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         raise CommandError(
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
-    chart = chart_target(target, path) if args.format == "md" else None
+    # The report's pain chart goes beside it, unless --no-chart (an option of that format only).
+    chart = chart_target(target, path) if "no_chart" in chosen.options else None
     if chart is not None and not getattr(args, "no_chart", False):
         return _report_and_chart(path, clock, since, target, chart, out)
     with render_export(
@@ -110,9 +102,10 @@ def _report_and_chart(
     """The report and its pain chart from one read of the file: the chart written first, so
     the report's link to it never points at nothing; both private (0600), each atomically."""
     from planner.chart import pain_svg
+    from planner.formats import NothingToExport
+    from planner.formats.md_report import report
     from seeds import load_catalog
     from store import Repository
-    from store.exports import NothingToExport, report
 
     with Repository.read(path, clock=clock) as repo:
         try:
@@ -149,11 +142,12 @@ def render_export(
     bundle: str = "collection",
 ) -> Iterator[Iterator[str]]:
     """The export of the file at `path`, opened read-only for this command, in pieces to write
-    as they come (`store.exports.pieces`): they read the file as they are made, so write them
+    as they come (`store.export_stream.pieces`): they read the file as they are made, so write them
     inside the `with`. A refusal is raised on entering it, before anything is written."""
+    from planner.formats import NothingToExport
     from seeds import load_catalog
     from store import Repository
-    from store.exports import NothingToExport, pieces
+    from store.export_stream import pieces
 
     with Repository.read(path, clock=clock) as repo:
         try:
@@ -192,58 +186,3 @@ def write_private(target: Path, text: str | Iterable[str]) -> None:
         write_out(target, (piece.encode("utf-8") for piece in texts))
     except OSError as error:
         raise CommandError(f"Cannot write {target}: {error.strerror or error}.") from None
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def cmd_merge(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
-    """`rehab merge FILE`: another computer's copy of the data file (or a conflict copy, or an
-    export) merged into this one; a bad file is refused in one line and nothing changes."""
-    from door.files import merge_file, merged_words, read_incoming
-    from seeds import load_catalog
-    from store import resolve_data_path
-
-    source = Path(os.path.abspath(Path(args.path).expanduser()))
-    path = resolve_data_path(args.data)
-    tables = done(read_incoming(source))
-    merging = done(merge_file(path, tables, source, clock=clock, catalog=load_catalog()))
-    lines = [f"Merged {source}", f"    into {path}: from it, {merged_words(merging.merged)}."]
-    out.writelines(screen_safe(f"{line}\n") for line in lines + merging.lines(path))
-    out.write(screen_safe(sessions_stopped(path, clock)))
-    return 0
-
-
-def cmd_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
-    """`rehab import FILE`: check a whole-file export, back up the current file, then replace it;
-    a bad file is refused in one line and nothing changes."""
-    from door.files import import_file
-    from seeds import load_catalog
-    from store import resolve_data_path
-    from store.schema import Damage
-    from store.storage import parse_tables
-
-    source = Path(os.path.abspath(Path(args.path).expanduser()))
-    path = resolve_data_path(args.data)
-    if source.is_dir():
-        raise CommandError(f"{source} is a folder: give the JSON file made by rehab export.")
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise CommandError(f"{source} does not exist: nothing was imported.") from None
-    except OSError as error:
-        raise CommandError(f"Cannot read {source}: {error.strerror or error}.") from None
-    try:
-        tables = parse_tables(raw)
-    except Damage as problem:
-        raise CommandError(
-            f"{source} is not a rehab JSON export ({problem.reason}). Nothing was changed."
-        ) from None
-    # Every safety record the export lacks is carried into the file written (door.files).
-    kept = done(import_file(path, tables, source, clock=clock, catalog=load_catalog()))
-    counts = ", ".join(f"{len(tables.get(name, {}))} {words}" for name, words in _TABLE_WORDS)
-    profile = "a profile" if tables.get("profile") else "no profile"
-    out.write(screen_safe(f"Imported {source}\n    into {path}: {profile}, {counts}.\n"))
-    out.writelines(screen_safe(f"{line}\n") for line in kept.lines(path))
-    out.write(screen_safe(sessions_stopped(path, clock)))
-    return 0

@@ -1,29 +1,23 @@
-"""Exports as text: CSV rows, the JSON file, a clinician's Markdown report, an iCalendar.
-
-Pure: records and documents in, text out. No file I/O, no TinyDB, no Textual, no clock: the
-caller passes `now` (and, for the calendar, the DTSTAMP in UTC and a key naming the data file).
-User text (notes, activity names, typed reasons) is always neutralised for the format it goes
-into, so it can never break a table, a calendar line or a terminal.
+"""The Markdown export: the clinician's report, which reads as plain text and renders as
+Markdown. Pure: records in, text out; user text is neutralised for Markdown and the terminal.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from statistics import mean
-from typing import Any
 
 from planner import report_words as voice
 from planner.chart import PainChart, PainWeek, StageMark
 from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
 from planner.direction import SessionSigns, preference_of, signs
+from planner.formats import ExportAsk
+from planner.formats.shared import from_day, yes_no
 from planner.gate import FULL_CONTEXTS, Gate, SafetyRecords, is_alarm, may_start, surgery_wait
 from planner.models import (
     CONDITION_LABELS,
@@ -34,7 +28,6 @@ from planner.models import (
     CheckIn,
     Clearance,
     Condition,
-    Dose,
     Equipment,
     Frozen,
     Plan,
@@ -47,416 +40,11 @@ from planner.models import (
     Walk,
     value,
 )
-from planner.plan import session_minutes, why_not
+from planner.plan import why_not
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h_of
 from planner.safety import SIGNS
-from planner.text import screen_safe, u_escaped
-from planner.walking import WalkTarget, is_flare, target_for, walk_days
-from planner.walking import flare_reason as walk_flare_reason
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers
-
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection");
-#: OWASP's carriage return never starts one here: screen_safe shows it as ␍.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t")
-
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text: control characters made visible, and a
-    leading `'` before anything a spreadsheet would run as a formula (OWASP's advice)."""
-    if not isinstance(value, str):
-        return value
-    # A Windows line break stays a line break; a lone carriage return shows as ␍.
-    text = screen_safe(value.replace("\r\n", "\n"))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _since(items: Iterable[Any], since: date | None, field: str) -> list[Any]:
-    if since is None:
-        return list(items)
-    start = midnight(since)
-    return [x for x in items if getattr(x, field) >= start]
-
-
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
-
-
-# ---------------------------------------------------------------------------------------------
-# CSV: one row per exercise entry
-
-CSV_COLUMNS = (
-    "date",
-    "time",
-    "slot",
-    "stage",
-    "session_id",
-    "exercise_id",
-    "exercise",
-    "prescribed",
-    # The prescribed dose as numbers, for a spreadsheet to compute with (blank: not dosed so).
-    "prescribed_sets",
-    "prescribed_reps",
-    "prescribed_hold_s",
-    "prescribed_minutes",
-    "prescribed_rest_s",
-    "prescribed_per_day",
-    "sets_done",
-    "reps_done",
-    "hold_s_done",
-    "seconds_done",
-    "skipped",
-    "stopped_because_it_hurt",
-    "pain_when_stopped",
-    "pain_before",
-    "pain_after",
-    # Leg symptoms (README, safety rules): pain_before/after are then the back's; blank when not
-    # asked.
-    "leg_before",
-    "leg_after",
-    "reach_before",
-    "reach_after",
-    "stopped_because_it_spread",
-    "flare",
-    "flare_reason",
-    "difficulty",
-    "session_completed",
-    "session_note",
-    # The walking programme (README, safety rules): one row per walk, its slot "walk".
-    "walk_minutes",
-    "walk_backward",
-)
-
-
-def csv_text(
-    sessions: Iterable[Session],
-    rules: Rules,
-    since: date | None = None,
-    walks: Iterable[Walk] = (),
-    bouts: Iterable[Bout] = (),
-) -> str:
-    """One row per exercise entry, oldest session first; a session with no entries gets one row.
-    Then one row per walk (slot "walk") and per bout (slot "bout"), oldest first.
-
-    Quoted by the `csv` module (RFC 4180, CRLF rows), so notes with commas, quotes and newlines
-    read back intact with `csv.reader`.
-    """
-    return "".join(
-        csv_sessions_pieces(
-            sorted(_since(sessions, since, "started_at"), key=lambda x: x.started_at),
-            rules,
-            _in_order(walks, since),
-            _in_order(bouts, since),
-        )
-    )
-
-
-def csv_sessions_pieces(
-    sessions: Iterable[Session],
-    rules: Rules,
-    walks: Iterable[Walk] = (),
-    bouts: Iterable[Bout] = (),
-) -> Iterator[str]:
-    """`csv_text` in pieces, written as the records come: each of `sessions`, `walks` and
-    `bouts` already oldest first and from the day the export begins (as the store hands them
-    out), so ten years of them are never held at once."""
-    return _csv_pieces(CSV_COLUMNS, _session_rows(sessions, rules, walks, bouts))
-
-
-def _session_rows(
-    sessions: Iterable[Session], rules: Rules, walks: Iterable[Walk], bouts: Iterable[Bout]
-) -> Iterator[dict[str, Any]]:
-    for s in sessions:
-        reasons = flare_reasons(s, rules)
-        common = {
-            "date": s.started_at.date().isoformat(),
-            "time": f"{s.started_at:%H:%M}",
-            "slot": s.slot,
-            "stage": s.stage,
-            "session_id": s.id,
-            "pain_before": s.pain_before,
-            "pain_after": _blank(s.pain_after),
-            "leg_before": _blank(s.leg_before),
-            "leg_after": _blank(s.leg_after),
-            "reach_before": _blank(s.reach_before),
-            "reach_after": _blank(s.reach_after),
-            "flare": _yes(bool(reasons)),
-            "flare_reason": "; ".join(reasons),
-            "difficulty": s.difficulty or "",
-            "session_completed": _yes(s.is_done),
-            "session_note": s.note,
-        }
-        if not s.entries:
-            yield common
-        for e in s.entries:
-            yield {
-                **common,
-                "exercise_id": e.exercise_id,
-                "exercise": e.name,
-                # ASCII "x": spreadsheets that guess the encoding turn "×" into mojibake.
-                "prescribed": e.prescribed.label().replace("×", "x"),
-                **_dose_numbers(e.prescribed),
-                "sets_done": e.sets_done,
-                "reps_done": e.reps_done,
-                "hold_s_done": e.hold_s_done,
-                "seconds_done": e.seconds_done,
-                "skipped": _yes(e.skipped),
-                "stopped_because_it_hurt": _yes(e.stopped_hurt),
-                "stopped_because_it_spread": _yes(e.spread_down),
-                "pain_when_stopped": _blank(e.pain_when_stopped),
-            }
-    for w in walks:
-        why = walk_flare_reason(w, rules)
-        row = {
-            "date": w.at.date().isoformat(),
-            "time": f"{w.at:%H:%M}",
-            "slot": "walk",
-            "pain_before": _blank(w.day_pain),
-            "pain_after": w.pain_after,
-            "leg_after": _blank(w.leg_after),
-            "reach_before": _blank(w.day_reach),
-            "reach_after": _blank(w.reach_after),
-            "flare": _yes(bool(why)),
-            "flare_reason": why,
-            "session_note": w.note,
-            "walk_minutes": w.minutes,
-            "walk_backward": _yes(w.backward),
-        }
-        yield row
-    for b in bouts:
-        row = {
-            "date": b.at.date().isoformat(),
-            "time": f"{b.at:%H:%M}",
-            "slot": "bout",
-            "exercise_id": b.exercise_id,
-            "session_completed": _yes(True),
-        }
-        yield row
-
-
-def _blank(value: int | None) -> str | int:
-    return "" if value is None else value
-
-
-def _dose_numbers(dose: Dose) -> dict[str, str | int]:
-    """A dose's numbers under their `prescribed_…` columns."""
-    names = ("sets", "reps", "hold_s", "minutes", "rest_s", "per_day")
-    return {f"prescribed_{n}": _blank(getattr(dose, n)) for n in names}
-
-
-#: The tables `rehab export --format csv --table` writes: the sessions (the default, above),
-#: and one row per check-in, per walk and per activity of a PSFS rating.
-CSV_TABLES = ("sessions", "checkins", "walks", "psfs")
-CHECKIN_COLUMNS = ("date", "time", "pain", "leg_pain", "reach", "note")
-WALK_COLUMNS = (
-    "date",
-    "time",
-    "minutes",
-    "backward",
-    "pain_that_day",
-    "pain_after",
-    "leg_after",
-    "reach_that_day",
-    "reach_after",
-    "flare",
-    "flare_reason",
-    "note",
-)
-PSFS_COLUMNS = ("date", "time", "rating_id", "activity", "score", "mean")
-
-
-def _csv_pieces(
-    columns: Sequence[str], rows: Iterable[Mapping[str, Any]], size: int = 256 * 1024
-) -> Iterator[str]:
-    """The header and `rows` as CSV, in pieces of about `size` characters, written as the rows
-    come."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-        if buffer.tell() >= size:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _stamped(at: datetime) -> dict[str, str]:
-    """The date and time columns of a row."""
-    return {"date": at.date().isoformat(), "time": f"{at:%H:%M}"}
-
-
-def _in_order(items: Iterable[Any], since: date | None) -> list[Any]:
-    """Records from `since` on, oldest first (every one of these tables is ordered by `at`)."""
-    return sorted(_since(items, since, "at"), key=lambda x: x.at)
-
-
-def csv_checkins(checkins: Iterable[CheckIn], since: date | None = None) -> str:
-    """One row per daily check-in, oldest first: the report's pain trend, rebuilt."""
-    return "".join(csv_checkins_pieces(_in_order(checkins, since)))
-
-
-def csv_checkins_pieces(checkins: Iterable[CheckIn]) -> Iterator[str]:
-    """`csv_checkins` in pieces, from check-ins already oldest first and from the day asked."""
-    return _csv_pieces(
-        CHECKIN_COLUMNS,
-        (
-            {
-                **_stamped(c.at),
-                "pain": c.pain,
-                "leg_pain": _blank(c.leg_pain),
-                "reach": _blank(c.reach),
-                "note": c.note,
-            }
-            for c in checkins
-        ),
-    )
-
-
-def csv_walks(walks: Iterable[Walk], rules: Rules, since: date | None = None) -> str:
-    """One row per walk, oldest first, with whether it flared and why."""
-    return "".join(csv_walks_pieces(_in_order(walks, since), rules))
-
-
-def csv_walks_pieces(walks: Iterable[Walk], rules: Rules) -> Iterator[str]:
-    """`csv_walks` in pieces, from walks already oldest first and from the day asked."""
-    return _csv_pieces(
-        WALK_COLUMNS,
-        (
-            {
-                **_stamped(w.at),
-                "minutes": w.minutes,
-                "backward": _yes(w.backward),
-                "pain_that_day": _blank(w.day_pain),
-                "pain_after": w.pain_after,
-                "leg_after": _blank(w.leg_after),
-                "reach_that_day": _blank(w.day_reach),
-                "reach_after": _blank(w.reach_after),
-                "flare": _yes(bool(walk_flare_reason(w, rules))),
-                "flare_reason": walk_flare_reason(w, rules),
-                "note": w.note,
-            }
-            for w in walks
-        ),
-    )
-
-
-def csv_psfs(ratings: Iterable[PsfsRating], since: date | None = None) -> str:
-    """One row per activity of each PSFS rating, oldest first, with the rating's mean."""
-    return "".join(csv_psfs_pieces(_in_order(ratings, since)))
-
-
-def csv_psfs_pieces(ratings: Iterable[PsfsRating]) -> Iterator[str]:
-    """`csv_psfs` in pieces, from ratings already oldest first and from the day asked."""
-    return _csv_pieces(
-        PSFS_COLUMNS,
-        (
-            {
-                **_stamped(r.at),
-                "rating_id": r.id,
-                "activity": item.activity,
-                "score": item.score,
-                "mean": round(r.mean, 2),
-            }
-            for r in ratings
-            for item in r.items
-        ),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# JSON: the whole file, deterministic
-
-
-def json_text(
-    tables: Mapping[str, Mapping[str, Mapping[str, Any]]], order_fields: Mapping[str, str]
-) -> str:
-    """The whole data file (`{table: {id: document}}`, meta included) as stable JSON.
-
-    Tables are sorted (meta first), each document's keys are sorted, and documents are in time
-    order (`order_fields`: the time field of each table), equal times keeping the file's order.
-    That is the order the store reads them in, so an import keeps it and exporting the imported
-    file gives the same bytes. `json_pieces` writes the same text a document at a time.
-    """
-
-    def in_order(name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        table = tables[name]
-        field = order_fields.get(name)
-        ids = list(table)
-        if field is not None:
-            place = {record_id: n for n, record_id in enumerate(ids)}
-            ids.sort(key=lambda i: (str(table[i].get(field, "")), place[i]))
-        return ((i, table[i]) for i in ids)
-
-    return "".join(json_pieces((name, in_order(name)) for name in json_table_order(tables)))
-
-
-def json_table_order(names: Iterable[str]) -> list[str]:
-    """The tables in the order the JSON export writes them: meta first, then by name."""
-    return sorted(names, key=lambda n: (n != "meta", n))
-
-
-def json_pieces(
-    tables: Iterable[tuple[str, Iterable[tuple[str, Mapping[str, Any]]]]],
-) -> Iterator[str]:
-    """The JSON export (`json_text`) in pieces, one document at a time: `tables` are (name,
-    its (id, document) pairs), each already in the order to write them. The text is
-    `json.dumps(whole, indent=2, ensure_ascii=False)`'s to the byte (the tests hold them equal)."""
-    opened = False
-    for name, documents in tables:
-        yield ",\n  " if opened else "{\n  "
-        opened = True
-        yield u_escaped(json.dumps(name, ensure_ascii=False)) + ": {"
-        first = True
-        for record_id, document in documents:
-            text = _indented(_sorted_keys(document), "\n    ")
-            # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
-            yield u_escaped(
-                ("\n    " if first else ",\n    ")
-                + json.dumps(record_id, ensure_ascii=False)
-                + ": "
-                + text
-            )
-            first = False
-        yield "}" if first else "\n  }"
-    yield "\n}\n" if opened else "{}\n"
-
-
-def _indented(value: Any, indent: str) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)` for a value read from JSON, each line
-    after the first starting with `indent` (a newline and spaces). Not the stdlib's indenting
-    encoder: each call of it leaves reference cycles, and with the collector off for a command
-    (rehab.cli) ten years of documents left 40 MB of them behind."""
-    inner = indent + "  "
-    if isinstance(value, dict) and all(type(k) is str for k in value):
-        if not value:
-            return "{}"
-        items = (
-            inner + json.dumps(k, ensure_ascii=False) + ": " + _indented(v, inner)
-            for k, v in value.items()
-        )
-        return "{" + ",".join(items) + indent + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[" + ",".join(inner + _indented(v, inner) for v in value) + indent + "]"
-    if isinstance(value, dict):  # keys JSON would convert: let it
-        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", indent)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _sorted_keys(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _sorted_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(v) for v in value]
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown: the clinician's report
+from planner.text import screen_safe
+from planner.walking import is_flare, target_for
 
 SECTIONS = (
     "Summary",
@@ -710,7 +298,7 @@ def report_with_chart(
     """`markdown_report`, and what its pain chart draws (`planner.chart`), from the same one
     pass over the sessions. With `chart_link` (the chart's file name, beside the report), the
     report shows the chart under its summary."""
-    checkins = sorted(_since(data.checkins, since, "at"), key=lambda c: c.at)
+    checkins = sorted(from_day(data.checkins, since, "at"), key=lambda c: c.at)
     sessions = data.sessions
     if isinstance(sessions, Sequence):
         sessions = sorted(sessions, key=lambda s: s.started_at)
@@ -718,8 +306,8 @@ def report_with_chart(
     flares_from = since or (checkins[0].at.date() if checkins else None)
     seen = _SessionsSeen(catalog, sessions, now, since, notes, flares_from)
     # The history holds the recent sessions only: the sections read the rest from `seen`.
-    history = History.of(seen.recent, checkins, _since(data.events, since, "at"))
-    ratings = sorted(_since(data.psfs, since, "at"), key=lambda r: r.at)
+    history = History.of(seen.recent, checkins, from_day(data.events, since, "at"))
+    ratings = sorted(from_day(data.psfs, since, "at"), key=lambda r: r.at)
     every_rating = sorted(data.psfs, key=lambda r: r.at)  # the baseline is the first ever
     by_week = _pain_weeks(history, seen)
     today = now.date()
@@ -883,7 +471,7 @@ def _profile_section(profile: Profile | None) -> list[str]:
     return [
         "- Conditions: " + "; ".join(CONDITION_LABELS[c] for c in profile.conditions),
         f"- Episode began: {voice.day(profile.episode_start)}",
-        f"- Spinal stenosis reported: {_yes(profile.stenosis)}",
+        f"- Spinal stenosis reported: {yes_no(profile.stenosis)}",
         f"- Pregnant: {_asked(profile.pregnant)}",
         f"- Spinal surgery in the last three months: {_asked(profile.recent_surgery)}",
         f"- Osteoporosis or long-term steroids: {_asked(profile.osteoporosis)}",
@@ -895,7 +483,7 @@ def _profile_section(profile: Profile | None) -> list[str]:
 
 
 def _asked(answer: bool | None) -> str:
-    return "not asked" if answer is None else _yes(answer)
+    return "not asked" if answer is None else yes_no(answer)
 
 
 def _current_section(
@@ -1232,7 +820,7 @@ def _walking_section(
         f"This week so far (from {voice.day(_week(today))}): {sum(per_day.values())} of "
         f"{target.week_target} min, on {at_level} of {target.goal_days} days at the level.",
     ]
-    bouts = sorted(_since(data.bouts, since, "at"), key=lambda b: b.at)
+    bouts = sorted(from_day(data.bouts, since, "at"), key=lambda b: b.at)
     if bouts:
         days = len({b.at.date() for b in bouts})
         lines.append(f"Bouts through the day: {len(bouts)} on {days} days.")
@@ -1344,105 +932,32 @@ def _notes_section(history: History, seen: _SessionsSeen, count: int) -> list[st
     return lines[:-1] if lines else lines
 
 
-# ---------------------------------------------------------------------------------------------
-# iCalendar (RFC 5545), written by the `icalendar` library
-
-SLOT_TIMES: dict[str, time] = {"morning": time(8, 0), "evening": time(18, 0)}
-#: The day's walk, between the sessions.
-WALK_TIME = time(12, 30)
-CALENDAR_DAYS = 28
+def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+    """The report of what `repo` holds, whole (`report`)."""
+    return iter([report(repo, ask.catalog, ask.now, ask.since, ask.chart_link)[0]])
 
 
-def icalendar(
-    catalog: Catalog,
-    profile: Profile,
-    plan: Plan,
-    today: date,
-    dtstamp_utc: datetime,
-    file_key: str,
-    version: str,
-    days: int = CALENDAR_DAYS,
-    walk: WalkTarget | None = None,
-    zone: tzinfo | None = None,
-) -> str:
-    """The planned sessions from `today` for `days` days, one VEVENT per slot per day, and with
-    `walk` a walk at its current length on the goal's days a week (`walking.walk_days`). Each
-    event reminds at its start (VALARM).
+def report(
+    repo, catalog: Catalog, now: datetime, since: date | None, chart_link: str | None = None
+) -> tuple[str, PainChart]:
+    """The Markdown report of what `repo` holds, whole, and what its pain chart draws
+    (`planner.chart.pain_svg` makes the SVG): the sessions are read once, as they come. With
+    `chart_link`, the report links the chart by that file name under its summary.
 
-    Morning is 08:00 and evening 18:00 in `zone` (an IANA zone): the calendar carries a VTIMEZONE
-    for it, so 08:00 stays 08:00 across a change to or from summer time in every calendar app.
-    With no zone, times are floating (08:00 wherever the calendar is). A UID is the day, the slot
-    and `file_key` (one per data file), so exporting again updates events instead of duplicating
-    them. Escaping, folding and line ends are the library's.
-    """
-    import icalendar as ical
-
-    stage = catalog.stages.get(plan.stage)
-    stage_name = stage.name if stage else ""
-    calendar = ical.Calendar()
-    calendar.add("prodid", f"-//rehab-planner//rehab {screen_safe(version)}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "rehab sessions")
-    stamp = dtstamp_utc.replace(tzinfo=UTC)
-
-    def event(uid: str, start: datetime, minutes: int, summary: str, description: str) -> None:
-        item = ical.Event()
-        item.add("uid", f"{uid}-{file_key}@rehab-planner")
-        item.add("dtstamp", stamp)
-        item.add("dtstart", start if zone is None else start.replace(tzinfo=zone))
-        item.add("duration", timedelta(minutes=minutes))
-        item.add("summary", screen_safe(summary))
-        item.add("description", screen_safe(description))
-        alarm = ical.Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", screen_safe(summary))
-        alarm.add("trigger", timedelta(0))
-        item.add_component(alarm)
-        calendar.add_component(item)
-
-    slots = sorted(profile.slots, key=lambda s: SLOT_TIMES[s])
-    walking_days = set(walk_days(walk, today, days)) if walk is not None else set()
-    for offset in range(days):
-        day = today + timedelta(days=offset)
-        for slot in slots:
-            items = plan.for_slot(slot, profile.slots)
-            if not items:
-                continue
-            minutes = session_minutes(plan, slot, profile.slots)
-            summary = f"rehab: {slot} session, stage {plan.stage} {stage_name}".rstrip()
-            description = "\n".join(
-                [
-                    f"Stage {plan.stage} {stage_name}: {stage.aim if stage else ''}".rstrip(": "),
-                    f"About {minutes} min:",
-                    *(
-                        f"- {catalog.name_of(p.exercise_id)}: {p.dose.label(daily=False)}"
-                        for p in items
-                    ),
-                    "Stop an exercise that hurts more than usual. General self-care guidance, "
-                    "not a diagnosis.",
-                ]
-            )
-            start = datetime.combine(day, SLOT_TIMES[slot])
-            event(f"{day:%Y%m%d}-{slot}", start, minutes, summary, description)
-        if walk is not None and day in walking_days:
-            description = (
-                f"The walking programme: {walk.minutes} min at an easy pace, on "
-                f"{walk.goal_days} days a week (today's length; it grows each week that goes "
-                "well). Log it on Today with w."
-            )
-            start = datetime.combine(day, WALK_TIME)
-            event(
-                f"{day:%Y%m%d}-walk",
-                start,
-                walk.minutes,
-                f"rehab: walk {walk.minutes} min",
-                description,
-            )
-    if zone is not None:
-        # The zone's rules for a year from today, whatever the calendar app shows around them.
-        calendar.add_missing_timezones(
-            first_date=today - timedelta(days=1), last_date=today + timedelta(days=max(days, 366))
-        )
-    return calendar.to_ical().decode("utf-8")
+    Every other table is read through `repo.each`, a closed year at a time: the records are
+    kept, the archives' years are not (`repo.checkins()` and the like merge every year in
+    memory: 82 MB at thirty years, against 9 MB for the check-ins themselves)."""
+    day_before = since - timedelta(days=1) if since else None
+    data = ReportData(
+        profile=repo.profile(),
+        plan=repo.active_plan(),
+        sessions=repo.each("sessions", day_before),  # read once, oldest first
+        checkins=list(repo.each("checkins", since)),
+        events=list(repo.each("stage_events")),
+        psfs=list(repo.each("psfs")),
+        screenings=list(repo.each("screenings")),
+        clearances=repo.clearances(),
+        walks=list(repo.each("walks")),
+        bouts=list(repo.each("bouts", since)),
+    )
+    return report_with_chart(catalog, data, now, since, chart_link=chart_link)
