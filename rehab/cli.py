@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,11 +50,28 @@ def local_now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, for the commands the quick parser does not answer."""
-    import argparse  # here, not above: the quick commands never need it (see quick_parse)
+def common_options() -> argparse.ArgumentParser:
+    """--data and --debug after a command's name (`rehab status --data X`), as before it."""
+    import argparse
 
-    from planner.formats import NAMES
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data",
+        metavar="PATH",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="data file to use (or set REHAB_DATA)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, for the commands the quick parser does not answer: one
+    subparser per row of `COMMANDS`, each given its options by its own `add_arguments`."""
+    import argparse  # here, not above: the quick commands never need it (see quick_parse)
 
     parser = argparse.ArgumentParser(
         prog="rehab",
@@ -68,254 +87,94 @@ def build_parser() -> argparse.ArgumentParser:
         help="data file to use (default: your user data folder; or REHAB_DATA)",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    # The same two options after the command (`rehab status --data X`) as before it.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data",
-        metavar="PATH",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="data file to use (or set REHAB_DATA)",
-    )
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
-    )
+    common = common_options()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        if command.run is None:  # `help`: `parse` turns `rehab help X` into `rehab X --help`
+            one = sub.add_parser(command.name, help=command.help)
+        else:
+            one = sub.add_parser(
+                command.name,
+                parents=[common],
+                help=command.help,
+                description=command.description,
+                epilog=command.epilog,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        if command.add_arguments is not None:
+            command.add_arguments(one)
+    return parser
 
-    lib = sub.add_parser(
-        "library",
-        parents=[common],
-        help="list the exercise catalog",
-        description="List every exercise in the catalog with its stage, kind, "
-        "default dose and source articles.",
-        epilog="example:\n  rehab library --json > catalog.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    lib.add_argument("--json", action="store_true", help="machine-readable JSON")
 
-    sub.add_parser(
-        "status",
-        parents=[common],
-        help="where you stand: stage, move-on criteria, recent sessions",
-        description="Print your stage and its aim, each move-on criterion with its "
-        "numbers, the last sessions and the pain trend. Needs no lock, "
-        "so it works while the planner is open.",
-        epilog="example:\n  rehab status --data ~/back.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+# ---------------------------------------------------------------------------------------------
+# Each command's own options
 
-    sub.add_parser(
-        "backup",
-        parents=[common],
-        help="copy the data file to its backups folder now",
-        description="Copy the data file to backups/ beside it (the newest 14 are kept).",
-        epilog="example:\n  rehab backup",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
 
-    rest = sub.add_parser(
-        "restore",
-        parents=[common],
-        help="put a backup back in place",
-        description="Validate a backup, keep a copy of the current file, then "
-        "put the backup in its place. With no BACKUP, the newest. Answers to the "
-        "warning-sign questions and doctor's clearances the backup lacks are kept: a "
-        "restore never ends a warning sign.",
-        epilog="examples:\n  rehab restore\n"
-        "  rehab restore ~/.local/share/rehab-planner/backups/"
-        "rehab-2026-11-20.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    rest.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
+def library_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable JSON")
 
-    demo = sub.add_parser(
-        "demo",
-        parents=[common],
-        help="fill a file with realistic made-up history",
-        description="Make a new data file holding N days of plausible use, "
-        "driven by the real planner, then open it. Refuses to "
-        "touch an existing file.",
-        epilog="example:\n  rehab demo --days 90 --no-launch --data /tmp/d.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    demo.add_argument("--days", type=int, default=42, help="days of history (default 42)")
-    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--no-launch", action="store_true", help="only write the file")
 
-    exp = sub.add_parser(
-        "export",
-        parents=[common],
-        help="your history as CSV, JSON, FHIR, a Markdown report or a calendar",
-        description="Write your data in one of five formats, to the terminal "
-        "or to a private (0600)\nfile with --out. Needs no lock, so "
-        "it works while the planner is open.\n\n" + formats_listed(),
-        epilog="examples:\n"
-        "  rehab export --format md --out ~/back-report.md\n"
-        "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
-        "  rehab export --format json --out ~/rehab-export.json\n"
-        "  rehab export --format ics --out ~/rehab.ics\n"
-        "  rehab export --format fhir --tz Europe/Berlin --out ~/rehab-fhir.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    exp.add_argument(
-        "--format",
-        required=True,
-        choices=NAMES,
-        help=formats_named(),
-    )
-    exp.add_argument(
+def restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
+
+
+def demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--days", type=int, default=42, help="days of history (default 42)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    parser.add_argument("--no-launch", action="store_true", help="only write the file")
+
+
+def export_arguments(parser: argparse.ArgumentParser) -> None:
+    from planner.formats import NAMES
+
+    # The formats, each with what it is, from their table (planner.formats).
+    parser.description += formats_listed()
+    parser.add_argument("--format", required=True, choices=NAMES, help=formats_named())
+    parser.add_argument(
         "--out",
         metavar="PATH",
         type=Path,
         help="file to write (created 0600; replaced if it exists); "
         "default or -: print to the terminal",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--since",
         metavar="DATE",
         help="csv, md and fhir only: sessions, check-ins and events from DATE "
         "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
         "it can be imported, nor ics, always the next 28 days",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--table",
         choices=("sessions", "checkins", "walks", "psfs"),
         help="csv only: one row per exercise done (sessions, the default), per daily "
         "check-in, per walk, or per activity of a PSFS rating",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--excel",
         action="store_true",
         help="csv only: start with the byte-order mark Excel on Windows needs to read UTF-8",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--bundle",
         choices=("collection", "transaction"),
         help="fhir only: a collection to read (the default), or a transaction a FHIR server "
         "ingests (the Patient created only if none has this file's identifier; every other "
         "resource put at its own id)",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--no-chart",
         action="store_true",
         help="md with --out only: leave out the pain chart, the SVG otherwise written beside "
         "the report as <name>-pain.svg and linked under its summary",
     )
-    exp.add_argument(
+    parser.add_argument(
         "--tz",
         metavar="ZONE",
         help="fhir and ics: your time zone, like Europe/Berlin (default: this "
         "computer's, from TZ or /etc/localtime). Every time in the FHIR bundle "
         "carries the UTC offset in force then, summer time included",
     )
-
-    plan = sub.add_parser(
-        "plan",
-        parents=[common],
-        help="the plan as a file a physiotherapist can edit, and loading it back",
-        description="Hand your plan to a physiotherapist and load the one they send back.\n\n"
-        "  export  write the plan in force as a small TOML file: the stage and\n"
-        "          each exercise by its catalog id, with its dose and time of day\n"
-        "  import  check a plan file against the catalog and each exercise's\n"
-        "          limits, back up, then make it the plan in force, marked as\n"
-        "          from your physiotherapist. Refused, with nothing changed,\n"
-        "          while a warning sign is open or when the file has a problem",
-        epilog="examples:\n"
-        "  rehab plan export --out ~/my-plan.toml\n"
-        "  rehab plan import ~/plan-from-my-physio.toml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
-    plan_out = plan_sub.add_parser(
-        "export", parents=[common], help="write the plan in force as a TOML file"
-    )
-    plan_out.add_argument(
-        "--out",
-        metavar="PATH",
-        type=Path,
-        help="file to write (created 0600; replaced if it exists); "
-        "default or -: print to the terminal",
-    )
-    plan_in = plan_sub.add_parser(
-        "import", parents=[common], help="make a physiotherapist's plan file the plan in force"
-    )
-    plan_in.add_argument("path", type=Path, metavar="FILE", help="the plan file (TOML)")
-
-    imp = sub.add_parser(
-        "import",
-        parents=[common],
-        help="replace your data file with a JSON export",
-        description="Replace the data file with a JSON export made by "
-        "`rehab export --format json`\n(or a backup). The whole "
-        "file is checked first: a truncated or invalid file, or\n"
-        "one from a newer rehab, is refused and nothing changes. "
-        "The current file is\nbacked up before it is replaced "
-        "(rehab restore puts it back). A data file that\ndoes not "
-        "exist yet is created. Safety records the export lacks are kept.",
-        epilog="example:\n  rehab import ~/rehab-export.json --data ~/back.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    imp.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
-
-    merge = sub.add_parser(
-        "merge",
-        parents=[common],
-        help="merge another computer's copy of your data file into yours",
-        description="Merge another computer's data file, a sync tool's conflict copy of it\n"
-        "(rehab.sync-conflict-…, rehab (conflicted copy …)) or a JSON export into your data\n"
-        "file: every record of either is kept, matched by its id; where the two hold different\n"
-        "versions of one record, the one written last is kept and the other goes to a backup\n"
-        "named in the output. Every safety answer of either counts. The current file is backed\n"
-        "up first; a conflict copy beside it moves into backups/ once merged. A damaged or\n"
-        "newer file is refused and nothing changes.",
-        epilog="examples:\n  rehab merge ~/Sync/rehab.sync-conflict-20261206-081500-ABCDEFG.json\n"
-        "  rehab merge /media/usb/rehab.json --data ~/back.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    merge.add_argument(
-        "path",
-        type=Path,
-        metavar="FILE",
-        help="the other computer's file, a conflict copy or an export",
-    )
-
-    schema = sub.add_parser(
-        "schema",
-        parents=[common],
-        help="print the JSON Schema of a file rehab writes",
-        description="Print a JSON Schema: of the whole-file JSON export (export; Draft "
-        "2020-12, generated from the models rehab checks every record with, as "
-        "docs/rehab-export.schema.json), or of the plan file a physiotherapist edits (plan; "
-        "draft-07, as docs/rehab-plan.schema.json), which an exported plan names on its "
-        "first line for editors that read it.",
-        epilog="examples:\n  rehab schema export > rehab-export.schema.json\n"
-        "  rehab schema plan > rehab-plan.schema.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    schema.add_argument(
-        "what",
-        choices=("export", "plan"),
-        help="export: the JSON export's; plan: the plan file's (what `#:schema` names)",
-    )
-
-    done = sub.add_parser(
-        "completion",
-        parents=[common],
-        help="print shell completion for bash, zsh or fish",
-        description="Print a completion script for your shell, generated from rehab's own "
-        "command line, so Tab completes commands and options.",
-        epilog="examples:\n"
-        "  rehab completion bash > ~/.local/share/bash-completion/completions/rehab\n"
-        "  rehab completion zsh > ~/.zfunc/_rehab\n"
-        "  rehab completion fish > ~/.config/fish/completions/rehab.fish",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    done.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
-
-    # Listed with the others; `parse` turns `rehab help X` into `rehab X --help`.
-    helps = sub.add_parser("help", help="show the help of rehab, or of one command")
-    helps.add_argument("topic", nargs="?", metavar="COMMAND")
-    return parser
 
 
 def formats_listed() -> str:
@@ -336,8 +195,228 @@ def formats_named() -> str:
     return ", ".join(named[:-1]) + " or " + named[-1]
 
 
+def plan_arguments(parser: argparse.ArgumentParser) -> None:
+    common = common_options()
+    actions = parser.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    plan_out = actions.add_parser(
+        "export", parents=[common], help="write the plan in force as a TOML file"
+    )
+    plan_out.add_argument(
+        "--out",
+        metavar="PATH",
+        type=Path,
+        help="file to write (created 0600; replaced if it exists); "
+        "default or -: print to the terminal",
+    )
+    plan_in = actions.add_parser(
+        "import", parents=[common], help="make a physiotherapist's plan file the plan in force"
+    )
+    plan_in.add_argument("path", type=Path, metavar="FILE", help="the plan file (TOML)")
+
+
+def import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, metavar="PATH", help="the JSON file to import")
+
+
+def merge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        type=Path,
+        metavar="FILE",
+        help="the other computer's file, a conflict copy or an export",
+    )
+
+
+def schema_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "what",
+        choices=("export", "plan"),
+        help="export: the JSON export's; plan: the plan file's (what `#:schema` names)",
+    )
+
+
+def completion_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+
+
+def help_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("topic", nargs="?", metavar="COMMAND")
+
+
+# ---------------------------------------------------------------------------------------------
+# The commands
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `rehab` command: how `rehab --help` lists it, its own help, its options, and the
+    function that runs it."""
+
+    name: str
+    #: Its line in `rehab --help`.
+    help: str
+    #: `function(args, out, clock) -> exit code` as "module:function", imported only when the
+    #: command runs, so a short command pays for no other's imports. None: `help`, which
+    #: `parse` answers.
+    run: str | None
+    description: str | None = None
+    epilog: str | None = None
+    #: Adds the command's own options to its parser (--data and --debug it takes anyway).
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    #: Its line is read without argparse (`quick_parse`): it takes only --data and --debug.
+    quick: bool = False
+    #: It only reads and prints: the process ends without the interpreter's teardown.
+    read_only: bool = False
+
+
+#: Every command, in the order `rehab --help` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "library",
+        "list the exercise catalog",
+        "rehab.cli:cmd_library",
+        "List every exercise in the catalog with its stage, kind, "
+        "default dose and source articles.",
+        "example:\n  rehab library --json > catalog.json",
+        library_arguments,
+    ),
+    Command(
+        "status",
+        "where you stand: stage, move-on criteria, recent sessions",
+        "rehab.commands:cmd_status",
+        "Print your stage and its aim, each move-on criterion with its "
+        "numbers, the last sessions and the pain trend. Needs no lock, "
+        "so it works while the planner is open.",
+        "example:\n  rehab status --data ~/back.json",
+        quick=True,
+        read_only=True,
+    ),
+    Command(
+        "backup",
+        "copy the data file to its backups folder now",
+        "rehab.commands:cmd_backup",
+        "Copy the data file to backups/ beside it (the newest 14 are kept).",
+        "example:\n  rehab backup",
+        quick=True,
+    ),
+    Command(
+        "restore",
+        "put a backup back in place",
+        "rehab.commands:cmd_restore",
+        "Validate a backup, keep a copy of the current file, then "
+        "put the backup in its place. With no BACKUP, the newest. Answers to the "
+        "warning-sign questions and doctor's clearances the backup lacks are kept: a "
+        "restore never ends a warning sign.",
+        "examples:\n  rehab restore\n"
+        "  rehab restore ~/.local/share/rehab-planner/backups/"
+        "rehab-2026-11-20.json",
+        restore_arguments,
+    ),
+    Command(
+        "demo",
+        "fill a file with realistic made-up history",
+        "rehab.commands:cmd_demo",
+        "Make a new data file holding N days of plausible use, "
+        "driven by the real planner, then open it. Refuses to "
+        "touch an existing file.",
+        "example:\n  rehab demo --days 90 --no-launch --data /tmp/d.json",
+        demo_arguments,
+    ),
+    Command(
+        "export",
+        "your history as CSV, JSON, FHIR, a Markdown report or a calendar",
+        "rehab.export_command:cmd_export",
+        # export_arguments adds each format, from their table.
+        "Write your data in one of five formats, to the terminal "
+        "or to a private (0600)\nfile with --out. Needs no lock, so "
+        "it works while the planner is open.\n\n",
+        "examples:\n"
+        "  rehab export --format md --out ~/back-report.md\n"
+        "  rehab export --format csv --since 2026-11-01 > sessions.csv\n"
+        "  rehab export --format json --out ~/rehab-export.json\n"
+        "  rehab export --format ics --out ~/rehab.ics\n"
+        "  rehab export --format fhir --tz Europe/Berlin --out ~/rehab-fhir.json",
+        export_arguments,
+    ),
+    Command(
+        "plan",
+        "the plan as a file a physiotherapist can edit, and loading it back",
+        "rehab.plans:cmd_plan",
+        "Hand your plan to a physiotherapist and load the one they send back.\n\n"
+        "  export  write the plan in force as a small TOML file: the stage and\n"
+        "          each exercise by its catalog id, with its dose and time of day\n"
+        "  import  check a plan file against the catalog and each exercise's\n"
+        "          limits, back up, then make it the plan in force, marked as\n"
+        "          from your physiotherapist. Refused, with nothing changed,\n"
+        "          while a warning sign is open or when the file has a problem",
+        "examples:\n"
+        "  rehab plan export --out ~/my-plan.toml\n"
+        "  rehab plan import ~/plan-from-my-physio.toml",
+        plan_arguments,
+    ),
+    Command(
+        "import",
+        "replace your data file with a JSON export",
+        "rehab.file_commands:cmd_import",
+        "Replace the data file with a JSON export made by "
+        "`rehab export --format json`\n(or a backup). The whole "
+        "file is checked first: a truncated or invalid file, or\n"
+        "one from a newer rehab, is refused and nothing changes. "
+        "The current file is\nbacked up before it is replaced "
+        "(rehab restore puts it back). A data file that\ndoes not "
+        "exist yet is created. Safety records the export lacks are kept.",
+        "example:\n  rehab import ~/rehab-export.json --data ~/back.json",
+        import_arguments,
+    ),
+    Command(
+        "merge",
+        "merge another computer's copy of your data file into yours",
+        "rehab.file_commands:cmd_merge",
+        "Merge another computer's data file, a sync tool's conflict copy of it\n"
+        "(rehab.sync-conflict-…, rehab (conflicted copy …)) or a JSON export into your data\n"
+        "file: every record of either is kept, matched by its id; where the two hold different\n"
+        "versions of one record, the one written last is kept and the other goes to a backup\n"
+        "named in the output. Every safety answer of either counts. The current file is backed\n"
+        "up first; a conflict copy beside it moves into backups/ once merged. A damaged or\n"
+        "newer file is refused and nothing changes.",
+        "examples:\n  rehab merge ~/Sync/rehab.sync-conflict-20261206-081500-ABCDEFG.json\n"
+        "  rehab merge /media/usb/rehab.json --data ~/back.json",
+        merge_arguments,
+    ),
+    Command(
+        "schema",
+        "print the JSON Schema of a file rehab writes",
+        "rehab.cli:cmd_schema",
+        "Print a JSON Schema: of the whole-file JSON export (export; Draft "
+        "2020-12, generated from the models rehab checks every record with, as "
+        "docs/rehab-export.schema.json), or of the plan file a physiotherapist edits (plan; "
+        "draft-07, as docs/rehab-plan.schema.json), which an exported plan names on its "
+        "first line for editors that read it.",
+        "examples:\n  rehab schema export > rehab-export.schema.json\n"
+        "  rehab schema plan > rehab-plan.schema.json",
+        schema_arguments,
+    ),
+    Command(
+        "completion",
+        "print shell completion for bash, zsh or fish",
+        "rehab.cli:cmd_completion",
+        "Print a completion script for your shell, generated from rehab's own "
+        "command line, so Tab completes commands and options.",
+        "examples:\n"
+        "  rehab completion bash > ~/.local/share/bash-completion/completions/rehab\n"
+        "  rehab completion zsh > ~/.zfunc/_rehab\n"
+        "  rehab completion fish > ~/.config/fish/completions/rehab.fish",
+        completion_arguments,
+    ),
+    # Listed with the others; `parse` turns `rehab help X` into `rehab X --help`.
+    Command("help", "show the help of rehab, or of one command", None, None, None, help_arguments),
+)
+
+#: Each command by its name.
+COMMAND_NAMED = {command.name: command for command in COMMANDS}
+
 # Commands whose own parser takes only --data and --debug; `quick_parse` reads their lines.
-QUICK_COMMANDS = ("status", "backup")
+QUICK_COMMANDS = tuple(command.name for command in COMMANDS if command.quick)
 
 
 def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
@@ -448,27 +527,10 @@ def cmd_completion(args: argparse.Namespace, out, clock: Clock) -> int:
 def _command(name: str) -> Callable[..., int]:
     """The function that runs one command, importing only its own module: a short command
     should not pay for the others' imports (exports brings hashlib, csv and more)."""
-    if name == "library":
-        return cmd_library
-    if name == "schema":
-        return cmd_schema
-    if name == "completion":
-        return cmd_completion
-    if name == "plan":
-        from rehab.plans import cmd_plan
-
-        return cmd_plan
-    if name == "export":
-        from rehab.export_command import cmd_export
-
-        return cmd_export
-    if name in ("import", "merge"):
-        from rehab import file_commands
-
-        return getattr(file_commands, f"cmd_{name}")
-    from rehab import commands
-
-    return getattr(commands, f"cmd_{name}")
+    run = COMMAND_NAMED[name].run
+    assert run is not None, name  # `help` is answered by `parse`
+    module, function = run.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def run(argv: Sequence[str] | None = None, *, clock: Clock = local_now, out=None, err=None) -> int:
@@ -537,7 +599,7 @@ def one_line(exc: BaseException | str) -> str:
 
 # Commands that only read and print, leaving no file open and nothing registered to run at
 # exit: they skip the interpreter's teardown, which frees every module and record one by one.
-READ_ONLY_COMMANDS = ("status",)
+READ_ONLY_COMMANDS = tuple(command.name for command in COMMANDS if command.read_only)
 
 
 #: Said on a system rehab does not run on, instead of a traceback from the POSIX lock.
