@@ -24,17 +24,8 @@ from planner.models import Catalog, CheckIn, Plan, Profile, Session
 from planner.text import screen_safe
 from store import Repository
 from tui import compat
-from tui.widgets.navbar import PLACES
+from tui.places import PLACE_NAMED, PLACES
 from tui.widgets.scrollbar import use_whole_cell_thumbs
-
-PLACE_SCREENS = {
-    "today": "tui.screens.today:TodayScreen",
-    "progress": "tui.screens.progress:ProgressScreen",
-    "plan": "tui.screens.plan:PlanScreen",
-    "history": "tui.screens.history:HistoryScreen",
-    "library": "tui.screens.library:LibraryScreen",
-    "data": "tui.screens.data:DataScreen",
-}
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
@@ -62,13 +53,13 @@ class RehabApp(compat.CalmCrashes, App[int]):
     # Each place's own styles (its CSS_PATH) are read when it is first visited: see _new_place.
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    DEFAULT_MODE = "today"
+    DEFAULT_MODE = PLACES[0].name
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         # Shown in Today's footer; everywhere else it works but leaves the footer room.
         Binding("c", "checkin", "Check in", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
-        *[Binding(key, f"go('{mode}')", label, show=False) for key, mode, label in PLACES],
+        *[Binding(p.key, f"go('{p.name}')", p.label, show=False) for p in PLACES],
     ]
 
     def __init__(
@@ -91,8 +82,8 @@ class RehabApp(compat.CalmCrashes, App[int]):
         #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
         self.styled_count: int | None = None
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
-        for _, mode, _ in PLACES:
-            self.add_mode(mode, partial(self._new_place, mode))
+        for place in PLACES:
+            self.add_mode(place.name, partial(self._new_place, place.name))
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, reading the terminal with a parser that keeps a paste whole."""
@@ -110,7 +101,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
 
     def _new_place(self, mode: str) -> Screen:
         """A main place's screen, imported only when first visited: start-up stays quick."""
-        module, name = PLACE_SCREENS[mode].split(":")
+        module, name = PLACE_NAMED[mode].screen.split(":")
         screen: Screen = getattr(importlib.import_module(module), name)()
         for path in screen.css_path:
             # Read before Textual looks: for a stylesheet it has not seen it re-parses every
@@ -190,7 +181,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
             self.push_screen(FirstRunScreen())
         self.call_after_refresh(
             self._import_places,
-            [PLACE_SCREENS[mode].split(":")[0] for _, mode, _ in PLACES if mode != "today"],
+            [place.screen.split(":")[0] for place in PLACES[1:]],
         )
 
     def _import_places(self, modules: list[str]) -> None:
@@ -394,10 +385,10 @@ class RehabApp(compat.CalmCrashes, App[int]):
             "Re-screen", "Answer the red-flag safety questions again", self.action_rescreen
         )
         yield SystemCommand("Help", "Every key, and what the planner does", self.action_help)
-        for key, mode, label in PLACES:
+        for place in PLACES:
             yield SystemCommand(
-                f"Go to {label}",
-                f"Open {label} (key {key})",
-                lambda mode=mode: self.action_go(mode),
+                f"Go to {place.label}",
+                f"Open {place.label} (key {place.key})",
+                lambda mode=place.name: self.action_go(mode),
             )
         yield from screen_commands(screen)

@@ -8,8 +8,8 @@ from textual.color import Color
 
 from tests.tui.conftest import SMALL
 from tests.tui.flows import first_run
+from tui.places import PLACES
 from tui.screens.today import TodayScreen
-from tui.widgets.navbar import PLACES
 
 
 async def as_after_a_full_refresh(pilot) -> str:
@@ -39,10 +39,10 @@ async def test_every_place_first_shown_is_fully_styled_and_so_is_today_on_return
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:
         await as_after_a_full_refresh(pilot)
-        for key, mode, _ in [*PLACES[1:], PLACES[0]]:
-            await pilot.press(key)
+        for place in [*PLACES[1:], PLACES[0]]:
+            await pilot.press(place.key)
             await as_after_a_full_refresh(pilot)
-            assert app.current_mode == mode
+            assert app.current_mode == place.name
 
 
 async def test_a_place_first_shown_after_a_theme_change_wears_the_new_theme(make_demo_app):

@@ -5,14 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-PLACES: list[tuple[str, str, str]] = [
-    ("1", "today", "Today"),
-    ("2", "progress", "Progress"),
-    ("3", "plan", "Plan"),
-    ("4", "history", "History"),
-    ("5", "library", "Library"),
-    ("6", "data", "Data"),
-]
+from tui.places import PLACES
 
 
 class NavBar(Static):
@@ -32,11 +25,11 @@ class NavBar(Static):
 
     def on_mount(self) -> None:
         parts: list[Content | str | tuple[str, str]] = []
-        for key, mode, label in PLACES:
+        for place in PLACES:
             if parts:
                 parts.append("  ")
-            if mode == self.current:
-                parts.append((f"▸{key} {label}", "bold reverse"))
+            if place.name == self.current:
+                parts.append((f"▸{place.key} {place.label}", "bold reverse"))
             else:
-                parts.append(f" {key} {label}")
+                parts.append(f" {place.key} {place.label}")
         self.update(Content.assemble(*parts))
