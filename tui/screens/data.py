@@ -25,8 +25,10 @@ from tui.widgets.text_fields import TextInput
 
 
 def format_choices() -> list[tuple[str, str]]:
-    """Each export format's name and what it is, as the dialog lists them (`planner.formats`)."""
-    return [(f.name, f.about) for f in export_formats.EXPORT_FORMATS]
+    """Each export format's name and what it is, as the dialog lists them (`planner.formats`):
+    the one it starts on first, where the cursor starts, then the table's order."""
+    rows = sorted(export_formats.EXPORT_FORMATS, key=lambda f: f.name != export_formats.SUGGESTED)
+    return [(f.name, f.about) for f in rows]
 
 
 def endings() -> dict[str, str]:
