@@ -55,10 +55,10 @@ class RehabApp(compat.CalmCrashes, App[int]):
     ENABLE_COMMAND_PALETTE = True
     DEFAULT_MODE = PLACES[0].name
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
         # Shown in Today's footer; everywhere else it works but leaves the footer room.
-        Binding("c", "checkin", "Check in", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+        Binding("c", "checkin", "Check in", show=False, tooltip="check in: record your pain 0–10"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="this help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, tooltip="quit"),
         *[Binding(p.key, f"go('{p.name}')", p.label, show=False) for p in PLACES],
     ]
 

@@ -119,10 +119,20 @@ class DataScreen(MainScreen):
     PLACE = "data"
     CSS_PATH = "data.tcss"
     BINDINGS = [
-        Binding("b", "backup", "Back up now"),
-        Binding("r", "restore", "Restore selected"),
-        Binding("e", "export", "Export"),
-        Binding("m", "merge", "Merge a file…"),
+        Binding("b", "backup", "Back up now", tooltip="back up now"),
+        Binding("r", "restore", "Restore selected", tooltip="restore the selected backup"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="export: report, spreadsheet, calendar, FHIR or everything",
+        ),
+        Binding(
+            "m",
+            "merge",
+            "Merge a file…",
+            tooltip="merge a file from another computer: every record of both is kept",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:

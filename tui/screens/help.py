@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 
 from textual.app import ComposeResult
@@ -11,102 +12,58 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
-    (
-        "Everywhere",
-        [
-            ("1 … 6", "Today, Progress, Plan, History, Library, Data"),
-            ("c", "check in: record your pain 0–10"),
-            ("?  F1", "this help"),
-            ("ctrl+p", "command palette: every action by name"),
-            ("ctrl+q", "quit"),
-        ],
-    ),
-    (
-        "Today",
-        [
-            ("s", "start the next session"),
-            ("r", "answer the red-flag questions again"),
-            ("d", "a doctor has checked a sign of your history (when one is open)"),
-            ("f / x", "finish / close a session cut off before its questions"),
-            ("w", "log a walk: minutes, forwards or backwards, pain after"),
-            ("b", "log the next short bout of an exercise done several times a day"),
-            ("m", "merge the copy another computer left beside your file (when there is one)"),
-        ],
-    ),
-    (
-        "Progress",
-        [
-            ("a", "move on to the next stage (when every criterion holds)"),
-            ("o", "move on anyway: asks your reason, which is kept"),
-            ("b", "step back a stage (or lower the doses at stage 1)"),
-        ],
-    ),
-    (
-        "Plan",
-        [
-            ("e", "change the selected exercise's dose, within its limits"),
-            ("w", "swap it for an easier, harder or other exercise of the stage"),
-            ("y / x", "take / leave the suggested dose step"),
-            ("r", "reset to the stage's default plan"),
-            ("k", "how long you walk comfortably now (restarts the walking programme)"),
-            ("h", "answer the health questions again (pregnancy, surgery, osteoporosis)"),
-            ("f", "favour the way of bending that eases your leg, when Plan suggests it"),
-        ],
-    ),
-    (
-        "History",
-        [
-            ("f", "show the last 7 / 30 / 90 days / all"),
-            ("Enter", "open the selected session"),
-            ("m", "200 more sessions (long lists)"),
-            ("p", "rate the activities you find hard (PSFS)"),
-            ("i", "every check-in of the window, with its note"),
-        ],
-    ),
-    (
-        "Library",
-        [
-            ("↑ ↓", "choose an exercise; its steps and sources show beside it"),
-            ("s k e o", "cycle the stage / kind / equipment / condition filter"),
-            ("S K E O", "the same filter, backwards"),
-            ("x", "clear the filters"),
-            ("/", "search by name"),
-            ("l", "Learn: every reading card in full, with its sources"),
-            ("tab  Enter", "read the highlighted exercise"),
-            ("Esc  tab", "from the exercise, back to the list"),
-        ],
-    ),
-    (
-        "Data",
-        [
-            ("b", "back up now"),
-            ("r", "restore the selected backup"),
-            ("e", "export: report, spreadsheet, calendar, FHIR or everything"),
-            ("m", "merge a file from another computer: every record of both is kept"),
-        ],
-    ),
-    (
-        "Session",
-        [
-            ("space", "start / pause the timer"),
-            ("n", "next exercise"),
-            ("b", "back to the previous exercise"),
-            ("s", "skip this exercise"),
-            ("h", "it hurts: stop this exercise and mark it"),
-            ("q  Esc", "stop the session (what you did is kept)"),
-        ],
-    ),
-    (
-        "Forms",
-        [
-            ("Tab", "next field"),
-            ("Enter", "confirm"),
-            ("Esc", "cancel"),
-            ("ctrl+s", "save the end-of-session form"),
-        ],
-    ),
-]
+from tui.places import PLACES
+
+#: How the help writes a key Textual names otherwise.
+KEY_NAMES = {"question_mark": "?", "f1": "F1", "escape": "Esc", "enter": "Enter", "slash": "/"}
+
+#: Keys no binding of ours holds (a list's own, a form's), said before a section's bindings.
+UNBOUND = {
+    "library": [("↑ ↓", "choose an exercise; its steps and sources show beside it")],
+    "forms": [("Tab", "next field"), ("Enter", "confirm"), ("Esc", "cancel")],
+}
+
+
+def keys_of(screen: type) -> list[tuple[str, str]]:
+    """A screen's (or the app's) own keys as the help lists them: each binding with its help
+    line (its tooltip), in the order bound; keys in a row with the same line share it ("s k e
+    o"). A binding of an app action is said under Everywhere; one with no line (a place's
+    number) is said otherwise."""
+    lines: list[tuple[str, str]] = []
+    for binding in screen.__dict__.get("BINDINGS", []):
+        if not isinstance(binding, Binding) or not binding.tooltip:
+            continue
+        if binding.action.startswith("app."):
+            continue
+        keys = "  ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
+        if lines and lines[-1][1] == binding.tooltip:
+            lines[-1] = (f"{lines[-1][0]} {keys}", binding.tooltip)
+        else:
+            lines.append((keys, binding.tooltip))
+    return lines
+
+
+def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key, by place, from the bindings themselves: the app's, each place's, the
+    session's and the forms'."""
+    from tui.app import RehabApp
+    from tui.screens.player import EndSessionScreen, PlayerScreen
+
+    first, last = PLACES[0], PLACES[-1]
+    everywhere = [
+        (f"{first.key} … {last.key}", ", ".join(place.label for place in PLACES)),
+        *keys_of(RehabApp),
+        ("ctrl+p", "command palette: every action by name"),
+    ]
+    sections = [("Everywhere", everywhere)]
+    for place in PLACES:
+        module, name = place.screen.split(":")
+        screen = getattr(importlib.import_module(module), name)
+        sections.append((place.label, [*UNBOUND.get(place.name, []), *keys_of(screen)]))
+    sections.append(("Session", keys_of(PlayerScreen)))
+    sections.append(("Forms", [*UNBOUND["forms"], *keys_of(EndSessionScreen)]))
+    return sections
+
 
 ABOUT = (
     "How it decides: each stage has numbers you must meet before moving on (days, sessions, "
@@ -132,7 +89,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Static(Content.assemble(("Keys", "bold")))
-            for section, keys in KEYS:
+            for section, keys in help_sections():
                 yield Static(
                     Content.assemble(
                         (section, "bold underline"),

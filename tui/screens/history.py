@@ -78,11 +78,13 @@ class HistoryScreen(MainScreen):
     COMMANDS = {HistoryCommands}
     BINDINGS = [
         # A priority binding so the footer shows it over the table's own (hidden) Enter.
-        Binding("enter", "open", "Details", priority=True),
-        Binding("f", "next_window", "Filter"),
-        Binding("m", "more", "More"),
-        Binding("p", "psfs", "Rate activities"),
-        Binding("i", "checkins", "Check-ins"),
+        Binding("enter", "open", "Details", priority=True, tooltip="open the selected session"),
+        Binding("f", "next_window", "Filter", tooltip="show the last 7 / 30 / 90 days / all"),
+        Binding("m", "more", "More", tooltip="200 more sessions (long lists)"),
+        Binding("p", "psfs", "Rate activities", tooltip="rate the activities you find hard (PSFS)"),
+        Binding(
+            "i", "checkins", "Check-ins", tooltip="every check-in of the window, with its note"
+        ),
     ]
 
     #: Which of WINDOWS is shown: setting it redraws the screen (watch_window).

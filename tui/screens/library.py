@@ -57,6 +57,9 @@ PROJECT_DOSE = "dose: the project's choice (the article gives none)"
 FILTER_BAR = [("s", "stage"), ("k", "kind"), ("e", "equipment"), ("o", "condition")]
 #: In the footer the four filter keys share one label; the filter bar names each one.
 FILTER_KEYS = Binding.Group("Filters")
+#: The filter keys' words in the help, said once for the four (a tooltip is a help line).
+CYCLE = "cycle the stage / kind / equipment / condition filter"
+BACKWARDS = "the same filter, backwards"
 NAME_WIDTH = 40  # the longest name (29) with " (optional)"; a wide row is name, stage, kind
 
 
@@ -270,21 +273,25 @@ class LibraryScreen(MainScreen):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
-        Binding("s", "cycle('stage')", "Stage", group=FILTER_KEYS),
-        Binding("k", "cycle('kind')", "Kind", group=FILTER_KEYS),
-        Binding("e", "cycle('equipment')", "Equipment", group=FILTER_KEYS),
-        Binding("o", "cycle('condition')", "Condition", group=FILTER_KEYS),
-        Binding("S", "cycle('stage', -1)", "Stage back", show=False),
-        Binding("K", "cycle('kind', -1)", "Kind back", show=False),
-        Binding("E", "cycle('equipment', -1)", "Equipment back", show=False),
-        Binding("O", "cycle('condition', -1)", "Condition back", show=False),
+        Binding("s", "cycle('stage')", "Stage", group=FILTER_KEYS, tooltip=CYCLE),
+        Binding("k", "cycle('kind')", "Kind", group=FILTER_KEYS, tooltip=CYCLE),
+        Binding("e", "cycle('equipment')", "Equipment", group=FILTER_KEYS, tooltip=CYCLE),
+        Binding("o", "cycle('condition')", "Condition", group=FILTER_KEYS, tooltip=CYCLE),
+        Binding("S", "cycle('stage', -1)", "Stage back", show=False, tooltip=BACKWARDS),
+        Binding("K", "cycle('kind', -1)", "Kind back", show=False, tooltip=BACKWARDS),
+        Binding("E", "cycle('equipment', -1)", "Equipment back", show=False, tooltip=BACKWARDS),
+        Binding("O", "cycle('condition', -1)", "Condition back", show=False, tooltip=BACKWARDS),
         # Said on the count line while a filter is on, not in the footer: a filter key then
         # leaves the footer as it is (rebuilding it was most of the key's time).
-        Binding("x", "clear", "Clear", show=False),
-        Binding("slash", "search", "Search"),
-        Binding("l", "learn", "Learn"),
-        Binding("tab", "focus_detail", "Detail"),
-        Binding("tab,escape", "focus_list", "List"),
+        Binding("x", "clear", "Clear", show=False, tooltip="clear the filters"),
+        Binding("slash", "search", "Search", tooltip="search by name"),
+        Binding(
+            "l", "learn", "Learn", tooltip="Learn: every reading card in full, with its sources"
+        ),
+        Binding(
+            "tab", "focus_detail", "Detail", tooltip="read the highlighted exercise (Enter too)"
+        ),
+        Binding("tab,escape", "focus_list", "List", tooltip="from the exercise, back to the list"),
     ]
 
     #: The list has the keys at first: s, k, e, o filter; / goes to the search box.

@@ -159,21 +159,50 @@ class HealthScreen(AskScreen[dict[str, bool] | None]):
         return answers.answers
 
 
+#: What y and x do, said once for both in the help (each binding's tooltip is its help line).
+DOSE_STEP = "take / leave the suggested dose step"
+
+
 class PlanScreen(MainScreen):
     """Plan: the exercises, their doses and slots; change a dose, swap, take a suggested step."""
 
     PLACE = "plan"
     CSS_PATH = "plan.tcss"
     BINDINGS = [
-        Binding("e", "edit", "Dose"),
-        Binding("w", "swap", "Swap"),
-        Binding("y", "accept", "Take step"),
-        Binding("x", "decline", "Not now"),
-        Binding("r", "reset", "Reset"),
-        Binding("f", "favour", "Favour", show=False),  # said on the line that suggests it
-        Binding("h", "health", "Health", show=False),  # said in the help line below
+        Binding(
+            "e", "edit", "Dose", tooltip="change the selected exercise's dose, within its limits"
+        ),
+        Binding(
+            "w",
+            "swap",
+            "Swap",
+            tooltip="swap it for an easier, harder or other exercise of the stage",
+        ),
+        Binding("y", "accept", "Take step", tooltip=DOSE_STEP),
+        Binding("x", "decline", "Not now", tooltip=DOSE_STEP),
+        Binding("r", "reset", "Reset", tooltip="reset to the stage's default plan"),
+        Binding(
+            "k",
+            "walking",
+            "Walking",
+            show=False,  # said in the help line below
+            tooltip="how long you walk comfortably now (restarts the walking programme)",
+        ),
+        Binding(
+            "h",
+            "health",
+            "Health",
+            show=False,  # said in the help line below
+            tooltip="answer the health questions again (pregnancy, surgery, osteoporosis)",
+        ),
+        Binding(
+            "f",
+            "favour",
+            "Favour",
+            show=False,  # said on the line that suggests it
+            tooltip="favour the way of bending that eases your leg, when Plan suggests it",
+        ),
         Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
-        Binding("k", "walking", "Walking", show=False),  # said in the help line below
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -77,12 +77,18 @@ class PlayerScreen(Screen):
     ]
 
     BINDINGS = [
-        Binding("space", "toggle", "Go/Pause"),
-        Binding("n", "next", "Next"),
-        Binding("b", "back", "Back"),
-        Binding("s", "skip", "Skip"),
-        Binding("h", "hurt", "It hurts"),
-        Binding("q,escape", "quit_session", "Stop", key_display="q"),
+        Binding("space", "toggle", "Go/Pause", tooltip="start / pause the timer"),
+        Binding("n", "next", "Next", tooltip="next exercise"),
+        Binding("b", "back", "Back", tooltip="back to the previous exercise"),
+        Binding("s", "skip", "Skip", tooltip="skip this exercise"),
+        Binding("h", "hurt", "It hurts", tooltip="it hurts: stop this exercise and mark it"),
+        Binding(
+            "q,escape",
+            "quit_session",
+            "Stop",
+            key_display="q",
+            tooltip="stop the session (what you did is kept)",
+        ),
         # Still there, but the footer has no room for it at 80 columns: help lists it.
         Binding("c", "app.checkin", "Check in", show=False),
     ]
@@ -381,7 +387,7 @@ class EndSessionScreen(Screen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
     # Not a priority key: a save sees every key typed before it.
-    BINDINGS = [Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="save the end-of-session form")]
 
     def __init__(
         self,

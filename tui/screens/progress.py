@@ -32,9 +32,24 @@ class ProgressScreen(MainScreen):
     PLACE = "progress"
     CSS_PATH = "progress.tcss"
     BINDINGS = [
-        Binding("a", "advance", "Advance"),
-        Binding("o", "override", "Advance anyway"),
-        Binding("b", "step_back", "Step back"),
+        Binding(
+            "a",
+            "advance",
+            "Advance",
+            tooltip="move on to the next stage (when every criterion holds)",
+        ),
+        Binding(
+            "o",
+            "override",
+            "Advance anyway",
+            tooltip="move on anyway: asks your reason, which is kept",
+        ),
+        Binding(
+            "b",
+            "step_back",
+            "Step back",
+            tooltip="step back a stage (or lower the doses at stage 1)",
+        ),
     ]
 
     #: Where the person stands, read once per redraw: every line of the place is bound to it.

@@ -29,6 +29,9 @@ from tui.widgets.today import (
     TodaySessions,
 )
 
+#: What f and x do, said once for both in the help (each binding's tooltip is its help line).
+CUT_OFF = "finish / close a session cut off before its questions"
+
 
 class TodayScreen(MainScreen):
     """Home: what to do today."""
@@ -36,16 +39,38 @@ class TodayScreen(MainScreen):
     PLACE = "today"
 
     BINDINGS = [
-        Binding("s", "start", "Start session"),
+        Binding("s", "start", "Start session", tooltip="start the next session"),
+        Binding("r", "rescreen", "Re-screen", tooltip="answer the red-flag questions again"),
+        Binding(
+            "d",
+            "clearance",
+            "Doctor checked",
+            tooltip="a doctor has checked a sign of your history (when one is open)",
+        ),
+        Binding("f", "finish_open", "Finish it", tooltip=CUT_OFF),
+        Binding("x", "close_open", "Close it", tooltip=CUT_OFF),
         # Said on the day's list, beside the bout and the walk they log: the footer keeps its
         # room for the session's keys (f and x for a session cut off).
-        Binding("b", "bout", "Bout done", show=False),
-        Binding("w", "walk", "Walk", show=False),
-        Binding("r", "rescreen", "Re-screen"),
-        Binding("d", "clearance", "Doctor checked"),
-        Binding("f", "finish_open", "Finish it"),
-        Binding("x", "close_open", "Close it"),
-        Binding("m", "merge_copy", "Merge the copy"),
+        Binding(
+            "w",
+            "walk",
+            "Walk",
+            show=False,
+            tooltip="log a walk: minutes, forwards or backwards, pain after",
+        ),
+        Binding(
+            "b",
+            "bout",
+            "Bout done",
+            show=False,
+            tooltip="log the next short bout of an exercise done several times a day",
+        ),
+        Binding(
+            "m",
+            "merge_copy",
+            "Merge the copy",
+            tooltip="merge the copy another computer left beside your file (when there is one)",
+        ),
     ]
 
     #: Where the person stands, read once per redraw: every line of the place is bound to it.
