@@ -15,15 +15,7 @@ from typing import Any
 
 from planner.formats import ExportAsk
 from planner.formats.shared import from_day, yes_no
-from planner.models import (
-    Bout,
-    CheckIn,
-    Dose,
-    PsfsRating,
-    Rules,
-    Session,
-    Walk,
-)
+from planner.models import Bout, CheckIn, Dose, PsfsRating, Rules, Session, Walk
 from planner.progression import flare_reasons
 from planner.text import screen_safe
 from planner.walking import flare_reason as walk_flare_reason

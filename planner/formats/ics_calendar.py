@@ -10,11 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from planner.formats import ExportAsk, NothingToExport
 from planner.formats.shared import file_key
 from planner.gate import may_start
-from planner.models import (
-    Catalog,
-    Plan,
-    Profile,
-)
+from planner.models import Catalog, Plan, Profile
 from planner.plan import session_minutes
 from planner.text import screen_safe
 from planner.version import __version__
