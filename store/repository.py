@@ -610,7 +610,8 @@ class Repository:
         return self._tables[name]
 
     # -----------------------------------------------------------------------------------------
-    # The records, in the user's words
+    # The records, in the user's words. `save_*` writes a record that may be saved again and
+    # replaced (the profile, a plan, a session); `record_*` adds one that is kept as it is.
 
     def meta(self) -> Meta | None:
         """The file's schema version, app version and creation time (None before the first save)."""
@@ -764,7 +765,7 @@ class Repository:
         """Walks at or after `since` (every one by default), oldest first."""
         return self._since("walks", _moment(since))
 
-    def log_stage_event(self, event: StageEvent) -> None:
+    def record_stage_event(self, event: StageEvent) -> None:
         """Add a start, advance, step back, pause, resume or override to the stage timeline."""
         self.save(event)
 

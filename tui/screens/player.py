@@ -350,7 +350,7 @@ class PlayerScreen(Screen):
         self.kept_index = self.run.index
         session = self.in_progress()
         if session is not None:
-            self.app.said(self.app.door.keep_session(session))
+            self.app.said(self.app.door.save_session(session))
 
     def unsaved(self) -> tuple[Session, None] | None:
         """What was done so far, kept if the app is closed now: left open for the next start."""
