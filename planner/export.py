@@ -51,8 +51,7 @@ from planner.plan import session_minutes, why_not
 from planner.progression import History, first_checkins_by_day, flare_reasons, flares_24h_of
 from planner.safety import SIGNS
 from planner.text import screen_safe, u_escaped
-from planner.walking import WalkTarget, is_flare, target_for, walk_days
-from planner.walking import flare_reason as walk_flare_reason
+from planner.walking import WalkTarget, is_flare, target_for, walk_days, walk_flare_reasons
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -207,7 +206,7 @@ def _session_rows(
                 "pain_when_stopped": _blank(e.pain_when_stopped),
             }
     for w in walks:
-        why = walk_flare_reason(w, rules)
+        why = "; ".join(walk_flare_reasons(w, rules))
         row = {
             "date": w.at.date().isoformat(),
             "time": f"{w.at:%H:%M}",
@@ -334,8 +333,8 @@ def csv_walks_pieces(walks: Iterable[Walk], rules: Rules) -> Iterator[str]:
                 "leg_after": _blank(w.leg_after),
                 "reach_that_day": _blank(w.day_reach),
                 "reach_after": _blank(w.reach_after),
-                "flare": _yes(bool(walk_flare_reason(w, rules))),
-                "flare_reason": walk_flare_reason(w, rules),
+                "flare": _yes(bool(walk_flare_reasons(w, rules))),
+                "flare_reason": "; ".join(walk_flare_reasons(w, rules)),
                 "note": w.note,
             }
             for w in walks
