@@ -17,7 +17,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.text import screen_safe
-from rehab.commands import CommandError, done, sessions_stopped
+from rehab.commands import CommandError, done, sessions_stopped, usage_error
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TABLE_WORDS = (
@@ -48,30 +48,28 @@ def parse_since(value: str | None) -> date | None:
 def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab export`: the report, the CSV, the calendar or the whole file, written privately
     (0600); `--since` limits the report and the CSV."""
-    from rehab.cli import UsageError
-
     if args.since is not None and args.format in ("json", "ics"):
         why = (
             "the JSON export is always the whole file, so that rehab import can restore it"
             if args.format == "json"
             else "the calendar always holds the next 28 days"
         )
-        raise UsageError(f"--since does not apply to --format {args.format}: {why}.")
+        raise usage_error(f"--since does not apply to --format {args.format}: {why}.")
     since = parse_since(args.since)
     if args.tz is not None and args.format not in ("fhir", "ics"):
-        raise UsageError(
+        raise usage_error(
             f"--tz does not apply to --format {args.format}: its times are local, as stored."
         )
     zone = export_zone(args.tz)
     table, excel = getattr(args, "table", None), getattr(args, "excel", False)
     if (table is not None or excel) and args.format != "csv":
         option = "--table" if table is not None else "--excel"
-        raise UsageError(f"{option} applies to --format csv only.")
+        raise usage_error(f"{option} applies to --format csv only.")
     bundle = getattr(args, "bundle", None)
     if bundle is not None and args.format != "fhir":
-        raise UsageError("--bundle applies to --format fhir only.")
+        raise usage_error("--bundle applies to --format fhir only.")
     if getattr(args, "no_chart", False) and args.format != "md":
-        raise UsageError("--no-chart applies to --format md only.")
+        raise usage_error("--no-chart applies to --format md only.")
 
     from store import resolve_data_path
     from store.repository import missing_file_problem
