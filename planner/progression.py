@@ -447,7 +447,6 @@ class StepBack(Frozen):
     from_stage: int
     to_stage: int
     reason: str
-    lower_doses: bool = True
 
 
 def step_back_check(
