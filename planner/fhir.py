@@ -171,21 +171,6 @@ def _request(kind: str, rid: str, resource: dict[str, Any]) -> dict[str, str]:
     return {"method": "PUT", "url": f"{kind}/{rid}"}
 
 
-def bundle(
-    catalog: Catalog,
-    data: FhirData,
-    now: datetime,
-    file_key: str,
-    zone: tzinfo | None,
-    since: date | None = None,
-    kind: str = "collection",
-) -> dict[str, Any]:
-    """The FHIR R4 `Bundle` (a `collection`, or a `transaction`) of what `data` holds, whole:
-    `head` with every one of `entries` in its "entry"."""
-    whole = list(entries(catalog, data, file_key, zone, kind))
-    return {**head(now, file_key, zone, since, kind), "entry": whole}
-
-
 def head(
     now: datetime,
     file_key: str,
