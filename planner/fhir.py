@@ -69,7 +69,7 @@ CONDITION_CODES: dict[Condition, tuple[Code, ...]] = {
     Condition.LDH: ((ICD10, "M51.2", "Other specified intervertebral disc displacement"),),
     Condition.SCIATICA: ((SNOMED, "23056005", "Sciatica"), (ICD10, "M54.3", "Sciatica")),
     Condition.LUMBAGO: ((SNOMED, "279039007", "Low back pain"), (ICD10, "M54.5", "Low back pain")),
-    Condition.NONSPECIFIC: (
+    Condition.NO_KNOWN_CAUSE: (
         (SNOMED, "279039007", "Low back pain"),
         (ICD10, "M54.5", "Low back pain"),
     ),

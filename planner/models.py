@@ -197,7 +197,7 @@ class Condition(StrEnum):
     LDH = "ldh"
     LUMBAGO = "lumbago"
     SCIATICA = "sciatica"
-    NONSPECIFIC = "nonspecific"
+    NO_KNOWN_CAUSE = "nonspecific"
 
 
 #: Conditions whose symptoms reach the leg: ratings are back and leg apart (README, safety rules).
@@ -207,7 +207,7 @@ CONDITION_LABELS: dict[Condition, str] = {
     Condition.LDH: "lumbar disc herniation",
     Condition.LUMBAGO: "acute low back pain (lumbago)",
     Condition.SCIATICA: "sciatica",
-    Condition.NONSPECIFIC: "back pain, cause not known",
+    Condition.NO_KNOWN_CAUSE: "back pain, cause not known",
 }
 
 
