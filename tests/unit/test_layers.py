@@ -112,7 +112,8 @@ def offences(root: Path) -> list[str]:
             top = module.split(".")[0]
             if top in FORBIDDEN[package]:
                 found.append(f"{where}:{line} {package} imports {module}")
-            if package in NO_SCREEN and top in SCREEN or package in NO_DATABASE and top == "tinydb":
+            screen = package in NO_SCREEN and top in SCREEN
+            if screen or (package in NO_DATABASE and top == "tinydb"):
                 found.append(f"{where}:{line} {package} imports {module}")
             if top in PACKAGES or in_compat:
                 continue
