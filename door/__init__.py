@@ -456,7 +456,7 @@ class Door:
         runs = for_choice(self.catalog, profile, plan, chosen or "planned", now, before.worse)
         return self._save(SessionStart(runs, slot, chosen), *records)
 
-    def keep_session(self, session: Session) -> Result[Session]:
+    def save_session(self, session: Session) -> Result[Session]:
         """Keep a session as it stands while it runs (after each exercise), so a crash or a
         closed terminal keeps what was done. Its end form's answers come with `finish_session`."""
         return self._save(session, session)
@@ -484,7 +484,7 @@ class Door:
         closed = closed_as_it_stands(left)
         return self._save(closed, closed)
 
-    def log_bout(self) -> Result[BoutCount]:
+    def record_bout(self) -> Result[BoutCount]:
         """One bout of the first exercise with bouts left today; not while sessions are stopped."""
         standing = self.standing()
         if standing.plan is None or not standing.bouts:
@@ -497,7 +497,7 @@ class Door:
         bout = Bout(at=self.clock(), exercise_id=count.exercise_id, plan_id=standing.plan.id)
         return self._save(replace(count, done=count.done + 1), bout)
 
-    def log_walk(self, walk: Walk) -> Result[WalkTarget | None]:
+    def record_walk(self, walk: Walk) -> Result[WalkTarget | None]:
         """Keep a walk of the walking programme; not while sessions are stopped, and only as
         the programme allows (backwards only from its stage, and not too long)."""
         standing = self.standing()

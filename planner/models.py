@@ -197,7 +197,7 @@ class Condition(StrEnum):
     LDH = "ldh"
     LUMBAGO = "lumbago"
     SCIATICA = "sciatica"
-    NONSPECIFIC = "nonspecific"
+    NO_KNOWN_CAUSE = "nonspecific"
 
 
 #: Conditions whose symptoms reach the leg: ratings are back and leg apart (README, safety rules).
@@ -207,7 +207,7 @@ CONDITION_LABELS: dict[Condition, str] = {
     Condition.LDH: "lumbar disc herniation",
     Condition.LUMBAGO: "acute low back pain (lumbago)",
     Condition.SCIATICA: "sciatica",
-    Condition.NONSPECIFIC: "back pain, cause not known",
+    Condition.NO_KNOWN_CAUSE: "back pain, cause not known",
 }
 
 
@@ -511,50 +511,51 @@ class Stage(Frozen):
 
 @frozen
 class Rules(Frozen):
-    """Thresholds of the pain-monitoring model, kept as data ([rules] in seeds/data/stages.toml)."""
+    """Thresholds of the pain-monitoring model, kept as data: [rules] in seeds/data/stages.toml
+    is their one source (every one must be there: no number is repeated here as a default)."""
 
-    flare_pain_after_above: Pain = 5
-    flare_rise: int = 2
-    flare_24h_rise: int = 2
-    step_back_flares: int = 2
-    step_back_flare_days: int = 7
-    step_back_checkin: Pain = 7
-    dose_step_sessions: int = 2
-    dose_step_max_pain: Pain = 3
-    rescreen_days: int = 7
+    flare_pain_after_above: Pain
+    flare_rise: int
+    flare_24h_rise: int
+    step_back_flares: int
+    step_back_flare_days: int
+    step_back_checkin: Pain
+    dose_step_sessions: int
+    dose_step_max_pain: Pain
+    rescreen_days: int
     #: Past rescreen_days plus this grace, no session starts until the re-screen (README, safety
     #: rules).
-    rescreen_grace_days: int = 1
-    psfs_days: int = 7
-    session_min_exercises: int = 3
-    session_max_exercises: int = 6
+    rescreen_grace_days: int
+    psfs_days: int
+    session_min_exercises: int
+    session_max_exercises: int
     #: See a doctor when, this many days into the programme, pain has not fallen by
     #: `improvement_points` and is still at least `no_improvement_floor` (planner.course).
-    no_improvement_days: int = 28
-    improvement_points: int = 2
-    no_improvement_floor: Pain = 3
+    no_improvement_days: int
+    improvement_points: int
+    no_improvement_floor: Pain
     #: ... or when pain reached `severe_pain` on `severe_days` days running.
-    severe_pain: Pain = 8
-    severe_days: int = 3
+    severe_pain: Pain
+    severe_days: int
     #: A meaningful PSFS change: this much of the mean, or `psfs_change_one` on one activity.
-    psfs_change_mean: float = 2.0
-    psfs_change_one: int = 3
+    psfs_change_mean: float
+    psfs_change_one: int
     #: An episode is acute for this many days (under 6 weeks, docs/clinical.md §6).
-    acute_episode_days: int = 42
+    acute_episode_days: int
     #: Today's card (planner.learn): the programme's first days, and the days after a flare.
-    card_first_days: int = 7
-    card_after_flare_days: int = 2
+    card_first_days: int
+    card_after_flare_days: int
     #: The walking programme (README, safety rules, docs/clinical.md §2 and §6): start at this
     #: share of what the person walks comfortably now, add this much a week while the week's walks
     #: caused no flare, up to the goal minutes on the goal days a week; hold after one flared walk
     #: in a week, step down after this many.
-    walk_start_pct: Annotated[Whole, Limit(ge=10, le=100)] = 80
-    walk_step_pct: Annotated[Whole, Limit(ge=1, le=50)] = 15
-    walk_goal_minutes: Annotated[Whole, Limit(ge=1, le=240)] = 30
-    walk_goal_days: Annotated[Whole, Limit(ge=1, le=7)] = 5
-    walk_step_down_flares: Annotated[Whole, Limit(ge=1)] = 2
+    walk_start_pct: Annotated[Whole, Limit(ge=10, le=100)]
+    walk_step_pct: Annotated[Whole, Limit(ge=1, le=50)]
+    walk_goal_minutes: Annotated[Whole, Limit(ge=1, le=240)]
+    walk_goal_days: Annotated[Whole, Limit(ge=1, le=7)]
+    walk_step_down_flares: Annotated[Whole, Limit(ge=1)]
     #: The exercise whose stage and cautions govern walking backwards (article 000).
-    backward_walk_exercise: str = "backward-walking"
+    backward_walk_exercise: str
 
 
 #: When a card is the one Today shows (planner.learn): a warning sign, advice to see a doctor, a

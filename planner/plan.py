@@ -120,14 +120,6 @@ def stages_offered(catalog: Catalog, placement: Placement, pain: int) -> tuple[i
     return tuple(sorted(catalog.stages))
 
 
-@value
-class Exclusion(Frozen):
-    """An exercise of the stage this person's plan cannot hold, and why."""
-
-    exercise_id: str
-    reason: str
-
-
 def why_not(ex: Exercise, profile: Profile) -> str | None:
     """The reason an exercise is left out of this person's plan, or None when it fits."""
     missing = ex.needs() - set(profile.equipment)
@@ -196,16 +188,6 @@ def build_plan(
         chosen.append(Prescription(exercise_id=ex.id, dose=dose, slot=slot_for(ex, profile)))
         used += dose.seconds()
     return Plan(stage=stage, created_at=now, prescriptions=chosen)
-
-
-def left_out(catalog: Catalog, profile: Profile, stage: int) -> list[Exclusion]:
-    """The stage's exercises this person's plan cannot hold, each with the reason."""
-    out = []
-    for ex in catalog.for_stage(stage):
-        reason = why_not(ex, profile)
-        if reason is not None:
-            out.append(Exclusion(ex.id, reason))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

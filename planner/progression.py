@@ -447,7 +447,6 @@ class StepBack(Frozen):
     from_stage: int
     to_stage: int
     reason: str
-    lower_doses: bool = True
 
 
 def step_back_check(
@@ -586,8 +585,8 @@ def settled_words(
 # Dose steps within a stage (double progression)
 
 
-def step_up(dose: Dose, bounds: DoseBounds) -> Dose | None:
-    """One step up: +1 rep to its bound, then +2 s hold, then +1 set (minutes: +1 min)."""
+def harder_dose(dose: Dose, bounds: DoseBounds) -> Dose | None:
+    """One dose step harder: +1 rep to its bound, then +2 s hold, then +1 set (minutes: +1 min)."""
     if dose.reps is not None and bounds.reps and dose.reps < bounds.reps[1]:
         return replace(dose, reps=dose.reps + 1)
     if dose.hold_s is not None and bounds.hold_s and dose.hold_s < bounds.hold_s[1]:
@@ -599,8 +598,8 @@ def step_up(dose: Dose, bounds: DoseBounds) -> Dose | None:
     return None
 
 
-def step_down(dose: Dose, bounds: DoseBounds) -> Dose | None:
-    """One step back, undoing the last kind of step first: a set, then hold, then reps."""
+def easier_dose(dose: Dose, bounds: DoseBounds) -> Dose | None:
+    """One dose step easier, undoing the last kind of step first: a set, then hold, then reps."""
     if dose.sets > bounds.sets[0]:
         return replace(dose, sets=dose.sets - 1)
     if dose.minutes is not None and bounds.minutes and dose.minutes > bounds.minutes[0]:
@@ -683,7 +682,7 @@ def dose_suggestions(
             declined = any(
                 d.exercise_id == p.exercise_id and d.session_id == last_s.id for d in plan.declined
             )
-            lower = step_down(p.dose, ex.bounds)
+            lower = easier_dose(p.dose, ex.bounds)
             if lower is not None and not declined:
                 why = (
                     "it was stopped because it hurt"
@@ -720,7 +719,7 @@ def dose_suggestions(
             and not is_flare(s, rules)
         ]
         if len(at_dose) == need and len(good) == need:
-            higher = step_up(p.dose, ex.bounds)
+            higher = harder_dose(p.dose, ex.bounds)
             if higher is not None and not within_physio(plan, p.exercise_id, higher):
                 higher = None  # the physiotherapist's dose is the ceiling
             too_long = (

@@ -28,7 +28,7 @@ from planner.safety import SIGNS
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Every date the report prints matches this, and nothing else in it looks like a date.
-DATE_STYLE = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2}"
+DATE_PATTERN = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d{2}-\d{2}"
 
 
 def day(d: date) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from planner.models import Catalog, Frozen, Plan, Profile, StageEvent, value
 from planner.plan import build_plan
-from planner.progression import StepBack, step_down
+from planner.progression import StepBack, easier_dose
 
 if TYPE_CHECKING:  # advice reads the gate, which builds stage changes: no import cycle
     from planner.advice import Advice
@@ -110,7 +110,7 @@ def step_back(
         lowered = []
         for p in plan.prescriptions:
             ex = catalog.exercises.get(p.exercise_id)
-            down = step_down(p.dose, ex.bounds) if ex else None
+            down = easier_dose(p.dose, ex.bounds) if ex else None
             lowered.append(replace(p, dose=down or p.dose))
         new = replace(new, prescriptions=lowered)
     why = reason.strip() or (recommendation.reason if recommendation else "chosen by you")

@@ -141,29 +141,32 @@ def step_down(level: int, rules: Rules) -> int:
     return max(1, min(level - 1, round(level / (1 + rules.walk_step_pct / 100))))
 
 
-def flare_reason(walk: Walk, rules: Rules) -> str:
-    """Why a walk caused a flare, in words ("" when it did not), by the session rule (README,
-    safety rules): pain after above the flare line, or up by the flare rise on the day's check-in
-    before it (`Walk.day_pain`), or leg symptoms reaching further down the leg than that
-    check-in said (`Walk.day_reach`). The session rule's thresholds, read from the same
-    `Rules`."""
+def walk_flare_reasons(walk: Walk, rules: Rules) -> list[str]:
+    """Why a walk counts as a flare, in words; empty when it does not. The session rule
+    (`planner.progression.flare_reasons`, README, safety rules) read for a walk: pain after
+    above the flare line, or up by the flare rise on the day's check-in before it
+    (`Walk.day_pain`); and leg symptoms reaching further down the leg than that check-in said
+    (`Walk.day_reach`). The session rule's thresholds, read from the same `Rules`."""
+    reasons = []
     after = walk.worse_after
     if after > rules.flare_pain_after_above:
-        return f"pain after the walk {after} (above {rules.flare_pain_after_above})"
-    if walk.day_pain is not None and after >= walk.day_pain + rules.flare_rise:
-        return (
+        reasons.append(f"pain after the walk {after} (above {rules.flare_pain_after_above})")
+    elif walk.day_pain is not None and after >= walk.day_pain + rules.flare_rise:
+        reasons.append(
             f"pain rose {walk.day_pain}→{after} from the day's check-in "
             f"(+{rules.flare_rise} or more)"
         )
     was, now = walk.day_reach, walk.reach_after
     if was is not None and now is not None and REACHES.index(now) > REACHES.index(was):
-        return f"the leg symptoms spread further down ({REACH_WORDS[was]} → {REACH_WORDS[now]})"
-    return ""
+        reasons.append(
+            f"the leg symptoms spread further down ({REACH_WORDS[was]} → {REACH_WORDS[now]})"
+        )
+    return reasons
 
 
 def is_flare(walk: Walk, rules: Rules) -> bool:
-    """A walk caused a flare (see `flare_reason`)."""
-    return bool(flare_reason(walk, rules))
+    """A walk caused a flare (see `walk_flare_reasons`)."""
+    return bool(walk_flare_reasons(walk, rules))
 
 
 def day_reach_before(checkins: Sequence[CheckIn], when: datetime) -> Reach | None:

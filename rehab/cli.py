@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from planner.clock import Clock
 from planner.text import screen_safe
 from rehab import __version__
+from rehab.commands import CommandError
 
 if TYPE_CHECKING:
     import argparse
@@ -39,10 +40,6 @@ examples:
 
 rehab gives general self-care guidance, not a diagnosis.
 """
-
-
-class UsageError(Exception):
-    """Wrong words on the command line: exit 2."""
 
 
 def local_now() -> datetime:
@@ -560,9 +557,6 @@ def run_parsed(
 
             return launch(args, clock)
         return _command(command)(args, out, clock)
-    except UsageError as exc:
-        err.write(f"rehab: {screen_safe(str(exc))}\n")
-        return 2
     except KeyboardInterrupt:
         err.write("rehab: interrupted\n")
         return 130
@@ -571,11 +565,12 @@ def run_parsed(
         quiet_closed_pipe()
         return 0
     except Exception as exc:
-        if args.debug:
+        code = exc.exit_code if isinstance(exc, CommandError) else 1
+        if args.debug and code != 2:  # wrong words are not a crash to trace
             raise
         lines = getattr(exc, "lines", None)  # one line per problem (a plan file's)
         err.write("".join(f"rehab: {one_line(line)}\n" for line in lines or [exc]))
-        return 1
+        return code
 
 
 def quiet_closed_pipe() -> None:

@@ -17,7 +17,17 @@ T = TypeVar("T")
 
 
 class CommandError(Exception):
-    """A problem the person can act on; its text is the one line printed."""
+    """A problem the person can act on; its text is the one line printed. `exit_code` 2 is
+    for wrong words on the command line (as argparse exits), 1 for everything else."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def usage_error(message: str) -> CommandError:
+    """Wrong words on the command line: printed as one line, exit 2."""
+    return CommandError(message, exit_code=2)
 
 
 def done(result: Result[T]) -> T:

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.text import screen_safe
-from rehab.commands import CommandError
+from rehab.commands import CommandError, usage_error
 
 #: The options of `rehab export` that only some formats take (`ExportFormat.options`), in the
 #: order they are checked.
@@ -44,14 +44,13 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     """`rehab export`: the report, the CSV, the calendar or the whole file, written privately
     (0600); `--since` limits the report and the CSV."""
     from planner.formats import EXPORT_FORMATS, export_format
-    from rehab.cli import UsageError
 
     chosen = export_format(args.format)
     if args.since is not None and chosen.whole:
-        raise UsageError(f"--since does not apply to --format {args.format}: {chosen.whole}.")
+        raise usage_error(f"--since does not apply to --format {args.format}: {chosen.whole}.")
     since = parse_since(args.since)
     if args.tz is not None and not chosen.zoned:
-        raise UsageError(
+        raise usage_error(
             f"--tz does not apply to --format {args.format}: its times are local, as stored."
         )
     zone = export_zone(args.tz)
@@ -60,7 +59,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         if given not in (None, False) and option not in chosen.options:
             owner = next(f.name for f in EXPORT_FORMATS if option in f.options)
             flag = "--" + option.replace("_", "-")
-            raise UsageError(f"{flag} applies to --format {owner} only.")
+            raise usage_error(f"{flag} applies to --format {owner} only.")
     table, excel = getattr(args, "table", None), getattr(args, "excel", False)
     bundle = getattr(args, "bundle", None)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -101,24 +101,13 @@ def with_archives(data_path: Path, tables: Tables) -> Tables:
     return whole
 
 
-def remove_stray_temps(data_path: Path) -> list[Path]:
-    """Temp files a writer killed while writing an archive (or its copy) left behind: removed,
-    under the writer's lock, before it writes one again."""
+def temps(data_path: Path) -> tuple[tuple[Path, ...], Callable[[str], bool]]:
+    """Where a writer killed while writing an archive (or its copy) leaves temp files, and
+    which names they have: for `store.atomic.remove_stray_temps`, under the writer's lock,
+    before it writes one again."""
     name = re.escape(f"{data_path.stem}-0000.json").replace("0000", r"\d{4}")
     pattern = re.compile(re.escape(temp_prefix(Path("x"))).replace("x", name, 1))
-    removed: list[Path] = []
-    for place in (folder(data_path), kept_copy(data_path, 0).parent):
-        try:
-            names = os.listdir(place)
-        except FileNotFoundError:
-            continue
-        strays = [place / n for n in names if pattern.match(n)]
-        for stray in strays:
-            stray.unlink(missing_ok=True)
-        if strays:
-            fsync_dir(place)
-        removed += strays
-    return removed
+    return (folder(data_path), kept_copy(data_path, 0).parent), lambda n: bool(pattern.match(n))
 
 
 def live_since(now: datetime) -> datetime:

@@ -14,7 +14,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -153,25 +153,31 @@ def _write_atomic(
     return written
 
 
-def remove_stray_temps(target: Path) -> list[Path]:
-    """Delete temp files a crashed writer left beside `target`, durably (the directory is
-    fsynced when one went: a `-previous` link that came back after a power cut would give the
-    file a second name again); call only while holding the lock."""
+def remove_stray_temps(folder: Path, is_stray: Callable[[str], bool]) -> list[Path]:
+    """Delete the temp files a crashed writer left in `folder` (the names `is_stray` picks:
+    `temps_of` for one file's), durably (the directory is fsynced when one went: a `-previous`
+    link that came back after a power cut would give the file a second name again); call only
+    while holding the lock."""
     removed: list[Path] = []
-    prefix = temp_prefix(target)
     try:
-        names = os.listdir(target.parent)
-    except FileNotFoundError:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
         return removed
     for name in names:
-        if name.startswith(prefix):
-            stray = target.parent / name
+        if is_stray(name):
+            stray = folder / name
             with contextlib.suppress(FileNotFoundError):
                 stray.unlink()
                 removed.append(stray)
     if removed:
-        _fsync_dir(target.parent)
+        _fsync_dir(folder)
     return removed
+
+
+def temps_of(target: Path) -> Callable[[str], bool]:
+    """Picks the temp files of `target` among the names beside it (`remove_stray_temps`)."""
+    prefix = temp_prefix(target)
+    return lambda name: name.startswith(prefix)
 
 
 def stray_links(target: Path) -> int:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from store.atomic import ensure_private_dir, fsync_dir, read_bytes, write_atomic
+from store.atomic import ensure_private_dir, read_bytes, write_atomic
 from store.paths import backup_dir
 
 KEEP = 14
@@ -126,24 +127,11 @@ def keep_aside(data_path: Path, data: bytes, now: datetime, label: str = "damage
     return target
 
 
-def remove_stray_temps(data_path: Path) -> list[Path]:
-    """Delete the temp files a crash left in `backups/` while copying this file (another data
-    file's, sharing the folder, are left alone); call only while holding the writer's lock."""
-    directory = backup_dir(data_path)
-    try:
-        names = os.listdir(directory)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+def copy_temps(data_path: Path) -> Callable[[str], bool]:
+    """Picks the temp files a crash left in `backups/` while copying this file (another data
+    file's, sharing the folder, are left alone), for `store.atomic.remove_stray_temps`."""
     mine = (f".{data_path.stem}-", f".{data_path.name}.")
-    removed: list[Path] = []
-    for name in names:
-        if name.startswith(mine) and ".tmp-" in name:
-            with contextlib.suppress(FileNotFoundError):
-                (directory / name).unlink()
-                removed.append(directory / name)
-    if removed:
-        fsync_dir(directory)
-    return removed
+    return lambda name: name.startswith(mine) and ".tmp-" in name
 
 
 def prune(data_path: Path, keep: int = KEEP) -> list[Path]:

@@ -56,6 +56,7 @@ from store.atomic import (
     remove_durably,
     remove_stray_temps,
     stray_links,
+    temps_of,
     write_atomic_kept_open,
 )
 from store.errors import (
@@ -69,7 +70,7 @@ from store.errors import (
 from store.layout import LazyTable, gc_paused
 from store.lock import WriterLock
 from store.migrations import current_version, migrate
-from store.paths import real_data_path, restore_command
+from store.paths import backup_dir, real_data_path, restore_command
 from store.schema import (
     META_ID,
     META_TABLE,
@@ -610,7 +611,8 @@ class Repository:
         return self._tables[name]
 
     # -----------------------------------------------------------------------------------------
-    # The records, in the user's words
+    # The records, in the user's words. `save_*` writes a record that may be saved again and
+    # replaced (the profile, a plan, a session); `record_*` adds one that is kept as it is.
 
     def meta(self) -> Meta | None:
         """The file's schema version, app version and creation time (None before the first save)."""
@@ -764,7 +766,7 @@ class Repository:
         """Walks at or after `since` (every one by default), oldest first."""
         return self._since("walks", _moment(since))
 
-    def log_stage_event(self, event: StageEvent) -> None:
+    def record_stage_event(self, event: StageEvent) -> None:
         """Add a start, advance, step back, pause, resume or override to the stage timeline."""
         self.save(event)
 
@@ -986,7 +988,9 @@ class Repository:
         self._require_writer()
         if not self._checked:
             self.check_all()
-        archives.remove_stray_temps(self.path)
+        places, is_stray = archives.temps(self.path)
+        for place in places:
+            remove_stray_temps(place, is_stray)
         start = archives.live_since(self._clock())
         key = start.isoformat()
         leaving: dict[int, dict[str, list[str]]] = {}
@@ -1364,7 +1368,7 @@ def _replace_locked(
     payload = serialize(tables)  # before anything on disk changes
     if current is not None and damaged is None:
         made = backup_files.backup_now(path, now, f"before-{reason}")
-    remove_stray_temps(path)
+    remove_stray_temps(path.parent, temps_of(path))
     # An import brings a whole history: the closed years beside the file replaced are its
     # own, kept aside before the file changes (a restore keeps them: they are its history).
     aside = archives.set_aside(path, now) if reason == "import" else None
@@ -1423,11 +1427,11 @@ def lock_to_write(data_path: Path) -> WriterLock:
     ensure_private_dir(data_path.parent)
     lock = WriterLock.acquire(data_path)
     try:
-        remove_stray_temps(data_path)
-        remove_stray_temps(journal_path(data_path))
-        remove_stray_temps(check_stamp.sidecar(data_path))
-        remove_stray_temps(index_path(data_path))
-        backup_files.remove_stray_temps(data_path)
+        stamp = check_stamp.sidecar(data_path)
+        beside = (data_path, journal_path(data_path), stamp, index_path(data_path))
+        for target in beside:
+            remove_stray_temps(target.parent, temps_of(target))
+        remove_stray_temps(backup_dir(data_path), backup_files.copy_temps(data_path))
         refuse_hard_links(data_path)
     except BaseException:
         lock.release()

@@ -291,7 +291,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
         from store.crash_log import keep_error
 
         try:
-            self.keep_unsaved()
+            self.save_unsaved()
         finally:
             log = keep_error(self.repo.path, error, self.clock())
         return f"rehab: Something went wrong; nothing you entered was lost. Details: {log}"
@@ -302,7 +302,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
         """ctrl+q: never loses a session. One in progress, or finished but not yet saved, is
         kept as it stands (partial if it was not finished) before the app closes; without its
         end-of-session answers it is left open, and the next start offers to finish it."""
-        kept = self.keep_unsaved()
+        kept = self.save_unsaved()
         if kept is None:
             self.exit()
             return
@@ -312,9 +312,9 @@ class RehabApp(compat.CalmCrashes, App[int]):
             f"({kept.outcome}).{later} Come back when you are ready."
         )
 
-    def keep_unsaved(self) -> Session | None:
-        """Keep the session a screen holds and has not saved (the player's, an end form's), as
-        it stands; the session kept, or None when there was none (or the disk refused)."""
+    def save_unsaved(self) -> Session | None:
+        """Save the session a screen holds and has not saved (the player's, an end form's), as
+        it stands; the session saved, or None when there was none (or the disk refused)."""
         for screen in reversed(self.screen_stack):
             unsaved = getattr(screen, "unsaved", None)
             found = unsaved() if unsaved is not None else None

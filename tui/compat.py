@@ -7,12 +7,17 @@ and `Input`'s private `_value`, `_position_to_cell` and `_cell_offset_to_index`.
 only here, and only when the installed Textual is the pinned one; on any other version (or
 with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs on
 stock Textual: Textual's own Footer, styling left to Textual, pastes and fields as it has them.
+
+The charts lean on two private parts of textual-plotext 1.0.1 and plotext 5: the widget's
+`_get_plotext_theme_name` and the plot's `_set_size` (`plot_theme`, `size_plot`); where they
+are missing the charts fall back to plotext's default theme and to `plotsize` alone.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import textual
 from rich.cells import cell_len, get_character_cell_size
@@ -337,3 +342,28 @@ class ShownSafeInput(Input):
                     return index
                 cells += width
             return max(0, min(offset, len(shown)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The charts (tui/widgets/chart.py): textual-plotext 1.0.1 and plotext 5. Nothing here imports
+# them: the chart passes its widget and plot in, so start-up never pays for plotext.
+
+
+def plot_theme(widget: Any, app_theme: str) -> str:
+    """The plotext theme a textual-plotext widget draws with under the app's theme: the name
+    its private `_get_plotext_theme_name` gives (the widget registers that theme as it
+    mounts). Without it, the widget's own theme, or plotext's default for "auto"."""
+    name = getattr(widget, "_get_plotext_theme_name", None)
+    if callable(name):
+        return str(name(app_theme))
+    return widget.theme if widget.theme != "auto" else "default"
+
+
+def size_plot(plt: Any, width: int, height: int) -> None:
+    """Size a plot to `width` × `height` cells. plotext caps a plot at the terminal's size as it
+    sees it (80 columns without a terminal); textual-plotext sets the size past that cap with
+    plotext's private `_set_size`, and so does this. Without it, `plotsize` alone."""
+    plt.plotsize(width, height)
+    set_size = getattr(plt, "_set_size", None)
+    if callable(set_size):
+        set_size(width, height)

@@ -18,7 +18,7 @@ from planner.formats.shared import from_day, yes_no
 from planner.models import Bout, CheckIn, Dose, PsfsRating, Rules, Session, Walk
 from planner.progression import flare_reasons
 from planner.text import screen_safe
-from planner.walking import flare_reason as walk_flare_reason
+from planner.walking import walk_flare_reasons
 
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection");
 #: OWASP's carriage return never starts one here: screen_safe shows it as ␍.
@@ -159,7 +159,7 @@ def _session_rows(
                 "pain_when_stopped": _blank(e.pain_when_stopped),
             }
     for w in walks:
-        why = walk_flare_reason(w, rules)
+        why = "; ".join(walk_flare_reasons(w, rules))
         row = {
             "date": w.at.date().isoformat(),
             "time": f"{w.at:%H:%M}",
@@ -286,8 +286,8 @@ def csv_walks_pieces(walks: Iterable[Walk], rules: Rules) -> Iterator[str]:
                 "leg_after": _blank(w.leg_after),
                 "reach_that_day": _blank(w.day_reach),
                 "reach_after": _blank(w.reach_after),
-                "flare": yes_no(bool(walk_flare_reason(w, rules))),
-                "flare_reason": walk_flare_reason(w, rules),
+                "flare": yes_no(bool(walk_flare_reasons(w, rules))),
+                "flare_reason": "; ".join(walk_flare_reasons(w, rules)),
                 "note": w.note,
             }
             for w in walks

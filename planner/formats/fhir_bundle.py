@@ -72,7 +72,7 @@ CONDITION_CODES: dict[Condition, tuple[Code, ...]] = {
     Condition.LDH: ((ICD10, "M51.2", "Other specified intervertebral disc displacement"),),
     Condition.SCIATICA: ((SNOMED, "23056005", "Sciatica"), (ICD10, "M54.3", "Sciatica")),
     Condition.LUMBAGO: ((SNOMED, "279039007", "Low back pain"), (ICD10, "M54.5", "Low back pain")),
-    Condition.NONSPECIFIC: (
+    Condition.NO_KNOWN_CAUSE: (
         (SNOMED, "279039007", "Low back pain"),
         (ICD10, "M54.5", "Low back pain"),
     ),
@@ -172,21 +172,6 @@ def _request(kind: str, rid: str, resource: dict[str, Any]) -> dict[str, str]:
             "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}",
         }
     return {"method": "PUT", "url": f"{kind}/{rid}"}
-
-
-def bundle(
-    catalog: Catalog,
-    data: FhirData,
-    now: datetime,
-    file_key: str,
-    zone: tzinfo | None,
-    since: date | None = None,
-    kind: str = "collection",
-) -> dict[str, Any]:
-    """The FHIR R4 `Bundle` (a `collection`, or a `transaction`) of what `data` holds, whole:
-    `head` with every one of `entries` in its "entry"."""
-    whole = list(entries(catalog, data, file_key, zone, kind))
-    return {**head(now, file_key, zone, since, kind), "entry": whole}
 
 
 def head(

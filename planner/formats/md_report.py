@@ -87,7 +87,7 @@ DISCLAIMER = (
     "the person's own reports.*"
 )
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_MD_ESCAPED = re.compile(r"([\\`*_\[\]<>|~&#])")
 _SCREEN_WORDS = {"clear": "all clear", "see-doctor": "see a doctor", "emergency": "emergency"}
 
 
@@ -98,7 +98,7 @@ def md_cell(text: str) -> str:
     is no link, `<b>` no HTML, a leading `#` no heading); line breaks become " ↵ ".
     """
     one_line = " ↵ ".join(screen_safe(_unix_lines(text)).splitlines()) if text else ""
-    return _MD_SPECIAL.sub(r"\\\1", one_line)
+    return _MD_ESCAPED.sub(r"\\\1", one_line)
 
 
 #: What would start a list at the start of a quoted line: escaped there ("- ", "1. ").
@@ -112,7 +112,7 @@ def md_quote(text: str) -> str:
     and an empty line stays inside the quote."""
     quoted = []
     for line in screen_safe(_unix_lines(text)).rstrip("\n").split("\n"):
-        safe = _MD_SPECIAL.sub(r"\\\1", line)
+        safe = _MD_ESCAPED.sub(r"\\\1", line)
         safe = _MD_NUMBER.sub(r"\1\\\2", _MD_BULLET.sub(r"\1\\\2", safe))
         quoted.append(f"> {safe}".rstrip() if safe.strip() else ">")
     return "\n".join(quoted)

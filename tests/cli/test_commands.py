@@ -141,7 +141,7 @@ def test_backup_then_restore_the_newest(demo_file, clock):
     assert oct(made.path.stat().st_mode & 0o777) == "0o600"
     original = demo_file.read_bytes()
     with Repository.open(demo_file, clock=clock) as repo:
-        repo.log_stage_event(StageEvent(at=clock(), to_stage=1, kind="step-back", reason="x"))
+        repo.record_stage_event(StageEvent(at=clock(), to_stage=1, kind="step-back", reason="x"))
     assert demo_file.read_bytes() != original
     clock.advance(minutes=1)
     code, out, err = cli("restore", "--data", str(demo_file), clock=clock)

@@ -148,10 +148,10 @@ def test_the_report_writes_every_date_one_way(demo_file):  # noqa: F811
     rich_world(demo_file)
     report = export(demo_file, "md")
     text = without_user_text(report)
-    styled = re.findall(voice.DATE_STYLE, text)
+    styled = re.findall(voice.DATE_PATTERN, text)
     assert len(styled) > 50
     # Once the dates in the report's style are taken out, nothing else reads as a date.
-    assert ANY_DATE.findall(re.sub(voice.DATE_STYLE, "", text)) == []
+    assert ANY_DATE.findall(re.sub(voice.DATE_PATTERN, "", text)) == []
     # And each is the right weekday for its date.
     for found in styled:
         name, iso = found.split()

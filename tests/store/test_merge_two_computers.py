@@ -175,7 +175,7 @@ class TwoComputers(RuleBasedStateMachine):
         if door.standing().walk is None:
             door.set_walking(minutes)
         else:
-            door.log_walk(Walk(at=self.clock(), minutes=minutes, pain_after=pain))
+            door.record_walk(Walk(at=self.clock(), minutes=minutes, pain_after=pain))
 
     @rule(
         c=st.sampled_from("ab"),

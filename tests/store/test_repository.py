@@ -32,7 +32,7 @@ def test_every_record_round_trips_through_the_file(data_path, clock, make):
         repo.save_plan(plan)
         repo.save_session(session)
         repo.record_checkin(checkin)
-        repo.log_stage_event(event)
+        repo.record_stage_event(event)
         repo.record_psfs(rating)
         in_memory = (
             repo.profile(),
@@ -349,11 +349,11 @@ def test_records_at_the_same_moment_keep_the_order_they_were_saved_in(data_path,
     kinds = ["start", "pause", "resume", "pause", "resume"]
     events = [replace(make.stage_event(0), kind=kind) for kind in kinds]
     with Repository.open(data_path, clock=clock) as repo:
-        repo.log_stage_event(events[0])
+        repo.record_stage_event(events[0])
         repo.stage_events()  # the order is now kept up to date save by save
         for event in events[1:]:
-            repo.log_stage_event(event)
-        repo.log_stage_event(replace(events[1], reason="edited"))  # keeps its place
+            repo.record_stage_event(event)
+        repo.record_stage_event(replace(events[1], reason="edited"))  # keeps its place
         in_memory = [e.id for e in repo.stage_events()]
     assert in_memory == [e.id for e in events]
     with Repository.open(data_path, clock=clock, readonly=True) as repo:

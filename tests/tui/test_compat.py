@@ -60,3 +60,32 @@ def test_the_daily_path_runs_on_stock_textual():
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert f"{len(DAILY_PATH) + 1} passed" in run.stdout, run.stdout[-3000:]
+
+
+def test_the_charts_size_and_theme_through_compat_and_fall_back_without_the_private_parts():
+    """With textual-plotext's private parts a chart is as wide as asked (plotext alone caps it
+    at 80 columns with no terminal) and takes the app's theme; without them, `plotsize` alone
+    and plotext's default theme: still a chart, never an AttributeError."""
+    from types import SimpleNamespace
+
+    from rich.text import Text
+    from textual_plotext import Plot, PlotextPlot
+
+    def width(plt: Plot) -> int:
+        plt.scatter([1, 2, 3], [1, 3, 2])
+        return max(len(line) for line in Text.from_ansi(plt.build()).plain.splitlines())
+
+    plt = Plot()
+    tui.compat.size_plot(plt, 120, 10)
+    assert width(plt) == 120
+    capped = Plot()
+    capped.plotsize(120, 10)
+    assert width(capped) == 80  # what the private part is for
+    assert tui.compat.plot_theme(PlotextPlot(), "nord") == "textual-auto-nord"
+
+    asked = []
+    bare = SimpleNamespace(plotsize=lambda w, h: asked.append((w, h)))
+    tui.compat.size_plot(bare, 120, 10)
+    assert asked == [(120, 10)]
+    assert tui.compat.plot_theme(SimpleNamespace(theme="auto"), "nord") == "default"
+    assert tui.compat.plot_theme(SimpleNamespace(theme="dark"), "nord") == "dark"

@@ -472,7 +472,7 @@ class Person(RuleBasedStateMachine):
     @rule()
     def bout(self):
         before = self.ids()
-        result = self.keep(self.door.log_bout(), before)
+        result = self.keep(self.door.record_bout(), before)
         if isinstance(result, Done):
             assert not self.oracle.open, "a bout logged while a sign is open"
 
@@ -483,7 +483,7 @@ class Person(RuleBasedStateMachine):
             self.keep(self.door.set_walking(minutes), before)
             return
         result = self.keep(
-            self.door.log_walk(Walk(at=self.clock(), minutes=walked, pain_after=pain)), before
+            self.door.record_walk(Walk(at=self.clock(), minutes=walked, pain_after=pain)), before
         )
         if isinstance(result, Done):
             assert not self.oracle.open, "a walk logged while a sign is open"

@@ -54,7 +54,7 @@ def test_the_plan_at_pain_9_differs_from_the_plan_at_pain_5():
         ([Condition.LUMBAGO], 42, 1, False),  # six weeks: past the acute phase
         ([Condition.LUMBAGO, Condition.LDH], 3, 1, True),
         ([Condition.LDH], 3, 1, False),  # article 003 is about lumbago
-        ([Condition.NONSPECIFIC], 3, 1, False),
+        ([Condition.NO_KNOWN_CAUSE], 3, 1, False),
         ([Condition.LUMBAGO], 3, 2, False),  # only Calm has acute sets
     ],
 )

@@ -664,6 +664,11 @@ BROKEN = [
         ("stages.toml", "rules", "flare_rise"),
     ),
     (
+        "a rule left out",  # the data is the rules' one source: no default stands in
+        lambda d: edit(d / "stages.toml", "rules", "severe_days = 3\n", ""),
+        ("stages.toml", "rules", "severe_days"),
+    ),
+    (
         "a card citing an unknown source",
         lambda d: edit(d / "cards.toml", "cards.heat-or-cold", ARTICLES["004"], "made-up.txt"),
         ("cards.toml", "'heat-or-cold'", "sources", "made-up.txt"),

@@ -394,7 +394,7 @@ def test_each_contraindication_leaves_out_what_the_catalog_marks(health, exercis
     from tests.conftest import make_profile
 
     profile = make_profile(
-        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC],
+        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NO_KNOWN_CAUSE],
         **health,
     )
     reason = why_not(CATALOG.exercise(exercise), profile)
@@ -443,7 +443,7 @@ def test_an_exercise_left_out_for_a_health_answer_cites_its_source_in_the_eviden
     from tests.conftest import make_profile
 
     profile = make_profile(
-        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC],
+        conditions=[Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NO_KNOWN_CAUSE],
         equipment=list(CATALOG_EQUIPMENT),
         **health,
     )
@@ -459,7 +459,7 @@ def test_no_exercise_cites_a_health_source_it_is_not_left_out_for():
     from planner.plan import why_not
     from tests.conftest import make_profile
 
-    everyone = [Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NONSPECIFIC]
+    everyone = [Condition.LDH, Condition.SCIATICA, Condition.LUMBAGO, Condition.NO_KNOWN_CAUSE]
     kit = list(CATALOG_EQUIPMENT)
     pregnant = make_profile(conditions=everyone, equipment=kit, pregnant=True)
     brittle = make_profile(conditions=everyone, equipment=kit, osteoporosis=True)

@@ -371,7 +371,7 @@ def test_a_refusal_is_never_an_exception(open_door, clock):
     assert "safety check" in refused(door.move_on_early("my physio said so")).reason
     assert refused(door.move_on())
     assert refused(door.start_session(Rating(2))).need == "rescreen-due"
-    assert refused(door.log_bout())
+    assert refused(door.record_bout())
     assert door.repo.active_plan().stage == 2
 
 

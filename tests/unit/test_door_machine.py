@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from tests.unit.door_machine import GUARDED, REACHED, Person
@@ -26,9 +26,23 @@ FAST = settings(
 )
 
 
+#: The derandomized runs' seed, written down. Left to hypothesis it is a digest of the text of
+#: `Person`'s class, so any edit to door_machine.py (a method it calls, renamed) reshuffled
+#: every sequence, and a state the run must reach could fall out of it. This is the seed that
+#: text gave when every guarded state was reached and every mutant caught.
+SEED = int(
+    "a4ea988ac9cf9dc87dd3175b153274a5e5a51a6ca2ec61ab5dc771031d5f0c"
+    "d53331c1fce107e2cf567b0c1d134745ca",
+    16,
+)
+
+
 def walk_every_path(how: settings) -> None:
     REACHED.clear()
-    run_state_machine_as_test(Person, settings=how)
+    machine = Person
+    if how.derandomize:
+        machine = seed(SEED)(type("Person", (Person,), {}))
+    run_state_machine_as_test(machine, settings=how)
 
 
 #: Run in a fresh interpreter: the paths a derandomized run takes were seen to shift with what

@@ -8,7 +8,7 @@ import pytest
 
 from planner.models import DeclinedStep, Equipment
 from planner.plan import build_plan, change_dose, reset_plan, swap, swap_options
-from planner.progression import History, dose_suggestions, step_up
+from planner.progression import History, dose_suggestions, harder_dose
 from tests.conftest import NOW, make_profile
 
 
@@ -53,7 +53,7 @@ def test_swap_offers_neighbours_first_and_refuses_what_does_not_suit(catalog, pl
 def test_reset_goes_back_to_the_stage_default(catalog, plan):
     p = plan.prescriptions[0]
     ex = catalog.exercise(p.exercise_id)
-    edited = change_dose(catalog, plan, ex.id, step_up(p.dose, ex.bounds))
+    edited = change_dose(catalog, plan, ex.id, harder_dose(p.dose, ex.bounds))
     assert reset_plan(catalog, make_profile(), edited, NOW).prescriptions == plan.prescriptions
 
 
@@ -88,7 +88,7 @@ HELD = "A step back is advised: a check-in of 7/10."
 def test_while_held_back_a_dose_may_go_down_but_never_up(catalog, plan):
     p = plan.prescriptions[-1]
     ex = catalog.exercise(p.exercise_id)
-    up = step_up(p.dose, ex.bounds)
+    up = harder_dose(p.dose, ex.bounds)
     assert up is not None
     with pytest.raises(ValueError, match="Not harder now. A step back is advised"):
         change_dose(catalog, plan, ex.id, up, held_back=HELD)

@@ -11,13 +11,13 @@ from planner.models import DeclinedStep, Dose, DoseBounds, ExerciseEntry, Plan, 
 from planner.progression import (
     History,
     dose_suggestions,
+    easier_dose,
     flare_reasons,
     flares_24h,
+    harder_dose,
     is_flare,
     move_on_check,
     step_back_check,
-    step_down,
-    step_up,
 )
 from tests.conftest import NOW
 from tests.unit.worlds import checkin, session, world
@@ -146,11 +146,11 @@ def test_dose_steps_go_reps_then_hold_then_sets_and_back():
     bounds = DoseBounds(sets=(1, 2), reps=(5, 6), hold_s=(5, 7))
     dose = Dose(sets=1, reps=5, hold_s=5)
     ups = []
-    while (dose := step_up(dose, bounds)) is not None:
+    while (dose := harder_dose(dose, bounds)) is not None:
         ups.append((dose.sets, dose.reps, dose.hold_s))
     assert ups == [(1, 6, 5), (1, 6, 7), (2, 6, 7)]
-    assert step_down(Dose(sets=2, reps=6, hold_s=7), bounds) == Dose(sets=1, reps=6, hold_s=7)
-    assert step_down(Dose(sets=1, reps=5, hold_s=5), bounds) is None
+    assert easier_dose(Dose(sets=2, reps=6, hold_s=7), bounds) == Dose(sets=1, reps=6, hold_s=7)
+    assert easier_dose(Dose(sets=1, reps=5, hold_s=5), bounds) is None
 
 
 def _plan_with(catalog, ex_id, dose):
@@ -197,7 +197,7 @@ def test_two_easy_sessions_suggest_one_step_up_and_a_hurt_suggests_one_down(cata
         ),
     ]
     [up] = dose_suggestions(catalog, plan, History.of(two))
-    assert up.direction == "up" and up.proposed == step_up(ex.dose, ex.bounds)
+    assert up.direction == "up" and up.proposed == harder_dose(ex.dose, ex.bounds)
     hard = [
         *one,
         session(
@@ -209,11 +209,11 @@ def test_two_easy_sessions_suggest_one_step_up_and_a_hurt_suggests_one_down(cata
         ),
     ]
     assert dose_suggestions(catalog, plan, History.of(hard)) == []
-    higher = step_up(ex.dose, ex.bounds)
+    higher = harder_dose(ex.dose, ex.bounds)
     plan_hi = _plan_with(catalog, ex.id, higher)
     hurt = [session(TODAY, stage=3, after=4, entries=[_entry(ex, higher, stopped_hurt=True)])]
     [down] = dose_suggestions(catalog, plan_hi, History.of(hurt))
-    assert down.direction == "down" and down.proposed == step_down(higher, ex.bounds)
+    assert down.direction == "down" and down.proposed == easier_dose(higher, ex.bounds)
 
 
 def test_the_pain_rated_at_the_first_run_counts_but_the_one_before_a_step_back_does_not(
@@ -352,7 +352,7 @@ def test_a_physiotherapists_dose_is_the_ceiling_for_steps_up_but_not_for_steps_d
     own = _plan_with(catalog, ex.id, ex.dose)
     at_their_dose = replace(own, source=PlanSource(imported_at=NOW, doses={ex.id: ex.dose}))
     assert dose_suggestions(catalog, at_their_dose, History.of(two)) == []
-    higher = step_up(ex.dose, ex.bounds)
+    higher = harder_dose(ex.dose, ex.bounds)
     room = replace(own, source=PlanSource(imported_at=NOW, doses={ex.id: higher}))
     [up] = dose_suggestions(catalog, room, History.of(two))
     assert up.proposed == higher

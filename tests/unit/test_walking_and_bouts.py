@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from planner.bouts import bouts_per_day, bouts_today, next_bout
-from planner.models import Bout, Dose, Plan, Prescription, Walk
+from planner.models import REACHES, Bout, Dose, Plan, Prescription, Walk
 from planner.progression import History, move_on_check
 from planner.walking import (
     check_walk,
@@ -342,3 +342,17 @@ def test_the_csv_says_which_flare_rule_a_walk_met():
     assert high.startswith(f"pain after the walk {RULES.flare_pain_after_above + 1}")
     assert rise.startswith("pain rose 2→4 from the day's check-in")
     assert calm == ""
+
+
+def test_a_walk_that_hurt_and_spread_gives_both_reasons_as_a_session_does():
+    """Every rule a walk met is named, in the session rule's order and shape (a list)."""
+    from planner.walking import walk_flare_reasons
+
+    first, further = REACHES[1], REACHES[2]
+    hurt = walk(
+        NOW.date(), 10, after=RULES.flare_pain_after_above + 1, day_reach=first, reach_after=further
+    )
+    reasons = walk_flare_reasons(hurt, RULES)
+    assert len(reasons) == 2
+    assert reasons[0].startswith("pain after the walk") and "spread further down" in reasons[1]
+    assert walk_flare_reasons(walk(NOW.date(), 10, after=2), RULES) == []

@@ -1,4 +1,5 @@
-"""What the five main places share: header, the row of places, footer, refresh on return."""
+"""What the main places (Today, Progress, Plan, History, Library, Data) share: header, the row
+of places, footer, refresh on return."""
 
 from __future__ import annotations
 

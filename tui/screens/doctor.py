@@ -141,8 +141,9 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
 
 
 class AfterAlarmScreen(ModalScreen[tuple[AfterEmergency, date | None] | None]):
-    """After a same-day warning sign, an all-clear must say why the alarm ended (docs/
-    clinical.md, "after an alarm"): a doctor has seen you (on a day), or the yes was a mistake.
+    """After a same-day warning sign, an all-clear must say why the alarm ended
+    (docs/clinical.md §7, "After an alarm"): a doctor has seen you (on a day), or the yes was a
+    mistake.
     The safe answer, "not yet", has the focus: Enter and Esc leave sessions stopped."""
 
     BINDINGS = [

@@ -185,7 +185,7 @@ class PlayerScreen(Screen):
         if "finished" in events:
             self.finish(completed=True)
             return
-        self.keep_progress()
+        self.save_progress()
         self.draw()
 
     # -- drawing -------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ class PlayerScreen(Screen):
         if self.run.finished:
             self.finish(completed=True)
         else:
-            self.keep_progress()
+            self.save_progress()
             self.draw()
 
     @work
@@ -315,7 +315,7 @@ class PlayerScreen(Screen):
         if self.run.finished:
             self.finish(completed=True)
         else:
-            self.keep_progress()
+            self.save_progress()
             self.draw()
 
     @work
@@ -347,8 +347,8 @@ class PlayerScreen(Screen):
             chosen=self.chosen,
         )
 
-    def keep_progress(self) -> None:
-        """After each exercise (done, skipped, stopped or passed by), keep the session on disk,
+    def save_progress(self) -> None:
+        """After each exercise (done, skipped, stopped or passed by), save the session on disk,
         so a closed terminal or a crash keeps the exercises done. A refused write says so
         once and the session goes on: the end form saves it all again."""
         if self.run is None or self.run.index == self.kept_index:
@@ -356,7 +356,7 @@ class PlayerScreen(Screen):
         self.kept_index = self.run.index
         session = self.in_progress()
         if session is not None:
-            self.app.said(self.app.door.keep_session(session))
+            self.app.said(self.app.door.save_session(session))
 
     def unsaved(self) -> tuple[Session, None] | None:
         """What was done so far, kept if the app is closed now: left open for the next start."""
@@ -366,7 +366,7 @@ class PlayerScreen(Screen):
     def finish(self, completed: bool) -> None:
         assert self.run is not None and self.started_at is not None
         self.kept_index = -1  # the end form's moment: keep all of it, whatever was kept before
-        self.keep_progress()
+        self.save_progress()
         entries = self.run.entries()
         self.run = None
         self.app.switch_screen(

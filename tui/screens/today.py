@@ -181,7 +181,7 @@ class TodayScreen(MainScreen):
 
     def action_bout(self) -> None:
         """One key: one bout of the first exercise with bouts left today."""
-        result = self.app.door.log_bout()
+        result = self.app.door.record_bout()
         if self.app.said(result):
             count = result.value
             self.notify(f"{count.name}: {count.done} of {count.of} today.", markup=False)
@@ -215,7 +215,7 @@ class TodayScreen(MainScreen):
             )
             if walk is None:
                 return
-            result = app.door.log_walk(walk)
+            result = app.door.record_walk(walk)
             if app.said(result):
                 break
             if result.need != "disk":

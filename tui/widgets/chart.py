@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual_plotext import Plot, PlotextPlot
 
+from tui.compat import plot_theme, size_plot
+
 Data = TypeVar("Data", bound=Hashable)
 
 
@@ -51,15 +53,12 @@ class Chart(PlotextPlot, Generic[Data]):
         if self.data is None or not self.has_points(self.data):
             return Text(self.EMPTY)
         width, height = self.size.width, self.size.height
-        theme = self._get_plotext_theme_name(self.app.theme)
+        theme = plot_theme(self, self.app.theme)
         key = (self.data, width, height, theme)
         if self._drawn is None or self._drawn[0] != key:
             plt = self.plt
             plt.clear_figure()
-            plt.plotsize(width, height)
-            # plotext caps a plot at the terminal's size as it sees it (80 columns without a
-            # terminal); textual-plotext sets the widget's size past that cap the same way.
-            plt._set_size(width, height)
+            size_plot(plt, width, height)
             plt.theme(theme)
             self.draw(plt, self.data, width, height)
             self._drawn = (key, Text.from_ansi(plt.build(), no_wrap=True))

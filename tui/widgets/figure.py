@@ -10,7 +10,7 @@ from planner.figure import FAR, NEAR, PROPS, draw
 from planner.models import Figure
 
 #: How each layer of the drawing looks: the near side in full, the far side and props muted.
-LAYER_STYLES = {PROPS: "dim", FAR: "dim", NEAR: ""}
+LAYER_LOOKS = {PROPS: "dim", FAR: "dim", NEAR: ""}
 
 
 class FigureView(Widget):
@@ -60,5 +60,5 @@ class FigureView(Widget):
         for index, row in enumerate(drawing.rows):
             if index:
                 parts.append(Content("\n"))
-            parts.extend(Content.styled(text, LAYER_STYLES[layer]) for text, layer in row)
+            parts.extend(Content.styled(text, LAYER_LOOKS[layer]) for text, layer in row)
         return Content("").join(parts)
