@@ -94,11 +94,15 @@ T = TypeVar("T")
 Need = Literal["", "after-emergency", "rescreen-due", "signs", "disk", "choice"]
 
 
+#: What a `Done` holds: read only, so a `Done[Plan]` is a `Done[object]` too.
+Made = TypeVar("Made", covariant=True)
+
+
 @dataclass(frozen=True)
-class Done(Generic[T]):
+class Done(Generic[Made]):
     """It happened: what was made, and anything worth saying about it, one line each."""
 
-    value: T
+    value: Made
     said: tuple[str, ...] = ()
 
 
