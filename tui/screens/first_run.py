@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -34,6 +33,7 @@ from planner.models import (
 )
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
+from tui.screens.base import RehabScreen
 from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
@@ -79,7 +79,7 @@ def answers_from(questions: AnswerList) -> dict[str, bool]:
     return questions.answers
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(RehabScreen):
     """Set up the profile and the first plan."""
 
     BINDINGS = [
@@ -395,7 +395,7 @@ class FirstRunScreen(Screen):
         app.refresh_views()
 
 
-class RescreenScreen(Screen):
+class RescreenScreen(RehabScreen):
     """The red-flag questions again: weekly, or to lift a pause once a doctor has seen you."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]

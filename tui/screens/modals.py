@@ -12,13 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from planner.models import CheckIn, Rating, Session
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.screens.base import RehabModal
 from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
@@ -59,7 +59,7 @@ def read_rating(form: Widget, leg: bool) -> Rating:
     return form.query_one(LegFields).rating(back) if leg else Rating(back)
 
 
-class AskScreen(ModalScreen[T]):
+class AskScreen(RehabModal[T]):
     """A small dialog: a question, some fields, one line for what does not fit, OK / Cancel.
 
     Subclasses give `fields()` and `read()`; `read()` raises InputProblem (shown, nothing lost)
@@ -202,7 +202,7 @@ class PainScreen(AskScreen[Rating | None]):
         return read_rating(self, self.leg)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(RehabModal[bool]):
     """A yes/no question; y and n answer it, Escape means no, and Enter picks the safe answer
     (no: nothing changes) because that button has the focus."""
 
@@ -249,7 +249,7 @@ class ReasonScreen(AskScreen[str | None]):
         return text
 
 
-class SessionChoiceScreen(ModalScreen[str | None]):
+class SessionChoiceScreen(RehabModal[str | None]):
     """At a high pain before a session: the lighter choice first (Enter takes it), rest today,
     or the planned session chosen on purpose. Esc starts nothing."""
 
@@ -294,7 +294,7 @@ class SessionChoiceScreen(ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class SessionDetailScreen(ModalScreen[None]):
+class SessionDetailScreen(RehabModal[None]):
     """One session in full; scroll with the arrows, Esc closes."""
 
     BINDINGS = [Binding("escape,q", "close", "Close")]
@@ -315,7 +315,7 @@ class SessionDetailScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class CheckInsScreen(ModalScreen[None]):
+class CheckInsScreen(RehabModal[None]):
     """The window's check-ins with their notes; ● marks each day's first, which the rules use."""
 
     BINDINGS = [Binding("escape,q,i", "close", "Close")]

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
@@ -18,7 +17,7 @@ from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
 from planner.plan_file import replaces_theirs
 from planner.text import counted, screen_safe
 from tui.parse import InputProblem, parse_whole
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, RehabModal
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -75,7 +74,7 @@ class DoseScreen(AskScreen[Dose | None]):
         return replace(self.dose, **changes)
 
 
-class SwapScreen(ModalScreen[str | None]):
+class SwapScreen(RehabModal[str | None]):
     """Pick what to do instead: the easier or harder neighbour, or another of the stage."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
@@ -32,6 +31,7 @@ from planner.safety import SESSION_CHECKS
 from planner.text import counted
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.screens.base import RehabScreen
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -66,7 +66,7 @@ def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
     return "█" * filled + "░" * (cells - filled)
 
 
-class PlayerScreen(Screen):
+class PlayerScreen(RehabScreen):
     """Run one session of the plan."""
 
     #: The figure's size: small from 80 columns, larger from 100 (app.tcss).
@@ -377,7 +377,7 @@ class PlayerScreen(Screen):
         )
 
 
-class EndSessionScreen(Screen):
+class EndSessionScreen(RehabScreen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
     # Not a priority key: a save sees every key typed before it.
