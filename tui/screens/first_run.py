@@ -20,7 +20,7 @@ from textual.widgets import (
     Static,
 )
 
-from door import HEALTH_FIELDS, Done, Refused
+from door import Done, Refused
 from planner.gate import Gate
 from planner.models import (
     CONDITION_LABELS,
@@ -325,7 +325,9 @@ class FirstRunScreen(RehabScreen):
             leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
             episode_start=self.episode_start,
             disclaimer_accepted_at=self.app.now(),
-            **{name: health[key] for key, name in HEALTH_FIELDS.items()},
+            pregnant=health["pregnant"],
+            recent_surgery=health["recent-surgery"],
+            osteoporosis=health["osteoporosis"],
         )
 
     def _after_doctor(self, outcome: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +23,10 @@ from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsInput
+
+if TYPE_CHECKING:
+    from door import StartChoice
+    from planner.models import SessionChoice
 
 T = TypeVar("T")
 
@@ -249,7 +253,7 @@ class ReasonScreen(AskScreen[str | None]):
         return text
 
 
-class SessionChoiceScreen(RehabModal[str | None]):
+class SessionChoiceScreen(RehabModal["StartChoice | None"]):
     """At a high pain before a session: the lighter choice first (Enter takes it), rest today,
     or the planned session chosen on purpose. Esc starts nothing."""
 
@@ -265,7 +269,7 @@ class SessionChoiceScreen(RehabModal[str | None]):
         "lower-stage": "Stage {below}'s session instead (l)",
     }
 
-    def __init__(self, reason: str, first: str, stage: int) -> None:
+    def __init__(self, reason: str, first: SessionChoice, stage: int) -> None:
         super().__init__()
         self.reason = reason
         #: The lighter choice the rules put first: "lighter" or "lower-stage".
@@ -290,7 +294,12 @@ class SessionChoiceScreen(RehabModal[str | None]):
         self.action_choose(event.button.id or "")
 
     def action_choose(self, which: str) -> None:
-        choice = {"light": self.first, "rest": "rest", "planned": "planned"}.get(which)
+        choices: dict[str, StartChoice] = {
+            "light": self.first,
+            "rest": "rest",
+            "planned": "planned",
+        }
+        choice = choices.get(which)
         self.dismiss(choice)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -13,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
-from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
+from planner.models import Dose, Exercise, PlanSource, Profile, Slot, is_bouts
 from planner.plan_file import replaces_theirs
 from planner.text import counted, screen_safe
 from tui.parse import InputProblem, parse_whole
@@ -65,7 +66,7 @@ class DoseScreen(AskScreen[Dose | None]):
                 yield TextInput(str(getattr(self.dose, name)), id=name, compact=True)
 
     def read(self) -> Dose:
-        changes = {}
+        changes: dict[str, Any] = {}  # the dose's fields named in `names`: replace's keywords
         for name, label in self.names:
             low, high = getattr(self.exercise.bounds, name)
             changes[name] = parse_whole(
@@ -192,7 +193,7 @@ class PlanScreen(MainScreen):
                 classes="dim",
             )
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:  # Textual runs MainScreen's too, after this one
         table = self.query_one(DataTable)
         table.add_columns("#", "Exercise", "Dose", "When")
 
@@ -216,7 +217,7 @@ class PlanScreen(MainScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        slots = standing.profile.slots if standing.profile else ["morning"]
+        slots: list[Slot] = standing.profile.slots if standing.profile else ["morning"]
         for i, p in enumerate(plan.prescriptions, 1):
             ex = app.catalog.exercise(p.exercise_id)
             when = "in bouts" if is_bouts(p, slots) else p.slot

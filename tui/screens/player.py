@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -70,7 +69,7 @@ class PlayerScreen(RehabScreen):
     """Run one session of the plan."""
 
     #: The figure's size: small from 80 columns, larger from 100 (app.tcss).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (FIGURE_MIN_WIDTH, "-medium"),
         (100, "-wide"),
@@ -123,7 +122,9 @@ class PlayerScreen(RehabScreen):
     def on_mount(self) -> None:
         app = self.app
         self.started_at = app.now()
-        items = self.plan.for_slot(self.slot, app.profile().slots)
+        profile = app.profile()
+        assert profile is not None  # no plan is made before the profile
+        items = self.plan.for_slot(self.slot, profile.slots)
         names = {
             p.exercise_id: app.catalog.exercises[p.exercise_id].name
             for p in items
@@ -257,7 +258,8 @@ class PlayerScreen(RehabScreen):
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def action_toggle(self) -> None:
+    # Space's action, as in the checklist: it shadows DOMNode.action_toggle(attribute_name).
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.run is not None:
             self.run.toggle(self.app.now())
             self.draw()
@@ -505,9 +507,11 @@ class EndSessionScreen(RehabScreen):
     def unsaved(self) -> tuple[Session, dict[str, bool] | None]:
         """The form as it stands, to keep if the app is closed now: what can be read of it
         (a pain that does not parse is left out; the warning signs only if both answered)."""
+        pain: int | None
+        after: Rating | None
         try:
-            pain: int | None = parse_pain(self.query_one("#pain", Input).value)
-            after = self.after(pain)
+            pain = back = parse_pain(self.query_one("#pain", Input).value)
+            after = self.after(back)
         except InputProblem:
             pain, after = None, None
         checks = self.query_one("#symptoms", AnswerList)
