@@ -83,7 +83,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             missing_file_problem(path) or f"{path} does not exist yet: there is nothing to export."
         )
     chart = chart_target(target, path) if args.format == "md" else None
-    if chart is not None and not getattr(args, "no_chart", False):
+    if target is not None and chart is not None and not getattr(args, "no_chart", False):
         return _report_and_chart(path, clock, since, target, chart, out)
     with render_export(
         args.format, path, clock, since, zone, table or "sessions", excel, bundle or "collection"
