@@ -235,7 +235,7 @@ def _session_rows(
         yield row
 
 
-def _blank(value: int | None) -> str | int:
+def _blank(value: int | str | None) -> str | int:
     return "" if value is None else value
 
 
@@ -622,7 +622,7 @@ class _SessionsSeen:
         self.note_count = 0
         self.legged = False
         #: By week: pain before and after, and how far down the leg (the pain trend).
-        self.weeks: dict[date, dict[str, list]] = {}
+        self.weeks: dict[date, dict[str, list[Any]]] = {}
         #: By week: the (day, slot) of each session done before today (adherence).
         self.done: dict[date, set[tuple[date, str]]] = {}
         for s in sessions:
@@ -1045,13 +1045,13 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
-def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list]]:
+def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list[Any]]]:
     """By Monday week: the day's first check-ins (back "in", and "leg"), pain before and after
     sessions, and how far down the leg the symptoms reached: the pain table and the chart."""
     firsts = first_checkins_by_day(history.checkins)
-    by_week: dict[date, dict[str, list]] = {}
+    by_week: dict[date, dict[str, list[Any]]] = {}
 
-    def week_of(day: date) -> dict[str, list]:
+    def week_of(day: date) -> dict[str, list[Any]]:
         return by_week.setdefault(
             _week(day), {"in": [], "before": [], "after": [], "leg": [], "reach": []}
         )
@@ -1073,7 +1073,7 @@ def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, l
 
 
 def _pain_chart(
-    catalog: Catalog, history: History, by_week: dict[date, dict[str, list]]
+    catalog: Catalog, history: History, by_week: dict[date, dict[str, list[Any]]]
 ) -> PainChart:
     """What the chart draws: the pain table's check-in means (to its one decimal), each stage
     change on its Monday week, and the first check-in's back pain."""
@@ -1095,7 +1095,9 @@ def _pain_chart(
     return PainChart(weeks, marks, start)
 
 
-def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[str]:
+def _pain_section(
+    history: History, seen: _SessionsSeen, by_week: dict[date, dict[str, list[Any]]]
+) -> list[str]:
     """Weekly means of the day's first check-in and of pain before and after sessions; with
     leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
     rules)."""
@@ -1112,8 +1114,8 @@ def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[
         # A gap shows as a gap: one empty week as its row, a longer one as one line (a record
         # dated years away, by a wrong clock, must not make a table of ten thousand weeks).
         gap = 0 if previous is None else (week - previous).days // 7 - 1
-        if gap == 1:
-            row = [voice.day(previous + timedelta(days=7)), "–", "0", "–", "–", "0"]
+        if gap == 1:  # the empty week is the one before this
+            row = [voice.day(week - timedelta(days=7)), "–", "0", "–", "–", "0"]
             rows.append([*row[:2], "–", "–", *row[2:]] if legged else row)
         elif gap > 1:
             rows.append([f"{gap:,} weeks with no record"] + [""] * (len(head) - 1))
@@ -1445,4 +1447,5 @@ def icalendar(
         calendar.add_missing_timezones(
             first_date=today - timedelta(days=1), last_date=today + timedelta(days=max(days, 366))
         )
-    return calendar.to_ical().decode("utf-8")
+    text: str = calendar.to_ical().decode("utf-8")
+    return text

@@ -10,7 +10,7 @@ import hashlib
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import export
 from planner.gate import may_start
@@ -21,6 +21,11 @@ from planner.walking import target_for
 from store.errors import StoreError
 from store.schema import META_TABLE
 
+if TYPE_CHECKING:
+    from planner.chart import PainChart
+    from planner.fhir import FhirData
+    from store.repository import Repository
+
 
 class NothingToExport(StoreError):
     """The file has nothing this export could hold (one line, in the person's words)."""
@@ -28,7 +33,7 @@ class NothingToExport(StoreError):
 
 def pieces(
     fmt: str,
-    repo,
+    repo: Repository,
     catalog: Catalog,
     now: datetime,
     since: date | None,
@@ -55,7 +60,7 @@ def pieces(
     return iter([_text(fmt, repo, catalog, now, since, zone)])
 
 
-def _json(repo) -> Iterator[str]:
+def _json(repo: Repository) -> Iterator[str]:
     """The whole file as the JSON export (`planner.export.json_pieces`), a document at a time."""
     repo.check_all()  # never hand out a file that import would refuse
     if repo.meta() is None:
@@ -64,7 +69,7 @@ def _json(repo) -> Iterator[str]:
     return _chunked(export.json_pieces((name, repo.each_document(name)) for name in names))
 
 
-def _csv(table: str, repo, catalog: Catalog, since: date | None) -> Iterator[str]:
+def _csv(table: str, repo: Repository, catalog: Catalog, since: date | None) -> Iterator[str]:
     """One of the CSV tables, a row at a time."""
     if table == "checkins":
         return export.csv_checkins_pieces(repo.each("checkins", since))
@@ -83,7 +88,12 @@ def _csv(table: str, repo, catalog: Catalog, since: date | None) -> Iterator[str
 
 
 def _text(
-    fmt: str, repo, catalog: Catalog, now: datetime, since: date | None, zone: tzinfo | None
+    fmt: str,
+    repo: Repository,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    zone: tzinfo | None,
 ) -> str:
     """The report and the calendar, whole (the report reads the sessions one at a time)."""
     if fmt == "md":
@@ -114,8 +124,12 @@ def _text(
 
 
 def report(
-    repo, catalog: Catalog, now: datetime, since: date | None, chart_link: str | None = None
-) -> tuple[str, export.PainChart]:
+    repo: Repository,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    chart_link: str | None = None,
+) -> tuple[str, PainChart]:
     """The Markdown report of what `repo` holds, whole, and what its pain chart draws
     (`planner.chart.pain_svg` makes the SVG): the sessions are read once, as they come. With
     `chart_link`, the report links the chart by that file name under its summary.
@@ -139,7 +153,7 @@ def report(
     return export.report_with_chart(catalog, data, now, since, chart_link=chart_link)
 
 
-def file_key(repo) -> str:
+def file_key(repo: Repository) -> str:
     """A short key for the data file `repo` holds, from when it was created (its meta record,
     as stored): calendar UIDs and the FHIR bundle's addresses stay the same export to export."""
     meta = repo.meta()
@@ -148,7 +162,7 @@ def file_key(repo) -> str:
 
 
 def _fhir(
-    repo,
+    repo: Repository,
     catalog: Catalog,
     now: datetime,
     since: date | None,
@@ -169,7 +183,7 @@ def _fhir(
     return _chunked(u_escaped(piece) for piece in pieces)
 
 
-def fhir_data(repo, since: date | None):
+def fhir_data(repo: Repository, since: date | None) -> FhirData:
     """What the FHIR bundle holds of `repo` (`planner.fhir.FhirData`), from `since` on: the
     records read as the bundle is made, so once, while `repo` is open."""
     from planner import fhir
