@@ -26,13 +26,16 @@ run: $(VENV)/.installed
 # Two workers a core, handing out work as they free up: much of the suite waits on a terminal,
 # a child process or a kill -9 loop, and a waiting worker leaves its core idle.
 WORKERS := $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' 2>/dev/null || echo 4)
-test: $(STAMP)
+# Lint first, so CI (which runs `make test` only) refuses what ruff or mypy would.
+test: lint
 	$(BIN)/python -m compileall -q planner seeds store tui rehab
 	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
+# mypy reads its settings and the packages it checks from pyproject.toml; its cache is in .venv.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run

@@ -94,11 +94,15 @@ T = TypeVar("T")
 Need = Literal["", "after-emergency", "rescreen-due", "signs", "disk", "choice"]
 
 
+#: What a `Done` holds: read only, so a `Done[Plan]` is a `Done[object]` too.
+Made = TypeVar("Made", covariant=True)
+
+
 @dataclass(frozen=True)
-class Done(Generic[T]):
+class Done(Generic[Made]):
     """It happened: what was made, and anything worth saying about it, one line each."""
 
-    value: T
+    value: Made
     said: tuple[str, ...] = ()
 
 
@@ -290,7 +294,8 @@ class Door:
                 )
         else:
             seen_on = None
-        screening = screen(dict(answers), now, context)  # type: ignore[arg-type]
+        given = {key: bool(answer) for key, answer in answers.items()}  # none is None: checked
+        screening = screen(given, now, context)
         screening = replace(screening, after_emergency=after_emergency, seen_on=seen_on)
         return self._settle(screening)
 
@@ -555,7 +560,13 @@ class Door:
         said_at = profile.surgery_said_at if new["recent_surgery"] else None
         if new["recent_surgery"] and not profile.recent_surgery:
             said_at = now
-        person = replace(profile, **new, surgery_said_at=said_at)
+        person = replace(
+            profile,
+            pregnant=new["pregnant"],
+            recent_surgery=new["recent_surgery"],
+            osteoporosis=new["osteoporosis"],
+            surgery_said_at=said_at,
+        )
         words = "; ".join(
             f"{HEALTH_WORDS[name]}: {'yes' if new[name] else 'no'}" for name in changed
         )

@@ -8,11 +8,11 @@ Each returns `Done` or `Refused` (one line), as the door does.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from door import Done, Refused, Result, close_years, not_saved
 from planner.clock import Clock
@@ -26,7 +26,7 @@ from planner.gate import (
     settled,
     surgery_wait,
 )
-from planner.models import Catalog, Plan, Record, Session, StageEvent
+from planner.models import Catalog, Plan, Profile, Record, Session, StageEvent
 from store import StoreError
 from store.merge import Merged
 from store.repository import Carry, Replaced
@@ -91,7 +91,7 @@ def _newer_health(
     for key, event in (ours.get("stage_events") or {}).items():
         if event.get("kind") == "health" and key not in events:
             events[key] = event
-    person = validate_document("profile", profile)
+    person = cast(Profile, validate_document("profile", profile))  # the profile table's model
     plan = _plan_in_force(tables)
     if plan is not None and plan.source is None:
         fitted = fit_plan(catalog, person, plan, now, _latest_pain(tables))
@@ -295,7 +295,7 @@ def restore_file(
     return Done(kept, tuple(kept.lines(path)))
 
 
-def long_note(tables: Tables) -> str | None:
+def long_note(tables: Mapping[str, object]) -> str | None:
     """Where the data coming in holds a note longer than rehab takes (`NOTE_MAX`), in a few
     words naming the record; None when none is. A file may hold longer ones, taken before the
     limit (`NOTE_KEPT_MAX`), but none comes in."""

@@ -174,4 +174,5 @@ def pain_svg(chart: PainChart) -> str:
         stroke=False,
         dots_size=5,
     )
-    return graph.render(is_unicode=True)
+    svg: str = graph.render(is_unicode=True)
+    return svg

@@ -65,14 +65,14 @@ def validate(cls: type[M], data: Any) -> M:
     from pydantic import ValidationError
 
     try:
-        model = typing.cast(M, _adapter(cls).validate_python(data))
+        model = typing.cast(M, _adapter(_hashable(cls)).validate_python(data))
     except ValidationError as error:
         problems = [_plain(p) for p in error.errors(include_url=False)]
         raise Invalid(str(error), problems) from None
     odd = _first_odd_time(model, ())
     if odd is not None:
         where, when, kind, words = odd
-        problem = {"loc": where, "type": kind, "msg": words}
+        problem: dict[str, Any] = {"loc": where, "type": kind, "msg": words}
         raise Invalid(problem["msg"], [problem])
     return model
 
@@ -196,7 +196,13 @@ def dump(value: Any, *, exclude_none: bool = False) -> Any:
 def from_checked(cls: type[M], data: Mapping[str, Any]) -> M:
     """Rebuild a model from a document this program wrote and checked before. Types are converted
     and `__post_init__` checks run; the field constraints are not checked again."""
-    return typing.cast(M, _decoder(cls)(data))
+    return typing.cast(M, _decoder(_hashable(cls))(data))
+
+
+def _hashable(cls: type) -> type:
+    """`cls` as the plain `type` it is: mypy does not see a `type[M]` as hashable, so would
+    not let it key a cache (python/mypy#11470)."""
+    return cls
 
 
 @functools.cache
@@ -234,8 +240,8 @@ def _converter(hint: Any) -> Convert | None:
             convert = inner[0]
             return lambda v: None if v is None else convert(v)
     elif origin is list:
-        item = _converter(args[0])
-        return list if item is None else (lambda v: [item(x) for x in v])
+        each = _converter(args[0])
+        return list if each is None else (lambda v: [each(x) for x in v])
     elif origin is tuple:
         return tuple
     elif origin is dict:

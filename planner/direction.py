@@ -12,7 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from planner.models import REACHES, Catalog, Direction, Plan, Prescription, Profile, Session
+from planner.models import (
+    REACHES,
+    Catalog,
+    Direction,
+    Plan,
+    Prescription,
+    Profile,
+    Reach,
+    Session,
+)
 from planner.plan import slot_for, swap_options
 
 #: How far back the sessions that decide it reach: recent enough to be about this episode.
@@ -36,11 +45,11 @@ class SessionSigns:
     centralised: bool
 
 
-def _further(after: str | None, before: str | None) -> int:
+def _further(after: Reach | None, before: Reach | None) -> int:
     """How many places further down the leg `after` reaches than `before` (negative: nearer)."""
     if after is None or before is None:
         return 0
-    return REACHES.index(after) - REACHES.index(before)  # type: ignore[arg-type]
+    return REACHES.index(after) - REACHES.index(before)
 
 
 def signs(catalog: Catalog, session: Session) -> SessionSigns | None:

@@ -83,7 +83,11 @@ def between(start: Pose, end: Pose, t: float) -> Pose:
         trunk=mix(start.trunk, trunk_end),
         back=mix(start.back, end.back),
         neck=mix(start.neck, end.neck),
-        **{name: pair(name) for name in ("shoulders", "elbows", "hips", "knees", "ankles")},
+        shoulders=pair("shoulders"),
+        elbows=pair("elbows"),
+        hips=pair("hips"),
+        knees=pair("knees"),
+        ankles=pair("ankles"),
     )
 
 
@@ -394,9 +398,9 @@ def extent(scene: Scene, bodies: Sequence[Body]) -> tuple[float, float, float, f
         for x, y in b.points():
             xs.append(x)
             ys.append(y)
-    for a, b in prop_segments(scene):
-        xs += [a[0], b[0]]
-        ys += [a[1], b[1]]
+    for one, other in prop_segments(scene):
+        xs += [one[0], other[0]]
+        ys += [one[1], other[1]]
     return (min(xs), max(xs), min(ys), max(ys))
 
 

@@ -18,11 +18,11 @@ a backup) and on every record before it is written. Checks that span fields live
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 
 class Limit:
@@ -110,12 +110,31 @@ def new_id() -> str:
     return os.urandom(6).hex()  # 48 random bits, as uuid4().hex[:12], without importing uuid
 
 
-#: Catalog entries never change at run time.
-frozen = dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
-#: Records are changed by making a changed copy (`dataclasses.replace`), never in place.
-record = dataclass(slots=True, kw_only=True, repr=False, eq=False)
-#: The planner's own result types (History, Advice, …): `@value class X(Frozen)`.
-value = dataclass(frozen=True, repr=False, eq=False)
+if TYPE_CHECKING:
+    # What the three decorators below are, said so a type checker sees dataclasses: it cannot
+    # follow `dataclass(...)` bound to a name. `eq=False`: `Model` compares by fields itself.
+    from typing import TypeVar, dataclass_transform
+
+    _C = TypeVar("_C")
+
+    @dataclass_transform(
+        frozen_default=True, kw_only_default=True, eq_default=False, field_specifiers=(field,)
+    )
+    def frozen(cls: type[_C], /) -> type[_C]: ...
+
+    @dataclass_transform(kw_only_default=True, eq_default=False, field_specifiers=(field,))
+    def record(cls: type[_C], /) -> type[_C]: ...
+
+    @dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(field,))
+    def value(cls: type[_C], /) -> type[_C]: ...
+
+else:
+    #: Catalog entries never change at run time.
+    frozen = dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
+    #: Records are changed by making a changed copy (`dataclasses.replace`), never in place.
+    record = dataclass(slots=True, kw_only=True, repr=False, eq=False)
+    #: The planner's own result types (History, Advice, …): `@value class X(Frozen)`.
+    value = dataclass(frozen=True, repr=False, eq=False)
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPARED: dict[type, tuple[str, ...]] = {}
@@ -177,7 +196,9 @@ class Frozen(Model):
 
     __slots__ = ()
 
-    def __hash__(self) -> int:
+    # A value is hashable where a record is not: the checker reads that as breaking Model's
+    # `__hash__ = None`, as it would for any hashable subclass of an unhashable class.
+    def __hash__(self) -> int:  # type: ignore[override]
         return hash(tuple(getattr(self, name) for name in field_names(type(self))))
 
 
@@ -185,6 +206,12 @@ class Record(Model):
     """A stored document's model."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # What every record is and has, said for a type checker: each one is a dataclass
+        # (`@record`) with an `id` field of its own.
+        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+        id: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,19 +626,22 @@ class Prop(StrEnum):
     STEP = "step"
 
 
-def _joint(low: int, high: int) -> Any:
-    """A joint's angle in whole degrees, within what a body does in these exercises."""
-    return Annotated[Whole, Limit(ge=low, le=high)]
-
+# A joint's angle in whole degrees, within what a body does in these exercises. Written out
+# for each joint (not made by a function) so a type checker reads them as the ints they are.
+Trunk = Annotated[Whole, Limit(ge=-90, le=135)]
+Bend = Annotated[Whole, Limit(ge=-60, le=60)]
+Shoulder = Annotated[Whole, Limit(ge=-90, le=180)]
+Elbow = Annotated[Whole, Limit(ge=0, le=160)]
+Hip = Annotated[Whole, Limit(ge=-45, le=150)]
+Knee = Annotated[Whole, Limit(ge=0, le=165)]
+Ankle = Annotated[Whole, Limit(ge=-90, le=45)]
 
 #: One angle for each side: (near, far) — the side facing the reader first.
-Trunk = _joint(-90, 135)
-Bend = _joint(-60, 60)
-ShoulderPair = tuple[_joint(-90, 180), _joint(-90, 180)]
-ElbowPair = tuple[_joint(0, 160), _joint(0, 160)]
-HipPair = tuple[_joint(-45, 150), _joint(-45, 150)]
-KneePair = tuple[_joint(0, 165), _joint(0, 165)]
-AnklePair = tuple[_joint(-90, 45), _joint(-90, 45)]
+ShoulderPair = tuple[Shoulder, Shoulder]
+ElbowPair = tuple[Elbow, Elbow]
+HipPair = tuple[Hip, Hip]
+KneePair = tuple[Knee, Knee]
+AnklePair = tuple[Ankle, Ankle]
 
 
 @frozen
@@ -737,6 +767,8 @@ ScreeningResult = Literal["clear", "see-doctor", "emergency"]
 #: Why an all-clear ends a same-day warning sign: a doctor has seen the person, or the yes was
 #: answered by mistake (`Screening.after_emergency`).
 AfterEmergency = Literal["seen-doctor", "mistake"]
+#: Where the question was asked: first run, the weekly re-screen, or after a session.
+ScreeningContext = Literal["first-run", "weekly", "after-session", "re-screen"]
 
 
 @record
@@ -747,8 +779,7 @@ class Screening(Record):
     at: datetime
     answers: dict[str, YesNo]
     result: ScreeningResult
-    #: Where the question was asked: first run, the weekly re-screen, or after a session.
-    context: Literal["first-run", "weekly", "after-session", "re-screen"] = "first-run"
+    context: ScreeningContext = "first-run"
     #: After a same-day (emergency) sign, the all-clear that ends it says why, explicitly
     #: (docs/clinical.md, "after an alarm"): a doctor has seen the person (on `seen_on`), or
     #: the yes was a mistake. None on every other screening.

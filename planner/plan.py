@@ -19,6 +19,7 @@ from planner.models import (
     Position,
     Prescription,
     Profile,
+    Range,
     SessionChoice,
     Slot,
     SlotOrAny,
@@ -142,12 +143,17 @@ def why_not(ex: Exercise, profile: Profile) -> str | None:
 
 def smallest(dose: Dose, bounds: DoseBounds) -> Dose:
     """The dose at the low end of its bounds: used when the full dose will not fit the time."""
-    changes: dict[str, int] = {"sets": bounds.sets[0]}
-    for name in ("reps", "hold_s", "minutes"):
-        bound = getattr(bounds, name)
-        if getattr(dose, name) is not None and bound is not None:
-            changes[name] = bound[0]
-    return replace(dose, **changes)
+
+    def low(now: int | None, bound: Range | None) -> int | None:
+        return bound[0] if now is not None and bound is not None else now
+
+    return replace(
+        dose,
+        sets=bounds.sets[0],
+        reps=low(dose.reps, bounds.reps),
+        hold_s=low(dose.hold_s, bounds.hold_s),
+        minutes=low(dose.minutes, bounds.minutes),
+    )
 
 
 def slot_for(ex: Exercise, profile: Profile) -> SlotOrAny:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -168,7 +168,7 @@ def json_schema(catalog: Catalog) -> dict[str, Any]:
         dose[name] = {"type": "integer", "minimum": low, "maximum": high}
     bounded = []
     for ex in sorted(catalog.exercises.values(), key=lambda e: e.id):
-        limits = {}
+        limits: dict[str, dict[str, int] | bool] = {}
         for name in DOSE_FIELDS:
             bound = None if name in _MODEL_LIMITED else getattr(ex.bounds, name)
             if bound is not None:
@@ -323,7 +323,8 @@ def read(text: str, catalog: Catalog) -> PlanFile:
     if said:
         # In the order a person reads the file (a stable sort: one line's problems as found).
         raise PlanFileProblems([words for _, words in sorted(said, key=lambda f: f[0])])
-    return PlanFile(stage, prescriptions, clinician.strip(), note)
+    # Each field was checked above, and anything wrong said: the stage is one of the catalog's.
+    return PlanFile(typing.cast(int, stage), prescriptions, clinician.strip(), note)
 
 
 def _unknown(key: str, known: Sequence[str]) -> str:
@@ -339,7 +340,12 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription | None:
+def _exercise(
+    item: dict[str, Any],
+    index: int,
+    catalog: Catalog,
+    problem: Callable[[str | None, int | None, str], None],
+) -> Prescription | None:
     """One [[exercise]] as a prescription, or None after reporting what is wrong with it."""
     bad = False
     for key in item:
@@ -360,7 +366,7 @@ def _exercise(item: dict, index: int, catalog: Catalog, problem) -> Prescription
     if slot not in _SLOTS:
         problem("slot", index, f"must be morning, evening or any; got {slot!r}.")
         bad = True
-    values: dict[str, int | None] = {}
+    values: dict[str, Any] = {}  # the dose's changed fields, by name: `replace`'s keywords
     bounds = exercise.bounds
     for name in DOSE_FIELDS:
         if name not in item:

@@ -7,7 +7,7 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -56,7 +56,14 @@ class History(Frozen):
     _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
-    def of(cls, sessions=(), checkins=(), events=(), bouts=(), walks=()) -> History:
+    def of(
+        cls,
+        sessions: Iterable[Session] = (),
+        checkins: Iterable[CheckIn] = (),
+        events: Iterable[StageEvent] = (),
+        bouts: Iterable[Bout] = (),
+        walks: Iterable[Walk] = (),
+    ) -> History:
         """A history from records in any order; each list is sorted oldest first here."""
         s = tuple(sorted(sessions, key=lambda x: x.started_at))
         c = tuple(sorted(checkins, key=lambda x: x.at))
@@ -195,7 +202,7 @@ def is_flare(session: Session, rules: Rules) -> bool:
     return bool(flare_reasons(session, rules))
 
 
-def first_checkins_by_day(checkins: tuple[CheckIn, ...] | list[CheckIn]) -> dict[date, CheckIn]:
+def first_checkins_by_day(checkins: Iterable[CheckIn]) -> dict[date, CheckIn]:
     """The day's check-in is its first one."""
     days: dict[date, CheckIn] = {}
     for c in checkins:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from planner.models import Frozen, Screening, ScreeningResult, value
+from planner.models import Frozen, Screening, ScreeningContext, ScreeningResult, value
 
 Level = Literal["emergency", "urgent"]
 
@@ -187,7 +187,9 @@ def screening_result(answers: dict[str, bool]) -> ScreeningResult:
     return grade(yes_signs(answers))
 
 
-def screen(answers: dict[str, bool], now: datetime, context: str = "first-run") -> Screening:
+def screen(
+    answers: dict[str, bool], now: datetime, context: ScreeningContext = "first-run"
+) -> Screening:
     """Build a Screening record from a full set of answers; every red flag must be answered."""
     missing = RED_FLAG_IDS - answers.keys()
     if missing:
@@ -197,7 +199,7 @@ def screen(answers: dict[str, bool], now: datetime, context: str = "first-run") 
         raise ValueError(f"unknown red-flag questions: {', '.join(sorted(unknown))}")
     return Screening(
         at=now, answers=dict(answers), result=screening_result(answers), context=context
-    )  # type: ignore[arg-type]
+    )
 
 
 def after_session_screening(answers: dict[str, bool], now: datetime) -> Screening:

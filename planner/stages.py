@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from planner.models import Catalog, Frozen, Plan, Profile, StageEvent, value
+from planner.models import Catalog, Frozen, Plan, Profile, StageEvent, StageEventKind, value
 from planner.plan import build_plan
 from planner.progression import StepBack, easier_dose
 
@@ -44,7 +44,7 @@ def start_programme(
     """The first plan, for the pain now (acute lumbago: `build_plan`). A stage above the
     recommended one is an override and says so."""
     plan = build_plan(catalog, profile, stage, now, pain)
-    kind = "override" if stage > recommended else "start"
+    kind: StageEventKind = "override" if stage > recommended else "start"
     if stage > recommended:
         reason = f"Chose stage {stage} over the recommended {recommended}: {reason}"
     return StageChange(plan, StageEvent(at=now, to_stage=stage, kind=kind, reason=reason))

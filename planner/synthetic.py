@@ -22,6 +22,7 @@ from planner.models import (
     Catalog,
     CheckIn,
     Condition,
+    Difficulty,
     Equipment,
     ExerciseEntry,
     Plan,
@@ -31,7 +32,9 @@ from planner.models import (
     Reach,
     Record,
     Screening,
+    ScreeningContext,
     Session,
+    Slot,
     StageEvent,
     Walk,
 )
@@ -102,10 +105,10 @@ def _at(day: date, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute))
 
 
-def _clear(now: datetime, context: str) -> Screening:
+def _clear(now: datetime, context: ScreeningContext) -> Screening:
     return Screening(
         at=now, answers={f.id: False for f in RED_FLAGS}, result="clear", context=context
-    )  # type: ignore[arg-type]
+    )
 
 
 def generate(
@@ -182,7 +185,8 @@ def generate(
             checkin = CheckIn(at=_at(day, 7, rng.randint(0, 40)), pain=pain, note=note)
             out.checkins.append(leg.checkin(checkin, offset, bump > 0))
         if plan.status == "active":
-            for slot, hour in (("morning", 8), ("evening", 18)):
+            times: tuple[tuple[Slot, int], ...] = (("morning", 8), ("evening", 18))
+            for slot, hour in times:
                 # On a flare day people often rest instead.
                 if rng.random() < (0.35 * adherence / 0.86 if bump else adherence):
                     session = _session(
@@ -285,7 +289,7 @@ def _session(
     rng: random.Random,
     catalog: Catalog,
     plan: Plan,
-    slot: str,
+    slot: Slot,
     at: datetime,
     felt: float,
     flaring: bool,
@@ -293,7 +297,7 @@ def _session(
     before = _clip(felt + rng.gauss(0, 0.5))
     entries = []
     hurt_one = flaring and rng.random() < 0.3
-    items = plan.for_slot(slot, ("morning", "evening"))  # type: ignore[arg-type]
+    items = plan.for_slot(slot, ("morning", "evening"))
     for i, p in enumerate(items):
         ex = catalog.exercises[p.exercise_id]
         skipped = rng.random() < 0.04
@@ -314,12 +318,13 @@ def _session(
             )
         )
     after = _clip(before + (rng.choice([2, 3]) if flaring else rng.choice([-2, -1, -1, 0, 0, 1])))
-    difficulty = rng.choices(["easy", "ok", "hard"], weights=[3, 5, 1 + 3 * flaring])[0]
+    difficulties: list[Difficulty] = ["easy", "ok", "hard"]
+    difficulty = rng.choices(difficulties, weights=[3, 5, 1 + 3 * flaring])[0]
     return Session(
         plan_id=plan.id,
         stage=plan.stage,
         slot=slot,
-        started_at=at,  # type: ignore[arg-type]
+        started_at=at,
         ended_at=at + timedelta(minutes=rng.randint(9, 18)),
         pain_before=before,
         pain_after=after,

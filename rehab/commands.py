@@ -11,7 +11,7 @@ from planner.text import screen_safe
 if TYPE_CHECKING:  # for annotations only: the quick commands never import argparse
     import argparse
 
-    from door import Result
+    from door import Done, Result
 
 T = TypeVar("T")
 
@@ -32,11 +32,17 @@ def usage_error(message: str) -> CommandError:
 
 def done(result: Result[T]) -> T:
     """What the door made, or its refusal as the one line the command prints (exit 1)."""
+    return accepted(result).value
+
+
+def accepted(result: Result[T]) -> Done[T]:
+    """The door's Done (what it made and what it said), or its refusal as the one line the
+    command prints (exit 1)."""
     from door import Refused
 
     if isinstance(result, Refused):
         raise CommandError(result.reason)
-    return result.value
+    return result
 
 
 def sessions_stopped(path: Path, clock: Clock) -> str:

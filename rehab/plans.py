@@ -10,7 +10,7 @@ from typing import TextIO
 
 from planner.clock import Clock
 from planner.text import counted, screen_safe
-from rehab.commands import CommandError, done
+from rehab.commands import CommandError, accepted
 
 
 def cmd_plan(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
@@ -89,8 +89,8 @@ def plan_import(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             raise CommandError(f"{path} has no profile yet: run rehab first.")
         # The door refuses while a warning sign is open or the plan is paused, and a higher
         # stage while a step back is advised; it backs up, then saves in one write.
-        result = Door(repo, catalog, clock).import_plan(checked, source.name)
-        plan = done(result)
+        result = accepted(Door(repo, catalog, clock).import_plan(checked, source.name))
+        plan = result.value
     who = plan.source.who if plan.source else "your physiotherapist"
     # The clinician's name is the file's words: shown, as every outside text, made safe.
     out.write(

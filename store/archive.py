@@ -223,7 +223,7 @@ class Archive:
     def walk_sums(self, digest: str) -> dict[date, WalkSum] | None:
         """The days the year had a walk, as the walking level reads them (its head's first
         line alone, a few KB), or None when other rules made them."""
-        cached = self._decoded.get(("walks", digest))
+        cached: dict[date, WalkSum] | None = self._decoded.get(("walks", digest))
         if cached is not None:
             return cached
         found = self._walks_line()
@@ -295,7 +295,7 @@ class Archive:
 def write(
     data_path: Path,
     year: int,
-    tables: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    tables: Mapping[str, Mapping[str, dict[str, Any]]],
     rows: Mapping[date, DaySum],
     digest: str,
 ) -> Archive:
@@ -306,7 +306,7 @@ def write(
         "days": to_document(rows),
     }
     walks = {"rules": digest, "schema": current_version(), "days": walks_to_document(rows)}
-    ordered: dict[str, Mapping[str, Mapping[str, Any]]] = {SUMS: {WALKS: walks, str(year): head}}
+    ordered: dict[str, Mapping[str, dict[str, Any]]] = {SUMS: {WALKS: walks, str(year): head}}
     for name in ARCHIVED:
         ordered[name] = tables.get(name, {})
     data = b"".join(render(ordered, Written()))

@@ -16,7 +16,7 @@ class StoreError(Exception):
         super().__init__(" ".join(message.split()))
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 def _restore_hint(newest_backup: Path | None, restore_command: str) -> str:

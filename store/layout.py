@@ -36,7 +36,7 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from store.schema import Damage, shown
 
@@ -468,7 +468,9 @@ def scan(fd: int, order_fields: Mapping[str, str], digest: str | None = None) ->
     if rest:
         reader.ok = False  # the layout ends with a newline
     tables = reader.tables if reader.ok and reader.finished else None
-    return Index(digest if hasher is None else hasher.hexdigest(), size, tables)
+    # No hasher only when the digest was given.
+    found = hasher.hexdigest() if hasher is not None else cast(str, digest)
+    return Index(found, size, tables)
 
 
 def lines_of(data: bytes) -> dict[str, Lines] | None:

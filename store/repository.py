@@ -78,6 +78,7 @@ from store.schema import (
     STAMPED,
     TABLE_MODELS,
     Damage,
+    Document,
     Meta,
     Tables,
     TooNew,
@@ -526,7 +527,7 @@ class Repository:
         storage = self.storage
         return storage.checked_before and record_id not in storage.pending.get(table, ())
 
-    def _upgrade(self, tables: Tables, version: int) -> Tables:
+    def _upgrade(self, tables: Tables, version: int) -> Mapping[str, Mapping[str, Document]]:
         latest = current_version()
         if version > latest:
             raise NewerSchemaError(self.path, version, latest)
@@ -712,12 +713,12 @@ class Repository:
 
     def archive_plan(self, plan_id: str) -> Plan:
         """Mark a plan archived now; returns it as saved. `KeyError` if there is no such plan."""
-        plan = self._table("plans").get(plan_id)
+        plan: Plan | None = self._table("plans").get(plan_id)
         if plan is None:
             raise KeyError(f"no plan with id {plan_id!r}")
         archived = replace(plan, status="archived", archived_at=self._clock())
         self.save(archived)
-        return _copy(archived)
+        return copy.deepcopy(archived)
 
     def save_session(self, session: Session) -> None:
         """Save a session, finished or partial; saving it again replaces it."""
@@ -944,15 +945,16 @@ class Repository:
         if start is None or since >= start.date():
             return {}, live
         if live and live[0].at < start:  # a move not finished: read both places, once each
-            rows = self.day_sums(rules, since)
-            return {d: r for d, r in rows.items() if d < start.date() and r.walks}, self.walks(
-                start
-            )
+            sums = self.day_sums(rules, since)
+            walked: dict[date, DaySum | WalkSum] = {
+                d: r for d, r in sums.items() if d < start.date() and r.walks
+            }
+            return walked, self.walks(start)
         digest = rules_digest(rules)
         rows: dict[date, DaySum | WalkSum] = {}
         for year, archive in sorted(self._archives.items()):
             if year >= since.year:
-                stored = archive.walk_sums(digest)
+                stored: Mapping[date, DaySum | WalkSum] | None = archive.walk_sums(digest)
                 if stored is None:  # made by other rules: made again from the records
                     stored = {d: r for d, r in self._made_again(year, rules).items() if r.walks}
                 if year == since.year:

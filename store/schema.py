@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from planner.codec import Invalid, from_checked, validate
 from planner.models import (
@@ -37,7 +37,7 @@ M = TypeVar("M")
 Tables = dict[str, dict[str, Document]]
 
 META_TABLE = "meta"
-META_ID = "meta"
+META_ID: Final = "meta"
 
 #: Each stored table and the model its documents must validate as.
 TABLE_MODELS: dict[str, type[Record]] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -80,8 +80,10 @@ def _refuse_repeats(data: bytes) -> None:
         found = dict(pairs)
         if len(found) != len(pairs):
             seen: set[str] = set()
-            twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-            raise Damage(f"{shown(twice)} appears twice in one object: keep one of them")
+            for key, _ in pairs:
+                if key in seen:
+                    raise Damage(f"{shown(key)} appears twice in one object: keep one of them")
+                seen.add(key)
         return found
 
     try:
@@ -265,13 +267,15 @@ class PrivateStorage(Storage):
         #: None when it is not known to be those bytes.
         self.status: os.stat_result | None = None
         self.size = 0
-        self._backed_up_on = None  # the day whose daily backup we know exists
+        self._backed_up_on: date | None = None  # the day whose daily backup we know exists
         #: Where a journal that was not of this file was kept, when one was met (said once).
         self.set_aside: Path | None = None
 
     # -- reading --------------------------------------------------------------------------------
 
-    def read(self) -> dict[str, LazyTable] | None:
+    # Tables read lazily: Mappings, where TinyDB's Storage says dicts. TinyDB only reads them
+    # and replaces whole tables in the outer dict (a copy).
+    def read(self) -> dict[str, LazyTable] | None:  # type: ignore[override]
         """The tables (None when the file does not exist yet), from memory after the first read.
 
         The outer dict is a copy, so TinyDB replacing a table cannot change what we hold.
@@ -476,12 +480,13 @@ class PrivateStorage(Storage):
             self._source.close()
         self._source = Source(fd, self._refuse)
         # The same table objects, pointed at the new file: whoever holds one stays current.
-        held = self._tables if isinstance(self._tables, dict) else {}
-        self._tables = {}
+        held: dict[str, LazyTable] = self._tables if isinstance(self._tables, dict) else {}
+        fresh: dict[str, LazyTable] = {}
+        self._tables = fresh
         for name, spans in written.spans.items():
             table = held.get(name) or LazyTable(name)
             table.reset(self._source, spans, order.get(name, {}))
-            self._tables[name] = table
+            fresh[name] = table
         self._pending = {}
         self.lazy = True
         self.digest, self.size = written.digest, written.size
@@ -559,11 +564,13 @@ class RecordTable(Table):
 
     document_id_class = str  # type: ignore[assignment]
 
-    def __init__(self, storage: Storage, name: str, **options: Any) -> None:
-        # Table.__init__ binds its cache_size default when defined, so overriding the class's
-        # default_query_cache_capacity would not turn the cache off; pass 0 explicitly.
-        options["cache_size"] = 0
-        super().__init__(storage, name, **options)
+    def __init__(
+        self, storage: Storage, name: str, cache_size: int = 0, persist_empty: bool = False
+    ) -> None:
+        # Table's own parameters, so TinyDB makes one as it makes a Table. Table.__init__ binds
+        # its cache_size default when defined, so overriding the class's
+        # default_query_cache_capacity would not turn the cache off: 0, whatever is asked.
+        super().__init__(storage, name, cache_size=0, persist_empty=persist_empty)
 
     def _get_next_id(self) -> Any:
         raise TypeError(
@@ -575,7 +582,8 @@ class RehabDB(TinyDB):
     """TinyDB on `PrivateStorage`, with one more operation: a write spanning several tables."""
 
     table_class = RecordTable
-    default_storage_class = PrivateStorage
+    # TinyDB takes any Storage; its attribute's type is inferred from its default, JSONStorage.
+    default_storage_class = PrivateStorage  # type: ignore[assignment]
 
     def commit(self, changes: Mapping[str, Mapping[str, dict[str, Any]]]) -> Tables:
         """Put these documents (`{table: {id: document}}`) in one atomic write; returns the tables.

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -26,6 +27,11 @@ from store import Repository
 from tui import compat
 from tui.places import PLACE_NAMED, PLACES
 from tui.widgets.scrollbar import use_whole_cell_thumbs
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing's own from Python 3.13
+
+    from tui.screens.today import TodayScreen
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
@@ -236,10 +242,10 @@ class RehabApp(compat.CalmCrashes, App[int]):
             markup=markup,
         )
 
-    def said(self, result: Result[object], *, done: str | None = None) -> bool:
+    def said(self, result: Result[object], *, done: str | None = None) -> TypeIs[Done[object]]:
         """Tell the person how a change went: a refusal in one calm line (a disk that refused
         a write says what to do, and that what they entered is kept); what it did, one line
-        each, with `done` first. True when it happened."""
+        each, with `done` first. True when it happened (`result` is a Done)."""
         if isinstance(result, Refused):
             if result.need == "disk":
                 self.notify(
@@ -363,7 +369,8 @@ class RehabApp(compat.CalmCrashes, App[int]):
             return
         if self.current_mode != "today":
             await self.switch_mode("today")
-        self.screen.action_start()
+        # No task was open (`in_a_task`), so Today's mode shows Today itself.
+        cast("TodayScreen", self.screen).action_start()
 
     def action_rescreen(self) -> None:
         from tui.screens.first_run import RescreenScreen

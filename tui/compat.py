@@ -67,7 +67,14 @@ if SPEEDUPS:
 Shown = tuple[tuple[str, Binding, bool, str], ...]
 
 
-class QuickFooter(TextualFooter):
+class StockFooter(TextualFooter):
+    """Textual's own footer, with the one method the places call."""
+
+    async def show_keys_now(self) -> None:
+        """Textual builds its keys when the bindings are announced."""
+
+
+class QuickFooter(StockFooter):
     """Looks and acts as Textual's `Footer` (8.2.8), which rebuilds all its keys (and so lays
     out and paints the screen again) for every binding change, seven times while History opens,
     and restyles each new key twice (a key's `compact` starts True, then the footer's False is
@@ -160,15 +167,8 @@ class QuickFooter(TextualFooter):
         )
 
 
-class StockFooter(TextualFooter):
-    """Textual's own footer, with the one method the places call."""
-
-    async def show_keys_now(self) -> None:
-        """Textual builds its keys when the bindings are announced."""
-
-
 #: The footer every screen uses.
-Footer: type[TextualFooter] = QuickFooter if SPEEDUPS else StockFooter
+Footer: type[StockFooter] = QuickFooter if SPEEDUPS else StockFooter
 
 
 class CalmCrashes:
@@ -310,7 +310,7 @@ def keep_pastes_whole() -> None:
         return
     from textual.drivers import linux_driver
 
-    linux_driver.XTermParser = WholePastes  # type: ignore[misc, assignment]
+    linux_driver.XTermParser = WholePastes  # type: ignore[attr-defined, assignment]
 
 
 class ShownSafeInput(Input):

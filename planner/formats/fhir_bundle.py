@@ -283,7 +283,9 @@ def _category(code: str, display: str) -> dict[str, Any]:
     return {"coding": [{"system": OBSERVATION_CATEGORY, "code": code, "display": display}]}
 
 
-def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[dict[str, str]]:
+def _conditions(
+    out: _Bundle, profile: Profile | None, subject: dict[str, Any]
+) -> list[dict[str, str]]:
     if profile is None:
         return []
     refs = []
@@ -329,7 +331,7 @@ def _conditions(out: _Bundle, profile: Profile | None, subject: dict) -> list[di
 
 def _ratings(
     out: _Bundle,
-    subject: dict,
+    subject: dict[str, Any],
     record_id: str,
     at: datetime,
     when: str,
@@ -382,7 +384,7 @@ def _ratings(
         )
 
 
-def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) -> None:
+def _session(out: _Bundle, catalog: Catalog, subject: dict[str, Any], session: Session) -> None:
     done = sum(1 for e in session.entries if e.done)
     minutes = (
         round((session.ended_at - session.started_at).total_seconds() / 60)
@@ -447,7 +449,7 @@ def _session(out: _Bundle, catalog: Catalog, subject: dict, session: Session) ->
         )
 
 
-def _alarm(out: _Bundle, subject: dict, screening: Screening) -> None:
+def _alarm(out: _Bundle, subject: dict[str, Any], screening: Screening) -> None:
     """A same-day warning sign answered yes, and an all-clear that said why one ended, each
     as a patient-reported Observation (words only: no code is claimed for them)."""
     if is_alarm(screening):
@@ -487,7 +489,7 @@ def _alarm(out: _Bundle, subject: dict, screening: Screening) -> None:
         )
 
 
-def _walk(out: _Bundle, subject: dict, walk: Walk) -> None:
+def _walk(out: _Bundle, subject: dict[str, Any], walk: Walk) -> None:
     resource: dict[str, Any] = {
         "status": "final",
         "category": [_category("activity", "Activity")],
@@ -528,7 +530,7 @@ def _care_plan(
     out: _Bundle,
     catalog: Catalog,
     plan: Plan,
-    subject: dict,
+    subject: dict[str, Any],
     conditions: Iterable[dict[str, str]],
 ) -> None:
     stage = catalog.stages.get(plan.stage)

@@ -1,19 +1,46 @@
-"""What the main places (Today, Progress, Plan, History, Library, Data) share: header, the row
-of places, footer, refresh on return."""
+"""The screens' bases: each screen and dialog knows its app is rehab's, and what the main
+places (Today, Progress, Plan, History, Library, Data) share: header, the row of places,
+footer, refresh on return."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Header
 
 from tui.compat import Footer
 from tui.widgets.navbar import NavBar
 
+if TYPE_CHECKING:
+    from textual import getters
 
-class MainScreen(Screen):
+    from tui.app import RehabApp
+
+#: What a screen or dialog hands back when dismissed.
+R = TypeVar("R")
+
+
+class RehabScreen(Screen[R]):
+    """A full screen of rehab's app."""
+
+    if TYPE_CHECKING:
+        # `self.app` is the RehabApp, said for the type checker alone (Textual's own getter
+        # would import the app here and check its type at every use).
+        app = getters.app(RehabApp)
+
+
+class RehabModal(ModalScreen[R]):
+    """A dialog of rehab's app."""
+
+    if TYPE_CHECKING:
+        app = getters.app(RehabApp)  # as in RehabScreen
+
+
+class MainScreen(RehabScreen[None]):
     """A main place. Subclasses give `PLACE`, `compose_body()` and `refresh_view()`."""
 
     PLACE = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from rich.text import Text
 from textual import on, work
@@ -104,7 +105,7 @@ class MergeScreen(AskScreen[Path | None]):
         return path
 
 
-def size_text(n: int) -> str:
+def size_text(n: float) -> str:
     """A file size as a person reads it: bytes, KB or MB."""
     for unit in ("bytes", "KB", "MB"):
         if n < 1024 or unit == "MB":
@@ -142,7 +143,7 @@ class DataScreen(MainScreen):
             yield DataTable(id="backups", cursor_type="row")
             yield Static(id="data-help", markup=False, classes="dim")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:  # Textual runs MainScreen's too, after this one
         self.query_one(DataTable).add_columns("Backup", "Made", "Size")
 
     def refresh_view(self) -> None:
@@ -235,7 +236,8 @@ class DataScreen(MainScreen):
         if table.row_count == 0:
             self.notify("There is no backup yet.", markup=False)
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        # Each row is keyed by its backup's path (refresh_view).
+        key = cast(str, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         name = os.path.basename(key)
         if not await self.app.push_screen_wait(
             ConfirmScreen(

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
 from planner.gate import Gate, OpenSign
@@ -21,13 +20,14 @@ from planner.models import AfterEmergency
 from planner.safety import RED_FLAGS, advice, headline
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start
+from tui.screens.base import RehabModal, RehabScreen
 from tui.screens.modals import AskScreen, Problem, read_field
 from tui.text import bullet_list
 from tui.widgets.answers import AnswerList
 from tui.widgets.text_fields import TextInput, WordsInput
 
 
-class DoctorScreen(Screen[str | None]):
+class DoctorScreen(RehabScreen[str | None]):
     """See a doctor soon, or get help today for the same-day signs. Dismisses with "cleared"
     when the person recorded that a doctor has checked every open sign."""
 
@@ -140,7 +140,7 @@ def ask_clearance(app, gate: Gate, then: Callable[[Gate], None]) -> None:
     app.push_screen(ClearanceScreen(list(gate.signs), save=save), done)
 
 
-class AfterAlarmScreen(ModalScreen[tuple[AfterEmergency, date | None] | None]):
+class AfterAlarmScreen(RehabModal[tuple[AfterEmergency, date | None] | None]):
     """After a same-day warning sign, an all-clear must say why the alarm ended
     (docs/clinical.md §7, "After an alarm"): a doctor has seen you (on a day), or the yes was a
     mistake.
@@ -209,7 +209,7 @@ class AfterAlarmScreen(ModalScreen[tuple[AfterEmergency, date | None] | None]):
         self.dismiss(("seen-doctor", seen_on))
 
 
-class ClearanceScreen(Screen[bool | None]):
+class ClearanceScreen(RehabScreen[bool | None]):
     """For each sign of history: has a doctor checked it and said you may exercise? When?"""
 
     BINDINGS = [

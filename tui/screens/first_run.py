@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -21,7 +20,7 @@ from textual.widgets import (
     Static,
 )
 
-from door import HEALTH_FIELDS, Done, Refused
+from door import Done, Refused
 from planner.gate import Gate
 from planner.models import (
     CONDITION_LABELS,
@@ -34,6 +33,7 @@ from planner.models import (
 )
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
+from tui.screens.base import RehabScreen
 from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
@@ -79,7 +79,7 @@ def answers_from(questions: AnswerList) -> dict[str, bool]:
     return questions.answers
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(RehabScreen):
     """Set up the profile and the first plan."""
 
     BINDINGS = [
@@ -325,7 +325,9 @@ class FirstRunScreen(Screen):
             leg_symptoms=bool(LEG_CONDITIONS & set(conditions)),
             episode_start=self.episode_start,
             disclaimer_accepted_at=self.app.now(),
-            **{name: health[key] for key, name in HEALTH_FIELDS.items()},
+            pregnant=health["pregnant"],
+            recent_surgery=health["recent-surgery"],
+            osteoporosis=health["osteoporosis"],
         )
 
     def _after_doctor(self, outcome: str | None) -> None:
@@ -395,7 +397,7 @@ class FirstRunScreen(Screen):
         app.refresh_views()
 
 
-class RescreenScreen(Screen):
+class RescreenScreen(RehabScreen):
     """The red-flag questions again: weekly, or to lift a pause once a doctor has seen you."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]

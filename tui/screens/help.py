@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.places import PLACES
+from tui.screens.base import RehabModal
 
 #: How the help writes a key Textual names otherwise.
 KEY_NAMES = {"question_mark": "?", "f1": "F1", "escape": "Esc", "enter": "Enter", "slash": "/"}
@@ -81,7 +81,7 @@ def key_line(key: str, what: str, width: int = 64) -> str:
     return textwrap.fill(what, width=width, initial_indent=f"  {key:<8} ", subsequent_indent=indent)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(RehabModal[None]):
     """Every key, by place, and how rehab decides, in a few lines."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]

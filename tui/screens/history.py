@@ -93,6 +93,8 @@ class HistoryScreen(MainScreen):
     period: var[Period | None] = var(None, always_update=True, init=False)
     #: How many of the window's sessions are in the table (m loads more).
     loaded: var[int] = var(0, init=False)
+    #: The sessions, a row each (made in compose_body).
+    table: DataTable[Text]
 
     def __init__(self) -> None:
         super().__init__()
@@ -120,9 +122,10 @@ class HistoryScreen(MainScreen):
             yield PsfsLine(catalog, id="history-psfs").data_bind(bound)
             yield WalksLine(catalog, id="history-walks").data_bind(bound)
             yield PainPanel(catalog).data_bind(bound)
-            self.table = table = DataTable(
+            table: DataTable[Text] = DataTable(
                 id="history-table", cursor_type="row", zebra_stripes=True
             )
+            self.table = table
             for label, key in (
                 ("Date", "date"),
                 ("Slot", "slot"),

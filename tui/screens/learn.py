@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from planner.models import Catalog, EducationCard
+from tui.screens.base import RehabModal
 
 
 def cited(catalog: Catalog, source: str) -> str:
@@ -32,7 +32,7 @@ def card_text(catalog: Catalog, card: EducationCard) -> Content:
     )
 
 
-class LearnScreen(ModalScreen[None]):
+class LearnScreen(RehabModal[None]):
     """Every card of the catalog, in the catalog's order (Library, key l)."""
 
     BINDINGS = [Binding("escape,q,l", "close", "Close")]

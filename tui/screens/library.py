@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -92,7 +92,12 @@ class Filters:
         """These filters with one of them moved to its next (or previous) value."""
         choices = CHOICES[name]
         index = choices.index(getattr(self, name))
-        return replace(self, **{name: choices[(index + step) % len(choices)]})
+        return self.with_value(name, choices[(index + step) % len(choices)])
+
+    def with_value(self, name: str, value: object) -> Filters:
+        """These filters with the one named showing only `value` (one of its `CHOICES`)."""
+        change: dict[str, Any] = {name: value}  # a field named at run time
+        return replace(self, **change)
 
 
 def searchable(ex: Exercise) -> str:
@@ -210,10 +215,10 @@ def detail_widgets(ex: Exercise, catalog: Catalog, reason: str | None) -> Iterat
 
     yield heading("Sources")
     for source in ex.sources:
-        title, about = catalog.source(source)
+        article, about = catalog.source(source)
         yield Static(
             Content.assemble(
-                (title, "bold"),
+                (article, "bold"),
                 *(("\n", about.capitalize()) if about else ()),
                 "\n",
                 (f"article {source}", "dim"),
@@ -244,7 +249,7 @@ class LibraryCommands(PlaceCommands):
         )
         for _, name in FILTER_BAR:
             for value in CHOICES[name][1:]:
-                words = filter_words(replace(Filters(), **{name: value}), screen.catalog)[name]
+                words = filter_words(Filters().with_value(name, value), screen.catalog)[name]
                 items.append(
                     (
                         f"Library: only {name} {words}",
@@ -270,7 +275,7 @@ class LibraryScreen(MainScreen):
     PLACE = "library"
     CSS_PATH = "library.tcss"
     COMMANDS: ClassVar[set] = {LibraryCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         Binding("s", "cycle('stage')", "Stage", group=FILTER_KEYS, tooltip=CYCLE),
@@ -452,7 +457,7 @@ class LibraryScreen(MainScreen):
         self.filters = self.filters if admitted else Filters()
 
     def set_filter(self, name: str, value: object) -> None:
-        self.filters = replace(self.filters, **{name: value})
+        self.filters = self.filters.with_value(name, value)
 
     def action_cycle(self, name: str, step: int = 1) -> None:
         self.filters = self.filters.cycled(name, step)

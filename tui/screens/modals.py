@@ -5,24 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from planner.models import CheckIn, Rating, Session
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.screens.base import RehabModal
 from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsInput
+
+if TYPE_CHECKING:
+    from door import StartChoice
+    from planner.models import SessionChoice
 
 T = TypeVar("T")
 
@@ -59,7 +63,7 @@ def read_rating(form: Widget, leg: bool) -> Rating:
     return form.query_one(LegFields).rating(back) if leg else Rating(back)
 
 
-class AskScreen(ModalScreen[T]):
+class AskScreen(RehabModal[T]):
     """A small dialog: a question, some fields, one line for what does not fit, OK / Cancel.
 
     Subclasses give `fields()` and `read()`; `read()` raises InputProblem (shown, nothing lost)
@@ -202,7 +206,7 @@ class PainScreen(AskScreen[Rating | None]):
         return read_rating(self, self.leg)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(RehabModal[bool]):
     """A yes/no question; y and n answer it, Escape means no, and Enter picks the safe answer
     (no: nothing changes) because that button has the focus."""
 
@@ -249,7 +253,7 @@ class ReasonScreen(AskScreen[str | None]):
         return text
 
 
-class SessionChoiceScreen(ModalScreen[str | None]):
+class SessionChoiceScreen(RehabModal["StartChoice | None"]):
     """At a high pain before a session: the lighter choice first (Enter takes it), rest today,
     or the planned session chosen on purpose. Esc starts nothing."""
 
@@ -265,7 +269,7 @@ class SessionChoiceScreen(ModalScreen[str | None]):
         "lower-stage": "Stage {below}'s session instead (l)",
     }
 
-    def __init__(self, reason: str, first: str, stage: int) -> None:
+    def __init__(self, reason: str, first: SessionChoice, stage: int) -> None:
         super().__init__()
         self.reason = reason
         #: The lighter choice the rules put first: "lighter" or "lower-stage".
@@ -290,11 +294,16 @@ class SessionChoiceScreen(ModalScreen[str | None]):
         self.action_choose(event.button.id or "")
 
     def action_choose(self, which: str) -> None:
-        choice = {"light": self.first, "rest": "rest", "planned": "planned"}.get(which)
+        choices: dict[str, StartChoice] = {
+            "light": self.first,
+            "rest": "rest",
+            "planned": "planned",
+        }
+        choice = choices.get(which)
         self.dismiss(choice)
 
 
-class SessionDetailScreen(ModalScreen[None]):
+class SessionDetailScreen(RehabModal[None]):
     """One session in full; scroll with the arrows, Esc closes."""
 
     BINDINGS = [Binding("escape,q", "close", "Close")]
@@ -315,7 +324,7 @@ class SessionDetailScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class CheckInsScreen(ModalScreen[None]):
+class CheckInsScreen(RehabModal[None]):
     """The window's check-ins with their notes; ● marks each day's first, which the rules use."""
 
     BINDINGS = [Binding("escape,q,i", "close", "Close")]

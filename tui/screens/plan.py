@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -10,15 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from door import HEALTH_FIELDS, HEALTH_WORDS, Done, Result
-from planner.models import Dose, Exercise, PlanSource, Profile, is_bouts
+from planner.models import Dose, Exercise, PlanSource, Profile, Slot, is_bouts
 from planner.plan_file import replaces_theirs
 from planner.text import counted, screen_safe
 from tui.parse import InputProblem, parse_whole
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, RehabModal
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -66,7 +66,7 @@ class DoseScreen(AskScreen[Dose | None]):
                 yield TextInput(str(getattr(self.dose, name)), id=name, compact=True)
 
     def read(self) -> Dose:
-        changes = {}
+        changes: dict[str, Any] = {}  # the dose's fields named in `names`: replace's keywords
         for name, label in self.names:
             low, high = getattr(self.exercise.bounds, name)
             changes[name] = parse_whole(
@@ -75,7 +75,7 @@ class DoseScreen(AskScreen[Dose | None]):
         return replace(self.dose, **changes)
 
 
-class SwapScreen(ModalScreen[str | None]):
+class SwapScreen(RehabModal[str | None]):
     """Pick what to do instead: the easier or harder neighbour, or another of the stage."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -222,7 +222,7 @@ class PlanScreen(MainScreen):
                 classes="dim",
             )
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:  # Textual runs MainScreen's too, after this one
         table = self.query_one(DataTable)
         table.add_columns("#", "Exercise", "Dose", "When")
 
@@ -246,7 +246,7 @@ class PlanScreen(MainScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        slots = standing.profile.slots if standing.profile else ["morning"]
+        slots: list[Slot] = standing.profile.slots if standing.profile else ["morning"]
         for i, p in enumerate(plan.prescriptions, 1):
             ex = app.catalog.exercise(p.exercise_id)
             when = "in bouts" if is_bouts(p, slots) else p.slot

@@ -12,14 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from planner.advice import closed_as_it_stands
@@ -32,6 +30,7 @@ from planner.safety import SESSION_CHECKS
 from planner.text import counted
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
+from tui.screens.base import RehabScreen
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -66,11 +65,11 @@ def phase_bar(left: float, seconds: int, cells: int = BAR_CELLS) -> str:
     return "█" * filled + "░" * (cells - filled)
 
 
-class PlayerScreen(Screen):
+class PlayerScreen(RehabScreen):
     """Run one session of the plan."""
 
     #: The figure's size: small from 80 columns, larger from 100 (app.tcss).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (FIGURE_MIN_WIDTH, "-medium"),
         (100, "-wide"),
@@ -129,7 +128,9 @@ class PlayerScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         self.started_at = app.now()
-        items = self.plan.for_slot(self.slot, app.profile().slots)
+        profile = app.profile()
+        assert profile is not None  # no plan is made before the profile
+        items = self.plan.for_slot(self.slot, profile.slots)
         names = {
             p.exercise_id: app.catalog.exercises[p.exercise_id].name
             for p in items
@@ -263,7 +264,8 @@ class PlayerScreen(Screen):
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def action_toggle(self) -> None:
+    # Space's action, as in the checklist: it shadows DOMNode.action_toggle(attribute_name).
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.run is not None:
             self.run.toggle(self.app.now())
             self.draw()
@@ -383,7 +385,7 @@ class PlayerScreen(Screen):
         )
 
 
-class EndSessionScreen(Screen):
+class EndSessionScreen(RehabScreen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
     # Not a priority key: a save sees every key typed before it.
@@ -511,9 +513,11 @@ class EndSessionScreen(Screen):
     def unsaved(self) -> tuple[Session, dict[str, bool] | None]:
         """The form as it stands, to keep if the app is closed now: what can be read of it
         (a pain that does not parse is left out; the warning signs only if both answered)."""
+        pain: int | None
+        after: Rating | None
         try:
-            pain: int | None = parse_pain(self.query_one("#pain", Input).value)
-            after = self.after(pain)
+            pain = back = parse_pain(self.query_one("#pain", Input).value)
+            after = self.after(back)
         except InputProblem:
             pain, after = None, None
         checks = self.query_one("#symptoms", AnswerList)

@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from planner.models import PsfsItem, PsfsRating
 from tui.parse import InputProblem, parse_whole
+from tui.screens.base import RehabModal
 from tui.screens.modals import Problem
 from tui.widgets.text_fields import TextInput, WordsInput
 
@@ -71,7 +71,7 @@ def read_rating(rows: list[tuple[str, str]], now: datetime) -> PsfsRating:
     return PsfsRating(at=now, items=items)
 
 
-class PsfsScreen(ModalScreen[PsfsRating | None]):
+class PsfsScreen(RehabModal[PsfsRating | None]):
     """The Patient-Specific Functional Scale. Returns the rating, or None when cancelled."""
 
     BINDINGS = [

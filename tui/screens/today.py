@@ -134,7 +134,7 @@ class TodayScreen(MainScreen):
     def _keys_changed(self) -> None:
         """Show or hide the keys that depend on what is drawn, when that changed."""
         standing = self.standing
-        keys = (bool(self.copies),)
+        keys: tuple[bool, ...] = (bool(self.copies),)
         if standing is not None:
             gate = standing.gate
             keys += (gate.clearable, gate.why == "surgery", bool(standing.bouts))

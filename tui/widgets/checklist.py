@@ -102,7 +102,9 @@ class CheckList(OptionList):
             self.replace_option_prompt(v, self._prompt(v))
         self.post_message(self.Changed(self))
 
-    def action_toggle(self) -> None:
+    # The space key's action, named for what it does: it shadows DOMNode.action_toggle
+    # (which flips an attribute named in the binding), which nothing here binds.
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.highlighted is None:
             return
         value = self._shown[self.highlighted]

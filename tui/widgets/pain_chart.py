@@ -222,7 +222,7 @@ class PainChart(Chart[PainChartData]):
         plt.ylim(0, 10)
         plt.yticks([0, 5, 10])
         count = max(2, min(7, int(columns) // 14))
-        ticks = sorted({round(last * n / (count - 1)) for n in range(count)})
+        ticks: list[float] = sorted({round(last * n / (count - 1)) for n in range(count)})
         long = data.days > 300
         plt.xticks(ticks, [tick_words(data.start + timedelta(days=t), long) for t in ticks])
         plt.ylabel("pain 0–10")

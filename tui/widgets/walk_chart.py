@@ -80,7 +80,7 @@ class WalkChart(Chart[WalkWeeks]):
         # 0, this week's aim and the top (a few rows cannot say more), two rows apart at least.
         rows = max(height - 3, 2)
         row = top * 1.1 / (rows - 1)
-        ticks = [0]
+        ticks: list[float] = [0]
         for value in (aims[-1], top):
             if value - ticks[-1] >= 2 * row:
                 ticks.append(value)
@@ -93,6 +93,7 @@ class WalkChart(Chart[WalkWeeks]):
         # A date under every bar, or under every other one (or fewer) when they would touch.
         every = math.ceil(TICK / max((width - GUTTER) / len(xs), 1))
         shown = xs[::-every][::-1]
-        plt.xticks(shown, [f"{data.weeks[x][0].day} {data.weeks[x][0]:%b}" for x in shown])
+        at: list[float] = list(shown)  # plotext's positions are floats; a week's is whole
+        plt.xticks(at, [f"{data.weeks[x][0].day} {data.weeks[x][0]:%b}" for x in shown])
         plt.ylabel("minutes a week")
         plt.xlabel("programme weeks, from the day each began")
