@@ -125,7 +125,7 @@ def export_arguments(parser: argparse.ArgumentParser) -> None:
     from planner.formats import NAMES
 
     # The formats, each with what it is, from their table (planner.formats).
-    parser.description += formats_listed()
+    parser.description = (parser.description or "") + formats_listed()
     parser.add_argument("--format", required=True, choices=NAMES, help=formats_named())
     parser.add_argument(
         "--out",

@@ -74,7 +74,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         )
     # The report's pain chart goes beside it, unless --no-chart (an option of that format only).
     chart = chart_target(target, path) if "no_chart" in chosen.options else None
-    if chart is not None and not getattr(args, "no_chart", False):
+    if target is not None and chart is not None and not getattr(args, "no_chart", False):
         return _report_and_chart(path, clock, since, target, chart, out)
     with render_export(
         args.format, path, clock, since, zone, table or "sessions", excel, bundle or "collection"

@@ -13,11 +13,12 @@ from datetime import date, datetime, tzinfo
 
 from planner.formats import ExportAsk, writer
 from planner.models import Catalog
+from store.repository import Repository
 
 
 def pieces(
     fmt: str,
-    repo,
+    repo: Repository,
     catalog: Catalog,
     now: datetime,
     since: date | None,

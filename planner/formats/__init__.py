@@ -144,4 +144,5 @@ Writer = Callable[[Any, ExportAsk], Iterator[str]]
 def writer(name: str) -> Writer:
     """The function that writes the format `name`, its module imported now."""
     module, function = export_format(name).writer.split(":")
-    return getattr(importlib.import_module(module), function)
+    made: Writer = getattr(importlib.import_module(module), function)
+    return made

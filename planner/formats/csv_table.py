@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from planner.formats import ExportAsk
-from planner.formats.shared import from_day, yes_no
+from planner.formats.shared import Records, from_day, yes_no
 from planner.models import Bout, CheckIn, Dose, PsfsRating, Rules, Session, Walk
 from planner.progression import flare_reasons
 from planner.text import screen_safe
@@ -187,7 +187,7 @@ def _session_rows(
         yield row
 
 
-def _blank(value: int | None) -> str | int:
+def _blank(value: int | str | None) -> str | int:
     return "" if value is None else value
 
 
@@ -318,7 +318,7 @@ def csv_psfs_pieces(ratings: Iterable[PsfsRating]) -> Iterator[str]:
     )
 
 
-def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+def pieces(repo: Records, ask: ExportAsk) -> Iterator[str]:
     """The CSV export of what `repo` holds: one of `CSV_TABLES` (`ask.table`), a row at a time,
     from `ask.since` on; with `ask.excel`, after the byte-order mark Excel on Windows needs to
     read it as UTF-8."""

@@ -21,7 +21,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from planner.formats import ExportAsk, NothingToExport
-from planner.formats.shared import file_key
+from planner.formats.shared import Records, file_key
 from planner.gate import alarm_end_words, is_alarm
 from planner.models import (
     CONDITION_LABELS,
@@ -577,7 +577,7 @@ def _care_plan(
     out.add("CarePlan", f"plan-{plan.id}", resource)
 
 
-def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+def pieces(repo: Records, ask: ExportAsk) -> Iterator[str]:
     """The FHIR R4 bundle of what `repo` holds as JSON, its entries encoded as they are made
     (`ask.bundle`: a collection, or a transaction a server ingests)."""
     counts = repo.counts()
@@ -591,7 +591,7 @@ def pieces(repo, ask: ExportAsk) -> Iterator[str]:
     return (u_escaped(text) for text in texts)
 
 
-def fhir_data(repo, since: date | None) -> FhirData:
+def fhir_data(repo: Records, since: date | None) -> FhirData:
     """What the FHIR bundle holds of `repo`, from `since` on: the records read as the bundle
     is made, so once, while `repo` is open."""
     return FhirData(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from planner.formats import ExportAsk, NothingToExport
-from planner.formats.shared import file_key
+from planner.formats.shared import Records, file_key
 from planner.gate import may_start
 from planner.models import Catalog, Plan, Profile
 from planner.plan import session_minutes
@@ -114,10 +114,11 @@ def icalendar(
         calendar.add_missing_timezones(
             first_date=today - timedelta(days=1), last_date=today + timedelta(days=max(days, 366))
         )
-    return calendar.to_ical().decode("utf-8")
+    text: str = calendar.to_ical().decode("utf-8")
+    return text
 
 
-def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+def pieces(repo: Records, ask: ExportAsk) -> Iterator[str]:
     """The calendar of the plan `repo` holds, whole; refused with no plan, or while sessions
     are stopped."""
     catalog, now = ask.catalog, ask.now

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from planner.formats import ExportAsk, NothingToExport
+from planner.formats.shared import Records
 from planner.text import u_escaped
 
 
@@ -95,7 +96,7 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
-def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+def pieces(repo: Records, ask: ExportAsk) -> Iterator[str]:
     """The whole file `repo` holds as the JSON export, a document at a time (`json_pieces`);
     refused for a file import would refuse, or one that holds nothing yet."""
     repo.check_all()  # never hand out a file that import would refuse

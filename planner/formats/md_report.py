@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from statistics import mean
+from typing import Any
 
 from planner import report_words as voice
 from planner.chart import PainChart, PainWeek, StageMark
@@ -17,7 +18,7 @@ from planner.clock import midnight
 from planner.course import PsfsChange, psfs_change
 from planner.direction import SessionSigns, preference_of, signs
 from planner.formats import ExportAsk
-from planner.formats.shared import from_day, yes_no
+from planner.formats.shared import Records, from_day, yes_no
 from planner.gate import FULL_CONTEXTS, Gate, SafetyRecords, is_alarm, may_start, surgery_wait
 from planner.models import (
     CONDITION_LABELS,
@@ -210,7 +211,7 @@ class _SessionsSeen:
         self.note_count = 0
         self.legged = False
         #: By week: pain before and after, and how far down the leg (the pain trend).
-        self.weeks: dict[date, dict[str, list]] = {}
+        self.weeks: dict[date, dict[str, list[Any]]] = {}
         #: By week: the (day, slot) of each session done before today (adherence).
         self.done: dict[date, set[tuple[date, str]]] = {}
         for s in sessions:
@@ -633,13 +634,13 @@ def _timeline_section(catalog: Catalog, events: Sequence[StageEvent]) -> list[st
     return _table(["Date", "Event", "From → to", "Reason"], rows)
 
 
-def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list]]:
+def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, list[Any]]]:
     """By Monday week: the day's first check-ins (back "in", and "leg"), pain before and after
     sessions, and how far down the leg the symptoms reached: the pain table and the chart."""
     firsts = first_checkins_by_day(history.checkins)
-    by_week: dict[date, dict[str, list]] = {}
+    by_week: dict[date, dict[str, list[Any]]] = {}
 
-    def week_of(day: date) -> dict[str, list]:
+    def week_of(day: date) -> dict[str, list[Any]]:
         return by_week.setdefault(
             _week(day), {"in": [], "before": [], "after": [], "leg": [], "reach": []}
         )
@@ -661,7 +662,7 @@ def _pain_weeks(history: History, seen: _SessionsSeen) -> dict[date, dict[str, l
 
 
 def _pain_chart(
-    catalog: Catalog, history: History, by_week: dict[date, dict[str, list]]
+    catalog: Catalog, history: History, by_week: dict[date, dict[str, list[Any]]]
 ) -> PainChart:
     """What the chart draws: the pain table's check-in means (to its one decimal), each stage
     change on its Monday week, and the first check-in's back pain."""
@@ -683,7 +684,9 @@ def _pain_chart(
     return PainChart(weeks, marks, start)
 
 
-def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[str]:
+def _pain_section(
+    history: History, seen: _SessionsSeen, by_week: dict[date, dict[str, list[Any]]]
+) -> list[str]:
     """Weekly means of the day's first check-in and of pain before and after sessions; with
     leg symptoms, the leg's check-in mean and the furthest the symptoms reached (README, safety
     rules)."""
@@ -700,8 +703,8 @@ def _pain_section(history: History, seen: _SessionsSeen, by_week: dict) -> list[
         # A gap shows as a gap: one empty week as its row, a longer one as one line (a record
         # dated years away, by a wrong clock, must not make a table of ten thousand weeks).
         gap = 0 if previous is None else (week - previous).days // 7 - 1
-        if gap == 1:
-            row = [voice.day(previous + timedelta(days=7)), "–", "0", "–", "–", "0"]
+        if gap == 1:  # the empty week is the one before this
+            row = [voice.day(week - timedelta(days=7)), "–", "0", "–", "–", "0"]
             rows.append([*row[:2], "–", "–", *row[2:]] if legged else row)
         elif gap > 1:
             rows.append([f"{gap:,} weeks with no record"] + [""] * (len(head) - 1))
@@ -932,13 +935,17 @@ def _notes_section(history: History, seen: _SessionsSeen, count: int) -> list[st
     return lines[:-1] if lines else lines
 
 
-def pieces(repo, ask: ExportAsk) -> Iterator[str]:
+def pieces(repo: Records, ask: ExportAsk) -> Iterator[str]:
     """The report of what `repo` holds, whole (`report`)."""
     return iter([report(repo, ask.catalog, ask.now, ask.since, ask.chart_link)[0]])
 
 
 def report(
-    repo, catalog: Catalog, now: datetime, since: date | None, chart_link: str | None = None
+    repo: Records,
+    catalog: Catalog,
+    now: datetime,
+    since: date | None,
+    chart_link: str | None = None,
 ) -> tuple[str, PainChart]:
     """The Markdown report of what `repo` holds, whole, and what its pain chart draws
     (`planner.chart.pain_svg` makes the SVG): the sessions are read once, as they come. With
