@@ -164,10 +164,13 @@ def test_kill_9_never_loses_an_acknowledged_save(mode, data_path, clock, look):
         assert acknowledged <= set(sessions)
         assert len(sessions) == len(set(sessions))  # a record in two places is read once
         if mode == "archive":
-            assert repo.archive_years() == [2020, 2021, 2022, 2023, 2024]
+            # A year whose every move was killed before its archive was written is still in
+            # the file (on a loaded machine, a whole year's can be): the next opening moves it.
+            assert set(repo.archive_years()) <= {2020, 2021, 2022, 2023, 2024}
             from seeds import load_catalog
 
             repo.close_years(load_catalog().rules)  # what the app does as it opens
+            assert repo.archive_years() == [2020, 2021, 2022, 2023, 2024]
             assert not repo.storage.read()["sessions"]  # every move finished
             assert acknowledged <= {s.id for s in repo.sessions()}
     assert look.temp_files(data_path) == set()
