@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from planner.advice import Standing
+    from planner.models import Catalog
 
 
 def content_key(content: Content) -> Hashable:
@@ -34,3 +40,17 @@ class Line(Static):
         if key != self._key:
             self._key = key
             self.update(renderable)
+
+
+class StandingLine(Line):
+    """A line of a place drawn from the `Standing` its screen holds, with the catalog at hand
+    (Today's and Progress's lines)."""
+
+    #: Where the person stands now, bound to the screen's `standing`.
+    standing: var[Standing | None] = var(None)
+
+    def __init__(
+        self, catalog: Catalog, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.catalog = catalog

@@ -12,10 +12,10 @@ from textual.reactive import var
 
 from planner.advice import Advice, Standing
 from planner.course import PsfsChange
-from planner.models import Catalog, Plan
+from planner.models import Plan
 from planner.text import screen_safe
 from tui.text import literal
-from tui.widgets.line import Line
+from tui.widgets.line import Line, StandingLine
 
 KIND_WORDS = {
     "start": "start",
@@ -27,18 +27,9 @@ KIND_WORDS = {
 }
 
 
-class ProgressLine(Line):
+class ProgressLine(StandingLine):
     """A line of Progress: `draw` gives what it shows once there is a plan (None hides it);
     before that it is left as it is."""
-
-    #: Where the person stands now, bound to ProgressScreen.standing.
-    standing: var[Standing | None] = var(None)
-
-    def __init__(
-        self, catalog: Catalog, *, id: str | None = None, classes: str | None = None
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.catalog = catalog
 
     def watch_standing(self, standing: Standing | None) -> None:
         if standing is not None and standing.plan is not None and standing.advice is not None:

@@ -16,12 +16,12 @@ from textual.widgets import Button
 from planner.advice import Standing, left_open, next_slot, today_sessions
 from planner.course import reach_change
 from planner.learn import todays_card
-from planner.models import Catalog, Session, Slot
+from planner.models import Session, Slot
 from planner.plan import session_minutes
 from planner.report import short_change
 from planner.text import counted
 from tui.text import bullet_list, literal
-from tui.widgets.line import Line
+from tui.widgets.line import Line, StandingLine
 
 WELCOME = "Welcome. Let us set up your plan."
 MARKS = {"done": "✓", "partial": "◐", "skipped": "○"}
@@ -33,18 +33,9 @@ def planned(standing: Standing) -> bool:
     return standing.profile is not None and standing.plan is not None
 
 
-class TodayLine(Line):
+class TodayLine(StandingLine):
     """A line of Today: `draw` gives what it shows for a standing with a plan (None hides
     it); before there is a plan it is empty."""
-
-    #: Where the person stands now, bound to TodayScreen.standing.
-    standing: var[Standing | None] = var(None)
-
-    def __init__(
-        self, catalog: Catalog, *, id: str | None = None, classes: str | None = None
-    ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.catalog = catalog
 
     def watch_standing(self, standing: Standing | None) -> None:
         if standing is not None:
