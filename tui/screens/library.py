@@ -373,12 +373,13 @@ class LibraryScreen(MainScreen):
 
         found = self.matches()
         total = len(self.catalog.exercises)
-        count = f"{len(found)} of {total} exercises"
+        count = Content(f"{len(found)} of {total} exercises")
         if not found:
-            count += f" · {EMPTY}"
-        elif self.filters.active:
-            count += f" · {CLEAR}"
-        self.query_one("#count", Static).update(Content(count))
+            count += Content(f" · {EMPTY}")
+        elif self.filters.active:  # its key drawn as the filter bar draws the others
+            key, rest = CLEAR.split(" ", 1)
+            count += Content.assemble(" · ", (key, "bold reverse"), f" {rest}")
+        self.query_one("#count", Static).update(count)
 
         wide = self._wide if self._wide is not None else self.size.width >= 100
         head = self.query_one("#list-head", Static)
