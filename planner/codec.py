@@ -60,6 +60,13 @@ def _adapter(cls: type) -> Any:
     return TypeAdapter(cls)
 
 
+def prepare(cls: type) -> None:
+    """Build pydantic's checker for `cls` now (its first `validate` otherwise imports pydantic
+    and builds it: about a tenth of a second a person would wait for after their first save).
+    Touches only this module's cache, so it may run in a thread."""
+    _adapter(_hashable(cls))
+
+
 def validate(cls: type[M], data: Any) -> M:
     """`data` as a `cls`, checked field by field by pydantic; `Invalid` if it is not one."""
     from pydantic import ValidationError

@@ -7,7 +7,7 @@ from store.backups import Backup, list_backups, newest_backup
 from store.errors import DataFileError, FileLockedError, NewerSchemaError, StoreError
 from store.migrations import current_version
 from store.paths import default_data_path, resolve_data_path
-from store.repository import Repository, backup, restore, write_documents
+from store.repository import Repository, backup, prepare_to_write, restore, write_documents
 from store.schema import Meta
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "default_data_path",
     "list_backups",
     "newest_backup",
+    "prepare_to_write",
     "resolve_data_path",
     "restore",
     "write_documents",

@@ -220,6 +220,12 @@ class Archive:
                 raise self._refused(str(error)) from None
         return found
 
+    def sums_read(self, digest: str) -> bool:
+        """Have this rules' day sums been read (or found made by other rules)?"""
+        return ("sums", digest) in self._decoded or (
+            self._head is not None and self._head["rules"] != digest
+        )
+
     def walk_sums(self, digest: str) -> dict[date, WalkSum] | None:
         """The days the year had a walk, as the walking level reads them (its head's first
         line alone, a few KB), or None when other rules made them."""

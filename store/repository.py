@@ -20,13 +20,15 @@ import functools
 import hashlib
 import os
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from time import perf_counter
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast, overload
 
+from planner import codec
 from planner.clock import Clock, midnight
 from planner.codec import dump
 from planner.days import DaySum, WalkSum, day_sums, rules_digest
@@ -99,6 +101,9 @@ from store.storage import (
 )
 
 R = TypeVar("R", bound=Record)
+
+#: The tables a day's sums are made of (`planner.days.day_sums`).
+DAY_TABLES = ("sessions", "checkins", "walks")
 
 
 def app_version() -> str:
@@ -185,6 +190,12 @@ class _Table(Generic[R]):
             self._records = records[:]
         return records
 
+    def read_on_demand(self, moment: datetime | None) -> Sequence[R]:
+        """As `since`, each record read when it is first asked for (`OnDemand`)."""
+        ids = self._ordered()
+        start = 0 if moment is None else bisect_left(self._keys, (moment.isoformat(), -1))
+        return OnDemand(self, ids[start:])
+
     def newest(self) -> R | None:
         ids = self._ordered()
         return self.get(ids[-1]) if ids else None
@@ -215,6 +226,25 @@ class _Table(Generic[R]):
             if wanted(record):
                 return record
         return None
+
+    def read_ahead(self, deadline: float) -> bool:
+        """Read records not read yet, newest first, until `perf_counter()` passes `deadline`;
+        True once every one is. `since` then hands them out without reading: what a longer
+        window asks for was read while the person looked at a shorter one. A record that will
+        not read stops it (True): it is refused as ever when it is asked for."""
+        models = self._models
+        read = 0
+        for record_id in reversed(self._ordered()):
+            if record_id in models:
+                continue
+            if read % 16 == 0 and perf_counter() >= deadline:
+                return False
+            try:
+                self.get(record_id)
+            except StoreError:
+                return True  # refused as ever when it is asked for
+            read += 1
+        return True
 
     def validate_all(self) -> None:
         for record_id in self.documents:
@@ -310,6 +340,28 @@ class _Table(Generic[R]):
             return cast(R, validate_document(self.name, document, checked_before=checked_before))
         except Damage as problem:
             raise damaged(self._path, problem.reason) from None
+
+
+class OnDemand(Sequence[R]):
+    """Records in time order, each read when first asked for: a line that shows the latest few
+    of ten years of ratings reads those few. Taken at one moment: a later save is not in it."""
+
+    def __init__(self, table: _Table[R], ids: list[str]) -> None:
+        self._table = table
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        get = self._table.get
+        if isinstance(index, slice):
+            return [cast(R, get(i)) for i in self._ids[index]]
+        return cast(R, get(self._ids[index]))
 
 
 class Repository:
@@ -783,6 +835,10 @@ class Repository:
         """PSFS ratings made at or after `since` (every one by default), oldest first."""
         return self._table("psfs").since(_moment(since))
 
+    def psfs_on_demand(self, since: datetime | date | None = None) -> Sequence[PsfsRating]:
+        """As `psfs`, each rating read only when asked for (History's line shows the last few)."""
+        return self._table("psfs").read_on_demand(_moment(since))
+
     def latest_psfs(self) -> PsfsRating | None:
         """The most recent PSFS rating, or None if there has been none."""
         return _copy(self._table("psfs").newest())
@@ -933,6 +989,28 @@ class Repository:
         if since is not None:
             rows = {d: r for d, r in rows.items() if d >= since}
         return dict(sorted(rows.items()))
+
+    def read_ahead(self, rules: Rules, seconds: float) -> bool:
+        """Spend about `seconds` reading what `day_sums` of every day reads: the file's
+        sessions, check-ins and walks (newest first), then each closed year's stored sums
+        (newest first). True once all are read; given no time, it only says whether they are.
+        History calls it while the person reads a shorter window, so "All" does not wait on
+        years of records."""
+        deadline = perf_counter() + seconds
+        if not all(self._table(name).read_ahead(deadline) for name in DAY_TABLES):
+            return False
+        digest = rules_digest(rules)
+        for year in sorted(self._archives, reverse=True):
+            archive = self._archives[year]
+            if archive.sums_read(digest):
+                continue
+            if perf_counter() >= deadline:
+                return False
+            try:
+                archive.sums(digest)
+            except StoreError:
+                return True  # refused as ever when History asks for it
+        return True
 
     def walk_history(
         self, rules: Rules, since: date
@@ -1463,6 +1541,17 @@ def _checked_digest(path: Path, status: os.stat_result) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def prepare_to_write() -> None:
+    """Import and build now what a process's first save needs: pydantic's checker of every
+    kind of record and pydantic_core's JSON writer (about a tenth of a second, that the first
+    Enter of the day would otherwise wait for). Reads and writes no file and no repository's
+    state, so it may run in a thread while the app is idle."""
+    import pydantic_core  # noqa: F401  (store.layout writes with it)
+
+    for model in TABLE_MODELS.values():
+        codec.prepare(model)
 
 
 def validate_document_or_raise(name: str, document: Mapping[str, Any]) -> Record:

@@ -23,7 +23,7 @@ from planner.clock import Clock
 from planner.gate import Gate
 from planner.models import Catalog, CheckIn, Plan, Profile, Session
 from planner.text import screen_safe
-from store import Repository
+from store import Repository, prepare_to_write
 from tui import compat
 from tui.places import PLACE_NAMED, PLACES
 from tui.widgets.scrollbar import use_whole_cell_thumbs
@@ -198,6 +198,11 @@ class RehabApp(compat.CalmCrashes, App[int]):
         if modules:
             importlib.import_module(modules[0])
             self.call_later(self._import_places, modules[1:])
+        elif not self.repo.readonly:
+            # Then, in a thread (an import cannot be cut into turns), what the first save
+            # needs: pydantic's checkers. The day's first check-in then waits for its write
+            # alone, not for a tenth of a second of imports.
+            self.run_worker(prepare_to_write, thread=True, group="prepare", exit_on_error=False)
 
     def in_a_task(self) -> bool:
         """True while a session, a form or the first run has the screen: no wandering off."""

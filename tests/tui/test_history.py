@@ -481,3 +481,30 @@ async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_
                 assert ("sessions", 2024) in read  # opened once the table reached 2024
         screens[name] = drawn
     assert screens["archived"] == screens["kept"]
+
+
+async def test_history_reads_what_all_needs_while_a_shorter_window_is_read(
+    tmp_path, clock, demo_files, open_app, monkeypatch
+):
+    import shutil
+
+    import tui.screens.history as history
+
+    monkeypatch.setattr(history, "READ_AHEAD_EVERY", 1e-4)  # the next slice next turn
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_files(120, 7, clock), folder, ignore=shutil.ignore_patterns("*.lock"))
+    Repository.open(folder / "rehab.json", clock=clock).close()  # checked: opened lazily next
+    app = open_app(folder / "rehab.json")
+    async with app.run_test(size=SMALL) as pilot:
+        rules = app.catalog.rules
+        assert not app.repo.read_ahead(rules, 0)  # Today read the last weeks only
+        screen = await open_history(pilot)
+        assert screen.window != len(history.WINDOWS) - 1
+        for _ in range(500):
+            if app.repo.read_ahead(rules, 0):  # given no time: only says whether all is read
+                break
+            await pilot.pause()
+        assert app.repo.read_ahead(rules, 0)
+        screen.action_window(str(len(history.WINDOWS) - 1))
+        await pilot.pause()
+        assert screen.total == len(app.repo.sessions()) > 0

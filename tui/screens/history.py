@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -37,6 +37,10 @@ from tui.widgets.history import (
 
 DEFAULT_WINDOW = 1
 PAGE = 200  # rows added to the table at a time
+#: While the window shown is read, the file's older records are read a slice at a time: this
+#: long a slice, this often (a key pressed meanwhile waits for one slice at most).
+READ_AHEAD_SLICE = 0.004
+READ_AHEAD_EVERY = 0.02
 #: Cells the table needs besides the note: six columns, every column's padding, the scrollbar.
 TABLE_WITHOUT_NOTE = 11 + 7 + 12 + 5 + 5 + 7 + 7 * 2 + 2
 #: Below this many lines the pain chart is drawn short, so the sessions keep rows of their own.
@@ -108,6 +112,18 @@ class HistoryScreen(MainScreen):
     def total(self) -> int:
         """The window's sessions, those of closed years included."""
         return self.period.total if self.period is not None else 0
+
+    @on(events.Mount)
+    def _begin_reading_ahead(self) -> None:
+        # Runs before MainScreen.on_mount, which draws the window: reading begins after that.
+        self.call_after_refresh(self._read_ahead)
+
+    def _read_ahead(self) -> None:
+        """Read the records the longer windows need while the person reads this one, so "All"
+        draws from records already read (two years of them in the file at most; a closed
+        year's are its archive's day sums). Stops when all are read."""
+        if not self.app.repo.read_ahead(self.app.catalog.rules, READ_AHEAD_SLICE):
+            self.set_timer(READ_AHEAD_EVERY, self._read_ahead)
 
     def compose_body(self) -> ComposeResult:
         # The chart's module (and plotext) is imported when History is first opened.
@@ -183,7 +199,7 @@ class HistoryScreen(MainScreen):
             slots=len(profile.slots) if profile else 1,
             events=repo.stage_events(),
             alarms_ended=[s for s in repo.screenings() if s.after_emergency],
-            psfs=repo.psfs(since),
+            psfs=repo.psfs_on_demand(since),
             latest_psfs=repo.latest_psfs(),
             walk_goal=rules.walk_goal_minutes,
         )
