@@ -2,10 +2,12 @@
 
     python -m tests.bench.child start rehab FILE     start to first screen ready (rehab)
     python -m tests.bench.child start bare           the same for a bare Textual app
-    python -m tests.bench.child history-all FILE     History's "All" window drawn, from its key
+    python -m tests.bench.child history-all FILE [LOOK]   History's "All" window drawn, from its
+                                                     key, pressed LOOK seconds after the 90 days
     python -m tests.bench.child library-key FILE     one Library filter key, to the list redrawn
-    python -m tests.bench.child daily FILE           a check-in, a walk, a session's end, each
-                                                     from its key to Today showing it
+    python -m tests.bench.child daily FILE [LOOK]    a check-in, a walk, a session's end, each
+                                                     from its key to Today showing it; the first
+                                                     LOOK seconds after the first paint
     python -m tests.bench.child browse FILE          peak memory after visiting every place
     python -m tests.bench.child export FILE FORMAT   `rehab export`, to /dev/null: peak memory
     python -m tests.bench.child demo FILE DAYS       write a demo file (the bench stays small)
@@ -13,6 +15,10 @@
 
 Prints one JSON line: {"seconds": ..., "cpu": ..., "peak_kb": ...} (`daily` adds a figure per
 action). "cpu" is the process's CPU time from its own start, interpreter start-up included.
+
+LOOK (0 unless given) is how long a person looks at the screen before the key: rehab reads and
+prepares ahead while it is idle, so a key pressed at once and one pressed a second later can
+differ, and the bench says which it timed.
 
 Keys are timed from the moment the key event is sent until the first frame the app draws that
 shows the result (Frames below); the Pilot's own waits (at least 20 ms a key) are not counted.
@@ -167,8 +173,9 @@ def start(kind: str, path: Path | None) -> None:
     run(kind, path, ready)
 
 
-def history_all(path: Path) -> None:
-    """History open on its 90-day window, then f (the next window: All) until it is drawn."""
+def history_all(path: Path, look: float = 0.0) -> None:
+    """History open on its 90-day window, `look` seconds to read it, then f (the next window:
+    All) until it is drawn."""
 
     async def all_of_it(pilot) -> None:
         from tui.screens.history import WINDOWS
@@ -179,6 +186,7 @@ def history_all(path: Path) -> None:
         screen = pilot.app.screen
         screen.action_window(str(len(WINDOWS) - 2))
         await pilot.pause()
+        await asyncio.sleep(look)
         frames = Frames(pilot.app)
         took = await timed_key(frames, pilot.app, "f", lambda: screen.window == len(WINDOWS) - 1)
         report(took["seconds"], settled=took["settled"], key_cpu=took["cpu"])
@@ -219,10 +227,10 @@ async def fill(pilot, **fields: str) -> None:
     await pilot.pause()
 
 
-def daily(path: Path) -> None:
+def daily(path: Path, look: float = 0.0) -> None:
     """A person's day, each step timed from its key to Today showing the result: a check-in
-    (the day's first save, which also takes the daily backup), a walk, a session's end, and a
-    second check-in."""
+    (the day's first save, which also takes the daily backup) `look` seconds after the first
+    paint, a walk, a session's end, and a second check-in."""
     clock_ = Clock()
 
     async def day(pilot) -> None:
@@ -232,6 +240,7 @@ def daily(path: Path) -> None:
 
         app = pilot.app
         await pilot.pause()
+        await asyncio.sleep(look)
         frames = Frames(app)
         out: dict[str, dict] = {}
 
@@ -348,11 +357,11 @@ if __name__ == "__main__":
     if what == "start":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "history-all":
-        history_all(Path(sys.argv[2]))
+        history_all(Path(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
     elif what == "library-key":
         library_key(Path(sys.argv[2]))
     elif what == "daily":
-        daily(Path(sys.argv[2]))
+        daily(Path(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
     elif what == "browse":
         browse(Path(sys.argv[2]))
     elif what == "export":
