@@ -367,7 +367,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
         from tui.screens.base import MainScreen
 
         if isinstance(self.screen, MainScreen):
-            self.screen.refresh_view()
+            self.screen.data_changed()
 
     async def action_start_session(self) -> None:
         if self.in_a_task():

@@ -644,3 +644,29 @@ async def test_a_full_disk_keeps_the_doctors_clearance_being_entered(make_app, d
         assert app.screen is not form
         [kept] = app.repo.clearances()
         assert kept.sign == "cancer" and kept.note == "GP: fine"
+
+
+async def test_a_check_in_redraws_today_once_and_shows_it(make_app, clock):
+    """The form closes and Today resumes: one redraw after the save, not one for the save and
+    one for the resume."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        clock.advance(hours=3)
+        drawn: list[int] = []
+        redraw = today.refresh_view
+
+        def counted() -> None:
+            drawn.append(len(app.repo.checkins()))
+            redraw()
+
+        today.refresh_view = counted  # type: ignore[method-assign]
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("6", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert drawn == [2]  # once, after the save (the first run's pain was the first)
+        assert "6/10" in text_of(today, "#checkin")

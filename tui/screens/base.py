@@ -75,5 +75,11 @@ class MainScreen(RehabScreen[None]):
             # place never away were styled as they mounted, with the stylesheet as it is.
             event.refresh_styles = False
 
+    def data_changed(self) -> None:
+        """The records changed: redraw, unless a form over this place has just closed, when
+        the place is about to resume and redraws then (once a save, not twice)."""
+        if not self._away:
+            self.refresh_view()
+
     def refresh_view(self) -> None:
         """Read what is needed from the app and redraw. Called on mount and on every return."""

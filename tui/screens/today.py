@@ -177,7 +177,7 @@ class TodayScreen(MainScreen):
                 f"Your {session.slot} session was closed as it stood ({session.outcome}).",
                 markup=False,
             )
-            self.refresh_view()
+            self.data_changed()
 
     def action_bout(self) -> None:
         """One key: one bout of the first exercise with bouts left today."""
@@ -185,7 +185,7 @@ class TodayScreen(MainScreen):
         if self.app.said(result):
             count = result.value
             self.notify(f"{count.name}: {count.done} of {count.of} today.", markup=False)
-            self.refresh_view()
+            self.data_changed()
 
     @work
     async def action_walk(self) -> None:
@@ -204,7 +204,7 @@ class TodayScreen(MainScreen):
             return
         if standing.walk is None:
             if await ask_comfortable(self):
-                self.refresh_view()
+                self.data_changed()
             return
         now = app.now()
         day_pain = day_pain_before(standing.history.checkins, now)
@@ -221,7 +221,7 @@ class TodayScreen(MainScreen):
             if result.need != "disk":
                 return  # the rules said no (and why): nothing to try again
             kept = walk  # the disk refused: the same walk comes back, to try again
-        self.refresh_view()
+        self.data_changed()
         after = result.value
         if after is not None:
             self.notify(after.line() + ".", markup=False)
@@ -277,7 +277,7 @@ class TodayScreen(MainScreen):
             return
         start = result.value
         if start is None:  # rest today
-            self.refresh_view()
+            self.data_changed()
             return
         await app.push_screen(PlayerScreen(start.plan, start.slot, before, start.chosen))
 
@@ -291,6 +291,6 @@ class TodayScreen(MainScreen):
         gate = self.app.gate()
         if gate.why == "surgery":
             if await ask_go_ahead(self):
-                self.refresh_view()
+                self.data_changed()
             return
-        ask_clearance(self.app, gate, lambda gate: self.refresh_view())
+        ask_clearance(self.app, gate, lambda gate: self.data_changed())
