@@ -85,6 +85,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
         #: Every change to the records goes through here (door/): the screens only read `repo`.
         self.door = Door(repo, catalog, clock)
         self.data_path = data_path
+        self._prepared = False  # prepare_to_write has run (or is running)
         #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
         self.styled_count: int | None = None
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
@@ -198,11 +199,17 @@ class RehabApp(compat.CalmCrashes, App[int]):
         if modules:
             importlib.import_module(modules[0])
             self.call_later(self._import_places, modules[1:])
-        elif not self.repo.readonly:
-            # Then, in a thread (an import cannot be cut into turns), what the first save
-            # needs: pydantic's checkers. The day's first check-in then waits for its write
-            # alone, not for a tenth of a second of imports.
-            self.run_worker(prepare_to_write, thread=True, group="prepare", exit_on_error=False)
+
+    def prepare_to_write(self) -> None:
+        """Build what a first save needs (pydantic's checkers: a tenth of a second of imports)
+        once, in a thread (an import cannot be cut into turns of the event loop). Called when
+        a form, a session or a dialog opens (tui.screens.base): while the person reads and
+        types, so the Enter that saves waits for its write alone. A look around saves nothing
+        and loads none of it."""
+        if self._prepared or self.repo.readonly:
+            return
+        self._prepared = True
+        self.run_worker(prepare_to_write, thread=True, group="prepare", exit_on_error=False)
 
     def in_a_task(self) -> bool:
         """True while a session, a form or the first run has the screen: no wandering off."""

@@ -196,3 +196,48 @@ def test_the_charts_plotting_library_is_imported_when_history_opens_not_with_its
     assert found(places.split(), charts) == []
     assert screen == "HistoryScreen"
     assert set(found(opened.split(), charts)) >= set(charts)
+
+
+LOOK_THEN_FORM = """
+import sys
+from datetime import datetime
+
+from rehab.cli import parse
+from rehab.launch import opened
+from store import resolve_data_path
+
+args = parse(["--data", sys.argv[1]])
+seen = {}
+
+
+async def look_then_form(pilot):
+    await pilot.pause()
+    for key in "2456":  # a look around every place but Plan saves nothing
+        await pilot.press(key)
+        await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+    seen["looked"] = sorted(sys.modules)
+    await pilot.press("c")  # the check-in form: its Enter will save
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    seen["form"] = type(pilot.app.screen).__name__
+    seen["typing"] = sorted(sys.modules)
+    pilot.app.exit()
+
+
+now = datetime(2026, 11, 21, 12, 0)
+with opened(resolve_data_path(args.data), lambda: now) as app:
+    app.run(headless=True, size=(100, 30), auto_pilot=look_then_form)
+print(seen["form"])
+print(" ".join(seen["looked"]))
+print(" ".join(seen["typing"]))
+"""
+
+
+def test_what_a_save_needs_is_built_when_a_form_opens_not_for_a_look_around(checked_file):
+    form, looked, typing, *_ = loaded(LOOK_THEN_FORM, checked_file)
+    checkers = ("pydantic", "pydantic_core")
+    assert found(looked.split(), checkers) == []
+    assert form == "CheckInScreen"
+    assert set(found(typing.split(), checkers)) >= set(checkers)

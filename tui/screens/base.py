@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -32,12 +32,23 @@ class RehabScreen(Screen[R]):
         # would import the app here and check its type at every use).
         app = getters.app(RehabApp)
 
+    @on(events.Mount)
+    def _about_to_write(self) -> None:
+        # A screen over the places (a session, the first run, a re-screen) saves something.
+        if not isinstance(self, MainScreen):
+            self.app.prepare_to_write()
+
 
 class RehabModal(ModalScreen[R]):
     """A dialog of rehab's app."""
 
     if TYPE_CHECKING:
         app = getters.app(RehabApp)  # as in RehabScreen
+
+    @on(events.Mount)
+    def _about_to_write(self) -> None:
+        # Most dialogs save what they ask (a check-in, a walk, a pain, an answer).
+        self.app.prepare_to_write()
 
 
 class MainScreen(RehabScreen[None]):
