@@ -43,6 +43,7 @@ READS = {
     "walks",
     "stage_events",
     "psfs",
+    "psfs_on_demand",
     "latest_psfs",
     "check_all",
     "documents",
@@ -53,6 +54,7 @@ READS = {
     "day_sums",
     "walk_history",
     "sessions_of_year",
+    "read_ahead",  # decodes what a later read will ask for: writes nothing
 }
 WRITES = {
     name
