@@ -38,9 +38,10 @@ from tui.widgets.history import (
 DEFAULT_WINDOW = 1
 PAGE = 200  # rows added to the table at a time
 #: While the window shown is read, the file's older records are read a slice at a time: this
-#: long a slice, this often (a key pressed meanwhile waits for one slice at most).
-READ_AHEAD_SLICE = 0.004
-READ_AHEAD_EVERY = 0.02
+#: long a slice, this long between two (a key pressed meanwhile waits for one slice at most;
+#: two years of records at 30 years take about a fifth of a second this way).
+READ_AHEAD_SLICE = 0.008
+READ_AHEAD_EVERY = 0.004
 #: Cells the table needs besides the note: six columns, every column's padding, the scrollbar.
 TABLE_WITHOUT_NOTE = 11 + 7 + 12 + 5 + 5 + 7 + 7 * 2 + 2
 #: Below this many lines the pain chart is drawn short, so the sessions keep rows of their own.
