@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from datetime import date, datetime, timedelta
 
@@ -10,6 +11,14 @@ import pytest
 
 from planner.models import Condition, Equipment, Profile
 from seeds import load_catalog
+
+# pytest rewrites each test module's asserts on import and caches the result beside it in
+# __pycache__, but not where PYTHONDONTWRITEBYTECODE is set (as it is here and may be on CI): then
+# every worker rewrote every test module at every run, ~5 s of CPU each. Let this process write
+# bytecode (pytest's documented switch is this flag, read at each import); child processes the
+# tests start still get the variable from the environment, and `make test` compiles the
+# packages into the same __pycache__ folders anyway.
+sys.dont_write_bytecode = False
 
 
 def pytest_configure(config):
