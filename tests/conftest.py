@@ -116,3 +116,10 @@ class PipeReader:
     def join(self) -> bytes:
         self.thread.join(timeout=30)
         return bytes(self.got)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests marked slow run first (in the order collected, then the rest): `-n` hands each
+    worker a run of tests in this order and the idle ones take work from the busy, so a test of a
+    minute started last would leave the run waiting on one worker."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
