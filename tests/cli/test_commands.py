@@ -93,6 +93,7 @@ def test_status_names_each_failing_criterion_with_numbers(tmp_path, clock, catal
     assert "→ not yet" in out
 
 
+@pytest.mark.slow
 def test_status_imports_no_textual(demo_file):
     code = (
         "import sys; from rehab.cli import run; rc = run(['status', '--data', "
@@ -103,6 +104,7 @@ def test_status_imports_no_textual(demo_file):
     assert out.stdout.strip().endswith("False")
 
 
+@pytest.mark.slow
 def test_status_as_a_program_prints_all_of_it_before_exiting_at_once(demo_file, tmp_path):
     # `main` ends status with os._exit: what was printed must still arrive, errors included,
     # from buffered output as people get it (not unbuffered, as some CI sets).
@@ -206,6 +208,7 @@ def test_the_interface_refuses_a_damaged_or_newer_file_in_one_line(demo_file, tm
     assert demo_file.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(tmp_path):
     """`rehab library | head`, `rehab status | head` and an export written in pieces: exit 0,
     nothing on stderr."""

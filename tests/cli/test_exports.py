@@ -728,6 +728,7 @@ def test_help_explains_with_an_example(command, capsys):
         assert "json" in text and "--since" in text and "not for json" in text.lower()
 
 
+@pytest.mark.slow
 def test_export_and_the_pure_module_never_import_textual_or_tinydb(demo_file):
     code = (
         "import sys, io; from rehab.cli import run; "

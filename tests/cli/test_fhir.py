@@ -116,6 +116,7 @@ def fhir(path, *extra) -> dict:
     return valid_bundle(export(path, "fhir", "--tz", "Europe/Berlin", *extra))
 
 
+@pytest.mark.slow
 def test_the_demo_is_a_valid_bundle_with_every_kind_of_record(demo_file):
     bundle = fhir(demo_file)
     kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
@@ -136,6 +137,7 @@ def test_the_demo_is_a_valid_bundle_with_every_kind_of_record(demo_file):
     assert [len(o["component"]) for o in survey] == [len(r.items) for r in psfs]
 
 
+@pytest.mark.slow
 def test_the_patient_id_is_stable_and_the_same_export_is_the_same_bundle(demo_file):
     first, second = fhir(demo_file), fhir(demo_file)
     assert first == second
@@ -378,6 +380,7 @@ def test_observations_are_the_patients_own_and_conditions_unconfirmed(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_a_transaction_bundle_says_how_a_server_takes_each_entry(demo_file):
     """The same resources as the collection; the Patient created only if none has the file's
     identifier, every other resource put at its own id (sending it again updates)."""

@@ -122,6 +122,7 @@ def test_status_names_a_conflict_copy_and_merging_it_puts_it_away(two, clock):
     assert "A copy from another computer" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("through_a_link", [False, True])
 def test_a_merge_covers_the_closed_years_in_archives(tmp_path, through_a_link):
     """Both computers keep closed years in archives; the laptop's holds a late record of one

@@ -130,6 +130,7 @@ def walking_of(catalog, repo: Repository, today: date, *, archived: bool):
     return dataclasses.asdict(target)
 
 
+@pytest.mark.slow
 def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
     clock = FakeClock(END)
     path = tmp_path / "rehab.json"
@@ -163,6 +164,7 @@ def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
     assert archives.kept_copy(path, 2024).read_bytes() == archive.read_bytes()
 
 
+@pytest.mark.slow
 def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, archived):
     """What an archive stores is what `day_sums` makes of its own records, field by field."""
     path, clock = archived
@@ -181,6 +183,7 @@ def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, archived):
     assert mine and all(day.year == 2024 for day in mine)
 
 
+@pytest.mark.slow
 def test_a_move_cut_short_is_read_once_and_finished(tmp_path, catalog, history, monkeypatch):
     """A crash after the archive is written and before the file is: the records are in both
     places, read once; the next writer finishes the move."""
@@ -237,6 +240,7 @@ def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, his
         assert [b.id for b in repo.bouts()].count(late.id) == 1
 
 
+@pytest.mark.slow
 def test_time_passing_closes_the_next_year(tmp_path, catalog, archived):
     path, clock = archived
     with Repository.open(path, clock=clock) as repo:
@@ -248,6 +252,7 @@ def test_time_passing_closes_the_next_year(tmp_path, catalog, archived):
         assert ids(everything(repo)) == before
 
 
+@pytest.mark.slow
 def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived):
     path, clock = archived
     archive = archives.path_for(path, 2024)
@@ -271,6 +276,7 @@ def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived):
         repo.walk_history(catalog.rules, repo.profile().walk_since)
 
 
+@pytest.mark.slow
 def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived):
     path, clock = archived
     stricter = dataclasses.replace(catalog.rules, flare_pain_after_above=1)
@@ -286,6 +292,7 @@ def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived):
         assert repo.day_sums(stricter) == everyone
 
 
+@pytest.mark.slow
 def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(tmp_path, catalog, archived):
     path, clock = archived
     with Repository.open(path, clock=clock) as repo:
@@ -315,6 +322,7 @@ def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(tmp_path, c
 # through the archives equal those made from every record.
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
@@ -359,6 +367,7 @@ def test_archived_sums_equal_a_full_recomputation(
         assert walking_of(catalog, repo, now.date(), archived=True) == walking
 
 
+@pytest.mark.slow
 def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
     tmp_path, catalog, archived
 ):
@@ -381,6 +390,7 @@ def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
         assert str(archives.kept_copy(path, 2024)) in said
 
 
+@pytest.mark.slow
 def test_an_archive_of_an_older_schema_is_read_migrated_and_written_again(
     tmp_path, catalog, archived, monkeypatch
 ):

@@ -96,6 +96,7 @@ UNDER_UMASK_000 = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_every_folder_rehab_makes_is_0700_under_umask_000(tmp_path):
     home = tmp_path / "home"
     home.mkdir(mode=0o700)

@@ -70,6 +70,7 @@ def leftovers(path) -> list[str]:
     return [n for n in os.listdir(path.parent) if n.startswith(temp_prefix(path))]
 
 
+@pytest.mark.slow
 def test_a_killed_save_leaves_the_data_file_with_a_second_name(killed_mid_save):
     path, _ = killed_mid_save
     assert os.stat(path).st_nlink == 2

@@ -40,6 +40,8 @@ from store import Repository
 from store.storage import parse_tables
 from tests.conftest import FakeClock, make_profile
 
+pytestmark = pytest.mark.slow  # seconds: two computers' files written and merged
+
 CATALOG = load_catalog()
 START = datetime(2026, 11, 2, 8, 0)
 FULL_KEYS = [flag.id for flag in RED_FLAGS]

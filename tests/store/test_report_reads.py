@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from planner.formats.md_report import ReportData, report, report_with_chart
 from store import Repository
 from tests.store.test_archive import END, archived, history  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.slow  # seconds: a long history written and read
 
 
 def test_the_report_read_a_year_at_a_time_says_the_same_to_the_byte(

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import tui.compat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +38,7 @@ DAILY_PATH = [
 ]
 
 
+@pytest.mark.slow
 def test_the_daily_path_runs_on_stock_textual():
     """The first run, a session and its save, and the red-flag paths, with every speed-up
     off: what any Textual but the pinned one gets."""

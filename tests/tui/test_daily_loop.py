@@ -44,6 +44,7 @@ def listen(app) -> list[str]:
     return said
 
 
+@pytest.mark.slow
 async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -61,6 +62,7 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, d
         assert session.entries[0].done and session.outcome in ("partial", "done")
 
 
+@pytest.mark.slow
 async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -74,6 +76,7 @@ async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app
         assert session.completed and session.pain_after == 2 and session.new_symptoms is False
 
 
+@pytest.mark.slow
 async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -96,6 +99,7 @@ async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(mak
         assert app.plan() == before  # the tuned plan stays
 
 
+@pytest.mark.slow
 async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -122,6 +126,7 @@ async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_app, cl
         assert isinstance(app.screen, TodayScreen)
 
 
+@pytest.mark.slow
 async def test_help_over_the_player_pauses_the_timer(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -136,6 +141,7 @@ async def test_help_over_the_player_pauses_the_timer(make_app, clock):
         assert not player.run.running and player.run.paused
 
 
+@pytest.mark.slow
 async def test_nothing_done_is_not_called_done_and_says_so(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -160,6 +166,7 @@ async def test_nothing_done_is_not_called_done_and_says_so(make_app, data_file, 
         assert session.outcome == "skipped"
 
 
+@pytest.mark.slow
 async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -173,6 +180,7 @@ async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
         assert not any("Well done" in m for m in said)
 
 
+@pytest.mark.slow
 async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -192,6 +200,7 @@ async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app
         assert isinstance(app.screen, TodayScreen) and not isinstance(app.screen, PlayerScreen)
 
 
+@pytest.mark.slow
 async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock):
     from textual.widgets import OptionList
 
@@ -219,6 +228,7 @@ async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock
         assert search.value == "" and shown.option_count == total
 
 
+@pytest.mark.slow
 async def test_check_in_notes_can_be_read_in_history(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -249,6 +259,7 @@ def test_the_timer_reads_as_a_clock_from_one_minute():
     ]
 
 
+@pytest.mark.slow
 async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_app, clock):
     """Issue 13, item 15: the bar never filled: the phase ended a cell short of full."""
     from tui.screens.player import BAR_CELLS
@@ -272,6 +283,7 @@ async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_app, clock):
         assert text_of(player, "#timer").splitlines()[-1] == "█" * BAR_CELLS
 
 
+@pytest.mark.slow
 async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_app, clock):
     from tests.tui.conftest import LARGE
 
@@ -295,6 +307,7 @@ async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_a
         assert all(len(line) <= width for line in ladder) and len(ladder[1]) >= width - 1
 
 
+@pytest.mark.slow
 async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_app, clock):
     from textual.widgets import DataTable
 
@@ -322,6 +335,7 @@ def full_disk(app):
     return lambda: setattr(app.repo, "save", real)
 
 
+@pytest.mark.slow
 async def test_a_full_disk_keeps_the_walk_being_logged(make_app, data_file, clock):
     """The walk form closed before its save: a refused save lost the walk typed."""
     from tui.screens.walk import WalkScreen
@@ -355,6 +369,7 @@ async def test_a_full_disk_keeps_the_walk_being_logged(make_app, data_file, cloc
         assert [(w.minutes, w.pain_after) for w in repo.walks()] == [(12, 2)]
 
 
+@pytest.mark.slow
 async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file, clock):
     """Issue 14, item 8: a full disk crashed the app and lost the check-in."""
     app = make_app()
@@ -377,6 +392,7 @@ async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file,
         assert [(c.pain, c.note) for c in repo.checkins()][-1] == (6, "stiff")
 
 
+@pytest.mark.slow
 async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -422,6 +438,7 @@ def reopen_sessions(data_file, clock):
         return repo.sessions()
 
 
+@pytest.mark.slow
 async def test_a_session_is_on_disk_after_each_exercise_and_the_next_start_finishes_it(
     make_app, data_file, clock
 ):
@@ -448,6 +465,7 @@ async def test_a_session_is_on_disk_after_each_exercise_and_the_next_start_finis
     assert session.ended_at is not None and session.ended_at < clock() - timedelta(hours=1)
 
 
+@pytest.mark.slow
 async def test_x_closes_a_session_left_open_as_it_stands(make_app, data_file, clock):
     kept = await cut_off_after_one_exercise(make_app, data_file, clock)
     from tests.cli.test_commands import cli
@@ -471,6 +489,7 @@ async def test_x_closes_a_session_left_open_as_it_stands(make_app, data_file, cl
     assert session.ended_at == session.started_at + timedelta(seconds=max(60, worked))
 
 
+@pytest.mark.slow
 async def test_a_new_session_closes_the_one_left_open(make_app, data_file, clock):
     kept = await cut_off_after_one_exercise(make_app, data_file, clock)
     clock.advance(hours=1)
@@ -513,6 +532,7 @@ def stage_moved(app, before) -> bool:
     return app.plan().stage != before["stage"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "place, keys, reason, changed",
     [
@@ -554,6 +574,7 @@ async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
     assert data_file.read_bytes() == on_disk
 
 
+@pytest.mark.slow
 async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form(
     make_app, data_file, clock
 ):
@@ -591,6 +612,7 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
         assert len(repo.checkins()[-1].note) == NOTE_MAX
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("place", ["today", "progress", "plan"])
 async def test_a_redraw_reads_the_store_once(make_app, place):
     """Issue 15, item 2: a redraw of Today, Progress or Plan copied the active plan out of the
@@ -613,6 +635,7 @@ async def test_a_redraw_reads_the_store_once(make_app, place):
         assert sorted(reads) == ["active_plan", "profile", "recent_history", "safety_records"]
 
 
+@pytest.mark.slow
 async def test_a_full_disk_keeps_the_doctors_clearance_being_entered(make_app, data_file, clock):
     """The clearance form closed before its save: a refused write lost the date and the note.
     It now saves first, and stays with what was entered until the save is kept."""

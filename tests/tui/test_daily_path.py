@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static, TextArea
 
 from planner.runner import GET_READY_S
@@ -13,6 +14,10 @@ from tui.screens.modals import CheckInScreen, PainScreen, Problem
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
+
+pytestmark = (
+    pytest.mark.slow
+)  # seconds each: Pilot drives the app through the first run and sessions
 
 NASTY = "[ [/ [red]not red[/red] \x1b[31mESC\x1b[0m $x \\"
 

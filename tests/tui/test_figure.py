@@ -14,6 +14,8 @@ from tui.screens.library import LibraryScreen
 from tui.screens.player import PlayerScreen
 from tui.widgets.figure import FigureView
 
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
+
 
 def inked(lines: list[str]) -> bool:
     """Whether a drawing has any dot above its floor line."""

@@ -4,6 +4,7 @@ after a full refresh, with and without a theme change."""
 
 from __future__ import annotations
 
+import pytest
 from textual.color import Color
 
 from tests.tui.conftest import SMALL
@@ -27,6 +28,7 @@ def background(app) -> Color:
     return Color.parse(app.theme_variables["background"])
 
 
+@pytest.mark.slow
 async def test_today_after_the_first_run_is_fully_styled(make_app):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -35,6 +37,7 @@ async def test_today_after_the_first_run_is_fully_styled(make_app):
         await as_after_a_full_refresh(pilot)
 
 
+@pytest.mark.slow
 async def test_every_place_first_shown_is_fully_styled_and_so_is_today_on_return(make_demo_app):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:
@@ -45,6 +48,7 @@ async def test_every_place_first_shown_is_fully_styled_and_so_is_today_on_return
             assert app.current_mode == place.name
 
 
+@pytest.mark.slow
 async def test_a_place_first_shown_after_a_theme_change_wears_the_new_theme(make_demo_app):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:
@@ -59,6 +63,7 @@ async def test_a_place_first_shown_after_a_theme_change_wears_the_new_theme(make
         assert app.screen.styles.background == background(app)
 
 
+@pytest.mark.slow
 async def test_a_place_opened_while_a_theme_change_is_pending_wears_the_new_theme(make_demo_app):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:

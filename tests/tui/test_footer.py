@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
 from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 
@@ -22,6 +23,7 @@ def actions_that_apply(screen) -> list[str]:
     return [*dict.fromkeys(actions), "command_palette"]
 
 
+@pytest.mark.slow
 async def test_the_footer_follows_focus_and_filters_in_the_library(make_demo_app):
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
@@ -42,6 +44,7 @@ async def test_the_footer_follows_focus_and_filters_in_the_library(make_demo_app
         assert footer_actions(screen) == actions_that_apply(screen)
 
 
+@pytest.mark.slow
 async def test_footer_keys_end_as_textual_leaves_them_only_the_palette_key_compact(make_demo_app):
     app = make_demo_app(days=7)
     async with app.run_test(size=SMALL) as pilot:
@@ -62,6 +65,7 @@ async def test_history_footer_offers_details_once_its_sessions_are_listed(make_d
         assert not keys["open"].disabled
 
 
+@pytest.mark.slow
 async def test_a_place_is_first_painted_with_its_keys_and_they_are_built_once(
     make_demo_app, monkeypatch
 ):

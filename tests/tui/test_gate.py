@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Static
 
 from planner.models import Screening, Session
@@ -43,6 +44,7 @@ def set_up(path, clock, *records) -> None:
         )
 
 
+@pytest.mark.slow
 async def test_an_emergency_arriving_by_import_keeps_the_player_shut(open_app, tmp_path, clock):
     source, data = tmp_path / "theirs" / "rehab.json", tmp_path / "mine" / "rehab.json"
     emergency = Screening(
@@ -129,6 +131,7 @@ async def test_a_crash_between_the_session_and_its_screening_still_stops_session
         assert app.advice().recommend_move_on is False and app.advice().paused
 
 
+@pytest.mark.slow
 async def test_the_weekly_rescreen_overdue_comes_before_the_next_session(
     open_app, data_file, clock
 ):
@@ -150,6 +153,7 @@ async def test_the_weekly_rescreen_overdue_comes_before_the_next_session(
         assert "before you start" in str(app.screen.query_one(".dialog-title", Static).render())
 
 
+@pytest.mark.slow
 async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go_on(
     make_app, data_file, clock
 ):
@@ -202,6 +206,7 @@ async def test_a_doctors_clearance_of_a_sign_of_history_lets_an_honest_person_go
         assert kept.seen_on == (clock() - timedelta(days=10)).date()
 
 
+@pytest.mark.slow
 async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
     make_demo_app, clock
 ):
@@ -227,6 +232,7 @@ async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
         assert "Nothing gets harder now" in text_of(app.screen, "#suggestions")
 
 
+@pytest.mark.slow
 async def test_a_warning_sign_at_first_run_is_kept_and_met_again_at_the_next_start(
     make_app, data_file, clock
 ):
@@ -258,6 +264,7 @@ async def test_a_warning_sign_at_first_run_is_kept_and_met_again_at_the_next_sta
         assert app.screen.query_one("#conditions")  # on to "About your back"
 
 
+@pytest.mark.slow
 async def test_the_stop_screens_lists_wrap_under_their_words_not_under_the_bullet(make_app):
     """Issue 13, item 15: long warning signs wrapped back to the left edge at 80 columns."""
     app = make_app()

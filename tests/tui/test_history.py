@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from planner.models import CheckIn, ExerciseEntry, PsfsItem, PsfsRating, Session
@@ -37,6 +38,7 @@ def table(screen: HistoryScreen) -> DataTable:
     return screen.query_one(DataTable)
 
 
+@pytest.mark.slow
 async def test_the_window_filter_changes_the_rows_and_says_what_is_shown(make_demo_app, clock):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:
@@ -71,6 +73,7 @@ async def test_the_window_filter_changes_the_rows_and_says_what_is_shown(make_de
         assert flares and all(table(history).get_row_at(r)[5].plain == "⚑ flare" for r in flares)
 
 
+@pytest.mark.slow
 async def test_enter_opens_a_sessions_detail_and_escape_comes_back(make_demo_app):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:
@@ -95,6 +98,7 @@ async def test_enter_opens_a_sessions_detail_and_escape_comes_back(make_demo_app
         assert table(history).cursor_row == row  # back where you were
 
 
+@pytest.mark.slow
 async def test_a_note_full_of_markup_and_escapes_is_shown_literally(
     make_app, data_file, clock, catalog
 ):
@@ -158,6 +162,7 @@ async def rate(pilot, rows: list[tuple[str, str]]) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mean(
     make_app, data_file, clock
 ):
@@ -214,6 +219,7 @@ async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mea
         assert [i.score for i in rating.items] == [4, 6, 5, 7]
 
 
+@pytest.mark.slow
 async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -263,6 +269,7 @@ def test_psfs_keeps_names_exactly_as_typed_and_ignores_empty_rows():
         raise AssertionError("a score without an activity was accepted")
 
 
+@pytest.mark.slow
 async def test_all_of_a_long_history_comes_a_page_at_a_time(make_demo_app):
     app = make_demo_app(days=400)
     async with app.run_test(size=SMALL) as pilot:
@@ -323,6 +330,7 @@ def ten_years(data_file, clock, catalog) -> int:
     return 3650 * 2
 
 
+@pytest.mark.slow
 async def test_ten_years_stay_quick_asking_the_store_only_for_the_window(
     make_app, data_file, clock, catalog
 ):
@@ -370,6 +378,7 @@ def test_the_psfs_line_reads_the_window_and_falls_back_to_the_latest(data_file, 
         )
 
 
+@pytest.mark.slow
 async def test_the_chart_says_the_highest_and_latest_of_every_check_in_not_only_the_first(
     make_app, data_file, clock
 ):
@@ -400,6 +409,7 @@ async def test_a_scrollbar_thumb_is_whole_cells_never_glyphs_that_read_as_chart(
             assert set(drawn) <= {" ", "\n"}, (position, drawn)
 
 
+@pytest.mark.slow
 async def test_a_full_disk_keeps_the_psfs_form_filled_until_it_can_be_saved(
     make_app, data_file, clock, monkeypatch
 ):
@@ -428,6 +438,7 @@ async def test_a_full_disk_keeps_the_psfs_form_filled_until_it_can_be_saved(
         assert [i.score for i in repo.psfs()[0].items] == [4, 6, 5]
 
 
+@pytest.mark.slow
 async def test_all_reads_closed_years_as_day_sums_and_opens_their_sessions_when_reached(
     tmp_path, clock, catalog, open_app
 ):

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from planner.models import CheckIn
 from tests.tui.conftest import SMALL
 from tests.tui.flows import first_run
 from tui.screens.history import WINDOWS, HistoryScreen
+
+pytestmark = pytest.mark.slow  # seconds: Pilot drives the app
 
 
 async def test_history_draws_a_check_in_dated_tomorrow_in_every_window(make_app, clock):

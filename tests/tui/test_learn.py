@@ -3,11 +3,15 @@ card with its sources in Library's Learn list."""
 
 from __future__ import annotations
 
+import pytest
+
 from planner.learn import todays_card
 from tests.tui.conftest import SMALL
 from tests.tui.flows import first_run, plain, text_of
 from tui.screens.learn import LearnScreen
 from tui.screens.library import LibraryScreen
+
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 
 async def test_today_shows_the_card_for_the_first_days(make_app):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from planner.progression import flare_reasons, is_flare
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import answer_all, first_run, text_of, type_into
@@ -17,6 +19,8 @@ from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.pain_chart import LEG_MARKER, PainChart
+
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 
 async def rate(pilot, back: str, leg: str, reach: str) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from planner.models import Condition, Equipment, Kind
 from tests.tui.conftest import LARGE, SMALL
 from tests.tui.flows import text_of
 from tui.screens.library import CLEAR, EMPTY, PROJECT_DOSE, LibraryCommands, LibraryScreen
+
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 NASTY = "[ [/ [red]not red[/red] $x \\"
 

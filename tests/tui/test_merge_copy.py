@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from planner.models import CheckIn
 from store import Repository
 from tests.tui.conftest import SMALL
@@ -27,6 +29,7 @@ def conflict_copy(app, clock, pain: int):
     return copy
 
 
+@pytest.mark.slow
 async def test_today_offers_the_copy_enter_keeps_it_and_y_merges_it(make_demo_app, clock):
     app = make_demo_app()
     async with app.run_test(size=SMALL) as pilot:

@@ -70,6 +70,7 @@ def test_enter_moves_to_the_next_question_not_yet_answered():
     assert at == 0  # round to the first one left
 
 
+@pytest.mark.slow
 async def test_enter_and_space_never_change_a_warning_sign_answer_at_first_run(make_app):
     """Item 1: eleven `n`, then Enter on "Fever…" showed [YES]; Enter again, [ no]."""
     app = make_app()
@@ -89,6 +90,7 @@ async def test_enter_and_space_never_change_a_warning_sign_answer_at_first_run(m
         assert app.focused is app.screen.query_one("#next", Button)
 
 
+@pytest.mark.slow
 async def test_enter_and_space_never_change_the_after_session_answers(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -106,6 +108,7 @@ async def test_enter_and_space_never_change_the_after_session_answers(make_app, 
         assert app.focused is form.query_one("#difficulty", CheckList)
 
 
+@pytest.mark.slow
 async def test_keys_typed_ahead_across_a_screen_change_answer_nothing(make_app):
     """Item 1: `n` typed quickly after the welcome screen landed in the questions."""
     app = make_app()
@@ -126,6 +129,7 @@ async def test_keys_typed_ahead_across_a_screen_change_answer_nothing(make_app):
         assert marks(flags)[0] is False
 
 
+@pytest.mark.slow
 async def test_keys_typed_ahead_into_the_re_screen_answer_nothing(make_app):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -153,6 +157,7 @@ async def emergency_after_a_session(pilot, clock) -> None:
     assert pilot.app.gate().why == "emergency"
 
 
+@pytest.mark.slow
 async def test_a_restore_through_data_keeps_a_newer_emergency(make_app, data_file, clock):
     """Item 2, from the Data place: the morning's backup put back stops nothing less."""
     app = make_app()
@@ -180,6 +185,7 @@ async def test_a_restore_through_data_keeps_a_newer_emergency(make_app, data_fil
         assert kept == ["emergency"]
 
 
+@pytest.mark.slow
 async def test_esc_on_the_stop_screen_closes_it_and_stays_stopped(make_app, clock):
     """Item 3: Esc on GET MEDICAL HELP TODAY opened a blank questionnaire."""
     app = make_app()
@@ -196,6 +202,7 @@ async def test_esc_on_the_stop_screen_closes_it_and_stays_stopped(make_app, cloc
         assert app.gate().why == "emergency"
 
 
+@pytest.mark.slow
 async def test_an_all_clear_after_an_emergency_asks_why_and_enter_stays_stopped(
     make_app, data_file, clock
 ):
@@ -250,6 +257,7 @@ async def first_run_with_lumbago_at(pilot, pain: str) -> FirstRunScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_a_first_run_at_pain_nine_offers_calm_only(make_app):
     """Item 5: lumbago at pain 9 could choose `4 · Condition` with a reason."""
     app = make_app()
@@ -265,6 +273,7 @@ async def test_a_first_run_at_pain_nine_offers_calm_only(make_app):
         assert app.plan().stage == 1
 
 
+@pytest.mark.slow
 async def test_swap_offers_nothing_outside_the_acute_set(make_app):
     """Item 4: at pain 9 Plan `w` offered the seated tilt "(harder)" and knee to chest."""
     app = make_app()
@@ -283,6 +292,7 @@ async def test_swap_offers_nothing_outside_the_acute_set(make_app):
 # -- 6. a refusal is one line; an unexpected error is one calm line ------------------------------
 
 
+@pytest.mark.slow
 async def test_a_refusal_after_the_screen_was_drawn_is_a_calm_line(make_app, clock):
     """Item 6: `o` with the weekly check falling overdue behind the reason form crashed."""
     app = make_app()
@@ -303,6 +313,7 @@ async def test_a_refusal_after_the_screen_was_drawn_is_a_calm_line(make_app, clo
         assert app.plan().stage == 2
 
 
+@pytest.mark.slow
 async def test_an_unexpected_error_is_one_calm_line_and_a_private_log(make_app, data_file):
     app = make_app()
     secret = "my-private-note"
@@ -333,6 +344,7 @@ async def test_an_unexpected_error_is_one_calm_line_and_a_private_log(make_app, 
 # -- 7. ctrl+s saves every form ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_ctrl_s_saves_the_check_in_the_pain_and_the_walk_forms(make_app, data_file, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -381,6 +393,7 @@ def test_every_form_s_ctrl_s_is_in_its_footer():
     assert any(b.key == "ctrl+s" and b.show for b in AskScreen.BINDINGS)
 
 
+@pytest.mark.slow
 async def test_after_recent_spinal_surgery_today_waits_for_the_go_ahead_and_d_records_it(
     make_app, data_file, clock
 ):

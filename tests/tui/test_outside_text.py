@@ -8,12 +8,15 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Static
 
 from planner.models import PlanSource, Session
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import first_run
 from tests.tui.test_history import detail_text, open_history, table
+
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 #: What must never be drawn: C0 controls but newline, DEL, C1, the bidi and separator characters.
 RAW = re.compile(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import SMALL
 from tests.tui.flows import first_run
 from tui.app import screen_commands
+
+pytestmark = pytest.mark.slow  # seconds: Pilot drives the app
 
 
 async def test_each_place_offers_its_keys_as_commands(make_app, clock):

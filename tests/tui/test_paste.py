@@ -27,6 +27,7 @@ def drawn(widget, y: int = 0) -> str:
     return "".join(segment.text for segment in widget.render_line(y))
 
 
+@pytest.mark.slow
 async def test_a_note_pasted_at_the_end_of_a_session_is_kept_once_in_order(
     make_app, data_file, clock
 ):
@@ -55,6 +56,7 @@ async def test_a_note_pasted_at_the_end_of_a_session_is_kept_once_in_order(
 pinned_only = pytest.mark.skipif(not compat.SPEEDUPS, reason="stock Textual, as it comes")
 
 
+@pytest.mark.slow
 @pinned_only
 async def test_a_check_in_note_pasted_is_kept_and_drawn_with_pictures(make_app, data_file, clock):
     app = make_app()
@@ -122,6 +124,7 @@ def test_outside_a_paste_the_escape_key_and_keys_are_read_as_before():
 PASTED_PAIN = "4\x1b]0;x\x07"
 
 
+@pytest.mark.slow
 @pinned_only
 async def test_a_pain_number_pasted_with_an_escape_is_drawn_with_pictures_and_refused(
     make_app, data_file, clock

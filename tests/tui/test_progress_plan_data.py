@@ -57,6 +57,7 @@ async def go(pilot, key: str):
     return pilot.app.screen
 
 
+@pytest.mark.slow
 async def test_advancing_when_every_criterion_holds(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -78,6 +79,7 @@ async def test_advancing_when_every_criterion_holds(make_app, clock):
         assert "Stage 2 of 4 · Mobilize" in text_of(today, "#stage")  # Today follows at once
 
 
+@pytest.mark.slow
 async def test_advance_is_refused_and_the_failing_criterion_named(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -91,6 +93,7 @@ async def test_advance_is_refused_and_the_failing_criterion_named(make_app, cloc
         assert [e.kind for e in app.repo.stage_events()] == ["start"]
 
 
+@pytest.mark.slow
 async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -110,6 +113,7 @@ async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
         assert reason in text_of(app.screen, "#events")
 
 
+@pytest.mark.slow
 async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -127,6 +131,7 @@ async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock
         assert [e.kind for e in app.repo.stage_events()] == ["start", "step-back", "step-back"]
 
 
+@pytest.mark.slow
 async def test_dose_change_within_and_outside_bounds(make_app, clock, catalog):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -154,6 +159,7 @@ async def test_dose_change_within_and_outside_bounds(make_app, clock, catalog):
         assert str(table.get_row_at(0)[2]) == app.plan().prescriptions[0].dose.label()
 
 
+@pytest.mark.slow
 async def test_swap_for_a_neighbour_and_reset(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -173,6 +179,7 @@ async def test_swap_for_a_neighbour_and_reset(make_app, clock):
         assert [p.exercise_id for p in app.plan().prescriptions] == original
 
 
+@pytest.mark.slow
 async def test_data_screen_backs_up_and_restores(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -204,6 +211,7 @@ async def test_data_screen_counts_sessions_check_ins_and_stage_events(make_demo_
         ) in text_of(screen, "#file")
 
 
+@pytest.mark.slow
 async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -231,6 +239,7 @@ async def test_progress_and_plan_snapshots(make_demo_app, request, size):
         assert_snapshot(app, f"plan-{size[0]}x{size[1]}", request)
 
 
+@pytest.mark.slow
 async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -243,6 +252,7 @@ async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock)
         assert app.screen.query_one("#sets", Input).value == "99"
 
 
+@pytest.mark.slow
 async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -263,6 +273,7 @@ async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
         assert target.read_text().startswith("date,")
 
 
+@pytest.mark.slow
 async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app, clock, tmp_path):
     """As the command does: /dev/null or a pipe is written into, never replaced by a file."""
     import stat
@@ -286,6 +297,7 @@ async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app,
     assert reader.join().startswith(b"date,") and stat.S_ISFIFO(pipe.stat().st_mode)
 
 
+@pytest.mark.slow
 async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, tmp_path):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -311,6 +323,7 @@ async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, t
         assert '"resourceType": "Bundle"' in target.read_text()
 
 
+@pytest.mark.slow
 async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_app, clock):
     from dataclasses import replace
 
@@ -341,6 +354,7 @@ async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_
         assert app.repo.active_plan().id == "physio"
 
 
+@pytest.mark.slow
 async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_the_plan(
     make_app, clock
 ):
@@ -367,6 +381,7 @@ async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_th
         assert "Your leg" not in text_of(screen, "#suggestions")
 
 
+@pytest.mark.slow
 async def test_health_answers_change_on_plan_each_by_y_or_n_and_the_plan_follows(make_app):
     from planner.models import Position
     from tui.screens.plan import HealthScreen

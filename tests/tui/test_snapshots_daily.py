@@ -9,6 +9,8 @@ from tests.tui.flows import answer_all, first_run, press_next, type_into
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.player import EndSessionScreen, PlayerScreen
 
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app to each screen
+
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
 
 

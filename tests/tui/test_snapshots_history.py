@@ -40,6 +40,7 @@ async def test_history_session_detail(make_demo_app, request):
         assert_snapshot(app, name("history-detail", SMALL), request)
 
 
+@pytest.mark.slow
 async def test_history_psfs(make_demo_app, request):
     app = make_demo_app(days=60)
     async with app.run_test(size=SMALL) as pilot:

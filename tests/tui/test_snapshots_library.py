@@ -9,6 +9,8 @@ from tests.tui.conftest import LARGE, SMALL
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.library import LibraryScreen
 
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app to each screen
+
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.tui.conftest import LARGE
 from tests.tui.flows import first_run, text_of
 from tui.screens.progress import ProgressScreen
 from tui.widgets.walk_chart import WEEKS, WalkChart
+
+pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 
 async def test_the_bars_are_the_minutes_walked_each_week_against_the_weeks_aim(make_demo_app):

@@ -48,6 +48,7 @@ def pydantic_dump(model: object, **options: bool) -> object:
     return TypeAdapter(type(model)).dump_python(model, mode="json", **options)
 
 
+@pytest.mark.slow
 def test_the_demo_history_reads_back_the_same_on_both_paths():
     history = generate(CATALOG, 60, NOW, seed=3)
     records = history.records()
@@ -122,6 +123,7 @@ def _screenings(draw):
 st.register_type_strategy(Screening, _screenings())
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_random_records_round_trip_the_same_on_both_paths(data):

@@ -14,8 +14,12 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from tests.unit.door_machine import GUARDED, REACHED, Person
 
-#: Derandomized: the same sequences every run, so the fast suite is steady and the states it
-#: must reach are always reached. The slow run below explores new ones each time.
+#: Both walks take most of a minute (9,000 steps and more), so both are in the slow suite; the
+#: quick one keeps the door's own tests (tests/unit/test_door.py, test_one_door.py).
+pytestmark = pytest.mark.slow
+
+#: Derandomized: the same sequences every run, so the run is steady and the states it must
+#: reach are always reached. The longer run below explores new ones each time.
 FAST = settings(
     max_examples=150,
     stateful_step_count=60,

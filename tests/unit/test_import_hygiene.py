@@ -6,6 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # seconds each: fresh interpreters
+
 CODE = """
 import sys
 import planner, planner.models, planner.plan, planner.progression, planner.advice

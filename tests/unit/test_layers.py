@@ -15,6 +15,8 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("planner", "seeds", "store", "door", "tui", "rehab")
 
@@ -133,6 +135,7 @@ def offences(root: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_layer_imports_only_what_it_may_and_only_compat_names_private_parts():
     assert offences(ROOT) == []
 

@@ -143,6 +143,7 @@ def found(modules: list[str], names: tuple[str, ...]) -> list[str]:
     return [m for m in modules if any(m == n or m.startswith(n + ".") for n in names)]
 
 
+@pytest.mark.slow
 def test_the_app_imports_only_what_today_needs_before_its_first_paint(checked_file):
     screen, modules, *_ = loaded(APP, checked_file)
     assert screen == "TodayScreen"
@@ -188,6 +189,7 @@ print(" ".join(seen["opened"]))
 """
 
 
+@pytest.mark.slow
 def test_the_charts_plotting_library_is_imported_when_history_opens_not_with_its_module(
     checked_file,
 ):
