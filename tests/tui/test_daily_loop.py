@@ -45,10 +45,11 @@ def listen(app) -> list[str]:
 
 
 @pytest.mark.slow
-async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, data_file, clock):
-    app = make_app()
+async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(
+    make_onboarded_app, data_file, clock
+):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         player = await start_session(pilot)
         await pilot.press("space")  # first exercise: let it run to its end
         clock.advance(hours=1)
@@ -63,10 +64,11 @@ async def test_ctrl_q_in_the_middle_of_a_session_keeps_what_was_done(make_app, d
 
 
 @pytest.mark.slow
-async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app, data_file, clock):
-    app = make_app()
+async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(
+    make_onboarded_app, data_file, clock
+):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await start_session(pilot)
         await to_the_end_form(pilot, clock, "2")
         await pilot.press("ctrl+q")
@@ -77,10 +79,11 @@ async def test_ctrl_q_on_the_end_form_keeps_the_session_and_its_answers(make_app
 
 
 @pytest.mark.slow
-async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(make_app, clock):
-    app = make_app()
+async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(
+    make_onboarded_app, clock
+):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await app.switch_mode("plan")
         await pilot.pause()
         before = app.plan()
@@ -100,10 +103,9 @@ async def test_a_confirmation_shows_its_answers_and_enter_picks_the_safe_one(mak
 
 
 @pytest.mark.slow
-async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_app, clock):
-    app = make_app()
+async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, CheckInScreen)
@@ -127,10 +129,9 @@ async def test_esc_in_a_form_with_text_asks_before_throwing_it_away(make_app, cl
 
 
 @pytest.mark.slow
-async def test_help_over_the_player_pauses_the_timer(make_app, clock):
-    app = make_app()
+async def test_help_over_the_player_pauses_the_timer(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         player = await start_session(pilot)
         await pilot.press("space")
         await pilot.pause()
@@ -142,10 +143,9 @@ async def test_help_over_the_player_pauses_the_timer(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_nothing_done_is_not_called_done_and_says_so(make_app, data_file, clock):
-    app = make_app()
+async def test_nothing_done_is_not_called_done_and_says_so(make_onboarded_app, data_file, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         player = await start_session(pilot)
         for _ in player.run.items:
             await pilot.press("n")
@@ -167,10 +167,9 @@ async def test_nothing_done_is_not_called_done_and_says_so(make_app, data_file, 
 
 
 @pytest.mark.slow
-async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
-    app = make_app()
+async def test_a_flare_is_named_when_the_session_is_saved(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await start_session(pilot, pain="4")
         await to_the_end_form(pilot, clock, "7")
         said = listen(app)
@@ -181,10 +180,9 @@ async def test_a_flare_is_named_when_the_session_is_saved(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app, clock):
-    app = make_app()
+async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_onboarded_app, clock):
+    app = make_onboarded_app()  # pain 3 at first run: today's first check-in
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)  # pain 3 at first run: today's first check-in
         clock.advance(hours=3)
         app.repo.save(CheckIn(at=clock(), pain=5, note="after the bus"))
         app.refresh_views()
@@ -201,12 +199,11 @@ async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_app
 
 
 @pytest.mark.slow
-async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock):
+async def test_library_search_filters_by_name_alias_or_body_part(make_onboarded_app, clock):
     from textual.widgets import OptionList
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await app.switch_mode("library")
         await pilot.pause()
         shown = app.screen.query_one("#exercises", OptionList)
@@ -229,10 +226,9 @@ async def test_library_search_filters_by_name_alias_or_body_part(make_app, clock
 
 
 @pytest.mark.slow
-async def test_check_in_notes_can_be_read_in_history(make_app, clock):
-    app = make_app()
+async def test_check_in_notes_can_be_read_in_history(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         clock.advance(hours=2)
         app.repo.save(CheckIn(at=clock(), pain=5, note="after the bus [b]stiff[/b]"))
         await app.switch_mode("history")
@@ -260,13 +256,12 @@ def test_the_timer_reads_as_a_clock_from_one_minute():
 
 
 @pytest.mark.slow
-async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_app, clock):
+async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_onboarded_app, clock):
     """Issue 13, item 15: the bar never filled: the phase ended a cell short of full."""
     from tui.screens.player import BAR_CELLS
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         player = await start_session(pilot)
         await pilot.press("space")  # "get ready": 3 s
         player.tick()
@@ -284,12 +279,13 @@ async def test_the_phase_bar_is_full_by_the_phase_s_last_tick(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_app, clock):
+async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(
+    make_onboarded_app, clock
+):
     from tests.tui.conftest import LARGE
 
-    app = make_app()
+    app = make_onboarded_app(pain="1", episode="60")  # placed straight into stage 3
     async with app.run_test(size=LARGE) as pilot:
-        await first_run(pilot, pain="1", episode="60")  # placed straight into stage 3
         assert app.plan().stage == 3
         await app.switch_mode("progress")
         await pilot.pause()
@@ -308,12 +304,11 @@ async def test_stages_never_visited_are_not_ticked_and_aims_fit_the_width(make_a
 
 
 @pytest.mark.slow
-async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_app, clock):
+async def test_a_daily_backup_is_not_shown_as_made_at_midnight(make_onboarded_app, clock):
     from textual.widgets import DataTable
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         clock.advance(days=1)
         app.repo.save(CheckIn(at=clock(), pain=2))  # the day's first write: a daily copy
         await app.switch_mode("data")
@@ -336,13 +331,12 @@ def full_disk(app):
 
 
 @pytest.mark.slow
-async def test_a_full_disk_keeps_the_walk_being_logged(make_app, data_file, clock):
+async def test_a_full_disk_keeps_the_walk_being_logged(make_onboarded_app, data_file, clock):
     """The walk form closed before its save: a refused save lost the walk typed."""
     from tui.screens.walk import WalkScreen
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.press("w")
         await pilot.pause()
         await type_into(pilot, "#walk-minutes", "20")  # how long they walk comfortably
@@ -370,11 +364,10 @@ async def test_a_full_disk_keeps_the_walk_being_logged(make_app, data_file, cloc
 
 
 @pytest.mark.slow
-async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file, clock):
+async def test_a_full_disk_keeps_the_check_in_being_entered(make_onboarded_app, data_file, clock):
     """Issue 14, item 8: a full disk crashed the app and lost the check-in."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         said = listen(app)
         mend = full_disk(app)
         await pilot.press("c", "6", "tab", "s", "t", "i", "f", "f", "enter")
@@ -393,10 +386,9 @@ async def test_a_full_disk_keeps_the_check_in_being_entered(make_app, data_file,
 
 
 @pytest.mark.slow
-async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, clock):
-    app = make_app()
+async def test_a_full_disk_keeps_the_end_of_session_form(make_onboarded_app, data_file, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await start_session(pilot)
         form = await to_the_end_form(pilot, clock, "2")
         mend = full_disk(app)
@@ -414,12 +406,11 @@ async def test_a_full_disk_keeps_the_end_of_session_form(make_app, data_file, cl
 # -- a session kept on disk while it runs (issue 13, item 1: "better still") --------------------
 
 
-async def cut_off_after_one_exercise(make_app, data_file, clock) -> str:
+async def cut_off_after_one_exercise(make_onboarded_app, data_file, clock) -> str:
     """Run the first exercise to its end, then stop the app as a closed terminal would: no
     ctrl+q, no end form. Returns the id of the session on disk."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         player = await start_session(pilot, pain="4")
         assert not reopen_sessions(data_file, clock)  # nothing done yet: nothing kept
         await pilot.press("space")
@@ -440,9 +431,9 @@ def reopen_sessions(data_file, clock):
 
 @pytest.mark.slow
 async def test_a_session_is_on_disk_after_each_exercise_and_the_next_start_finishes_it(
-    make_app, data_file, clock
+    make_app, make_onboarded_app, data_file, clock
 ):
-    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+    kept = await cut_off_after_one_exercise(make_onboarded_app, data_file, clock)
     clock.advance(hours=2)
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -466,8 +457,10 @@ async def test_a_session_is_on_disk_after_each_exercise_and_the_next_start_finis
 
 
 @pytest.mark.slow
-async def test_x_closes_a_session_left_open_as_it_stands(make_app, data_file, clock):
-    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+async def test_x_closes_a_session_left_open_as_it_stands(
+    make_app, make_onboarded_app, data_file, clock
+):
+    kept = await cut_off_after_one_exercise(make_onboarded_app, data_file, clock)
     from tests.cli.test_commands import cli
 
     code, out, _ = cli("status", "--data", str(data_file), clock=clock)
@@ -490,8 +483,10 @@ async def test_x_closes_a_session_left_open_as_it_stands(make_app, data_file, cl
 
 
 @pytest.mark.slow
-async def test_a_new_session_closes_the_one_left_open(make_app, data_file, clock):
-    kept = await cut_off_after_one_exercise(make_app, data_file, clock)
+async def test_a_new_session_closes_the_one_left_open(
+    make_app, make_onboarded_app, data_file, clock
+):
+    kept = await cut_off_after_one_exercise(make_onboarded_app, data_file, clock)
     clock.advance(hours=1)
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -544,13 +539,12 @@ def stage_moved(app, before) -> bool:
     ids=["plan reset", "step back", "override", "backup now"],
 )
 async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
-    make_app, data_file, clock, monkeypatch, place, keys, reason, changed
+    make_onboarded_app, data_file, clock, monkeypatch, place, keys, reason, changed
 ):
     """Issue 14, item 8: only check-ins and the end form survived a full disk; a plan edit, a
     stage change or a backup raised and crashed the app."""
-    app = make_app()
+    app = make_onboarded_app()  # stage 2
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")  # stage 2
         plan = app.plan()
         app.repo.save_plan(replace(plan, prescriptions=plan.prescriptions[:-1]))  # tuned
         before = {
@@ -576,7 +570,7 @@ async def test_a_full_disk_never_crashes_a_change_and_changes_nothing(
 
 @pytest.mark.slow
 async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
     """Issue 14, item 10: a very long line made the store's scan slow; notes have a limit,
     20,000 characters."""
@@ -585,9 +579,8 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
 
     assert NOTE_MAX == 20_000  # the README says so
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.press("c")
         await pilot.pause()
         form = app.screen
@@ -614,12 +607,11 @@ async def test_a_note_past_the_limit_is_refused_in_one_line_and_kept_in_the_form
 
 @pytest.mark.slow
 @pytest.mark.parametrize("place", ["today", "progress", "plan"])
-async def test_a_redraw_reads_the_store_once(make_app, place):
+async def test_a_redraw_reads_the_store_once(make_onboarded_app, place):
     """Issue 15, item 2: a redraw of Today, Progress or Plan copied the active plan out of the
     store three times (once per question). It now reads one standing and draws from it."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         app.switch_mode(place)
         await pilot.pause()
         reads: list[str] = []

@@ -100,11 +100,10 @@ async def test_enter_opens_a_sessions_detail_and_escape_comes_back(make_demo_app
 
 @pytest.mark.slow
 async def test_a_note_full_of_markup_and_escapes_is_shown_literally(
-    make_app, data_file, clock, catalog
+    make_onboarded_app, data_file, clock, catalog
 ):
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         plan = app.plan()
         first = plan.prescriptions[0]
         name = catalog.exercise(first.exercise_id).name
@@ -164,11 +163,10 @@ async def rate(pilot, rows: list[tuple[str, str]]) -> None:
 
 @pytest.mark.slow
 async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mean(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         history = await open_history(pilot)
         assert "none yet — press p" in text_of(history, "#history-psfs")
         await pilot.press("p")
@@ -220,10 +218,9 @@ async def test_psfs_refuses_bad_input_with_one_line_then_saves_and_shows_the_mea
 
 
 @pytest.mark.slow
-async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_app, clock):
-    app = make_app()
+async def test_psfs_prefills_the_last_names_and_escape_keeps_nothing(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         previous = PsfsRating(
             at=clock() - timedelta(days=7),
             items=[
@@ -411,14 +408,13 @@ async def test_a_scrollbar_thumb_is_whole_cells_never_glyphs_that_read_as_chart(
 
 @pytest.mark.slow
 async def test_a_full_disk_keeps_the_psfs_form_filled_until_it_can_be_saved(
-    make_app, data_file, clock, monkeypatch
+    make_onboarded_app, data_file, clock, monkeypatch
 ):
     """Issue 14, item 8: the rating was saved after the form closed, so a full disk lost it."""
     from tests.tui.test_daily_loop import Disk, listen
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         history = await open_history(pilot)
         await pilot.press("p")
         await pilot.pause()

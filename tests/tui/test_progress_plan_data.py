@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 
 from planner.models import CheckIn, ExerciseEntry, Session
 from tests.tui.conftest import LARGE, SMALL
-from tests.tui.flows import first_run, text_of, type_into
+from tests.tui.flows import text_of, type_into
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.data import DataScreen
 from tui.screens.modals import ConfirmScreen, Problem, ReasonScreen
@@ -58,10 +58,9 @@ async def go(pilot, key: str):
 
 
 @pytest.mark.slow
-async def test_advancing_when_every_criterion_holds(make_app, clock):
-    app = make_app()
+async def test_advancing_when_every_criterion_holds(make_onboarded_app, clock):
+    app = make_onboarded_app(pain="6", episode="5")
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="6", episode="5")
         meet_stage_one(app, clock)
         screen = await go(pilot, "2")
         assert isinstance(screen, ProgressScreen)
@@ -80,10 +79,9 @@ async def test_advancing_when_every_criterion_holds(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_advance_is_refused_and_the_failing_criterion_named(make_app, clock):
-    app = make_app()
+async def test_advance_is_refused_and_the_failing_criterion_named(make_onboarded_app, clock):
+    app = make_onboarded_app(pain="6", episode="5")
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="6", episode="5")
         screen = await go(pilot, "2")
         criteria = text_of(screen, "#criteria")
         assert "✗ Days in this stage: 0 of 3 days" in criteria
@@ -94,10 +92,9 @@ async def test_advance_is_refused_and_the_failing_criterion_named(make_app, cloc
 
 
 @pytest.mark.slow
-async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
-    app = make_app()
+async def test_override_asks_for_a_reason_and_logs_it(make_onboarded_app, clock):
+    app = make_onboarded_app(pain="6", episode="5")
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="6", episode="5")
         await go(pilot, "2")
         assert isinstance(await go(pilot, "o"), ReasonScreen)
         await pilot.press("enter")  # empty: refused
@@ -114,10 +111,9 @@ async def test_override_asks_for_a_reason_and_logs_it(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock):
-    app = make_app()
+async def test_step_back_goes_down_one_stage_and_never_below_one(make_onboarded_app, clock):
+    app = make_onboarded_app()  # stage 2
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")  # stage 2
         await go(pilot, "2")
         await go(pilot, "b")
         await go(pilot, "y")
@@ -132,10 +128,9 @@ async def test_step_back_goes_down_one_stage_and_never_below_one(make_app, clock
 
 
 @pytest.mark.slow
-async def test_dose_change_within_and_outside_bounds(make_app, clock, catalog):
-    app = make_app()
+async def test_dose_change_within_and_outside_bounds(make_onboarded_app, clock, catalog):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         screen = await go(pilot, "3")
         assert isinstance(screen, PlanScreen)
         first = app.plan().prescriptions[0]
@@ -160,10 +155,9 @@ async def test_dose_change_within_and_outside_bounds(make_app, clock, catalog):
 
 
 @pytest.mark.slow
-async def test_swap_for_a_neighbour_and_reset(make_app, clock):
-    app = make_app()
+async def test_swap_for_a_neighbour_and_reset(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         await go(pilot, "3")
         original = [p.exercise_id for p in app.plan().prescriptions]
         swap = await go(pilot, "w")
@@ -180,10 +174,9 @@ async def test_swap_for_a_neighbour_and_reset(make_app, clock):
 
 
 @pytest.mark.slow
-async def test_data_screen_backs_up_and_restores(make_app, clock):
-    app = make_app()
+async def test_data_screen_backs_up_and_restores(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         screen = await go(pilot, "6")
         assert isinstance(screen, DataScreen)
         assert str(app.repo.path) in text_of(screen, "#file")
@@ -212,10 +205,9 @@ async def test_data_screen_counts_sessions_check_ins_and_stage_events(make_demo_
 
 
 @pytest.mark.slow
-async def test_places_cannot_be_left_in_the_middle_of_a_session(make_app, clock):
-    app = make_app()
+async def test_places_cannot_be_left_in_the_middle_of_a_session(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.press("s")
         await pilot.pause()
         await type_into(pilot, "Input", "3")
@@ -240,10 +232,9 @@ async def test_progress_and_plan_snapshots(make_demo_app, request, size):
 
 
 @pytest.mark.slow
-async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock):
-    app = make_app()
+async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         await go(pilot, "3")
         await go(pilot, "e")
         await type_into(pilot, "#sets", "99")
@@ -253,10 +244,9 @@ async def test_nothing_typed_is_lost_when_a_dose_field_is_wrong(make_app, clock)
 
 
 @pytest.mark.slow
-async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
-    app = make_app()
+async def test_data_screen_exports_a_private_file(make_onboarded_app, clock, tmp_path):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         await go(pilot, "6")
         dialog = await go(pilot, "e")
         dialog.query_one("#format").select("csv")
@@ -274,7 +264,9 @@ async def test_data_screen_exports_a_private_file(make_app, clock, tmp_path):
 
 
 @pytest.mark.slow
-async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app, clock, tmp_path):
+async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(
+    make_onboarded_app, clock, tmp_path
+):
     """As the command does: /dev/null or a pipe is written into, never replaced by a file."""
     import stat
 
@@ -282,9 +274,8 @@ async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app,
 
     pipe = tmp_path / "pipe"
     reader = PipeReader(pipe)
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         await go(pilot, "6")
         dialog = await go(pilot, "e")
         dialog.query_one("#format").select("csv")
@@ -298,10 +289,9 @@ async def test_data_screen_exports_into_a_named_pipe_and_leaves_it_one(make_app,
 
 
 @pytest.mark.slow
-async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, tmp_path):
-    app = make_app()
+async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_onboarded_app, clock, tmp_path):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         await go(pilot, "6")
         dialog = await go(pilot, "e")
         path = dialog.query_one("#path", Input)
@@ -324,14 +314,15 @@ async def test_data_screen_exports_a_fhir_bundle_named_as_one(make_app, clock, t
 
 
 @pytest.mark.slow
-async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_app, clock):
+async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(
+    make_onboarded_app, clock
+):
     from dataclasses import replace
 
     from planner.models import PlanSource
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         plan = app.repo.active_plan()
         doses = {p.exercise_id: p.dose for p in plan.prescriptions}
         source = PlanSource(
@@ -356,14 +347,13 @@ async def test_plan_says_a_physiotherapists_plan_is_theirs_with_their_note(make_
 
 @pytest.mark.slow
 async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_the_plan(
-    make_app, clock
+    make_onboarded_app, clock
 ):
     from planner.models import Direction
     from tests.unit.test_door import spreading_world
 
-    app = make_app()
+    app = make_onboarded_app(condition="sciatica", episode="120")
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, condition="sciatica", episode="120", pain="3")
         spreading_world(app.door, clock)
         screen = await go(pilot, "3")
         assert isinstance(screen, PlanScreen)
@@ -382,13 +372,14 @@ async def test_plan_suggests_the_direction_that_eases_the_leg_and_enter_keeps_th
 
 
 @pytest.mark.slow
-async def test_health_answers_change_on_plan_each_by_y_or_n_and_the_plan_follows(make_app):
+async def test_health_answers_change_on_plan_each_by_y_or_n_and_the_plan_follows(
+    make_onboarded_app,
+):
     from planner.models import Position
     from tui.screens.plan import HealthScreen
 
-    app = make_app()
+    app = make_onboarded_app(episode="5")
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="5")
         positions = {app.catalog.exercise(p.exercise_id).position for p in app.plan().prescriptions}
         assert Position.PRONE in positions
         screen = await go(pilot, "3")
