@@ -10,16 +10,14 @@ import pytest
 
 from planner.models import CheckIn
 from tests.tui.conftest import SMALL
-from tests.tui.flows import first_run
 from tui.screens.history import WINDOWS, HistoryScreen
 
 pytestmark = pytest.mark.slow  # seconds: Pilot drives the app
 
 
-async def test_history_draws_a_check_in_dated_tomorrow_in_every_window(make_app, clock):
-    app = make_app()
+async def test_history_draws_a_check_in_dated_tomorrow_in_every_window(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         app.repo.record_checkin(CheckIn(at=clock.now + timedelta(days=1, hours=1), pain=9))
         await pilot.press("4")
         await pilot.pause()

@@ -7,17 +7,16 @@ import pytest
 
 from planner.learn import todays_card
 from tests.tui.conftest import SMALL
-from tests.tui.flows import first_run, plain, text_of
+from tests.tui.flows import plain, text_of
 from tui.screens.learn import LearnScreen
 from tui.screens.library import LibraryScreen
 
 pytestmark = pytest.mark.slow  # seconds each: Pilot drives the app
 
 
-async def test_today_shows_the_card_for_the_first_days(make_app):
-    app = make_app()
+async def test_today_shows_the_card_for_the_first_days(make_onboarded_app):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.pause()
         expected = todays_card(app.catalog, app.standing())
         assert expected is not None and expected.moment == "first-days"

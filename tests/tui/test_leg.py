@@ -173,16 +173,17 @@ async def test_history_draws_a_leg_line_only_for_someone_with_leg_symptoms(make_
         assert LEG_MARKER not in "".join(chart.render().plain.splitlines()[:-2])  # no leg line
 
 
-async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, data_file, clock):
+async def test_leg_pain_reported_later_is_rated_apart_from_then_on(
+    make_onboarded_app, data_file, clock
+):
     """Someone who set up without sciatica or a disc herniation ticks "pain in a leg too" in a
     check-in: the leg is rated apart in that check-in and asked in every rating after it."""
     from textual.widgets import Checkbox
 
     from tui.screens.modals import CheckInScreen
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         assert not app.profile().leg_symptoms
         await pilot.press("c")
         await pilot.pause()
@@ -206,10 +207,11 @@ async def test_leg_pain_reported_later_is_rated_apart_from_then_on(make_app, dat
         assert repo.profile().leg_symptoms
 
 
-async def test_today_says_when_the_leg_symptoms_moved_since_the_day_before(make_app, clock):
-    app = make_app()
+async def test_today_says_when_the_leg_symptoms_moved_since_the_day_before(
+    make_onboarded_app, clock
+):
+    app = make_onboarded_app(condition="sciatica", leg="5", reach="3")  # below the knee
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, condition="sciatica", leg="5", reach="3")  # below the knee
         clock.advance(days=1)
         await pilot.press("c")
         await pilot.pause()
@@ -222,7 +224,7 @@ async def test_today_says_when_the_leg_symptoms_moved_since_the_day_before(make_
 
 
 async def test_bouts_through_the_day_are_logged_with_one_key_and_stop_with_the_gate(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
     """Issue 16, part 4: an exercise prescribed more often than there are sessions leaves the
     session and becomes bouts on Today ("Table lean 1 of 3 today"), one key each; no bout is
@@ -232,9 +234,8 @@ async def test_bouts_through_the_day_are_logged_with_one_key_and_stop_with_the_g
     from planner.models import Dose, Prescription, Screening
     from planner.safety import RED_FLAGS
 
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         plan = app.plan()
         lean = Prescription(exercise_id="table-lean", dose=Dose(hold_s=8, per_day=3))
         app.repo.save_plan(replace(plan, prescriptions=[*plan.prescriptions, lean]))

@@ -91,10 +91,9 @@ async def test_enter_and_space_never_change_a_warning_sign_answer_at_first_run(m
 
 
 @pytest.mark.slow
-async def test_enter_and_space_never_change_the_after_session_answers(make_app, clock):
-    app = make_app()
+async def test_enter_and_space_never_change_the_after_session_answers(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await start_session(pilot)
         await run_to_the_end(pilot, clock)
         form = app.screen
@@ -130,10 +129,9 @@ async def test_keys_typed_ahead_across_a_screen_change_answer_nothing(make_app):
 
 
 @pytest.mark.slow
-async def test_keys_typed_ahead_into_the_re_screen_answer_nothing(make_app):
-    app = make_app()
+async def test_keys_typed_ahead_into_the_re_screen_answer_nothing(make_onboarded_app):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         for key in ("r", "y", "y", "n"):
             app.post_message(events.Key(key, key))
         await pilot.pause()
@@ -158,11 +156,10 @@ async def emergency_after_a_session(pilot, clock) -> None:
 
 
 @pytest.mark.slow
-async def test_a_restore_through_data_keeps_a_newer_emergency(make_app, data_file, clock):
+async def test_a_restore_through_data_keeps_a_newer_emergency(make_onboarded_app, data_file, clock):
     """Item 2, from the Data place: the morning's backup put back stops nothing less."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         morning = app.door.backup().value
         clock.advance(hours=3)
         await emergency_after_a_session(pilot, clock)
@@ -186,11 +183,10 @@ async def test_a_restore_through_data_keeps_a_newer_emergency(make_app, data_fil
 
 
 @pytest.mark.slow
-async def test_esc_on_the_stop_screen_closes_it_and_stays_stopped(make_app, clock):
+async def test_esc_on_the_stop_screen_closes_it_and_stays_stopped(make_onboarded_app, clock):
     """Item 3: Esc on GET MEDICAL HELP TODAY opened a blank questionnaire."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await emergency_after_a_session(pilot, clock)
         await pilot.press("escape")
         await pilot.pause()
@@ -204,12 +200,11 @@ async def test_esc_on_the_stop_screen_closes_it_and_stays_stopped(make_app, cloc
 
 @pytest.mark.slow
 async def test_an_all_clear_after_an_emergency_asks_why_and_enter_stays_stopped(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
     """Item 3: answering all `n` a minute later reopened everything, and nothing said why."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await emergency_after_a_session(pilot, clock)
         clock.advance(minutes=1)
         await pilot.press("r")
@@ -293,11 +288,10 @@ async def test_swap_offers_nothing_outside_the_acute_set(make_app):
 
 
 @pytest.mark.slow
-async def test_a_refusal_after_the_screen_was_drawn_is_a_calm_line(make_app, clock):
+async def test_a_refusal_after_the_screen_was_drawn_is_a_calm_line(make_onboarded_app, clock):
     """Item 6: `o` with the weekly check falling overdue behind the reason form crashed."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3")
         clock.advance(days=7, hours=23)  # the check is still just in time
         await pilot.press("2")
         await pilot.pause()
@@ -345,10 +339,11 @@ async def test_an_unexpected_error_is_one_calm_line_and_a_private_log(make_app, 
 
 
 @pytest.mark.slow
-async def test_ctrl_s_saves_the_check_in_the_pain_and_the_walk_forms(make_app, data_file, clock):
-    app = make_app()
+async def test_ctrl_s_saves_the_check_in_the_pain_and_the_walk_forms(
+    make_onboarded_app, data_file, clock
+):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, CheckInScreen)

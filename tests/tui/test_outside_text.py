@@ -27,11 +27,10 @@ NOTE = "Felt \u202eyadot\u202c better\u2028then \u2066worse\u2069 \x1b]0;owned\x
 
 
 async def test_a_note_with_bidi_and_a_line_separator_shows_neutralised_in_history(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         plan = app.plan()
         start = clock() - timedelta(hours=1)
         app.repo.save_session(
@@ -59,11 +58,10 @@ async def test_a_note_with_bidi_and_a_line_separator_shows_neutralised_in_histor
 
 
 async def test_a_clinicians_name_and_note_show_neutralised_on_plan_and_in_its_question(
-    make_app, clock
+    make_onboarded_app, clock
 ):
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         plan = app.repo.active_plan()
         source = PlanSource(
             imported_at=clock(),

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.conftest import SMALL
-from tests.tui.flows import first_run
 from tui.app import screen_commands
 
 pytestmark = pytest.mark.slow  # seconds: Pilot drives the app
 
 
-async def test_each_place_offers_its_keys_as_commands(make_app, clock):
-    app = make_app()
+async def test_each_place_offers_its_keys_as_commands(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot, pain="3", episode="40")
         expected = {
             "2": {"Advance", "Advance anyway", "Step back"},
             "3": {"Dose", "Swap", "Take step", "Not now", "Reset"},

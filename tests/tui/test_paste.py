@@ -11,7 +11,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import SMALL, reopen
-from tests.tui.flows import answer_all, first_run, type_into
+from tests.tui.flows import answer_all, type_into
 from tests.tui.test_daily_path import run_to_the_end, start_session
 from tui import compat
 from tui.compat import PASTE_END, PASTE_START, WholePastes
@@ -29,11 +29,10 @@ def drawn(widget, y: int = 0) -> str:
 
 @pytest.mark.slow
 async def test_a_note_pasted_at_the_end_of_a_session_is_kept_once_in_order(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         await start_session(pilot)
         await run_to_the_end(pilot, clock)
         form = app.screen
@@ -58,10 +57,11 @@ pinned_only = pytest.mark.skipif(not compat.SPEEDUPS, reason="stock Textual, as 
 
 @pytest.mark.slow
 @pinned_only
-async def test_a_check_in_note_pasted_is_kept_and_drawn_with_pictures(make_app, data_file, clock):
-    app = make_app()
+async def test_a_check_in_note_pasted_is_kept_and_drawn_with_pictures(
+    make_onboarded_app, data_file, clock
+):
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         clock.advance(minutes=5)
         await pilot.press("c")
         await pilot.pause()
@@ -127,13 +127,12 @@ PASTED_PAIN = "4\x1b]0;x\x07"
 @pytest.mark.slow
 @pinned_only
 async def test_a_pain_number_pasted_with_an_escape_is_drawn_with_pictures_and_refused(
-    make_app, data_file, clock
+    make_onboarded_app, data_file, clock
 ):
     """A number field keeps the paste as it came, draws it safe, and its form's one line saying
     why it does not fit quotes it safe too; nothing is saved."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         clock.advance(minutes=5)
         checkins_before = len(app.repo.checkins())
         await pilot.press("c")

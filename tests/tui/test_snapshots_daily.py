@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.tui.conftest import LARGE, SMALL
-from tests.tui.flows import answer_all, first_run, press_next, type_into
+from tests.tui.flows import answer_all, press_next, type_into
 from tests.tui.snapshots import assert_snapshot
 from tui.screens.player import EndSessionScreen, PlayerScreen
 
@@ -56,10 +56,9 @@ async def _session(pilot, clock, pain="4"):
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_today_player_and_end_form(make_app, request, clock, size):
-    app = make_app()
+async def test_today_player_and_end_form(make_onboarded_app, request, clock, size):
+    app = make_onboarded_app(pain="6", episode="5")  # stage 1: holds and short moves
     async with app.run_test(size=size) as pilot:
-        await first_run(pilot, pain="6", episode="5")  # stage 1: holds and short moves
         assert_snapshot(app, name("today", size), request)
         player = await _session(pilot, clock)
         assert isinstance(player, PlayerScreen)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.tui.conftest import LARGE
-from tests.tui.flows import first_run, text_of
+from tests.tui.flows import text_of
 from tui.screens.progress import ProgressScreen
 from tui.widgets.walk_chart import WEEKS, WalkChart
 
@@ -43,10 +43,9 @@ async def test_the_bars_are_the_minutes_walked_each_week_against_the_weeks_aim(m
     assert f"{minutes} of {aim} min" in words
 
 
-async def test_progress_without_walking_set_up_shows_no_walking_chart(make_app, clock):
-    app = make_app()
+async def test_progress_without_walking_set_up_shows_no_walking_chart(make_onboarded_app, clock):
+    app = make_onboarded_app()
     async with app.run_test(size=LARGE) as pilot:
-        await first_run(pilot)
         await pilot.press("2")
         await pilot.pause()
         assert "Walking: not set up yet" in text_of(app.screen, "#walking")
