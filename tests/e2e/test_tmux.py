@@ -6,6 +6,7 @@ Nothing is installed here: the console script of the test environment is used as
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -19,17 +20,21 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REHAB = Path(sys.executable).with_name("rehab")
-SOCKET = f"rehab-e2e-{os.getpid()}"
+#: A tmux server of each test's own (this worker's process id and a count): one test's server,
+#: killed at its end, could still be going away under load when the next test on the same
+#: socket asked for a new session, and that request failed.
+SOCKETS = itertools.count()
 EXIT_MARK = "REHAB-EXIT:"
 
 
 class Terminal:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
+        self.socket = f"rehab-e2e-{os.getpid()}-{next(SOCKETS)}"
 
     def tmux(self, *args: str) -> str:
         out = subprocess.run(
-            ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=True
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
         )
         return out.stdout
 
@@ -84,7 +89,7 @@ class Terminal:
         )
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
