@@ -118,8 +118,32 @@ class PipeReader:
         return bytes(self.got)
 
 
+#: The longest tests, first of all (tens of seconds each: fresh interpreters walking the door
+#: machine, tmux, kill -9 loops, generated worlds, archives of years).
+LONGEST = (
+    "tests/unit/test_door_mutants.py",
+    "tests/unit/test_door_machine.py",
+    "tests/e2e/test_tmux.py",
+    "tests/store/test_kill9.py",
+    "tests/unit/test_properties.py",
+    "tests/store/test_archive.py",
+    "tests/tui/test_compat.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The tests marked slow run first (in the order collected, then the rest): `-n` hands each
-    worker a run of tests in this order and the idle ones take work from the busy, so a test of a
-    minute started last would leave the run waiting on one worker."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The longest tests first, then the rest marked slow, then the others (each in the order
+    collected); and with `-n`, dealt out in turn, so each worker's first run of tests starts
+    with its share of the longest. xdist hands each worker a contiguous run of this order and
+    idle workers take from the busy ones' ends: collected in place, the door machine and its
+    mutants all fell to one worker, or started last and kept the run waiting on it."""
+
+    def weight(item) -> tuple[int, int]:
+        path = item.nodeid.split("::")[0]
+        longest = LONGEST.index(path) if path in LONGEST else len(LONGEST)
+        return longest, item.get_closest_marker("slow") is None
+
+    items.sort(key=weight)
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers > 1:
+        items[:] = [item for turn in range(workers) for item in items[turn::workers]]
