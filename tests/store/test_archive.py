@@ -89,20 +89,27 @@ def exports_of(repo: Repository, catalog) -> dict[str, str]:
     return out
 
 
+def archived(tmp_path: Path, catalog, history) -> tuple[Path, FakeClock]:
+    """The history written and its closed years moved, as the app leaves it."""
+    clock = FakeClock(END)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    with Repository.open(path, clock=clock) as repo:
+        close_years(repo, catalog)
+    return path, clock
+
+
 @pytest.fixture(scope="module")
 def archived_once(tmp_path_factory, catalog, history) -> Path:
-    """The history written and its closed years moved, as the app leaves it: made once for the
-    module (seconds of writing and moving), copied for each test by `archived`."""
+    """`archived` of this module's history, made once for the module (seconds of writing and
+    moving), copied for each test by `archived_copy`."""
     folder = tmp_path_factory.mktemp("archived")
-    clock = FakeClock(END)
-    write(folder / "rehab.json", history.records(), clock)
-    with Repository.open(folder / "rehab.json", clock=clock) as repo:
-        close_years(repo, catalog)
+    archived(folder, catalog, history)
     return folder
 
 
 @pytest.fixture
-def archived(tmp_path, archived_once) -> tuple[Path, FakeClock]:
+def archived_copy(tmp_path, archived_once) -> tuple[Path, FakeClock]:
     """This test's own copy of `archived_once` in tmp_path (the file, its archive, the archive's
     kept copy; not the lock), and a clock at the moment it was written."""
     shutil.copytree(
@@ -165,9 +172,9 @@ def test_closed_years_move_out_and_read_the_same(tmp_path, catalog, history):
 
 
 @pytest.mark.slow
-def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, archived):
+def test_the_stored_sums_are_the_records_sums(tmp_path, catalog, archived_copy):
     """What an archive stores is what `day_sums` makes of its own records, field by field."""
-    path, clock = archived
+    path, clock = archived_copy
     stored = archives.Archive(path, 2024)
     tables = stored.tables()
     with Repository.open(path, clock=clock) as repo:
@@ -241,8 +248,8 @@ def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, his
 
 
 @pytest.mark.slow
-def test_time_passing_closes_the_next_year(tmp_path, catalog, archived):
-    path, clock = archived
+def test_time_passing_closes_the_next_year(tmp_path, catalog, archived_copy):
+    path, clock = archived_copy
     with Repository.open(path, clock=clock) as repo:
         before = ids(everything(repo))
     clock.now = datetime(2027, 1, 1, 0, 0)  # 2025 ended twelve months ago now
@@ -253,8 +260,8 @@ def test_time_passing_closes_the_next_year(tmp_path, catalog, archived):
 
 
 @pytest.mark.slow
-def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived):
-    path, clock = archived
+def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived_copy):
+    path, clock = archived_copy
     archive = archives.path_for(path, 2024)
     data = archive.read_bytes()
     at = data.index(b'"note"') if b'"note"' in data else data.index(b'"slot"')
@@ -277,8 +284,8 @@ def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived):
 
 
 @pytest.mark.slow
-def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived):
-    path, clock = archived
+def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived_copy):
+    path, clock = archived_copy
     stricter = dataclasses.replace(catalog.rules, flare_pain_after_above=1)
     with Repository.open(path, clock=clock) as repo:
         everyone = day_sums(repo.sessions(), repo.checkins(), repo.walks(), stricter)
@@ -293,8 +300,10 @@ def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived):
 
 
 @pytest.mark.slow
-def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(tmp_path, catalog, archived):
-    path, clock = archived
+def test_an_import_keeps_the_replaced_years_aside_and_splits_its_own(
+    tmp_path, catalog, archived_copy
+):
+    path, clock = archived_copy
     with Repository.open(path, clock=clock) as repo:
         text = exported(repo)
     incoming = json.loads(text)
@@ -369,7 +378,7 @@ def test_archived_sums_equal_a_full_recomputation(
 
 @pytest.mark.slow
 def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
-    tmp_path, catalog, archived
+    tmp_path, catalog, archived_copy
 ):
     """A bit flipped in an archive's head: `rehab` names the archive and its copy, and no
     screen opens (as for a damaged data file); `status` says the same."""
@@ -377,7 +386,7 @@ def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
 
     from rehab.cli import run
 
-    path, clock = archived
+    path, clock = archived_copy
     archive = archives.path_for(path, 2024)
     data = archive.read_bytes()
     at = data.index(b'"rules"')  # the walks' line, the first the walking level reads
@@ -392,7 +401,7 @@ def test_the_app_refuses_a_damaged_archive_in_one_line_before_any_screen(
 
 @pytest.mark.slow
 def test_an_archive_of_an_older_schema_is_read_migrated_and_written_again(
-    tmp_path, catalog, archived, monkeypatch
+    tmp_path, catalog, archived_copy, monkeypatch
 ):
     """A rehab with a new migration reads a closed year as it reads the file: migrated (here a
     made-up step that drops every session's note), and its next close_years writes it again in
@@ -402,7 +411,7 @@ def test_an_archive_of_an_older_schema_is_read_migrated_and_written_again(
     from rehab.cli import run
     from store import migrations
 
-    path, clock = archived
+    path, clock = archived_copy
     old = migrations.current_version()
     with Repository.open(path, clock=clock) as repo:
         assert any(s.note for s in repo.sessions_of_year(2024))

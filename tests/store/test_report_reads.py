@@ -9,7 +9,7 @@ import pytest
 
 from planner.formats.md_report import ReportData, report, report_with_chart
 from store import Repository
-from tests.store.test_archive import END, archived, archived_once, history  # noqa: F401 (fixtures)
+from tests.store.test_archive import END, archived_copy, archived_once, history  # noqa: F401
 
 pytestmark = pytest.mark.slow  # seconds: a long history written and read
 
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow  # seconds: a long history written and read
 def test_the_report_read_a_year_at_a_time_says_the_same_to_the_byte(
     tmp_path,
     catalog,
-    archived,  # noqa: F811
+    archived_copy,  # noqa: F811 (a fixture)
 ):
-    path, clock = archived
+    path, clock = archived_copy
     with Repository.read(path, clock=clock) as repo:
         assert repo.archive_years(), "the world this needs: closed years in archives"
         for since in (None, date(2024, 8, 1), END.date() - timedelta(days=20)):

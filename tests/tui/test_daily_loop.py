@@ -661,12 +661,12 @@ async def test_a_full_disk_keeps_the_doctors_clearance_being_entered(make_app, d
         assert kept.sign == "cancer" and kept.note == "GP: fine"
 
 
-async def test_a_check_in_redraws_today_once_and_shows_it(make_app, clock):
+@pytest.mark.slow
+async def test_a_check_in_redraws_today_once_and_shows_it(make_onboarded_app, clock):
     """The form closes and Today resumes: one redraw after the save, not one for the save and
     one for the resume."""
-    app = make_app()
+    app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await first_run(pilot)
         today = app.screen
         assert isinstance(today, TodayScreen)
         clock.advance(hours=3)
