@@ -15,14 +15,15 @@ a backup) and on every record before it is written. Checks that span fields live
 
 # Annotations stay real objects (no `from __future__ import annotations`): pydantic and
 # `planner.codec` would otherwise evaluate every field's annotation from a string.
+import copy
 import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import Field, dataclass, field, fields
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date, datetime, time, timedelta
+from enum import Enum, StrEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 
 class Limit:
@@ -189,6 +190,35 @@ class Model:
         return read(self) == read(other)
 
     __hash__ = None  # type: ignore[assignment]  # records change: no hash, as dataclasses do
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """A copy with lists, dicts and models of its own, sharing only what cannot change
+        (text, numbers, dates, enums): what `copy.deepcopy` makes, without its bookkeeping
+        for every object (the store hands out a copy of the plan, tens of models, at every
+        redraw). Built field by field, as `dataclasses.replace` would not: no `__init__`
+        checks run again on values that passed them."""
+        new = object.__new__(type(self))
+        for name in field_names(type(self)):
+            object.__setattr__(new, name, _fresh(getattr(self, name), memo))
+        return new
+
+
+#: Values no one can change: a copy shares them.
+_IMMUTABLE = (str, int, float, type(None), date, time, timedelta, Enum)
+
+
+def _fresh(value: Any, memo: dict[int, Any]) -> Any:
+    """`value` as `Model.__deepcopy__` copies it."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    kind = type(value)
+    if kind is list:
+        return [_fresh(item, memo) for item in value]
+    if kind is tuple:
+        return tuple(_fresh(item, memo) for item in value)
+    if kind is dict:
+        return {key: _fresh(item, memo) for key, item in value.items()}
+    return copy.deepcopy(value, memo)  # a model (its own __deepcopy__), or anything else
 
 
 class Frozen(Model):
