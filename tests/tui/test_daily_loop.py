@@ -685,3 +685,30 @@ async def test_a_check_in_redraws_today_once_and_shows_it(make_onboarded_app, cl
         assert isinstance(app.screen, TodayScreen)
         assert drawn == [2]  # once, after the save (the first run's pain was the first)
         assert "6/10" in text_of(today, "#checkin")
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers them typed fast or pasted: all read before any is handled."""
+    from textual import events
+
+    for key in keys:
+        char = "\t" if key == "tab" else key if len(key) == 1 else None
+        app.post_message(events.Key(key, char))
+
+
+@pytest.mark.slow
+async def test_fields_typed_fast_with_tab_between_land_each_in_its_own_field(
+    make_onboarded_app, clock
+):
+    app = make_onboarded_app(condition="sciatica")
+    async with app.run_test(size=SMALL) as pilot:
+        clock.advance(hours=3)
+        await pilot.press("c")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInScreen)
+        # Back to the leg with shift+tab: its text is selected as it is focused, so 3 replaces 0.
+        burst(app, "1", "tab", "0", "tab", "2", "shift+tab", "3")
+        await pilot.pause()
+        values = [form.query_one(f"#{name}", Input).value for name in ("pain", "leg", "reach")]
+        assert values == ["1", "3", "2"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header
 
@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 
 #: What a screen or dialog hands back when dismissed.
 R = TypeVar("R")
+
+
+#: Tab and shift+tab move between a form's fields when the key is read, not once it has been
+#: passed on: typed fast or pasted, "1 Tab 0" would otherwise put both digits in the first
+#: field (Textual hands each key to the field focused when it arrives, and a Tab passed on
+#: moves the focus only after the keys behind it were handed to the old field).
+FIELD_KEYS: list[BindingType] = [
+    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
 
 
 class RehabScreen(Screen[R]):
@@ -41,6 +51,8 @@ class RehabScreen(Screen[R]):
 
 class RehabModal(ModalScreen[R]):
     """A dialog of rehab's app."""
+
+    BINDINGS = [*FIELD_KEYS]
 
     if TYPE_CHECKING:
         app = getters.app(RehabApp)  # as in RehabScreen

@@ -33,7 +33,7 @@ from planner.models import (
 )
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_episode_start, parse_pain, parse_whole
-from tui.screens.base import RehabScreen
+from tui.screens.base import FIELD_KEYS, RehabScreen
 from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
@@ -86,6 +86,7 @@ class FirstRunScreen(RehabScreen):
         # Not a priority key: it waits its turn behind the keys typed before it.
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self) -> None:
@@ -400,7 +401,11 @@ class FirstRunScreen(RehabScreen):
 class RescreenScreen(RehabScreen):
     """The red-flag questions again: weekly, or to lift a pause once a doctor has seen you."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+        *FIELD_KEYS,
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -30,7 +30,7 @@ from planner.safety import SESSION_CHECKS
 from planner.text import counted
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
-from tui.screens.base import RehabScreen
+from tui.screens.base import FIELD_KEYS, RehabScreen
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -389,7 +389,10 @@ class EndSessionScreen(RehabScreen):
     """Pain now, easy/ok/hard, the symptoms question, a note. Then saved."""
 
     # Not a priority key: a save sees every key typed before it.
-    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="save the end-of-session form")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="save the end-of-session form"),
+        *FIELD_KEYS,
+    ]
 
     def __init__(
         self,
