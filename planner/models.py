@@ -203,22 +203,27 @@ class Model:
         return new
 
 
-#: Values no one can change: a copy shares them.
-_IMMUTABLE = (str, int, float, type(None), date, time, timedelta, Enum)
+#: The kinds of value no one can change: a copy shares them (enum classes join as met).
+_SHARED: set[type] = {str, int, float, bool, type(None), date, datetime, time, timedelta}
 
 
 def _fresh(value: Any, memo: dict[int, Any]) -> Any:
     """`value` as `Model.__deepcopy__` copies it."""
-    if isinstance(value, _IMMUTABLE):
-        return value
     kind = type(value)
+    if kind in _SHARED:
+        return value
     if kind is list:
         return [_fresh(item, memo) for item in value]
+    if isinstance(value, Model):
+        return value.__deepcopy__(memo)
     if kind is tuple:
         return tuple(_fresh(item, memo) for item in value)
     if kind is dict:
         return {key: _fresh(item, memo) for key, item in value.items()}
-    return copy.deepcopy(value, memo)  # a model (its own __deepcopy__), or anything else
+    if isinstance(value, Enum):
+        _SHARED.add(kind)
+        return value
+    return copy.deepcopy(value, memo)
 
 
 class Frozen(Model):
