@@ -155,19 +155,33 @@ def test_status_imports_no_textual_and_nothing_it_does_not_print(checked_file):
     assert found(modules.split(), NOT_AT_START + NOT_BEFORE_TODAY + NOT_IN_STATUS) == []
 
 
-PLACES_THEN_HISTORY = """
-import sys
-from datetime import datetime
+def run_app(steps: str, *shown: str) -> str:
+    """A script that runs the app on the file named by its argument, `steps` (which define
+    `async def steps(pilot)`, noting what they see in `seen`) as its pilot, then prints each
+    of `shown`, a line each (a list of module names joined by spaces)."""
+    head = (
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from rehab.cli import parse\n"
+        "from rehab.launch import opened\n"
+        "from store import resolve_data_path\n"
+        'args = parse(["--data", sys.argv[1]])\n'
+        "seen = {}\n"
+    )
+    tail = (
+        "now = datetime(2026, 11, 21, 12, 0)\n"
+        "with opened(resolve_data_path(args.data), lambda: now) as app:\n"
+        "    app.run(headless=True, size=(100, 30), auto_pilot=steps)\n"
+        f"for name in {shown!r}:\n"
+        "    value = seen[name]\n"
+        '    print(value if isinstance(value, str) else " ".join(value))\n'
+    )
+    return head + steps + tail
 
-from rehab.cli import parse
-from rehab.launch import opened
-from store import resolve_data_path
 
-args = parse(["--data", sys.argv[1]])
-seen = {}
-
-
-async def places_then_history(pilot):
+PLACES_THEN_HISTORY = run_app(
+    """
+async def steps(pilot):
     await pilot.pause()
     # Every place's module imported, as RehabApp does once Today is up: still no chart.
     for module in ("tui.screens.history", "tui.screens.progress"):
@@ -178,15 +192,11 @@ async def places_then_history(pilot):
     seen["history"] = type(pilot.app.screen).__name__
     seen["opened"] = sorted(sys.modules)
     pilot.app.exit()
-
-
-now = datetime(2026, 11, 21, 12, 0)
-with opened(resolve_data_path(args.data), lambda: now) as app:
-    app.run(headless=True, size=(100, 30), auto_pilot=places_then_history)
-print(seen["history"])
-print(" ".join(seen["places"]))
-print(" ".join(seen["opened"]))
-"""
+""",
+    "history",
+    "places",
+    "opened",
+)
 
 
 @pytest.mark.slow
@@ -200,19 +210,9 @@ def test_the_charts_plotting_library_is_imported_when_history_opens_not_with_its
     assert set(found(opened.split(), charts)) >= set(charts)
 
 
-LOOK_THEN_FORM = """
-import sys
-from datetime import datetime
-
-from rehab.cli import parse
-from rehab.launch import opened
-from store import resolve_data_path
-
-args = parse(["--data", sys.argv[1]])
-seen = {}
-
-
-async def look_then_form(pilot):
+LOOK_THEN_FORM = run_app(
+    """
+async def steps(pilot):
     await pilot.pause()
     for key in "2456":  # a look around every place but Plan saves nothing
         await pilot.press(key)
@@ -226,17 +226,14 @@ async def look_then_form(pilot):
     seen["form"] = type(pilot.app.screen).__name__
     seen["typing"] = sorted(sys.modules)
     pilot.app.exit()
+""",
+    "form",
+    "looked",
+    "typing",
+)
 
 
-now = datetime(2026, 11, 21, 12, 0)
-with opened(resolve_data_path(args.data), lambda: now) as app:
-    app.run(headless=True, size=(100, 30), auto_pilot=look_then_form)
-print(seen["form"])
-print(" ".join(seen["looked"]))
-print(" ".join(seen["typing"]))
-"""
-
-
+@pytest.mark.slow
 def test_what_a_save_needs_is_built_when_a_form_opens_not_for_a_look_around(checked_file):
     form, looked, typing, *_ = loaded(LOOK_THEN_FORM, checked_file)
     checkers = ("pydantic", "pydantic_core")
