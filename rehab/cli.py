@@ -134,44 +134,60 @@ def export_arguments(parser: argparse.ArgumentParser) -> None:
         help="file to write (created 0600; replaced if it exists); "
         "default or -: print to the terminal",
     )
+    from planner.formats import EXPORT_FORMATS
+
+    # Which formats an option applies to is said from their table, never by name here.
+    since = [f.name for f in EXPORT_FORMATS if not f.whole]
     parser.add_argument(
         "--since",
         metavar="DATE",
-        help="csv, md and fhir only: sessions, check-ins and events from DATE "
-        "(YYYY-MM-DD) on. Not for json, which is always the whole file so "
-        "it can be imported, nor ics, always the next 28 days",
+        help=f"{listed(since)} only: sessions, check-ins and events from DATE (YYYY-MM-DD) on"
+        + "".join(f". Not for {f.name}: {f.whole}" for f in EXPORT_FORMATS if f.whole),
     )
     parser.add_argument(
         "--table",
         choices=("sessions", "checkins", "walks", "psfs"),
-        help="csv only: one row per exercise done (sessions, the default), per daily "
-        "check-in, per walk, or per activity of a PSFS rating",
+        help=f"{taking('table')} only: one row per exercise done (sessions, the default), per "
+        "daily check-in, per walk, or per activity of a PSFS rating",
     )
     parser.add_argument(
         "--excel",
         action="store_true",
-        help="csv only: start with the byte-order mark Excel on Windows needs to read UTF-8",
+        help=f"{taking('excel')} only: start with the byte-order mark Excel on Windows needs "
+        "to read UTF-8",
     )
     parser.add_argument(
         "--bundle",
         choices=("collection", "transaction"),
-        help="fhir only: a collection to read (the default), or a transaction a FHIR server "
-        "ingests (the Patient created only if none has this file's identifier; every other "
-        "resource put at its own id)",
+        help=f"{taking('bundle')} only: a collection to read (the default), or a transaction "
+        "a FHIR server ingests (the Patient created only if none has this file's identifier; "
+        "every other resource put at its own id)",
     )
     parser.add_argument(
         "--no-chart",
         action="store_true",
-        help="md with --out only: leave out the pain chart, the SVG otherwise written beside "
-        "the report as <name>-pain.svg and linked under its summary",
+        help=f"{taking('no_chart')} with --out only: leave out the pain chart, the SVG "
+        "otherwise written beside the report as <name>-pain.svg and linked under its summary",
     )
     parser.add_argument(
         "--tz",
         metavar="ZONE",
-        help="fhir and ics: your time zone, like Europe/Berlin (default: this "
-        "computer's, from TZ or /etc/localtime). Every time in the FHIR bundle "
-        "carries the UTC offset in force then, summer time included",
+        help=f"{listed([f.name for f in EXPORT_FORMATS if f.zoned])} only: your time zone, "
+        "like Europe/Berlin (default: this computer's, from TZ or /etc/localtime). Every time "
+        "written carries the UTC offset in force then, summer time included",
     )
+
+
+def listed(names: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def taking(option: str) -> str:
+    """The formats whose row in the table takes `option` (argparse's name), listed."""
+    from planner.formats import EXPORT_FORMATS
+
+    return listed([f.name for f in EXPORT_FORMATS if option in f.options])
 
 
 def formats_listed() -> str:
@@ -324,7 +340,7 @@ COMMANDS: tuple[Command, ...] = (
         "your history as CSV, JSON, FHIR, a Markdown report or a calendar",
         "rehab.export_command:cmd_export",
         # export_arguments adds each format, from their table.
-        "Write your data in one of five formats, to the terminal "
+        "Write your data in one of the formats below, to the terminal "
         "or to a private (0600)\nfile with --out. Needs no lock, so "
         "it works while the planner is open.\n\n",
         "examples:\n"

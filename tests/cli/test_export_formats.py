@@ -113,6 +113,8 @@ def test_a_format_added_to_the_table_is_offered_and_written_everywhere(monkeypat
     (commands,) = [a for a in build_parser()._actions if a.dest == "command"]
     shown = " ".join(commands.choices["export"].format_help().split())
     assert "count how many sessions the file holds" in shown and "or count (text)" in shown
+    # Which formats an option applies to comes from the table too: --since names it as not for it.
+    assert "Not for count: a count is always of the whole file" in shown
     code, _, err = cli("export", "--format", "count", "--since", "2026-11-01", "--data", str(path))
     assert code == 2 and "a count is always of the whole file" in err
     code, _, err = cli("export", "--format", "count", "--bundle", "transaction", "--data", "x")
