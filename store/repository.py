@@ -179,10 +179,14 @@ class _Table(Generic[R]):
         """Every record, oldest first."""
         return self.since(None)
 
+    def _first_at(self, moment: datetime | None) -> tuple[list[str], int]:
+        """The ids in time order, and where those at or after `moment` begin."""
+        ids = self._ordered()
+        return ids, 0 if moment is None else bisect_left(self._keys, (moment.isoformat(), -1))
+
     def since(self, moment: datetime | None) -> list[R]:
         """Records at or after `moment`, oldest first; validates only those."""
-        ids = self._ordered()
-        start = 0 if moment is None else bisect_left(self._keys, (moment.isoformat(), -1))
+        ids, start = self._first_at(moment)
         if self._records is not None:
             return self._records[start:]
         records = [cast(R, self.get(i)) for i in ids[start:]]
@@ -192,8 +196,7 @@ class _Table(Generic[R]):
 
     def read_on_demand(self, moment: datetime | None) -> Sequence[R]:
         """As `since`, each record read when it is first asked for (`OnDemand`)."""
-        ids = self._ordered()
-        start = 0 if moment is None else bisect_left(self._keys, (moment.isoformat(), -1))
+        ids, start = self._first_at(moment)
         return OnDemand(self, ids[start:])
 
     def newest(self) -> R | None:
