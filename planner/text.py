@@ -28,6 +28,9 @@ _SHOWN_AS[0x7F] = 0x2421
 _SHOWN_AS.update({code: 0xFFFD for code in range(0x80, 0xA0)})
 _SHOWN_AS.update({ord(char): 0xFFFD for char in REORDERING})
 _ESCAPED = {code: f"\\u{code:04x}" for code in _SHOWN_AS}
+#: Any one of those characters: most text holds none, and a search is far quicker than a
+#: `translate` that looks up every character.
+_UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_SHOWN_AS)) + "]")
 
 
 def screen_safe(text: str) -> str:
@@ -43,7 +46,7 @@ def u_escaped(serialised: str) -> str:
     escape, which both formats read back as the character: the data stays exact and nothing
     reaches a terminal raw. Only for text whose strings are quoted (escapes mean nothing
     outside them), and whose newlines and tabs outside strings are layout."""
-    return serialised.translate(_ESCAPED)
+    return serialised.translate(_ESCAPED) if _UNSAFE.search(serialised) else serialised
 
 
 def counted(n: int, thing: str, things: str | None = None) -> str:

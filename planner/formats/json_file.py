@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from json.encoder import encode_basestring
 from typing import Any
 
 from planner.formats import ExportAsk, NothingToExport
@@ -52,45 +53,75 @@ def json_pieces(
         yield u_escaped(json.dumps(name, ensure_ascii=False)) + ": {"
         first = True
         for record_id, document in documents:
-            text = _indented(_sorted_keys(document), "\n    ")
+            text = _indented(document, "\n    ")
             # json escapes C0 controls itself; the rest (DEL, C1, bidi) too, so it is safe to print.
-            yield u_escaped(
-                ("\n    " if first else ",\n    ")
-                + json.dumps(record_id, ensure_ascii=False)
-                + ": "
-                + text
-            )
+            yield u_escaped(("\n    " if first else ",\n    ") + _string(record_id) + ": " + text)
             first = False
         yield "}" if first else "\n  }"
     yield "\n}\n" if opened else "{}\n"
 
 
 def _indented(value: Any, indent: str) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)` for a value read from JSON, each line
-    after the first starting with `indent` (a newline and spaces). Not the stdlib's indenting
-    encoder: each call of it leaves reference cycles, and with the collector off for a command
-    (rehab.cli) ten years of documents left 40 MB of them behind."""
-    inner = indent + "  "
-    if isinstance(value, dict) and all(type(k) is str for k in value):
+    """`json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)` for a value read from
+    JSON, each line after the first starting with `indent` (a newline and spaces). Not the
+    stdlib's indenting encoder: each call of it leaves reference cycles, and with the collector
+    off for a command (rehab.cli) ten years of documents left 40 MB of them behind. Text,
+    numbers and the rest are written by the stdlib's own C functions (`_scalar`): a JSON export
+    of thirty years is a million of them."""
+    kind = type(value)
+    if kind is dict and all(type(k) is str for k in value):
         if not value:
             return "{}"
-        items = (
-            inner + json.dumps(k, ensure_ascii=False) + ": " + _indented(v, inner)
-            for k, v in value.items()
+        inner = indent + "  "
+        return (
+            "{"
+            + ",".join(
+                inner + _string(k) + ": " + _indented(value[k], inner) for k in sorted(value)
+            )
+            + indent
+            + "}"
         )
-        return "{" + ",".join(items) + indent + "}"
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         if not value:
             return "[]"
+        inner = indent + "  "
         return "[" + ",".join(inner + _indented(v, inner) for v in value) + indent + "]"
-    if isinstance(value, dict):  # keys JSON would convert: let it
-        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", indent)
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):  # keys JSON would convert, or another kind of mapping
+        return json.dumps(_sorted_keys(value), indent=2, ensure_ascii=False).replace("\n", indent)
+    return _scalar(value)
+
+
+#: `json.dumps(text, ensure_ascii=False)`: the stdlib's C function when it has one.
+_string = encode_basestring
+_WORDS = {None: "null", True: "true", False: "false"}
+_ANY = json.JSONEncoder(ensure_ascii=False)
+_INF = float("inf")
+
+
+def _scalar(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)` for text, a number, a truth value or None,
+    without making an encoder for each value as `json.dumps` does when given any option."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value == value and value not in (_INF, -_INF):
+        return float.__repr__(value)
+    if value is None or kind is bool:
+        return _WORDS[value]
+    return _ANY.encode(value)
+
+
+def _mixed(value: Mapping[Any, Any]) -> bool:
+    """Keys that `sort_keys` could not compare with each other (1 beside "y")."""
+    return len({type(k) for k in value}) > 1
 
 
 def _sorted_keys(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+        keys = list(value) if _mixed(value) else sorted(value)
+        return {k: _sorted_keys(value[k]) for k in keys}
     if isinstance(value, list):
         return [_sorted_keys(v) for v in value]
     return value
