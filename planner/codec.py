@@ -175,13 +175,20 @@ def _plain(problem: Any) -> dict[str, Any]:
 def dump(value: Any, *, exclude_none: bool = False) -> Any:
     """A model (or a list or dict of them) as plain JSON data: dates as ISO text, enums as
     their values, tuples as lists. `exclude_none` leaves out fields that are None, at any depth."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _MODEL_FIELDS.get(kind, ())
+    if names == ():  # not yet seen: a model's field names, or None for anything else
+        names = _MODEL_FIELDS[kind] = field_names(kind) if dataclasses.is_dataclass(kind) else None
+    if names is not None:
         out = {}
-        for name in field_names(type(value)):
+        for name in names:
             item = getattr(value, name)
             if item is None and exclude_none:
                 continue
-            out[name] = dump(item, exclude_none=exclude_none)
+            # Most fields are text, numbers or None: kept as they are without a call.
+            out[name] = item if type(item) in _PLAIN else dump(item, exclude_none=exclude_none)
         return out
     if isinstance(value, Enum):
         return value.value
@@ -194,6 +201,12 @@ def dump(value: Any, *, exclude_none: bool = False) -> Any:
             str(dump(key)): dump(item, exclude_none=exclude_none) for key, item in value.items()
         }
     return value
+
+
+#: What `dump` gives back as it is.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+#: Per class `dump` has met: a model's field names, or None (not a model).
+_MODEL_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 # ---------------------------------------------------------------------------------------------
