@@ -18,6 +18,8 @@ a backup) and on every record before it is written. Checks that span fields live
 import copy
 import os
 import re
+import types
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import Field, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -215,6 +217,9 @@ def _fresh(value: Any, memo: dict[int, Any]) -> Any:
     if kind is list:
         return [_fresh(item, memo) for item in value]
     if isinstance(value, Model):
+        if isinstance(value, Frozen) and _constant(kind):
+            _SHARED.add(kind)  # a dose, a plan's source: nothing in it can change
+            return value
         return value.__deepcopy__(memo)
     if kind is tuple:
         return tuple(_fresh(item, memo) for item in value)
@@ -235,6 +240,35 @@ class Frozen(Model):
     # `__hash__ = None`, as it would for any hashable subclass of an unhashable class.
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(tuple(getattr(self, name) for name in field_names(type(self))))
+
+
+#: Per frozen model class: may a copy share it (`_constant`).
+_CONSTANT: dict[type, bool] = {}
+
+
+def _constant(cls: type) -> bool:
+    """A frozen model whose every field holds only what cannot change (text, numbers, dates,
+    enums, literals, tuples of them, other such models): a copy may share it."""
+    known = _CONSTANT.get(cls)
+    if known is None:
+        hints = typing.get_type_hints(cls, include_extras=True)
+        known = _CONSTANT[cls] = all(_constant_hint(hints[name]) for name in field_names(cls))
+    return known
+
+
+def _constant_hint(hint: Any) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Annotated:
+        return _constant_hint(args[0])
+    if origin is Literal:
+        return True
+    if origin in (typing.Union, types.UnionType) or (origin is tuple and args):
+        return all(_constant_hint(a) for a in args if a is not Ellipsis)
+    if not isinstance(hint, type):
+        return False
+    if hint in _SHARED or issubclass(hint, Enum):
+        return True
+    return issubclass(hint, Frozen) and _constant(hint)
 
 
 class Record(Model):

@@ -16,14 +16,23 @@ SHAREABLE = (str, int, float, type(None), date, time, timedelta, Enum)
 
 
 def changeable(value: object, found: list[object]) -> list[object]:
-    """Every list, dict, tuple and model inside `value` (itself included)."""
+    """Every list, dict, tuple and model inside `value` (itself included) but frozen models
+    of unchangeable values."""
     if isinstance(value, SHAREABLE):
         return found
-    found.append(value)
     if isinstance(value, Model):
+        inside: list[object] = []
         for name in value.__dataclass_fields__:  # type: ignore[attr-defined]
-            changeable(getattr(value, name), found)
-    elif isinstance(value, dict):
+            changeable(getattr(value, name), inside)
+        # A frozen model (its fields cannot be set) holding nothing that can change is a
+        # value like a date: a copy may share it (a dose).
+        fixed = type(value).__dataclass_params__.frozen  # type: ignore[attr-defined]
+        if not (fixed and all(isinstance(v, tuple) for v in inside)):
+            found.append(value)
+        found.extend(inside)
+        return found
+    found.append(value)
+    if isinstance(value, dict):
         for item in value.values():
             changeable(item, found)
     elif isinstance(value, (list, tuple)):
@@ -57,3 +66,16 @@ def test_changing_a_copy_leaves_the_record_as_it_was(catalog):
     copied_session.entries[0].sets_done = 99
     assert dump(plan) == before
     assert session.entries[0].sets_done != 99
+
+
+def test_what_a_copy_shares_cannot_be_changed(catalog):
+    """A copy shares a plan's doses (frozen, of numbers and words): setting one is refused."""
+    import dataclasses
+
+    import pytest
+
+    plan = next(iter(generate(catalog, 30, END, seed=5).plans.values()))
+    copied = copy.deepcopy(plan)
+    assert copied.prescriptions[0].dose is plan.prescriptions[0].dose
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copied.prescriptions[0].dose.sets = 9  # type: ignore[misc]
