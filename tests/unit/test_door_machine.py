@@ -19,9 +19,12 @@ from tests.unit.door_machine import GUARDED, REACHED, Person
 pytestmark = pytest.mark.slow
 
 #: Derandomized: the same sequences every run, so the run is steady and the states it must
-#: reach are always reached. The longer run below explores new ones each time.
+#: reach are always reached. The longer run below explores new ones each time. The mutants
+#: are looked for with these very sequences (tests/unit/test_door_mutants.py, FIND), so the
+#: first test below is also their control: the sequences that catch each mutant pass on the
+#: real code.
 FAST = settings(
-    max_examples=150,
+    max_examples=300,
     stateful_step_count=60,
     deadline=None,
     derandomize=True,
@@ -92,6 +95,8 @@ def walk_apart(how: str = "FAST", mutant: str = "") -> tuple[str | None, dict[st
 
 
 def test_no_path_through_the_door_breaks_a_safety_promise():
+    """Also the mutants' control (tests/unit/test_door_mutants.py): FIND walks these sequences
+    without shrinking, which changes nothing until a promise breaks."""
     failure, reached = walk_apart()
     assert failure is None, failure
     never = [state for state in GUARDED if reached.get(state, 0) == 0]
