@@ -53,6 +53,7 @@ from planner.walking import target_for
 from seeds import load_catalog
 from store import Repository
 from store.archive import ARCHIVED
+from store.check_stamp import sidecar
 from tests.conftest import FakeClock, make_profile
 
 CATALOG = load_catalog()
@@ -173,6 +174,10 @@ class Person(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.door.repo.close()
+        # Each file's `.checked` stamp too: they share one cache folder, which every save
+        # lists for a crashed writer's leftovers, and hundreds of walks left thousands there.
+        for path in self.dir.rglob("*.json"):
+            sidecar(path).unlink(missing_ok=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- helpers ---------------------------------------------------------------------------------
