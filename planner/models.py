@@ -182,6 +182,8 @@ class Model:
         return f"{type(self).__qualname__}({values})"
 
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if type(other) is not type(self):
             return NotImplemented
         read = _READ_COMPARED.get(type(self))
@@ -386,7 +388,7 @@ REACH_WORDS: dict[Reach, str] = {
 
 def worse(back: int, leg: int | None) -> int:
     """The worse of back and leg pain, which the rules decide on (docs/clinical.md §6)."""
-    return back if leg is None else max(back, leg)
+    return back if leg is None or leg <= back else leg  # `max` costs a call: this runs a lot
 
 
 @dataclass(frozen=True)
