@@ -116,7 +116,7 @@ def _first_odd_time(
             )
         return None
     if _model_fields(type(value)) is not None:
-        items: Any = ((name, getattr(value, name)) for name in _time_fields(type(value)))
+        items: Any = ((name, getattr(value, name)) for name in _time_fields(_hashable(type(value))))
     elif isinstance(value, (list, tuple)):
         items = enumerate(value)
     elif isinstance(value, dict):
