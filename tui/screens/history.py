@@ -36,7 +36,7 @@ from tui.widgets.history import (
 )
 
 DEFAULT_WINDOW = 1
-PAGE = 200  # rows added to the table at a time
+PAGE = 60  # rows added to the table at a time: a few screens (DataTable measures each cell)
 #: While the window shown is read, the file's older records are read a slice at a time: this
 #: long a slice, this long between two (a key pressed meanwhile waits for one slice at most;
 #: two years of records at 30 years take about a fifth of a second this way).
