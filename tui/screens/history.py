@@ -75,6 +75,17 @@ class HistoryCommands(PlaceCommands):
         return [(name, self.run_action(action), help_text) for name, action, help_text in items]
 
 
+class SessionTable(DataTable[Text]):
+    """The sessions, a row each: End and Home go to the last and first row (DataTable's own
+    send them to the last and first column, which a table of rows has no use for). Reaching
+    the last loaded row loads the next page (`HistoryScreen._near_the_end`)."""
+
+    BINDINGS = [
+        Binding("end", "scroll_bottom", "Last row", show=False),
+        Binding("home", "scroll_top", "First row", show=False),
+    ]
+
+
 class HistoryScreen(MainScreen):
     """Sessions, pain over time, adherence, stages and PSFS, for a window you choose."""
 
@@ -85,7 +96,7 @@ class HistoryScreen(MainScreen):
         # A priority binding so the footer shows it over the table's own (hidden) Enter.
         Binding("enter", "open", "Details", priority=True, tooltip="open the selected session"),
         Binding("f", "next_window", "Filter", tooltip="show the last 7 / 30 / 90 days / all"),
-        Binding("m", "more", "More", tooltip="200 more sessions (long lists)"),
+        Binding("m", "more", "More", tooltip=f"{PAGE} more sessions (long lists)"),
         Binding("p", "psfs", "Rate activities", tooltip="rate the activities you find hard (PSFS)"),
         Binding(
             "i", "checkins", "Check-ins", tooltip="every check-in of the window, with its note"
@@ -139,7 +150,7 @@ class HistoryScreen(MainScreen):
             yield PsfsLine(catalog, id="history-psfs").data_bind(bound)
             yield WalksLine(catalog, id="history-walks").data_bind(bound)
             yield PainPanel(catalog).data_bind(bound)
-            table: DataTable[Text] = DataTable(
+            table: DataTable[Text] = SessionTable(
                 id="history-table", cursor_type="row", zebra_stripes=True
             )
             self.table = table
