@@ -13,7 +13,7 @@ merge it checks, against copies of both files as they were:
 - merging the same file again changes nothing (not a byte, no new backup);
 - merging A into B and B into A give the same records.
 
-`REACHED` counts what the runs met; the test fails if one kind of merge never happened.
+`REACHED` counts what the run met; the test fails if one kind of merge never happened.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from planner.models import CheckIn, Condition, Rating, Session, Walk
 from planner.safety import RED_FLAGS, SESSION_CHECKS
 from seeds import load_catalog
 from store import Repository
+from store.check_stamp import sidecar
 from store.storage import parse_tables
+from tests.apart import run_apart
 from tests.conftest import FakeClock, make_profile
 
 pytestmark = pytest.mark.slow  # seconds: two computers' files written and merged
@@ -106,6 +108,8 @@ class TwoComputers(RuleBasedStateMachine):
     def teardown(self) -> None:
         for door in self.doors.values():
             door.repo.close()
+        for path in self.dir.rglob("*.json"):  # their `.checked` stamps, in one shared folder
+            sidecar(path).unlink(missing_ok=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def open(self) -> None:
@@ -309,18 +313,38 @@ class TwoComputers(RuleBasedStateMachine):
         self.open()
 
 
-TestTwoComputers = TwoComputers.TestCase
-TestTwoComputers.settings = settings(
+#: Derandomized, from a seed written down, in a fresh Python (tests/apart.py): the same
+#: sequences every run, which enter every state in GUARDED (the rarest, a sign closed by an
+#: answer the other side never saw, 38 times). Left random, a run now and then never met that
+#: one, and the suite failed for want of it, not for a broken promise.
+STEADY = settings(
     max_examples=60,
     stateful_step_count=25,
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+SEED = 3
+
+_APART = r"""
+import json
+from hypothesis import seed
+from hypothesis.stateful import run_state_machine_as_test
+from tests.store import test_merge_two_computers as two
+
+failure = None
+try:
+    machine = seed(two.SEED)(type("TwoComputers", (two.TwoComputers,), {}))
+    run_state_machine_as_test(machine, settings=two.STEADY)
+except AssertionError as broken:
+    failure = str(broken)[:4000] or "an assertion failed"
+print("\n" + json.dumps({"failure": failure, "reached": dict(two.REACHED)}))
+"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def every_kind_of_merge_reached():
-    """Each kind of merge the promises are about happened in the runs."""
-    yield
-    missing = [name for name in GUARDED if not REACHED[name]]
-    assert not missing, f"never reached: {missing} ({dict(REACHED)})"
+def test_two_computers_merged_keep_every_promise_and_meet_every_kind_of_merge():
+    said = run_apart(_APART)
+    assert said["failure"] is None, said["failure"]
+    missing = [name for name in GUARDED if not said["reached"].get(name)]
+    assert not missing, f"never reached: {missing} ({said['reached']})"

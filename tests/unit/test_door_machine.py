@@ -3,15 +3,11 @@ and the run shows it reached each guarded state rather than walking around them.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from tests.apart import run_apart
 from tests.unit.door_machine import GUARDED, REACHED, Person
 
 #: Both walks take most of a minute (9,000 steps and more), so both are in the slow suite; the
@@ -52,9 +48,8 @@ def walk_every_path(how: settings) -> None:
     run_state_machine_as_test(machine, settings=how)
 
 
-#: Run in a fresh interpreter: the paths a derandomized run takes were seen to shift with what
-#: else the process had imported before it (a pytest worker's earlier tests), so the states it
-#: reaches, and the mutants it catches, would depend on the order the suite ran in.
+#: Run in a fresh interpreter (tests/apart.py): the paths a derandomized run takes shift with
+#: what else the process had imported before it (a pytest worker's earlier tests).
 _APART = r"""
 import json, sys
 import pytest
@@ -81,16 +76,7 @@ print("\n" + json.dumps({"failure": failure, "reached": dict(REACHED)}))
 def walk_apart(how: str = "FAST", mutant: str = "") -> tuple[str | None, dict[str, int]]:
     """Walk every path in a fresh Python (see `_APART`): the broken promise's message, if one
     broke, and how often each guarded state was entered."""
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", _APART, how, mutant],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    said = json.loads(done.stdout.strip().splitlines()[-1])
+    said = run_apart(_APART, how, mutant)
     return said["failure"], said["reached"]
 
 
