@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test soak lint bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ WORKERS := $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0
 test: lint
 	$(BIN)/python -m compileall -q planner seeds store tui rehab
 	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+
+# Longer than CI can wait: the door machine's random walk, thirty times as long (minutes).
+soak: $(STAMP)
+	$(BIN)/python -m pytest -p no:xdist --soak \
+		tests/unit/test_door_machine.py::test_no_path_breaks_a_promise_in_a_random_walk
 
 # mypy reads its settings and the packages it checks from pyproject.toml; its cache is in .venv.
 lint: $(STAMP)

@@ -38,6 +38,11 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the stored SVG snapshots of the screens from this run",
     )
+    parser.addoption(
+        "--soak",
+        action="store_true",
+        help="walk the door machine's random walk much longer (make soak)",
+    )
 
 
 @pytest.fixture(autouse=True)
