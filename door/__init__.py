@@ -193,10 +193,13 @@ class Door:
         repo, now = self.repo, self.clock()
         plan = repo.active_plan()
         profile = repo.profile()
-        since = profile.walk_since if profile is not None else None
-        earlier, walks = (
-            repo.walk_history(self.catalog.rules, since) if since is not None else ({}, [])
-        )
+        earlier: Mapping[date, DaySum | WalkSum] = {}
+        walks: list[Walk] = []
+        stored: Folded | None = None
+        if profile is not None and profile.walk_since is not None:
+            earlier, walks, stored = repo.walk_history_folded(
+                self.catalog.rules, profile, now.date()
+            )
         return stand(
             self.catalog,
             profile,
@@ -207,7 +210,7 @@ class Door:
             now,
             walks,
             earlier,
-            self._folded(profile, walks, earlier),
+            stored or self._folded(profile, walks, earlier),
         )
 
     def _folded(

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from planner.days import DaySum, WalkSum  # which imports this module
 
 
+#: How many finished weeks a target carries: the chart shows ten, the report half a year. The
+#: level itself is folded over every week since the programme began.
+WEEKS_KEPT = 52
+
+
 @frozen
 class WalkWeek(Frozen):
     """One finished week of the programme and what it did to the level."""
@@ -65,6 +70,7 @@ class WalkTarget(Frozen):
     minutes_this_week: int
     #: Days this week whose walks reached the day's minutes.
     days_this_week: int
+    #: The finished weeks, oldest first: the last WEEKS_KEPT of them.
     weeks: tuple[WalkWeek, ...] = ()
     #: Walking backwards (article 000) is offered from this stage on; None: not in the catalog.
     backward_from: int | None = None
@@ -220,7 +226,7 @@ class Folded(Frozen):
     comfortable: int
     until: date
     level: int
-    weeks: tuple[WalkWeek, ...]
+    weeks: tuple[WalkWeek, ...]  # the last WEEKS_KEPT
 
 
 def fold(
@@ -250,7 +256,56 @@ def fold(
         comfortable=profile.walk_comfortable,
         until=until,
         level=level,
-        weeks=tuple(weeks),
+        weeks=tuple(weeks[-WEEKS_KEPT:]),
+    )
+
+
+def folded_to_document(folded: Folded) -> dict[str, object]:
+    """A fold as an archive keeps it (`store.archive`): its weeks as numbers alone; what each
+    did to the level, and why, is `step`'s to say again when read."""
+    return {
+        "since": folded.since.isoformat(),
+        "comfortable": folded.comfortable,
+        "until": folded.until.isoformat(),
+        "level": folded.level,
+        "weeks": [
+            [w.start.isoformat(), w.minutes, w.walks, w.flares, w.level_before]
+            for w in folded.weeks
+        ],
+    }
+
+
+def folded_from_document(document: object, rules: Rules) -> Folded:
+    """`folded_to_document`'s output read back; ValueError naming what is wrong."""
+    if not isinstance(document, dict):
+        raise ValueError("its walking level is not an object")
+    try:
+        since = date.fromisoformat(document["since"])
+        until = date.fromisoformat(document["until"])
+        comfortable, level = document["comfortable"], document["level"]
+        rows = document["weeks"]
+        if type(comfortable) is not int or type(level) is not int or type(rows) is not list:
+            raise TypeError
+        weeks = []
+        for start, minutes, walks, flares, before in rows:
+            if not all(type(n) is int for n in (minutes, walks, flares, before)):
+                raise TypeError
+            after, change = step(before, walks, flares, rules)
+            weeks.append(
+                WalkWeek(
+                    start=date.fromisoformat(start),
+                    minutes=minutes,
+                    walks=walks,
+                    flares=flares,
+                    level_before=before,
+                    level_after=after,
+                    change=change,
+                )
+            )
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("its walking level is not as rehab writes it") from None
+    return Folded(
+        since=since, comfortable=comfortable, until=until, level=level, weeks=tuple(weeks)
     )
 
 
@@ -349,7 +404,7 @@ def walking(
     level, weeks, i, _ = _fold_weeks(
         level, start, this_week, walks, _summed(earlier, start, today), rules
     )
-    weeks = done + weeks
+    weeks = (done + weeks)[-WEEKS_KEPT:]
     if weeks:  # said once, of the last finished week (thirty years are 1,560 of them)
         last = weeks[-1]
         reason = f"{level} min: {last.change} (week of {last.start:%d %b})."

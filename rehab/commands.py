@@ -84,8 +84,11 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        since = profile.walk_since
-        earlier, walks = repo.walk_history(catalog.rules, since) if since else ({}, [])
+        earlier, walks, folded = (
+            repo.walk_history_folded(catalog.rules, profile, now.date())
+            if profile.walk_since
+            else ({}, [], None)
+        )
         standing = stand(
             catalog,
             profile,
@@ -96,6 +99,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             now,
             walks,
             earlier,
+            folded,
         )
         assert standing.advice is not None  # there is a profile and a plan
         text = status_text(

@@ -15,6 +15,13 @@ charts and the walking level read of a closed year, made from the very records b
 it was written, named by the rules that made them. Reading them costs one short read, not a
 parse of the year; when the rules have changed since, they are made again from the records.
 
+The newest archive's walks' line also keeps the walking level folded to its year's end
+(`planner.walking.fold`), for the programme it was folded for and named by the checksum of
+every earlier archive's walks' line: a start reads those checksums and this one line instead
+of folding every week since the programme began (`Repository.walk_history_folded`). Anything
+else (a late walk still in the file, an older archive written again, the programme started
+again) and it is not used; the next writer folds it again (`Repository.close_years`).
+
 A move writes the archive first and then the data file without those records: a crash in
 between leaves a record in both, which is read once (the data file's copy) and whose move the
 next writer finishes.
@@ -167,7 +174,8 @@ class Archive:
             raise self._refused(f"it does not begin with the day sums of {self.year}")
         return found
 
-    def _read_line(self, number: int, key: str) -> object:
+    def _raw_line(self, number: int) -> bytes:
+        """Line `number` of the head as it is on disk (without its comma), its checksum checked."""
         data = b""
         try:
             with open(self.path, "rb") as f:
@@ -189,6 +197,12 @@ class Archive:
         text = lines[number].removesuffix(b",")
         if sealed(text) is not True:
             raise self._refused(f"its day sums do not match their checksum ({CHECKSUM})")
+        return text
+
+    def _read_line(self, number: int, key: str) -> object:
+        text = self._raw_line(number)
+        if number == WALKS_LINE:
+            self._decoded["walks-crc", ""] = text[-10:-2].decode("ascii")
         try:
             document = json.loads(b"{" + text + b"}")
         except ValueError as error:
@@ -241,6 +255,27 @@ class Archive:
             raise self._refused(str(error)) from None
         self._decoded["walks", digest] = rows
         return rows
+
+    def walks_crc(self) -> str:
+        """The checksum of the walks' line as written (checked against its bytes, not decoded):
+        what names this year's walks in a later archive's walking level."""
+        found = self._decoded.get(("walks-crc", ""))
+        if found is None:
+            found = self._raw_line(WALKS_LINE)[-10:-2].decode("ascii")
+            self._decoded["walks-crc", ""] = found
+        return str(found)
+
+    def fold_document(self, digest: str) -> dict[str, Any] | None:
+        """The walking level folded to this year's end, as stored with its walks (a
+        `planner.walking.folded_to_document`, and under "archives" the walks' checksums of
+        every earlier archive it was folded from); None when it has none or other rules made it."""
+        found = self._walks_line()
+        stored = found.get("fold")
+        if found["rules"] != digest or stored is None:
+            return None
+        if not isinstance(stored, dict):
+            raise self._refused("its walking level is not an object")
+        return stored
 
     def _walks_line(self) -> dict[str, Any]:
         found = self._decoded.get(("walks-line", ""))
@@ -304,14 +339,22 @@ def write(
     tables: Mapping[str, Mapping[str, dict[str, Any]]],
     rows: Mapping[date, DaySum],
     digest: str,
+    fold: Mapping[str, Any] | None = None,
 ) -> Archive:
-    """Write the archive of `year` (and its copy in backups/): atomically, durably, 0600."""
+    """Write the archive of `year` (and its copy in backups/): atomically, durably, 0600.
+    `fold`: the walking level at the year's end (`Archive.fold_document`), when known."""
     head = {
         "rules": digest,
         "counts": {name: len(tables.get(name, {})) for name in ARCHIVED},
         "days": to_document(rows),
     }
-    walks = {"rules": digest, "schema": current_version(), "days": walks_to_document(rows)}
+    walks: dict[str, Any] = {
+        "rules": digest,
+        "schema": current_version(),
+        "days": walks_to_document(rows),
+    }
+    if fold is not None:
+        walks["fold"] = dict(fold)
     ordered: dict[str, Mapping[str, dict[str, Any]]] = {SUMS: {WALKS: walks, str(year): head}}
     for name in ARCHIVED:
         ordered[name] = tables.get(name, {})

@@ -49,6 +49,7 @@ from planner.models import (
     Walk,
 )
 from planner.progression import History, history_since
+from planner.walking import Folded, fold, folded_from_document, folded_to_document
 from store import archive as archives
 from store import backups as backup_files
 from store import check_stamp
@@ -198,6 +199,10 @@ class _Table(Generic[R]):
         """As `since`, each record read when it is first asked for (`OnDemand`)."""
         ids, start = self._first_at(moment)
         return OnDemand(self, ids[start:])
+
+    def any_before(self, moment: datetime) -> bool:
+        """Is a record dated before `moment` (reading none)?"""
+        return self._first_at(moment)[1] > 0
 
     def newest(self) -> R | None:
         ids = self._ordered()
@@ -1043,6 +1048,90 @@ class Repository:
                 rows.update(stored)
         return rows, live
 
+    def walk_history_folded(
+        self, rules: Rules, profile: Profile, today: date
+    ) -> tuple[dict[date, DaySum | WalkSum], list[Walk], Folded | None]:
+        """`walk_history`, with the weeks of closed years already folded when the newest
+        archive keeps the walking level at its year's end (`close_years`) and it was folded
+        from these very archives, this programme and these rules: then only that archive's
+        days after the fold are decoded, however many years came before. Without one (or
+        with one made from anything else), `walk_history` and None: the same level, slower."""
+        since = profile.walk_since
+        assert since is not None
+        start = self.live_since()
+        found = self._stored_fold(rules, profile, today) if start is not None else None
+        if found is None or since >= found.until:
+            return (*self.walk_history(rules, since), None)
+        live = self._table("walks").since(_moment(since))
+        days = self._archives[max(self._archives)].walk_sums(rules_digest(rules)) or {}
+        return {d: r for d, r in days.items() if d >= found.until}, live, found
+
+    def _stored_fold(self, rules: Rules, profile: Profile, today: date) -> Folded | None:
+        """The newest archive's walking level, when it may stand for every walk before it."""
+        found = self._fold_standing(rules, profile)
+        return found if found is not None and found.until <= today else None
+
+    def _fold_standing(self, rules: Rules, profile: Profile) -> Folded | None:
+        """The walking level the newest archive keeps, when it was folded from these very
+        archives (their walks' checksums), for this programme, by these rules, and no walk
+        before its year's end is in the file (a move not finished, a late walk not moved)."""
+        newest = max(self._archives)
+        archive = self._archives[newest]
+        stored = archive.fold_document(rules_digest(rules))
+        if stored is None or stored.get("archives") != self._walk_chain(newest):
+            return None
+        if self._table("walks").any_before(datetime(newest + 1, 1, 1)):
+            return None
+        try:
+            found = folded_from_document(stored, rules)
+        except ValueError as error:
+            raise archives.damaged(archive.path, str(error), self.path, newest) from None
+        same = (found.since, found.comfortable) == (profile.walk_since, profile.walk_comfortable)
+        return found if same else None
+
+    def _walk_chain(self, year: int) -> list[list[int | str]]:
+        """What names every walk of the archives before `year`: each one's year and the
+        checksum of its walks' line (read, not decoded)."""
+        return [[y, self._archives[y].walks_crc()] for y in sorted(self._archives) if y < year]
+
+    def _fold_at_end(self, rules: Rules) -> dict[str, Any] | None:
+        """The walking level at the newest archive's year's end, folded from every walk before
+        it (the full reading, `walk_history`), with the chain of archives it came from."""
+        profile = self.profile()
+        if not self._archives or profile is None or profile.walk_since is None:
+            return None
+        newest = max(self._archives)
+        bound = date(newest + 1, 1, 1)
+        if profile.walk_since >= bound:
+            return None
+        earlier, walks = self.walk_history(rules, profile.walk_since)
+        folded = fold(profile, walks, rules, bound, earlier)
+        if folded is None:
+            return None
+        return {**folded_to_document(folded), "archives": self._walk_chain(newest)}
+
+    def _keep_fold(self, rules: Rules, digest: str) -> bool:
+        """Write the newest archive again when the walking level it keeps is not the one its
+        records and the earlier archives give now (a year closed, a late record, the walking
+        programme started again). True when it did."""
+        if not self._archives:
+            return False
+        newest = max(self._archives)
+        archive = self._archives[newest]
+        profile = self.profile()
+        walking = profile is not None and profile.walk_since is not None
+        if walking and self._fold_standing(rules, cast(Profile, profile)) is not None:
+            return False  # folded from these very walks: the same again
+        wanted = self._fold_at_end(rules)
+        if archive.fold_document(digest) == wanted:
+            return False
+        tables = archive.tables()
+        rows = archive.sums(digest)
+        assert rows is not None  # close_years wrote every archive made by other rules again
+        records = {name: tables.get(name, {}) for name in archives.ARCHIVED}
+        self._archives[newest] = archives.write(self.path, newest, records, rows, digest, wanted)
+        return True
+
     def _sums_of_year(self, year: int, rules: Rules) -> dict[date, DaySum]:
         begin, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
         pick = {
@@ -1105,6 +1194,8 @@ class Repository:
                 self._tables[name] = table
             self._stamp_on_close = True
         self._find_archives(keep=True)
+        if self._keep_fold(rules, digest) and max(self._archives) not in written:
+            written.append(max(self._archives))
         return written
 
     def _write_year(

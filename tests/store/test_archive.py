@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from door import close_years
 from door.files import import_file
-from planner.days import day_sums
+from planner.days import day_sums, rules_digest
 from planner.formats.json_file import json_text
-from planner.models import Bout, Record
+from planner.models import Bout, Record, Walk
 from planner.synthetic import generate
-from planner.walking import target_for
+from planner.walking import fold, target_for
 from store import DataFileError, Repository, StoreError
 from store import archive as archives
 from store.schema import ORDER_FIELDS
@@ -132,6 +132,10 @@ def walking_of(catalog, repo: Repository, today: date, *, archived: bool):
     if archived:
         earlier, walks = repo.walk_history(catalog.rules, since)
         target = target_for(catalog, profile, walks, today, stage, earlier)
+        # And read as Today and `rehab status` read it: through the level kept at the newest
+        # archive's end, when there is one that stands for every walk before it.
+        earlier, walks, folded = repo.walk_history_folded(catalog.rules, profile, today)
+        assert target_for(catalog, profile, walks, today, stage, earlier, folded) == target
     else:
         target = target_for(catalog, profile, repo.walks(since), today, stage)
     return dataclasses.asdict(target)
@@ -245,6 +249,83 @@ def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, his
     assert late.id in archives.Archive(path, 2024).tables()["bouts"]
     with Repository.open(path, clock=clock) as repo:
         assert [b.id for b in repo.bouts()].count(late.id) == 1
+
+
+def kept_fold(repo: Repository, catalog, today: date):
+    """The walking level the newest archive keeps, as `walk_history_folded` hands it out
+    (None when it stands for nothing now), and the one every walk gives at that archive's end."""
+    profile = repo.profile()
+    _, _, used = repo.walk_history_folded(catalog.rules, profile, today)
+    bound = date(repo.archive_years()[-1] + 1, 1, 1)
+    every = fold(profile, repo.walks(profile.walk_since), catalog.rules, bound)
+    return used, every
+
+
+@pytest.mark.slow
+def test_the_walking_level_kept_at_a_year_s_end_stands_only_for_the_walks_it_was_folded_from(
+    tmp_path, catalog, history, monkeypatch
+):
+    """The newest archive keeps the walking level at its year's end, so a start folds only
+    this year's weeks. It is used only while it is what every walk gives: a late walk of a
+    closed year, an earlier archive written again, the programme started again, each puts it
+    aside (the level read the long way is the same) until the next writer folds it again."""
+    now = datetime(2027, 2, 1, 12, 0)
+    clock = FakeClock(now)
+    path = tmp_path / "rehab.json"
+    write(path, history.records(), clock)
+    today = now.date()
+    with Repository.open(path, clock=clock) as repo:
+        assert close_years(repo, catalog).value == [2024, 2025]
+        used, every = kept_fold(repo, catalog, today)
+        assert used is not None and used == every
+        walking_of(catalog, repo, today, archived=True)  # the kept level gives the same target
+
+        # Three flared walks at the end of 2024, logged late: in the file until moved.
+        flared = [
+            Walk(at=datetime(2024, 12, day, 17, 0), minutes=20, pain_after=9)
+            for day in (29, 30, 31)
+        ]
+        repo.save(*flared)
+        used, every = kept_fold(repo, catalog, today)
+        assert used is None
+        walking_of(catalog, repo, today, archived=True)
+
+        # 2024's archive takes them; a crash before 2025's level is folded again leaves it
+        # folded from the 2024 that was: it names that archive's walks, so it is put aside.
+        with monkeypatch.context() as patch:
+            patch.setattr(Repository, "_keep_fold", lambda self, rules, digest: False)
+            assert close_years(repo, catalog).value == [2024]
+        stale = archives.Archive(path, 2025).fold_document(rules_digest(catalog.rules))
+        assert stale is not None
+        # (the late walks change the level: a test that used the stale one would see it)
+        assert (stale["level"], stale["weeks"]) != (
+            every.level,
+            [
+                [w.start.isoformat(), w.minutes, w.walks, w.flares, w.level_before]
+                for w in every.weeks
+            ],
+        )
+        used, every = kept_fold(repo, catalog, today)
+        assert used is None
+        walking_of(catalog, repo, today, archived=True)
+
+        # The next writer folds it again, and it is used.
+        assert close_years(repo, catalog).value == [2025]
+        used, every = kept_fold(repo, catalog, today)
+        assert used is not None and used == every
+        walking_of(catalog, repo, today, archived=True)
+
+        # The programme started again: the kept level was of the other one.
+        profile = repo.profile()
+        repo.save(dataclasses.replace(profile, walk_comfortable=profile.walk_comfortable + 10))
+        used, _ = kept_fold(repo, catalog, today)
+        assert used is None
+        walking_of(catalog, repo, today, archived=True)
+        assert close_years(repo, catalog).value == [2025]
+        used, every = kept_fold(repo, catalog, today)
+        assert used is not None and used == every
+        walking_of(catalog, repo, today, archived=True)
+        assert close_years(repo, catalog).value == []  # folded once, kept
 
 
 @pytest.mark.slow

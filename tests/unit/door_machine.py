@@ -85,6 +85,7 @@ GUARDED = (
     "waiting for a go-ahead",
     "closed years moved to their archives",
     "a walking level with closed years folded",
+    "a walking level from the one kept at a closed year's end",
 )
 
 
@@ -803,3 +804,6 @@ class Person(RuleBasedStateMachine):
         assert walk == every, "the door's walking level is not the one every walk gives"
         if self.repo.live_since() is not None and walk is not None and walk.weeks:
             REACHED["a walking level with closed years folded"] += 1
+            kept = self.repo.walk_history_folded(CATALOG.rules, profile, now.date())[2]
+            if kept is not None:
+                REACHED["a walking level from the one kept at a closed year's end"] += 1

@@ -53,6 +53,7 @@ READS = {
     "archive_years",
     "day_sums",
     "walk_history",
+    "walk_history_folded",
     "sessions_of_year",
     "read_ahead",  # decodes what a later read will ask for: writes nothing
 }
