@@ -38,9 +38,9 @@ def _read(path: Path) -> dict[str, Any]:
 
 def default_cache() -> Path:
     """Where the checked catalog is kept between starts (the user's cache folder)."""
-    import platformdirs
+    from planner.folders import user_folder
 
-    return platformdirs.user_cache_path("rehab-planner") / "catalog.json"
+    return user_folder("cache") / "catalog.json"
 
 
 def _parse(data_dir: Path) -> dict[str, dict[str, Any]]:

@@ -35,10 +35,10 @@ def digest(data: bytes) -> str:
 def sidecar(path: Path) -> Path:
     """Where the `.checked` stamp of a data file lives: the cache folder, under the file's name
     and a digest of its full path (`~/.cache/rehab-planner/checked/rehab.json-1a2b….checked`)."""
-    import platformdirs
+    from planner.folders import user_folder
 
     named = hashlib.sha256(os.fsencode(path.absolute())).hexdigest()[:16]
-    folder = platformdirs.user_cache_path("rehab-planner") / "checked"
+    folder = user_folder("cache") / "checked"
     return folder / f"{path.name}-{named}.checked"
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
+from planner.folders import user_folder
 
-APP_DIR_NAME = "rehab-planner"
 FILE_NAME = "rehab.json"
 ENV_VAR = "REHAB_DATA"
 
 
 def default_data_path() -> Path:
     """The data file when neither `--data` nor `REHAB_DATA` says otherwise."""
-    return platformdirs.user_data_path(APP_DIR_NAME) / FILE_NAME
+    return user_folder("data") / FILE_NAME
 
 
 def resolve_data_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
