@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from planner.clock import Clock
 from planner.text import screen_safe
-from rehab import __version__
+from rehab import __version__, code_cache
 from rehab.commands import CommandError
 
 if TYPE_CHECKING:
@@ -635,12 +635,16 @@ def main() -> None:
     if not supported(sys.platform):
         sys.stderr.write(UNSUPPORTED + "\n")
         sys.exit(1)
+    # Before the models are imported: their dataclasses' methods compiled once, not at every
+    # start (rehab/code_cache.py).
+    code_cache.install()
     args = parse()
     try:
         code = run_parsed(args)
     finally:
         # Exit without a last collection that frees every object imported: the OS takes it all.
         gc.freeze()
+        code_cache.save()
     if args.command in READ_ONLY_COMMANDS:
         exit_at_once(code)
     sys.exit(code)

@@ -350,10 +350,14 @@ def paint_bare() -> None:
 
 if __name__ == "__main__":
     what = sys.argv[1]
-    if what != "start" or sys.argv[2] != "bare":
+    ours = what != "start" or sys.argv[2] != "bare"
+    if ours:
         # As rehab's entry point (rehab.cli.main) does before anything else.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         gc.disable()
+        from rehab import code_cache
+
+        code_cache.install()
     if what == "start":
         start(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif what == "history-all":
@@ -372,3 +376,5 @@ if __name__ == "__main__":
         paint_bare()
     else:
         raise SystemExit(f"unknown measurement {what!r}")
+    if ours:
+        code_cache.save()  # as the command does when it ends (after the figures are out)
