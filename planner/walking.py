@@ -202,6 +202,20 @@ def fold_week(level: int, week: Sequence[Walk], rules: Rules) -> tuple[int, int,
     return level, flares, change
 
 
+def _week(start: date, minutes: int, walks: int, flares: int, level: int, rules: Rules) -> WalkWeek:
+    """A finished week begun at `level`, with what it did to the level (`step`)."""
+    after, change = step(level, walks, flares, rules)
+    return WalkWeek(
+        start=start,
+        minutes=minutes,
+        walks=walks,
+        flares=flares,
+        level_before=level,
+        level_after=after,
+        change=change,
+    )
+
+
 def step(level: int, walks: int, flares: int, rules: Rules) -> tuple[int, str]:
     """What a finished week of `walks` walks, `flares` of them flared, does to the level."""
     if flares >= rules.walk_step_down_flares:
@@ -290,18 +304,7 @@ def folded_from_document(document: object, rules: Rules) -> Folded:
         for start, minutes, walks, flares, before in rows:
             if not all(type(n) is int for n in (minutes, walks, flares, before)):
                 raise TypeError
-            after, change = step(before, walks, flares, rules)
-            weeks.append(
-                WalkWeek(
-                    start=date.fromisoformat(start),
-                    minutes=minutes,
-                    walks=walks,
-                    flares=flares,
-                    level_before=before,
-                    level_after=after,
-                    change=change,
-                )
-            )
+            weeks.append(_week(date.fromisoformat(start), minutes, walks, flares, before, rules))
     except (KeyError, TypeError, ValueError):
         raise ValueError("its walking level is not as rehab writes it") from None
     return Folded(
@@ -350,19 +353,9 @@ def _fold_weeks(
                 flares + row.walk_flares,
             )
             j += 1
-        before = level
-        level, change = step(level, count, flares, rules)
-        weeks.append(
-            WalkWeek(
-                start=start,
-                minutes=minutes,
-                walks=count,
-                flares=flares,
-                level_before=before,
-                level_after=level,
-                change=change,
-            )
-        )
+        finished = _week(start, minutes, count, flares, level, rules)
+        weeks.append(finished)
+        level = finished.level_after
         start = end
     return level, weeks, i, j
 

@@ -37,6 +37,9 @@ from typing import Any
 HEADER = f"rehab dataclass code, {sys.version}\n".encode()
 STOCK_VARIABLE = "REHAB_STOCK_DATACLASSES"
 
+#: Each source text's code as the file holds it (marshalled, turned into code when first
+#: asked for: a start uses a third of what every kind of run has added), and as used here.
+_stored: dict[str, bytes] = {}
 _codes: dict[str, CodeType] = {}
 _new: dict[str, CodeType] = {}
 _where: list[Path] = []
@@ -56,7 +59,7 @@ def install(path: Path | None = None) -> bool:
         return False
     path = cache_path() if path is None else path
     _where.append(path)
-    _codes.update(read(path))
+    _stored.update(read(path))
     dataclasses.exec = _exec  # type: ignore[attr-defined]
     return True
 
@@ -64,7 +67,7 @@ def install(path: Path | None = None) -> bool:
 def _exec(source: Any, globals: Any = None, locals: Any = None, /, **more: Any) -> None:
     """`exec`, with a source text's code taken from the cache, or compiled and kept."""
     if type(source) is str:
-        code = _codes.get(source)
+        code = _codes.get(source) or _load(source)
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
             _codes[source] = _new[source] = code
@@ -74,9 +77,25 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **more: Any) 
     builtins.exec(source, globals, locals, **more)
 
 
-def read(path: Path) -> dict[str, CodeType]:
-    """The cache's code by source text; empty when it is missing, of another Python, or its
-    contents do not match their checksum."""
+def _load(source: str) -> CodeType | None:
+    """The stored code for `source`, made a code object once; None if there is none."""
+    data = _stored.get(source)
+    if data is None:
+        return None
+    try:
+        code = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        code = None
+    if type(code) is not CodeType:
+        del _stored[source]  # compiled again, and kept again
+        return None
+    _codes[source] = code
+    return code
+
+
+def read(path: Path) -> dict[str, bytes]:
+    """The cache's marshalled code by source text; empty when it is missing, of another
+    Python, or its contents do not match their checksum."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -93,7 +112,7 @@ def read(path: Path) -> dict[str, CodeType]:
         return {}
     if not isinstance(found, dict):
         return {}
-    return {k: v for k, v in found.items() if type(k) is str and type(v) is CodeType}
+    return {k: v for k, v in found.items() if type(k) is str and type(v) is bytes}
 
 
 def compiled() -> int:
@@ -109,7 +128,8 @@ def save() -> None:
     from store.atomic import ensure_private_dir, write_cache
 
     path = _where[0]
-    payload = marshal.dumps(_codes)
+    _stored.update((source, marshal.dumps(code)) for source, code in _new.items())
+    payload = marshal.dumps(_stored)
     try:
         ensure_private_dir(path.parent)
     except OSError:

@@ -251,14 +251,18 @@ def test_a_late_record_of_a_closed_year_joins_its_archive(tmp_path, catalog, his
         assert [b.id for b in repo.bouts()].count(late.id) == 1
 
 
-def kept_fold(repo: Repository, catalog, today: date):
-    """The walking level the newest archive keeps, as `walk_history_folded` hands it out
-    (None when it stands for nothing now), and the one every walk gives at that archive's end."""
+def kept_fold(repo: Repository, catalog, today: date, *, used: bool):
+    """The walking level the newest archive keeps, as `walk_history_folded` hands it out,
+    checked: used (and equal to the one every walk gives at that archive's end) or put aside
+    (None), as `used` says; and the target read through it is the full reading's either way.
+    Returns the one every walk gives."""
     profile = repo.profile()
-    _, _, used = repo.walk_history_folded(catalog.rules, profile, today)
+    _, _, kept = repo.walk_history_folded(catalog.rules, profile, today)
     bound = date(repo.archive_years()[-1] + 1, 1, 1)
     every = fold(profile, repo.walks(profile.walk_since), catalog.rules, bound)
-    return used, every
+    assert kept == (every if used else None)
+    walking_of(catalog, repo, today, archived=True)
+    return every
 
 
 @pytest.mark.slow
@@ -276,9 +280,7 @@ def test_the_walking_level_kept_at_a_year_s_end_stands_only_for_the_walks_it_was
     today = now.date()
     with Repository.open(path, clock=clock) as repo:
         assert close_years(repo, catalog).value == [2024, 2025]
-        used, every = kept_fold(repo, catalog, today)
-        assert used is not None and used == every
-        walking_of(catalog, repo, today, archived=True)  # the kept level gives the same target
+        kept_fold(repo, catalog, today, used=True)
 
         # Three flared walks at the end of 2024, logged late: in the file until moved.
         flared = [
@@ -286,15 +288,14 @@ def test_the_walking_level_kept_at_a_year_s_end_stands_only_for_the_walks_it_was
             for day in (29, 30, 31)
         ]
         repo.save(*flared)
-        used, every = kept_fold(repo, catalog, today)
-        assert used is None
-        walking_of(catalog, repo, today, archived=True)
+        kept_fold(repo, catalog, today, used=False)
 
         # 2024's archive takes them; a crash before 2025's level is folded again leaves it
         # folded from the 2024 that was: it names that archive's walks, so it is put aside.
         with monkeypatch.context() as patch:
             patch.setattr(Repository, "_keep_fold", lambda self, rules, digest: False)
             assert close_years(repo, catalog).value == [2024]
+        every = kept_fold(repo, catalog, today, used=False)
         stale = archives.Archive(path, 2025).fold_document(rules_digest(catalog.rules))
         assert stale is not None
         # (the late walks change the level: a test that used the stale one would see it)
@@ -305,26 +306,17 @@ def test_the_walking_level_kept_at_a_year_s_end_stands_only_for_the_walks_it_was
                 for w in every.weeks
             ],
         )
-        used, every = kept_fold(repo, catalog, today)
-        assert used is None
-        walking_of(catalog, repo, today, archived=True)
 
         # The next writer folds it again, and it is used.
         assert close_years(repo, catalog).value == [2025]
-        used, every = kept_fold(repo, catalog, today)
-        assert used is not None and used == every
-        walking_of(catalog, repo, today, archived=True)
+        kept_fold(repo, catalog, today, used=True)
 
         # The programme started again: the kept level was of the other one.
         profile = repo.profile()
         repo.save(dataclasses.replace(profile, walk_comfortable=profile.walk_comfortable + 10))
-        used, _ = kept_fold(repo, catalog, today)
-        assert used is None
-        walking_of(catalog, repo, today, archived=True)
+        kept_fold(repo, catalog, today, used=False)
         assert close_years(repo, catalog).value == [2025]
-        used, every = kept_fold(repo, catalog, today)
-        assert used is not None and used == every
-        walking_of(catalog, repo, today, archived=True)
+        kept_fold(repo, catalog, today, used=True)
         assert close_years(repo, catalog).value == []  # folded once, kept
 
 
