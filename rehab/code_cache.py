@@ -10,8 +10,9 @@ keeps a module's compiled code in `__pycache__`; nothing keeps these.
 that takes the code for a source text it was given before from a cache in the user's cache
 folder, and compiles what it has not seen exactly as the builtin would (no future flags of
 ours: `dont_inherit`). The key is the whole source text, so a class whose fields change
-compiles anew; the file names the Python that wrote it and carries a CRC-32 of its contents,
-and anything else (another Python, a damaged or missing file) is read as an empty cache.
+compiles anew; the file names the Python and the rehab that wrote it and carries a CRC-32 of
+its contents, and anything else (another Python or rehab, a damaged or missing file) is read
+as an empty cache.
 Losing it only costs the compiling it saved. It touches no private name: a `dataclasses`
 that stops calling `exec` simply never calls this one. `REHAB_STOCK_DATACLASSES=1` leaves
 `dataclasses` as it is; tests/unit/test_code_cache.py holds every generated method of every
@@ -33,8 +34,12 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-#: The first line of the file: what it is and the Python whose compiler wrote it.
-HEADER = f"rehab dataclass code, {sys.version}\n".encode()
+from planner.version import __version__
+
+#: The first line of the file: what it is, the Python whose compiler wrote it, and the rehab
+#: whose classes it holds (a new version starts an empty cache, so the texts of classes an
+#: older one had do not pile up).
+HEADER = f"rehab {__version__} dataclass code, {sys.version}\n".encode()
 STOCK_VARIABLE = "REHAB_STOCK_DATACLASSES"
 
 #: Each source text's code as the file holds it (marshalled, turned into code when first
