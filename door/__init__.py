@@ -193,13 +193,7 @@ class Door:
         repo, now = self.repo, self.clock()
         plan = repo.active_plan()
         profile = repo.profile()
-        earlier: Mapping[date, DaySum | WalkSum] = {}
-        walks: list[Walk] = []
-        stored: Folded | None = None
-        if profile is not None and profile.walk_since is not None:
-            earlier, walks, stored = repo.walk_history_folded(
-                self.catalog.rules, profile, now.date()
-            )
+        earlier, walks, stored = repo.walk_history_folded(self.catalog.rules, profile, now.date())
         return stand(
             self.catalog,
             profile,

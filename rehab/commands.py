@@ -84,11 +84,7 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
             return 0
         catalog = load_catalog()
         history = repo.recent_history(catalog, plan.stage, now)
-        earlier, walks, folded = (
-            repo.walk_history_folded(catalog.rules, profile, now.date())
-            if profile.walk_since
-            else ({}, [], None)
-        )
+        earlier, walks, folded = repo.walk_history_folded(catalog.rules, profile, now.date())
         standing = stand(
             catalog,
             profile,

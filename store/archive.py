@@ -197,12 +197,12 @@ class Archive:
         text = lines[number].removesuffix(b",")
         if sealed(text) is not True:
             raise self._refused(f"its day sums do not match their checksum ({CHECKSUM})")
+        if number == WALKS_LINE:  # its checksum, the last field `seal` wrote: `walks_crc`
+            self._decoded["walks-crc", ""] = text[-10:-2].decode("ascii")
         return text
 
     def _read_line(self, number: int, key: str) -> object:
         text = self._raw_line(number)
-        if number == WALKS_LINE:
-            self._decoded["walks-crc", ""] = text[-10:-2].decode("ascii")
         try:
             document = json.loads(b"{" + text + b"}")
         except ValueError as error:
@@ -259,11 +259,9 @@ class Archive:
     def walks_crc(self) -> str:
         """The checksum of the walks' line as written (checked against its bytes, not decoded):
         what names this year's walks in a later archive's walking level."""
-        found = self._decoded.get(("walks-crc", ""))
-        if found is None:
-            found = self._raw_line(WALKS_LINE)[-10:-2].decode("ascii")
-            self._decoded["walks-crc", ""] = found
-        return str(found)
+        if ("walks-crc", "") not in self._decoded:
+            self._raw_line(WALKS_LINE)
+        return str(self._decoded["walks-crc", ""])
 
     def fold_document(self, digest: str) -> dict[str, Any] | None:
         """The walking level folded to this year's end, as stored with its walks (a

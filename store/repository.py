@@ -1049,17 +1049,18 @@ class Repository:
         return rows, live
 
     def walk_history_folded(
-        self, rules: Rules, profile: Profile, today: date
+        self, rules: Rules, profile: Profile | None, today: date
     ) -> tuple[dict[date, DaySum | WalkSum], list[Walk], Folded | None]:
         """`walk_history`, with the weeks of closed years already folded when the newest
         archive keeps the walking level at its year's end (`close_years`) and it was folded
         from these very archives, this programme and these rules: then only that archive's
         days after the fold are decoded, however many years came before. Without one (or
-        with one made from anything else), `walk_history` and None: the same level, slower."""
+        with one made from anything else), `walk_history` and None: the same level, slower.
+        Nothing at all without a walking programme."""
+        if profile is None or profile.walk_since is None:
+            return {}, [], None
         since = profile.walk_since
-        assert since is not None
-        start = self.live_since()
-        found = self._stored_fold(rules, profile, today) if start is not None else None
+        found = self._stored_fold(rules, profile, today) if self._archives else None
         if found is None or since >= found.until:
             return (*self.walk_history(rules, since), None)
         live = self._table("walks").since(_moment(since))
