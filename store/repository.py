@@ -217,19 +217,24 @@ class _Table(Generic[R]):
         """The newest record `wanted` says yes to (of those before `before`, if given),
         validating only those newer than it. With `holding`, a document still on disk whose
         bytes hold none of those words is passed over unread: it cannot be wanted (the caller
-        vouches), and ten years of screenings are searched without parsing each."""
+        vouches), and ten years of screenings are searched without parsing each, in one read
+        of the table's lines (`LazyTable.holding`)."""
         ids = self._ordered()
         if before is not None:
             ids = ids[: bisect_left(self._keys, (before.isoformat(), -1))]
         documents = self.documents
-        on_disk = documents.on_disk if holding and isinstance(documents, LazyTable) else None
+        lazy = documents if holding and isinstance(documents, LazyTable) else None
+        holders: set[str] | None = None  # the documents on disk that hold a word, found once
         for record_id in reversed(ids):
-            if on_disk is not None and record_id not in self._models:
-                span = on_disk(record_id)
-                if span is not None:
-                    raw = cast(LazyTable, documents).read_raw(span)
-                    if not any(word in raw for word in holding):
-                        continue
+            if (
+                lazy is not None
+                and record_id not in self._models
+                and lazy.on_disk(record_id) is not None
+            ):
+                if holders is None:
+                    holders = lazy.holding(holding)
+                if record_id not in holders:
+                    continue
             record = cast(R, self.get(record_id))
             if wanted(record):
                 return record

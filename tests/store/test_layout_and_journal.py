@@ -10,6 +10,8 @@ from dataclasses import replace
 
 import pydantic_core
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import store.atomic
 import store.storage
@@ -406,3 +408,48 @@ def test_a_reader_racing_a_fold_sees_every_acknowledged_save(
         monkeypatch.setattr(store.storage, "read_bytes", fold_first)
         with Repository.open(data_path, clock=clock, readonly=True) as reader:
             assert folded and "j1" in {s.id for s in reader.sessions()}
+
+
+WORDS = (b"true", b"emergency", b"\\u", b'}\n"', b",\n", b"e")  # the last two cross lines too
+
+
+@given(
+    notes=st.lists(st.text(alphabet='tru emgncy\\"\n,}{é', max_size=30), min_size=1, max_size=12),
+    held=st.sets(st.integers(0, 11), max_size=3),
+    dropped=st.sets(st.integers(0, 11), max_size=3),
+    chunk=st.sampled_from([1, 2, 3, 5, 8, 64, 1 << 20]),
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=3, unique=True),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_tables_lines_searched_as_one_range_find_what_each_line_holds(
+    tmp_path_factory, notes, held, dropped, chunk, words
+):
+    """`LazyTable.holding` reads a table's lines as one range, in pieces, and finds the
+    documents whose own line holds a word: never one cut by a piece's end, and never one
+    whose match runs across two lines or into a document held in memory."""
+    from store.layout import LazyTable, Source
+
+    documents = {
+        f"k{i}": {"id": f"k{i}", "at": "2026-01-01T08:00:00", "note": n}
+        for i, n in enumerate(notes)
+    }
+    path = tmp_path_factory.mktemp("holding") / "f.json"
+    path.write_bytes(serialize({"screenings": documents}))
+    data = path.read_bytes()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        index = scan(fd, {"screenings": "at"})
+        assert index.tables is not None
+        spans = index.tables["screenings"].spans
+        table = LazyTable("screenings", Source(fd), dict(spans))
+        table = table.without({f"k{i}" for i in dropped})
+        table.put({f"k{i}": documents[f"k{i}"] for i in held if f"k{i}" in documents})
+        expected = {
+            key
+            for key, (offset, length) in spans.items()
+            if table.on_disk(key) is not None
+            and any(word in data[offset : offset + length] for word in words)
+        }
+        assert table.holding(tuple(words), chunk) == expected
+    finally:
+        os.close(fd)
