@@ -60,10 +60,10 @@ def compile_sources() -> None:
             compileall.compile_dir(ROOT / package, quiet=1)
 
 
-def child(*args: str, timeout: float = 600) -> dict:
-    """One measurement in a fresh process (tests/bench/child.py): its JSON line."""
+def child(*args: str, timeout: float = 600, module: str = "tests.bench.child") -> dict:
+    """One measurement in a fresh process (tests/bench/child.py, or `module`): its JSON line."""
     out = subprocess.run(
-        [sys.executable, "-m", "tests.bench.child", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -179,6 +179,11 @@ def measure(days: int, runs: int, tmp: Path, say: Callable[[str], None]) -> Figu
         add(f, "status_cpu", cpu, cpu / bare_cpu)
         add(f, "pass", bare_wall)
         add(f, "pass_cpu", bare_cpu)
+
+    say("rehab status, phase by phase")
+    for _ in range(runs):
+        for name, value in child(str(work), module="tests.bench.phases").items():
+            add(f, PHASE + name, value / 1000)
 
     say("a day: check-in, walk, session, check-in")
     backups = work.parent / "backups"
@@ -460,6 +465,39 @@ def table(results: dict[str, Figures]) -> str:
     return "\n".join(lines)
 
 
+PHASE = "phase: "  # the figures tests/bench/phases.py reports, by phase
+
+
+def phase_table(results: dict[str, Figures]) -> str:
+    """Where `rehab status`'s CPU goes at each size (tests/bench/phases.py), medians in ms."""
+    labels = list(results)
+    names: list[str] = []
+    for figures in results.values():
+        names += [k for k in figures if k.startswith(PHASE) and k not in names]
+    rows = [
+        f"| where `rehab status`'s CPU goes (ms, one process, each phase its own time) "
+        f"| {' | '.join(labels)} |",
+        "|---|" + "---:|" * len(labels),
+        "| the interpreter's start (`python -c pass`, beside it) | "
+        + " | ".join(f"{results[label]['pass_cpu'].median * 1000:.1f}" for label in labels)
+        + " |",
+    ]
+    for key in names:
+        cells = []
+        for label in labels:
+            figure = results[label].get(key)
+            cells.append(f"{figure.median * 1000:.1f}" if figure is not None else "")
+        name = key[len(PHASE) :]
+        label = f"**{name}** (the phases' sum)" if name == "total" else name
+        rows.append(f"| {label} | {' | '.join(cells)} |")
+    rows.append(
+        "| `rehab status` measured whole (interpreter included, as in the table above) | "
+        + " | ".join(f"{results[label]['status_cpu'].median * 1000:.1f}" for label in labels)
+        + " |"
+    )
+    return "\n".join(rows)
+
+
 def at_the_limits(runs: int) -> str:
     """What the input limits cost: a year whose every note is as long as a note may be, and
     the refusal of an import holding a note far over it (README, "Your data"). Run after the
@@ -561,7 +599,7 @@ def main() -> None:
                 print(f"{label} ({time.perf_counter() - start:.0f} s): {what} …", flush=True)
 
             results[label] = measure(days, runs, Path(tmp), say)
-    text = table(results)
+    text = table(results) + "\n\n" + phase_table(results)
     print()
     print(text)
     if args.quick or args.sizes:

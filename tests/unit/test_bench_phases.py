@@ -1,0 +1,39 @@
+"""tests/bench/phases.py, which `make bench` uses to say where `rehab status`'s time goes: every
+step it names is still one the command takes, and the phases add up to the command's CPU."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import pytest
+
+from rehab.commands import write_demo
+from tests.apart import run_apart
+from tests.bench.phases import CODE_CACHE, IMPORTS, REST, STEPS
+
+pytestmark = pytest.mark.slow  # a fresh Python imports what `rehab status` imports
+
+_PHASES = r"""
+import contextlib, io, json, sys
+from tests.bench import phases
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    phases.main(sys.argv[1])
+print(out.getvalue().strip().splitlines()[-1])
+"""
+
+
+def test_every_phase_the_bench_names_is_taken_and_they_add_up(tmp_path):
+    path = tmp_path / "data" / "rehab.json"
+    write_demo(path, 60, 7, lambda: datetime(2026, 11, 21, 12), adherence=1.0)
+    figures = run_apart(_PHASES, str(path))
+    names = {name for name, _, _, _ in STEPS}
+    imports = {name for name in figures if name.startswith(IMPORTS + ": ")}
+    # A step the command no longer takes (renamed, moved) would leave its row empty.
+    assert set(figures) == names | imports | {CODE_CACHE, REST, "total"}
+    assert {f"{IMPORTS}: rehab's own modules", f"{IMPORTS}: the standard library"} <= imports
+    assert all(figures[name] > 0 for name in names | imports)
+    assert figures[REST] >= 0
+    parts = sum(value for name, value in figures.items() if name != "total")
+    assert math.isclose(parts, figures["total"], abs_tol=0.05)
