@@ -20,7 +20,7 @@ import functools
 import hashlib
 import os
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -216,16 +216,29 @@ class _Table(Generic[R]):
     ) -> R | None:
         """The newest record `wanted` says yes to (of those before `before`, if given),
         validating only those newer than it. With `holding`, a document still on disk whose
-        bytes hold none of those words is passed over unread: it cannot be wanted (the caller
-        vouches), and ten years of screenings are searched without parsing each, in one read
-        of the table's lines (`LazyTable.holding`)."""
+        bytes hold none of those words is passed over unread (`_may_hold`)."""
         ids = self._ordered()
         if before is not None:
             ids = ids[: bisect_left(self._keys, (before.isoformat(), -1))]
+        for record in self._may_hold(reversed(ids), holding):
+            if wanted(record):
+                return record
+        return None
+
+    def where(self, wanted: Callable[[R], bool], holding: tuple[bytes, ...]) -> list[R]:
+        """Every record `wanted` says yes to, oldest first, reading only those whose document
+        may hold one of the words in `holding` (`_may_hold`)."""
+        return [r for r in self._may_hold(self._ordered(), holding) if wanted(r)]
+
+    def _may_hold(self, ids: Iterable[str], holding: tuple[bytes, ...]) -> Iterator[R]:
+        """The records of `ids`, in that order, less the documents still on disk whose bytes
+        hold none of the words in `holding` (when it is given): such a one cannot be wanted
+        (the caller vouches), and ten years of screenings are searched without parsing each,
+        in one read of the table's lines (`LazyTable.holding`)."""
         documents = self.documents
         lazy = documents if holding and isinstance(documents, LazyTable) else None
         holders: set[str] | None = None  # the documents on disk that hold a word, found once
-        for record_id in reversed(ids):
+        for record_id in ids:
             if (
                 lazy is not None
                 and record_id not in self._models
@@ -235,10 +248,7 @@ class _Table(Generic[R]):
                     holders = lazy.holding(holding)
                 if record_id not in holders:
                     continue
-            record = cast(R, self.get(record_id))
-            if wanted(record):
-                return record
-        return None
+            yield cast(R, self.get(record_id))
 
     def read_ahead(self, deadline: float) -> bool:
         """Read records not read yet, newest first, until `perf_counter()` passes `deadline`;
@@ -703,6 +713,14 @@ class Repository:
     def screenings(self) -> list[Screening]:
         """Every red-flag screen, oldest first."""
         return self._table("screenings").all()
+
+    def alarms_ended(self) -> list[Screening]:
+        """Every screening that says why a same-day alarm ended (`after_emergency`), oldest
+        first, read without parsing the years of screenings that cannot (`_Table.where`: the
+        field is left out when empty; a document that spells a word in escapes is read)."""
+        return self._table("screenings").where(
+            lambda s: s.after_emergency is not None, holding=(b"after_emergency", b"\\u")
+        )
 
     def latest_screening(self) -> Screening | None:
         """The most recent red-flag screen, or None if there has been none."""

@@ -409,3 +409,50 @@ def test_an_alarm_before_the_newest_screening_is_found_read_whole_or_from_disk(d
             )
         )
         assert alarm.id not in [s.id for s in repo.safety_records().screenings]
+
+
+def test_the_alarms_ended_are_every_screening_that_says_why_read_whole_or_from_disk(
+    data_path, clock
+):
+    """History marks where an alarm ended; finding those reads only the screenings whose line
+    can say so, and finds each one however its line spells the field (escapes too)."""
+    from datetime import timedelta
+
+    from planner.models import Screening
+    from planner.safety import RED_FLAGS
+    from store import check_stamp
+    from store.layout import seal
+
+    no = {flag.id: False for flag in RED_FLAGS}
+    start = clock()
+
+    def screening(day: int, **more) -> Screening:
+        return Screening(at=start + timedelta(days=day), answers=no, context="weekly", **more)
+
+    said = [
+        screening(3, result="clear", after_emergency="mistake"),
+        screening(9, result="clear", after_emergency="seen-doctor", seen_on=start.date()),
+    ]
+    plain = [screening(day, result="clear") for day in range(0, 40, 2)]
+    escaped = screening(20, result="clear", after_emergency="mistake")
+    with Repository.open(data_path, clock=clock) as repo:
+        repo.save(*plain, *said, escaped)
+    text = data_path.read_text()
+    line = next(x for x in text.splitlines() if escaped.id in x and "_crc32" in x)
+    body = line.replace('"after_emergency"', '"after\\u005femergency"')
+    body = body[: body.index(',"_crc32"')] + "}"  # sealed again, as if rehab had written it
+    edited = seal(body.encode()).decode() + ("," if line.endswith(",") else "")
+    data_path.write_text(text.replace(line, edited))
+    with Repository.open(data_path, clock=clock):
+        pass  # checked in full once, as at any start: read lazily from then on
+    assert "after\\u005femergency" in data_path.read_text()
+    clock.advance(days=45)
+    expected = sorted([*said, escaped], key=lambda s: s.at)
+    for lazy in (True, False):  # the checked file read from disk, then one read whole
+        if not lazy:
+            check_stamp.sidecar(data_path).unlink()
+        with Repository.open(data_path, clock=clock, readonly=True) as repo:
+            assert repo.storage.lazy is lazy
+            found = [s.id for s in repo.alarms_ended()]  # before anything else is read
+            assert found == [s.id for s in repo.screenings() if s.after_emergency]
+            assert found == [s.id for s in expected]

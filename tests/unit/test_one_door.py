@@ -29,6 +29,7 @@ READS = {
     "is_new",
     "profile",
     "screenings",
+    "alarms_ended",
     "latest_screening",
     "safety_records",
     "clearances",

@@ -210,7 +210,7 @@ class HistoryScreen(MainScreen):
             recent=repo.sessions(since=midnight(today - timedelta(days=27))),
             slots=len(profile.slots) if profile else 1,
             events=repo.stage_events(),
-            alarms_ended=[s for s in repo.screenings() if s.after_emergency],
+            alarms_ended=repo.alarms_ended(),
             psfs=repo.psfs_on_demand(since),
             latest_psfs=repo.latest_psfs(),
             walk_goal=rules.walk_goal_minutes,
