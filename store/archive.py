@@ -232,6 +232,8 @@ class Archive:
                 found = self._decoded["sums", digest] = from_document(self.year, head.get("days"))
             except ValueError as error:
                 raise self._refused(str(error)) from None
+            # Held once, as sums: the stored form goes (a new head; the tables' own is kept).
+            self._head = {key: value for key, value in head.items() if key != "days"}
         return found
 
     def sums_read(self, digest: str) -> bool:
