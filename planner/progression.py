@@ -7,10 +7,11 @@ result with its reasons and numbers. Nothing here reads a clock or a file.
 from __future__ import annotations
 
 import bisect
+from abc import abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar, overload
 
 from planner.clock import midnight
 from planner.models import (
@@ -40,13 +41,38 @@ ReachMove = Literal["centralising", "peripheralising"]
 STAGE_SETTING_KINDS = ("start", "advance", "step-back", "override")
 
 
+T = TypeVar("T")
+
+
+class Timed(Sequence[T]):
+    """Records oldest first whose times are known without reading them (`times`, in the same
+    order): what the store hands `History` for the stage timeline, so a start reads the few
+    events the rules look at, not every one of thirty years. `History.of` keeps one as it is,
+    and a slice of one is one too."""
+
+    __slots__ = ()
+
+    @property
+    @abstractmethod
+    def times(self) -> tuple[datetime, ...]:
+        """Each record's time, oldest first."""
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Timed[T]: ...
+    @abstractmethod
+    def __getitem__(self, index: int | slice) -> T | Timed[T]: ...
+
+
 @value
 class History(Frozen):
     """What happened, each list sorted oldest first. Build with `History.of(...)`."""
 
     sessions: tuple[Session, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
-    events: tuple[StageEvent, ...] = ()
+    #: A tuple, or the store's `Timed` timeline, each event read when first looked at.
+    events: Sequence[StageEvent] = ()
     #: Short bouts of the exercises done through the day (README, safety rules), oldest first.
     bouts: tuple[Bout, ...] = ()
     #: The walks of the walking programme, oldest first: a walk that flared counts toward a
@@ -54,6 +80,7 @@ class History(Frozen):
     walks: tuple[Walk, ...] = ()
     _session_starts: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
     _checkin_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
+    _event_times: tuple[datetime, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
     def of(
@@ -67,7 +94,12 @@ class History(Frozen):
         """A history from records in any order; each list is sorted oldest first here."""
         s = tuple(sorted(sessions, key=lambda x: x.started_at))
         c = tuple(sorted(checkins, key=lambda x: x.at))
-        e = tuple(sorted(events, key=lambda x: x.at))
+        e: Sequence[StageEvent]
+        if isinstance(events, Timed):  # in time order already, and read as looked at
+            e, e_times = events, events.times
+        else:
+            e = tuple(sorted(events, key=lambda x: x.at))
+            e_times = tuple(x.at for x in e)
         b = tuple(sorted(bouts, key=lambda x: x.at))
         return cls(
             sessions=s,
@@ -77,7 +109,14 @@ class History(Frozen):
             walks=tuple(sorted(walks, key=lambda x: x.at)),
             _session_starts=tuple(x.started_at for x in s),
             _checkin_times=tuple(x.at for x in c),
+            _event_times=e_times,
         )
+
+    def __post_init__(self) -> None:
+        if len(self._event_times) != len(self.events):  # made without `of`: worked out here
+            events = self.events
+            times = events.times if isinstance(events, Timed) else tuple(x.at for x in events)
+            object.__setattr__(self, "_event_times", times)
 
     def sessions_since(self, when: datetime) -> tuple[Session, ...]:
         """The sessions started at or after `when`, oldest first."""
@@ -93,13 +132,13 @@ class History(Frozen):
         listed, but never drives today's advice."""
         s = self.sessions[: bisect.bisect_right(self._session_starts, now)]
         c = self.checkins[: bisect.bisect_right(self._checkin_times, now)]
-        e = tuple(x for x in self.events if x.at <= now)
+        e = self.events[: bisect.bisect_right(self._event_times, now)]
         b = tuple(x for x in self.bouts if x.at <= now)
         w = tuple(x for x in self.walks if x.at <= now)
         if (
             len(s) == len(self.sessions)
             and len(c) == len(self.checkins)
-            and e == self.events
+            and len(e) == len(self.events)
             and len(b) == len(self.bouts)
             and len(w) == len(self.walks)
         ):
@@ -112,7 +151,13 @@ class History(Frozen):
             walks=w,
             _session_starts=self._session_starts[: len(s)],
             _checkin_times=self._checkin_times[: len(c)],
+            _event_times=self._event_times[: len(e)],
         )
+
+    def events_at(self, moment: datetime) -> Sequence[StageEvent]:
+        """The stage events made at exactly `moment` (reading no other)."""
+        times = self._event_times
+        return self.events[bisect.bisect_left(times, moment) : bisect.bisect_right(times, moment)]
 
     def stage_started_at(self, stage: int) -> datetime | None:
         """When the current run of `stage` began: its latest start/advance/step-back/override."""
@@ -126,7 +171,7 @@ RECENT_DAYS = 45  # every rule but "sessions in this stage" looks back 30 days a
 
 
 def history_since(
-    catalog: Catalog, stage: int, events: tuple[StageEvent, ...] | list[StageEvent], now: datetime
+    catalog: Catalog, stage: int, events: Sequence[StageEvent], now: datetime
 ) -> datetime:
     """How far back the rules need history: 45 days, or to the stage's start when its move-on
     rule counts sessions since then. Reading only this keeps ten years as quick as one week."""
@@ -521,7 +566,7 @@ def high_pains(
     rules = catalog.rules
     window = max(start, now - timedelta(days=rules.step_back_flare_days))
     # The first run's check-in is kept at the very moment the programme starts.
-    first_run = any(e.kind == "start" and e.at == start for e in history.events)
+    first_run = any(e.kind == "start" for e in history.events_at(start))
     limit = rules.step_back_checkin
 
     def counts(at: datetime) -> bool:

@@ -48,7 +48,7 @@ from planner.models import (
     StageEvent,
     Walk,
 )
-from planner.progression import History, history_since
+from planner.progression import History, Timed, history_since
 from planner.walking import Folded, fold, folded_from_document, folded_to_document
 from store import archive as archives
 from store import backups as backup_files
@@ -195,10 +195,10 @@ class _Table(Generic[R]):
             self._records = records[:]
         return records
 
-    def read_on_demand(self, moment: datetime | None) -> Sequence[R]:
+    def read_on_demand(self, moment: datetime | None) -> OnDemand[R]:
         """As `since`, each record read when it is first asked for (`OnDemand`)."""
         ids, start = self._first_at(moment)
-        return OnDemand(self, ids[start:])
+        return OnDemand(self, ids[start:], self._keys[start:])
 
     def any_before(self, moment: datetime) -> bool:
         """Is a record dated before `moment` (reading none)?"""
@@ -365,13 +365,26 @@ class _Table(Generic[R]):
             raise damaged(self._path, problem.reason) from None
 
 
-class OnDemand(Sequence[R]):
+class OnDemand(Timed[R]):
     """Records in time order, each read when first asked for: a line that shows the latest few
-    of ten years of ratings reads those few. Taken at one moment: a later save is not in it."""
+    of ten years of ratings reads those few, and a start reads the stage events the rules
+    look at. Taken at one moment: a later save is not in it. Each record's time is known
+    from the table's order, unread (`times`); a slice is read on demand too."""
 
-    def __init__(self, table: _Table[R], ids: list[str]) -> None:
+    __slots__ = ("_table", "_ids", "_keys", "_saves", "_times")
+
+    def __init__(self, table: _Table[R], ids: list[str], keys: list[tuple[str, int]]) -> None:
         self._table = table
         self._ids = ids
+        self._keys = keys  # each record's sort key (`_Table._keys`), for its time
+        self._saves = table.saves
+        self._times: tuple[datetime, ...] | None = None
+
+    @property
+    def times(self) -> tuple[datetime, ...]:
+        if self._times is None:
+            self._times = tuple(datetime.fromisoformat(key) for key, _ in self._keys)
+        return self._times
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -379,12 +392,35 @@ class OnDemand(Sequence[R]):
     @overload
     def __getitem__(self, index: int) -> R: ...
     @overload
-    def __getitem__(self, index: slice) -> list[R]: ...
-    def __getitem__(self, index: int | slice) -> R | list[R]:
-        get = self._table.get
+    def __getitem__(self, index: slice) -> OnDemand[R]: ...
+    def __getitem__(self, index: int | slice) -> R | OnDemand[R]:
         if isinstance(index, slice):
-            return [cast(R, get(i)) for i in self._ids[index]]
-        return cast(R, get(self._ids[index]))
+            return OnDemand(self._table, self._ids[index], self._keys[index])
+        return cast(R, self._table.get(self._ids[index]))
+
+    def __eq__(self, other: object) -> bool:
+        """As a sequence: equal to any with equal records in the same order (the same records
+        of a table no save has changed since are equal without reading them)."""
+        if (
+            isinstance(other, OnDemand)
+            and other._table is self._table
+            and other._saves == self._saves == self._table.saves
+            and other._ids == self._ids
+        ):
+            return True
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> tuple[R, ...]:
+        """A copy of its own: every record read and copied (`Model.__deepcopy__`)."""
+        return tuple(copy.deepcopy(record, memo) for record in self)
+
+    def __repr__(self) -> str:
+        return f"OnDemand({self._table.name}, {len(self)} records)"
 
 
 class Repository:
@@ -819,8 +855,9 @@ class Repository:
         return self._since("sessions", _moment(since))
 
     def recent_history(self, catalog: Catalog, stage: int, now: datetime) -> History:
-        """The history the rules need for `stage` at `now` (see `history_since`), not all of it."""
-        events = self.stage_events()
+        """The history the rules need for `stage` at `now` (see `history_since`), not all of it:
+        the stage timeline whole, each event read when the rules look at it (`OnDemand`)."""
+        events = self._table("stage_events").read_on_demand(None)
         since = history_since(catalog, stage, events, now)
         return History.of(
             self.sessions(since), self.checkins(since), events, self.bouts(since), self.walks(since)

@@ -42,9 +42,8 @@ STEPS: list[tuple[str, str, str | None, str]] = [
     ("the profile and the plan", "store.repository", "Repository", "profile"),
     ("the profile and the plan", "store.repository", "Repository", "active_plan"),
     ("the catalog", "seeds", None, "load_catalog"),
-    ("the stage timeline", "store.repository", "Repository", "stage_events"),
     (
-        "the recent sessions, check-ins, bouts and walks",
+        "the recent records (sessions, check-ins, bouts, walks, stage events)",
         "store.repository",
         "Repository",
         "recent_history",

@@ -733,3 +733,56 @@ def test_the_kept_walking_fold_is_made_again_when_what_it_came_from_differs(cata
     assert door._folded(person, [], flared) != kept
     later = replace(person, walk_comfortable=40)
     assert door._folded(later, [], flared) == fold(later, [], rules, first_day.date(), flared)
+
+
+def test_a_standing_reads_the_few_stage_events_the_rules_look_at(tmp_path):
+    """Years of stage events (here 300 pauses and resumes after the first start): working out
+    where the person stands reads the latest few and the first, and stands exactly where the
+    whole timeline read at once would put them."""
+    from planner.advice import stand
+    from planner.models import StageEvent
+    from planner.progression import History
+    from rehab.commands import write_demo
+    from seeds import load_catalog
+
+    now = datetime(2026, 11, 21, 12)
+    path = tmp_path / "data" / "rehab.json"
+    write_demo(path, 120, 7, lambda: now, adherence=1.0)
+    with Repository.open(path, clock=lambda: now) as repo:
+        plan = repo.active_plan()
+        first = repo.stage_events()[0]
+        repo.save(
+            *[
+                StageEvent(
+                    at=first.at + timedelta(minutes=n + 1),
+                    kind="pause" if n % 2 == 0 else "resume",
+                    from_stage=first.to_stage,
+                    to_stage=first.to_stage,
+                )
+                for n in range(300)
+            ]
+        )
+    catalog = load_catalog()
+    with Repository.open(path, clock=lambda: now, readonly=True) as repo:
+        standing = Door(repo, catalog, lambda: now).standing()
+        read = len(repo._table("stage_events")._models)
+        history = standing.history
+        whole = History.of(
+            history.sessions, history.checkins, repo.stage_events(), history.bouts, history.walks
+        )
+        earlier, walks, folded = repo.walk_history_folded(catalog.rules, repo.profile(), now.date())
+        at_once = stand(
+            catalog,
+            repo.profile(),
+            repo.active_plan(),
+            whole,
+            repo.safety_records(),
+            repo.latest_psfs(),
+            now,
+            walks,
+            earlier,
+            folded,
+        )
+    assert plan is not None and len(whole.events) > 300
+    assert read <= 12, read
+    assert isinstance(whole.events, tuple) and standing == at_once
