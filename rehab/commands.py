@@ -116,13 +116,12 @@ def cmd_status(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
 def copies_line(path: Path) -> str:
     """One line when a sync tool left a conflict copy of the file beside it, with the command
     that merges it; "" when none."""
-    import shlex
-
     from store.conflicts import beside
 
     copies = beside(path)
     if not copies:
         return ""
+    import shlex
     more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
     return (
         f"A copy from another computer is beside your file{more}: "
