@@ -122,6 +122,7 @@ def copies_line(path: Path) -> str:
     if not copies:
         return ""
     import shlex
+
     more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
     return (
         f"A copy from another computer is beside your file{more}: "

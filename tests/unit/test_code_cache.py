@@ -4,11 +4,13 @@ was damaged; and a second start compiles nothing."""
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
 
 from planner.version import __version__
+from rehab.code_cache import HEADER, read
 from tests.apart import run_apart
 
 pytestmark = pytest.mark.slow  # each run imports every module, the app's too, in a new Python
@@ -52,8 +54,9 @@ for module in modules:
             if code is not None and code.co_filename == "<string>":
                 prints[f"{thing.__module__}.{thing.__qualname__}.{name}"] = fingerprint(member)
 compiled = code_cache.compiled()
+other = code_cache.compiled("other")
 code_cache.save()
-print(json.dumps({"prints": prints, "compiled": compiled}))
+print(json.dumps({"prints": prints, "compiled": compiled, "other": other}))
 """
 
 
@@ -92,3 +95,41 @@ def test_every_dataclass_gets_the_same_methods_from_the_cache(tmp_path):
     cache.write_bytes(data.replace(mine, b"rehab 0.0.9-older ", 1))
     other, compiled = every_method("cached", cache)
     assert other == stock and compiled > 0
+
+
+#: Imports what `rehab status` imports (no screens, so no Textual) with the cache at argv[1]
+#: installed, and says which parts of the file were unpacked and how much was compiled.
+_STATUS_IMPORTS = r"""
+import json, sys
+from pathlib import Path
+from rehab import code_cache
+
+assert code_cache.install(Path(sys.argv[1]))
+import door, planner.advice, planner.report, rehab.cli, rehab.commands, seeds, store
+assert "textual" not in sys.modules
+said = {"parts": code_cache.parts_unpacked(), "compiled": code_cache.compiled()}
+code_cache.save()  # as the command does
+print(json.dumps(said))
+"""
+
+
+def test_a_run_without_screens_reads_rehabs_part_of_the_cache_alone(tmp_path):
+    """The app's Textual and Rich classes are kept in a part of their own, which a `rehab
+    status` never unpacks (and writes back as it was); a damaged part costs only its own
+    classes' compiling."""
+    cache = tmp_path / "cache" / "dataclass-code.marshal"
+    stock, _ = every_method("cached", cache)  # every module, the screens' too: both parts
+    parts = {group: marshal.loads(payload) for group, (_, payload) in read(cache).items()}
+    assert len(parts["rehab"]) >= len(stock) / 3 and len(parts["other"]) > 0
+    said = run_apart(_STATUS_IMPORTS, str(cache))
+    assert said == {"parts": ["rehab"], "compiled": 0}
+
+    data = bytearray(cache.read_bytes())
+    data[len(HEADER) + 16 + 5] ^= 0x10  # inside rehab's part, the first
+    cache.write_bytes(bytes(data))
+    said = run_apart(_STATUS_IMPORTS, str(cache))
+    assert said["parts"] == ["rehab"] and said["compiled"] > 0  # read as empty: compiled
+    assert run_apart(_STATUS_IMPORTS, str(cache)) == {"parts": ["rehab"], "compiled": 0}
+    # The other part, not unpacked by those runs, was written back as it was.
+    said = run_apart(_EVERY_METHOD, "cached", str(cache))
+    assert said["compiled"] > 0 and said["other"] == 0  # the screens' own classes, only
