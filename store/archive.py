@@ -63,7 +63,7 @@ WALKS = "walks"
 WALKS_LINE, SUMS_LINE = 2, 3
 #: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
 HEAD_MAX = 4 << 20
-HEAD_PIECE = 64 << 10
+HEAD_PIECE = 16 << 10  # a year of daily walks is a 5 KB line: read in one piece
 
 
 def folder(data_path: Path) -> Path:
