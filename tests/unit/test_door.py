@@ -739,7 +739,6 @@ def test_a_standing_reads_the_few_stage_events_the_rules_look_at(tmp_path):
     """Years of stage events (here 300 pauses and resumes after the first start): working out
     where the person stands reads the latest few and the first, and stands exactly where the
     whole timeline read at once would put them."""
-    from planner.advice import stand
     from planner.models import StageEvent
     from planner.progression import History
     from rehab.commands import write_demo
@@ -762,27 +761,22 @@ def test_a_standing_reads_the_few_stage_events_the_rules_look_at(tmp_path):
                 for n in range(300)
             ]
         )
-    catalog = load_catalog()
     with Repository.open(path, clock=lambda: now, readonly=True) as repo:
-        standing = Door(repo, catalog, lambda: now).standing()
+        door = Door(repo, load_catalog(), lambda: now)
+        standing = door.standing()
         read = len(repo._table("stage_events")._models)
-        history = standing.history
-        whole = History.of(
-            history.sessions, history.checkins, repo.stage_events(), history.bouts, history.walks
-        )
-        earlier, walks, folded = repo.walk_history_folded(catalog.rules, repo.profile(), now.date())
-        at_once = stand(
-            catalog,
-            repo.profile(),
-            repo.active_plan(),
-            whole,
-            repo.safety_records(),
-            repo.latest_psfs(),
-            now,
-            walks,
-            earlier,
-            folded,
-        )
-    assert plan is not None and len(whole.events) > 300
+        lazy = repo.recent_history
+
+        def whole(*args) -> History:  # the same history, its timeline read at once
+            got = lazy(*args)
+            events = repo.stage_events()
+            return History.of(got.sessions, got.checkins, events, got.bouts, got.walks)
+
+        repo.recent_history = whole  # type: ignore[method-assign]
+        at_once = door.standing()
+    assert plan is not None and len(at_once.history.events) > 300
+    assert isinstance(at_once.history.events, tuple) and not isinstance(
+        standing.history.events, tuple
+    )
     assert read <= 12, read
-    assert isinstance(whole.events, tuple) and standing == at_once
+    assert standing == at_once
