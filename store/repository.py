@@ -368,16 +368,16 @@ class _Table(Generic[R]):
 class OnDemand(Timed[R]):
     """Records in time order, each read when first asked for: a line that shows the latest few
     of ten years of ratings reads those few, and a start reads the stage events the rules
-    look at. Taken at one moment: a later save is not in it. Each record's time is known
-    from the table's order, unread (`times`); a slice is read on demand too."""
+    look at. Its records are those of one moment (a later save adds none), each read as the
+    table holds it. Each record's time is known from the table's order, unread (`times`);
+    a slice is read on demand too."""
 
-    __slots__ = ("_table", "_ids", "_keys", "_saves", "_times")
+    __slots__ = ("_table", "_ids", "_keys", "_times")
 
     def __init__(self, table: _Table[R], ids: list[str], keys: list[tuple[str, int]]) -> None:
         self._table = table
         self._ids = ids
         self._keys = keys  # each record's sort key (`_Table._keys`), for its time
-        self._saves = table.saves
         self._times: tuple[datetime, ...] | None = None
 
     @property
@@ -400,13 +400,8 @@ class OnDemand(Timed[R]):
 
     def __eq__(self, other: object) -> bool:
         """As a sequence: equal to any with equal records in the same order (the same records
-        of a table no save has changed since are equal without reading them)."""
-        if (
-            isinstance(other, OnDemand)
-            and other._table is self._table
-            and other._saves == self._saves == self._table.saves
-            and other._ids == self._ids
-        ):
+        of the same table are the very same objects: equal without reading them)."""
+        if isinstance(other, OnDemand) and other._table is self._table and other._ids == self._ids:
             return True
         if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
             return NotImplemented

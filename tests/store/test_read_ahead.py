@@ -90,7 +90,8 @@ def test_ratings_on_demand_are_the_ratings_and_only_those_asked_for_are_read(tmp
     with Repository.open(path, clock=clock, readonly=True) as repo:
         lazy = repo.psfs_on_demand(since)
         tail = lazy[-3:]  # a slice is read on demand too
-        assert len(repo._table("psfs")._models) == 0
+        assert lazy == repo.psfs_on_demand(since) and lazy != repo.psfs_on_demand(None)
+        assert len(repo._table("psfs")._models) == 0  # the same records: equal, none read
         tail = list(tail)
         assert len(repo._table("psfs")._models) == 3
         assert lazy[len(lazy) - 1] is tail[-1]
