@@ -1,15 +1,19 @@
-"""Where `rehab status`'s CPU time goes, phase by phase, in one fresh process (`make bench`).
+"""Where rehab's CPU time goes, phase by phase, in one fresh process (`make bench`).
 
-    python -m tests.bench.phases FILE
+    python -m tests.bench.phases status FILE    `rehab --data FILE status`
+    python -m tests.bench.phases paint FILE     rehab's start, to its first frame (headless)
+    python -m tests.bench.phases paint-bare     a bare Textual app's, the same way
 
-Runs the command as `rehab --data FILE status` does (rehab.cli: the plugin switch, the paused
-collector, the code cache, then the command), with a CPU timer around each import statement
-(by what it imports: rehab's modules, the standard library, each other package) and
-around each step of `cmd_status` that reads or decides something. Each phase counts its
-own time only (a phase inside another is taken out of the outer one), so the figures add up to
-the command's CPU; "the rest" is what no phase covers (the rules, the words, Python's calls
-between them). The interpreter's own start is not in it: that is `python -c pass`, measured
-beside `rehab status` in the main table.
+Runs it as rehab runs it (rehab.cli: the plugin switch, the paused collector, the code cache;
+the bare app without them, as `make bench` starts it), with a CPU timer around each import
+statement (by what it imports: rehab's modules, the standard library, each other package) and
+around each step that reads or decides something (STATUS_STEPS, PAINT_STEPS). Each phase
+counts its own time only (a phase inside another is taken out of the outer one), so the
+figures add up to the CPU spent; "the rest" is what no phase covers (for status the rules'
+glue and the words, for a start Textual's own: the app's start, composing and styling the
+screen, the first frame). The interpreter's own start is not in it: that is `python -c pass`,
+measured beside `rehab status` in the main table. A start is timed to the first frame the app
+draws, turned into the bytes a terminal would be sent (as tests/bench/child.py does).
 
 Prints one JSON line: {phase: milliseconds of CPU, ..., "total": ...}.
 """
@@ -37,7 +41,7 @@ OWN_IMPORTS = time.process_time() - CPU0
 
 #: The steps of `rehab status` timed, by what they do (module, class or None, function). The
 #: import statements are timed as "imports", wherever they are.
-STEPS: list[tuple[str, str, str | None, str]] = [
+STATUS_STEPS: list[tuple[str, str, str | None, str]] = [
     ("opening the file (its lines' places, the checks)", "store.repository", "Repository", "read"),
     ("the profile and the plan", "store.repository", "Repository", "profile"),
     ("the profile and the plan", "store.repository", "Repository", "active_plan"),
@@ -57,6 +61,13 @@ STEPS: list[tuple[str, str, str | None, str]] = [
     ("the safety records", "store.repository", "Repository", "safety_records"),
     ("the rules (planner.advice.stand)", "planner.advice", None, "stand"),
     ("the words (planner.report.status_text)", "planner.report", None, "status_text"),
+]
+#: The steps of the app's start before its first frame, as `rehab` runs it (rehab.launch).
+PAINT_STEPS: list[tuple[str, str, str | None, str]] = [
+    ("opening the file (its lines' places, the checks)", "store.repository", "Repository", "open"),
+    ("closing years (every archive's first line read)", "door", None, "close_years"),
+    ("the catalog", "seeds", None, "load_catalog"),
+    ("where the person stands (door.Door.standing)", "door", "Door", "standing"),
 ]
 IMPORTS = "imports"
 REST = "the rest"
@@ -109,7 +120,7 @@ class Phases:
         return wrapper
 
 
-def main(path: str) -> None:
+def main(what: str, path: str | None) -> None:
     phases = Phases()
     original_import = builtins.__import__
 
@@ -126,44 +137,87 @@ def main(path: str) -> None:
 
     # Every import statement from here on is timed, by what it imports.
     builtins.__import__ = timed_import
-    # As rehab.cli.main does before the command.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    gc.disable()
-    from rehab import code_cache
+    ours = what != "paint-bare"
+    if ours:  # as rehab.cli.main does before the command
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        gc.disable()
+        from rehab import code_cache
 
-    with phases.phase(CODE_CACHE):
-        code_cache.install()
-    from rehab import cli
-
-    # What the steps live in, imported as the command would import them, then timed.
-    for _, module, _, _ in STEPS:
-        __import__(module)
-    for name, module, owner, function in STEPS:
-        holder = sys.modules[module] if owner is None else getattr(sys.modules[module], owner)
-        original = getattr(holder, function)
-        if isinstance(holder, type) and isinstance(holder.__dict__[function], classmethod):
-            setattr(holder, function, classmethod(phases.timed(name, original.__func__)))
-        else:
-            setattr(holder, function, phases.timed(name, original))
-    # `cmd_status` imports these by name from their modules: it finds the timed ones.
+        with phases.phase(CODE_CACHE):
+            code_cache.install()
+        # What the steps live in, imported as rehab would import them, then timed.
+        steps = STATUS_STEPS if what == "status" else PAINT_STEPS
+        for _, module, _, _ in steps:
+            __import__(module)
+        for name, module, owner, function in steps:
+            holder = sys.modules[module] if owner is None else getattr(sys.modules[module], owner)
+            original = getattr(holder, function)
+            if isinstance(holder, type) and isinstance(holder.__dict__[function], classmethod):
+                setattr(holder, function, classmethod(phases.timed(name, original.__func__)))
+            else:
+                setattr(holder, function, phases.timed(name, original))
+        # Each caller imports these by name from their modules: it finds the timed ones.
     try:
-        args = cli.parse(["--data", path, "status"])
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.run_parsed(args)
+        if what == "status":
+            total, totals = status(path), phases.totals
+        else:
+            total, totals = first_frame(ours, path, phases)
     finally:
         builtins.__import__ = original_import
-    total = time.process_time() - CPU0
-    if code:
-        raise SystemExit(f"rehab status failed: {code}")
-    code_cache.save()  # as the command does, after its answer is out (not counted)
-    totals = phases.totals
+    if ours:
+        code_cache.save()  # as the command does, after its answer is out (not counted)
     order = sorted((n for n in totals if n.startswith(IMPORTS)), key=lambda n: -totals[n])
     order += [n for n in totals if n not in order]  # then the steps, as they came
     figures = {name: round(totals[name] * 1000, 2) for name in order}
-    figures[REST] = round((total - sum(phases.totals.values())) * 1000, 2)
+    figures[REST] = round((total - sum(totals.values())) * 1000, 2)
     figures["total"] = round(total * 1000, 2)
     print(json.dumps(figures), flush=True)
 
 
+def status(path: str | None) -> float:
+    """`rehab --data PATH status`, its answer thrown away: the CPU spent when it is done."""
+    from rehab import cli
+
+    args = cli.parse(["--data", str(path), "status"])
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.run_parsed(args)
+    if code:
+        raise SystemExit(f"rehab status failed: {code}")
+    return time.process_time() - CPU0
+
+
+def first_frame(ours: bool, path: str | None, phases: Phases) -> tuple[float, dict[str, float]]:
+    """The app started headless at 80×24 (rehab on PATH as `rehab --data PATH` starts it, or
+    the bare app): the CPU spent when its first frame was drawn and turned into bytes, and
+    the phases' figures then (what the app imports after it, the other places, is left out)."""
+    from pathlib import Path
+
+    from textual.app import App
+
+    from tests.bench.child import run
+
+    drawn: list[float] = []
+    then: dict[str, float] = {}
+    display = App._display
+
+    def timed(app: App[Any], screen: Any, renderable: Any) -> None:
+        display(app, screen, renderable)
+        if renderable is not None and not drawn and not app._batch_count:
+            if hasattr(renderable, "render_segments"):
+                renderable.render_segments(app.console)  # what a terminal would be sent
+            drawn.append(time.process_time() - CPU0)
+            then.update(phases.totals)
+
+    async def ready(pilot: Any) -> None:
+        await pilot.pause()
+        pilot.app.exit()
+
+    App._display = timed  # type: ignore[method-assign]
+    run("rehab" if ours else "bare", Path(path) if path else None, ready)
+    if not drawn:
+        raise SystemExit("the app drew no frame")
+    return drawn[0], then
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)

@@ -180,10 +180,14 @@ def measure(days: int, runs: int, tmp: Path, say: Callable[[str], None]) -> Figu
         add(f, "pass", bare_wall)
         add(f, "pass_cpu", bare_cpu)
 
-    say("rehab status, phase by phase")
+    say("rehab status and the start to the first frame, phase by phase")
     for _ in range(runs):
-        for name, value in child(str(work), module="tests.bench.phases").items():
-            add(f, PHASE + name, value / 1000)
+        for name, value in child("status", str(work), module="tests.bench.phases").items():
+            add(f, STATUS_PHASE + name, value / 1000)
+        for name, value in child("paint-bare", module="tests.bench.phases").items():
+            add(f, BARE_PHASE + name, value / 1000)
+        for name, value in child("paint", str(work), module="tests.bench.phases").items():
+            add(f, PAINT_PHASE + name, value / 1000)
 
     say("a day: check-in, walk, session, check-in")
     backups = work.parent / "backups"
@@ -465,37 +469,72 @@ def table(results: dict[str, Figures]) -> str:
     return "\n".join(lines)
 
 
-PHASE = "phase: "  # the figures tests/bench/phases.py reports, by phase
+#: The figures tests/bench/phases.py reports, by phase: of `rehab status`, of rehab's start to
+#: its first frame, and of the bare app's.
+STATUS_PHASE, PAINT_PHASE, BARE_PHASE = "status phase: ", "paint phase: ", "bare paint phase: "
 
 
-def phase_table(results: dict[str, Figures]) -> str:
-    """Where `rehab status`'s CPU goes at each size (tests/bench/phases.py), medians in ms."""
+def phase_rows(
+    results: dict[str, Figures], prefix: str, extra: list[tuple[str, dict[str, str]]]
+) -> list[str]:
+    """One row per phase (medians in ms, the phases' sum in bold), then the `extra` rows."""
     labels = list(results)
     names: list[str] = []
     for figures in results.values():
-        names += [k for k in figures if k.startswith(PHASE) and k not in names]
-    rows = [
+        names += [k[len(prefix) :] for k in figures if k.startswith(prefix)]
+    names = list(dict.fromkeys(names))
+    imports = [n for n in names if n.startswith("imports")]
+    steps = [n for n in names if n not in imports and n not in ("the rest", "total")]
+    names = imports + steps + ["the rest", "total"]
+    rows = []
+    for name in names:
+        figures = [results[label].get(prefix + name) for label in labels]
+        cells = [f"{f.median * 1000:.1f}" if f is not None else "" for f in figures]
+        shown = "**total** (the phases' sum)" if name == "total" else name
+        rows.append(f"| {shown} | {' | '.join(cells)} |")
+    rows += [f"| {label} | {' | '.join(by[x] for x in labels)} |" for label, by in extra]
+    return rows
+
+
+def phase_table(results: dict[str, Figures]) -> str:
+    """Where `rehab status`'s CPU goes at each size, and the start's to its first frame beside
+    the bare app's (tests/bench/phases.py), medians in ms."""
+    labels = list(results)
+
+    def ms_of(key: str) -> dict[str, str]:
+        return {x: f"{results[x][key].median * 1000:.1f}" for x in labels if key in results[x]}
+
+    status = [
         f"| where `rehab status`'s CPU goes (ms, one process, each phase its own time) "
         f"| {' | '.join(labels)} |",
         "|---|" + "---:|" * len(labels),
-        "| the interpreter's start (`python -c pass`, beside it) | "
-        + " | ".join(f"{results[label]['pass_cpu'].median * 1000:.1f}" for label in labels)
-        + " |",
+        f"| the interpreter's start (`python -c pass`, beside it) "
+        f"| {' | '.join(ms_of('pass_cpu').values())} |",
+        *phase_rows(
+            results,
+            STATUS_PHASE,
+            [("`rehab status` measured whole (interpreter included)", ms_of("status_cpu"))],
+        ),
     ]
-    for key in names:
-        cells = []
-        for label in labels:
-            figure = results[label].get(key)
-            cells.append(f"{figure.median * 1000:.1f}" if figure is not None else "")
-        name = key[len(PHASE) :]
-        label = f"**{name}** (the phases' sum)" if name == "total" else name
-        rows.append(f"| {label} | {' | '.join(cells)} |")
-    rows.append(
-        "| `rehab status` measured whole (interpreter included, as in the table above) | "
-        + " | ".join(f"{results[label]['status_cpu'].median * 1000:.1f}" for label in labels)
-        + " |"
-    )
-    return "\n".join(rows)
+    bare: Figures = {}  # the bare app's runs, beside every size, pooled in one column
+    for figures in results.values():
+        for key, figure in figures.items():
+            if key.startswith(BARE_PHASE):
+                pooled = bare.setdefault(PAINT_PHASE + key[len(BARE_PHASE) :], Figure())
+                pooled.values.extend(figure.values)
+    total = PAINT_PHASE + "total"
+    ratios = {"bare": "1.00×"} | {
+        x: f"{results[x][total].median / bare[total].median:.2f}×"
+        for x in labels
+        if total in results[x] and total in bare
+    }
+    paint = [
+        "| where the start's CPU goes, to the first frame (ms, headless, 80×24) "
+        f"| bare app | {' | '.join(labels)} |",
+        "|---|---:|" + "---:|" * len(labels),
+        *phase_rows({"bare": bare, **results}, PAINT_PHASE, [("rehab / the bare app", ratios)]),
+    ]
+    return "\n".join(status) + "\n\n" + "\n".join(paint)
 
 
 def at_the_limits(runs: int) -> str:

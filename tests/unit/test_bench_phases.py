@@ -1,5 +1,6 @@
-"""tests/bench/phases.py, which `make bench` uses to say where `rehab status`'s time goes: every
-step it names is still one the command takes, and the phases add up to the command's CPU."""
+"""tests/bench/phases.py, which `make bench` uses to say where the time of `rehab status` and of
+the start to its first frame goes: every step it names is still one rehab takes, and the
+phases add up to the CPU spent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from rehab.commands import write_demo
 from tests.apart import run_apart
-from tests.bench.phases import CODE_CACHE, IMPORTS, REST, STEPS
+from tests.bench.phases import CODE_CACHE, IMPORTS, PAINT_STEPS, REST, STATUS_STEPS
 
 pytestmark = pytest.mark.slow  # a fresh Python imports what `rehab status` imports
 
@@ -19,18 +20,19 @@ import contextlib, io, json, sys
 from tests.bench import phases
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
-    phases.main(sys.argv[1])
+    phases.main(sys.argv[1], sys.argv[2])
 print(out.getvalue().strip().splitlines()[-1])
 """
 
 
-def test_every_phase_the_bench_names_is_taken_and_they_add_up(tmp_path):
+@pytest.mark.parametrize("what, steps", [("status", STATUS_STEPS), ("paint", PAINT_STEPS)])
+def test_every_phase_the_bench_names_is_taken_and_they_add_up(tmp_path, what, steps):
     path = tmp_path / "data" / "rehab.json"
     write_demo(path, 60, 7, lambda: datetime(2026, 11, 21, 12), adherence=1.0)
-    figures = run_apart(_PHASES, str(path))
-    names = {name for name, _, _, _ in STEPS}
+    figures = run_apart(_PHASES, what, str(path))
+    names = {name for name, _, _, _ in steps}
     imports = {name for name in figures if name.startswith(IMPORTS + ": ")}
-    # A step the command no longer takes (renamed, moved) would leave its row empty.
+    # A step rehab no longer takes (renamed, moved) would leave its row empty.
     assert set(figures) == names | imports | {CODE_CACHE, REST, "total"}
     assert {f"{IMPORTS}: rehab's own modules", f"{IMPORTS}: the standard library"} <= imports
     assert all(figures[name] > 0 for name in names | imports)
