@@ -407,12 +407,7 @@ class OnDemand(Timed[R]):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> tuple[R, ...]:
-        """A copy of its own: every record read and copied (`Model.__deepcopy__`)."""
-        return tuple(copy.deepcopy(record, memo) for record in self)
+    __hash__ = None  # type: ignore[assignment]  # as its records: they change, no hash
 
     def __repr__(self) -> str:
         return f"OnDemand({self._table.name}, {len(self)} records)"
