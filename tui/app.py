@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
+import signal
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
@@ -32,6 +34,11 @@ if TYPE_CHECKING:
     from typing_extensions import TypeIs  # typing's own from Python 3.13
 
     from tui.screens.today import TodayScreen
+
+#: The terminal Textual reads keys from (its Linux driver's), and how often, in seconds, rehab
+#: looks whether it is still there.
+TERMINAL = 0
+TERMINAL_CHECK = 1.0
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
@@ -190,6 +197,18 @@ class RehabApp(compat.CalmCrashes, App[int]):
             self._import_places,
             [place.screen.split(":")[0] for place in PLACES[1:]],
         )
+        if not self.is_headless and os.isatty(TERMINAL):
+            self.set_interval(TERMINAL_CHECK, self._hang_up_without_a_terminal)
+
+    def _hang_up_without_a_terminal(self) -> None:
+        """End as a closed terminal ends rehab (SIGHUP) once the terminal is gone. Closed under
+        a parent that outlives it (`make run`, a wrapper script), the window sends rehab no
+        SIGHUP: its terminal simply stops being one, Textual's input thread reads nothing from
+        it ever faster, and rehab would hold the file's lock, and a core, for good. Every save
+        is on disk already; a journal left is folded in at the next start."""
+        if not os.isatty(TERMINAL):
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)  # ended even where it was ignored
+            os.kill(os.getpid(), signal.SIGHUP)
 
     def _import_places(self, modules: list[str]) -> None:
         """Import the other places' code once the first screen is up, one module per turn of

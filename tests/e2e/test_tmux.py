@@ -5,11 +5,13 @@ Nothing is installed here: the console script of the test environment is used as
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -475,6 +477,29 @@ def test_a_closed_terminal_mid_session_keeps_the_exercises_done(terminal, tmp_pa
     assert terminal.exit_status() == "0"
     [left] = [s for s in _today_sessions(data) if "ended_at" not in s]
     assert len(left["entries"]) > 1 and left["pain_before"] == 3
+
+
+def test_a_terminal_closed_under_make_run_still_ends_rehab(terminal, tmp_path):
+    """`make run` in a window that is closed: make is the terminal's first process and lives
+    on, so rehab gets no SIGHUP; its terminal just stops being one. rehab must see that and
+    end, not read nothing forever on a core with the file's lock held."""
+    data = _demo(tmp_path)
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\t{env_prefix(tmp_path)} {REHAB} --data {data}\n")
+    terminal.tmux("-f", "/dev/null", "new-session", "-d", "-s", "app", "-x", "100", "-y", "30")
+    terminal.tmux("respawn-pane", "-k", "-t", "app", f"make -s -f {makefile} run")
+    terminal.wait_for("Stage ")
+    make = int(terminal.tmux("display-message", "-p", "-t", "app", "#{pane_pid}"))
+    terminal.tmux("kill-session", "-t", "app")  # the window closed
+    deadline = time.monotonic() + 30
+    lock = data.with_name(data.name + ".lock")
+    try:
+        while time.monotonic() < deadline and _lock_held(lock):
+            time.sleep(0.1)
+        assert not _lock_held(lock), "rehab outlived its terminal"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(make, signal.SIGKILL)  # make and whatever it still runs: none left over
 
 
 def test_keys_typed_ahead_and_enter_out_of_habit_never_answer_a_warning_sign(terminal, tmp_path):
