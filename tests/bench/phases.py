@@ -7,13 +7,16 @@
 Runs it as rehab runs it (rehab.cli: the plugin switch, the paused collector, the code cache;
 the bare app without them, as `make bench` starts it), with a CPU timer around each import
 statement (by what it imports: rehab's modules, the standard library, each other package) and
-around each step that reads or decides something (STATUS_STEPS, PAINT_STEPS). Each phase
-counts its own time only (a phase inside another is taken out of the outer one), so the
-figures add up to the CPU spent; "the rest" is what no phase covers (for status the rules'
-glue and the words, for a start Textual's own: the app's start, composing and styling the
-screen, the first frame). The interpreter's own start is not in it: that is `python -c pass`,
-measured beside `rehab status` in the main table. A start is timed to the first frame the app
-draws, turned into the bytes a terminal would be sent (as tests/bench/child.py does).
+around each step that reads or decides something (STATUS_STEPS, PAINT_STEPS), and in a start,
+rehab's and the bare app's alike, around Textual's own steps (TEXTUAL_STEPS: reading the
+stylesheets, styling, layout, drawing each widget's lines). Each phase counts its own time only
+(a phase inside another is taken out of the outer one), so the figures add up to the CPU spent;
+"the rest" is what no phase covers (for status the rules' glue and the words, for a start the
+rest of Textual's work: the app's start, composing and mounting the screen, its messages,
+turning the frame into what a terminal is sent). The interpreter's own start is not in it: that
+is `python -c pass`, measured beside `rehab status` in the main table. A start is timed to the
+first frame the app draws, turned into the bytes a terminal would be sent (as
+tests/bench/child.py does).
 
 Prints one JSON line: {phase: milliseconds of CPU, ..., "total": ...}.
 """
@@ -68,6 +71,14 @@ PAINT_STEPS: list[tuple[str, str, str | None, str]] = [
     ("closing years (every archive's first line read)", "door", None, "close_years"),
     ("the catalog", "seeds", None, "load_catalog"),
     ("where the person stands (door.Door.standing)", "door", "Door", "standing"),
+]
+#: Textual's own steps to the first frame, timed in rehab's start and the bare app's alike: what
+#: rehab's screen costs Textual beyond the bare app's, step by step.
+TEXTUAL_STEPS: list[tuple[str, str, str | None, str]] = [
+    ("Textual: reading the stylesheets", "textual.css.stylesheet", "Stylesheet", "parse"),
+    ("Textual: styling the widgets", "textual.css.stylesheet", "Stylesheet", "apply"),
+    ("Textual: laying out the screen", "textual._compositor", "Compositor", "reflow"),
+    ("Textual: drawing the widgets' lines", "textual.widget", "Widget", "render_lines"),
 ]
 IMPORTS = "imports"
 REST = "the rest"
@@ -145,18 +156,20 @@ def main(what: str, path: str | None) -> None:
 
         with phases.phase(CODE_CACHE):
             code_cache.install()
-        # What the steps live in, imported as rehab would import them, then timed.
-        steps = STATUS_STEPS if what == "status" else PAINT_STEPS
-        for _, module, _, _ in steps:
-            __import__(module)
-        for name, module, owner, function in steps:
-            holder = sys.modules[module] if owner is None else getattr(sys.modules[module], owner)
-            original = getattr(holder, function)
-            if isinstance(holder, type) and isinstance(holder.__dict__[function], classmethod):
-                setattr(holder, function, classmethod(phases.timed(name, original.__func__)))
-            else:
-                setattr(holder, function, phases.timed(name, original))
-        # Each caller imports these by name from their modules: it finds the timed ones.
+    steps = STATUS_STEPS if what == "status" else PAINT_STEPS if ours else []
+    if what != "status":
+        steps = steps + TEXTUAL_STEPS
+    # What the steps live in, imported as rehab would import them, then timed.
+    for _, module, _, _ in steps:
+        __import__(module)
+    for name, module, owner, function in steps:
+        holder = sys.modules[module] if owner is None else getattr(sys.modules[module], owner)
+        original = getattr(holder, function)
+        if isinstance(holder, type) and isinstance(holder.__dict__[function], classmethod):
+            setattr(holder, function, classmethod(phases.timed(name, original.__func__)))
+        else:
+            setattr(holder, function, phases.timed(name, original))
+    # Each caller imports these by name from their modules: it finds the timed ones.
     try:
         if what == "status":
             total, totals = status(path), phases.totals

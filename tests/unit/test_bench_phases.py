@@ -11,7 +11,7 @@ import pytest
 
 from rehab.commands import write_demo
 from tests.apart import run_apart
-from tests.bench.phases import CODE_CACHE, IMPORTS, PAINT_STEPS, REST, STATUS_STEPS
+from tests.bench.phases import CODE_CACHE, IMPORTS, PAINT_STEPS, REST, STATUS_STEPS, TEXTUAL_STEPS
 
 pytestmark = pytest.mark.slow  # a fresh Python imports what `rehab status` imports
 
@@ -25,7 +25,14 @@ print(out.getvalue().strip().splitlines()[-1])
 """
 
 
-@pytest.mark.parametrize("what, steps", [("status", STATUS_STEPS), ("paint", PAINT_STEPS)])
+@pytest.mark.parametrize(
+    "what, steps",
+    [
+        ("status", STATUS_STEPS),
+        ("paint", PAINT_STEPS + TEXTUAL_STEPS),
+        ("paint-bare", TEXTUAL_STEPS),
+    ],
+)
 def test_every_phase_the_bench_names_is_taken_and_they_add_up(tmp_path, what, steps):
     path = tmp_path / "data" / "rehab.json"
     write_demo(path, 60, 7, lambda: datetime(2026, 11, 21, 12), adherence=1.0)
@@ -33,8 +40,10 @@ def test_every_phase_the_bench_names_is_taken_and_they_add_up(tmp_path, what, st
     names = {name for name, _, _, _ in steps}
     imports = {name for name in figures if name.startswith(IMPORTS + ": ")}
     # A step rehab no longer takes (renamed, moved) would leave its row empty.
-    assert set(figures) == names | imports | {CODE_CACHE, REST, "total"}
-    assert {f"{IMPORTS}: rehab's own modules", f"{IMPORTS}: the standard library"} <= imports
+    ours = set() if what == "paint-bare" else {CODE_CACHE}
+    assert set(figures) == names | imports | ours | {REST, "total"}
+    assert {f"{IMPORTS}: the standard library"} <= imports
+    assert (f"{IMPORTS}: rehab's own modules" in imports) == bool(ours)
     assert all(figures[name] > 0 for name in names | imports)
     assert figures[REST] >= 0
     parts = sum(value for name, value in figures.items() if name != "total")
