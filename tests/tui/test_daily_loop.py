@@ -19,6 +19,7 @@ from tui.screens.modals import CheckInScreen, ConfirmScreen
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
+from tui.widgets.today import StartButton
 
 
 async def to_the_end_form(pilot, clock, pain: str) -> EndSessionScreen:
@@ -194,7 +195,7 @@ async def test_today_shows_the_latest_check_in_and_when_the_day_is_done(make_onb
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Today's sessions are done" in text_of(app.screen, "#next")
-        assert "Extra" in str(app.screen.query_one("#start", Button).label)
+        assert "Extra" in app.screen.query_one("#start", StartButton).label
         assert isinstance(app.screen, TodayScreen) and not isinstance(app.screen, PlayerScreen)
 
 

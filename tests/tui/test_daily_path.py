@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from planner.runner import GET_READY_S
 from tests.tui.conftest import SMALL, reopen
@@ -14,6 +14,7 @@ from tui.screens.modals import CheckInScreen, PainScreen, Problem
 from tui.screens.player import EndSessionScreen, PlayerScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.answers import AnswerList
+from tui.widgets.today import StartButton
 
 pytestmark = (
     pytest.mark.slow
@@ -78,6 +79,39 @@ async def test_first_run_to_first_finished_session(make_app, data_file, clock):
         assert repo.profile().slots == ["morning"]
         assert [e.kind for e in repo.stage_events()] == ["start"]
         assert repo.latest_screening().result == "clear"
+
+
+async def test_start_is_pressed_by_enter_or_a_click_and_a_quick_second_press_is_the_same(
+    make_app,
+):
+    """Today's Start is a button in use (Enter when it has the focus, a click), though not
+    Textual's Button: a second press while the first shows asks for the pain once, as
+    Button's would. Today mounts no Textual Button: its stylesheet would be parsed at every
+    start."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await first_run(pilot, pain="3", episode="40")
+        start = app.screen.query_one("#start", StartButton)
+        assert start.display and not app.screen.query(Button)
+
+        async def twice() -> None:
+            start.action_press()
+            start.action_press()
+
+        for press in ("enter", "click", "twice"):
+            start.focus()
+            if press == "enter":
+                await pilot.press("enter")
+            elif press == "click":
+                assert await pilot.click(StartButton)
+            else:
+                await twice()
+            await pilot.pause()
+            assert [type(s) for s in app.screen_stack[-2:]] == [TodayScreen, PainScreen], press
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, TodayScreen)
+            start.remove_class("-active")  # the press shown, ended (a timer) without waiting
 
 
 async def test_a_session_note_past_the_limit_is_refused_in_one_line_and_kept(

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
-from textual.widgets import Button
 
 from planner.advice import Standing, left_open
 from planner.models import Session, Walk
@@ -116,9 +115,7 @@ class TodayScreen(MainScreen):
             yield CheckInLine(catalog, id="checkin").data_bind(bound)
             yield NextSession(catalog, id="next").data_bind(bound)
             yield LastNote(catalog, id="last-note").data_bind(bound)
-            yield StartButton(
-                "Start session (s)", id="start", variant="primary", compact=True
-            ).data_bind(bound)
+            yield StartButton("Start session (s)", id="start").data_bind(bound)
             yield TodayCard(catalog, id="card").data_bind(bound)
 
     def refresh_view(self) -> None:
@@ -226,7 +223,7 @@ class TodayScreen(MainScreen):
         if after is not None:
             self.notify(after.line() + ".", markup=False)
 
-    @on(Button.Pressed, "#start")
+    @on(StartButton.Pressed)
     def action_start(self) -> None:
         self._start()
 

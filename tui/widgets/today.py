@@ -5,13 +5,17 @@ check-in redraws the check-in line and leaves the rest as they are."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from rich.console import Group
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Button
+from textual.widgets import Static
 
 from planner.advice import Standing, left_open, next_slot, today_sessions
 from planner.course import reach_change
@@ -270,10 +274,58 @@ class TodayCard(TodayLine):
         )
 
 
-class StartButton(Button):
-    """Starts the next session (or an extra one); hidden while none may start."""
+class StartButton(Static, can_focus=True):
+    """Starts the next session (or an extra one); hidden while none may start.
+
+    A button in look and in use (Enter or a click presses it; a second press within a moment
+    is the same press), drawn as a Static: Textual's Button brings a stylesheet for every
+    variant it has (7 KB, a third of what a start parses) to style this one line."""
+
+    DEFAULT_CSS = """
+    StartButton {
+        width: auto;
+        min-width: 16;
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+        color: $button-color-foreground;
+        background: $primary;
+        pointer: pointer;
+        &:hover {
+            background: $primary-darken-2;
+        }
+        &:focus {
+            text-style: $button-focus-text-style;
+            background-tint: $foreground 5%;
+        }
+        &.-active {
+            tint: $background 30%;
+        }
+    }
+    """
+    BINDINGS = [Binding("enter", "press", "Start", show=False)]
+    #: How long a press shows, and any press within it is the same one.
+    PRESS_SHOWN = 0.2
+
+    class Pressed(Message):
+        """The person pressed Start."""
 
     standing: var[Standing | None] = var(None)
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(label, id=id, markup=False)
+        self.label = label
+
+    def action_press(self) -> None:
+        if self.has_class("-active") or not self.display:
+            return
+        self.add_class("-active")
+        self.set_timer(self.PRESS_SHOWN, partial(self.remove_class, "-active"))
+        self.post_message(self.Pressed())
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_press()
 
     def watch_standing(self, standing: Standing | None) -> None:
         if standing is None:
@@ -282,5 +334,6 @@ class StartButton(Button):
         if self.display:
             slot, all_done = next_session(standing)
             label = f"{'Extra' if all_done else 'Start'} {slot} session (s)"
-            if label != str(self.label):
-                self.label = Content(label)
+            if label != self.label:
+                self.label = label
+                self.update(label)
