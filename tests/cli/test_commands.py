@@ -219,12 +219,14 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     rehab = os.path.join(os.path.dirname(sys.executable), "rehab")
     fhir = ["export", "--format", "fhir", "--tz", "UTC", "--data", str(data)]
     for argv in (["library"], ["status", "--data", str(data)], fhir):
-        reader = subprocess.Popen(
+        # `with`: its pipes are closed after (left to the collector, one was reported as an
+        # unclosed file, at random, in whichever test ran next).
+        with subprocess.Popen(
             [str(rehab), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        reader.stdout.close()  # the reader is gone before rehab writes a line
-        err = reader.stderr.read().decode()
-        assert reader.wait(timeout=60) == 0 and err == "", (argv, err)
+        ) as reader:
+            reader.stdout.close()  # the reader is gone before rehab writes a line
+            err = reader.stderr.read().decode()
+            assert reader.wait(timeout=60) == 0 and err == "", (argv, err)
 
 
 def test_a_journal_without_its_data_file_gets_one_message_everywhere(demo_file, monkeypatch):
