@@ -374,6 +374,29 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
     assert saved["note"] == note
 
 
+def test_a_pain_corrected_in_one_burst_is_saved_as_typed(terminal, tmp_path):
+    """A check-in's pain typed 12, then backspace, backspace and 4 as one read from the
+    terminal (typed fast), was saved as 1: Textual ran each backspace after the 4 was in."""
+    data = _demo(tmp_path)
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Next: morning session")
+    terminal.keys("c")
+    terminal.wait_for("How is your back right now?")
+    terminal.type("12")
+    terminal.tmux("send-keys", "-t", "app", "BSpace", "BSpace", "4")  # one write: one read
+    terminal.keys("Tab")
+    terminal.type("1")  # leg pain (the demo person has sciatica)
+    terminal.keys("Tab")
+    terminal.type("1")  # to the buttock
+    terminal.keys("C-s")
+    terminal.wait_for("Check-in saved")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    checkins = json.loads(data.read_text())["checkins"].values()
+    latest = max(checkins, key=lambda c: c["at"])
+    assert (latest["pain"], latest["leg_pain"], latest["reach"]) == (4, 1, "buttock")
+
+
 def test_a_pasted_note_with_an_escape_sequence_is_kept_whole_and_in_order(terminal, tmp_path):
     """A bracketed paste holding ESC ] 52 (an OSC that writes the clipboard) came in
     as keys typed after the ESC, then the paste's start: saved scrambled, and the raw ESC

@@ -1,6 +1,6 @@
 """A paste is kept exactly as pasted, in order, and drawn with its control characters made
 visible, in a note and in a number field alike (a paste holding ESC ] 52 … BEL was saved
-scrambled and left stale lines)."""
+scrambled and left stale lines). Keys typed fast are applied in the order typed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 
 import pytest
 from textual import events
+from textual.app import App, ComposeResult
 from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import SMALL, reopen
@@ -17,6 +18,7 @@ from tui import compat
 from tui.compat import PASTE_END, PASTE_START, WholePastes
 from tui.screens.modals import CheckInScreen, Problem
 from tui.widgets.answers import AnswerList
+from tui.widgets.text_fields import WordsArea
 
 #: A clipboard-writing escape (OSC 52) between words, as a paste from a web page can hold.
 PASTED = "before \x1b]52;c;aGVsbG8=\x07 after"
@@ -156,3 +158,55 @@ async def test_a_pain_number_pasted_with_an_escape_is_drawn_with_pictures_and_re
         assert "\x1b" not in said
     with reopen(data_file, clock) as repo:
         assert len(repo.checkins()) == checkins_before
+
+
+def typed_in_one_read(app: App, *keys: str) -> None:
+    """Keys as one read from the terminal brings them when typed fast: each posted to the app
+    as Textual's driver posts it, none waited for (Pilot's `press` waits after every key)."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pytest.mark.slow
+@pinned_only
+async def test_a_pain_corrected_fast_is_saved_as_typed(make_onboarded_app, data_file, clock):
+    """A pain of 12 corrected by backspace, backspace, 4 in one burst was saved as 1: Textual
+    ran each backspace only once it had bubbled up to the app, after the 4 was in (Textual
+    issue 6605)."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        clock.advance(minutes=5)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        pain = app.screen.query_one("#pain", Input)
+        typed_in_one_read(app, "1", "2", "backspace", "backspace", "4")
+        await pilot.pause()
+        assert pain.value == "4"
+        typed_in_one_read(app, "home", "1", "delete", "end", "backspace", "3")
+        await pilot.pause()
+        assert pain.value == "3"
+        app.screen.query_one("#note", Input).focus()
+        typed_in_one_read(app, "o", "k", "backspace", "n", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+    with reopen(data_file, clock) as repo:
+        latest = repo.checkins()[-1]
+        assert (latest.pain, latest.note) == (3, "on")
+
+
+class NoteOnly(App[None]):
+    def compose(self) -> ComposeResult:
+        yield WordsArea(id="note")
+
+
+@pinned_only
+async def test_a_note_area_keeps_keys_typed_fast_in_order():
+    app = NoteOnly()
+    async with app.run_test() as pilot:
+        area = app.query_one(WordsArea)
+        area.focus()
+        await pilot.pause()
+        typed_in_one_read(app, "a", "b", "backspace", "c", "left", "x", "end", "enter", "d")
+        await pilot.pause()
+        assert area.text == "axc\nd"

@@ -18,7 +18,7 @@ from textual import events
 from textual.widgets import TextArea
 
 from planner.text import screen_safe
-from tui.compat import ShownSafeInput
+from tui.compat import KeysInOrder, ShownSafeInput
 
 #: Format characters that are part of how text is written: emoji sequences, scripts that join.
 JOINERS = frozenset("\u200c\u200d")
@@ -40,7 +40,7 @@ class WordsInput(TextInput):
             self.insert_text_at_cursor(event.character)
 
 
-class WordsArea(TextArea):
+class WordsArea(KeysInOrder, TextArea):
     """A TextArea for free text that keeps joiners and draws control characters as pictures."""
 
     async def on_key(self, event: events.Key) -> None:
