@@ -321,10 +321,11 @@ class KeysInOrder:
     enter) the moment each comes, in order with the characters typed. Textual 8.2.8 inserts a
     typed character at once but runs a bound key only once it has bubbled up to the app, past
     every container between: typed fast (one read from the terminal), "12", backspace,
-    backspace, "4" became "1", a pain the person never gave (Textual issue 6605). The field's
-    own bindings are the first Textual looks up for its keys (priority bindings were tried
-    before the key reached it), so what runs is what would have run, only not late. Mixed in
-    before Textual's `Input` or `TextArea`; stock Textual's order on any other version."""
+    backspace, "4" became "1", a pain the person never gave (reported upstream:
+    https://github.com/Textualize/textual/issues/6605). The field's own bindings are the first
+    Textual looks up for its keys (priority bindings were tried before the key reached it), so
+    what runs is what would have run, only not late. Mixed in before Textual's `Input` or
+    `TextArea`; stock Textual's order on any other version."""
 
     if SPEEDUPS:
 

@@ -171,8 +171,8 @@ def typed_in_one_read(app: App, *keys: str) -> None:
 @pinned_only
 async def test_a_pain_corrected_fast_is_saved_as_typed(make_onboarded_app, data_file, clock):
     """A pain of 12 corrected by backspace, backspace, 4 in one burst was saved as 1: Textual
-    ran each backspace only once it had bubbled up to the app, after the 4 was in (Textual
-    issue 6605)."""
+    ran each backspace only once it had bubbled up to the app, after the 4 was in (see
+    tui.compat.KeysInOrder)."""
     app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
         clock.advance(minutes=5)
