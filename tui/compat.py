@@ -6,9 +6,9 @@ two fixes for pasted text: the terminal parser `textual._xterm_parser.XTermParse
 and `Input`'s private `_value`, `_position_to_cell` and `_cell_offset_to_index`; and the text
 fields' keys kept in the order typed (`KeysInOrder`: a widget's `_bindings`, the app's
 `_keymap`, the fields' `_on_key`). They are used only here, and only when the installed
-Textual is the pinned one; on any other version (or
-with REHAB_STOCK_TEXTUAL=1, which the tests use to run the daily path this way) rehab runs on
-stock Textual: Textual's own Footer, styling left to Textual, pastes and fields as it has them.
+Textual is the pinned one; on any other version (or with REHAB_STOCK_TEXTUAL=1, which the
+tests use to run the daily path this way) rehab runs on stock Textual: Textual's own Footer,
+styling left to Textual, pastes and fields as it has them.
 
 The charts lean on two private parts of textual-plotext 1.0.1 and plotext 5: the widget's
 `_get_plotext_theme_name` and the plot's `_set_size` (`plot_theme`, `size_plot`); where they

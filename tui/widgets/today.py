@@ -279,7 +279,7 @@ class StartButton(Static, can_focus=True):
 
     A button in look and in use (Enter or a click presses it; a second press within a moment
     is the same press), drawn as a Static: Textual's Button brings a stylesheet for every
-    variant it has (7 KB, a third of what a start parses) to style this one line."""
+    variant it has (7 KB, two fifths of what a start parses) to style this one line."""
 
     DEFAULT_CSS = """
     StartButton {
