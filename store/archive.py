@@ -63,6 +63,9 @@ WALKS = "walks"
 WALKS_LINE, SUMS_LINE = 2, 3
 #: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
 HEAD_MAX = 4 << 20
+#: The start of the walks' line as `write` lays it out (`pydantic_core` keeps the order of a
+#: dict's keys): the rules digest and the schema, before the year's days.
+_MADE_BY = re.compile(rb'"walks":\{"rules":"([0-9a-f]+)","schema":([1-9][0-9]*),')
 HEAD_PIECE = 16 << 10  # a year of daily walks is a 5 KB line: read in one piece
 
 
@@ -214,7 +217,14 @@ class Archive:
 
     def made_by(self) -> tuple[str, int]:
         """The rules and the data schema it was written by, from its first line alone (both
-        lines of the head are written together): what a writer checks at every start."""
+        lines of the head are written together): what a writer checks at every start. Read
+        from the line's start, as `write` lays it out, once its checksum holds: the year's
+        days after them are decoded only when asked for (every archive is asked this at
+        every start). A line laid out otherwise is decoded whole."""
+        if self._tables is None and ("walks-line", "") not in self._decoded:
+            quick = _MADE_BY.match(self._raw_line(WALKS_LINE))
+            if quick is not None:
+                return quick[1].decode("ascii"), int(quick[2])
         first = self._walks_line()
         schema = first.get("schema", current_version())
         if type(schema) is not int or schema < 1:

@@ -356,6 +356,33 @@ def test_a_damaged_archive_is_named_and_refused(tmp_path, catalog, archived_copy
         repo.walk_history(catalog.rules, repo.profile().walk_since)
 
 
+@pytest.mark.parametrize("layout", ["as written", "another schema", "keys reordered"])
+def test_what_made_an_archive_is_read_from_its_first_line_as_decoding_it_says(
+    archived_copy, layout
+):
+    """`made_by` (asked of every archive at every start) reads the rules and the schema from
+    the start of the walks' line once its checksum holds, without decoding the year's days;
+    it says what decoding the whole line says, and a line laid out otherwise is decoded."""
+    from store.layout import line
+
+    path, _ = archived_copy
+    archive = archives.path_for(path, 2024)
+    lines = archive.read_bytes().split(b"\n")
+    walks = json.loads(b"{" + lines[archives.WALKS_LINE].removesuffix(b",") + b"}")["walks"]
+    walks.pop("_crc32")
+    if layout == "another schema":
+        walks["schema"] = 3
+    elif layout == "keys reordered":
+        walks = {"schema": walks["schema"], **walks}
+    lines[archives.WALKS_LINE] = line("walks", walks) + b","
+    archive.write_bytes(b"\n".join(lines))
+    decoded = archives.Archive(path, 2024)
+    decoded._walks_line()  # decoded whole: `made_by` reads the decoded line
+    quick = archives.Archive(path, 2024)
+    assert quick.made_by() == decoded.made_by() == (walks["rules"], walks["schema"])
+    assert (("walks-line", "") in quick._decoded) == (layout == "keys reordered")
+
+
 @pytest.mark.slow
 def test_sums_made_by_other_rules_are_made_again(tmp_path, catalog, archived_copy):
     path, clock = archived_copy
