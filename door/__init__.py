@@ -75,8 +75,9 @@ from planner.walking import (
     WalkTarget,
     check_walk,
     day_pain_before,
-    day_reach_before,
     fold,
+    reach_before,
+    walk_flare_words,
 )
 from store import Repository, StoreError
 from store.repository import Replaced
@@ -510,17 +511,18 @@ class Door:
         problem = check_walk(walk.minutes, walk.backward, standing.walk)
         if problem is not None:
             return Refused(problem)
-        # What the day's check-in said before the walk, kept with it: the walk's flare rule
-        # reads the walk alone.
+        # What the day's check-in said before the walk (the reach: as last rated), kept with
+        # it: the walk's flare rule reads the walk alone.
         checkins = standing.history.checkins
         if walk.day_pain is None:
             walk = replace(walk, day_pain=day_pain_before(checkins, walk.at))
         if walk.reach_after is not None and walk.day_reach is None:
-            walk = replace(walk, day_reach=day_reach_before(checkins, walk.at))
+            walk = replace(walk, day_reach=reach_before(checkins, walk.at))
         saved = self._save(None, walk)
         if isinstance(saved, Refused):
             return saved
-        return Done(self.standing().walk)
+        flared = walk_flare_words(walk, self.catalog.rules)
+        return Done(self.standing().walk, (flared,) if flared else ())
 
     def set_walking(self, minutes: int) -> Result[WalkTarget | None]:
         """How long the person walks comfortably now: the walking programme starts from it

@@ -1147,7 +1147,8 @@ class Walk(Record):
     day_pain: Pain | None = None
     note: Note = ""
     #: For someone with leg symptoms, how far down the leg they reach after the walk, and as
-    #: that day's latest check-in before it said (the walk's own flare rule compares them).
+    #: last rated before it: that day's check-in, or an earlier day's when there was none yet
+    #: (the walk's own flare rule compares them).
     reach_after: Reach | None = None
     day_reach: Reach | None = None
 

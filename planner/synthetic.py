@@ -42,7 +42,7 @@ from planner.plan import place
 from planner.progression import History
 from planner.safety import RED_FLAGS
 from planner.stages import StageChange, advance, start_programme, step_back
-from planner.walking import day_pain_before, day_reach_before, fold_week, start_minutes
+from planner.walking import day_pain_before, fold_week, reach_before, start_minutes
 
 NOTES = [
     "Stiff after sitting at work all afternoon.",
@@ -210,7 +210,7 @@ def generate(
                 pain_after=after,
                 day_pain=day_pain_before(out.checkins[-3:], _at(day, 17, 0)),
             )
-            day_reach = day_reach_before(out.checkins[-3:], walked.at)
+            day_reach = reach_before(out.checkins[-3:], walked.at)
             out.walks.append(leg.walk(walked, offset, bump > 0, day_reach))
         now = _at(day, 21, 0)
         if offset % 7 == 6:

@@ -151,8 +151,8 @@ def walk_flare_reasons(walk: Walk, rules: Rules) -> list[str]:
     """Why a walk counts as a flare, in words; empty when it does not. The session rule
     (`planner.progression.flare_reasons`, README, safety rules) read for a walk: pain after
     above the flare line, or up by the flare rise on the day's check-in before it
-    (`Walk.day_pain`); and leg symptoms reaching further down the leg than that check-in said
-    (`Walk.day_reach`). The session rule's thresholds, read from the same `Rules`."""
+    (`Walk.day_pain`); and leg symptoms reaching further down the leg than last rated before
+    it (`Walk.day_reach`). The session rule's thresholds, read from the same `Rules`."""
     reasons = []
     after = walk.worse_after
     if after > rules.flare_pain_after_above:
@@ -170,16 +170,33 @@ def walk_flare_reasons(walk: Walk, rules: Rules) -> list[str]:
     return reasons
 
 
+def walk_flare_words(walk: Walk, rules: Rules) -> str | None:
+    """What a walk that flared means, in plain words, for the moment it is saved; None when
+    it did not flare."""
+    reasons = walk_flare_reasons(walk, rules)
+    if not reasons:
+        return None
+    return (
+        f"That walk counts as a flare: {'; '.join(reasons)}. Go gently. One flared walk in a "
+        "week holds your walking level, two step it down; two flares of any kind in a week and "
+        "rehab suggests going back a stage."
+    )
+
+
 def is_flare(walk: Walk, rules: Rules) -> bool:
     """A walk caused a flare (see `walk_flare_reasons`)."""
     return bool(walk_flare_reasons(walk, rules))
 
 
-def day_reach_before(checkins: Sequence[CheckIn], when: datetime) -> Reach | None:
-    """How far down the leg that day's latest check-in before `when` said, or None."""
+def reach_before(checkins: Sequence[CheckIn], when: datetime) -> Reach | None:
+    """How far down the leg the symptoms reached as last rated before `when` (the latest
+    check-in that rated it: that day's, or an earlier day's when the person has not checked
+    in yet), or None. A walk logged then keeps it as `day_reach`: symptoms that end a walk
+    further down the leg than last said make it a flare, checked in first that day or not,
+    as Today reads a check-in's reach against the last earlier day's."""
     for c in reversed(checkins):
-        if c.at <= when:
-            return c.reach if c.at.date() == when.date() else None
+        if c.at <= when and c.reach is not None:
+            return c.reach
     return None
 
 

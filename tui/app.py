@@ -273,10 +273,16 @@ class RehabApp(compat.CalmCrashes, App[int]):
             markup=markup,
         )
 
-    def said(self, result: Result[object], *, done: str | None = None) -> TypeIs[Done[object]]:
+    def said(
+        self,
+        result: Result[object],
+        *,
+        done: str | None = None,
+        severity: SeverityLevel = "information",
+    ) -> TypeIs[Done[object]]:
         """Tell the person how a change went: a refusal in one calm line (a disk that refused
         a write says what to do, and that what they entered is kept); what it did, one line
-        each, with `done` first. True when it happened (`result` is a Done)."""
+        each (with `severity`), with `done` first. True when it happened (`result` is a Done)."""
         if isinstance(result, Refused):
             if result.need == "disk":
                 self.notify(
@@ -290,7 +296,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
                 self.notify(result.reason, severity="warning", markup=False, timeout=8)
             return False
         for line in ([done] if done else []) + list(result.said):
-            self.notify(line, markup=False, timeout=10)
+            self.notify(line, markup=False, timeout=10, severity=severity)
         return True
 
     def merge_from(self, path: Path) -> bool:

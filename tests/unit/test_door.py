@@ -780,3 +780,30 @@ def test_a_standing_reads_the_few_stage_events_the_rules_look_at(tmp_path):
     )
     assert read <= 12, read
     assert standing == at_once
+
+
+def test_a_walk_before_the_days_check_in_that_spreads_the_leg_symptoms_is_a_flare(open_door, clock):
+    """A morning walk, before any check-in that day, that ends with the leg symptoms further
+    down than last said (yesterday: none; after the walk: the foot) was kept as no flare, and
+    nothing was said: the walk was read against that day's check-in alone. It is read against
+    the last rating now, kept with the walk, and said as the flare it is."""
+    from planner.models import Walk
+    from planner.walking import is_flare
+
+    door = started(open_door(), leg_symptoms=True)
+    assert isinstance(door.set_walking(20), Done)
+    done(door.check_in(CheckIn(at=clock(), pain=2, leg_pain=0, reach="none")))
+    clock.advance(days=1)  # the next morning, before any check-in
+    walked = Walk(at=clock(), minutes=10, pain_after=2, leg_after=2, reach_after="foot")
+    result = door.record_walk(walked)
+    assert isinstance(result, Done), result
+    [said] = result.said
+    assert said.startswith("That walk counts as a flare: the leg symptoms spread further down")
+    [kept] = door.repo.walks()
+    assert (kept.day_reach, kept.reach_after) == ("none", "foot") and is_flare(
+        kept, door.catalog.rules
+    )
+    # A walk that keeps to where they were said to reach says nothing more.
+    clock.advance(hours=2)
+    calm = door.record_walk(replace(walked, at=clock(), reach_after="none", leg_after=0))
+    assert isinstance(calm, Done) and calm.said == ()

@@ -8,18 +8,21 @@ from datetime import date, timedelta
 import pytest
 
 from planner.bouts import bouts_per_day, bouts_today, next_bout
-from planner.models import REACHES, Bout, Dose, Plan, Prescription, Walk
+from planner.models import REACHES, Bout, CheckIn, Dose, Plan, Prescription, Walk
 from planner.progression import History, move_on_check
 from planner.walking import (
     check_walk,
     day_pain_before,
+    reach_before,
     spread,
     start_minutes,
     step_down,
     step_up,
     walk_days,
+    walk_flare_words,
     walking,
 )
+from planner.walking import is_flare as is_walk_flare
 from seeds import load_catalog
 from tests.conftest import NOW, make_profile
 from tests.unit.worlds import at, checkin, session
@@ -113,6 +116,42 @@ def test_a_walk_keeps_the_pain_of_the_days_latest_check_in_before_it():
     assert day_pain_before(rated, at(day, 13)) == 4
     assert day_pain_before(rated, at(day, 6)) is None  # only yesterday's before it
     assert day_pain_before([], at(day, 13)) is None
+
+
+def test_a_walk_keeps_the_reach_as_last_rated_before_it_that_day_or_before():
+    """The pain a walk is read against is that day's check-in's alone (a pain varies over the
+    day); how far down the leg the symptoms reached is the last rating before the walk, that
+    day's or an earlier day's: a walk before the day's first check-in that ends with them
+    further down than last said is still seen to spread them."""
+    day = SINCE + timedelta(days=1)
+
+    def rated(when, reach):
+        return CheckIn(at=when, pain=2, leg_pain=2, reach=reach)
+
+    checkins = [
+        rated(at(day - timedelta(days=2), 7), "thigh"),
+        rated(at(day - timedelta(days=1), 7), "none"),
+        CheckIn(at=at(day - timedelta(days=1), 20), pain=3),  # the leg not rated this time
+        rated(at(day, 7), "buttock"),
+        rated(at(day, 12), "thigh"),
+    ]
+    assert reach_before(checkins, at(day, 10)) == "buttock"
+    assert reach_before(checkins, at(day, 13)) == "thigh"
+    assert reach_before(checkins, at(day, 6)) == "none"  # yesterday's, the last one rated
+    assert reach_before(checkins[:1], at(day, 6)) == "thigh"
+    assert reach_before([], at(day, 13)) is None
+    before_any = walk(day, 16, reach_after="foot", day_reach=reach_before(checkins, at(day, 6)))
+    assert is_walk_flare(before_any, RULES)
+
+
+def test_a_flared_walk_is_said_with_its_reasons_and_what_it_does():
+    calm = walk(NOW.date(), 10, after=2, day_reach="thigh", reach_after="buttock")
+    assert walk_flare_words(calm, RULES) is None
+    spread_down = walk(NOW.date(), 10, after=2, day_reach="none", reach_after="foot")
+    words = walk_flare_words(spread_down, RULES)
+    assert words is not None and words.startswith("That walk counts as a flare: ")
+    assert "the leg symptoms spread further down (no leg symptoms → the foot)" in words
+    assert "holds your walking level" in words
 
 
 def test_a_leg_walk_flares_on_the_worse_pain():

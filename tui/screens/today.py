@@ -213,7 +213,7 @@ class TodayScreen(MainScreen):
             if walk is None:
                 return
             result = app.door.record_walk(walk)
-            if app.said(result):
+            if app.said(result, severity="warning"):  # all a saved walk says: it flared
                 break
             if result.need != "disk":
                 return  # the rules said no (and why): nothing to try again
