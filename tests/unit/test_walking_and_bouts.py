@@ -395,3 +395,17 @@ def test_a_walk_that_hurt_and_spread_gives_both_reasons_as_a_session_does():
     assert len(reasons) == 2
     assert reasons[0].startswith("pain after the walk") and "spread further down" in reasons[1]
     assert walk_flare_reasons(walk(NOW.date(), 10, after=2), RULES) == []
+
+
+def test_the_walks_table_names_the_reach_a_walk_was_read_against_as_the_sessions_table_does():
+    """The reach a walk is read against may be an earlier day's (the last rating before it):
+    the walks table calls it "reach_before", as the sessions table's walk rows do."""
+    import csv
+    import io
+
+    from planner.formats.csv_table import csv_walks
+
+    spread_down = walk(NOW.date(), 10, after=2, day_reach="none", reach_after="foot")
+    [row] = list(csv.DictReader(io.StringIO(csv_walks([spread_down], RULES), newline="")))
+    assert (row["reach_before"], row["reach_after"], row["flare"]) == ("none", "foot", "yes")
+    assert "reach_that_day" not in row
