@@ -63,10 +63,10 @@ WALKS = "walks"
 WALKS_LINE, SUMS_LINE = 2, 3
 #: How far the head of an archive is read at most to find its day sums (a year is ~25 KB).
 HEAD_MAX = 4 << 20
+HEAD_PIECE = 16 << 10  # a year of daily walks is a 5 KB line: read in one piece
 #: The start of the walks' line as `write` lays it out (`pydantic_core` keeps the order of a
 #: dict's keys): the rules digest and the schema, before the year's days.
 _MADE_BY = re.compile(rb'"walks":\{"rules":"([0-9a-f]+)","schema":([1-9][0-9]*),')
-HEAD_PIECE = 16 << 10  # a year of daily walks is a 5 KB line: read in one piece
 
 
 def folder(data_path: Path) -> Path:

@@ -22,7 +22,7 @@ from planner.walking import (
     walk_flare_words,
     walking,
 )
-from planner.walking import is_flare as is_walk_flare
+from planner.walking import is_flare as is_walk_flare  # the session rule's is_flare is another
 from seeds import load_catalog
 from tests.conftest import NOW, make_profile
 from tests.unit.worlds import at, checkin, session
