@@ -59,6 +59,16 @@ def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
             )
 
 
+class _Hold:
+    """Keys held while a dialog opens over `under` (RehabApp.hold_keys)."""
+
+    __slots__ = ("under", "keys")
+
+    def __init__(self, under: Screen) -> None:
+        self.under = under
+        self.keys: list[events.Key] = []
+
+
 class RehabApp(compat.CalmCrashes, App[int]):
     """rehab: a calm planner for a staged low-back-pain programme."""
 
@@ -93,6 +103,7 @@ class RehabApp(compat.CalmCrashes, App[int]):
         self.door = Door(repo, catalog, clock)
         self.data_path = data_path
         self._prepared = False  # prepare_to_write has run (or is running)
+        self._hold: _Hold | None = None  # keys held for a dialog about to open (hold_keys)
         #: Textual's CSS update count as of the last finished `refresh_css` (None before it).
         self.styled_count: int | None = None
         self._variables_at_start = self.get_css_variables()  # those the stylesheet parses with
@@ -236,12 +247,47 @@ class RehabApp(compat.CalmCrashes, App[int]):
 
         return self.repo.is_new() or not isinstance(self.screen, MainScreen)
 
+    def hold_keys(self) -> object:
+        """Hold the keys no widget uses, from now until another screen is on top (they are
+        then its to take, `held_for`) or `stop_holding`: a dialog about to open (see
+        tui.screens.base.asks). Returns what `stop_holding` is given."""
+        hold = self._hold = _Hold(self.screen)
+        return hold
+
+    def stop_holding(self, hold: object) -> None:
+        """The action that held the keys ended: those still held (no dialog took them) go."""
+        if self._hold is hold:
+            self._hold = None
+
+    def held_for(self, screen: Screen) -> list[events.Key]:
+        """The keys held for a dialog about to open, when `screen` is what opened on top."""
+        hold = self._hold
+        if hold is None or self.screen is not screen or screen is hold.under:
+            return []
+        self._hold = None
+        return hold.keys
+
     def on_key(self, event: events.Key) -> None:
         """A key typed before the safety questions on screen were shown never answers one
         (tui.widgets.answers): typed fast, it can reach the app while one screen gives way to
         the next. Every key a widget has not used comes here before the bindings are looked
-        up, whichever screen it was first sent to."""
-        typed_ahead = getattr(self.focused, "typed_ahead", None)
+        up, whichever screen it was first sent to. So does every key held for a dialog about
+        to open (`hold_keys`)."""
+        hold = self._hold
+        if hold is not None:
+            if self.screen is hold.under:
+                hold.keys.append(event)
+                event.prevent_default()
+                event.stop()
+                return
+            # Another screen is up: what was held is its own to take, or to drop.
+            take = getattr(self.screen, "typed_ahead", None)
+            for key in self.held_for(self.screen):
+                if take is not None:
+                    take(key)
+        typed_ahead = getattr(self.focused, "typed_ahead", None) or getattr(
+            self.screen, "typed_ahead", None
+        )
         if typed_ahead is not None and typed_ahead(event):
             event.prevent_default()
             event.stop()

@@ -10,6 +10,7 @@ import fcntl
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -393,6 +394,35 @@ def test_a_pain_corrected_in_one_burst_is_saved_as_typed(terminal, tmp_path):
     terminal.type("1")  # to the buttock
     terminal.keys("C-s")
     terminal.wait_for("Check-in saved")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == "0"
+    checkins = json.loads(data.read_text())["checkins"].values()
+    latest = max(checkins, key=lambda c: c["at"])
+    assert (latest["pain"], latest["leg_pain"], latest["reach"]) == (4, 1, "buttock")
+
+
+def test_keys_typed_as_a_dialog_opens_wait_for_it(terminal, tmp_path):
+    """`c` then 4 in one read from the terminal lost the 4 (the check-in form had not the
+    focus yet); `s` then 3 switched to Plan (its key) and opened the pain dialog over it,
+    empty. Both now land in the dialog's first field, and the place stays Today."""
+    data = _demo(tmp_path)
+    terminal.start(f"{env_prefix(tmp_path)} {REHAB} --data {data}")
+    terminal.wait_for("Next: morning session")
+    terminal.tmux("send-keys", "-t", "app", "c", "4")  # one write: one read
+    terminal.wait_for("How is your back right now?")
+    terminal.keys("Tab")
+    terminal.type("1")  # leg pain (the demo person has sciatica)
+    terminal.keys("Tab")
+    terminal.type("1")  # to the buttock
+    terminal.keys("C-s")
+    terminal.wait_for("Check-in saved")
+    terminal.tmux("send-keys", "-t", "app", "s", "3")
+    shown = terminal.wait_for("Pain right now, before you start?")
+    assert re.search(r"Back pain, 0 \(none\) to 10 \(worst\):\s*│\s*│  3 ", shown), shown
+    terminal.keys("Escape")
+    terminal.wait_for("Throw away what you typed?")
+    terminal.type("y")
+    assert "▸1 Today" in terminal.wait_for("Next: morning session")
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
     checkins = json.loads(data.read_text())["checkins"].values()

@@ -140,6 +140,24 @@ async def test_keys_typed_ahead_into_the_re_screen_answer_nothing(make_onboarded
         assert marks(app.screen.query_one(AnswerList)) == [None] * len(RED_FLAGS)
 
 
+@pytest.mark.slow
+async def test_keys_held_while_start_opens_the_re_screen_answer_nothing(make_onboarded_app, clock):
+    """Start with the weekly check due opens the re-screen from a worker: the keys typed
+    meanwhile are held for the dialog it opens (tui.screens.base.asks), and a screen of
+    safety questions drops them, answering nothing."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        clock.advance(days=9)
+        assert app.gate().why == "rescreen-due"
+        for key in ("s", "n", "y", "n", "enter"):
+            app.post_message(events.Key(key, key if len(key) == 1 else "\r"))
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, RescreenScreen)
+        assert app.current_mode == "today"
+        assert marks(app.screen.query_one(AnswerList)) == [None] * len(RED_FLAGS)
+
+
 # -- 2 and 3. an emergency, a restore, and how it ends --------------------------------------------
 
 

@@ -210,3 +210,72 @@ async def test_a_note_area_keeps_keys_typed_fast_in_order():
         typed_in_one_read(app, "a", "b", "backspace", "c", "left", "x", "end", "enter", "d")
         await pilot.pause()
         assert area.text == "axc\nd"
+
+
+@pytest.mark.slow
+async def test_keys_typed_before_the_check_in_is_up_are_typed_into_it(
+    make_onboarded_app, data_file, clock
+):
+    """`c`, 5, Enter in one burst: the 5 and the Enter reached the app before the check-in
+    form had the focus, were dropped, and the form said "Please enter pain" (tui.screens.
+    modals.AskScreen.typed_ahead). They are typed into its first field once it has the focus."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        clock.advance(minutes=5)
+        typed_in_one_read(app, "c", "7", "backspace", "5", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+    with reopen(data_file, clock) as repo:
+        assert [c.pain for c in repo.checkins()][-1:] == [5]
+
+
+@pytest.mark.slow
+async def test_after_a_tab_or_esc_typed_ahead_nothing_typed_ahead_is_kept(
+    make_onboarded_app, data_file, clock
+):
+    """What follows a key that is not typing (Tab, Esc) is not known to be meant for the
+    field that has the focus: it is dropped, and nothing is saved."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        before = len(app.repo.checkins())
+        typed_in_one_read(app, "c", "3", "tab", "4", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one("#pain", Input).value == "3"
+        assert app.screen.query_one("#note", Input).value == ""
+        # Typed now, after the form was shown, keys go where the focus is, as ever.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+    with reopen(data_file, clock) as repo:
+        assert len(repo.checkins()) == before + 1
+        assert repo.checkins()[-1].pain == 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("keys", "field", "typed"),
+    [
+        (("s", "3"), "#pain", "3"),  # Start, the pain before: 3 was Plan's key
+        (("w", "2", "0"), None, "20"),  # a walk's minutes (or, the first time, the comfortable)
+    ],
+)
+async def test_keys_typed_while_a_dialog_opens_wait_for_it(
+    make_onboarded_app, clock, keys, field, typed
+):
+    """A dialog opened by a worker appears a turn of the event loop after its key, once
+    every key read with it has been handed on: `s` then 3, typed fast, went to Plan (key 3)
+    and opened the pain dialog over it, empty (tui.screens.base.asks)."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        clock.advance(minutes=5)
+        typed_in_one_read(app, *keys)
+        for _ in range(3):
+            await pilot.pause()
+        assert app.current_mode == "today"
+        form = app.screen
+        assert form.is_modal
+        first = form.query_one(field, Input) if field else form.query(Input).first()
+        assert first.value == typed

@@ -4,13 +4,17 @@ footer, refresh on return."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Header
+from textual.worker import Worker
 
 from tui.compat import Footer
 from tui.widgets.navbar import NavBar
@@ -22,6 +26,36 @@ if TYPE_CHECKING:
 
 #: What a screen or dialog hands back when dismissed.
 R = TypeVar("R")
+W = TypeVar("W", bound=Widget)
+P = ParamSpec("P")
+
+
+def asks(
+    method: Callable[Concatenate[W, P], Awaitable[None]],
+) -> Callable[Concatenate[W, P], Worker[None]]:
+    """Textual's `@work` for an action that opens a dialog (or several, one after another):
+    the keys typed from the action's key until the first dialog is up wait for it
+    (`RehabApp.hold_keys`) instead of reaching the place below. A worker starts on a later
+    turn of the event loop, after every key already read: `s` then 3, typed fast to start a
+    session with pain 3, switched to Plan (key 3) and opened the pain dialog over it, empty.
+    A dialog that keeps typing (`AskScreen.KEEPS_TYPED_AHEAD`) takes the keys held for it;
+    every other drops them, as do the action's end without a dialog and a dialog of safety
+    questions."""
+
+    def action(self: W, /, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
+        app = cast("RehabApp", self.app)
+        hold = app.hold_keys()
+
+        async def run() -> None:
+            try:
+                await method(self, *args, **kwargs)
+            finally:
+                app.stop_holding(hold)
+
+        return self.run_worker(run(), name=method.__name__, group="default")
+
+    functools.update_wrapper(action, method)  # its name and words, for help and errors
+    return action
 
 
 #: Tab and shift+tab move between a form's fields when the key is read, not once it has been

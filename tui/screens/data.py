@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label, Static
 import planner.formats as export_formats
 from planner.text import screen_safe
 from tui.parse import InputProblem
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, asks
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.text import literal
 from tui.widgets.checklist import CheckList
@@ -200,7 +200,7 @@ class DataScreen(MainScreen):
         self.notify(f"Backed up to {made}" if made else "Nothing to back up yet.", markup=False)
         self.refresh_view()
 
-    @work
+    @asks
     async def action_export(self) -> None:
         app = self.app
         target = await app.push_screen_wait(ExportScreen(app.now()))
@@ -221,7 +221,7 @@ class DataScreen(MainScreen):
             return
         self.notify(f"Exported to {path}", markup=False, timeout=10)
 
-    @work
+    @asks
     async def action_merge(self) -> None:
         from store.conflicts import beside
 
@@ -230,7 +230,7 @@ class DataScreen(MainScreen):
         if path is not None:
             self.app.merge_from(path)
 
-    @work
+    @asks
     async def action_restore(self) -> None:
         table = self.query_one(DataTable)
         if table.row_count == 0:

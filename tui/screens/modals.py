@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -73,10 +73,18 @@ class AskScreen(RehabModal[T]):
     # ctrl+s saves every form (README); not a priority key, so it sees every key typed before it.
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "answer", "Save")]
     OK = "OK"
+    #: Keep what was typed for this form before it was shown (`typed_ahead`): only where
+    #: every field is typed text, never where a key answers a question of safety.
+    KEEPS_TYPED_AHEAD = False
+    #: The keys kept: what text fields take (a character, or one that edits or submits it).
+    TYPED_AHEAD_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end", "enter"})
 
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
+        self._shown_at: float | None = None  # when its first field took the focus
+        #: Keys typed for it before then, to type again (None: no more are kept).
+        self._held: list[events.Key] | None = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -107,6 +115,44 @@ class AskScreen(RehabModal[T]):
     def on_mount(self) -> None:
         self._typed_at_start = self.typed()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._shown_at is None:
+            for key in self.app.held_for(self):  # typed while it was being opened
+                self.typed_ahead(key)
+            self._shown_at = event.time
+            held = self._held or []
+            if self._held is not None:
+                self._held = []
+            for key in held:
+                self._type_again(key)
+
+    def typed_ahead(self, event: events.Key) -> bool:
+        """Was this key typed before the form was shown (RehabApp.on_key asks)? Typed fast
+        after the key that opens it (`c`, `5`, Enter), a key can reach the app before the form
+        has the focus: such keys are typed again into its field once it has (in order), when
+        they are keys a text field takes. Any other is dropped, as is every key after it that
+        was typed before the form was shown: what follows a Tab or Esc typed ahead is not
+        known to be meant for the field that now has the focus."""
+        if not self.KEEPS_TYPED_AHEAD or (
+            self._shown_at is not None and event.time >= self._shown_at
+        ):
+            return False
+        if self._held is None:
+            return True
+        if not (event.is_printable or event.key in self.TYPED_AHEAD_KEYS):
+            self._held = None  # nothing more typed ahead is kept
+            return True
+        if self._shown_at is None:
+            self._held.append(event)
+        else:
+            self._type_again(event)
+        return True
+
+    def _type_again(self, event: events.Key) -> None:
+        # Posted as the terminal's driver posts a key, after those already typed: it takes
+        # the path of any key typed now, to the field with the focus.
+        self.app.post_message(events.Key(event.key, event.character))
+
     def typed(self) -> list[str]:
         return [field.value for field in self.query(Input)]
 
@@ -126,6 +172,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
     optional note."""
 
     OK = "Save"
+    KEEPS_TYPED_AHEAD = True  # `c`, then the pain: the first field is the pain's
 
     def __init__(
         self,
@@ -187,6 +234,8 @@ class CheckInScreen(AskScreen[CheckIn | None]):
 
 class PainScreen(AskScreen[Rating | None]):
     """Ask for pain now: one number, or back and leg apart with the reach (README, safety rules)."""
+
+    KEEPS_TYPED_AHEAD = True
 
     def __init__(self, question: str, leg: bool = False) -> None:
         super().__init__(question)

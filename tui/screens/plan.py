@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,7 +18,7 @@ from planner.models import Dose, Exercise, PlanSource, Profile, Slot, is_bouts
 from planner.plan_file import replaces_theirs
 from planner.text import counted, screen_safe
 from tui.parse import InputProblem, parse_whole
-from tui.screens.base import MainScreen, RehabModal
+from tui.screens.base import MainScreen, RehabModal, asks
 from tui.screens.modals import AskScreen, ConfirmScreen
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -318,7 +318,7 @@ class PlanScreen(MainScreen):
 
     # -- actions -------------------------------------------------------------------------------
 
-    @work
+    @asks
     async def action_edit(self) -> None:
         app = self.app
         ex_id = self.selected()
@@ -331,7 +331,7 @@ class PlanScreen(MainScreen):
             return
         self.done(app.door.change_dose(ex_id, dose))
 
-    @work
+    @asks
     async def action_swap(self) -> None:
         app = self.app
         ex_id = self.selected()
@@ -348,7 +348,7 @@ class PlanScreen(MainScreen):
             return
         self.done(app.door.swap(ex_id, new_id))
 
-    @work
+    @asks
     async def action_walking(self) -> None:
         """How long the person walks comfortably now: the walking programme starts again from
         it today (planner.walking)."""
@@ -375,7 +375,7 @@ class PlanScreen(MainScreen):
             )
         self.done(result, message)
 
-    @work
+    @asks
     async def action_health(self) -> None:
         """Answer the three health questions again: kept in the timeline, the plan fitted."""
         app = self.app
@@ -386,7 +386,7 @@ class PlanScreen(MainScreen):
         if answers is not None:
             self.done(app.door.change_health(answers))
 
-    @work
+    @asks
     async def action_favour(self) -> None:
         """Favour the direction that eases the leg symptoms (planner.direction), once asked."""
         app = self.app
@@ -403,7 +403,7 @@ class PlanScreen(MainScreen):
         ):
             self.done(app.door.favour_direction())
 
-    @work
+    @asks
     async def action_reset(self) -> None:
         app = self.app
         if await app.push_screen_wait(

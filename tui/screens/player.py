@@ -13,7 +13,7 @@ import math
 from dataclasses import replace
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -30,7 +30,7 @@ from planner.safety import SESSION_CHECKS
 from planner.text import counted
 from tui.compat import Footer
 from tui.parse import InputProblem, parse_note, parse_pain
-from tui.screens.base import FIELD_KEYS, RehabScreen
+from tui.screens.base import FIELD_KEYS, RehabScreen, asks
 from tui.screens.modals import ConfirmScreen, PainScreen, Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
@@ -289,7 +289,7 @@ class PlayerScreen(RehabScreen):
             self.save_progress()
             self.draw()
 
-    @work
+    @asks
     async def action_hurt(self) -> None:
         """Stop this exercise at once, ask how much it hurts, and mark it."""
         if self.run is None or self.run.current is None:
@@ -320,7 +320,7 @@ class PlayerScreen(RehabScreen):
             self.save_progress()
             self.draw()
 
-    @work
+    @asks
     async def action_quit_session(self) -> None:
         if self.run is not None and self.run.running:
             self.run.toggle(self.app.now())

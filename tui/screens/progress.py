@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,7 +12,7 @@ from planner.advice import Advice, Standing
 from planner.course import PsfsChange, psfs_change
 from planner.plan_file import replaces_theirs
 from planner.stages import StageChange
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, asks
 from tui.screens.modals import ConfirmScreen, ReasonScreen
 from tui.widgets.progress import (
     ActivitiesLine,
@@ -101,7 +100,7 @@ class ProgressScreen(MainScreen):
         if self.app.said(result, done=message):
             self.refresh_view()
 
-    @work
+    @asks
     async def action_advance(self) -> None:
         app = self.app
         advice = self._may()
@@ -125,7 +124,7 @@ class ProgressScreen(MainScreen):
         ):
             self._changed(app.door.move_on(), f"Welcome to stage {check.to_stage}, {name}.")
 
-    @work
+    @asks
     async def action_override(self) -> None:
         app = self.app
         advice = self._may()
@@ -148,7 +147,7 @@ class ProgressScreen(MainScreen):
             f"Moved on to stage {check.to_stage} (override, reason kept).",
         )
 
-    @work
+    @asks
     async def action_step_back(self) -> None:
         app = self.app
         advice = self._may(harder=False)

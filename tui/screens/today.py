@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,7 +13,7 @@ from textual.reactive import var
 from planner.advice import Standing, left_open
 from planner.models import Session, Walk
 from store.conflicts import beside
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, asks
 from tui.widgets.today import (
     Banner,
     CheckInLine,
@@ -140,7 +140,7 @@ class TodayScreen(MainScreen):
             self._keys = keys
             self.refresh_bindings()
 
-    @work
+    @asks
     async def action_merge_copy(self) -> None:
         from tui.screens.modals import ConfirmScreen
 
@@ -184,7 +184,7 @@ class TodayScreen(MainScreen):
             self.notify(f"{count.name}: {count.done} of {count.of} today.", markup=False)
             self.data_changed()
 
-    @work
+    @asks
     async def action_walk(self) -> None:
         """Log a walk; the first time, ask how long the person walks comfortably now."""
 
@@ -227,7 +227,7 @@ class TodayScreen(MainScreen):
     def action_start(self) -> None:
         self._start()
 
-    @work
+    @asks
     async def _start(self) -> None:
         from tui.screens.modals import PainScreen, SessionChoiceScreen
         from tui.screens.player import PlayerScreen
@@ -281,7 +281,7 @@ class TodayScreen(MainScreen):
     def action_rescreen(self) -> None:
         self.app.action_rescreen()
 
-    @work
+    @asks
     async def action_clearance(self) -> None:
         from tui.screens.doctor import ask_clearance, ask_go_ahead
 

@@ -20,6 +20,7 @@ class WalkSetupScreen(AskScreen[int | None]):
     """How many minutes the person can walk comfortably now: the programme starts below it."""
 
     OK = "Save"
+    KEEPS_TYPED_AHEAD = True
 
     def __init__(self, kept: int | None = None) -> None:
         super().__init__("Walking: how long can you walk comfortably now?")
@@ -67,6 +68,7 @@ class WalkScreen(AskScreen[Walk | None]):
     """One walk: minutes, forwards or backwards (where the stage allows), and the pain after."""
 
     OK = "Save"
+    KEEPS_TYPED_AHEAD = True  # `w`, then the minutes: the first field is theirs
 
     def __init__(
         self,
