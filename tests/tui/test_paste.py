@@ -260,6 +260,7 @@ async def test_after_a_tab_or_esc_typed_ahead_nothing_typed_ahead_is_kept(
     [
         (("s", "3"), "#pain", "3"),  # Start, the pain before: 3 was Plan's key
         (("w", "2", "0"), None, "20"),  # a walk's minutes (or, the first time, the comfortable)
+        (("s", "2", "tab", "1"), "#pain", "2"),  # after a Tab typed ahead, nothing more is kept
     ],
 )
 async def test_keys_typed_while_a_dialog_opens_wait_for_it(

@@ -83,8 +83,8 @@ class AskScreen(RehabModal[T]):
         super().__init__()
         self.question = question
         self._shown_at: float | None = None  # when its first field took the focus
-        #: Keys typed for it before then, to type again (None: no more are kept).
-        self._held: list[events.Key] | None = []
+        self._held: list[events.Key] = []  # keys typed for it before then, to type again
+        self._keeping = True  # False after a key typed ahead that is not typing: none more
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -120,9 +120,7 @@ class AskScreen(RehabModal[T]):
             for key in self.app.held_for(self):  # typed while it was being opened
                 self.typed_ahead(key)
             self._shown_at = event.time
-            held = self._held or []
-            if self._held is not None:
-                self._held = []
+            held, self._held = self._held, []
             for key in held:
                 self._type_again(key)
 
@@ -137,10 +135,10 @@ class AskScreen(RehabModal[T]):
             self._shown_at is not None and event.time >= self._shown_at
         ):
             return False
-        if self._held is None:
+        if not self._keeping:
             return True
         if not (event.is_printable or event.key in self.TYPED_AHEAD_KEYS):
-            self._held = None  # nothing more typed ahead is kept
+            self._keeping = False  # nothing more typed ahead is kept (what came before is)
             return True
         if self._shown_at is None:
             self._held.append(event)
