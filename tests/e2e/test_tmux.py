@@ -378,6 +378,22 @@ def test_a_note_typed_then_saved_at_once_is_kept_whole(terminal, tmp_path):
     assert saved["note"] == note
 
 
+def _leg_at_the_buttock_and_save(terminal: Terminal) -> None:
+    """The rest of a check-in after the back's pain: the demo person has sciatica."""
+    terminal.keys("Tab")
+    terminal.type("1")  # leg pain
+    terminal.keys("Tab")
+    terminal.type("1")  # to the buttock
+    terminal.keys("C-s")
+    terminal.wait_for("Check-in saved")
+
+
+def _latest_checkin(data: Path) -> tuple[int, int, str]:
+    """The newest check-in in the file: back pain, leg pain, reach."""
+    latest = max(json.loads(data.read_text())["checkins"].values(), key=lambda c: c["at"])
+    return latest["pain"], latest["leg_pain"], latest["reach"]
+
+
 def test_a_pain_corrected_in_one_burst_is_saved_as_typed(terminal, tmp_path):
     """A check-in's pain typed 12, then backspace, backspace and 4 as one read from the
     terminal (typed fast), was saved as 1: Textual ran each backspace after the 4 was in."""
@@ -388,17 +404,10 @@ def test_a_pain_corrected_in_one_burst_is_saved_as_typed(terminal, tmp_path):
     terminal.wait_for("How is your back right now?")
     terminal.type("12")
     terminal.tmux("send-keys", "-t", "app", "BSpace", "BSpace", "4")  # one write: one read
-    terminal.keys("Tab")
-    terminal.type("1")  # leg pain (the demo person has sciatica)
-    terminal.keys("Tab")
-    terminal.type("1")  # to the buttock
-    terminal.keys("C-s")
-    terminal.wait_for("Check-in saved")
+    _leg_at_the_buttock_and_save(terminal)
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
-    checkins = json.loads(data.read_text())["checkins"].values()
-    latest = max(checkins, key=lambda c: c["at"])
-    assert (latest["pain"], latest["leg_pain"], latest["reach"]) == (4, 1, "buttock")
+    assert _latest_checkin(data) == (4, 1, "buttock")
 
 
 def test_keys_typed_as_a_dialog_opens_wait_for_it(terminal, tmp_path):
@@ -410,12 +419,7 @@ def test_keys_typed_as_a_dialog_opens_wait_for_it(terminal, tmp_path):
     terminal.wait_for("Next: morning session")
     terminal.tmux("send-keys", "-t", "app", "c", "4")  # one write: one read
     terminal.wait_for("How is your back right now?")
-    terminal.keys("Tab")
-    terminal.type("1")  # leg pain (the demo person has sciatica)
-    terminal.keys("Tab")
-    terminal.type("1")  # to the buttock
-    terminal.keys("C-s")
-    terminal.wait_for("Check-in saved")
+    _leg_at_the_buttock_and_save(terminal)
     terminal.tmux("send-keys", "-t", "app", "s", "3")
     shown = terminal.wait_for("Pain right now, before you start?")
     assert re.search(r"Back pain, 0 \(none\) to 10 \(worst\):\s*│\s*│  3 ", shown), shown
@@ -425,9 +429,7 @@ def test_keys_typed_as_a_dialog_opens_wait_for_it(terminal, tmp_path):
     assert "▸1 Today" in terminal.wait_for("Next: morning session")
     terminal.keys("C-q")
     assert terminal.exit_status() == "0"
-    checkins = json.loads(data.read_text())["checkins"].values()
-    latest = max(checkins, key=lambda c: c["at"])
-    assert (latest["pain"], latest["leg_pain"], latest["reach"]) == (4, 1, "buttock")
+    assert _latest_checkin(data) == (4, 1, "buttock")
 
 
 def test_a_pasted_note_with_an_escape_sequence_is_kept_whole_and_in_order(terminal, tmp_path):
