@@ -37,7 +37,7 @@ from tui.screens.base import FIELD_KEYS, RehabScreen
 from tui.screens.doctor import AfterAlarmScreen, DoctorScreen
 from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
-from tui.widgets.checklist import CheckList
+from tui.widgets.checklist import CheckList, Tick
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsInput
 
@@ -118,7 +118,7 @@ class FirstRunScreen(RehabScreen):
                     )
                     yield Label("When did this episode begin? A date (YYYY-MM-DD) or days ago:")
                     yield TextInput(id="episode", placeholder="e.g. 2026-11-02 or 10", compact=True)
-                    yield Checkbox("A doctor has told me I have spinal stenosis", id="stenosis")
+                    yield Tick("A doctor has told me I have spinal stenosis", id="stenosis")
                     yield Label("Three more, each y or n: what would not suit you is left out.")
                     yield AnswerList(HEALTH_QUESTIONS, id="health-list")
                 with Vertical(id="pain"):

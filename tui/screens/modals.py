@@ -21,6 +21,7 @@ from tui.parse import InputProblem, parse_note, parse_pain
 from tui.screens.base import RehabModal
 from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
+from tui.widgets.checklist import Tick
 from tui.widgets.leg_fields import LegFields
 from tui.widgets.text_fields import TextInput, WordsInput
 
@@ -206,7 +207,7 @@ class CheckInScreen(AskScreen[CheckIn | None]):
         if not self.leg:
             # Leg pain reported later (README, safety rules): ticked, the leg is rated apart from
             # now on. Last, so the pain and the note stay one Tab apart.
-            yield Checkbox(
+            yield Tick(
                 "Pain in a leg too: rate it apart (asked from now on)",
                 kept is not None and kept.leg_pain is not None,
                 id="leg-too",

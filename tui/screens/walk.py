@@ -12,6 +12,7 @@ from planner.models import REACHES, WALK_MAX_MINUTES, Walk
 from planner.walking import WalkTarget, check_walk
 from tui.parse import InputProblem, parse_pain, parse_reach, parse_whole
 from tui.screens.modals import AskScreen, read_field
+from tui.widgets.checklist import Tick
 from tui.widgets.leg_fields import REACH_HINT
 from tui.widgets.text_fields import TextInput
 
@@ -96,7 +97,7 @@ class WalkScreen(AskScreen[Walk | None]):
             compact=True,
         )
         if self.target.backward_ok:
-            yield Checkbox(
+            yield Tick(
                 f"Backwards (flat, familiar ground; at most {self.target.backward_max} min)",
                 bool(kept and kept.backward),
                 id="backward",

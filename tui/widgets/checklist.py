@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
 
@@ -115,3 +115,13 @@ class CheckList(OptionList):
 
     def action_select(self) -> None:  # Enter toggles too
         self.action_toggle()
+
+
+class Tick(Checkbox):
+    """Textual's Checkbox, with its X drawn only when ticked. Textual's draws an X in both
+    states, told apart by colour alone: without colour (NO_COLOR, a monochrome terminal, a
+    screen reader's text, eyes that do not tell the two apart) an unticked box read as ticked."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802  (Textual's name)
+        return "X" if self.value else " "
