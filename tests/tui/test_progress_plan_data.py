@@ -398,3 +398,39 @@ async def test_health_answers_change_on_plan_each_by_y_or_n_and_the_plan_follows
         assert app.repo.stage_events()[-1].kind == "health"
         history = await go(pilot, "4")
         assert "health answers changed" in text_of(history, "#history-stages")
+
+
+@pytest.mark.slow
+async def test_plan_offers_y_and_x_only_while_a_dose_step_is_suggested(make_onboarded_app, clock):
+    """The footer showed "y Take step  x Not now" beside "No dose step suggested right now"
+    (and y then said "No dose step is waiting"): a screen offers only what the rules allow."""
+    from dataclasses import replace
+
+    from tests.tui.test_footer import footer_actions
+
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await go(pilot, "3")
+        assert not app.standing().advice.doses
+        assert not {"accept", "decline"} & set(footer_actions(screen))
+        await go(pilot, "y")
+        assert not app.screen.query("Toast")  # nothing to say: the key is not offered
+        for slot in ("morning", "evening"):
+            clock.advance(hours=1)
+            app.repo.save_session(replace(good_session(app, slot), difficulty="easy"))
+            clock.advance(hours=1)
+        assert app.standing().advice.doses  # two easy sessions at a dose: a step up
+        await go(pilot, "1")
+        screen = await go(pilot, "3")
+        await pilot.pause()
+        assert {"accept", "decline"} <= set(footer_actions(screen))
+        before = [p.dose for p in app.plan().prescriptions]
+        await go(pilot, "y")
+        assert [p.dose for p in app.plan().prescriptions] != before
+        for _ in range(len(before)):  # y takes the first step; x declines the next ones
+            if not app.standing().advice.doses:
+                break
+            await go(pilot, "x")
+        await pilot.pause()
+        assert not app.standing().advice.doses
+        assert not {"accept", "decline"} & set(footer_actions(screen))
