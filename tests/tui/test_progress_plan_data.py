@@ -434,3 +434,29 @@ async def test_plan_offers_y_and_x_only_while_a_dose_step_is_suggested(make_onbo
         await pilot.pause()
         assert not app.standing().advice.doses
         assert not {"accept", "decline"} & set(footer_actions(screen))
+
+
+@pytest.mark.slow
+async def test_data_offers_restore_only_when_there_is_a_backup(make_onboarded_app, data_file):
+    """With no backup, Data showed an empty table under "Backups" and offered "r Restore
+    selected" (which then said there was none)."""
+    import shutil
+
+    from tests.tui.test_footer import footer_actions
+    from tui.screens.data import DataScreen
+
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        for backup in app.repo.backups():
+            backup.path.unlink()
+        shutil.rmtree(data_file.parent / "backups", ignore_errors=True)
+        screen = await go(pilot, "6")
+        assert isinstance(screen, DataScreen)
+        assert "restore" not in footer_actions(screen)
+        assert not screen.query_one(DataTable).display
+        assert "None yet: b makes one now" in text_of(screen, "#no-backups")
+        await go(pilot, "b")
+        await pilot.pause()
+        assert "restore" in footer_actions(screen)
+        assert screen.query_one(DataTable).display and screen.query_one(DataTable).row_count == 1
+        assert not screen.query_one("#no-backups").display

@@ -136,11 +136,22 @@ class DataScreen(MainScreen):
         ),
     ]
 
+    #: There is a backup to put back (`refresh_view`): only then does r show, and work.
+    has_backups = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.has_backups if action == "restore" else True
+
     def compose_body(self) -> ComposeResult:
         with Vertical(id="data-body"):
             yield Static(id="file", markup=False)
             yield Static(Content.styled("Backups (newest first)", "bold"))
             yield DataTable(id="backups", cursor_type="row")
+            yield Static(
+                "None yet: b makes one now, and one is made each day with its first save.",
+                id="no-backups",
+                markup=False,
+            )
             yield Static(id="data-help", markup=False, classes="dim")
 
     async def on_mount(self) -> None:  # Textual runs MainScreen's too, after this one
@@ -171,7 +182,13 @@ class DataScreen(MainScreen):
         )
         table = self.query_one(DataTable)
         table.clear()
-        for b in repo.backups():
+        backups = repo.backups()
+        table.display = bool(backups)
+        self.query_one("#no-backups").display = not backups
+        if bool(backups) != self.has_backups:
+            self.has_backups = bool(backups)
+            self.refresh_bindings()
+        for b in backups:
             stat = b.path.stat()
             table.add_row(
                 Text(screen_safe(b.path.name)),
