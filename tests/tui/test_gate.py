@@ -18,6 +18,7 @@ from store import Repository
 from tests.conftest import make_profile
 from tests.tui.conftest import SMALL, reopen
 from tests.tui.flows import answer_all, first_run, plain, press_next, text_of, type_into
+from tests.tui.test_footer import footer_actions
 from tui.screens.doctor import ClearanceScreen, DoctorScreen
 from tui.screens.first_run import RescreenScreen
 from tui.screens.player import PlayerScreen
@@ -221,6 +222,8 @@ async def test_step_ups_and_advancing_are_refused_while_a_step_back_is_advised(
         assert not any(d.direction == "up" for d in advice.doses)
         await app.switch_mode("progress")
         await pilot.pause()
+        offered = footer_actions(app.screen)  # nothing harder is offered, the step back is
+        assert "step_back" in offered and not {"advance", "override"} & set(offered)
         plan_before = app.plan()
         await pilot.press("a")
         await pilot.pause()

@@ -11,6 +11,7 @@ from planner.models import CheckIn, ExerciseEntry, Session
 from tests.tui.conftest import LARGE, SMALL
 from tests.tui.flows import text_of, type_into
 from tests.tui.snapshots import assert_snapshot
+from tests.tui.test_footer import footer_actions
 from tui.screens.data import DataScreen
 from tui.screens.modals import ConfirmScreen, Problem, ReasonScreen
 from tui.screens.plan import DoseScreen, PlanScreen, SwapScreen
@@ -67,6 +68,8 @@ async def test_advancing_when_every_criterion_holds(make_onboarded_app, clock):
         criteria = text_of(screen, "#criteria")
         assert "✗" not in criteria and criteria.count("✓") == 5
         assert "6 of 4 sessions" in criteria
+        offered = footer_actions(screen)
+        assert "advance" in offered and "override" not in offered  # a reason for nothing
         assert isinstance(await go(pilot, "a"), ConfirmScreen)
         await go(pilot, "y")
         assert app.plan().stage == 2
@@ -86,6 +89,8 @@ async def test_advance_is_refused_and_the_failing_criterion_named(make_onboarded
         criteria = text_of(screen, "#criteria")
         assert "✗ Days in this stage: 0 of 3 days" in criteria
         assert "Not yet: days in this stage" in criteria
+        offered = footer_actions(screen)  # the screen offers only what the rules allow
+        assert "advance" not in offered and {"override", "step_back"} <= set(offered)
         assert not isinstance(await go(pilot, "a"), ConfirmScreen)
         assert app.plan().stage == 1
         assert [e.kind for e in app.repo.stage_events()] == ["start"]
@@ -406,8 +411,6 @@ async def test_plan_offers_y_and_x_only_while_a_dose_step_is_suggested(make_onbo
     (and y then said "No dose step is waiting"): a screen offers only what the rules allow."""
     from dataclasses import replace
 
-    from tests.tui.test_footer import footer_actions
-
     app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await go(pilot, "3")
@@ -442,7 +445,6 @@ async def test_data_offers_restore_only_when_there_is_a_backup(make_onboarded_ap
     selected" (which then said there was none)."""
     import shutil
 
-    from tests.tui.test_footer import footer_actions
     from tui.screens.data import DataScreen
 
     app = make_onboarded_app()
