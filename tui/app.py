@@ -42,13 +42,16 @@ TERMINAL_CHECK = 1.0
 
 
 def screen_commands(screen: Screen) -> Iterable[SystemCommand]:
-    """Every action of the screen's own keys, so each one can also be found by name."""
+    """Every action of the screen's own keys that it offers now (its `check_action`, as the
+    footer shows them), so each one can also be found by name."""
     seen: set[str] = set()
     for cls in type(screen).__mro__:
         for binding in cls.__dict__.get("BINDINGS", []):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.action in seen or binding.action.startswith("app."):
+                continue
+            if screen.check_action(binding.action, ()) is False:
                 continue
             seen.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
