@@ -337,3 +337,23 @@ async def test_coming_back_after_the_profile_changed_redraws_the_reason(make_dem
         await press(pilot, "1", "5")
         assert app.screen is screen and screen.highlighted().id == "bar-hang"
         assert "Not in your plan" not in screen.detail_text()
+
+
+async def test_a_search_typed_fast_after_slash_is_all_in_the_box(make_demo_app):
+    """`/hip` in one read from the terminal searched nothing: `/` moved the focus to the box
+    only after h, i and p had gone to the list. `/` now moves it as it is read; typed in the
+    box, `/` is typed."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_demo_app(days=7)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        for key, char in (("slash", "/"), ("h", "h"), ("i", "i"), ("p", "p")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        box = app.screen.query_one("#search", Input)
+        assert box.has_focus and box.value == "hip"
+        await pilot.press("slash")
+        assert box.value == "hip/"

@@ -289,7 +289,9 @@ class LibraryScreen(MainScreen):
         # Said on the count line while a filter is on, not in the footer: a filter key then
         # leaves the footer as it is (rebuilding it was most of the key's time).
         Binding("x", "clear", "Clear", show=False, tooltip="clear the filters"),
-        Binding("slash", "search", "Search", tooltip="search by name"),
+        # A priority key, so the box has the focus before the keys typed after it are handed
+        # on ("/hip" typed fast searched nothing); none while the box has it: "/" is typed.
+        Binding("slash", "search", "Search", tooltip="search by name", priority=True),
         Binding(
             "l", "learn", "Learn", tooltip="Learn: every reading card in full, with its sources"
         ),
@@ -474,7 +476,7 @@ class LibraryScreen(MainScreen):
         self.app.push_screen(LearnScreen(self.catalog))
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self._search)  # at once: Widget.focus waits for the keys queued behind
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -499,6 +501,8 @@ class LibraryScreen(MainScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear":
             return self.filters.active
+        if action == "search":
+            return not self._search.has_focus
         if action not in ("focus_detail", "focus_list"):
             return True
         # Asked for every key of the footer at every change: the two widgets are held, not
