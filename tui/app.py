@@ -283,11 +283,9 @@ class RehabApp(compat.CalmCrashes, App[int]):
                 event.prevent_default()
                 event.stop()
                 return
-            # Another screen is up: what was held is its own to take, or to drop.
-            take = getattr(self.screen, "typed_ahead", None)
-            for key in self.held_for(self.screen):
-                if take is not None:
-                    take(key)
+            from tui.screens.base import take_held_keys
+
+            take_held_keys(self.screen)  # another screen is up: its own to take, or to drop
         typed_ahead = getattr(self.focused, "typed_ahead", None) or getattr(
             self.screen, "typed_ahead", None
         )

@@ -280,3 +280,25 @@ async def test_keys_typed_while_a_dialog_opens_wait_for_it(
         assert form.is_modal
         first = form.query_one(field, Input) if field else form.query(Input).first()
         assert first.value == typed
+
+
+@pytest.mark.slow
+async def test_a_hold_for_a_dialog_ends_when_it_is_up_even_with_no_key_typed(make_onboarded_app):
+    """The keys held while a dialog opens are the dialog's at its mount: closed by a click,
+    with the action still at work after it, keys typed on the place below are its keys again,
+    not held until the action ends."""
+    from tui.screens.modals import ConfirmScreen
+
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        hold = app.hold_keys()  # as `asks` does, for an action still running below
+        typed_in_one_read(app, "x")  # typed while the dialog opens: held, then dropped
+        await pilot.pause()
+        await app.push_screen(ConfirmScreen("Sure?", "Yes", "No"))
+        await pilot.pause()
+        app.screen.dismiss(False)  # a click, not a key
+        await pilot.pause()
+        typed_in_one_read(app, "2")
+        await pilot.pause()
+        assert app.current_mode == "progress"
+        app.stop_holding(hold)

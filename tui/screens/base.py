@@ -58,6 +58,17 @@ def asks(
     return action
 
 
+def take_held_keys(screen: Screen) -> None:
+    """The keys held for a dialog about to open (`asks`) are the first screen's to come up
+    (at its mount, or at the next key if that comes first): typed into it where it keeps
+    them (`AskScreen.typed_ahead`), dropped everywhere else. Either way the hold ends there,
+    so no key waits for the rest of the action (a dialog closed by a click, then more work)."""
+    take = getattr(screen, "typed_ahead", None)
+    for key in cast("RehabApp", screen.app).held_for(screen):
+        if take is not None:
+            take(key)
+
+
 #: Tab and shift+tab move between a form's fields when the key is read, not once it has been
 #: passed on: typed fast or pasted, "1 Tab 0" would otherwise put both digits in the first
 #: field (Textual hands each key to the field focused when it arrives, and a Tab passed on
@@ -82,6 +93,10 @@ class RehabScreen(Screen[R]):
         if not isinstance(self, MainScreen):
             self.app.prepare_to_write()
 
+    @on(events.Mount)
+    def _take_held_keys(self) -> None:
+        take_held_keys(self)
+
 
 class RehabModal(ModalScreen[R]):
     """A dialog of rehab's app."""
@@ -95,6 +110,10 @@ class RehabModal(ModalScreen[R]):
     def _about_to_write(self) -> None:
         # Most dialogs save what they ask (a check-in, a walk, a pain, an answer).
         self.app.prepare_to_write()
+
+    @on(events.Mount)
+    def _take_held_keys(self) -> None:
+        take_held_keys(self)
 
 
 class MainScreen(RehabScreen[None]):

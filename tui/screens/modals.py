@@ -118,8 +118,6 @@ class AskScreen(RehabModal[T]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self._shown_at is None:
-            for key in self.app.held_for(self):  # typed while it was being opened
-                self.typed_ahead(key)
             self._shown_at = event.time
             held, self._held = self._held, []
             for key in held:
