@@ -114,8 +114,10 @@ class RehabApp(compat.CalmCrashes, App[int]):
             self.add_mode(place.name, partial(self._new_place, place.name))
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver, reading the terminal with a parser that keeps a paste whole."""
+        """Textual's driver, reading the terminal with a parser that keeps a paste whole (and
+        the palette's search field taking its keys in order, as rehab's fields do)."""
         compat.keep_pastes_whole()
+        compat.keys_in_order_in_the_palette()
         return super().get_driver_class()
 
     @property

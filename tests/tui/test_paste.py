@@ -302,3 +302,18 @@ async def test_a_hold_for_a_dialog_ends_when_it_is_up_even_with_no_key_typed(mak
         await pilot.pause()
         assert app.current_mode == "progress"
         app.stop_holding(hold)
+
+
+@pinned_only
+@pytest.mark.slow
+async def test_the_command_palette_keeps_keys_typed_fast_in_order(make_onboarded_app):
+    """Its search field is Textual's own: typed fast, "hx", backspace, "i" searched "hxi"
+    (the backspace ran late); with the pinned Textual it takes KeysInOrder too."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        field = app.screen.query_one("CommandInput", Input)
+        typed_in_one_read(app, "h", "x", "backspace", "i")
+        await pilot.pause()
+        assert field.value == "hi"
