@@ -24,7 +24,7 @@ from tui.screens.base import RehabModal, RehabScreen
 from tui.screens.modals import AskScreen, Problem, read_field
 from tui.text import bullet_list
 from tui.widgets.answers import AnswerList
-from tui.widgets.text_fields import TextInput, WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput, reads_fields
 
 
 class DoctorScreen(RehabScreen[str | None]):
@@ -216,6 +216,7 @@ class ClearanceScreen(RehabScreen[bool | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
+    SEALS_ON = frozenset({"enter", "ctrl+s"})  # what sends it on (tui.widgets.text_fields.Seals)
 
     def __init__(
         self,
@@ -264,6 +265,7 @@ class ClearanceScreen(RehabScreen[bool | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
+    @reads_fields
     def action_save(self) -> None:
         try:
             signs, seen_on, note = self.read()

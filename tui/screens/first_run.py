@@ -39,7 +39,7 @@ from tui.screens.modals import Problem
 from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList, Tick
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import TextInput, WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput, reads_fields
 
 DISCLAIMER = (
     "rehab walks you through a gentle, staged home exercise programme for low back pain "
@@ -88,6 +88,7 @@ class FirstRunScreen(RehabScreen):
         Binding("escape", "back", "Back"),
         *FIELD_KEYS,
     ]
+    SEALS_ON = frozenset({"enter", "ctrl+n"})  # what sends it on (tui.widgets.text_fields.Seals)
 
     def __init__(self) -> None:
         super().__init__()
@@ -236,6 +237,7 @@ class FirstRunScreen(RehabScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#next")
     @work(exclusive=True)
+    @reads_fields
     async def action_next(self) -> None:
         name = STEPS[self.step]
         try:

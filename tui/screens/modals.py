@@ -23,7 +23,7 @@ from tui.screens.history_words import checkin_line, session_detail
 from tui.text import literal
 from tui.widgets.checklist import Tick
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import TextInput, WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput, reads_fields
 
 if TYPE_CHECKING:
     from door import StartChoice
@@ -73,6 +73,7 @@ class AskScreen(RehabModal[T]):
 
     # ctrl+s saves every form (README); not a priority key, so it sees every key typed before it.
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "answer", "Save")]
+    SEALS_ON = frozenset({"enter", "ctrl+s"})  # what sends it on (tui.widgets.text_fields.Seals)
     OK = "OK"
     #: Keep what was typed for this form before it was shown (`typed_ahead`): only where
     #: every field is typed text, never where a key answers a question of safety.
@@ -105,6 +106,7 @@ class AskScreen(RehabModal[T]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
+    @reads_fields
     def action_answer(self) -> None:
         try:
             value = self.read()

@@ -36,7 +36,7 @@ from tui.widgets.answers import AnswerList
 from tui.widgets.checklist import CheckList
 from tui.widgets.figure import FigureView
 from tui.widgets.leg_fields import LegFields
-from tui.widgets.text_fields import TextInput, WordsArea
+from tui.widgets.text_fields import TextInput, WordsArea, reads_fields
 
 TICK_S = 0.2
 #: The figure moves in steps of this much of the way (a redraw only when it changes).
@@ -393,6 +393,7 @@ class EndSessionScreen(RehabScreen):
         Binding("ctrl+s", "save", "Save", tooltip="save the end-of-session form"),
         *FIELD_KEYS,
     ]
+    SEALS_ON = frozenset({"ctrl+s"})  # what sends it on (tui.widgets.text_fields.Seals)
 
     def __init__(
         self,
@@ -540,6 +541,7 @@ class EndSessionScreen(RehabScreen):
         return (session, symptoms)
 
     @on(Button.Pressed, "#save")
+    @reads_fields
     def action_save(self) -> None:
         try:
             pain = parse_pain(self.query_one("#pain", Input).value)

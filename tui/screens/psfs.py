@@ -16,7 +16,7 @@ from planner.models import PsfsItem, PsfsRating
 from tui.parse import InputProblem, parse_whole
 from tui.screens.base import RehabModal
 from tui.screens.modals import Problem
-from tui.widgets.text_fields import TextInput, WordsInput
+from tui.widgets.text_fields import TextInput, WordsInput, reads_fields
 
 ROWS = 5
 MIN_ACTIVITIES = 3
@@ -78,6 +78,7 @@ class PsfsScreen(RehabModal[PsfsRating | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
+    SEALS_ON = frozenset({"enter", "ctrl+s"})  # what sends it on (tui.widgets.text_fields.Seals)
 
     def __init__(
         self,
@@ -146,6 +147,7 @@ class PsfsScreen(RehabModal[PsfsRating | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
+    @reads_fields
     def action_save(self) -> None:
         try:
             rating = read_rating(self.rows(), self.now)
