@@ -158,6 +158,30 @@ async def test_keys_held_while_start_opens_the_re_screen_answer_nothing(make_onb
         assert marks(app.screen.query_one(AnswerList)) == [None] * len(RED_FLAGS)
 
 
+@pytest.mark.slow
+async def test_a_key_typed_after_ctrl_s_never_changes_a_warning_sign_answer(make_onboarded_app):
+    """A yes, then ctrl+s and an n typed fast (out of habit): the n reached the list before
+    the save read it and turned the yes into a no, an all-clear saved for a warning sign
+    (tui.widgets.text_fields.Seals). The answer saved is the one given before ctrl+s."""
+    app = make_onboarded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RescreenScreen)
+        flags = screen.query_one(AnswerList)
+        answer_all(flags, yes=(RED_FLAGS[0].id,))
+        flags.highlighted = 0
+        flags.focus()
+        await pilot.pause()
+        for key in ("ctrl+s", "n"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(3):
+            await pilot.pause()
+        assert app.repo.latest_screening().answers[RED_FLAGS[0].id] is True
+        assert isinstance(app.screen, DoctorScreen)
+
+
 # -- 2 and 3. an emergency, a restore, and how it ends --------------------------------------------
 
 

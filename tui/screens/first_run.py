@@ -408,6 +408,7 @@ class RescreenScreen(RehabScreen):
         Binding("ctrl+s", "save", "Save"),
         *FIELD_KEYS,
     ]
+    SEALS_ON = frozenset({"ctrl+s"})  # what sends it on (tui.widgets.text_fields.Seals)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -434,6 +435,7 @@ class RescreenScreen(RehabScreen):
 
     @on(Button.Pressed, "#save")
     @work(exclusive=True)
+    @reads_fields
     async def action_save(self) -> None:
         app = self.app
         try:

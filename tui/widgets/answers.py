@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.widgets.text_fields import Seals
+
 MARKS = {None: "[ ? ]", True: "[YES]", False: "[ no]"}
 
 #: The keys that answer, and the answer each gives.
@@ -57,7 +59,7 @@ def press(
     return now, min(at + 1, len(keys) - 1), False
 
 
-class AnswerList(OptionList):
+class AnswerList(Seals, OptionList):
     """Yes/no questions that must each be answered; nothing is pre-selected."""
 
     DEFAULT_CSS = """

@@ -10,8 +10,10 @@ from textual.message import Message
 from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
+from tui.widgets.text_fields import Seals
 
-class CheckList(OptionList):
+
+class CheckList(Seals, OptionList):
     """Each line reads "[x] label" or "[ ] label" (or "YES"/"no"); space or Enter toggles.
 
     With `single=True` it is a choice of one: lines read "(•) label" / "( ) label".

@@ -40,15 +40,20 @@ class Seals:
     for what comes next: they are dropped, as keys typed before a dialog is up are."""
 
     sealed = False
+    #: Does Enter here send the form on? In a one-line field it submits it; in a list it moves
+    #: to the next line, in a note it starts one.
+    ENTER_SENDS = False
 
     async def on_key(self, event: events.Key) -> None:
         if self.sealed:
             event.stop()
             event.prevent_default()
-        elif event.key in getattr(cast(Widget, self).screen, "SEALS_ON", ()):
+        elif event.key in getattr(cast(Widget, self).screen, "SEALS_ON", ()) and (
+            event.key != "enter" or self.ENTER_SENDS
+        ):
             self.sealed = True  # and the key goes on: to submit, or up to the form's binding
 
-    def on_focus(self) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.sealed = False  # the field was given the focus again: it is being typed in
 
 
@@ -90,6 +95,8 @@ class TextInput(Seals, ShownSafeInput):
     """A one-line field that keeps its value exactly as typed or pasted and draws it as
     `screen_safe` shows it (with the pinned Textual: tui/compat.py; Textual's own `Input` on
     any other)."""
+
+    ENTER_SENDS = True
 
 
 class WordsInput(TextInput):
