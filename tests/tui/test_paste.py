@@ -168,6 +168,21 @@ def typed_in_one_read(app: App, *keys: str) -> None:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
+async def open_check_in(pilot) -> CheckInScreen:
+    """`c`, as pressed on Today: the check-in form, up."""
+    await pilot.press("c")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, CheckInScreen)
+    return form
+
+
+async def settle(pilot) -> None:
+    """Let keys posted in one read, and those they set going, be handled."""
+    for _ in range(3):
+        await pilot.pause()
+
+
 @pytest.mark.slow
 @pinned_only
 async def test_a_pain_corrected_fast_is_saved_as_typed(make_onboarded_app, data_file, clock):
@@ -177,10 +192,7 @@ async def test_a_pain_corrected_fast_is_saved_as_typed(make_onboarded_app, data_
     app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
         clock.advance(minutes=5)
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, CheckInScreen)
-        pain = app.screen.query_one("#pain", Input)
+        pain = (await open_check_in(pilot)).query_one("#pain", Input)
         typed_in_one_read(app, "1", "2", "backspace", "backspace", "4")
         await pilot.pause()
         assert pain.value == "4"
@@ -274,8 +286,7 @@ async def test_keys_typed_while_a_dialog_opens_wait_for_it(
     async with app.run_test(size=SMALL) as pilot:
         clock.advance(minutes=5)
         typed_in_one_read(app, *keys)
-        for _ in range(3):
-            await pilot.pause()
+        await settle(pilot)
         assert app.current_mode == "today"
         form = app.screen
         assert form.is_modal
@@ -329,18 +340,13 @@ async def test_a_key_typed_after_enter_is_not_read_into_the_form(
     app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
         clock.advance(minutes=5)
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, CheckInScreen)
+        await open_check_in(pilot)
         typed_in_one_read(app, "1", "enter", "0")
-        for _ in range(3):
-            await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, CheckInScreen)
-        await pilot.press("c")  # and the next form's field takes keys as ever
-        await pilot.pause()
+        await open_check_in(pilot)  # and the next form's field takes keys as ever
         typed_in_one_read(app, "7", "ctrl+s", "2")
-        for _ in range(3):
-            await pilot.pause()
+        await settle(pilot)
     with reopen(data_file, clock) as repo:
         assert [c.pain for c in repo.checkins()][-2:] == [1, 7]
 
@@ -350,8 +356,7 @@ async def test_a_refused_form_takes_keys_again(make_onboarded_app):
     """A form that refuses what was sent (an out-of-range pain) opens its fields again."""
     app = make_onboarded_app()
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("c")
-        await pilot.pause()
+        await open_check_in(pilot)
         typed_in_one_read(app, "4", "2", "enter")
         await pilot.pause()
         assert "outside that" in str(app.screen.query_one(Problem).render())
@@ -385,8 +390,7 @@ async def test_a_key_typed_after_ctrl_n_at_the_first_run_stays_out_of_the_step_i
         screen.query_one("#episode", Field).focus()
         await pilot.pause()
         typed_in_one_read(app, "1", "0", "ctrl+n", "4")
-        for _ in range(3):
-            await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#episode", Field).value == "10"
         assert screen.episode_start == clock().date() - timedelta(days=10)
         assert screen.query_one("#pain-now", Field).has_focus
