@@ -9,6 +9,9 @@ own words: Textual inserts a typed key only when `str.isprintable()` says so, an
 zero-width joiner and non-joiner are format characters (Cf), which it says are not: "🧘‍♀️"
 arrived as "🧘♀️". `WordsInput` and `WordsArea` insert those two as well (variation selectors
 are printable already).
+
+`Seals` keeps a form's fields (and its lists) from taking keys typed after the one that sent
+the form on, until the form has read them.
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ class WordsInput(TextInput):
     """An Input for free text that keeps joiners and draws control characters as pictures."""
 
     async def on_key(self, event: events.Key) -> None:
-        if event.character in JOINERS:
+        if event.character in JOINERS and not self.sealed:  # a sealed field drops it (Seals)
             event.stop()
             event.prevent_default()
             self.insert_text_at_cursor(event.character)
@@ -113,7 +116,7 @@ class WordsArea(Seals, KeysInOrder, TextArea):
     """A TextArea for free text that keeps joiners and draws control characters as pictures."""
 
     async def on_key(self, event: events.Key) -> None:
-        if event.character in JOINERS:
+        if event.character in JOINERS and not self.sealed:  # a sealed field drops it (Seals)
             event.stop()
             event.prevent_default()
             self.insert(event.character)
