@@ -121,6 +121,19 @@ class MainScreen(RehabScreen[None]):
 
     PLACE = ""
     BINDINGS = [Binding("c", "app.checkin", "Check in")]
+    #: Its own keys it offers now, by what it drew (`offer`); a key not named is offered.
+    _offered: dict[str, bool] = {}
+
+    def offer(self, **actions: bool) -> None:
+        """Offer these actions (True) or not (False), as what the place now draws allows:
+        the footer and the palette (`check_action`) follow when that changed. A place offers
+        only what the rules allow; the door still asks them when the key is pressed."""
+        if actions != self._offered:
+            self._offered = actions
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._offered.get(action, True)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -136,12 +136,6 @@ class DataScreen(MainScreen):
         ),
     ]
 
-    #: There is a backup to put back (`refresh_view`): only then does r show, and work.
-    has_backups = False
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.has_backups if action == "restore" else True
-
     def compose_body(self) -> ComposeResult:
         with Vertical(id="data-body"):
             yield Static(id="file", markup=False)
@@ -185,9 +179,7 @@ class DataScreen(MainScreen):
         backups = repo.backups()
         table.display = bool(backups)
         self.query_one("#no-backups").display = not backups
-        if bool(backups) != self.has_backups:
-            self.has_backups = bool(backups)
-            self.refresh_bindings()
+        self.offer(restore=bool(backups))  # r: only with a backup to put back
         for b in backups:
             stat = b.path.stat()
             table.add_row(

@@ -205,14 +205,6 @@ class PlanScreen(MainScreen):
         Binding("c", "app.checkin", "Check in", show=False),  # no room in this footer
     ]
 
-    #: A dose step is suggested (`refresh_view`): only then do y and x show, and work.
-    steps_offered = False
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("accept", "decline"):
-            return self.steps_offered
-        return True
-
     def compose_body(self) -> ComposeResult:
         with Vertical(id="plan-body"):
             yield Static(id="plan-title", markup=False)
@@ -264,9 +256,7 @@ class PlanScreen(MainScreen):
         if plan.prescriptions:
             table.move_cursor(row=min(row, len(plan.prescriptions) - 1))
         doses = advice.doses if advice else []
-        if bool(doses) != self.steps_offered:
-            self.steps_offered = bool(doses)
-            self.refresh_bindings()
+        self.offer(accept=bool(doses), decline=bool(doses))  # y and x: only for a dose step
         box = self.query_one("#suggestions", Static)
         if doses:
             lines = [Content.styled("Suggested dose steps (y take the first · x not now):", "bold")]

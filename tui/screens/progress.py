@@ -56,31 +56,20 @@ class ProgressScreen(MainScreen):
     #: The change in the activities' scores since the first rating (None with fewer than two).
     activities: var[PsfsChange | None] = var(None, always_update=True, init=False)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer what the rules allow as drawn (the door asks them again): Advance when every
-        criterion holds, Advance anyway when one does not, neither while nothing may get
-        harder or at the last stage, and no step back while stopped for safety."""
-        return self._offered.get(action, True)
-
-    @property
-    def _offered(self) -> dict[str, bool]:
+    def watch_standing(self) -> None:
+        """Offer what the rules allow as drawn: Advance when every criterion holds, Advance
+        anyway when one does not, neither while nothing may get harder or at the last stage,
+        and no step back while stopped for safety."""
         advice = self.standing.advice if self.standing is not None else None
         if advice is None:
-            return {}
+            self.offer()
+            return
         more = advice.move_on.to_stage is not None and advice.held_back is None
-        return {
-            "advance": more and advice.recommend_move_on,
-            "override": more and not advice.recommend_move_on,
-            "step_back": not advice.paused,
-        }
-
-    def watch_standing(self) -> None:
-        offered = self._offered
-        if offered != self._offered_drawn:
-            self._offered_drawn = offered
-            self.refresh_bindings()
-
-    _offered_drawn: dict[str, bool] = {}
+        self.offer(
+            advance=more and advice.recommend_move_on,
+            override=more and not advice.recommend_move_on,
+            step_back=not advice.paused,
+        )
 
     def compose_body(self) -> ComposeResult:
         # The chart's module (and plotext) is imported when Progress is first opened.

@@ -77,30 +77,10 @@ class TodayScreen(MainScreen):
     #: Copies a sync tool left beside the file when two computers wrote it (shows `m`).
     copies: var[tuple[Path, ...]] = var((), init=False)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._keys: tuple[bool, ...] = ()
-
     @property
     def left(self) -> Session | None:
         """A session cut off before its end form (planner.advice.left_open): f and x show."""
         return left_open(self.standing.history.sessions) if self.standing else None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        standing = self.standing
-        if action == "clearance":
-            # Every open sign is one a doctor's clearance may stand in for, or sessions wait
-            # for the go-ahead after recent spinal surgery.
-            return standing is not None and (
-                standing.gate.clearable or standing.gate.why == "surgery"
-            )
-        if action == "bout":
-            return standing is not None and bool(standing.bouts)
-        if action in ("finish_open", "close_open"):
-            return self.left is not None
-        if action == "merge_copy":
-            return bool(self.copies)
-        return True
 
     def compose_body(self) -> ComposeResult:
         catalog = self.app.catalog
@@ -129,16 +109,19 @@ class TodayScreen(MainScreen):
         self._keys_changed()
 
     def _keys_changed(self) -> None:
-        """Show or hide the keys that depend on what is drawn, when that changed."""
+        """Offer the keys that depend on what is drawn."""
         standing = self.standing
-        keys: tuple[bool, ...] = (bool(self.copies),)
-        if standing is not None:
-            gate = standing.gate
-            keys += (gate.clearable, gate.why == "surgery", bool(standing.bouts))
-            keys += (self.left is not None,)
-        if keys != self._keys:
-            self._keys = keys
-            self.refresh_bindings()
+        gate = standing.gate if standing is not None else None
+        left = self.left is not None
+        self.offer(
+            # Every open sign is one a doctor's clearance may stand in for, or sessions wait
+            # for the go-ahead after recent spinal surgery.
+            clearance=gate is not None and (gate.clearable or gate.why == "surgery"),
+            bout=standing is not None and bool(standing.bouts),
+            finish_open=left,
+            close_open=left,
+            merge_copy=bool(self.copies),
+        )
 
     @asks
     async def action_merge_copy(self) -> None:
